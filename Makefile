@@ -1,0 +1,74 @@
+# ExoSharp build. `make run` builds and boots; `make test` runs every test.
+# Variables: APP (programs to boot, in order; default hello), TIMEOUT (seconds, 0 = none),
+# QEMUFLAGS (extra QEMU arguments). See README.md.
+
+OUT       := out
+DOTNET    ?= dotnet
+APP       ?= hello
+TIMEOUT   ?= 0
+NATIVE    := obj/Release/net10.0/linux-x64/native
+DEPS      := $(OUT)/.deps
+
+CORELIB_SRC := $(shell find src/Corelib -name '*.cs' -o -name '*.csproj') build/Bare.props build/Native.props build/Native.targets
+KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel src/Abi -name '*.cs' -o -name '*.csproj')
+APPS_SRC    := $(CORELIB_SRC) $(shell find src/Apps src/LibOS src/Abi -name '*.cs' -o -name '*.csproj')
+KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm
+APPS_ASM    := src/LibOS/ExOS/start.asm
+LD        := ld
+LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
+
+.PHONY: all kernel apps run test unit boottest iso debug clean deps
+all: kernel apps
+
+deps: $(DEPS)
+$(DEPS): tools/deps.sh
+	@mkdir -p $(OUT)
+	@tools/deps.sh
+	@touch $@
+
+$(OUT)/asm/%.o: src/%.asm $(DEPS)
+	@mkdir -p $(dir $@)
+	nasm -f elf64 -o $@ $<
+
+$(OUT)/Kernel.o: $(KERNEL_SRC) $(DEPS)
+	$(DOTNET) publish src/Kernel/Kernel.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+	cp src/Kernel/$(NATIVE)/Kernel.o $@
+	cp src/Kernel/$(NATIVE)/Kernel.map.xml $(OUT)/kernel.map.xml
+
+$(OUT)/Apps.o: $(APPS_SRC) $(DEPS)
+	$(DOTNET) publish src/Apps/Apps.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+	cp src/Apps/$(NATIVE)/Apps.o $@
+	cp src/Apps/$(NATIVE)/Apps.map.xml $(OUT)/apps.map.xml
+
+KERNEL_OBJS := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(KERNEL_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/Kernel.o
+APPS_OBJS   := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(APPS_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/Apps.o
+
+$(OUT)/kernel.elf: $(KERNEL_OBJS) src/Kernel/Boot/kernel.ld
+	$(LD) $(LDFLAGS) -T src/Kernel/Boot/kernel.ld -o $@ $(KERNEL_OBJS)
+
+$(OUT)/apps.elf: $(APPS_OBJS) src/LibOS/ExOS/user.ld
+	$(LD) $(LDFLAGS) -T src/LibOS/ExOS/user.ld -o $@ $(APPS_OBJS)
+
+kernel: $(OUT)/kernel.elf
+apps: $(OUT)/apps.elf
+
+# Boot the system in QEMU with APP's programs as boot modules; make's status is the guest's.
+run: all
+	tools/run.sh --timeout $(TIMEOUT) $(APP)
+
+# A GRUB-bootable ISO of the same system (kernel, symbols, programs named by APP).
+iso: all
+	tools/mkiso.sh $(OUT)/exosharp.iso $(APP)
+
+# QEMU halted with its gdb stub, and gdb attached with the kernel's symbols.
+debug: all
+	tools/debug.sh $(APP)
+
+unit: $(DEPS)
+	tools/unit.sh
+
+test: all $(DEPS)
+	tools/test.sh
+
+clean:
+	rm -rf $(OUT) src/*/bin src/*/obj src/*/*/bin src/*/*/obj tests/*/bin tests/*/obj tools/*/bin tools/*/obj

@@ -1,0 +1,93 @@
+; Runtime helpers that ILCompiler calls with contracts C# cannot express, linked into the
+; kernel and every user program. Callers: compiler-generated code only.
+; - Write barriers (RUNTIME-FACTS.md): the heap never moves and has no generations, so a
+;   barrier is the plain store. RhpAssignRef/RhpCheckedAssignRef(rdi = destination,
+;   rsi = reference); RhpByRefAssignRef copies [rsi] to [rdi] and advances both by 8.
+; - RhpInitialDynamicInterfaceDispatch: r11 = dispatch cell, rdi = this; saves every argument
+;   register, asks ExoSharpResolveInterface(cell, this) (C#, System V) for the target and
+;   tail-jumps to it. No caching yet: every call resolves.
+
+bits 64
+default rel
+section .text
+
+global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpAssignRefAVLocation
+global RhpCheckedLockCmpXchg, RhpCheckedXchg
+global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
+global __security_cookie
+extern ExoSharpResolveInterface
+
+RhpAssignRef:
+RhpCheckedAssignRef:
+RhpAssignRefAVLocation:
+    mov [rdi], rsi
+    ret
+
+RhpByRefAssignRef:
+    mov rcx, [rsi]
+    mov [rdi], rcx
+    add rdi, 8
+    add rsi, 8
+    ret
+
+; RhpCheckedLockCmpXchg(rdi = destination, rsi = value, rdx = comparand) -> rax = old value
+RhpCheckedLockCmpXchg:
+    mov rax, rdx
+    lock cmpxchg [rdi], rsi
+    ret
+
+; RhpCheckedXchg(rdi = destination, rsi = value) -> rax = old value
+RhpCheckedXchg:
+    mov rax, rsi
+    xchg [rdi], rax
+    ret
+
+RhpInitialDynamicInterfaceDispatch:
+RhpInitialInterfaceDispatch:
+    test rdi, rdi
+    jz .null_this                   ; no null check at the call site: fault like a call would
+    push rbp
+    mov rbp, rsp
+    push rdi
+    push rsi
+    push rdx
+    push rcx
+    push r8
+    push r9
+    sub rsp, 8 * 16 + 8             ; xmm0-7 and alignment
+    movdqu [rsp + 0x00], xmm0
+    movdqu [rsp + 0x10], xmm1
+    movdqu [rsp + 0x20], xmm2
+    movdqu [rsp + 0x30], xmm3
+    movdqu [rsp + 0x40], xmm4
+    movdqu [rsp + 0x50], xmm5
+    movdqu [rsp + 0x60], xmm6
+    movdqu [rsp + 0x70], xmm7
+    mov rsi, rdi                    ; this
+    mov rdi, r11                    ; cell
+    call ExoSharpResolveInterface
+    mov r11, rax
+    movdqu xmm0, [rsp + 0x00]
+    movdqu xmm1, [rsp + 0x10]
+    movdqu xmm2, [rsp + 0x20]
+    movdqu xmm3, [rsp + 0x30]
+    movdqu xmm4, [rsp + 0x40]
+    movdqu xmm5, [rsp + 0x50]
+    movdqu xmm6, [rsp + 0x60]
+    movdqu xmm7, [rsp + 0x70]
+    add rsp, 8 * 16 + 8
+    pop r9
+    pop r8
+    pop rcx
+    pop rdx
+    pop rsi
+    pop rdi
+    pop rbp
+    jmp r11
+.null_this:
+    mov rax, [rdi]                  ; faults on page 0: a NullReferenceException at the caller
+    ud2
+
+section .data
+align 8
+__security_cookie: dq 0x2B992DDFA232D0C5

@@ -1,0 +1,7 @@
+// Base of all enums. Parsing and formatting by name need metadata and are missing.
+namespace System
+{
+    public abstract class Enum : ValueType
+    {
+    }
+}

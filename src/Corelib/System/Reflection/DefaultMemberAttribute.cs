@@ -1,0 +1,10 @@
+// Names a type's default member (indexers); required by the compiler.
+namespace System.Reflection
+{
+    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Interface)]
+    public sealed class DefaultMemberAttribute : Attribute
+    {
+        public DefaultMemberAttribute(string memberName) { MemberName = memberName; }
+        public string MemberName { get; }
+    }
+}

@@ -1,0 +1,10 @@
+// A handle the compiler passes for ldtoken; opaque here (no reflection).
+namespace System
+{
+    public struct RuntimeMethodHandle
+    {
+        private nint _value;
+
+        public nint Value => _value;
+    }
+}

@@ -1,0 +1,8 @@
+// The built-in ushort type. Only what the compiler needs is here; formatting lives in Number.
+namespace System
+{
+    public struct UInt16
+    {
+        private ushort m_value;
+    }
+}

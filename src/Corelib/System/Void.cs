@@ -1,0 +1,7 @@
+// The type of methods that return nothing.
+namespace System
+{
+    public struct Void
+    {
+    }
+}

@@ -1,0 +1,30 @@
+// Privileged instructions, implemented one per function in cpu.asm. Direct calls (no
+// P/Invoke transition); each takes and returns only primitives.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace ExoSharp.Kernel.X64
+{
+    internal static unsafe class Cpu
+    {
+        [RuntimeImport("cpu_outb")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void OutByte(ushort port, byte value);
+        [RuntimeImport("cpu_inb")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern byte InByte(ushort port);
+        [RuntimeImport("cpu_outw")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void OutWord(ushort port, ushort value);
+        [RuntimeImport("cpu_inw")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ushort InWord(ushort port);
+        [RuntimeImport("cpu_outd")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void OutDword(ushort port, uint value);
+        [RuntimeImport("cpu_ind")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern uint InDword(ushort port);
+        [RuntimeImport("cpu_rdmsr")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong ReadMsr(uint msr);
+        [RuntimeImport("cpu_wrmsr")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void WriteMsr(uint msr, ulong value);
+        [RuntimeImport("cpu_read_cr2")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong ReadCr2();
+        [RuntimeImport("cpu_read_cr3")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong ReadCr3();
+        [RuntimeImport("cpu_write_cr3")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void WriteCr3(ulong value);
+        [RuntimeImport("cpu_invlpg")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void InvalidatePage(ulong address);
+        [RuntimeImport("cpu_lidt")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void LoadIdt(void* descriptor);
+        [RuntimeImport("cpu_ltr")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void LoadTaskRegister(ushort selector);
+        [RuntimeImport("cpu_hlt")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void Halt();
+        [RuntimeImport("cpu_cli")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void DisableInterrupts();
+        [RuntimeImport("cpu_sti")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void EnableInterrupts();
+        [RuntimeImport("cpu_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong ReadTsc();
+        [RuntimeImport("cpu_halt_forever")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void HaltForever();
+    }
+}

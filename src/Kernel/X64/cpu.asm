@@ -1,0 +1,79 @@
+; Privileged instructions for C#, one tiny function each. Callers: ExoSharp.Kernel.X64.Cpu
+; (declared there with [RuntimeImport]); System V calling convention, arguments in rdi, rsi,
+; rdx, result in rax. Preconditions are the callers' (most need interrupts off).
+
+bits 64
+default rel
+section .text
+
+global cpu_outb, cpu_inb, cpu_outw, cpu_inw, cpu_outd, cpu_ind
+global cpu_rdmsr, cpu_wrmsr, cpu_read_cr2, cpu_read_cr3, cpu_write_cr3, cpu_invlpg
+global cpu_lidt, cpu_ltr, cpu_hlt, cpu_cli, cpu_sti, cpu_pause, cpu_rdtsc, cpu_read_rflags
+global cpu_halt_forever
+
+cpu_outb:   mov edx, edi
+            mov eax, esi
+            out dx, al
+            ret
+cpu_inb:    mov edx, edi
+            xor eax, eax
+            in al, dx
+            ret
+cpu_outw:   mov edx, edi
+            mov eax, esi
+            out dx, ax
+            ret
+cpu_inw:    mov edx, edi
+            xor eax, eax
+            in ax, dx
+            ret
+cpu_outd:   mov edx, edi
+            mov eax, esi
+            out dx, eax
+            ret
+cpu_ind:    mov edx, edi
+            in eax, dx
+            ret
+cpu_rdmsr:  mov ecx, edi            ; rdmsr(msr) -> value
+            rdmsr
+            shl rdx, 32
+            or rax, rdx
+            ret
+cpu_wrmsr:  mov ecx, edi            ; wrmsr(msr, value)
+            mov rax, rsi
+            mov rdx, rsi
+            shr rdx, 32
+            wrmsr
+            ret
+cpu_read_cr2:   mov rax, cr2
+                ret
+cpu_read_cr3:   mov rax, cr3
+                ret
+cpu_write_cr3:  mov cr3, rdi
+                ret
+cpu_invlpg:     invlpg [rdi]
+                ret
+cpu_lidt:       lidt [rdi]          ; rdi = pointer to a 10-byte descriptor
+                ret
+cpu_ltr:        ltr di
+                ret
+cpu_hlt:        hlt
+                ret
+cpu_cli:        cli
+                ret
+cpu_sti:        sti
+                ret
+cpu_pause:      pause
+                ret
+cpu_rdtsc:      rdtsc
+                shl rdx, 32
+                or rax, rdx
+                ret
+cpu_read_rflags:
+                pushfq
+                pop rax
+                ret
+cpu_halt_forever:
+                cli
+.again:         hlt
+                jmp .again
