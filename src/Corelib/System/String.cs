@@ -36,6 +36,10 @@ namespace System
         [MethodImpl(MethodImplOptions.InternalCall)]
         public extern String(char c, int count);
 
+        /// <summary>Bytes as Latin-1 (ASCII exactly); .NET decodes UTF-8 here.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public extern String(sbyte* value, int startIndex, int length);
+
         [MethodImpl(MethodImplOptions.InternalCall)]
         public extern String(ReadOnlySpan<char> value);
 
@@ -45,6 +49,16 @@ namespace System
                 throw new ArgumentOutOfRangeException(nameof(length));
             string result = FastAllocateString(length);
             Buffer.Memmove((byte*)Unsafe.AsPointer(ref result._firstChar), (byte*)(value + startIndex), (nuint)length * 2);
+            return result;
+        }
+
+        private static string Ctor(sbyte* value, int startIndex, int length)
+        {
+            if (length < 0 || startIndex < 0)
+                throw new ArgumentOutOfRangeException(nameof(length));
+            string result = FastAllocateString(length);
+            char* p = (char*)Unsafe.AsPointer(ref result._firstChar);
+            for (int i = 0; i < length; i++) p[i] = (char)(byte)value[startIndex + i];
             return result;
         }
 

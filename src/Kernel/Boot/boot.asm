@@ -1,8 +1,10 @@
 ; Multiboot (v1) entry of the kernel: QEMU -kernel or GRUB loads us at 1 MiB in 32-bit
 ; protected mode. We build the boot page tables (identity map of the first 4 GiB, supervisor
-; only, first 64 KiB unmapped so null dereferences fault), enter long mode with SSE enabled,
-; and call the C# entry ExoSharpKernelMain(rdi = multiboot magic, rsi = multiboot info)
-; with the System V calling convention. It never returns.
+; only, page 0 unmapped so null dereferences fault; the rest of the first 64 KiB
+; follows once C# has copied the multiboot information), enter long mode with SSE enabled,
+; and call the C# entry ExoSharpKernelMain(rdi = multiboot magic, rsi = multiboot info,
+; rdx = &exo_boot_symbols) with the System V calling convention. It never returns.
+; exo_boot_symbols is read by Core/BootSymbols.cs: keep the two in the same order.
 ; Linked first by kernel.ld; symbols for the a.out kludge come from the linker script.
 
 MB_MAGIC    equ 0x1BADB002
@@ -10,8 +12,11 @@ MB_FLAGS    equ (1 << 0) | (1 << 1) | (1 << 16)   ; page-align modules, memory m
 KERNEL_CS   equ 0x08
 KERNEL_DS   equ 0x10
 
-extern __load_start, __load_end, __bss_end, ExoSharpKernelMain
+extern __load_start, __load_end, __bss_end, __kernel_end, __start___modules, __stop___modules
+extern ExoSharpKernelMain, exo_trap_stack_top, isr_table, syscall_entry
 global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top
+
+EARLY_HEAP_SIZE equ 2 * 1024 * 1024
 
 section .multiboot
 align 4
@@ -62,7 +67,8 @@ _start:
     mov eax, boot_pt0
     or eax, 3
     mov [boot_pd], eax          ; first 2 MiB in 4 KiB pages
-    mov ecx, 16                 ; pages 0..15 (the first 64 KiB) stay unmapped
+    mov ecx, 1                  ; page 0 stays unmapped; pages 1..15 hold the multiboot
+                                ; information and are unmapped once it is copied (BootInfo.cs)
 .pt:
     mov eax, ecx
     shl eax, 12
@@ -104,6 +110,7 @@ long_mode:
     ldmxcsr [rsp]
     pop rax
     xor ebp, ebp
+    lea rdx, [exo_boot_symbols]
     call ExoSharpKernelMain     ; rdi = magic, rsi = info (zero-extended by the 32-bit moves)
 .halt:
     cli
@@ -111,6 +118,13 @@ long_mode:
     jmp .halt
 
 section .data
+align 8
+exo_boot_symbols:
+    dq _start, __kernel_end, __start___modules, __stop___modules
+    dq boot_gdt_tss, boot_df_stack_top, exo_trap_stack_top, isr_table
+    dq syscall_entry, boot_pml4, early_heap, EARLY_HEAP_SIZE
+    dq boot_pt0
+
 align 16
 ; 0x08 kernel code, 0x10 kernel data, 0x18 user code (32-bit, unused), 0x20 user data,
 ; 0x28 user code (64-bit), 0x30 TSS (16 bytes, filled by X64/Gdt.cs). SYSRET relies on this order.
@@ -138,3 +152,4 @@ boot_stack: resb 65536
 boot_stack_top:
 boot_df_stack: resb 16384
 boot_df_stack_top:
+early_heap: resb EARLY_HEAP_SIZE

@@ -1,32 +1,69 @@
-// The kernel's C# entry, called once by Boot/boot.asm in long mode with interrupts off.
+// The kernel's C# entry, called once by Boot/boot.asm in long mode, interrupts off.
+// Order matters: the heap's early arena before any allocation, module initialisation
+// (static fields) before any static reference is touched, the IDT before anything can fault.
 using System.Runtime;
+using System.Runtime.CompilerServices;
+using Internal.Runtime.CompilerHelpers;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class KernelMain
     {
+        public const string Version = "0.1.0";
+
         [RuntimeExport("ExoSharpKernelMain")]
-        public static void Main(uint magic, ulong info)
+        public static void Main(uint magic, ulong info, BootSymbols* symbols)
         {
             Serial.Initialize();
-            Write("ExoSharp 0.1.0\n");
-            Cpu.OutDword(0xf4, 0);
-            Cpu.HaltForever();
+            Console.WriteLine("ExoSharp " + Version + " (x86-64 exokernel in C#)");
+            Memory.InitializeEarly(*symbols);
+            StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
+            Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
+            Idt.Load(symbols->IsrTable);
+            if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
+            var multiboot = new Multiboot(info);
+            if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
+            BootInfo boot = BootInfo.Read(multiboot, (ulong*)symbols->FirstPageTable);
+            Memory.InitializeFrames(boot, *symbols);
+            FindKernelSymbols(boot, symbols->KernelEntry);
+            Console.Write("kernel: ");
+            Console.WriteDecimal(Memory.Frames.FreeCount * 4);
+            Console.Write(" KiB free memory, ");
+            Console.WriteDecimal(boot.Modules.Length);
+            Console.WriteLine(" boot modules");
+            Pic.Initialize();
+            Pit.Initialize();
+            Msr.EnableSyscall(symbols->SyscallEntry);
+            int status = Environments.RunAll(boot, symbols->KernelEntry);
+            Console.Write("kernel: all environments have ended; powering off with status ");
+            Console.WriteDecimal(status);
+            Console.Write('\n');
+            PowerOff.Exit(status);
         }
 
-        private static void Write(string s)
+        private static void FindKernelSymbols(BootInfo boot, ulong kernelEntry)
         {
-            for (int i = 0; i < s.Length; i++) Serial.WriteByte((byte)s[i]);
+            foreach (BootModule module in boot.Modules)
+                if (module.Image.Validate() == null && module.Image.Entry == kernelEntry) Symbols.Kernel = Symbols.From(module.Image);
         }
 
-        [RuntimeExport("ExoSharpMoreCore")]
-        public static void* MoreCore(nuint minimum, nuint* granted) { *granted = 0; return null; }
-
+        /// <summary>A throw in the kernel is a panic: print the exception's type and message.</summary>
         [RuntimeExport("ExoSharpUnhandledException")]
-        public static void Unhandled(object e) { Write("unhandled\n"); Cpu.HaltForever(); }
-
-        [RuntimeExport("ExoSharpResolveInterface")]
-        public static nint Resolve(nint cell, object self) { Write("iface\n"); Cpu.HaltForever(); return 0; }
+        public static void UnhandledException(object exception)
+        {
+            Console.Write("kernel: unhandled exception ");
+            if (exception == null)
+            {
+                Console.WriteLine("System.OutOfMemoryException (the heap is exhausted)");
+            }
+            else
+            {
+                if (!Symbols.WriteTypeName(Symbols.Kernel, *(ulong*)Unsafe.As<object, nint>(ref exception))) Console.Write("(unknown type)");
+                Console.Write(": ");
+                Console.WriteLine(((System.Exception)exception).Message);
+            }
+            Panic.Halt("unhandled exception in the kernel");
+        }
     }
 }

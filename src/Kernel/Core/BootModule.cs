@@ -1,0 +1,13 @@
+// A file the boot loader loaded for us (a program, or the kernel's own image for symbols):
+// where it is in physical memory and its command line ("path args...").
+namespace ExoSharp.Kernel.Core
+{
+    internal struct BootModule
+    {
+        public ulong Start;
+        public ulong End;
+        public string CommandLine;
+
+        public unsafe ElfImage Image => new ElfImage((byte*)Start, End - Start);
+    }
+}

@@ -1,0 +1,64 @@
+// The kernel console: text to the serial line, one byte per char (ASCII). Never allocates,
+// so the panic and kill paths can use it with a broken heap. Interrupts off.
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class Console
+    {
+        public static void Write(string s)
+        {
+            if (s == null) return;
+            for (int i = 0; i < s.Length; i++) Write(s[i]);
+        }
+
+        public static void Write(char c) => Serial.WriteByte(c < 128 ? (byte)c : (byte)'?');
+
+        public static void WriteLine(string s)
+        {
+            Write(s);
+            Write('\n');
+        }
+
+        public static void WriteBytes(byte* bytes, long length)
+        {
+            for (long i = 0; i < length; i++) Serial.WriteByte(bytes[i]);
+        }
+
+        /// <summary>Writes "0x" and the value in lowercase hex, at least one digit.</summary>
+        public static void WriteHex(ulong value, int minDigits = 1)
+        {
+            Write("0x");
+            int digits = 16;
+            while (digits > minDigits && (value >> ((digits - 1) * 4)) == 0) digits--;
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                int nibble = (int)((value >> (i * 4)) & 0xF);
+                Write((char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10));
+            }
+        }
+
+        public static void WriteDecimal(long value)
+        {
+            if (value < 0)
+            {
+                Write('-');
+                WriteDecimal((ulong)(-(value + 1)) + 1);
+                return;
+            }
+            WriteDecimal((ulong)value);
+        }
+
+        public static void WriteDecimal(ulong value)
+        {
+            char* buffer = stackalloc char[20];
+            int n = 0;
+            do
+            {
+                buffer[n++] = (char)('0' + (int)(value % 10));
+                value /= 10;
+            } while (value != 0);
+            while (n > 0) Write(buffer[--n]);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+// Every interrupt and exception lands here (from isr_common in stubs.asm), interrupts off.
+// A CPU exception in user mode kills the environment with a line naming the exception,
+// the address, the reason and the C# method at the faulting RIP; in kernel mode it is a
+// panic. Hardware interrupts: the timer tick; anything else is acknowledged and ignored.
+using System.Runtime;
+using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class Traps
+    {
+        [RuntimeExport("ExoSharpTrap")]
+        public static void Handle(TrapFrame* frame)
+        {
+            ulong vector = frame->Vector;
+            if (vector >= Pic.VectorBase)
+            {
+                int line = (int)vector - Pic.VectorBase;
+                if (line == 0) Pit.Ticks++;
+                Pic.EndOfInterrupt(line);
+                return;
+            }
+            if (frame->FromUser && Environments.Current != null)
+            {
+                KillForException(Environments.Current, frame);
+                return;
+            }
+            Console.Write("kernel: ");
+            Console.Write(ExceptionNames.Of(vector));
+            Console.Write(" in kernel mode, error code ");
+            Console.WriteHex(frame->ErrorCode);
+            if (vector == ExceptionNames.PageFault)
+            {
+                Console.Write(", cr2 ");
+                Console.WriteHex(Cpu.ReadCr2());
+            }
+            Console.Write('\n');
+            Panic.Halt(ExceptionNames.Of(vector), frame);
+        }
+
+        private static void KillForException(Environment env, TrapFrame* frame)
+        {
+            ulong vector = frame->Vector;
+            env.WriteLinePrefix();
+            Console.Write("killed: ");
+            Console.Write(ExceptionNames.Of(vector));
+            if (vector == ExceptionNames.PageFault)
+            {
+                ulong address = Cpu.ReadCr2();
+                ulong error = frame->ErrorCode;
+                Console.Write((error & 16) != 0 ? ": execute at " : (error & 2) != 0 ? ": write to " : ": read from ");
+                Console.WriteHex(address);
+                Console.Write(" (");
+                Console.Write(DescribeAddress(env, address, error));
+                Console.Write(')');
+            }
+            else if (vector == ExceptionNames.GeneralProtection)
+            {
+                Console.Write(": ");
+                Console.Write(DescribeProtectionFault(env, frame));
+                if (frame->ErrorCode != 0)
+                {
+                    Console.Write(", error code ");
+                    Console.WriteHex(frame->ErrorCode);
+                }
+            }
+            Console.Write(" at rip ");
+            Symbols.WriteLocation(env.Symbols, frame->Rip);
+            Console.Write('\n');
+            Environments.EndKilled();
+        }
+
+        private static string DescribeAddress(Environment env, ulong address, ulong error)
+        {
+            ulong stackBottom = UserLayout.StackTop - UserLayout.StackSize;
+            if (address < UserLayout.Base) return "kernel memory";
+            if (address >= UserLayout.End) return "kernel memory";
+            if (address < stackBottom && address >= stackBottom - 64 * 1024) return "stack overflow";
+            if ((error & 1) == 0) return "not mapped";
+            return (error & 2) != 0 ? "page is read-only" : (error & 16) != 0 ? "page is not executable" : "protection violation";
+        }
+
+        /// <summary>Names the privileged instruction at RIP when it is one, else says the
+        /// likely cause (a non-canonical address or a bad segment).</summary>
+        private static string DescribeProtectionFault(Environment env, TrapFrame* frame)
+        {
+            ulong rip = frame->Rip;
+            if (!UserMemory.CanAccess(env.Space, rip, 3, false)) return "bad instruction address";
+            byte* code = (byte*)rip;
+            byte b0 = code[0], b1 = code[1];
+            if (b0 == 0xFA) return "privileged instruction (cli)";
+            if (b0 == 0xFB) return "privileged instruction (sti)";
+            if (b0 == 0xF4) return "privileged instruction (hlt)";
+            if (b0 == 0xE6 || b0 == 0xE7 || b0 == 0xEE || b0 == 0xEF) return "privileged instruction (out)";
+            if (b0 == 0xE4 || b0 == 0xE5 || b0 == 0xEC || b0 == 0xED) return "privileged instruction (in)";
+            if (b0 == 0xCD) return "software interrupt (int) to a kernel-only vector";
+            byte opcode = b0 >= 0x40 && b0 <= 0x4F ? b1 : b0;   // skip a REX prefix
+            byte second = b0 >= 0x40 && b0 <= 0x4F ? code[2] : b1;
+            if (opcode == 0x0F)
+            {
+                if (second == 0x22 || second == 0x20) return "privileged instruction (mov to or from a control register)";
+                if (second == 0x30) return "privileged instruction (wrmsr)";
+                if (second == 0x32) return "privileged instruction (rdmsr)";
+                if (second == 0x01) return "privileged instruction (system table or cache control)";
+            }
+            return "non-canonical address or bad segment";
+        }
+    }
+}
