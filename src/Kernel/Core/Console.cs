@@ -1,5 +1,6 @@
 // The kernel console: text to the serial line, one byte per char (ASCII). Never allocates,
 // so the panic and kill paths can use it with a broken heap. Interrupts off.
+using System.Runtime;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -24,6 +25,10 @@ namespace ExoSharp.Kernel.Core
         {
             for (long i = 0; i < length; i++) Serial.WriteByte(bytes[i]);
         }
+
+        /// <summary>System.Console's output in the kernel.</summary>
+        [RuntimeExport("ExoSharpWrite")]
+        public static void PlatformWrite(byte* bytes, int length) => WriteBytes(bytes, length);
 
         /// <summary>Writes "0x" and the value in lowercase hex, at least one digit.</summary>
         public static void WriteHex(ulong value, int minDigits = 1)
