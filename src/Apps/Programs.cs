@@ -15,6 +15,21 @@ namespace ExoSharp.Apps
         private static Entry[] Table => new Entry[]
         {
             new Entry { Name = "hello", Main = &Hello.Main },
+            new Entry { Name = "exit", Main = &ExitStatus.Main },
+            new Entry { Name = "readkernel", Main = &Hostile.Attacks.ReadKernel },
+            new Entry { Name = "writekernel", Main = &Hostile.Attacks.WriteKernel },
+            new Entry { Name = "jumpkernel", Main = &Hostile.Attacks.JumpKernel },
+            new Entry { Name = "cli", Main = &Hostile.Attacks.Cli },
+            new Entry { Name = "hlt", Main = &Hostile.Attacks.Hlt },
+            new Entry { Name = "outport", Main = &Hostile.Attacks.Out },
+            new Entry { Name = "movcr3", Main = &Hostile.Attacks.MovCr3 },
+            new Entry { Name = "wrmsr", Main = &Hostile.Attacks.WrMsr },
+            new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },
+            new Entry { Name = "manageddivzero", Main = &Hostile.Attacks.ManagedDivZero },
+            new Entry { Name = "noncanonical", Main = &Hostile.Attacks.ReadNonCanonical },
+            new Entry { Name = "nullderef", Main = &Hostile.Attacks.NullDeref },
+            new Entry { Name = "stackoverflow", Main = &Hostile.Attacks.StackOverflow },
+            new Entry { Name = "badsyscall", Main = &Hostile.BadSystemCalls.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

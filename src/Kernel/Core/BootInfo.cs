@@ -9,11 +9,13 @@ namespace ExoSharp.Kernel.Core
     {
         public readonly MemoryRegion[] Memory;
         public readonly BootModule[] Modules;
+        public readonly string CommandLine;
 
-        private BootInfo(MemoryRegion[] memory, BootModule[] modules)
+        private BootInfo(MemoryRegion[] memory, BootModule[] modules, string commandLine)
         {
             Memory = memory;
             Modules = modules;
+            CommandLine = commandLine;
         }
 
         /// <summary>Copies the structure, then unmaps pages 1-15. Precondition: heap working.</summary>
@@ -22,13 +24,11 @@ namespace ExoSharp.Kernel.Core
             var modules = new BootModule[boot.ModuleCount];
             for (int i = 0; i < modules.Length; i++)
             {
-                byte* line = boot.ModuleCommandLine(i);
-                int length = 0;
-                while (line != null && line[length] != 0 && length < 1024) length++;
                 modules[i].Start = boot.ModuleStart(i);
                 modules[i].End = boot.ModuleEnd(i);
-                modules[i].CommandLine = line == null ? "" : new string((sbyte*)line, 0, length);
+                modules[i].CommandLine = CopyString(boot.ModuleCommandLine(i));
             }
+            string commandLine = CopyString(boot.CommandLine);
             int count = boot.AvailableRegionCount;
             var memory = new MemoryRegion[count];
             for (int i = 0; i < count; i++) boot.AvailableRegion(i, out memory[i].Address, out memory[i].Length);
@@ -37,7 +37,29 @@ namespace ExoSharp.Kernel.Core
                 firstPageTable[page] = 0;
                 Cpu.InvalidatePage(page * 4096);
             }
-            return new BootInfo(memory, modules);
+            return new BootInfo(memory, modules, commandLine);
+        }
+
+        private static string CopyString(byte* text)
+        {
+            int length = 0;
+            while (text != null && text[length] != 0 && length < 1024) length++;
+            return text == null ? "" : new string((sbyte*)text, 0, length);
+        }
+
+        /// <summary>The value of "key=value" on the kernel command line, or null.</summary>
+        public string Option(string key)
+        {
+            string line = " " + CommandLine + " ";
+            string probe = " " + key + "=";
+            for (int i = 0; i + probe.Length <= line.Length; i++)
+            {
+                if (line[i] != ' ' || !line.Substring(i).StartsWith(probe)) continue;
+                int start = i + probe.Length, end = start;
+                while (end < line.Length && line[end] != ' ') end++;
+                return line.Substring(start, end - start);
+            }
+            return null;
         }
     }
 }

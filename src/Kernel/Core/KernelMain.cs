@@ -35,6 +35,8 @@ namespace ExoSharp.Kernel.Core
             Pic.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
+            string selfTest = boot.Option("selftest");
+            if (selfTest != null) SelfTest.Run(selfTest);
             int status = Environments.RunAll(boot, symbols->KernelEntry);
             Console.Write("kernel: all environments have ended; powering off with status ");
             Console.WriteDecimal(status);

@@ -5,6 +5,7 @@ namespace ExoSharp.Kernel.Core
     internal readonly unsafe struct Multiboot
     {
         public const uint BootloaderMagic = 0x2BADB002;
+        private const uint FlagCommandLine = 1 << 2;
         private const uint FlagModules = 1 << 3;
         private const uint FlagMemoryMap = 1 << 6;
 
@@ -13,6 +14,9 @@ namespace ExoSharp.Kernel.Core
         public Multiboot(ulong info) { _info = (byte*)info; }
 
         private uint Flags => *(uint*)_info;
+
+        /// <summary>The kernel's command line (NUL-terminated), or null.</summary>
+        public byte* CommandLine => (Flags & FlagCommandLine) != 0 ? (byte*)(ulong)*(uint*)(_info + 16) : null;
 
         public int ModuleCount => (Flags & FlagModules) != 0 ? (int)*(uint*)(_info + 20) : 0;
 

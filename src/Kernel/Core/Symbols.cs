@@ -34,8 +34,11 @@ namespace ExoSharp.Kernel.Core
                 byte* entry = _symbols + i * 24;
                 uint nameOffset = *(uint*)entry;
                 byte type = (byte)(entry[4] & 0xF);
+                ushort section = *(ushort*)(entry + 6);
                 ulong value = *(ulong*)(entry + 8), size = *(ulong*)(entry + 16);
+                // Skip undefined and absolute symbols (assembler constants are not places).
                 if (nameOffset == 0 || nameOffset >= _stringsLength || type > 2 || value == 0) continue;
+                if (section == 0 || section >= 0xFF00) continue;
                 if (value > address || value < best) continue;
                 if (size != 0 && address - value >= size) continue;
                 best = value;

@@ -74,6 +74,7 @@ namespace ExoSharp.Kernel.Core
         private static string DescribeAddress(Environment env, ulong address, ulong error)
         {
             ulong stackBottom = UserLayout.StackTop - UserLayout.StackSize;
+            if (address < 0x10000) return "null reference";
             if (address < UserLayout.Base) return "kernel memory";
             if (address >= UserLayout.End) return "kernel memory";
             if (address < stackBottom && address >= stackBottom - 64 * 1024) return "stack overflow";

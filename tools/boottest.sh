@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The boot-test harness: boots the real image once per tests/Boot/*.test file and checks the
+# serial output line by line. Test file directives (one per line, '#' starts a comment):
+#   programs: name [args], name2 ...   boot modules to run, in order (tools/run.sh PROGRAMS)
+#   append:   kernel command line      (optional)
+#   timeout:  seconds                  (default 30)
+#   status:   N                        expected guest exit status (default 0)
+#   expect:   text                     a line containing text; expects match distinct lines in
+#                                      this order; " ... " in text stands for anything
+#   forbid:   text                     no line may contain text ("kernel: PANIC" is always
+#                                      forbidden unless the test expects it)
+# Prints "PASS boot/<name>" or "FAIL boot/<name>: why" plus the serial log, then
+# "boot: N passed, M failed". usage: tools/boottest.sh [name...]  (default: all tests)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=out/tests
+mkdir -p "$results"
+
+one() {
+    local file="$1" name log programs append timeout status rc why=""
+    name="$(basename "$file" .test)"
+    log="$results/$name.log"
+    field() { grep -E "^$1:" "$file" | sed -E "s/^$1:[ ]?//"; }
+    programs="$(field programs | head -1)"
+    append="$(field append | head -1)"
+    timeout="$(field timeout | head -1)"; timeout="${timeout:-30}"
+    status="$(field status | head -1)"; status="${status:-0}"
+    local start end
+    start=$(date +%s.%N)
+    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} "$programs" >"$log" 2>&1
+    rc=$?
+    end=$(date +%s.%N)
+    field expect >"$results/$name.expect"
+    field forbid >"$results/$name.forbid"
+    grep -qF "kernel: PANIC" "$results/$name.expect" || echo "kernel: PANIC" >>"$results/$name.forbid"
+    why="$(awk -v expfile="$results/$name.expect" -v forfile="$results/$name.forbid" '
+        BEGIN {
+            n = 0; while ((getline line < expfile) > 0) if (line != "") want[n++] = line
+            m = 0; while ((getline line < forfile) > 0) if (line != "") deny[m++] = line
+            next_exp = 0
+        }
+        function matches(line, pattern,    parts, k, count, at) {
+            count = split(pattern, parts, " [.][.][.] ")
+            for (k = 1; k <= count; k++) {
+                at = index(line, parts[k])
+                if (at == 0) return 0
+                line = substr(line, at + length(parts[k]))
+            }
+            return 1
+        }
+        {
+            for (i = 0; i < m; i++) if (index($0, deny[i]) > 0) { print "forbidden line: " $0; bad = 1; exit }
+            if (next_exp < n && matches($0, want[next_exp])) next_exp++
+        }
+        END {
+            if (bad) exit
+            if (next_exp < n) print "missing line (in order): " want[next_exp]
+        }' "$log")" || why="harness error: awk failed"
+    if [ -z "$why" ] && [ "$rc" != "$status" ]; then
+        why="guest exit status $rc, expected $status"
+        [ "$rc" = 124 ] && why="timed out after ${timeout}s"
+    fi
+    local secs
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+    if [ -z "$why" ]; then
+        echo "PASS boot/$name (${secs}s)" >"$results/$name.result"
+    else
+        { echo "FAIL boot/$name: $why"; echo "---- serial log of boot/$name ----"; sed 's/^/| /' "$log"; echo "----"; } >"$results/$name.result"
+    fi
+}
+export -f one
+export results
+
+if [ "${1:-}" = "--one" ]; then one "$2"; exit 0; fi
+if [ $# -gt 0 ]; then files=(); for n in "$@"; do files+=("tests/Boot/$n.test"); done
+else files=(tests/Boot/*.test); fi
+rm -f "$results"/*.result
+printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -I{} bash -c 'one "$1"' _ {}
+passed=0 failed=0
+for f in "${files[@]}"; do
+    r="$results/$(basename "$f" .test).result"
+    if [ -f "$r" ] && head -1 "$r" | grep -q '^PASS'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    if [ -f "$r" ]; then cat "$r"; else echo "FAIL boot/$(basename "$f" .test): no result"; fi
+done
+echo "boot: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
+# usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb] PROGRAMS
+# PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
+# the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
+# Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+timeout=0 append="" iso=0 gdb=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --timeout) timeout="$2"; shift 2 ;;
+        --append) append="$2"; shift 2 ;;
+        --iso) iso=1; shift ;;
+        --gdb) gdb=1; shift ;;
+        --) shift; break ;;
+        *) break ;;
+    esac
+done
+programs="${*:-hello}"
+
+modules="out/kernel.elf"
+IFS=',' read -ra list <<< "$programs"
+for p in "${list[@]}"; do
+    p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
+    [ -n "$p" ] && modules="$modules,out/apps.elf $p"
+done
+
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M
+      -serial stdio -display none -monitor none -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ "$iso" = 1 ]; then
+    tools/mkiso.sh out/exosharp.iso "$programs" >/dev/null || exit 1
+    qemu+=(-cdrom out/exosharp.iso)
+else
+    qemu+=(-kernel out/kernel.elf -initrd "$modules")
+    [ -n "$append" ] && qemu+=(-append "$append")
+fi
+[ "$gdb" = 1 ] && qemu+=(-s -S)
+# shellcheck disable=SC2206
+qemu+=(${QEMUFLAGS:-})
+
+if [ "$timeout" != 0 ]; then
+    timeout --foreground -k 2 "$timeout" "${qemu[@]}" </dev/null
+else
+    "${qemu[@]}"
+fi
+rc=$?
+if [ $rc -eq 124 ]; then
+    echo "run: timed out after ${timeout}s" >&2
+    exit 124
+fi
+if [ $((rc % 2)) -eq 1 ]; then
+    exit $(((rc - 1) / 2))
+fi
+[ $rc -ne 0 ] && echo "run: qemu failed with status $rc" >&2
+exit $rc
