@@ -1,11 +1,13 @@
 # ExoSharp build. `make run` builds and boots; `make test` runs every test.
-# Variables: APP (programs to boot, in order; default hello), TIMEOUT (seconds, 0 = none),
-# QEMUFLAGS (extra QEMU arguments). See README.md.
+# Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order;
+# default hello), TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g.
+# selftest=timer), QEMUFLAGS (extra QEMU arguments). See README.md.
 
 OUT       := out
 DOTNET    ?= dotnet
 APP       ?= hello
 TIMEOUT   ?= 0
+APPEND    ?=
 NATIVE    := obj/Release/net10.0/linux-x64/native
 DEPS      := $(OUT)/.deps
 
@@ -52,17 +54,18 @@ $(OUT)/apps.elf: $(APPS_OBJS) src/LibOS/ExOS/user.ld
 kernel: $(OUT)/kernel.elf
 apps: $(OUT)/apps.elf
 
-# Boot the system in QEMU with APP's programs as boot modules; make's status is the guest's.
+# Boot the system in QEMU with APP's programs as boot modules. The run fails (make reports
+# "Error S") when the guest powers off with a status S other than 0.
 run: all
-	tools/run.sh --timeout $(TIMEOUT) $(APP)
+	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" "$(APP)"
 
 # A GRUB-bootable ISO of the same system (kernel, symbols, programs named by APP).
 iso: all
-	tools/mkiso.sh $(OUT)/exosharp.iso $(APP)
+	tools/mkiso.sh $(OUT)/exosharp.iso "$(APP)" "$(APPEND)"
 
-# QEMU halted with its gdb stub, and gdb attached with the kernel's symbols.
+# QEMU halted with its gdb stub, and gdb attached with the kernel's and programs' symbols.
 debug: all
-	tools/debug.sh $(APP)
+	tools/debug.sh "$(APP)"
 
 unit: $(DEPS)
 	tools/unit.sh

@@ -3,6 +3,7 @@
 # serial output line by line. Test file directives (one per line, '#' starts a comment):
 #   programs: name [args], name2 ...   boot modules to run, in order (tools/run.sh PROGRAMS)
 #   append:   kernel command line      (optional)
+#   iso:      yes                      boot from a GRUB ISO (tools/mkiso.sh) instead of -kernel
 #   timeout:  seconds                  (default 30)
 #   status:   N                        expected guest exit status (default 0)
 #   expect:   text                     a line containing text; expects match distinct lines in
@@ -23,11 +24,12 @@ one() {
     field() { grep -E "^$1:" "$file" | sed -E "s/^$1:[ ]?//"; }
     programs="$(field programs | head -1)"
     append="$(field append | head -1)"
+    local iso; iso="$(field iso | head -1)"
     timeout="$(field timeout | head -1)"; timeout="${timeout:-30}"
     status="$(field status | head -1)"; status="${status:-0}"
     local start end
     start=$(date +%s.%N)
-    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} "$programs" >"$log" 2>&1
+    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} "$programs" >"$log" 2>&1
     rc=$?
     end=$(date +%s.%N)
     field expect >"$results/$name.expect"

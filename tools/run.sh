@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
-# usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb] PROGRAMS
+# usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
+#                     [--serial FILE] PROGRAMS
+# --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
 # the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timeout=0 append="" iso=0 gdb=0
+timeout=0 append="" iso=0 gdb=0 serial=stdio
 while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout="$2"; shift 2 ;;
         --append) append="$2"; shift 2 ;;
         --iso) iso=1; shift ;;
         --gdb) gdb=1; shift ;;
+        --serial) serial="file:$2"; shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac
@@ -27,16 +30,18 @@ for p in "${list[@]}"; do
 done
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M
-      -serial stdio -display none -monitor none -no-reboot
+      -serial "$serial" -display none -monitor none -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ "$iso" = 1 ]; then
-    tools/mkiso.sh out/exosharp.iso "$programs" >/dev/null || exit 1
-    qemu+=(-cdrom out/exosharp.iso)
+    isofile="out/run-$$.iso"
+    trap 'rm -f "$isofile"' EXIT
+    tools/mkiso.sh "$isofile" "$programs" "$append" >/dev/null || exit 1
+    qemu+=(-cdrom "$isofile")
 else
     qemu+=(-kernel out/kernel.elf -initrd "$modules")
     [ -n "$append" ] && qemu+=(-append "$append")
 fi
-[ "$gdb" = 1 ] && qemu+=(-s -S)
+[ "$gdb" = 1 ] && qemu+=(-S -gdb tcp:127.0.0.1:1234)
 # shellcheck disable=SC2206
 qemu+=(${QEMUFLAGS:-})
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make test: host unit tests (tools/unit.sh), boot tests (tools/boottest.sh) and tool tests
+# (make debug's gdb session). One line per test; the last line is "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p out/tests
+passed=0 failed=0
+count() { # summary line "x: N passed, M failed" -> adds to the totals
+    local line="$1"
+    local p f
+    p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+    f=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+    if [ -z "$p" ]; then failed=$((failed + 1)); return; fi
+    passed=$((passed + p)); failed=$((failed + f))
+}
+
+tools/unit.sh 2>&1 | tee out/tests/unit.out
+count "$(grep -E '^unit: [0-9]+ passed' out/tests/unit.out | tail -1)"
+
+tools/boottest.sh 2>&1 | tee out/tests/boot.out
+count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"
+
+# make debug: a breakpoint on a C# method is hit and gdb shows a backtrace through it.
+printf 'hbreak Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch\ncontinue\nbt 3\n' > out/tests/debug.gdb
+DEBUG_TIMEOUT=60 timeout 90 tools/debug.sh --batch out/tests/debug.gdb hello > out/tests/debug.out 2>&1
+if grep -q 'Breakpoint 1, .* in Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch' out/tests/debug.out &&
+   grep -qE '^#1 .* in syscall_entry' out/tests/debug.out; then
+    echo "PASS tool/debug"; passed=$((passed + 1))
+else
+    echo "FAIL tool/debug: no breakpoint hit or no backtrace"; sed 's/^/| /' out/tests/debug.out; failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
