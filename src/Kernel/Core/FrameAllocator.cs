@@ -31,7 +31,8 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Marks [first, first + count) free; frames beyond the end are ignored.</summary>
         public void MarkFree(ulong first, ulong count)
         {
-            for (ulong f = first; f < first + count && f < _frameCount; f++)
+            ulong end = first < _frameCount && count < _frameCount - first ? first + count : _frameCount;
+            for (ulong f = first; f < end; f++)
             {
                 if (IsFree(f)) continue;
                 _bitmap[f / 64] &= ~(1UL << (int)(f % 64));
@@ -43,7 +44,8 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Marks [first, first + count) in use (reserved); frames beyond the end are ignored.</summary>
         public void MarkUsed(ulong first, ulong count)
         {
-            for (ulong f = first; f < first + count && f < _frameCount; f++)
+            ulong end = first < _frameCount && count < _frameCount - first ? first + count : _frameCount;
+            for (ulong f = first; f < end; f++)
             {
                 if (!IsFree(f)) continue;
                 _bitmap[f / 64] |= 1UL << (int)(f % 64);
