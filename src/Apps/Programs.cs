@@ -15,6 +15,8 @@ namespace ExoSharp.Apps
         private static Entry[] Table => new Entry[]
         {
             new Entry { Name = "hello", Main = &Hello.Main },
+            new Entry { Name = "corelib", Main = &CorelibTests.CorelibTest.Main },
+            new Entry { Name = "throw", Main = &Throw.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },
             new Entry { Name = "readkernel", Main = &Hostile.Attacks.ReadKernel },
             new Entry { Name = "writekernel", Main = &Hostile.Attacks.WriteKernel },
@@ -30,6 +32,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "nullderef", Main = &Hostile.Attacks.NullDeref },
             new Entry { Name = "stackoverflow", Main = &Hostile.Attacks.StackOverflow },
             new Entry { Name = "badsyscall", Main = &Hostile.BadSystemCalls.Main },
+            new Entry { Name = "spin", Main = &Hostile.Attacks.Spin },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

@@ -29,6 +29,13 @@ namespace ExoSharp.Apps.Hostile
         public static int ReadNonCanonical(string a) { Machine.Read(NonCanonical); return Survived("noncanonical"); }
         public static int NullDeref(string a) { Machine.Read(8); return Survived("nullderef"); }
 
+        public static int Spin(string a)
+        {
+            System.Console.WriteLine("spin: looping forever");
+            for (ulong i = 0; ; i++)
+                if (i == ulong.MaxValue) return Survived("spin");
+        }
+
         public static int StackOverflow(string a) => Recurse(1) > 0 ? Survived("stackoverflow") : 1;
 
         private static int Recurse(int depth)

@@ -12,6 +12,14 @@ namespace ExoSharp.Kernel.Core
 
         public static Environment Current;
         private static int s_nextId = 1;
+        private static ulong s_startTick;
+
+        /// <summary>CPU time an environment may use, in timer ticks; 0 = no limit (kernel
+        /// option cpulimit=SECONDS). Until there is a scheduler, this is what stops a
+        /// program that never ends.</summary>
+        public static ulong TimeLimitTicks;
+
+        public static bool OverTimeLimit() => TimeLimitTicks != 0 && Pit.Ticks - s_startTick > TimeLimitTicks;
 
         /// <summary>Runs every program module in order; returns the status for PowerOff.</summary>
         public static int RunAll(BootInfo boot, ulong kernelEntry)
@@ -60,6 +68,7 @@ namespace ExoSharp.Kernel.Core
             env.WriteLinePrefix();
             Console.WriteLine("started");
             Current = env;
+            s_startTick = Pit.Ticks;
             space.Activate();
             long result = UserMode.Enter(&entry);
             Cpu.WriteCr3(Memory.KernelRoot);

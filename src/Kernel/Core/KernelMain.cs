@@ -35,6 +35,8 @@ namespace ExoSharp.Kernel.Core
             Pic.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
+            string cpuLimit = boot.Option("cpulimit");
+            if (cpuLimit != null) Environments.TimeLimitTicks = ParseDecimal(cpuLimit) * Pit.Hz;
             string selfTest = boot.Option("selftest");
             if (selfTest != null) SelfTest.Run(selfTest);
             int status = Environments.RunAll(boot, symbols->KernelEntry);
@@ -42,6 +44,14 @@ namespace ExoSharp.Kernel.Core
             Console.WriteDecimal(status);
             Console.Write('\n');
             PowerOff.Exit(status);
+        }
+
+        private static ulong ParseDecimal(string text)
+        {
+            ulong value = 0;
+            for (int i = 0; i < text.Length && text[i] >= '0' && text[i] <= '9' && value < 1_000_000; i++)
+                value = value * 10 + (ulong)(text[i] - '0');
+            return value;
         }
 
         private static void FindKernelSymbols(BootInfo boot, ulong kernelEntry)

@@ -19,6 +19,8 @@ namespace ExoSharp.Kernel.Core
                 int line = (int)vector - Pic.VectorBase;
                 if (line == 0) Pit.Ticks++;
                 Pic.EndOfInterrupt(line);
+                if (line == 0 && frame->FromUser && Environments.Current != null && Environments.OverTimeLimit())
+                    KillForTime(Environments.Current, frame);
                 return;
             }
             if (frame->FromUser && Environments.Current != null)
@@ -66,6 +68,17 @@ namespace ExoSharp.Kernel.Core
                 }
             }
             Console.Write(" at rip ");
+            Symbols.WriteLocation(env.Symbols, frame->Rip);
+            Console.Write('\n');
+            Environments.EndKilled();
+        }
+
+        private static void KillForTime(Environment env, TrapFrame* frame)
+        {
+            env.WriteLinePrefix();
+            Console.Write("killed: used up its CPU time limit (");
+            Console.WriteDecimal(Environments.TimeLimitTicks / Pit.Hz);
+            Console.Write(" s, kernel option cpulimit) at rip ");
             Symbols.WriteLocation(env.Symbols, frame->Rip);
             Console.Write('\n');
             Environments.EndKilled();

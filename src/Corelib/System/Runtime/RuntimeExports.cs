@@ -73,15 +73,15 @@ namespace System.Runtime
         {
             if (type->IsNullable)
             {
+                // Nullable<T> boxes as T, or as null when it has no value (hasValue is the first byte).
                 if (data == 0) return null;
-                MethodTable* valueType = type->RelatedType;
+                MethodTable* valueType = type->NullableType;
                 object boxedValue = NewFast(valueType);
-                int offset = (int)(type->BaseSize - valueType->BaseSize);
-                Buffer.BulkMoveWithWriteBarrier(ref Unsafe.As<RawData>(boxedValue).Data, ref Unsafe.Add(ref data, offset), valueType->BaseSize - 16);
+                Buffer.BulkMoveWithWriteBarrier(ref Unsafe.As<RawData>(boxedValue).Data, ref Unsafe.Add(ref data, type->NullableValueOffset), valueType->ValueTypeSize);
                 return boxedValue;
             }
             object boxed = NewFast(type);
-            Buffer.BulkMoveWithWriteBarrier(ref Unsafe.As<RawData>(boxed).Data, ref data, type->BaseSize - 16);
+            Buffer.BulkMoveWithWriteBarrier(ref Unsafe.As<RawData>(boxed).Data, ref data, type->ValueTypeSize);
             return boxed;
         }
 
@@ -91,14 +91,13 @@ namespace System.Runtime
             // Only Nullable<T> goes through here: data receives hasValue and the value.
             if (obj == null)
             {
-                SpanHelpers.ClearWithoutReferences(ref data, type->BaseSize - 16);
+                SpanHelpers.ClearWithoutReferences(ref data, type->ValueTypeSize);
                 return;
             }
-            MethodTable* valueType = type->RelatedType;
+            MethodTable* valueType = type->NullableType;
             if (obj.m_pEEType != valueType) throw new InvalidCastException();
             data = 1;
-            int offset = (int)(type->BaseSize - valueType->BaseSize);
-            Buffer.BulkMoveWithWriteBarrier(ref Unsafe.Add(ref data, offset), ref Unsafe.As<RawData>(obj).Data, valueType->BaseSize - 16);
+            Buffer.BulkMoveWithWriteBarrier(ref Unsafe.Add(ref data, type->NullableValueOffset), ref Unsafe.As<RawData>(obj).Data, valueType->ValueTypeSize);
         }
 
         [RuntimeExport("RhUnbox2")]

@@ -1,0 +1,8 @@
+// Counts runs of Configured's static constructor.
+namespace ExoSharp.Apps.CorelibTests
+{
+    internal static class ConstructorLog
+    {
+        public static int Runs;
+    }
+}

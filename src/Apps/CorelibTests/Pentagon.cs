@@ -1,0 +1,10 @@
+// An IShape with 5 sides (implicit, non-virtual implementation: a sealed vtable slot).
+namespace ExoSharp.Apps.CorelibTests
+{
+    internal sealed class Pentagon : IShape
+    {
+        public int Sides() => 5;
+
+        public long Mix(long a, int b, long c, int d, long e, double f, long g) => ShapeMath.Mix(Sides(), a, b, c, d, e, f, g);
+    }
+}
