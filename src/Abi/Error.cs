@@ -10,7 +10,28 @@ namespace ExoSharp.Abi
         /// <summary>A pointer argument is outside user space, non-canonical, or not mapped for the access.</summary>
         BadAddress = -2,
 
-        /// <summary>A length argument is negative or too large.</summary>
+        /// <summary>A length or count argument is negative or too large.</summary>
         BadLength = -3,
+
+        /// <summary>The handle names no capability of the right type in the caller's table (forged, stale or freed).</summary>
+        BadHandle = -4,
+
+        /// <summary>The capability lacks the right the operation needs (e.g. mapping a read-only frame writable).</summary>
+        NoRights = -5,
+
+        /// <summary>No free frame, or the frame asked for is not free.</summary>
+        NoMemory = -6,
+
+        /// <summary>The environment does not exist (or no longer does).</summary>
+        NoSuchEnv = -7,
+
+        /// <summary>A flag, status, alignment or other argument is not allowed.</summary>
+        BadArgument = -8,
+
+        /// <summary>The time slot asked for is taken, or every slot is.</summary>
+        NoSlot = -9,
+
+        /// <summary>A fixed-size kernel table is full (environments, capabilities).</summary>
+        TableFull = -10,
     }
 }

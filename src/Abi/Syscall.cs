@@ -1,7 +1,9 @@
 // System call numbers: the one list, compiled into the kernel and into every user program.
 // Convention: rax = number, arguments in rdi, rsi, rdx, r10, r8; result in rax (a value >= 0,
 // or a negative Error). rcx and r11 are clobbered; every other register is preserved.
-// docs/abi.md describes each call; tests/Unit checks that it names every member here.
+// "handle" arguments name a capability in the caller's table (Capability.cs); handle 0 is
+// always the caller itself. docs/abi.md describes each call; tests/Unit checks that it
+// names every member here with its number.
 namespace ExoSharp.Abi
 {
     public enum Syscall : ulong
@@ -12,8 +14,53 @@ namespace ExoSharp.Abi
         /// <summary>Exit(status): ends the calling environment; does not return.</summary>
         Exit = 1,
 
-        /// <summary>Abort(typeAddress, message, length): ends the calling environment as killed
-        /// by an unhandled exception; message is UTF-16; does not return.</summary>
+        /// <summary>Abort(typeAddress, message, length): ends the caller as killed by an
+        /// unhandled exception; message is UTF-16; does not return.</summary>
         Abort = 2,
+
+        /// <summary>EnvId(): the caller's environment id.</summary>
+        EnvId = 3,
+
+        /// <summary>Yield(envId): gives the rest of the time slice to envId (0: to the next slot).</summary>
+        Yield = 4,
+
+        /// <summary>EnvCreate(): a new environment with an empty address space and the caller's
+        /// registers (exofork); returns its handle to the caller and 0 in the child.</summary>
+        EnvCreate = 5,
+
+        /// <summary>EnvIdOf(handle): the id of the environment a handle names.</summary>
+        EnvIdOf = 6,
+
+        /// <summary>EnvSetStatus(handle, status): EnvStatus.Runnable or NotRunnable.</summary>
+        EnvSetStatus = 7,
+
+        /// <summary>EnvSetRegisters(handle, registers): sets rip, rsp, rflags and the general registers.</summary>
+        EnvSetRegisters = 8,
+
+        /// <summary>EnvDestroy(handle): ends an environment the caller holds a handle for.</summary>
+        EnvDestroy = 9,
+
+        /// <summary>FrameAlloc(frame): a physical frame (that number, or any when AnyFrame);
+        /// returns a handle for it. The frame is zeroed.</summary>
+        FrameAlloc = 10,
+
+        /// <summary>FrameFree(handle): drops a frame capability and every mapping made with it.</summary>
+        FrameFree = 11,
+
+        /// <summary>PageMap(envHandle, entries, count): installs count PageMapEntry mappings in
+        /// that environment, all or none; returns count.</summary>
+        PageMap = 12,
+
+        /// <summary>PageUnmap(envHandle, address, pages): removes mappings (unmapped pages are skipped).</summary>
+        PageUnmap = 13,
+
+        /// <summary>PageQuery(address, info): what the caller has mapped at address (PageInfo).</summary>
+        PageQuery = 14,
+
+        /// <summary>SetExceptionHandler(envHandle, entry, stackTop): where CPU exceptions go (0: kill).</summary>
+        SetExceptionHandler = 15,
+
+        /// <summary>SliceAlloc(envHandle, slot): gives a time slot (that one, or any when AnySlot) to an environment.</summary>
+        SliceAlloc = 16,
     }
 }

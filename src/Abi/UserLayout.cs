@@ -1,12 +1,12 @@
-// The user half of every address space, as the kernel lays it out for a boot module.
-// User space is PML4 slots 1..255 less the last page; slot 0 holds the kernel's identity map
-// (supervisor only).
+// The user half of every address space: PML4 slots 0-255 (the kernel has 256-511, supervisor
+// only), less the first 64 KiB (null references must fault) and the last page. Where the
+// kernel puts a boot module's stack and arguments.
 namespace ExoSharp.Abi
 {
     public static class UserLayout
     {
-        /// <summary>Lowest user address; user programs are linked here (src/LibOS/ExOS/user.ld).</summary>
-        public const ulong Base = 0x0000_0080_0000_0000;
+        /// <summary>Lowest user address. Programs are linked at 0x400000 (src/LibOS/ExOS/user.ld).</summary>
+        public const ulong Base = 0x10000;
 
         /// <summary>One past the highest user address: the canonical boundary less one page, so
         /// that no syscall instruction can sit at its very end (SYSRET to a non-canonical

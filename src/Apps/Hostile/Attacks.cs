@@ -7,8 +7,8 @@ namespace ExoSharp.Apps.Hostile
 {
     internal static class Attacks
     {
-        private const ulong KernelImage = 0x100000;     // the kernel's first page (identity-mapped)
-        private const ulong KernelCode = 0x100020;      // boot.asm's _start
+        private const ulong KernelImage = 0xFFFF_FFFF_8010_0000;   // the kernel's first page
+        private const ulong KernelCode = 0xFFFF_FFFF_8010_0020;    // boot.asm's _start
         private const ulong NonCanonical = 0x8000_0000_0000_0000;
 
         private static int Survived(string name)

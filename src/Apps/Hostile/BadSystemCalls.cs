@@ -20,10 +20,10 @@ namespace ExoSharp.Apps.Hostile
         {
             Expect("unknown call 999", SystemCall.InvokeRaw(999), Error.NoSuchCall);
             Expect("unknown call 2^63", SystemCall.InvokeRaw(1UL << 63), Error.NoSuchCall);
-            Expect("write from kernel memory", SystemCall.ConsoleWrite((byte*)0x100000, 16), Error.BadAddress);
+            Expect("write from kernel memory", SystemCall.ConsoleWrite((byte*)0xFFFF_FFFF_8010_0000, 16), Error.BadAddress);
             Expect("write from a null pointer", SystemCall.ConsoleWrite((byte*)0, 16), Error.BadAddress);
             Expect("write from a non-canonical pointer", SystemCall.ConsoleWrite((byte*)0x8000_0000_0000_0000, 16), Error.BadAddress);
-            Expect("write from unmapped user memory", SystemCall.ConsoleWrite((byte*)(UserLayout.Base + 0x4000_0000), 16), Error.BadAddress);
+            Expect("write from unmapped user memory", SystemCall.ConsoleWrite((byte*)0x4000_0000, 16), Error.BadAddress);
             Expect("write straddling the end of user space", SystemCall.ConsoleWrite((byte*)(UserLayout.End - 8), 16), Error.BadAddress);
             byte b = (byte)'x';
             Expect("write with a huge length", SystemCall.ConsoleWrite(&b, long.MaxValue), Error.BadLength);

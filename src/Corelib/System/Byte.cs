@@ -4,5 +4,8 @@ namespace System
     public struct Byte
     {
         private byte m_value;
+
+        public const byte MaxValue = 255;
+        public const byte MinValue = 0;
     }
 }

@@ -4,5 +4,8 @@ namespace System
     public struct Int16
     {
         private short m_value;
+
+        public const short MaxValue = 32767;
+        public const short MinValue = -32768;
     }
 }

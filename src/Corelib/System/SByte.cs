@@ -4,5 +4,8 @@ namespace System
     public struct SByte
     {
         private sbyte m_value;
+
+        public const sbyte MaxValue = 127;
+        public const sbyte MinValue = -128;
     }
 }

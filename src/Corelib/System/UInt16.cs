@@ -4,5 +4,8 @@ namespace System
     public struct UInt16
     {
         private ushort m_value;
+
+        public const ushort MaxValue = 65535;
+        public const ushort MinValue = 0;
     }
 }

@@ -1,22 +1,25 @@
-; Multiboot (v1) entry of the kernel: QEMU -kernel or GRUB loads us at 1 MiB in 32-bit
-; protected mode. We build the boot page tables (identity map of the first 4 GiB, supervisor
-; only, page 0 unmapped so null dereferences fault; the rest of the first 64 KiB
-; follows once C# has copied the multiboot information), enter long mode with SSE enabled,
-; and call the C# entry ExoSharpKernelMain(rdi = multiboot magic, rsi = multiboot info,
+; Multiboot (v1) entry of the kernel: QEMU -kernel or GRUB loads the image at 1 MiB physical
+; and jumps to _start in 32-bit protected mode. The kernel is linked in the top 2 GiB
+; (KERNEL_OFFSET + physical); the lower half of every address space belongs to user mode.
+; We build boot page tables that map physical 0-4 GiB three times with 2 MiB pages: at 0
+; (only for the jump, removed at once), at DIRECT_MAP (the kernel's view of all physical
+; memory) and at KERNEL_OFFSET (the image); enter long mode with SSE enabled; and call
+; ExoSharpKernelMain(rdi = multiboot magic, rsi = multiboot info (physical),
 ; rdx = &exo_boot_symbols) with the System V calling convention. It never returns.
 ; exo_boot_symbols is read by Core/BootSymbols.cs: keep the two in the same order.
-; Linked first by kernel.ld; symbols for the a.out kludge come from the linker script.
 
-MB_MAGIC    equ 0x1BADB002
-MB_FLAGS    equ (1 << 0) | (1 << 1) | (1 << 16)   ; page-align modules, memory map, address fields
-KERNEL_CS   equ 0x08
-KERNEL_DS   equ 0x10
+MB_MAGIC      equ 0x1BADB002
+MB_FLAGS      equ (1 << 0) | (1 << 1) | (1 << 16)   ; page-align modules, memory map, address fields
+KERNEL_CS     equ 0x08
+KERNEL_DS     equ 0x10
+KERNEL_OFFSET equ 0xFFFFFFFF80000000
+EARLY_HEAP_SIZE equ 2 * 1024 * 1024
+
+%define PHYS(x) ((x) - KERNEL_OFFSET)
 
 extern __load_start, __load_end, __bss_end, __kernel_end, __start___modules, __stop___modules
 extern ExoSharpKernelMain, exo_trap_stack_top, isr_table, syscall_entry
-global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top
-
-EARLY_HEAP_SIZE equ 2 * 1024 * 1024
+global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top, exo_boot_symbols
 
 section .multiboot
 align 4
@@ -24,31 +27,39 @@ multiboot_header:
     dd MB_MAGIC
     dd MB_FLAGS
     dd -(MB_MAGIC + MB_FLAGS)
-    dd multiboot_header         ; header_addr
-    dd __load_start             ; load_addr
-    dd __load_end               ; load_end_addr
-    dd __bss_end                ; bss_end_addr
-    dd _start                   ; entry_addr
+    dd PHYS(multiboot_header)   ; header_addr
+    dd PHYS(__load_start)       ; load_addr
+    dd PHYS(__load_end)         ; load_end_addr
+    dd PHYS(__bss_end)          ; bss_end_addr
+    dd PHYS(_start)             ; entry_addr
 
 section .boot32 progbits alloc exec
 bits 32
 _start:
     cli
-    mov esp, boot_stack_top
+    mov esp, PHYS(boot_stack_top)
     mov edi, eax                ; multiboot magic
     mov esi, ebx                ; multiboot info (physical, below 4 GiB)
 
-    ; PML4[0] -> PDPT, PDPT[0..3] -> PD0..PD3 (2 MiB pages), PD0[0] -> PT0 (4 KiB pages)
-    mov eax, boot_pdpt
+    ; PML4[0] and PML4[256] -> PDPT (PDPT[0..3] -> PD0..PD3), PML4[511] -> PDPT_HIGH
+    ; (PDPT_HIGH[510] -> PD0: 0xFFFFFFFF80000000 maps physical 0 - 1 GiB).
+    mov eax, PHYS(boot_pdpt)
     or eax, 3
-    mov [boot_pml4], eax
+    mov [PHYS(boot_pml4)], eax
+    mov [PHYS(boot_pml4) + 256 * 8], eax
+    mov eax, PHYS(boot_pdpt_high)
+    or eax, 3
+    mov [PHYS(boot_pml4) + 511 * 8], eax
+    mov eax, PHYS(boot_pd)
+    or eax, 3
+    mov [PHYS(boot_pdpt_high) + 510 * 8], eax
     mov ecx, 0
 .pdpt:
     mov eax, ecx
     shl eax, 12
-    add eax, boot_pd
+    add eax, PHYS(boot_pd)
     or eax, 3
-    mov [boot_pdpt + ecx * 8], eax
+    mov [PHYS(boot_pdpt) + ecx * 8], eax
     inc ecx
     cmp ecx, 4
     jb .pdpt
@@ -56,32 +67,19 @@ _start:
 .pd:
     mov eax, ecx
     shl eax, 21
-    or eax, 0x83                ; present, writable, large
+    or eax, 0x83                ; present, writable, large; supervisor only
     mov edx, ecx
-    shr edx, 11                 ; high half of the physical address (ecx >> 11)
-    mov [boot_pd + ecx * 8], eax
-    mov [boot_pd + ecx * 8 + 4], edx
+    shr edx, 11                 ; high half of the physical address
+    mov [PHYS(boot_pd) + ecx * 8], eax
+    mov [PHYS(boot_pd) + ecx * 8 + 4], edx
     inc ecx
     cmp ecx, 2048
     jb .pd
-    mov eax, boot_pt0
-    or eax, 3
-    mov [boot_pd], eax          ; first 2 MiB in 4 KiB pages
-    mov ecx, 1                  ; page 0 stays unmapped; pages 1..15 hold the multiboot
-                                ; information and are unmapped once it is copied (BootInfo.cs)
-.pt:
-    mov eax, ecx
-    shl eax, 12
-    or eax, 3
-    mov [boot_pt0 + ecx * 8], eax
-    inc ecx
-    cmp ecx, 512
-    jb .pt
 
     mov eax, cr4
     or eax, (1 << 5) | (1 << 9) | (1 << 10)   ; PAE, OSFXSR, OSXMMEXCPT
     mov cr4, eax
-    mov eax, boot_pml4
+    mov eax, PHYS(boot_pml4)
     mov cr3, eax
     mov ecx, 0xC0000080         ; EFER
     rdmsr
@@ -91,11 +89,17 @@ _start:
     and eax, ~(1 << 2)          ; clear EM
     or eax, (1 << 31) | (1 << 16) | (1 << 1) | 1   ; PG, WP, MP, PE
     mov cr0, eax
-    lgdt [boot_gdt_ptr]
-    jmp KERNEL_CS:long_mode
+    lgdt [PHYS(boot_gdt_ptr32)]
+    jmp KERNEL_CS:PHYS(long_mode_low)
 
 bits 64
+long_mode_low:
+    mov rax, long_mode
+    jmp rax                     ; into the higher half
+
+section .text
 long_mode:
+    lgdt [boot_gdt_ptr64]       ; the GDT by its virtual address
     mov ax, KERNEL_DS
     mov ds, ax
     mov es, ax
@@ -104,13 +108,16 @@ long_mode:
     mov fs, ax
     mov gs, ax
     mov rsp, boot_stack_top
+    mov qword [boot_pml4], 0    ; the identity map is gone: the lower half is user space
+    mov rax, cr3
+    mov cr3, rax
     fninit
     mov eax, 0x1F80             ; MXCSR default: all exceptions masked
     push rax
     ldmxcsr [rsp]
     pop rax
     xor ebp, ebp
-    lea rdx, [exo_boot_symbols]
+    mov rdx, exo_boot_symbols
     call ExoSharpKernelMain     ; rdi = magic, rsi = info (zero-extended by the 32-bit moves)
 .halt:
     cli
@@ -123,7 +130,6 @@ exo_boot_symbols:
     dq _start, __kernel_end, __start___modules, __stop___modules
     dq boot_gdt_tss, boot_df_stack_top, exo_trap_stack_top, isr_table
     dq syscall_entry, boot_pml4, early_heap, EARLY_HEAP_SIZE
-    dq boot_pt0
 
 align 16
 ; 0x08 kernel code, 0x10 kernel data, 0x18 user code (32-bit, unused), 0x20 user data,
@@ -138,18 +144,21 @@ boot_gdt:
 boot_gdt_tss:
     dq 0, 0
 boot_gdt_end:
-boot_gdt_ptr:
+boot_gdt_ptr32:
+    dw boot_gdt_end - boot_gdt - 1
+    dd PHYS(boot_gdt)
+boot_gdt_ptr64:
     dw boot_gdt_end - boot_gdt - 1
     dq boot_gdt
 
 section .bss
 alignb 4096
-boot_pml4:  resb 4096
-boot_pdpt:  resb 4096
-boot_pd:    resb 4096 * 4
-boot_pt0:   resb 4096
-boot_stack: resb 65536
+boot_pml4:      resb 4096
+boot_pdpt:      resb 4096
+boot_pdpt_high: resb 4096
+boot_pd:        resb 4096 * 4
+boot_stack:     resb 65536
 boot_stack_top:
-boot_df_stack: resb 16384
+boot_df_stack:  resb 16384
 boot_df_stack_top:
-early_heap: resb EARLY_HEAP_SIZE
+early_heap:     resb EARLY_HEAP_SIZE

@@ -1,7 +1,5 @@
-// What the kernel keeps of the multiboot information: the memory map and the modules,
-// copied out of the first 64 KiB (where QEMU puts the structure) so that those pages can be
-// unmapped, making every access below 64 KiB a fault (implicit null checks rely on it).
-using ExoSharp.Kernel.X64;
+// What the kernel keeps of the multiboot information: the memory map, the modules and the
+// kernel command line, copied into kernel objects once at boot.
 
 namespace ExoSharp.Kernel.Core
 {
@@ -18,8 +16,8 @@ namespace ExoSharp.Kernel.Core
             CommandLine = commandLine;
         }
 
-        /// <summary>Copies the structure, then unmaps pages 1-15. Precondition: heap working.</summary>
-        public static BootInfo Read(Multiboot boot, ulong* firstPageTable)
+        /// <summary>Copies the structure. Precondition: the heap works.</summary>
+        public static BootInfo Read(Multiboot boot)
         {
             var modules = new BootModule[boot.ModuleCount];
             for (int i = 0; i < modules.Length; i++)
@@ -32,11 +30,6 @@ namespace ExoSharp.Kernel.Core
             int count = boot.AvailableRegionCount;
             var memory = new MemoryRegion[count];
             for (int i = 0; i < count; i++) boot.AvailableRegion(i, out memory[i].Address, out memory[i].Length);
-            for (ulong page = 1; page < 16; page++)
-            {
-                firstPageTable[page] = 0;
-                Cpu.InvalidatePage(page * 4096);
-            }
             return new BootInfo(memory, modules, commandLine);
         }
 

@@ -8,6 +8,6 @@ namespace ExoSharp.Kernel.Core
         public ulong End;
         public string CommandLine;
 
-        public unsafe ElfImage Image => new ElfImage((byte*)Start, End - Start);
+        public unsafe ElfImage Image => new ElfImage(Memory.Pointer(Start), End - Start);
     }
 }

@@ -19,6 +19,5 @@ namespace ExoSharp.Kernel.Core
         public ulong KernelPml4;
         public ulong EarlyHeap;
         public ulong EarlyHeapSize;
-        public ulong FirstPageTable;
     }
 }

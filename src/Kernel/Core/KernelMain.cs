@@ -22,9 +22,9 @@ namespace ExoSharp.Kernel.Core
             Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
             Idt.Load(symbols->IsrTable);
             if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
-            var multiboot = new Multiboot(info);
+            var multiboot = new Multiboot(Memory.Pointer(info));
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
-            BootInfo boot = BootInfo.Read(multiboot, (ulong*)symbols->FirstPageTable);
+            BootInfo boot = BootInfo.Read(multiboot);
             Memory.InitializeFrames(boot, *symbols);
             FindKernelSymbols(boot, symbols->KernelEntry);
             Console.Write("kernel: ");
@@ -36,14 +36,11 @@ namespace ExoSharp.Kernel.Core
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             string cpuLimit = boot.Option("cpulimit");
-            if (cpuLimit != null) Environments.TimeLimitTicks = ParseDecimal(cpuLimit) * Pit.Hz;
+            if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string selfTest = boot.Option("selftest");
             if (selfTest != null) SelfTest.Run(selfTest);
-            int status = Environments.RunAll(boot, symbols->KernelEntry);
-            Console.Write("kernel: all environments have ended; powering off with status ");
-            Console.WriteDecimal(status);
-            Console.Write('\n');
-            PowerOff.Exit(status);
+            BootSequence.Initialize(boot, symbols->KernelEntry);
+            Scheduler.RunNext();
         }
 
         private static ulong ParseDecimal(string text)

@@ -1,6 +1,7 @@
-// Physical memory for the kernel: the frame allocator built from the multiboot memory map,
-// and the kernel heap's supply (ExoSharpMoreCore): first a static early arena from boot.asm,
-// then runs of frames. Identity mapping below 4 GiB means frame address == kernel pointer.
+// Physical memory for the kernel. Every physical address is reachable at DirectMap + address
+// (boot.asm maps the first 4 GiB there); the kernel image lives at KernelOffset + address.
+// The frame allocator is built from the multiboot memory map; the kernel heap's supply
+// (ExoSharpMoreCore) is first a static early arena from boot.asm, then runs of frames.
 // Frames above 4 GiB are not used (not mapped). Interrupts off.
 using System.Runtime;
 using System.Runtime.InteropServices;
@@ -9,6 +10,8 @@ namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class Memory
     {
+        public const ulong DirectMap = 0xFFFF_8000_0000_0000;
+        public const ulong KernelOffset = 0xFFFF_FFFF_8000_0000;
         private const ulong MappedLimit = 4UL << 30;
         private const ulong HeapGrowth = 1UL << 20;
 
@@ -18,14 +21,19 @@ namespace ExoSharp.Kernel.Core
 
         public static FrameAllocator Frames;
 
+        /// <summary>The physical address of the kernel's own PML4 (its upper half is in every space).</summary>
         public static ulong KernelRoot => s_kernelRoot;
+
+        public static byte* Pointer(ulong physicalAddress) => (byte*)(DirectMap + physicalAddress);
+
+        public static ulong PhysicalOf(void* directMapped) => (ulong)directMapped - DirectMap;
 
         /// <summary>Step 1, before any allocation: the early arena and the kernel's page tables.</summary>
         public static void InitializeEarly(in BootSymbols symbols)
         {
             s_earlyHeap = symbols.EarlyHeap;
             s_earlyHeapSize = symbols.EarlyHeapSize;
-            s_kernelRoot = symbols.KernelPml4;
+            s_kernelRoot = symbols.KernelPml4 - KernelOffset;
         }
 
         /// <summary>Step 2, after module initialisation: frames from the memory map, minus the
@@ -44,21 +52,23 @@ namespace ExoSharp.Kernel.Core
                 if (end > first) Frames.MarkFree(first, end - first);
             }
             Frames.MarkUsed(0, 0x100000 / FrameAllocator.FrameSize);
-            ulong kernelEnd = (symbols.KernelEnd + 4095) / 4096;
+            ulong kernelEnd = (symbols.KernelEnd - KernelOffset + 4095) / 4096;
             Frames.MarkUsed(0x100000 / 4096, kernelEnd - 0x100000 / 4096);
             foreach (BootModule module in boot.Modules)
             {
                 ulong first = module.Start / 4096, last = (module.End + 4095) / 4096;
                 Frames.MarkUsed(first, last - first);
             }
+            FrameTable.Initialize(frames);
         }
 
-        /// <summary>A zeroed frame as a kernel pointer, or null when none is left.</summary>
+        /// <summary>A zeroed frame for the kernel's own use (page tables), as a direct-map
+        /// pointer, or null when none is left.</summary>
         public static ulong* AllocateZeroedFrame()
         {
             long frame = Frames.Allocate();
             if (frame < 0) return null;
-            ulong* p = (ulong*)((ulong)frame * FrameAllocator.FrameSize);
+            ulong* p = (ulong*)Pointer((ulong)frame * FrameAllocator.FrameSize);
             NativeMemory.Clear(p, FrameAllocator.FrameSize);
             return p;
         }
@@ -84,7 +94,7 @@ namespace ExoSharp.Kernel.Core
             long first = Frames.AllocateContiguous(bytes / FrameAllocator.FrameSize);
             if (first < 0) return null;
             *granted = (nuint)bytes;
-            return (void*)((ulong)first * FrameAllocator.FrameSize);
+            return Pointer((ulong)first * FrameAllocator.FrameSize);
         }
     }
 }

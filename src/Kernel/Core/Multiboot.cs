@@ -11,26 +11,29 @@ namespace ExoSharp.Kernel.Core
 
         private readonly byte* _info;
 
-        public Multiboot(ulong info) { _info = (byte*)info; }
+        /// <param name="info">The structure, through the direct map (its pointers are physical).</param>
+        public Multiboot(byte* info) { _info = info; }
+
+        private static byte* At(uint physicalAddress) => physicalAddress == 0 ? null : Memory.Pointer(physicalAddress);
 
         private uint Flags => *(uint*)_info;
 
         /// <summary>The kernel's command line (NUL-terminated), or null.</summary>
-        public byte* CommandLine => (Flags & FlagCommandLine) != 0 ? (byte*)(ulong)*(uint*)(_info + 16) : null;
+        public byte* CommandLine => (Flags & FlagCommandLine) != 0 ? At(*(uint*)(_info + 16)) : null;
 
         public int ModuleCount => (Flags & FlagModules) != 0 ? (int)*(uint*)(_info + 20) : 0;
 
-        private byte* Module(int i) => (byte*)(ulong)*(uint*)(_info + 24) + i * 16;
+        private byte* Module(int i) => At(*(uint*)(_info + 24)) + i * 16;
 
         public ulong ModuleStart(int i) => *(uint*)Module(i);
         public ulong ModuleEnd(int i) => *(uint*)(Module(i) + 4);
-        public byte* ModuleCommandLine(int i) => (byte*)(ulong)*(uint*)(Module(i) + 8);
+        public byte* ModuleCommandLine(int i) => At(*(uint*)(Module(i) + 8));
 
         public bool HasMemoryMap => (Flags & FlagMemoryMap) != 0;
 
         private byte* MapEntry(int n)
         {
-            byte* entry = (byte*)(ulong)*(uint*)(_info + 48);
+            byte* entry = At(*(uint*)(_info + 48));
             byte* end = entry + *(uint*)(_info + 44);
             for (int i = 0; entry < end; entry += *(uint*)entry + 4)
             {

@@ -1,6 +1,6 @@
-// Loads an ELF64 program (a boot module) into a fresh address space: each PT_LOAD segment
-// into newly allocated frames (file bytes copied, the rest zeroed), W and X flags honoured
-// (NX otherwise), then the stack and the argument string at its top.
+// Starts a boot module as a new environment: each PT_LOAD segment of the ELF64 image into
+// fresh frames it holds capabilities for (file bytes copied, the rest zeroed), W and X
+// honoured (NX otherwise), a stack, the argument string at its top, one time slot.
 // Every field of the file is checked: a bad image is refused with a reason, never trusted.
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -9,42 +9,68 @@ namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class ProgramLoader
     {
-        /// <summary>Null on success (entry filled in), else why the program cannot run.</summary>
-        public static string Load(ElfImage image, AddressSpace space, string arguments, out UserEntry entry)
+        /// <summary>The new, runnable environment, or null (with a console line saying why).</summary>
+        public static Environment Start(BootModule module)
         {
-            entry = default;
+            // Command line "path name args...": the program sees "name args...".
+            string commandLine = module.CommandLine;
+            int skip = commandLine.IndexOf(' ');
+            string arguments = skip < 0 ? "" : commandLine.Substring(skip + 1);
+            int nameLength = arguments.IndexOf(' ');
+            string name = arguments.Length == 0 ? "program" : nameLength < 0 ? arguments : arguments.Substring(0, nameLength);
+            ElfImage image = module.Image;
+            Environment env = EnvTable.Create(name, 0, Symbols.From(image));
+            if (env == null)
+            {
+                Console.Write("kernel: program ");
+                Console.Write(name);
+                Console.WriteLine(" not started: no room for another environment");
+                return null;
+            }
+            string problem = Load(env, image, arguments);
+            if (problem == null && Scheduler.Allocate(env, Capability.AnySlot) < 0) problem = "no free time slot";
+            env.WriteLinePrefix();
+            if (problem != null)
+            {
+                Console.Write("not started: ");
+                Console.WriteLine(problem);
+                EnvTable.Destroy(env, PowerOff.StatusKilled);
+                return null;
+            }
+            Console.WriteLine("started");
+            env.Runnable = true;
+            return env;
+        }
+
+        private static string Load(Environment env, ElfImage image, string arguments)
+        {
             string problem = image.Validate();
             if (problem != null) return problem;
             for (int i = 0; i < image.ProgramHeaderCount; i++)
             {
                 if (image.SegmentType(i) != ElfImage.PtLoad) continue;
-                problem = LoadSegment(image, space, i);
+                problem = LoadSegment(env, image, i);
                 if (problem != null) return problem;
             }
-            ulong start = image.Entry;
-            if ((space.Query(start) & AddressSpace.Present) == 0) return "entry point outside the loaded image";
+            if ((env.Space.Query(image.Entry) & AddressSpace.Present) == 0) return "entry point outside the loaded image";
 
             ulong stackBottom = UserLayout.StackTop - UserLayout.StackSize;
+            byte* top = null;
             for (ulong page = stackBottom; page < UserLayout.StackTop; page += AddressSpace.PageSize)
-            {
-                ulong* frame = Memory.AllocateZeroedFrame();
-                if (frame == null || !space.Map(page, (ulong)frame, AddressSpace.Writable | AddressSpace.NoExecute))
-                    return "out of memory for the stack";
-            }
-            // The argument string goes at the top of the stack (a NUL after it), rsp below it.
+                if (!Mappings.MapNewFrame(env, page, PageFlags.Writable, out top)) return "out of memory for the stack";
+            // The argument string goes in the stack's top page (a NUL after it), rsp below it.
             ulong argumentAddress = UserLayout.StackTop - UserLayout.MaxArguments - 16;
-            byte* target = (byte*)(space.Query(argumentAddress) & AddressSpace.AddressMask) + (argumentAddress & 4095);
-            int argumentLength = arguments.Length < UserLayout.MaxArguments ? arguments.Length : UserLayout.MaxArguments;
-            for (int i = 0; i < argumentLength; i++) target[i] = (byte)arguments[i];
-            entry.Rip = start;
-            entry.Rsp = argumentAddress - 64;
-            entry.Arg0 = argumentAddress;
-            entry.Arg1 = (ulong)argumentLength;
-            entry.Rflags = 0x202;                 // IF set: the timer runs while the user does
+            int length = arguments.Length < UserLayout.MaxArguments ? arguments.Length : UserLayout.MaxArguments;
+            for (int i = 0; i < length; i++) top[(argumentAddress & 4095) + (ulong)i] = (byte)arguments[i];
+            TrapFrame* frame = env.Frame;
+            frame->Rip = image.Entry;
+            frame->Rsp = argumentAddress - 64;
+            frame->Rdi = argumentAddress;
+            frame->Rsi = (ulong)length;
             return null;
         }
 
-        private static string LoadSegment(ElfImage image, AddressSpace space, int i)
+        private static string LoadSegment(Environment env, ElfImage image, int i)
         {
             ulong address = image.SegmentAddress(i), memorySize = image.SegmentMemorySize(i);
             ulong fileSize = image.SegmentFileSize(i), offset = image.SegmentOffset(i);
@@ -53,23 +79,21 @@ namespace ExoSharp.Kernel.Core
             if (fileSize > memorySize || !image.Within(offset, fileSize)) return "segment outside the file";
             if (!AddressSpace.IsUserRange(address, memorySize) || address + memorySize > UserLayout.StackTop - UserLayout.StackSize - AddressSpace.PageSize)
                 return "segment outside user space";
-            ulong pageFlags = ((flags & ElfImage.PfWrite) != 0 ? AddressSpace.Writable : 0) |
-                              ((flags & ElfImage.PfExecute) != 0 ? 0 : AddressSpace.NoExecute);
+            ulong pageFlags = ((flags & ElfImage.PfWrite) != 0 ? PageFlags.Writable : 0) |
+                              ((flags & ElfImage.PfExecute) != 0 ? PageFlags.Executable : 0);
             for (ulong page = address & ~4095UL; page < address + memorySize; page += AddressSpace.PageSize)
             {
-                ulong existing = space.Query(page);
+                ulong existing = env.Space.Query(page);
                 byte* frame;
                 if ((existing & AddressSpace.Present) != 0)
                 {
-                    space.Widen(page, pageFlags & AddressSpace.Writable, (pageFlags & AddressSpace.NoExecute) == 0);
-                    frame = (byte*)(existing & AddressSpace.AddressMask);
+                    // Two segments share this page: it gets the union of their permissions.
+                    ulong widened = existing | (pageFlags & PageFlags.Writable);
+                    if ((pageFlags & PageFlags.Executable) != 0) widened &= ~AddressSpace.NoExecute;
+                    env.Space.Set(page, widened);
+                    frame = Memory.Pointer(existing & AddressSpace.AddressMask);
                 }
-                else
-                {
-                    frame = (byte*)Memory.AllocateZeroedFrame();
-                    if (frame == null || !space.Map(page, (ulong)frame, pageFlags)) return "out of memory for the image";
-                }
-                // Copy the part of the file that falls in this page.
+                else if (!Mappings.MapNewFrame(env, page, pageFlags, out frame)) return "out of memory for the image";
                 ulong from = page > address ? page : address;
                 ulong to = page + AddressSpace.PageSize < address + fileSize ? page + AddressSpace.PageSize : address + fileSize;
                 for (ulong a = from; a < to; a++) frame[a - page] = image.Data[offset + (a - address)];

@@ -67,13 +67,13 @@ namespace ExoSharp.Kernel.Core
             {
                 taken++;
                 long next = frames.Allocate();
-                *(long*)((ulong)frame * 4096) = next;
+                *(long*)Memory.Pointer((ulong)frame * 4096) = next;
                 frame = next;
             }
             ulong exhausted = frames.FreeCount;
             for (frame = first; frame >= 0;)
             {
-                long next = *(long*)((ulong)frame * 4096);
+                long next = *(long*)Memory.Pointer((ulong)frame * 4096);
                 frames.Free((ulong)frame);
                 frame = next;
             }

@@ -1,29 +1,86 @@
-// The system call dispatcher, entered from syscall_entry (stubs.asm) with interrupts off.
-// Every argument is checked; a bad one returns a negative Abi.Error, never a kernel fault.
+// The system call dispatcher, entered from syscall_entry (stubs.asm) with interrupts off and
+// the caller's registers in a TrapFrame (rax = number; rdi, rsi, rdx, r10, r8 = arguments;
+// the result goes back in rax). Every argument is checked; a bad one returns a negative
+// Abi.Error, never a kernel fault. Calls that end or switch environments do not return.
 using System.Runtime;
+using System.Runtime.InteropServices;
 using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class Syscalls
     {
         [RuntimeExport("ExoSharpSyscall")]
-        public static long Dispatch(ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong number)
+        public static void Entry(TrapFrame* frame)
         {
-            Environment env = Environments.Current;
-            switch ((Syscall)number)
+            frame->Rax = (ulong)Dispatch(Scheduler.Current, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+        }
+
+        private static long Dispatch(Environment env, TrapFrame* frame, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+        {
+            switch ((Syscall)frame->Rax)
             {
-                case Syscall.ConsoleWrite:
-                    return ConsoleWrite(env, a0, a1);
-                case Syscall.Exit:
-                    Environments.Exit((long)a0);
+                case Syscall.ConsoleWrite: return ConsoleWrite(env, a0, a1);
+                case Syscall.Exit: Exit(env, (long)a0); return 0;
+                case Syscall.Abort: Abort(env, a0, a1, a2); return 0;
+                case Syscall.EnvId: return (long)env.Id;
+                case Syscall.Yield:
+                    frame->Rax = 0;
+                    Scheduler.YieldTo(frame, a0 == 0 ? null : EnvTable.Find(a0));
                     return 0;
-                case Syscall.Abort:
-                    Abort(env, a0, a1, a2);
+                case Syscall.EnvCreate: return EnvCreate(env, frame);
+                case Syscall.EnvIdOf:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : (long)target.Id;
+                }
+                case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, a0, a1);
+                case Syscall.EnvSetRegisters: return EnvSetRegisters(env, a0, a1);
+                case Syscall.EnvDestroy: return EnvDestroy(env, a0);
+                case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
+                case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
+                case Syscall.PageMap: return PageMap(env, a0, a1, a2);
+                case Syscall.PageUnmap:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : Mappings.Unmap(target, a1, a2);
+                }
+                case Syscall.PageQuery:
+                    if (!UserMemory.CanAccess(env.Space, a1, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
+                    return Mappings.Query(env, a0, (PageInfo*)a1);
+                case Syscall.SetExceptionHandler:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    if (target == null) return error;
+                    target.ExceptionEntry = a1;
+                    target.ExceptionStackTop = a2;
                     return 0;
+                }
+                case Syscall.SliceAlloc:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : Scheduler.Allocate(target, a1);
+                }
                 default:
                     return (long)Error.NoSuchCall;
             }
+        }
+
+        /// <summary>The environment an environment handle names (0: the caller), or null with the error.</summary>
+        private static Environment Target(Environment env, ulong handle, out long error)
+        {
+            error = 0;
+            if (handle == Capability.Self) return env;
+            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+            if (slot == null)
+            {
+                error = (long)Error.BadHandle;
+                return null;
+            }
+            Environment target = EnvTable.Find(slot->Object);
+            if (target == null) error = (long)Error.NoSuchEnv;
+            return target;
         }
 
         private static long ConsoleWrite(Environment env, ulong bytes, ulong length)
@@ -32,6 +89,17 @@ namespace ExoSharp.Kernel.Core
             if (!UserMemory.CanAccess(env.Space, bytes, length, false)) return (long)Error.BadAddress;
             Console.WriteBytes((byte*)bytes, (long)length);
             return (long)length;
+        }
+
+        private static void Exit(Environment env, long status)
+        {
+            if (status < 0 || status > int.MaxValue) status = int.MaxValue;
+            env.WriteLinePrefix();
+            Console.Write("exited with status ");
+            Console.WriteDecimal(status);
+            Console.Write('\n');
+            EnvTable.Destroy(env, (int)status);
+            Scheduler.RunNext();
         }
 
         /// <summary>An unhandled exception in the program: print its type and message, kill it.</summary>
@@ -48,7 +116,79 @@ namespace ExoSharp.Kernel.Core
                 for (ulong i = 0; i < length; i++) Console.Write(text[i]);
             }
             Console.Write('\n');
-            Environments.EndKilled();
+            EnvTable.Destroy(env, EnvTable.StatusKilled);
+            Scheduler.RunNext();
+        }
+
+        private static long EnvCreate(Environment env, TrapFrame* frame)
+        {
+            if (env.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols);
+            if (child == null) return (long)Error.TableFull;
+            UserContext.Save(child.Context, frame);
+            child.Frame->Rax = 0;
+            child.ExceptionEntry = env.ExceptionEntry;
+            child.ExceptionStackTop = env.ExceptionStackTop;
+            return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
+        }
+
+        private static long EnvSetStatus(Environment env, TrapFrame* frame, ulong handle, ulong status)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
+            target.Runnable = status == (ulong)EnvStatus.Runnable;
+            if (target == env && !target.Runnable)
+            {
+                frame->Rax = 0;
+                Scheduler.YieldTo(frame, null);
+            }
+            return 0;
+        }
+
+        private static long EnvSetRegisters(Environment env, ulong handle, ulong registers)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (target == env) return (long)Error.BadArgument;
+            if (!UserMemory.CanAccess(env.Space, registers, (ulong)sizeof(Registers), false)) return (long)Error.BadAddress;
+            Registers r = *(Registers*)registers;
+            if (!AddressSpace.IsUserRange(r.Rip, 1)) return (long)Error.BadAddress;
+            TrapFrame* f = target.Frame;
+            System.Buffer.MemoryCopy(&r, f, 15 * 8, 15 * 8);
+            f->Rip = r.Rip;
+            f->Rsp = r.Rsp;
+            f->Rflags = UserContext.SanitizeFlags(r.Rflags);
+            return 0;
+        }
+
+        private static long EnvDestroy(Environment env, ulong handle)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            target.WriteLinePrefix();
+            Console.Write("destroyed by env ");
+            Console.WriteDecimal(env.Id);
+            Console.Write('\n');
+            EnvTable.Destroy(target, EnvTable.StatusKilled);
+            if (target == env) Scheduler.RunNext();
+            return 0;
+        }
+
+        private static long PageMap(Environment env, ulong handle, ulong entries, ulong count)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (count == 0) return 0;
+            if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
+            ulong bytes = count * (ulong)sizeof(PageMapEntry);
+            if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
+            // Copy first: the caller's memory may change under us (it is its own to change).
+            var copy = (PageMapEntry*)NativeMemory.Alloc((nuint)bytes);
+            System.Buffer.MemoryCopy((void*)entries, copy, (long)bytes, (long)bytes);
+            long result = Mappings.Map(env, target, copy, (int)count);
+            NativeMemory.Free(copy);
+            return result;
         }
     }
 }

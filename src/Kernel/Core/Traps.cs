@@ -1,7 +1,8 @@
 // Every interrupt and exception lands here (from isr_common in stubs.asm), interrupts off.
-// A CPU exception in user mode kills the environment with a line naming the exception,
-// the address, the reason and the C# method at the faulting RIP; in kernel mode it is a
-// panic. Hardware interrupts: the timer tick; anything else is acknowledged and ignored.
+// A CPU exception in user mode goes to the environment's exception handler
+// (ExceptionUpcall) or, without one, kills it with a line naming the exception, the address,
+// the reason and the C# method at the faulting RIP; in kernel mode it is a panic.
+// Hardware interrupts: the timer tick ends the running slice; others are acknowledged.
 using System.Runtime;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -19,14 +20,20 @@ namespace ExoSharp.Kernel.Core
                 int line = (int)vector - Pic.VectorBase;
                 if (line == 0) Pit.Ticks++;
                 Pic.EndOfInterrupt(line);
-                if (line == 0 && frame->FromUser && Environments.Current != null && Environments.OverTimeLimit())
-                    KillForTime(Environments.Current, frame);
-                return;
+                Environment current = Scheduler.Current;
+                if (line != 0 || !frame->FromUser || current == null) return;
+                if (TimeLimit.Exceeded(current)) KillForTime(current, frame);
+                Scheduler.Preempt(frame);
             }
-            if (frame->FromUser && Environments.Current != null)
+            if (frame->FromUser && Scheduler.Current != null)
             {
-                KillForException(Environments.Current, frame);
-                return;
+                Environment env = Scheduler.Current;
+                ulong faultAddress = vector == ExceptionNames.PageFault ? Cpu.ReadCr2() : 0;
+                ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, faultAddress);
+                if (outcome == ExceptionUpcall.Outcome.Delivered) return;
+                if (outcome == ExceptionUpcall.Outcome.NoHandler) WriteKillLine(env, frame, faultAddress);
+                EnvTable.Destroy(env, EnvTable.StatusKilled);
+                Scheduler.RunNext();
             }
             Console.Write("kernel: ");
             Console.Write(ExceptionNames.Of(vector));
@@ -41,7 +48,7 @@ namespace ExoSharp.Kernel.Core
             Panic.Halt(ExceptionNames.Of(vector), frame);
         }
 
-        private static void KillForException(Environment env, TrapFrame* frame)
+        private static void WriteKillLine(Environment env, TrapFrame* frame, ulong address)
         {
             ulong vector = frame->Vector;
             env.WriteLinePrefix();
@@ -49,7 +56,6 @@ namespace ExoSharp.Kernel.Core
             Console.Write(ExceptionNames.Of(vector));
             if (vector == ExceptionNames.PageFault)
             {
-                ulong address = Cpu.ReadCr2();
                 ulong error = frame->ErrorCode;
                 Console.Write((error & 16) != 0 ? ": execute at " : (error & 2) != 0 ? ": write to " : ": read from ");
                 Console.WriteHex(address);
@@ -70,26 +76,26 @@ namespace ExoSharp.Kernel.Core
             Console.Write(" at rip ");
             Symbols.WriteLocation(env.Symbols, frame->Rip);
             Console.Write('\n');
-            Environments.EndKilled();
         }
 
         private static void KillForTime(Environment env, TrapFrame* frame)
         {
             env.WriteLinePrefix();
             Console.Write("killed: used up its CPU time limit (");
-            Console.WriteDecimal(Environments.TimeLimitTicks / Pit.Hz);
+            Console.WriteDecimal(TimeLimit.Ticks / Pit.Hz);
             Console.Write(" s, kernel option cpulimit) at rip ");
             Symbols.WriteLocation(env.Symbols, frame->Rip);
             Console.Write('\n');
-            Environments.EndKilled();
+            EnvTable.Destroy(env, EnvTable.StatusKilled);
+            Scheduler.RunNext();
         }
 
         private static string DescribeAddress(Environment env, ulong address, ulong error)
         {
             ulong stackBottom = UserLayout.StackTop - UserLayout.StackSize;
-            if (address < 0x10000) return "null reference";
-            if (address < UserLayout.Base) return "kernel memory";
-            if (address >= UserLayout.End) return "kernel memory";
+            if (address < UserLayout.Base) return "null reference";
+            if (address >= Memory.DirectMap) return "kernel memory";
+            if (address >= UserLayout.End) return "outside user space";
             if (address < stackBottom && address >= stackBottom - 64 * 1024) return "stack overflow";
             if ((error & 1) == 0) return "not mapped";
             return (error & 2) != 0 ? "page is read-only" : (error & 16) != 0 ? "page is not executable" : "protection violation";

@@ -1,8 +1,8 @@
-// One x86-64 address space: a PML4 whose slot 0 is the kernel's identity map (supervisor
-// only) and whose slots 1-255 map user pages (UserLayout). Page-table frames and user frames
-// come from Memory.Frames; Destroy returns them all. Frames are identity-mapped, so a
-// physical address is also the kernel's pointer to it.
-// Missing: shared frames (every user frame belongs to this space alone), huge user pages.
+// One x86-64 address space: PML4 slots 256-511 are the kernel's (shared with every space,
+// supervisor only), slots 0-255 map user pages (UserLayout). Page-table frames come from
+// Memory; user frames are held by capabilities (FrameTable), so Destroy frees only the
+// tables. Tables are reached through the direct map.
+// Missing: a read-only view of these tables for the environment itself (UVPT).
 using ExoSharp.Abi;
 using ExoSharp.Kernel.Core;
 
@@ -17,34 +17,33 @@ namespace ExoSharp.Kernel.X64
 
         private readonly ulong* _pml4;
 
-        public ulong Root => (ulong)_pml4;
+        /// <summary>The physical address of the PML4 (what CR3 holds).</summary>
+        public readonly ulong Root;
 
-        private AddressSpace(ulong* pml4) { _pml4 = pml4; }
+        private AddressSpace(ulong* pml4)
+        {
+            _pml4 = pml4;
+            Root = Memory.PhysicalOf(pml4);
+        }
 
-        /// <summary>A new space sharing the kernel's slot 0, or null when out of frames.</summary>
+        /// <summary>A new space sharing the kernel's half, or null when out of frames.</summary>
         public static AddressSpace Create()
         {
             ulong* pml4 = Memory.AllocateZeroedFrame();
             if (pml4 == null) return null;
-            pml4[0] = ((ulong*)Memory.KernelRoot)[0];
+            ulong* kernel = (ulong*)Memory.Pointer(Memory.KernelRoot);
+            for (int i = 256; i < 512; i++) pml4[i] = kernel[i];
             return new AddressSpace(pml4);
         }
 
         public void Activate() => Cpu.WriteCr3(Root);
 
+        public bool IsActive => Cpu.ReadCr3() == Root;
+
         public static bool IsUserRange(ulong address, ulong length) =>
             address >= UserLayout.Base && address < UserLayout.End && length <= UserLayout.End - address;
 
-        /// <summary>Maps one user page to a frame. False when out of frames, the address is not a
-        /// page-aligned user address, or the page is already mapped.</summary>
-        public bool Map(ulong virtualAddress, ulong physicalAddress, ulong flags)
-        {
-            if ((virtualAddress & (PageSize - 1)) != 0 || !IsUserRange(virtualAddress, PageSize)) return false;
-            ulong* entry = Walk(virtualAddress, true);
-            if (entry == null || (*entry & Present) != 0) return false;
-            *entry = (physicalAddress & AddressMask) | flags | Present | User;
-            return true;
-        }
+        public static bool IsUserPage(ulong address) => (address & (PageSize - 1)) == 0 && IsUserRange(address, PageSize);
 
         /// <summary>The leaf entry for a user address, or 0 when nothing is mapped there.</summary>
         public ulong Query(ulong virtualAddress)
@@ -54,14 +53,56 @@ namespace ExoSharp.Kernel.X64
             return entry == null ? 0 : *entry;
         }
 
-        /// <summary>Adds permissions to a mapped page (used when two segments share it).</summary>
-        public void Widen(ulong virtualAddress, ulong addFlags, bool execute)
+        /// <summary>Makes sure the tables down to the leaf exist; false when out of frames.</summary>
+        public bool Prepare(ulong virtualAddress) => Walk(virtualAddress, true) != null;
+
+        /// <summary>Sets the leaf entry of a user page (0 removes it); returns the old entry.
+        /// Precondition: IsUserPage, and Prepare succeeded when value is non-zero.</summary>
+        public ulong Set(ulong virtualAddress, ulong value)
         {
-            ulong* entry = Walk(virtualAddress, false);
-            if (entry == null) return;
-            *entry |= addFlags;
-            if (execute) *entry &= ~NoExecute;
+            ulong* entry = Walk(virtualAddress, value != 0);
+            if (entry == null) return 0;
+            ulong old = *entry;
+            *entry = value;
+            if (IsActive) Cpu.InvalidatePage(virtualAddress);
+            return old;
         }
+
+        /// <summary>Builds a user leaf entry from a frame and Abi.PageFlags.</summary>
+        public static ulong Entry(ulong frame, ulong flags) =>
+            (frame * PageSize) | Present | User | (flags & (PageFlags.Writable | PageFlags.Available)) |
+            ((flags & PageFlags.Executable) != 0 ? 0 : NoExecute);
+
+        /// <summary>Removes every mapping of a frame; returns how many there were.</summary>
+        public int UnmapFrame(ulong frame)
+        {
+            int removed = 0;
+            for (int i = 0; i < 256; i++)
+            {
+                if ((_pml4[i] & Present) == 0) continue;
+                ulong* pdpt = Table(_pml4[i]);
+                for (int j = 0; j < 512; j++)
+                {
+                    if ((pdpt[j] & Present) == 0) continue;
+                    ulong* pd = Table(pdpt[j]);
+                    for (int k = 0; k < 512; k++)
+                    {
+                        if ((pd[k] & Present) == 0) continue;
+                        ulong* pt = Table(pd[k]);
+                        for (int l = 0; l < 512; l++)
+                        {
+                            if ((pt[l] & Present) == 0 || (pt[l] & AddressMask) / PageSize != frame) continue;
+                            pt[l] = 0;
+                            removed++;
+                            if (IsActive) Cpu.InvalidatePage(((ulong)i << 39) | ((ulong)j << 30) | ((ulong)k << 21) | ((ulong)l << 12));
+                        }
+                    }
+                }
+            }
+            return removed;
+        }
+
+        private static ulong* Table(ulong entry) => (ulong*)Memory.Pointer(entry & AddressMask);
 
         private ulong* Walk(ulong virtualAddress, bool create)
         {
@@ -74,34 +115,32 @@ namespace ExoSharp.Kernel.X64
                     if (!create) return null;
                     ulong* next = Memory.AllocateZeroedFrame();
                     if (next == null) return null;
-                    *entry = (ulong)next | Present | Writable | User;
+                    *entry = Memory.PhysicalOf(next) | Present | Writable | User;
                 }
-                table = (ulong*)(*entry & AddressMask);
+                table = Table(*entry);
             }
             return table + ((virtualAddress >> 12) & 511);
         }
 
-        /// <summary>Frees every user frame and page-table frame. Precondition: not active.</summary>
+        /// <summary>Frees the page-table frames of the user half. Precondition: not active;
+        /// the frames they map are held by capabilities, released separately.</summary>
         public void Destroy()
         {
-            for (int i = 1; i < 256; i++)
+            for (int i = 0; i < 256; i++)
             {
                 if ((_pml4[i] & Present) == 0) continue;
-                FreeTable((ulong*)(_pml4[i] & AddressMask), 2);
+                FreeTables(Table(_pml4[i]), 2);
                 _pml4[i] = 0;
             }
-            Memory.FreeFrame((ulong)_pml4);
+            Memory.FreeFrame(Root);
         }
 
-        private static void FreeTable(ulong* table, int level)
+        private static void FreeTables(ulong* table, int level)
         {
-            for (int i = 0; i < 512; i++)
-            {
-                if ((table[i] & Present) == 0) continue;
-                if (level > 0) FreeTable((ulong*)(table[i] & AddressMask), level - 1);
-                else Memory.FreeFrame(table[i] & AddressMask);
-            }
-            Memory.FreeFrame((ulong)table);
+            if (level > 0)
+                for (int i = 0; i < 512; i++)
+                    if ((table[i] & Present) != 0) FreeTables(Table(table[i]), level - 1);
+            Memory.FreeFrame(Memory.PhysicalOf(table));
         }
     }
 }

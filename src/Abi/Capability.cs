@@ -1,0 +1,23 @@
+// Capabilities: each environment has a table of them, named by handles. A handle is
+// (generation << 16) | slot: a freed slot's next use gets a new generation, so stale handles
+// fail; another environment's handle indexes the caller's own table, so it cannot reach
+// anything the caller does not hold. Handle 0 is always the caller itself.
+namespace ExoSharp.Abi
+{
+    public static class Capability
+    {
+        public const ulong Self = 0;
+        public const int TableSize = 4096;
+        public const int MaxEnvironments = 256;
+        public const int SliceCount = 64;
+
+        /// <summary>FrameAlloc's argument for "any free frame".</summary>
+        public const ulong AnyFrame = ulong.MaxValue;
+
+        /// <summary>SliceAlloc's argument for "any free slot".</summary>
+        public const ulong AnySlot = ulong.MaxValue;
+
+        /// <summary>Most entries one PageMap call accepts.</summary>
+        public const ulong MaxPageMapBatch = 512;
+    }
+}

@@ -1,0 +1,78 @@
+// All environments, by table index. Creating one gives it an address space, a capability
+// table and a context; destroying one takes back everything: mappings, page tables, frame
+// references, time slots. Interrupts off.
+using System.Runtime.InteropServices;
+using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class EnvTable
+    {
+        public const int StatusKilled = PowerOff.StatusKilled;
+
+        private static readonly Environment[] s_table = new Environment[Capability.MaxEnvironments];
+        private static readonly ushort[] s_generation = new ushort[Capability.MaxEnvironments];
+        private static int s_live;
+        private static int s_nextIndex = 1;
+
+        public static int LiveCount => s_live;
+
+        /// <summary>A new, not yet runnable environment, or null when the table or memory is full.</summary>
+        public static Environment Create(string name, ulong parentId, Symbols symbols)
+        {
+            // Round robin over the indices, so that ids grow 1, 2, 3... before any is reused.
+            for (int n = 1; n < s_table.Length; n++)
+            {
+                int i = (s_nextIndex + n - 2) % (s_table.Length - 1) + 1;
+                if (s_table[i] != null) continue;
+                s_nextIndex = i % (s_table.Length - 1) + 1;
+                AddressSpace space = AddressSpace.Create();
+                if (space == null) return null;
+                ulong id = ((ulong)s_generation[i] << 12) | (uint)i;
+                var env = new Environment(id, i, parentId, name, space, symbols);
+                s_table[i] = env;
+                s_live++;
+                TimeLimit.Reset(env);
+                return env;
+            }
+            return null;
+        }
+
+        /// <summary>Ends every environment (none can run): each gets a console line.</summary>
+        public static void DestroyAll()
+        {
+            for (int i = 1; i < s_table.Length; i++)
+            {
+                Environment env = s_table[i];
+                if (env == null) continue;
+                env.WriteLinePrefix();
+                Console.WriteLine(env.Runnable ? "destroyed: it has no time slot" : "destroyed: never made runnable");
+                Destroy(env, StatusKilled);
+            }
+        }
+
+        public static Environment Find(ulong id)
+        {
+            ulong index = id & 0xFFF;
+            if (index == 0 || index >= (ulong)s_table.Length) return null;
+            Environment env = s_table[index];
+            return env != null && env.Id == id ? env : null;
+        }
+
+        /// <summary>Takes everything back from an environment. status: its exit status, or
+        /// StatusKilled. Precondition: the caller printed the line saying why it ended.</summary>
+        public static void Destroy(Environment env, int status)
+        {
+            Scheduler.Forget(env);
+            if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
+            env.Space.Destroy();
+            env.Capabilities.Dispose();
+            NativeMemory.Free(env.Context);
+            s_table[env.Index] = null;
+            s_generation[env.Index]++;
+            s_live--;
+            BootSequence.NoteEnd(env, status);
+        }
+    }
+}

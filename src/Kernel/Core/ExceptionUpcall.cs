@@ -1,0 +1,68 @@
+// Sends a CPU exception from user mode to the environment's own handler: an ExceptionFrame
+// (vector, error code, fault address, every register) is written on its exception stack
+// (below the current rsp when the handler itself faulted: nested exceptions) and the
+// environment resumes at the handler with rdi and rsp pointing at the frame. The handler
+// resumes the faulting code by itself. Everything is checked at delivery time; a bad
+// handler or stack ends the environment with a line naming the address.
+using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class ExceptionUpcall
+    {
+        private const ulong RedZone = 128;
+
+        public enum Outcome { Delivered, NoHandler, Refused }
+
+        /// <summary>Precondition: the exception came from user mode in env, whose space is active.</summary>
+        public static Outcome Deliver(Environment env, TrapFrame* frame, ulong faultAddress)
+        {
+            ulong entry = env.ExceptionEntry, top = env.ExceptionStackTop;
+            if (entry == 0) return Outcome.NoHandler;
+            ulong entryPage = env.Space.Query(entry);
+            if (!AddressSpace.IsUserRange(entry, 1) || (entryPage & AddressSpace.Present) == 0 || (entryPage & AddressSpace.NoExecute) != 0)
+            {
+                Refuse(env, frame, "its exception handler address ", entry, AddressSpace.IsUserRange(entry, 1) ? " is not mapped executable" : " is not in user space");
+                return Outcome.Refused;
+            }
+            ulong size = (ulong)sizeof(ExceptionFrame);
+            ulong rsp = frame->Rsp;
+            // Nested: the handler faulted on its own stack; keep what it has there.
+            bool nested = rsp <= top && rsp > top - 64 * 1024;
+            ulong at = ((nested ? rsp - RedZone : top) - size) & ~15UL;
+            if (!AddressSpace.IsUserRange(top - 1, 1) || !UserMemory.CanAccess(env.Space, at, size, true))
+            {
+                Refuse(env, frame, "its exception stack at ", at, nested ? " overflowed" : " is not mapped writable");
+                return Outcome.Refused;
+            }
+            var e = (ExceptionFrame*)at;
+            e->Vector = frame->Vector;
+            e->ErrorCode = frame->ErrorCode;
+            e->FaultAddress = faultAddress;
+            // TrapFrame's general registers are in Registers' order (r15 first, rax last).
+            System.Buffer.MemoryCopy(frame, &e->Registers, 15 * 8, 15 * 8);
+            e->Registers.Rip = frame->Rip;
+            e->Registers.Rflags = frame->Rflags;
+            e->Registers.Rsp = frame->Rsp;
+            frame->Rip = entry;
+            frame->Rsp = at;
+            frame->Rdi = at;
+            frame->Rflags = UserContext.SanitizeFlags(frame->Rflags) & ~0x400UL;   // DF clear, as the ABI wants
+            return Outcome.Delivered;
+        }
+
+        private static void Refuse(Environment env, TrapFrame* frame, string what, ulong address, string why)
+        {
+            env.WriteLinePrefix();
+            Console.Write("killed: ");
+            Console.Write(ExceptionNames.Of(frame->Vector));
+            Console.Write(" at rip ");
+            Symbols.WriteLocation(env.Symbols, frame->Rip);
+            Console.Write(", and ");
+            Console.Write(what);
+            Console.WriteHex(address);
+            Console.WriteLine(why);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+// Frames handed to environments: how many capabilities (in all environments' tables) name
+// each one. A frame returns to the allocator when its last capability goes, so no frame is
+// freed while anyone can still map it, and none is mapped without a capability.
+// Missing: a read-only mapping of this table into environments (issue 3, step 2).
+using System.Runtime.InteropServices;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class FrameTable
+    {
+        private static ushort* s_references;
+        private static ulong s_count;
+
+        public static void Initialize(ulong frames)
+        {
+            s_count = frames;
+            s_references = (ushort*)NativeMemory.AllocZeroed((nuint)(frames * 2));
+        }
+
+        /// <summary>A zeroed frame (that number, or any when frame is Abi AnyFrame) with one
+        /// reference, or -1 when it is not free or none is left.</summary>
+        public static long Allocate(ulong frame)
+        {
+            long got;
+            if (frame == Abi.Capability.AnyFrame) got = Memory.Frames.Allocate();
+            else got = Memory.Frames.Allocate(frame) ? (long)frame : -1;
+            if (got < 0) return -1;
+            NativeMemory.Clear(Memory.Pointer((ulong)got * FrameAllocator.FrameSize), FrameAllocator.FrameSize);
+            s_references[got] = 1;
+            return got;
+        }
+
+        /// <summary>Precondition: the frame has at least one reference (it is held).</summary>
+        public static bool Retain(ulong frame)
+        {
+            if (frame >= s_count || s_references[frame] == 0 || s_references[frame] == ushort.MaxValue) return false;
+            s_references[frame]++;
+            return true;
+        }
+
+        public static void Release(ulong frame)
+        {
+            if (frame >= s_count || s_references[frame] == 0) Panic.Halt("releasing a frame nobody holds");
+            if (--s_references[frame] == 0) Memory.Frames.Free(frame);
+        }
+
+        public static int References(ulong frame) => frame < s_count ? s_references[frame] : 0;
+    }
+}

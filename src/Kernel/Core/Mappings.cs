@@ -1,0 +1,113 @@
+// Frames and page mappings on behalf of environments: the secure binding. A mapping is
+// installed only with a frame capability from the caller's table (write access only with a
+// writable one) into an environment the caller holds a handle for; the target then holds its
+// own capability for the frame, so every page an environment maps is one it holds.
+// Dropping a frame capability removes every mapping of that frame in that environment.
+using System.Runtime.InteropServices;
+using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class Mappings
+    {
+        /// <summary>A new zeroed frame and a handle for it in env's table.</summary>
+        public static long AllocateFrame(Environment env, ulong frame)
+        {
+            if (frame != Capability.AnyFrame && frame >= Memory.Frames.FrameCount) return (long)Error.NoMemory;
+            if (env.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            long got = FrameTable.Allocate(frame);
+            if (got < 0) return (long)Error.NoMemory;
+            return (long)env.Capabilities.Insert(CapabilityType.Frame, (ulong)got, true);
+        }
+
+        public static long FreeFrame(Environment env, ulong handle)
+        {
+            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Frame);
+            if (slot == null) return (long)Error.BadHandle;
+            if (slot->MapCount != 0 || env.Capabilities.FindFrame(slot->Object, out _) != handle)
+                env.Space.UnmapFrame(slot->Object);
+            env.Capabilities.Release(slot);
+            return 0;
+        }
+
+        /// <summary>Installs count mappings in target, all or none. Entries are in kernel memory.</summary>
+        public static long Map(Environment caller, Environment target, PageMapEntry* entries, int count)
+        {
+            int newCapabilities = 0;
+            for (int i = 0; i < count; i++)
+            {
+                PageMapEntry e = entries[i];
+                if ((e.Address & (AddressSpace.PageSize - 1)) != 0 || (e.Flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
+                if (!AddressSpace.IsUserPage(e.Address)) return (long)Error.BadAddress;
+                CapabilitySlot* slot = caller.Capabilities.Lookup(e.FrameHandle, CapabilityType.Frame);
+                if (slot == null) return (long)Error.BadHandle;
+                if ((e.Flags & PageFlags.Writable) != 0 && !slot->Writable) return (long)Error.NoRights;
+                if (!target.Space.Prepare(e.Address)) return (long)Error.NoMemory;
+                if (target != caller) newCapabilities++;
+            }
+            if (newCapabilities > target.Capabilities.FreeSlots) return (long)Error.TableFull;
+            for (int i = 0; i < count; i++)
+            {
+                PageMapEntry e = entries[i];
+                CapabilitySlot* slot = caller.Capabilities.Lookup(e.FrameHandle, CapabilityType.Frame);
+                bool writable = (e.Flags & PageFlags.Writable) != 0;
+                if (target != caller) slot = Grant(target, slot->Object, writable);
+                slot->MapCount++;
+                target.Space.Set(e.Address, AddressSpace.Entry(slot->Object, e.Flags));
+            }
+            return count;
+        }
+
+        /// <summary>target's capability for a frame it is being given, reusing one it has.
+        /// Precondition: a table slot is free; the frame is held by the giver.</summary>
+        private static CapabilitySlot* Grant(Environment target, ulong frame, bool writable)
+        {
+            target.Capabilities.FindFrame(frame, out CapabilitySlot* existing);
+            if (existing != null && (existing->Writable || !writable)) return existing;
+            FrameTable.Retain(frame);
+            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable);
+            return target.Capabilities.Lookup(handle, CapabilityType.Frame);
+        }
+
+        /// <summary>Maps a fresh frame at a page of a new environment (the loader's use).</summary>
+        public static bool MapNewFrame(Environment env, ulong address, ulong flags, out byte* memory)
+        {
+            memory = null;
+            long handle = AllocateFrame(env, Capability.AnyFrame);
+            if (handle < 0 || !env.Space.Prepare(address)) return false;
+            CapabilitySlot* slot = env.Capabilities.Lookup((ulong)handle, CapabilityType.Frame);
+            slot->MapCount++;
+            env.Space.Set(address, AddressSpace.Entry(slot->Object, flags));
+            memory = Memory.Pointer(slot->Object * AddressSpace.PageSize);
+            return true;
+        }
+
+        public static long Unmap(Environment target, ulong address, ulong pages)
+        {
+            if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
+            if (pages > (UserLayout.End >> 12) || !AddressSpace.IsUserRange(address, pages * AddressSpace.PageSize)) return (long)Error.BadAddress;
+            for (ulong i = 0; i < pages; i++)
+            {
+                ulong page = address + i * AddressSpace.PageSize;
+                if ((target.Space.Query(page) & AddressSpace.Present) != 0) target.Space.Set(page, 0);
+            }
+            return 0;
+        }
+
+        public static long Query(Environment env, ulong address, PageInfo* info)
+        {
+            ulong entry = env.Space.Query(address);
+            PageInfo result = default;
+            if ((entry & AddressSpace.Present) != 0)
+            {
+                result.Frame = (entry & AddressSpace.AddressMask) / AddressSpace.PageSize;
+                result.Flags = (entry & (AddressSpace.Present | PageFlags.Writable | PageFlags.Available)) |
+                               ((entry & AddressSpace.NoExecute) != 0 ? 0 : PageFlags.Executable);
+                result.FrameHandle = env.Capabilities.FindFrame(result.Frame, out _);
+            }
+            *info = result;
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// The processor, multiplexed by a time-slice vector: SliceCount slots, each owned by at most
+// one environment. Every timer tick from user mode ends the slice and moves on to the next
+// slot whose owner is runnable. Yield gives the rest of a slice to a named environment.
+// Missing: prologue/epilogue upcalls and their penalties, slot capabilities (issue 3).
+// Interrupts off throughout.
+using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class Scheduler
+    {
+        private static readonly Environment[] s_owners = new Environment[Capability.SliceCount];
+        private static int s_slot;
+
+        /// <summary>The environment whose registers the CPU holds (null while none runs).</summary>
+        public static Environment Current;
+
+        /// <summary>Gives a slot to env: that one, or the first free one for AnySlot.</summary>
+        public static long Allocate(Environment env, ulong slot)
+        {
+            if (slot == Capability.AnySlot)
+            {
+                for (int i = 0; i < s_owners.Length; i++)
+                    if (s_owners[i] == null) return Take(env, i);
+                return (long)Error.NoSlot;
+            }
+            if (slot >= (ulong)s_owners.Length) return (long)Error.BadArgument;
+            return s_owners[slot] == null ? Take(env, (int)slot) : (long)Error.NoSlot;
+        }
+
+        private static long Take(Environment env, int slot)
+        {
+            s_owners[slot] = env;
+            return slot;
+        }
+
+        public static void Forget(Environment env)
+        {
+            for (int i = 0; i < s_owners.Length; i++)
+                if (s_owners[i] == env) s_owners[i] = null;
+            if (Current == env) Current = null;
+        }
+
+        /// <summary>Saves the registers of the current environment from a kernel entry's frame.</summary>
+        public static void SaveCurrent(TrapFrame* frame)
+        {
+            if (Current != null) UserContext.Save(Current.Context, frame);
+        }
+
+        /// <summary>The timer ticked while env ran in user mode: its slice is over.</summary>
+        public static void Preempt(TrapFrame* frame)
+        {
+            SaveCurrent(frame);
+            RunNext();
+        }
+
+        /// <summary>Runs target (if it can run) for the rest of this slice, else the next slot's owner.</summary>
+        public static void YieldTo(TrapFrame* frame, Environment target)
+        {
+            SaveCurrent(frame);
+            if (target != null && target.Runnable) Resume(target);
+            RunNext();
+        }
+
+        /// <summary>Moves to the next slot with a runnable owner and runs it. Never returns;
+        /// when nobody can run, the boot sequence starts the next program or powers off.</summary>
+        public static void RunNext()
+        {
+            while (true)
+            {
+                for (int step = 1; step <= s_owners.Length; step++)
+                {
+                    int slot = (s_slot + step) % s_owners.Length;
+                    Environment owner = s_owners[slot];
+                    if (owner == null || !owner.Runnable) continue;
+                    s_slot = slot;
+                    Resume(owner);
+                }
+                Current = null;
+                BootSequence.NothingRunnable();
+            }
+        }
+
+        private static void Resume(Environment env)
+        {
+            Current = env;
+            if (Cpu.ReadCr3() != env.Space.Root) env.Space.Activate();
+            UserMode.Resume(env.Context);
+        }
+    }
+}
