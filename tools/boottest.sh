@@ -8,6 +8,7 @@
 #   status:   N                        expected guest exit status (default 0)
 #   expect:   text                     a line containing text; expects match distinct lines in
 #                                      this order; " ... " in text stands for anything
+#   contains: text                     some line, anywhere, contains text (any order)
 #   forbid:   text                     no line may contain text ("kernel: PANIC" is always
 #                                      forbidden unless the test expects it)
 # Prints "PASS boot/<name>" or "FAIL boot/<name>: why" plus the serial log, then
@@ -34,11 +35,13 @@ one() {
     end=$(date +%s.%N)
     field expect >"$results/$name.expect"
     field forbid >"$results/$name.forbid"
+    field contains >"$results/$name.contains"
     grep -qF "kernel: PANIC" "$results/$name.expect" || echo "kernel: PANIC" >>"$results/$name.forbid"
-    why="$(awk -v expfile="$results/$name.expect" -v forfile="$results/$name.forbid" '
+    why="$(awk -v expfile="$results/$name.expect" -v forfile="$results/$name.forbid" -v anyfile="$results/$name.contains" '
         BEGIN {
             n = 0; while ((getline line < expfile) > 0) if (line != "") want[n++] = line
             m = 0; while ((getline line < forfile) > 0) if (line != "") deny[m++] = line
+            a = 0; while ((getline line < anyfile) > 0) if (line != "") { anyof[a++] = line; seen[a - 1] = 0 }
             next_exp = 0
         }
         function matches(line, pattern,    parts, k, count, at) {
@@ -53,10 +56,12 @@ one() {
         {
             for (i = 0; i < m; i++) if (index($0, deny[i]) > 0) { print "forbidden line: " $0; bad = 1; exit }
             if (next_exp < n && matches($0, want[next_exp])) next_exp++
+            for (i = 0; i < a; i++) if (!seen[i] && matches($0, anyof[i])) seen[i] = 1
         }
         END {
             if (bad) exit
-            if (next_exp < n) print "missing line (in order): " want[next_exp]
+            if (next_exp < n) { print "missing line (in order): " want[next_exp]; exit }
+            for (i = 0; i < a; i++) if (!seen[i]) { print "missing line: " anyof[i]; exit }
         }' "$log")" || why="harness error: awk failed"
     if [ -z "$why" ] && [ "$rc" != "$status" ]; then
         why="guest exit status $rc, expected $status"

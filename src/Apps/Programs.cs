@@ -32,7 +32,19 @@ namespace ExoSharp.Apps
             new Entry { Name = "nullderef", Main = &Hostile.Attacks.NullDeref },
             new Entry { Name = "stackoverflow", Main = &Hostile.Attacks.StackOverflow },
             new Entry { Name = "badsyscall", Main = &Hostile.BadSystemCalls.Main },
-            new Entry { Name = "spin", Main = &Hostile.Attacks.Spin },
+            new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },
+            new Entry { Name = "spinforever", Main = &Hostile.Attacks.Spin },
+            new Entry { Name = "faultread", Main = &Jos.FaultRead.Main },
+            new Entry { Name = "faultwrite", Main = &Jos.FaultWrite.Main },
+            new Entry { Name = "faultdie", Main = &Jos.FaultDie.Main },
+            new Entry { Name = "faultalloc", Main = &Jos.FaultAlloc.Main },
+            new Entry { Name = "faultallocbad", Main = &Jos.FaultAllocBad.Main },
+            new Entry { Name = "faultnostack", Main = &Jos.FaultNoStack.Main },
+            new Entry { Name = "faultbadhandler", Main = &Jos.FaultBadHandler.Main },
+            new Entry { Name = "faultevilhandler", Main = &Jos.FaultEvilHandler.Main },
+            new Entry { Name = "dumbfork", Main = &Jos.DumbFork.Main },
+            new Entry { Name = "spin", Main = &Jos.Spin.Main },
+            new Entry { Name = "forktree", Main = &Jos.ForkTree.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

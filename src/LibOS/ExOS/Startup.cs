@@ -1,9 +1,8 @@
-// A user program's life: ExoSharpUserMain (called by start.asm) gives the heap its arena,
-// initialises static fields, then runs the program named by the first argument word
-// (ExoSharpAppMain, provided by the program). Also the platform hooks the corelib calls:
-// ExoSharpMoreCore (the heap's supply), ExoSharpWrite (System.Console) and
-// ExoSharpUnhandledException (Abort system call: the kernel names the type and kills us).
-// Missing: heap growth beyond the arena (needs the exokernel's frame allocation calls).
+// A user program's life: ExoSharpUserMain (called by start.asm) initialises static fields,
+// then runs the program named by the first argument word (ExoSharpAppMain, provided by the
+// program). Also the platform hooks the corelib calls: ExoSharpWrite (System.Console) and
+// ExoSharpUnhandledException (Abort system call: the kernel names the type and kills us);
+// the heap's supply is in Memory.cs.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime.CompilerHelpers;
@@ -13,34 +12,27 @@ namespace ExoSharp.LibOS.ExOS
 {
     public static unsafe class Startup
     {
-        private static byte* s_arena;
-        private static nuint s_arenaSize;
+        private static ulong s_imageStart, s_imageEnd;
+
+        /// <summary>The program image's pages (code, data, bss), for fork.</summary>
+        public static ulong ImageStart => s_imageStart;
+        public static ulong ImageEnd => s_imageEnd;
 
         [RuntimeImport("ExoSharpAppMain")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern int AppMain(string name, string arguments);
 
         [RuntimeExport("ExoSharpUserMain")]
-        public static int UserMain(sbyte* arguments, int length, nint* modulesStart, nint* modulesEnd, byte* arena, nuint arenaSize)
+        public static int UserMain(sbyte* arguments, int length, nint* modulesStart, nint* modulesEnd, ulong imageStart, ulong imageEnd)
         {
-            s_arena = arena;
-            s_arenaSize = arenaSize;
+            s_imageStart = imageStart & ~4095UL;
+            s_imageEnd = (imageEnd + 4095) & ~4095UL;
             StartupCodeHelpers.InitializeModules(modulesStart, modulesEnd);
             string commandLine = new string(arguments, 0, length);
             int space = commandLine.IndexOf(' ');
             string name = space < 0 ? commandLine : commandLine.Substring(0, space);
             string rest = space < 0 ? "" : commandLine.Substring(space + 1);
             return AppMain(name, rest);
-        }
-
-        [RuntimeExport("ExoSharpMoreCore")]
-        public static void* MoreCore(nuint minimum, nuint* granted)
-        {
-            if (s_arena == null || minimum > s_arenaSize) return null;
-            void* region = s_arena;
-            *granted = s_arenaSize;
-            s_arena = null;
-            return region;
         }
 
         [RuntimeExport("ExoSharpWrite")]

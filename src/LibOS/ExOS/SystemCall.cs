@@ -1,4 +1,6 @@
-// Raw system calls: exo_syscall in start.asm. Numbers and errors are ExoSharp.Abi's.
+// System calls, one typed wrapper each over exo_syscall (start.asm). Numbers, errors and
+// structures are ExoSharp.Abi's; results are returned as the kernel gives them (negative =
+// an Abi.Error). No policy here: that is for the rest of ExOS.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -19,10 +21,27 @@ namespace ExoSharp.LibOS.ExOS
             Raw(a0, a1, a2, a3, a4, number);
 
         public static long ConsoleWrite(byte* bytes, long length) => Invoke(Syscall.ConsoleWrite, (ulong)bytes, (ulong)length);
+        public static void Exit(int status) => Invoke(Syscall.Exit, (ulong)status);
+        public static ulong EnvId() => (ulong)Invoke(Syscall.EnvId);
+        public static long Yield(ulong envId = 0) => Invoke(Syscall.Yield, envId);
+        public static long EnvCreate() => Invoke(Syscall.EnvCreate);
+        public static long EnvIdOf(ulong handle) => Invoke(Syscall.EnvIdOf, handle);
+        public static long EnvSetStatus(ulong handle, EnvStatus status) => Invoke(Syscall.EnvSetStatus, handle, (ulong)status);
+        public static long EnvSetRegisters(ulong handle, Registers* registers) => Invoke(Syscall.EnvSetRegisters, handle, (ulong)registers);
+        public static long EnvDestroy(ulong handle) => Invoke(Syscall.EnvDestroy, handle);
+        public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke(Syscall.FrameAlloc, frame);
+        public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
+        public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
 
-        public static void Exit(int status)
+        public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags)
         {
-            Invoke(Syscall.Exit, (ulong)status);
+            PageMapEntry entry = new PageMapEntry { Address = address, FrameHandle = frameHandle, Flags = flags };
+            return PageMap(envHandle, &entry, 1);
         }
+
+        public static long PageUnmap(ulong envHandle, ulong address, ulong pages = 1) => Invoke(Syscall.PageUnmap, envHandle, address, pages);
+        public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
+        public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);
+        public static long SliceAlloc(ulong envHandle, ulong slot = Capability.AnySlot) => Invoke(Syscall.SliceAlloc, envHandle, slot);
     }
 }

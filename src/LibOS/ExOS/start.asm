@@ -1,19 +1,37 @@
-; User program entry and system call stub. Linked first into every user program (user.ld).
-; - _start: the kernel enters here in ring 3 with rdi = argument string, rsi = its length,
-;   rsp = a 16-byte-aligned stack. We call ExoSharpUserMain(rdi, rsi, rdx = module table
-;   start, rcx = end, r8 = heap arena, r9 = arena size) (C#: Startup.cs, System V) and
-;   pass its result to the Exit system call.
+; User program entry, system call stub and exception entry. Linked first into every user
+; program (user.ld). Callers and conventions:
+; - _start: the kernel enters here in ring 3 with rdi = argument string, rsi = its length.
+;   We call ExoSharpUserMain(rdi, rsi, rdx = module table start, rcx = end, r8 = image
+;   start, r9 = image end) (C#: Startup.cs, System V) and pass its result to Exit.
 ; - exo_syscall(rdi, rsi, rdx, rcx, r8, r9 = number) (C#: SystemCall.cs, System V): moves
 ;   the number to rax and the 4th argument to r10, executes syscall, returns rax.
+; - exo_fork(rdi = finish) (C#: Process.cs, System V): the fork primitive. Saves the
+;   callee-saved registers on the stack and calls finish(rdi = exo_fork_child, rsi = that
+;   stack pointer), which creates and starts the child with those as its rip and rsp; the
+;   parent returns finish's result. The child starts at
+;   exo_fork_child on its copy of the stack: it restores the same registers and returns 0.
+;   Nothing at or above the saved rsp is written between the save and the copy, so the
+;   child's view of its callers' frames is exactly the parent's.
+; - exo_exception_entry: where the kernel sends CPU exceptions (Exceptions.cs registers it),
+;   with rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack. Calls
+;   ExoSharpException(frame) (C#: Exceptions.cs), then resumes the faulting code from the
+;   frame without entering the kernel: every register, rflags and rsp restored, then a jump
+;   through RESUME_SLOT (a word on the exception stack page, never copy-on-write, below the
+;   2 GiB line so an absolute jmp can reach it; Layout.cs keeps it in step).
 
 bits 64
 default rel
 
-extern ExoSharpUserMain, __start___modules, __stop___modules
-global _start, exo_syscall
+extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
+extern __image_start, __image_end
+global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
 
-HEAP_ARENA_SIZE equ 8 * 1024 * 1024
-SYS_EXIT equ 1
+SYS_EXIT     equ 1
+RESUME_SLOT  equ 0x6FFFFFF0
+; ExceptionFrame: Vector, ErrorCode, FaultAddress, then Registers: r15 r14 r13 r12 r11 r10 r9
+; r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
+REGS         equ 24
+%define REG(n) (REGS + (n) * 8)
 
 section .text
 _start:
@@ -21,8 +39,8 @@ _start:
     and rsp, -16
     lea rdx, [__start___modules]
     lea rcx, [__stop___modules]
-    lea r8, [heap_arena]
-    mov r9, HEAP_ARENA_SIZE
+    lea r8, [__image_start]
+    lea r9, [__image_end]
     call ExoSharpUserMain
     mov rdi, rax
     mov eax, SYS_EXIT
@@ -35,6 +53,64 @@ exo_syscall:
     syscall
     ret
 
-section .bss
-alignb 4096
-heap_arena: resb HEAP_ARENA_SIZE
+exo_fork:
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rax, rdi
+    lea rdi, [exo_fork_child]
+    mov rsi, rsp
+    sub rsp, 8                  ; 16-byte alignment for the call
+    call rax
+    add rsp, 8
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
+
+exo_fork_child:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    xor eax, eax
+    ret
+
+exo_exception_entry_address:
+    lea rax, [exo_exception_entry]
+    ret
+
+exo_exception_entry:
+    mov rbx, rdi                ; the frame, kept across the call (callee-saved)
+    and rsp, -16
+    call ExoSharpException
+    mov rdi, rbx
+    mov rax, [rdi + REG(15)]    ; rip
+    mov [abs RESUME_SLOT], rax
+    push qword [rdi + REG(16)]  ; rflags
+    popfq
+    mov r15, [rdi + REG(0)]
+    mov r14, [rdi + REG(1)]
+    mov r13, [rdi + REG(2)]
+    mov r12, [rdi + REG(3)]
+    mov r11, [rdi + REG(4)]
+    mov r10, [rdi + REG(5)]
+    mov r9,  [rdi + REG(6)]
+    mov r8,  [rdi + REG(7)]
+    mov rbp, [rdi + REG(8)]
+    mov rsi, [rdi + REG(10)]
+    mov rdx, [rdi + REG(11)]
+    mov rcx, [rdi + REG(12)]
+    mov rbx, [rdi + REG(13)]
+    mov rax, [rdi + REG(14)]
+    mov rsp, [rdi + REG(17)]
+    mov rdi, [rdi + REG(9)]
+    jmp [abs RESUME_SLOT]

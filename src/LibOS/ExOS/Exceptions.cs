@@ -1,0 +1,55 @@
+// CPU exceptions handled in user mode (JOS's set_pgfault_handler): the program registers a
+// handler; ExOS maps its exception stack and points the kernel at exo_exception_entry
+// (start.asm), which calls Dispatch and then resumes the faulting code by itself.
+// A fault with no handler set, or one the handler does not fix, faults again forever unless
+// the handler ends the program; the default handler reports and exits.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using ExoSharp.Abi;
+
+namespace ExoSharp.LibOS.ExOS
+{
+    public static unsafe class Exceptions
+    {
+        private static delegate*<ExceptionFrame*, void> s_handler;
+
+        [RuntimeImport("exo_exception_entry_address")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern ulong EntryAddress();
+
+        /// <summary>The address the kernel should upcall (for a child being set up).</summary>
+        public static ulong Entry => EntryAddress();
+
+        /// <summary>Sends this program's CPU exceptions to handler. 0 or a negative Abi.Error.</summary>
+        public static long SetHandler(delegate*<ExceptionFrame*, void> handler)
+        {
+            if (s_handler == null)
+            {
+                PageInfo info;
+                SystemCall.PageQuery(Layout.ExceptionStackPage, &info);
+                if (info.Flags == 0)
+                {
+                    long r = Memory.AllocatePage(Layout.ExceptionStackPage);
+                    if (r < 0) return r;
+                }
+            }
+            s_handler = handler;
+            return SystemCall.SetExceptionHandler(Capability.Self, EntryAddress(), Layout.ExceptionStackTop);
+        }
+
+        /// <summary>Registers only the kernel upcall, without a stack (what JOS's faultnostack does).</summary>
+        public static long SetUpcallOnly(ulong entry, ulong stackTop) => SystemCall.SetExceptionHandler(Capability.Self, entry, stackTop);
+
+        [RuntimeExport("ExoSharpException")]
+        public static void Dispatch(ExceptionFrame* frame)
+        {
+            if (s_handler != null)
+            {
+                s_handler(frame);
+                return;
+            }
+            System.Console.WriteLine("exos: exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x") + " with no handler");
+            SystemCall.Exit(1);
+        }
+    }
+}

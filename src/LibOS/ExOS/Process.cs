@@ -1,0 +1,136 @@
+// Environments as processes: Fork (copy-on-write, done entirely in user space from the
+// page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
+// in start.asm) that lets a program choose its own copying policy (dumbfork does).
+// The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
+// Missing: spawn from an image, wait for a child, freeing page-table frames early.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using ExoSharp.Abi;
+
+namespace ExoSharp.LibOS.ExOS
+{
+    public static unsafe class Process
+    {
+        private const ulong PageSize = 4096;
+
+        [RuntimeImport("exo_fork")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern long ForkPrimitive(delegate*<ulong, ulong, long> finish);
+
+        /// <summary>Forks with a custom finish(childRip, childRsp) that must create the child
+        /// (EnvCreate), set its rip and rsp to these, give it memory, a slot, and start it;
+        /// returns what finish returns in the parent, 0 in the child.</summary>
+        public static long ForkWith(delegate*<ulong, ulong, long> finish) => ForkPrimitive(finish);
+
+        /// <summary>Copy-on-write fork: handle of the child in the parent, 0 in the child, or a
+        /// negative Abi.Error.</summary>
+        public static long Fork() => ForkPrimitive(&FinishCopyOnWrite);
+
+        public static ulong Id => SystemCall.EnvId();
+
+        /// <summary>Creates a child that will start at rip with rsp (not yet runnable).</summary>
+        public static long CreateChild(ulong rip, ulong rsp)
+        {
+            long child = SystemCall.EnvCreate();
+            if (child <= 0) return child == 0 ? (long)Error.BadArgument : child;
+            Registers registers = default;
+            registers.Rip = rip;
+            registers.Rsp = rsp;
+            registers.Rflags = 0x202;
+            long r = SystemCall.EnvSetRegisters((ulong)child, &registers);
+            if (r < 0)
+            {
+                SystemCall.EnvDestroy((ulong)child);
+                return r;
+            }
+            return child;
+        }
+
+        /// <summary>Gives the child an exception stack of its own, a time slot, and starts it.</summary>
+        public static long Start(ulong child)
+        {
+            long frame = SystemCall.FrameAlloc();
+            if (frame < 0) return frame;
+            long r = SystemCall.PageMap(child, Layout.ExceptionStackPage, (ulong)frame, PageFlags.Writable);
+            SystemCall.FrameFree((ulong)frame);
+            if (r < 0) return r;
+            r = SystemCall.SliceAlloc(child);
+            if (r < 0) return r;
+            return SystemCall.EnvSetStatus(child, EnvStatus.Runnable);
+        }
+
+        private static long FinishCopyOnWrite(ulong childRip, ulong childRsp)
+        {
+            long r = Exceptions.SetHandler(&CopyOnWriteFault);
+            if (r < 0) return r;
+            long child = CreateChild(childRip, childRsp);
+            if (child < 0) return child;
+            r = ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
+            if (r >= 0) r = ShareRange(child, Layout.HeapBase, Memory.HeapBreak);
+            if (r >= 0) r = ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
+            if (r >= 0) r = Start((ulong)child);
+            if (r < 0)
+            {
+                SystemCall.EnvDestroy((ulong)child);
+                return r;
+            }
+            return child;
+        }
+
+        /// <summary>Maps every page of [start, end) into the child: writable pages copy-on-write
+        /// in both (child first, so the parent's own writes cannot reach the child's view).</summary>
+        private static long ShareRange(long child, ulong start, ulong end)
+        {
+            PageMapEntry* batch = stackalloc PageMapEntry[32];
+            int n = 0;
+            for (ulong page = start; page < end; page += PageSize)
+            {
+                PageInfo info;
+                SystemCall.PageQuery(page, &info);
+                if (info.Flags == 0 || page == Layout.ExceptionStackPage) continue;
+                ulong flags = info.Flags & PageFlags.Allowed;
+                if ((flags & (PageFlags.Writable | PageFlags.CopyOnWrite)) != 0)
+                    flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;
+                batch[n++] = new PageMapEntry { Address = page, FrameHandle = info.FrameHandle, Flags = flags };
+                if (n == 32)
+                {
+                    long r = Flush(child, batch, n);
+                    if (r < 0) return r;
+                    n = 0;
+                }
+            }
+            return Flush(child, batch, n);
+        }
+
+        private static long Flush(long child, PageMapEntry* batch, int n)
+        {
+            if (n == 0) return 0;
+            long r = SystemCall.PageMap((ulong)child, batch, (ulong)n);
+            if (r < 0) return r;
+            return SystemCall.PageMap(Capability.Self, batch, (ulong)n);
+        }
+
+        private static void CopyOnWriteFault(ExceptionFrame* frame)
+        {
+            ulong page = frame->FaultAddress & ~(PageSize - 1);
+            PageInfo info;
+            SystemCall.PageQuery(page, &info);
+            if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0 || (info.Flags & PageFlags.CopyOnWrite) == 0)
+            {
+                System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
+                                         ", rip 0x" + frame->Registers.Rip.ToString("x"));
+                SystemCall.EnvDestroy(Capability.Self);
+            }
+            long copy = SystemCall.FrameAlloc();
+            if (copy < 0 || SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
+            {
+                System.Console.WriteLine("exos: out of memory for a copy-on-write page");
+                SystemCall.EnvDestroy(Capability.Self);
+            }
+            System.Buffer.MemoryCopy((void*)page, (void*)Layout.TempPage, (long)PageSize, (long)PageSize);
+            SystemCall.PageMap(Capability.Self, page, (ulong)copy, (info.Flags & PageFlags.Executable) | PageFlags.Writable);
+            SystemCall.PageUnmap(Capability.Self, Layout.TempPage);
+            SystemCall.FrameFree(info.FrameHandle);
+        }
+    }
+}
