@@ -8,8 +8,8 @@ namespace ExoSharp.Abi
     {
         public const ulong Self = 0;
         public const int TableSize = 4096;
-        public const int MaxEnvironments = 256;
-        public const int SliceCount = 64;
+        public const int MaxEnvironments = 1024;
+        public const int SliceCount = 1024;
 
         /// <summary>FrameAlloc's argument for "any free frame".</summary>
         public const ulong AnyFrame = ulong.MaxValue;

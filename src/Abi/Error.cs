@@ -33,5 +33,11 @@ namespace ExoSharp.Abi
 
         /// <summary>A fixed-size kernel table is full (environments, capabilities).</summary>
         TableFull = -10,
+
+        /// <summary>IpcCall: the environment is not waiting for a call (try again later).</summary>
+        NotReceiving = -11,
+
+        /// <summary>IpcReply: the environment is not blocked in a call to the caller.</summary>
+        NotCalling = -12,
     }
 }

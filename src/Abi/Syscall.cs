@@ -62,5 +62,16 @@ namespace ExoSharp.Abi
 
         /// <summary>SliceAlloc(envHandle, slot): gives a time slot (that one, or any when AnySlot) to an environment.</summary>
         SliceAlloc = 16,
+
+        /// <summary>IpcWait(message): blocks until a call arrives; the IpcMessage is written to message.</summary>
+        IpcWait = 17,
+
+        /// <summary>IpcCall(envId, message): a synchronous call into envId (which must be waiting),
+        /// donating the slice; blocks until the reply, which overwrites message.</summary>
+        IpcCall = 18,
+
+        /// <summary>IpcReply(envId, message, waitMessage): answers a call from envId; with
+        /// waitMessage non-zero, then waits for the next call and gives the slice to envId.</summary>
+        IpcReply = 19,
     }
 }

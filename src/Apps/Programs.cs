@@ -45,6 +45,9 @@ namespace ExoSharp.Apps
             new Entry { Name = "dumbfork", Main = &Jos.DumbFork.Main },
             new Entry { Name = "spin", Main = &Jos.Spin.Main },
             new Entry { Name = "forktree", Main = &Jos.ForkTree.Main },
+            new Entry { Name = "pingpong", Main = &Jos.PingPong.Main },
+            new Entry { Name = "primes", Main = &Jos.Primes.Main },
+            new Entry { Name = "sendpage", Main = &Jos.SendPage.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

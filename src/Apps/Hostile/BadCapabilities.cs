@@ -90,7 +90,7 @@ namespace ExoSharp.Apps.Hostile
             Expect("one slot more than there are", SystemCall.SliceAlloc(Capability.Self), Error.NoSlot);
             Check("took every free slot (" + got.ToString() + ")", got == Capability.SliceCount - 1);
             Expect("a slot that is taken", SystemCall.SliceAlloc(Capability.Self, 0), Error.NoSlot);
-            Expect("a slot that does not exist", SystemCall.SliceAlloc(Capability.Self, 64), Error.BadArgument);
+            Expect("a slot that does not exist", SystemCall.SliceAlloc(Capability.Self, (ulong)Capability.SliceCount), Error.BadArgument);
         }
 
         private static void Table()

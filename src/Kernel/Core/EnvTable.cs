@@ -52,6 +52,13 @@ namespace ExoSharp.Kernel.Core
             }
         }
 
+        /// <summary>Calls action for every live environment.</summary>
+        public static void ForEach(delegate*<Environment, Environment, void> action, Environment argument)
+        {
+            for (int i = 1; i < s_table.Length; i++)
+                if (s_table[i] != null) action(s_table[i], argument);
+        }
+
         public static Environment Find(ulong id)
         {
             ulong index = id & 0xFFF;
@@ -65,6 +72,7 @@ namespace ExoSharp.Kernel.Core
         public static void Destroy(Environment env, int status)
         {
             Scheduler.Forget(env);
+            Ipc.Forget(env);
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
             env.Capabilities.Dispose();

@@ -19,6 +19,16 @@ namespace ExoSharp.Kernel.Core
         public ulong ExceptionEntry;
         public ulong ExceptionStackTop;
 
+        /// <summary>In IpcWait: where the next call's message goes (0: not waiting).</summary>
+        public ulong IpcWaitMessage;
+
+        /// <summary>In IpcCall: the environment called (0: not calling) and where the reply goes.</summary>
+        public ulong IpcCallee;
+        public ulong IpcReplyMessage;
+
+        /// <summary>Can the scheduler give it the processor?</summary>
+        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0;
+
         public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
         {
             Id = id;

@@ -59,7 +59,7 @@ namespace ExoSharp.Kernel.Core
         public static void YieldTo(TrapFrame* frame, Environment target)
         {
             SaveCurrent(frame);
-            if (target != null && target.Runnable) Resume(target);
+            if (target != null && target.CanRun) Resume(target);
             RunNext();
         }
 
@@ -73,7 +73,7 @@ namespace ExoSharp.Kernel.Core
                 {
                     int slot = (s_slot + step) % s_owners.Length;
                     Environment owner = s_owners[slot];
-                    if (owner == null || !owner.Runnable) continue;
+                    if (owner == null || !owner.CanRun) continue;
                     s_slot = slot;
                     Resume(owner);
                 }
@@ -81,6 +81,9 @@ namespace ExoSharp.Kernel.Core
                 BootSequence.NothingRunnable();
             }
         }
+
+        /// <summary>Runs env now (IPC: the slice goes with the call). Never returns.</summary>
+        public static void Switch(Environment env) => Resume(env);
 
         private static void Resume(Environment env)
         {

@@ -62,6 +62,9 @@ namespace ExoSharp.Kernel.Core
                     Environment target = Target(env, a0, out long error);
                     return target == null ? error : Scheduler.Allocate(target, a1);
                 }
+                case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
+                case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
+                case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
                 default:
                     return (long)Error.NoSuchCall;
             }

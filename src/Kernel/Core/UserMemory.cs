@@ -2,11 +2,31 @@
 // and every page mapped, user-accessible and (for writes) writable in the given space.
 // The kernel never dereferences a user pointer this has not approved.
 using ExoSharp.Kernel.X64;
+using System.Runtime.InteropServices;
 
 namespace ExoSharp.Kernel.Core
 {
-    internal static class UserMemory
+    internal static unsafe class UserMemory
     {
+        /// <summary>Copies into env's memory, through its own address space, after checking it.</summary>
+        public static bool CopyTo(Environment env, ulong address, void* source, ulong length)
+        {
+            ulong saved = Cpu.ReadCr3();
+            if (saved != env.Space.Root) env.Space.Activate();
+            bool ok = CanAccess(env.Space, address, length, true);
+            if (ok) System.Buffer.MemoryCopy(source, (void*)address, (long)length, (long)length);
+            if (saved != env.Space.Root) Cpu.WriteCr3(saved);
+            return ok;
+        }
+
+        /// <summary>Copies from the current environment's memory (its space is active).</summary>
+        public static bool CopyFrom(Environment env, ulong address, void* destination, ulong length)
+        {
+            if (!CanAccess(env.Space, address, length, false)) return false;
+            System.Buffer.MemoryCopy((void*)address, destination, (long)length, (long)length);
+            return true;
+        }
+
         public static bool CanAccess(AddressSpace space, ulong address, ulong length, bool write)
         {
             if (length == 0) return true;
