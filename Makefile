@@ -15,7 +15,7 @@ CORELIB_SRC := $(shell find src/Corelib -name '*.cs' -o -name '*.csproj') build/
 KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel src/Abi -name '*.cs' -o -name '*.csproj')
 APPS_SRC    := $(CORELIB_SRC) $(shell find src/Apps src/LibOS src/Abi -name '*.cs' -o -name '*.csproj')
 KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm
-APPS_ASM    := src/LibOS/ExOS/start.asm src/Apps/Hostile/hostile.asm
+APPS_ASM    := src/LibOS/ExOS/start.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm
 LD        := ld
 LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 

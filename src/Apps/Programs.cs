@@ -46,6 +46,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "spin", Main = &Jos.Spin.Main },
             new Entry { Name = "forktree", Main = &Jos.ForkTree.Main },
             new Entry { Name = "pingpong", Main = &Jos.PingPong.Main },
+            new Entry { Name = "faultregs", Main = &Jos.FaultRegs.Main },
             new Entry { Name = "primes", Main = &Jos.Primes.Main },
             new Entry { Name = "sendpage", Main = &Jos.SendPage.Main },
         };
