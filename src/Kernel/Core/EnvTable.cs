@@ -14,9 +14,25 @@ namespace ExoSharp.Kernel.Core
         private static readonly Environment[] s_table = new Environment[Capability.MaxEnvironments];
         private static readonly ushort[] s_generation = new ushort[Capability.MaxEnvironments];
         private static int s_live;
+        private static EnvRecord* s_records;
         private static int s_nextIndex = 1;
 
         public static int LiveCount => s_live;
+
+        /// <summary>Boot time: the read-only table environments see at UserLayout.EnvTable.</summary>
+        public static void Initialize() =>
+            s_records = (EnvRecord*)KernelWindows.Allocate(UserLayout.EnvTable, (ulong)(Capability.MaxEnvironments * sizeof(EnvRecord)));
+
+        /// <summary>Copies env's state to its row of the published table.</summary>
+        public static void Publish(Environment env)
+        {
+            EnvRecord* r = s_records + env.Index;
+            r->Id = env.Id;
+            r->ParentId = env.ParentId;
+            r->Status = EnvRecord.Live | (env.Runnable ? EnvRecord.Runnable : 0) |
+                        (env.IpcWaitMessage != 0 ? EnvRecord.Waiting : 0) | (env.IpcCallee != 0 ? EnvRecord.Calling : 0);
+            r->Callee = env.IpcCallee;
+        }
 
         /// <summary>A new, not yet runnable environment, or null when the table or memory is full.</summary>
         public static Environment Create(string name, ulong parentId, Symbols symbols)
@@ -34,6 +50,7 @@ namespace ExoSharp.Kernel.Core
                 s_table[i] = env;
                 s_live++;
                 TimeLimit.Reset(env);
+                Publish(env);
                 return env;
             }
             return null;
@@ -78,6 +95,7 @@ namespace ExoSharp.Kernel.Core
             env.Capabilities.Dispose();
             NativeMemory.Free(env.Context);
             s_table[env.Index] = null;
+            s_records[env.Index] = default;
             s_generation[env.Index]++;
             s_live--;
             BootSequence.NoteEnd(env, status);

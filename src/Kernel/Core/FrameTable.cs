@@ -1,7 +1,7 @@
 // Frames handed to environments: how many capabilities (in all environments' tables) name
 // each one. A frame returns to the allocator when its last capability goes, so no frame is
 // freed while anyone can still map it, and none is mapped without a capability.
-// Missing: a read-only mapping of this table into environments (issue 3, step 2).
+// The table is mapped read-only into every environment (UserLayout.FrameTable).
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Kernel.Core
@@ -14,7 +14,7 @@ namespace ExoSharp.Kernel.Core
         public static void Initialize(ulong frames)
         {
             s_count = frames;
-            s_references = (ushort*)NativeMemory.AllocZeroed((nuint)(frames * 2));
+            s_references = (ushort*)KernelWindows.Allocate(Abi.UserLayout.FrameTable, frames * 2);
         }
 
         /// <summary>A zeroed frame (that number, or any when frame is Abi AnyFrame) with one

@@ -15,6 +15,7 @@ namespace ExoSharp.Kernel.Core
         {
             if (!UserMemory.CanAccess(env.Space, message, (ulong)sizeof(IpcMessage), true)) return (long)Error.BadAddress;
             env.IpcWaitMessage = message;
+            EnvTable.Publish(env);
             frame->Rax = 0;
             Scheduler.SaveCurrent(frame);
             Scheduler.RunNext();
@@ -42,6 +43,8 @@ namespace ExoSharp.Kernel.Core
             target.Frame->Rax = 0;
             env.IpcCallee = target.Id;
             env.IpcReplyMessage = message;
+            EnvTable.Publish(target);
+            EnvTable.Publish(env);
             frame->Rax = 0;
             Scheduler.SaveCurrent(frame);
             Scheduler.Switch(target);
@@ -64,8 +67,10 @@ namespace ExoSharp.Kernel.Core
             caller.Frame->Rax = delivered ? 0 : unchecked((ulong)(long)Error.BadAddress);
             caller.IpcCallee = 0;
             caller.IpcReplyMessage = 0;
+            EnvTable.Publish(caller);
             if (waitMessage == 0) return 0;
             env.IpcWaitMessage = waitMessage;
+            EnvTable.Publish(env);
             frame->Rax = 0;
             Scheduler.SaveCurrent(frame);
             Scheduler.Switch(caller);
@@ -103,6 +108,7 @@ namespace ExoSharp.Kernel.Core
             candidate.IpcCallee = 0;
             candidate.IpcReplyMessage = 0;
             candidate.Frame->Rax = unchecked((ulong)(long)Error.NoSuchEnv);
+            EnvTable.Publish(candidate);
         }
     }
 }

@@ -26,6 +26,7 @@ namespace ExoSharp.Kernel.Core
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
             BootInfo boot = BootInfo.Read(multiboot);
             Memory.InitializeFrames(boot, *symbols);
+            EnvTable.Initialize();
             FindKernelSymbols(boot, symbols->KernelEntry);
             Console.Write("kernel: ");
             Console.WriteDecimal(Memory.Frames.FreeCount * 4);

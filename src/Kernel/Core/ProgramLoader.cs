@@ -39,6 +39,7 @@ namespace ExoSharp.Kernel.Core
             }
             Console.WriteLine("started");
             env.Runnable = true;
+            EnvTable.Publish(env);
             return env;
         }
 

@@ -33,6 +33,8 @@ namespace ExoSharp.Kernel.X64
             if (pml4 == null) return null;
             ulong* kernel = (ulong*)Memory.Pointer(Memory.KernelRoot);
             for (int i = 256; i < 512; i++) pml4[i] = kernel[i];
+            pml4[KernelWindows.SharedSlot] = KernelWindows.SharedEntry;
+            pml4[KernelWindows.RecursiveSlot] = Memory.PhysicalOf(pml4) | Present | User | NoExecute;
             return new AddressSpace(pml4);
         }
 
@@ -40,8 +42,10 @@ namespace ExoSharp.Kernel.X64
 
         public bool IsActive => Cpu.ReadCr3() == Root;
 
+        /// <summary>Inside user space and clear of the kernel's windows (slots 253-254).</summary>
         public static bool IsUserRange(ulong address, ulong length) =>
-            address >= UserLayout.Base && address < UserLayout.End && length <= UserLayout.End - address;
+            address >= UserLayout.Base && address < UserLayout.End && length <= UserLayout.End - address &&
+            (address + length <= UserLayout.WindowsStart || address >= UserLayout.WindowsEnd);
 
         public static bool IsUserPage(ulong address) => (address & (PageSize - 1)) == 0 && IsUserRange(address, PageSize);
 
@@ -79,7 +83,7 @@ namespace ExoSharp.Kernel.X64
             int removed = 0;
             for (int i = 0; i < 256; i++)
             {
-                if ((_pml4[i] & Present) == 0) continue;
+                if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;
                 ulong* pdpt = Table(_pml4[i]);
                 for (int j = 0; j < 512; j++)
                 {
@@ -101,6 +105,8 @@ namespace ExoSharp.Kernel.X64
             }
             return removed;
         }
+
+        private static bool IsWindowSlot(int slot) => slot == KernelWindows.SharedSlot || slot == KernelWindows.RecursiveSlot;
 
         private static ulong* Table(ulong entry) => (ulong*)Memory.Pointer(entry & AddressMask);
 
@@ -128,7 +134,7 @@ namespace ExoSharp.Kernel.X64
         {
             for (int i = 0; i < 256; i++)
             {
-                if ((_pml4[i] & Present) == 0) continue;
+                if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;
                 FreeTables(Table(_pml4[i]), 2);
                 _pml4[i] = 0;
             }

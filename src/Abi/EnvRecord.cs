@@ -1,0 +1,20 @@
+// One row of the environment table the kernel maps read-only into every address space at
+// UserLayout.EnvTable (row i for table index i = id & 0xFFF): who exists and in what state,
+// readable without a system call. Rows of free indices are all zero.
+using System.Runtime.InteropServices;
+
+namespace ExoSharp.Abi
+{
+    [StructLayout(LayoutKind.Sequential)]
+    public struct EnvRecord
+    {
+        public const ulong Live = 1, Runnable = 2, Waiting = 4, Calling = 8;
+
+        public ulong Id;
+        public ulong ParentId;
+        /// <summary>Live, Runnable, Waiting (in IpcWait), Calling (blocked in IpcCall).</summary>
+        public ulong Status;
+        /// <summary>The id it is calling, while Calling.</summary>
+        public ulong Callee;
+    }
+}
