@@ -17,6 +17,12 @@ namespace ExoSharp.Abi
         /// <summary>SliceAlloc's argument for "any free slot".</summary>
         public const ulong AnySlot = ulong.MaxValue;
 
+        /// <summary>Timer ticks an epilogue may run before it must have yielded.</summary>
+        public const ulong EpilogueGraceTicks = 2;
+
+        /// <summary>Overstayed epilogues before the kernel kills the environment (each costs a slice).</summary>
+        public const int EpilogueStrikes = 3;
+
         /// <summary>Most entries one PageMap call accepts.</summary>
         public const ulong MaxPageMapBatch = 512;
     }

@@ -73,5 +73,9 @@ namespace ExoSharp.Abi
         /// <summary>IpcReply(envId, message, waitMessage): answers a call from envId; with
         /// waitMessage non-zero, then waits for the next call and gives the slice to envId.</summary>
         IpcReply = 19,
+
+        /// <summary>SetSliceHandlers(envHandle, prologue, epilogue): upcalled at the start and end of
+        /// each time slice (0: none). The epilogue must yield within Capability.EpilogueGraceTicks.</summary>
+        SetSliceHandlers = 20,
     }
 }

@@ -33,6 +33,8 @@ namespace ExoSharp.Apps
             new Entry { Name = "stackoverflow", Main = &Hostile.Attacks.StackOverflow },
             new Entry { Name = "badsyscall", Main = &Hostile.BadSystemCalls.Main },
             new Entry { Name = "tables", Main = &Tables.Main },
+            new Entry { Name = "threads", Main = &ThreadsDemo.Main },
+            new Entry { Name = "overstay", Main = &Hostile.Overstay.Main },
             new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },
             new Entry { Name = "spinforever", Main = &Hostile.Attacks.Spin },
             new Entry { Name = "faultread", Main = &Jos.FaultRead.Main },

@@ -19,6 +19,14 @@ namespace ExoSharp.Kernel.Core
         public ulong ExceptionEntry;
         public ulong ExceptionStackTop;
 
+        /// <summary>Slice upcalls (0: none), and the epilogue's state: running since, strikes, a lost turn.</summary>
+        public ulong PrologueEntry;
+        public ulong EpilogueEntry;
+        public bool InEpilogue;
+        public ulong EpilogueDeadline;
+        public int EpilogueStrikes;
+        public bool SkipTurn;
+
         /// <summary>In IpcWait: where the next call's message goes (0: not waiting).</summary>
         public ulong IpcWaitMessage;
 

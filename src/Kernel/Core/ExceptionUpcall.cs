@@ -1,6 +1,6 @@
-// Sends a CPU exception from user mode to the environment's own handler: an ExceptionFrame
-// (vector, error code, fault address, every register) is written on its exception stack
-// (below the current rsp when the handler itself faulted: nested exceptions) and the
+// Sends a CPU exception from user mode, or a slice upcall, to the environment's own handler:
+// an ExceptionFrame (vector, error code, fault address, every register) is written on its
+// exception stack (below the current rsp when it was already on it: nested upcalls) and the
 // environment resumes at the handler with rdi and rsp pointing at the frame. The handler
 // resumes the faulting code by itself. Everything is checked at delivery time; a bad
 // handler or stack ends the environment with a line naming the address.
@@ -15,30 +15,39 @@ namespace ExoSharp.Kernel.Core
 
         public enum Outcome { Delivered, NoHandler, Refused }
 
+        /// <summary>Is rsp on env's exception stack (so a new frame must go below it)?</summary>
+        public static bool OnExceptionStack(Environment env, ulong rsp) =>
+            rsp <= env.ExceptionStackTop && rsp > env.ExceptionStackTop - 64 * 1024;
+
         /// <summary>Precondition: the exception came from user mode in env, whose space is active.</summary>
-        public static Outcome Deliver(Environment env, TrapFrame* frame, ulong faultAddress)
+        public static Outcome Deliver(Environment env, TrapFrame* frame, ulong faultAddress) =>
+            Deliver(env, frame, env.ExceptionEntry, frame->Vector, frame->ErrorCode, faultAddress);
+
+        /// <summary>Any upcall: the frame's registers go on env's exception stack with vector,
+        /// and env resumes at entry. Precondition: env's space is active.</summary>
+        public static Outcome Deliver(Environment env, TrapFrame* frame, ulong entry, ulong vector, ulong errorCode, ulong faultAddress)
         {
-            ulong entry = env.ExceptionEntry, top = env.ExceptionStackTop;
+            ulong top = env.ExceptionStackTop;
             if (entry == 0) return Outcome.NoHandler;
             ulong entryPage = env.Space.Query(entry);
             if (!AddressSpace.IsUserRange(entry, 1) || (entryPage & AddressSpace.Present) == 0 || (entryPage & AddressSpace.NoExecute) != 0)
             {
-                Refuse(env, frame, "its exception handler address ", entry, AddressSpace.IsUserRange(entry, 1) ? " is not mapped executable" : " is not in user space");
+                Refuse(env, vector, frame, "its handler address ", entry, AddressSpace.IsUserRange(entry, 1) ? " is not mapped executable" : " is not in user space");
                 return Outcome.Refused;
             }
             ulong size = (ulong)sizeof(ExceptionFrame);
             ulong rsp = frame->Rsp;
             // Nested: the handler faulted on its own stack; keep what it has there.
-            bool nested = rsp <= top && rsp > top - 64 * 1024;
+            bool nested = OnExceptionStack(env, rsp);
             ulong at = ((nested ? rsp - RedZone : top) - size) & ~15UL;
             if (!AddressSpace.IsUserRange(top - 1, 1) || !UserMemory.CanAccess(env.Space, at, size, true))
             {
-                Refuse(env, frame, "its exception stack at ", at, nested ? " overflowed" : " is not mapped writable");
+                Refuse(env, vector, frame, "its exception stack at ", at, nested ? " overflowed" : " is not mapped writable");
                 return Outcome.Refused;
             }
             var e = (ExceptionFrame*)at;
-            e->Vector = frame->Vector;
-            e->ErrorCode = frame->ErrorCode;
+            e->Vector = vector;
+            e->ErrorCode = errorCode;
             e->FaultAddress = faultAddress;
             // TrapFrame's general registers are in Registers' order (r15 first, rax last).
             System.Buffer.MemoryCopy(frame, &e->Registers, 15 * 8, 15 * 8);
@@ -52,11 +61,11 @@ namespace ExoSharp.Kernel.Core
             return Outcome.Delivered;
         }
 
-        private static void Refuse(Environment env, TrapFrame* frame, string what, ulong address, string why)
+        private static void Refuse(Environment env, ulong vector, TrapFrame* frame, string what, ulong address, string why)
         {
             env.WriteLinePrefix();
             Console.Write("killed: ");
-            Console.Write(ExceptionNames.Of(frame->Vector));
+            Console.Write(vector == UpcallVector.SliceStart ? "slice start upcall" : vector == UpcallVector.SliceEnd ? "slice end upcall" : ExceptionNames.Of(vector));
             Console.Write(" at rip ");
             Symbols.WriteLocation(env.Symbols, frame->Rip);
             Console.Write(", and ");

@@ -1,8 +1,10 @@
 // The processor, multiplexed by a time-slice vector: SliceCount slots, each owned by at most
 // one environment. Every timer tick from user mode ends the slice and moves on to the next
-// slot whose owner is runnable. Yield gives the rest of a slice to a named environment.
-// Missing: prologue/epilogue upcalls and their penalties, slot capabilities (issue 3).
-// Interrupts off throughout.
+// slot whose owner can run. Yield gives the rest of a slice to a named environment. An
+// environment with slice handlers is upcalled at the start of each slice (prologue) and at
+// its end (epilogue), where it saves its own context and must yield within a grace period:
+// overstaying costs its next turn, and EpilogueStrikes overstays kill it.
+// Missing: slot capabilities and revocation of slots. Interrupts off throughout.
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
@@ -48,9 +50,45 @@ namespace ExoSharp.Kernel.Core
             if (Current != null) UserContext.Save(Current.Context, frame);
         }
 
-        /// <summary>The timer ticked while env ran in user mode: its slice is over.</summary>
-        public static void Preempt(TrapFrame* frame)
+        /// <summary>The timer ticked while the current environment ran in user mode.</summary>
+        public static void Tick(TrapFrame* frame)
         {
+            Environment env = Current;
+            if (env.InEpilogue)
+            {
+                if (Pit.Ticks < env.EpilogueDeadline) return;      // still within its grace
+                env.InEpilogue = false;
+                env.EpilogueStrikes++;
+                env.WriteLinePrefix();
+                if (env.EpilogueStrikes >= Capability.EpilogueStrikes)
+                {
+                    Console.Write("killed: overstayed its epilogue ");
+                    Console.WriteDecimal(env.EpilogueStrikes);
+                    Console.WriteLine(" times");
+                    EnvTable.Destroy(env, EnvTable.StatusKilled);
+                    RunNext();
+                }
+                Console.Write("overstayed its epilogue: it loses its next turn (strike ");
+                Console.WriteDecimal(env.EpilogueStrikes);
+                Console.Write(" of ");
+                Console.WriteDecimal(Capability.EpilogueStrikes);
+                Console.WriteLine(")");
+                env.SkipTurn = true;
+                SaveCurrent(frame);
+                RunNext();
+            }
+            if (env.EpilogueEntry != 0)
+            {
+                ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, env.EpilogueEntry, UpcallVector.SliceEnd, 0, 0);
+                if (outcome == ExceptionUpcall.Outcome.Delivered)
+                {
+                    env.InEpilogue = true;
+                    env.EpilogueDeadline = Pit.Ticks + Capability.EpilogueGraceTicks;
+                    return;
+                }
+                EnvTable.Destroy(env, EnvTable.StatusKilled);
+                RunNext();
+            }
             SaveCurrent(frame);
             RunNext();
         }
@@ -59,7 +97,7 @@ namespace ExoSharp.Kernel.Core
         public static void YieldTo(TrapFrame* frame, Environment target)
         {
             SaveCurrent(frame);
-            if (target != null && target.CanRun) Resume(target);
+            if (target != null && target.CanRun) StartSlice(target);
             RunNext();
         }
 
@@ -69,21 +107,49 @@ namespace ExoSharp.Kernel.Core
         {
             while (true)
             {
+                bool skipped = false;
                 for (int step = 1; step <= s_owners.Length; step++)
                 {
                     int slot = (s_slot + step) % s_owners.Length;
                     Environment owner = s_owners[slot];
                     if (owner == null || !owner.CanRun) continue;
+                    if (owner.SkipTurn)
+                    {
+                        owner.SkipTurn = false;
+                        skipped = true;
+                        continue;
+                    }
                     s_slot = slot;
-                    Resume(owner);
+                    StartSlice(owner);
                 }
                 Current = null;
+                if (skipped)
+                {
+                    UserMode.Idle();    // a lost turn with nobody else to run: the slice goes unused
+                    continue;
+                }
                 BootSequence.NothingRunnable();
             }
         }
 
         /// <summary>Runs env now (IPC: the slice goes with the call). Never returns.</summary>
         public static void Switch(Environment env) => Resume(env);
+
+        /// <summary>Gives env a slice: through its prologue when it has one. Returns only if the
+        /// prologue could not be delivered (env is then gone).</summary>
+        private static void StartSlice(Environment env)
+        {
+            if (env.PrologueEntry != 0)
+            {
+                env.Space.Activate();
+                if (ExceptionUpcall.Deliver(env, env.Frame, env.PrologueEntry, UpcallVector.SliceStart, 0, 0) != ExceptionUpcall.Outcome.Delivered)
+                {
+                    EnvTable.Destroy(env, EnvTable.StatusKilled);
+                    return;
+                }
+            }
+            Resume(env);
+        }
 
         private static void Resume(Environment env)
         {

@@ -26,6 +26,7 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.Abort: Abort(env, a0, a1, a2); return 0;
                 case Syscall.EnvId: return (long)env.Id;
                 case Syscall.Yield:
+                    env.InEpilogue = false;
                     frame->Rax = 0;
                     Scheduler.YieldTo(frame, a0 == 0 ? null : EnvTable.Find(a0));
                     return 0;
@@ -61,6 +62,14 @@ namespace ExoSharp.Kernel.Core
                 {
                     Environment target = Target(env, a0, out long error);
                     return target == null ? error : Scheduler.Allocate(target, a1);
+                }
+                case Syscall.SetSliceHandlers:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    if (target == null) return error;
+                    target.PrologueEntry = a1;
+                    target.EpilogueEntry = a2;
+                    return 0;
                 }
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);

@@ -23,7 +23,8 @@ namespace ExoSharp.Kernel.Core
                 Environment current = Scheduler.Current;
                 if (line != 0 || !frame->FromUser || current == null) return;
                 if (TimeLimit.Exceeded(current)) KillForTime(current, frame);
-                Scheduler.Preempt(frame);
+                Scheduler.Tick(frame);
+                return;
             }
             if (frame->FromUser && Scheduler.Current != null)
             {

@@ -11,5 +11,11 @@ namespace ExoSharp.Kernel.X64
         [RuntimeImport("exo_resume_user")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void Resume(byte* context);
+
+        /// <summary>Waits for the next interrupt with interrupts on (exo_idle). Precondition:
+        /// interrupts off; they are off again on return.</summary>
+        [RuntimeImport("exo_idle")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void Idle();
     }
 }

@@ -9,6 +9,10 @@ namespace ExoSharp.LibOS.ExOS
         public const ulong HeapBase = 0x1000_0000;
         public const ulong HeapLimit = 0x4000_0000;
 
+        /// <summary>User-level thread stacks: ThreadStackSize each, upwards from here.</summary>
+        public const ulong ThreadStacks = 0x6000_0000;
+        public const ulong ThreadStackSize = 64 * 1024;
+
         /// <summary>The page for a scratch mapping (copy-on-write copies, dumbfork).</summary>
         public const ulong TempPage = 0x6FF0_0000;
 

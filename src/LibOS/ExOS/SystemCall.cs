@@ -43,6 +43,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
         public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);
         public static long SliceAlloc(ulong envHandle, ulong slot = Capability.AnySlot) => Invoke(Syscall.SliceAlloc, envHandle, slot);
+        public static long SetSliceHandlers(ulong envHandle, ulong prologue, ulong epilogue) => Invoke(Syscall.SetSliceHandlers, envHandle, prologue, epilogue);
         public static long IpcWait(IpcMessage* message) => Invoke(Syscall.IpcWait, (ulong)message);
         public static long IpcCall(ulong envId, IpcMessage* message) => Invoke(Syscall.IpcCall, envId, (ulong)message);
         public static long IpcReply(ulong envId, IpcMessage* message, IpcMessage* waitMessage = null) => Invoke(Syscall.IpcReply, envId, (ulong)message, (ulong)waitMessage);

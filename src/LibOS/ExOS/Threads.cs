@@ -1,0 +1,118 @@
+// User-level threads, switched on the kernel's slice upcalls: at a slice's end (epilogue)
+// the interrupted thread's registers are saved from the upcall frame and the environment
+// yields; at the next slice's start (prologue) the next thread's registers are put in the
+// frame and the upcall returns into it. The kernel only gives the environment its slices;
+// which thread runs is this library's policy (round robin). Threads.Yield gives up the rest
+// of the slice voluntarily. Missing: blocking primitives (locks, join), thread-local data.
+using ExoSharp.Abi;
+
+namespace ExoSharp.LibOS.ExOS
+{
+    public static unsafe class Threads
+    {
+        public const int MaxThreads = 16;
+
+        private struct Thread
+        {
+            public Registers Registers;
+            public bool Alive;
+        }
+
+        private static Thread* s_threads;
+        private static int s_count, s_current, s_alive;
+        private static bool s_inEpilogue;
+        private static ulong s_switches;
+        private static delegate*<ExceptionFrame*, void> s_otherExceptions;
+
+        /// <summary>How many times a slice upcall moved the processor to another thread.</summary>
+        public static ulong Switches => s_switches;
+
+        /// <summary>Makes the calling code thread 0 and sends slice upcalls here. 0 or an Abi.Error.</summary>
+        public static long Initialize(delegate*<ExceptionFrame*, void> otherExceptions = null)
+        {
+            s_threads = (Thread*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(MaxThreads * sizeof(Thread)));
+            s_threads[0].Alive = true;
+            s_count = 1;
+            s_alive = 1;
+            s_otherExceptions = otherExceptions;
+            long r = Exceptions.SetHandler(&Upcall);
+            if (r < 0) return r;
+            return SystemCall.SetSliceHandlers(Capability.Self, Exceptions.Entry, Exceptions.Entry);
+        }
+
+        /// <summary>A new thread running body on a stack of its own. Its index, or a negative Abi.Error.</summary>
+        public static long Create(delegate*<void> body)
+        {
+            if (s_count == MaxThreads) return (long)Error.TableFull;
+            int index = s_count;
+            ulong stackBase = Layout.ThreadStacks + (ulong)index * Layout.ThreadStackSize;
+            for (ulong page = stackBase + Layout.ThreadStackSize - 4 * 4096; page < stackBase + Layout.ThreadStackSize; page += 4096)
+            {
+                long r = Memory.AllocatePage(page);
+                if (r < 0) return r;
+            }
+            Thread* t = s_threads + index;
+            t->Registers.Rip = (ulong)(delegate*<void>)&Run;
+            t->Registers.Rsp = stackBase + Layout.ThreadStackSize - 8;   // as if just called
+            t->Registers.Rdi = (ulong)body;
+            t->Registers.Rflags = 0x202;
+            t->Alive = true;
+            s_count++;
+            s_alive++;
+            return index;
+        }
+
+        public static int Current => s_current;
+
+        /// <summary>Gives up the rest of the slice; another thread may run at the next one.</summary>
+        public static void Yield() => SystemCall.Yield();
+
+        private static void Run()
+        {
+            // rdi held the body when the prologue started us here: read it back from the record.
+            var body = (delegate*<void>)s_threads[s_current].Registers.Rdi;
+            body();
+            s_threads[s_current].Alive = false;
+            if (--s_alive == 0) SystemCall.Exit(0);
+            while (true) SystemCall.Yield();
+        }
+
+        private static void Upcall(ExceptionFrame* frame)
+        {
+            if (frame->Vector == UpcallVector.SliceEnd)
+            {
+                s_threads[s_current].Registers = frame->Registers;
+                s_inEpilogue = true;
+                SystemCall.Yield();            // never returns: the next slice starts with the prologue
+                return;
+            }
+            if (frame->Vector == UpcallVector.SliceStart)
+            {
+                // After a voluntary yield the frame is the yielding thread's: keep it.
+                if (!s_inEpilogue) s_threads[s_current].Registers = frame->Registers;
+                s_inEpilogue = false;
+                int next = s_current;
+                for (int i = 1; i <= s_count; i++)
+                {
+                    int candidate = (s_current + i) % s_count;
+                    if (s_threads[candidate].Alive)
+                    {
+                        next = candidate;
+                        break;
+                    }
+                }
+                if (next != s_current) s_switches++;
+                s_current = next;
+                frame->Registers = s_threads[next].Registers;
+                return;
+            }
+            if (s_otherExceptions != null)
+            {
+                s_otherExceptions(frame);
+                return;
+            }
+            System.Console.WriteLine("exos: thread " + s_current.ToString() + ": exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x"));
+            SystemCall.EnvDestroy(Capability.Self);
+        }
+    }
+}
