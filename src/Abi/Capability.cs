@@ -23,6 +23,9 @@ namespace ExoSharp.Abi
         /// <summary>Overstayed epilogues before the kernel kills the environment (each costs a slice).</summary>
         public const int EpilogueStrikes = 3;
 
+        /// <summary>Timer ticks an environment has to give back revoked frames.</summary>
+        public const ulong RevokeGraceTicks = 10;
+
         /// <summary>Most entries one PageMap call accepts.</summary>
         public const ulong MaxPageMapBatch = 512;
     }

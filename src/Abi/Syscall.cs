@@ -77,5 +77,9 @@ namespace ExoSharp.Abi
         /// <summary>SetSliceHandlers(envHandle, prologue, epilogue): upcalled at the start and end of
         /// each time slice (0: none). The epilogue must yield within Capability.EpilogueGraceTicks.</summary>
         SetSliceHandlers = 20,
+
+        /// <summary>Revoke(envHandle, frames): asks that environment (by an upcall) to give back
+        /// that many frames within Capability.RevokeGraceTicks; then the kernel takes them.</summary>
+        Revoke = 21,
     }
 }

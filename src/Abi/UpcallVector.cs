@@ -9,5 +9,9 @@ namespace ExoSharp.Abi
         /// <summary>The slice ended: Registers are where it was interrupted; save them and Yield
         /// within Capability.EpilogueGraceTicks.</summary>
         public const ulong SliceEnd = 0x101;
+
+        /// <summary>Give back ErrorCode frames (FrameFree) within Capability.RevokeGraceTicks,
+        /// or the kernel takes that many and lists them in the RepossessionVector.</summary>
+        public const ulong Revoke = 0x102;
     }
 }

@@ -13,10 +13,14 @@ namespace ExoSharp.Abi
         /// return address faults in ring 0 on Intel CPUs).</summary>
         public const ulong End = 0x0000_7FFF_FFFF_F000;
 
-        /// <summary>PML4 slots 253-254: the kernel's read-only windows, never user mappings.
-        /// Slot 253: the tables below; slot 254: this address space's own page tables
-        /// (a recursive entry), so PTE(va) is at PageTables + (va >> 12) * 8.</summary>
-        public const ulong WindowsStart = 0x0000_7E80_0000_0000;
+        /// <summary>PML4 slots 252-254: the kernel's read-only windows, never user mappings.
+        /// Slot 252: this environment's repossession vector; slot 253: the tables below;
+        /// slot 254: this address space's own page tables (a recursive entry), so PTE(va) is
+        /// at PageTables + (va >> 12) * 8.</summary>
+        public const ulong WindowsStart = 0x0000_7E00_0000_0000;
+
+        /// <summary>This environment's RepossessionVector (one page).</summary>
+        public const ulong RepossessionVector = WindowsStart;
         public const ulong WindowsEnd = 0x0000_7F80_0000_0000;
         public const ulong PageTables = 0x0000_7F00_0000_0000;
         public const ulong PageDirectories = 0x0000_7F3F_8000_0000;
@@ -24,11 +28,11 @@ namespace ExoSharp.Abi
         public const ulong PageMapLevel4 = 0x0000_7F3F_9FCF_E000;
 
         /// <summary>The environment table: Capability.MaxEnvironments EnvRecords.</summary>
-        public const ulong EnvTable = WindowsStart;
+        public const ulong EnvTable = 0x0000_7E80_0000_0000;
 
         /// <summary>The frame table: one ushort per physical frame, the number of capabilities
         /// (in all environments) that name it; 0 for free frames and the kernel's own.</summary>
-        public const ulong FrameTable = WindowsStart + 0x20_0000;
+        public const ulong FrameTable = EnvTable + 0x20_0000;
 
         /// <summary>Top of the initial stack; the stack grows down from here.</summary>
         public const ulong StackTop = End;

@@ -12,6 +12,7 @@ namespace ExoSharp.Kernel.Core
     {
         private readonly CapabilitySlot* _slots;
         private int _used;
+        private int _frames;
 
         public CapabilityTable(ulong selfId)
         {
@@ -22,6 +23,17 @@ namespace ExoSharp.Kernel.Core
         }
 
         public int FreeSlots => Capability.TableSize - _used;
+
+        /// <summary>How many frame capabilities the table holds.</summary>
+        public int FrameCount => _frames;
+
+        /// <summary>The most recently filled frame slot (highest index), or null.</summary>
+        public CapabilitySlot* LastFrame()
+        {
+            for (int i = Capability.TableSize - 1; i > 0; i--)
+                if (_slots[i].Type == CapabilityType.Frame) return _slots + i;
+            return null;
+        }
 
         private static ulong HandleOf(int index, ushort generation) => ((ulong)generation << 16) | (uint)index;
 
@@ -48,6 +60,7 @@ namespace ExoSharp.Kernel.Core
                 slot->Writable = writable;
                 slot->MapCount = 0;
                 _used++;
+                if (type == CapabilityType.Frame) _frames++;
                 return HandleOf(i, slot->Generation);
             }
             return 0;
@@ -75,6 +88,7 @@ namespace ExoSharp.Kernel.Core
         /// Release below does both). The slot's next use gets a new generation.</summary>
         public void Remove(CapabilitySlot* slot)
         {
+            if (slot->Type == CapabilityType.Frame) _frames--;
             slot->Type = CapabilityType.None;
             slot->Object = 0;
             slot->MapCount = 0;

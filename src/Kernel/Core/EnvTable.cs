@@ -45,8 +45,17 @@ namespace ExoSharp.Kernel.Core
                 s_nextIndex = i % (s_table.Length - 1) + 1;
                 AddressSpace space = AddressSpace.Create();
                 if (space == null) return null;
+                ulong* vector = Memory.AllocateZeroedFrame();
+                if (vector == null || !space.MapReadOnlyWindow(UserLayout.RepossessionVector, Memory.PhysicalOf(vector)))
+                {
+                    if (vector != null) Memory.FreeFrame(Memory.PhysicalOf(vector));
+                    space.Destroy();
+                    return null;
+                }
                 ulong id = ((ulong)s_generation[i] << 12) | (uint)i;
                 var env = new Environment(id, i, parentId, name, space, symbols);
+                env.Repossessed = (RepossessionVector*)vector;
+                env.RepossessedPage = Memory.PhysicalOf(vector);
                 s_table[i] = env;
                 s_live++;
                 TimeLimit.Reset(env);
@@ -93,6 +102,8 @@ namespace ExoSharp.Kernel.Core
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
             env.Capabilities.Dispose();
+            Memory.FreeFrame(env.RepossessedPage);
+            Revocation.Forget(env);
             NativeMemory.Free(env.Context);
             s_table[env.Index] = null;
             s_records[env.Index] = default;

@@ -1,6 +1,7 @@
 // One environment: an address space, a capability table, saved registers and where its
 // CPU exceptions go. Ids are (generation << 12) | table index, so a dead environment's id
 // is never valid again. Created by EnvTable, scheduled by Scheduler.
+using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -26,6 +27,14 @@ namespace ExoSharp.Kernel.Core
         public ulong EpilogueDeadline;
         public int EpilogueStrikes;
         public bool SkipTurn;
+
+        /// <summary>Visible revocation: the vector the environment reads (kernel-owned page),
+        /// and the pending request: frames held when asked, the deadline, whether it was told.</summary>
+        public RepossessionVector* Repossessed;
+        public ulong RepossessedPage;
+        public int RevokeBaseline;
+        public ulong RevokeDeadline;
+        public bool RevokeDelivered;
 
         /// <summary>In IpcWait: where the next call's message goes (0: not waiting).</summary>
         public ulong IpcWaitMessage;

@@ -139,6 +139,17 @@ namespace ExoSharp.Kernel.Core
         /// prologue could not be delivered (env is then gone).</summary>
         private static void StartSlice(Environment env)
         {
+            if (Revocation.Undelivered(env) && env.ExceptionEntry != 0)
+            {
+                env.RevokeDelivered = true;
+                env.Space.Activate();
+                if (ExceptionUpcall.Deliver(env, env.Frame, env.ExceptionEntry, UpcallVector.Revoke, env.Repossessed->Requested, 0) != ExceptionUpcall.Outcome.Delivered)
+                {
+                    EnvTable.Destroy(env, EnvTable.StatusKilled);
+                    return;
+                }
+                Resume(env);
+            }
             if (env.PrologueEntry != 0)
             {
                 env.Space.Activate();

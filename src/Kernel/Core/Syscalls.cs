@@ -71,6 +71,11 @@ namespace ExoSharp.Kernel.Core
                     target.EpilogueEntry = a2;
                     return 0;
                 }
+                case Syscall.Revoke:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : Revocation.Request(target, a1);
+                }
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);

@@ -18,7 +18,11 @@ namespace ExoSharp.Kernel.Core
             if (vector >= Pic.VectorBase)
             {
                 int line = (int)vector - Pic.VectorBase;
-                if (line == 0) Pit.Ticks++;
+                if (line == 0)
+                {
+                    Pit.Ticks++;
+                    Revocation.Tick();
+                }
                 Pic.EndOfInterrupt(line);
                 Environment current = Scheduler.Current;
                 if (line != 0 || !frame->FromUser || current == null) return;

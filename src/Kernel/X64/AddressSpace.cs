@@ -72,6 +72,16 @@ namespace ExoSharp.Kernel.X64
             return old;
         }
 
+        /// <summary>Maps a kernel-owned page user-readable (never writable) outside the user
+        /// range (the repossession vector's window). False when out of frames.</summary>
+        public bool MapReadOnlyWindow(ulong virtualAddress, ulong physicalAddress)
+        {
+            ulong* entry = Walk(virtualAddress, true);
+            if (entry == null) return false;
+            *entry = physicalAddress | Present | User | NoExecute;
+            return true;
+        }
+
         /// <summary>Builds a user leaf entry from a frame and Abi.PageFlags.</summary>
         public static ulong Entry(ulong frame, ulong flags) =>
             (frame * PageSize) | Present | User | (flags & (PageFlags.Writable | PageFlags.Available)) |
@@ -106,6 +116,7 @@ namespace ExoSharp.Kernel.X64
             return removed;
         }
 
+        /// <summary>Slots whose tables are not this space's to free or scan (shared, recursive).</summary>
         private static bool IsWindowSlot(int slot) => slot == KernelWindows.SharedSlot || slot == KernelWindows.RecursiveSlot;
 
         private static ulong* Table(ulong entry) => (ulong*)Memory.Pointer(entry & AddressMask);

@@ -12,6 +12,21 @@ namespace ExoSharp.LibOS.ExOS
     public static unsafe class Exceptions
     {
         private static delegate*<ExceptionFrame*, void> s_handler;
+        private static delegate*<ulong, void> s_revokeHandler;
+
+        /// <summary>Who answers the kernel's requests to give frames back (Revoke upcalls);
+        /// without one, they are ignored and the kernel takes the frames at the deadline.</summary>
+        public static long SetRevokeHandler(delegate*<ulong, void> handler)
+        {
+            s_revokeHandler = handler;
+            return s_handler == null ? SetHandler(&IgnoreExceptions) : 0;
+        }
+
+        private static void IgnoreExceptions(ExceptionFrame* frame)
+        {
+            System.Console.WriteLine("exos: exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x"));
+            SystemCall.EnvDestroy(Capability.Self);
+        }
 
         [RuntimeImport("exo_exception_entry_address")]
         [MethodImpl(MethodImplOptions.InternalCall)]
@@ -43,6 +58,11 @@ namespace ExoSharp.LibOS.ExOS
         [RuntimeExport("ExoSharpException")]
         public static void Dispatch(ExceptionFrame* frame)
         {
+            if (frame->Vector == UpcallVector.Revoke)
+            {
+                if (s_revokeHandler != null) s_revokeHandler(frame->ErrorCode);
+                return;
+            }
             if (s_handler != null)
             {
                 s_handler(frame);
