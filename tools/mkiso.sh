@@ -18,6 +18,7 @@ cp out/kernel.elf out/apps.elf "$root/boot/"
     echo "    multiboot /boot/kernel.elf $cmdline"
     echo "    module /boot/kernel.elf /boot/kernel.elf"
     IFS=',' read -ra list <<< "$programs"
+    [ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
     for p in "${list[@]}"; do
         p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
         [ -n "$p" ] && echo "    module /boot/apps.elf /boot/apps.elf $p"

@@ -24,6 +24,8 @@ programs="${*:-hello}"
 
 modules="out/kernel.elf"
 IFS=',' read -ra list <<< "$programs"
+# The kernel starts only the first program; with several, ExOS's init spawns them in turn.
+[ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
 for p in "${list[@]}"; do
     p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
     [ -n "$p" ] && modules="$modules,out/apps.elf $p"

@@ -81,5 +81,8 @@ namespace ExoSharp.Abi
         /// <summary>Revoke(envHandle, frames): asks that environment (by an upcall) to give back
         /// that many frames within Capability.RevokeGraceTicks; then the kernel takes them.</summary>
         Revoke = 21,
+
+        /// <summary>EnvSetName(handle, text, length): the name the kernel's console lines use (ASCII, at most 32 bytes).</summary>
+        EnvSetName = 22,
     }
 }

@@ -19,6 +19,10 @@ namespace ExoSharp.Abi
         /// at PageTables + (va >> 12) * 8.</summary>
         public const ulong WindowsStart = 0x0000_7E00_0000_0000;
 
+        /// <summary>The first environment's view of the boot modules: a BootDirectory page, then
+        /// each module mapped read-only (BootDirectory.Entries give where).</summary>
+        public const ulong BootModules = 0x0000_7D00_0000_0000;
+
         /// <summary>This environment's RepossessionVector (one page).</summary>
         public const ulong RepossessionVector = WindowsStart;
         public const ulong WindowsEnd = 0x0000_7F80_0000_0000;

@@ -15,6 +15,7 @@ namespace ExoSharp.Apps
         private static Entry[] Table => new Entry[]
         {
             new Entry { Name = "hello", Main = &Hello.Main },
+            new Entry { Name = "init", Main = &Init.Main },
             new Entry { Name = "corelib", Main = &CorelibTests.CorelibTest.Main },
             new Entry { Name = "throw", Main = &Throw.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },

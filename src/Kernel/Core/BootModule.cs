@@ -1,5 +1,7 @@
 // A file the boot loader loaded for us (a program, or the kernel's own image for symbols):
 // where it is in physical memory and its command line ("path args...").
+using ExoSharp.Shared;
+
 namespace ExoSharp.Kernel.Core
 {
     internal struct BootModule

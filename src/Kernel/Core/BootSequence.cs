@@ -1,34 +1,79 @@
-// Runs the boot modules as programs, one after another: the kernel loads the first, and when
-// no environment is left (or none can ever run again) it loads the next. The kernel's own
-// image module only provides symbols. The first environment's exit status becomes the
-// machine's. Transitional: once ExOS can spawn from boot modules, only the first is loaded.
+// Starts the first program among the boot modules (the kernel's own image module only
+// provides symbols) and shows it every program module, read-only, with a BootDirectory at
+// UserLayout.BootModules: spawning the others is the library OS's business, not the
+// kernel's. When no environment is left (or none can ever run again) the machine powers off
+// with the first environment's exit status.
+using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
+using ExoSharp.Shared;
 
 namespace ExoSharp.Kernel.Core
 {
-    internal static class BootSequence
+    internal static unsafe class BootSequence
     {
-        private static BootInfo s_boot;
-        private static ulong s_kernelEntry;
-        private static int s_next;
         private static ulong s_firstId;
         private static int s_machineStatus = -1;
 
-        public static void Initialize(BootInfo boot, ulong kernelEntry)
+        /// <summary>Starts the first program. Precondition: frames, tables and the scheduler work.</summary>
+        public static void Start(BootInfo boot, ulong kernelEntry)
         {
-            s_boot = boot;
-            s_kernelEntry = kernelEntry;
+            BootModule[] programs = new BootModule[boot.Modules.Length];
+            int count = 0;
+            foreach (BootModule module in boot.Modules)
+            {
+                ElfImage image = module.Image;
+                if (image.Validate() == null && image.Entry == kernelEntry) continue;
+                programs[count++] = module;
+            }
+            if (count == 0) return;
+            Environment first = ProgramLoader.Start(programs[0]);
+            if (first == null) return;
+            s_firstId = first.Id;
+            if (!ShowModules(first, programs, count))
+                Console.WriteLine("kernel: not enough memory to show the boot modules to the first program");
+        }
+
+        private static bool ShowModules(Environment env, BootModule[] programs, int count)
+        {
+            ulong* page = Memory.AllocateZeroedFrame();
+            if (page == null) return false;
+            ulong pageFrame = Memory.PhysicalOf(page) / 4096;
+            FrameTable.Pin(pageFrame);
+            var directory = (BootDirectory*)page;
+            byte* text = (byte*)page + sizeof(BootDirectory);
+            byte* textEnd = (byte*)page + 4096;
+            ulong at = UserLayout.BootModules + 4096;
+            for (int i = 0; i < count && i < BootDirectory.MaxModules; i++)
+            {
+                BootModule module = programs[i];
+                ulong size = module.End - module.Start;
+                directory->Address[i] = at + (module.Start & 4095);
+                directory->Size[i] = size;
+                string line = module.CommandLine;
+                if (text + line.Length > textEnd) break;
+                directory->CommandLine[i] = UserLayout.BootModules + (ulong)(text - (byte*)page);
+                directory->CommandLineLength[i] = (ulong)line.Length;
+                for (int c = 0; c < line.Length; c++) *text++ = (byte)line[c];
+                for (ulong frame = module.Start / 4096; frame < (module.End + 4095) / 4096; frame++)
+                {
+                    FrameTable.Pin(frame);
+                    if (!Mappings.MapPinnedFrame(env, at, frame)) return false;
+                    at += 4096;
+                }
+                directory->Count = (ulong)(i + 1);
+            }
+            return Mappings.MapPinnedFrame(env, UserLayout.BootModules, pageFrame);
         }
 
         public static void NoteEnd(Environment env, int status)
         {
-            if (env.Id == s_firstId && s_machineStatus < 0)
-                s_machineStatus = status >= 0 && status < PowerOff.StatusKilled ? status : PowerOff.StatusKilled - 1;
-            if (status == EnvTable.StatusKilled && env.Id == s_firstId) s_machineStatus = PowerOff.StatusKilled;
+            if (env.Id != s_firstId || s_machineStatus >= 0) return;
+            s_machineStatus = status == EnvTable.StatusKilled ? PowerOff.StatusKilled
+                : status >= 0 && status < PowerOff.StatusKilled ? status : PowerOff.StatusKilled - 1;
         }
 
-        /// <summary>Called when no environment is runnable. Ends the ones that can never run,
-        /// starts the next program, or powers off. Returns only after starting a program.</summary>
+        /// <summary>Called when no environment is runnable: ends the ones that can never run,
+        /// then powers off. Never returns.</summary>
         public static void NothingRunnable()
         {
             if (EnvTable.LiveCount > 0)
@@ -37,16 +82,6 @@ namespace ExoSharp.Kernel.Core
                 Console.WriteDecimal((long)EnvTable.LiveCount);
                 Console.WriteLine(" that remain");
                 EnvTable.DestroyAll();
-            }
-            while (s_next < s_boot.Modules.Length)
-            {
-                BootModule module = s_boot.Modules[s_next++];
-                ElfImage image = module.Image;
-                if (image.Validate() == null && image.Entry == s_kernelEntry) continue;
-                Environment env = ProgramLoader.Start(module);
-                if (env == null) continue;
-                if (s_firstId == 0) s_firstId = env.Id;
-                return;
             }
             int status = s_machineStatus < 0 ? 0 : s_machineStatus;
             if (s_firstId == 0) Console.WriteLine("kernel: no program to run (pass one as a boot module)");

@@ -32,6 +32,7 @@ namespace ExoSharp.Kernel.Core
             r->Status = EnvRecord.Live | (env.Runnable ? EnvRecord.Runnable : 0) |
                         (env.IpcWaitMessage != 0 ? EnvRecord.Waiting : 0) | (env.IpcCallee != 0 ? EnvRecord.Calling : 0);
             r->Callee = env.IpcCallee;
+            r->ExitStatus = 0;
         }
 
         /// <summary>A new, not yet runnable environment, or null when the table or memory is full.</summary>
@@ -106,7 +107,10 @@ namespace ExoSharp.Kernel.Core
             Revocation.Forget(env);
             NativeMemory.Free(env.Context);
             s_table[env.Index] = null;
-            s_records[env.Index] = default;
+            EnvRecord* record = s_records + env.Index;
+            record->Status = EnvRecord.Ended;
+            record->Callee = 0;
+            record->ExitStatus = (ulong)status;
             s_generation[env.Index]++;
             s_live--;
             BootSequence.NoteEnd(env, status);

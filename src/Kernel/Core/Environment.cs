@@ -11,7 +11,7 @@ namespace ExoSharp.Kernel.Core
         public readonly ulong Id;
         public readonly int Index;
         public readonly ulong ParentId;
-        public readonly string Name;
+        public string Name;
         public readonly AddressSpace Space;
         public readonly CapabilityTable Capabilities;
         public readonly Symbols Symbols;

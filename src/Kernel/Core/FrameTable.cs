@@ -30,6 +30,13 @@ namespace ExoSharp.Kernel.Core
             return got;
         }
 
+        /// <summary>Makes a kernel-reserved frame (a boot module's) shareable: the kernel keeps one
+        /// reference forever, so the frame is never freed.</summary>
+        public static void Pin(ulong frame)
+        {
+            if (frame < s_count && s_references[frame] == 0) s_references[frame] = 1;
+        }
+
         /// <summary>Precondition: the frame has at least one reference (it is held).</summary>
         public static bool Retain(ulong frame)
         {

@@ -40,7 +40,7 @@ namespace ExoSharp.Kernel.Core
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string selfTest = boot.Option("selftest");
             if (selfTest != null) SelfTest.Run(selfTest);
-            BootSequence.Initialize(boot, symbols->KernelEntry);
+            BootSequence.Start(boot, symbols->KernelEntry);
             Scheduler.RunNext();
         }
 

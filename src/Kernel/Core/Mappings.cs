@@ -70,6 +70,16 @@ namespace ExoSharp.Kernel.Core
             return target.Capabilities.Lookup(handle, CapabilityType.Frame);
         }
 
+        /// <summary>Gives env a read-only capability for a pinned frame and maps it at address.</summary>
+        public static bool MapPinnedFrame(Environment env, ulong address, ulong frame)
+        {
+            if (env.Capabilities.FreeSlots == 0 || !env.Space.Prepare(address) || !FrameTable.Retain(frame)) return false;
+            ulong handle = env.Capabilities.Insert(CapabilityType.Frame, frame, false);
+            env.Capabilities.Lookup(handle, CapabilityType.Frame)->MapCount++;
+            env.Space.Set(address, AddressSpace.Entry(frame, 0));
+            return true;
+        }
+
         /// <summary>Maps a fresh frame at a page of a new environment (the loader's use).</summary>
         public static bool MapNewFrame(Environment env, ulong address, ulong flags, out byte* memory)
         {

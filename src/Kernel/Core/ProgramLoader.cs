@@ -4,6 +4,7 @@
 // Every field of the file is checked: a bad image is refused with a reason, never trusted.
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
+using ExoSharp.Shared;
 
 namespace ExoSharp.Kernel.Core
 {

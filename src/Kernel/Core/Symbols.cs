@@ -2,6 +2,8 @@
 // handed over as a boot module, and each user program's). Used by panics and kill lines
 // to name the C# method at a faulting RIP and the type of an unhandled exception.
 // Lookups scan the table linearly: they only happen on the way to a panic or a kill.
+using ExoSharp.Shared;
+
 namespace ExoSharp.Kernel.Core
 {
     internal unsafe struct Symbols

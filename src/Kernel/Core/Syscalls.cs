@@ -76,6 +76,7 @@ namespace ExoSharp.Kernel.Core
                     Environment target = Target(env, a0, out long error);
                     return target == null ? error : Revocation.Request(target, a1);
                 }
+                case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
@@ -147,6 +148,19 @@ namespace ExoSharp.Kernel.Core
             child.ExceptionEntry = env.ExceptionEntry;
             child.ExceptionStackTop = env.ExceptionStackTop;
             return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
+        }
+
+        private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (length == 0 || length > 32) return (long)Error.BadLength;
+            if (!UserMemory.CanAccess(env.Space, text, length, false)) return (long)Error.BadAddress;
+            byte* bytes = (byte*)text;
+            for (ulong i = 0; i < length; i++)
+                if (bytes[i] < 0x21 || bytes[i] > 0x7E) return (long)Error.BadArgument;
+            target.Name = new string((sbyte*)bytes, 0, (int)length);
+            return 0;
         }
 
         private static long EnvSetStatus(Environment env, TrapFrame* frame, ulong handle, ulong status)

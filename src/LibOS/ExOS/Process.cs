@@ -28,14 +28,16 @@ namespace ExoSharp.LibOS.ExOS
 
         public static ulong Id => SystemCall.EnvId();
 
-        /// <summary>Creates a child that will start at rip with rsp (not yet runnable).</summary>
-        public static long CreateChild(ulong rip, ulong rsp)
+        /// <summary>Creates a child that will start at rip with rsp, rdi and rsi (not yet runnable).</summary>
+        public static long CreateChild(ulong rip, ulong rsp, ulong rdi = 0, ulong rsi = 0)
         {
             long child = SystemCall.EnvCreate();
             if (child <= 0) return child == 0 ? (long)Error.BadArgument : child;
             Registers registers = default;
             registers.Rip = rip;
             registers.Rsp = rsp;
+            registers.Rdi = rdi;
+            registers.Rsi = rsi;
             registers.Rflags = 0x202;
             long r = SystemCall.EnvSetRegisters((ulong)child, &registers);
             if (r < 0)

@@ -1,9 +1,10 @@
-// A read-only view of an ELF64 x86-64 file in memory (a boot module): header checks,
-// program headers for the loader, the symbol table for Symbols. Every offset read from
+// A read-only view of an ELF64 x86-64 file in memory: header checks, program headers for a
+// loader (the kernel's for the first program, ExOS's Spawn for the rest), the symbol table
+// for the kernel's Symbols. Compiled into both the kernel and ExOS. Every offset read from
 // the file is bounds-checked against its length; a malformed file is refused, not trusted.
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Shared
 {
-    internal readonly unsafe struct ElfImage
+    public readonly unsafe struct ElfImage
     {
         public const uint PtLoad = 1;
         public const uint PfExecute = 1, PfWrite = 2;

@@ -1,0 +1,105 @@
+// spawn: a new environment running an ELF image this environment can read (a boot module),
+// built entirely in user space (JOS's spawn): exofork, frames filled through a scratch
+// mapping, mapped into the child with the segments' permissions, a stack with the argument
+// string on top, registers, a name, a slot. The kernel holds no loader policy.
+// Missing: sharing read-only pages instead of copying them.
+using ExoSharp.Abi;
+using ExoSharp.Shared;
+
+namespace ExoSharp.LibOS.ExOS
+{
+    public static unsafe class Spawn
+    {
+        private const ulong PageSize = 4096;
+
+        /// <summary>The child's handle, or a negative Abi.Error. arguments: "name args...".</summary>
+        public static long Image(byte* image, ulong size, string arguments)
+        {
+            var elf = new ElfImage(image, size);
+            if (elf.Validate() != null) return (long)Error.BadArgument;
+            ulong argumentAddress = UserLayout.StackTop - UserLayout.MaxArguments - 16;
+            ulong length = (ulong)(arguments.Length < UserLayout.MaxArguments ? arguments.Length : UserLayout.MaxArguments);
+            long child = Process.CreateChild(elf.Entry, argumentAddress - 64, argumentAddress, length);
+            if (child < 0) return child;
+            long r = Load(child, elf);
+            if (r >= 0) r = Stack(child, arguments, argumentAddress);
+            if (r >= 0) r = Name(child, arguments);
+            if (r >= 0) r = Process.Start((ulong)child);
+            if (r < 0)
+            {
+                SystemCall.EnvDestroy((ulong)child);
+                return r;
+            }
+            return child;
+        }
+
+        private static long Load(long child, ElfImage elf)
+        {
+            for (int i = 0; i < elf.ProgramHeaderCount; i++)
+            {
+                if (elf.SegmentType(i) != ElfImage.PtLoad || elf.SegmentMemorySize(i) == 0) continue;
+                ulong address = elf.SegmentAddress(i), memorySize = elf.SegmentMemorySize(i);
+                ulong fileSize = elf.SegmentFileSize(i), offset = elf.SegmentOffset(i);
+                if (fileSize > memorySize || !elf.Within(offset, fileSize)) return (long)Error.BadArgument;
+                ulong flags = ((elf.SegmentFlags(i) & ElfImage.PfWrite) != 0 ? PageFlags.Writable : 0) |
+                              ((elf.SegmentFlags(i) & ElfImage.PfExecute) != 0 ? PageFlags.Executable : 0);
+                for (ulong page = address & ~(PageSize - 1); page < address + memorySize; page += PageSize)
+                {
+                    long frame = Scratch(out byte* memory);
+                    if (frame < 0) return frame;
+                    ulong from = page > address ? page : address;
+                    ulong to = page + PageSize < address + fileSize ? page + PageSize : address + fileSize;
+                    for (ulong a = from; a < to; a++) memory[a - page] = elf.Data[offset + (a - address)];
+                    long r = Give(child, page, frame, flags);
+                    if (r < 0) return r;
+                }
+            }
+            return 0;
+        }
+
+        private static long Stack(long child, string arguments, ulong argumentAddress)
+        {
+            for (ulong page = UserLayout.StackTop - UserLayout.StackSize; page < UserLayout.StackTop; page += PageSize)
+            {
+                long frame = Scratch(out byte* memory);
+                if (frame < 0) return frame;
+                if (page == (argumentAddress & ~(PageSize - 1)))
+                    for (int i = 0; i < arguments.Length && i < UserLayout.MaxArguments; i++)
+                        memory[(argumentAddress & (PageSize - 1)) + (ulong)i] = (byte)arguments[i];
+                long r = Give(child, page, frame, PageFlags.Writable);
+                if (r < 0) return r;
+            }
+            return 0;
+        }
+
+        private static long Name(long child, string arguments)
+        {
+            int length = arguments.IndexOf(' ');
+            if (length < 0) length = arguments.Length;
+            if (length == 0) return 0;
+            if (length > 32) length = 32;
+            byte* name = stackalloc byte[length];
+            for (int i = 0; i < length; i++) name[i] = (byte)arguments[i];
+            return SystemCall.Invoke(Syscall.EnvSetName, (ulong)child, (ulong)name, (ulong)length);
+        }
+
+        /// <summary>A fresh frame, mapped here at the scratch page for filling.</summary>
+        private static long Scratch(out byte* memory)
+        {
+            memory = (byte*)Layout.TempPage;
+            long frame = SystemCall.FrameAlloc();
+            if (frame < 0) return frame;
+            long r = SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)frame, PageFlags.Writable);
+            return r < 0 ? r : frame;
+        }
+
+        /// <summary>Moves a filled scratch frame into the child; this environment keeps nothing.</summary>
+        private static long Give(long child, ulong page, long frame, ulong flags)
+        {
+            long r = SystemCall.PageMap((ulong)child, page, (ulong)frame, flags);
+            SystemCall.PageUnmap(Capability.Self, Layout.TempPage);
+            SystemCall.FrameFree((ulong)frame);
+            return r;
+        }
+    }
+}
