@@ -15,11 +15,11 @@ CORELIB_SRC := $(shell find src/Corelib -name '*.cs' -o -name '*.csproj') build/
 KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel src/Abi -name '*.cs' -o -name '*.csproj')
 APPS_SRC    := $(CORELIB_SRC) $(shell find src/Apps src/LibOS src/Abi -name '*.cs' -o -name '*.csproj')
 KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm
-APPS_ASM    := src/LibOS/ExOS/start.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm
+APPS_ASM    := src/LibOS/ExOS/start.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm src/Apps/Bench/bench.asm
 LD        := ld
 LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
-.PHONY: all kernel apps run test unit boottest iso debug clean deps
+.PHONY: all kernel apps run test unit boottest iso debug bench clean deps
 all: kernel apps
 
 deps: $(DEPS)
@@ -66,6 +66,11 @@ iso: all
 # QEMU halted with its gdb stub, and gdb attached with the kernel's and programs' symbols.
 debug: all
 	tools/debug.sh "$(APP)"
+
+# First counts of the kernel's primitives in guest instructions (QEMU -icount shift=0).
+# Not yet issue 6's full comparison with Linux.
+bench: all
+	QEMUFLAGS="-icount shift=0" tools/run.sh --timeout 300 bench | grep '^BENCH'
 
 unit: $(DEPS)
 	tools/unit.sh

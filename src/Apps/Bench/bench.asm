@@ -1,0 +1,19 @@
+; Timing primitives for the benchmark program (C#: Bench/Benchmarks.cs, System V).
+; bench_rdtsc() -> rax = the time-stamp counter (under QEMU -icount shift=0: instructions).
+; bench_ud2(): executes ud2 (2 bytes); the benchmark's handler resumes after it.
+
+bits 64
+default rel
+section .text
+global bench_rdtsc, bench_ud2
+
+bench_rdtsc:
+    lfence
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    ret
+
+bench_ud2:
+    ud2
+    ret
