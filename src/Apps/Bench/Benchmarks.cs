@@ -1,8 +1,11 @@
-// First counts of the kernel's primitives, in time-stamp counter ticks (guest instructions
-// when QEMU runs with -icount shift=0): a null system call, an exception upcall round trip
-// (ud2, handled in user space, resumed without the kernel) and an IPC round trip (call and
-// reply-and-wait). Each figure is a median over many runs, with the timer's own cost taken
-// off. Prints "BENCH <operation> median=<n> min=<n> max=<n>". make bench will grow from here.
+// ExoSharp's side of make bench (the peer's is src/Bench/Linux/bench.c, the same operations
+// on Linux): the kernel's primitives in time-stamp counter ticks (guest instructions when
+// QEMU runs with -icount shift=0): a null system call, an exception upcall round trip (ud2
+// handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
+// protection (PageMap with and without Writable), a first-touch fault served by a handler,
+// an IPC round trip (call, reply-and-wait) and a switch between environments (directed
+// yield). Medians over many runs, the timer's own cost taken off. Prints
+// "BENCH <operation> median=<n> min=<n> max=<n>".
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -19,19 +22,56 @@ namespace ExoSharp.Apps.Bench
 
         private static ulong s_overhead;
 
-        private static void Report(string name, ulong* samples)
+        /// <summary>divisor: how many operations each sample covered (the timer overhead is per sample).</summary>
+        private static void Report(string name, ulong* samples, ulong divisor = 1)
         {
             for (int i = 1; i < Runs; i++)
                 for (int j = i; j > 0 && samples[j - 1] > samples[j]; j--)
                 {
                     ulong t = samples[j]; samples[j] = samples[j - 1]; samples[j - 1] = t;
                 }
-            ulong Adjust(ulong v) => v > s_overhead ? v - s_overhead : 0;
+            ulong overhead = s_overhead / divisor;
+            ulong Adjust(ulong v) => v > overhead ? v - overhead : 0;
             System.Console.WriteLine("BENCH " + name + " median=" + Adjust(samples[Runs / 2]).ToString() +
                                      " min=" + Adjust(samples[0]).ToString() + " max=" + Adjust(samples[Runs - 1]).ToString());
         }
 
-        private static void SkipUd2(ExceptionFrame* frame) => frame->Registers.Rip += 2;
+        private const ulong Region = 0x5000_0000;
+        private const ulong Fresh = 0x5800_0000;
+        private const int Pages = 100;
+        private static ulong* s_handles;
+        private static int s_mode;
+        private static ulong s_freshHandle;
+        private const int ModeSkipUd2 = 0, ModeUnprotect = 1, ModeAppel1 = 2, ModeFirstTouch = 3;
+
+        private static void Protect(int page, bool writable) =>
+            SystemCall.PageMap(Capability.Self, Region + (ulong)page * 4096, s_handles[page], writable ? PageFlags.Writable : 0);
+
+        private static void ProtectAll(bool writable)
+        {
+            PageMapEntry* batch = stackalloc PageMapEntry[Pages];
+            for (int i = 0; i < Pages; i++)
+                batch[i] = new PageMapEntry { Address = Region + (ulong)i * 4096, FrameHandle = s_handles[i], Flags = writable ? PageFlags.Writable : 0 };
+            SystemCall.PageMap(Capability.Self, batch, Pages);
+        }
+
+        private static void Handler(ExceptionFrame* frame)
+        {
+            if (s_mode == ModeSkipUd2)
+            {
+                frame->Registers.Rip += 2;
+                return;
+            }
+            if (s_mode == ModeFirstTouch)
+            {
+                long h = SystemCall.FrameAlloc();
+                SystemCall.PageMap(Capability.Self, frame->FaultAddress & ~4095UL, (ulong)h, PageFlags.Writable);
+                s_freshHandle = (ulong)h;
+                return;
+            }
+            Protect((int)((frame->FaultAddress - Region) / 4096), true);
+            if (s_mode == ModeAppel1) Protect(Pages - 1, false);
+        }
 
         private static void Server()
         {
@@ -69,7 +109,8 @@ namespace ExoSharp.Apps.Bench
             }
             Report("null_syscall", samples);
 
-            Exceptions.SetHandler(&SkipUd2);
+            Exceptions.SetHandler(&Handler);
+            s_mode = ModeSkipUd2;
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
@@ -77,6 +118,75 @@ namespace ExoSharp.Apps.Bench
                 samples[i] = Tsc() - t0;
             }
             Report("upcall_roundtrip", samples);
+
+            s_handles = (ulong*)System.Runtime.InteropServices.NativeMemory.Alloc(Pages * 8);
+            for (int i = 0; i < Pages; i++)
+            {
+                s_handles[i] = (ulong)SystemCall.FrameAlloc();
+                Protect(i, true);
+            }
+            s_mode = ModeUnprotect;
+            for (int i = 0; i < Runs; i++)
+            {
+                Protect(0, false);
+                ulong t0 = Tsc();
+                *(byte*)Region = 1;
+                samples[i] = Tsc() - t0;
+            }
+            Report("trap", samples);
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                Protect(0, false);
+                samples[i] = Tsc() - t0;
+                Protect(0, true);
+            }
+            Report("prot1", samples);
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                ProtectAll(false);
+                samples[i] = Tsc() - t0;
+                ProtectAll(true);
+            }
+            Report("prot100", samples);
+            for (int i = 0; i < Runs; i++)
+            {
+                ProtectAll(false);
+                ulong t0 = Tsc();
+                ProtectAll(true);
+                samples[i] = Tsc() - t0;
+            }
+            Report("unprot100", samples);
+            s_mode = ModeAppel1;
+            for (int i = 0; i < Runs; i++)
+            {
+                Protect(0, false);
+                ulong t0 = Tsc();
+                *(byte*)Region = 1;          // fault: unprotect it, protect another
+                samples[i] = Tsc() - t0;
+                Protect(Pages - 1, true);
+            }
+            Report("appel1", samples);
+            s_mode = ModeUnprotect;
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                ProtectAll(false);
+                for (int p = 0; p < Pages; p++) *(byte*)(Region + (ulong)p * 4096) = 1;
+                samples[i] = (Tsc() - t0) / Pages;
+            }
+            Report("appel2", samples, Pages);
+            s_mode = ModeFirstTouch;
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong page = Fresh + (ulong)i * 4096;
+                ulong t0 = Tsc();
+                *(byte*)page = 1;
+                samples[i] = Tsc() - t0;
+                SystemCall.FrameFree(s_freshHandle);
+            }
+            Report("first_touch_fault", samples);
 
             long child = Process.Fork();
             if (child == 0)
@@ -95,6 +205,22 @@ namespace ExoSharp.Apps.Bench
             }
             Report("ipc_roundtrip", samples);
             SystemCall.EnvDestroy((ulong)child);
+
+            ulong me = Process.Id;
+            long partner = Process.Fork();
+            if (partner == 0)
+                while (true) SystemCall.Yield(me);
+            ulong partnerId = (ulong)SystemCall.EnvIdOf((ulong)partner);
+            SystemCall.Yield(partnerId);
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                SystemCall.Yield(partnerId);       // to the partner and back: two switches
+                samples[i] = (Tsc() - t0) / 2;
+            }
+            Report("env_switch", samples, 2);
+            SystemCall.EnvDestroy((ulong)partner);
+            System.Console.WriteLine("BENCH done");
             return 0;
         }
     }
