@@ -39,5 +39,17 @@ namespace ExoSharp.Abi
 
         /// <summary>IpcReply: the environment is not blocked in a call to the caller.</summary>
         NotCalling = -12,
+
+        /// <summary>The verifier refused a downloaded program (the ProgramReport names the rule and instruction).</summary>
+        ProgramRefused = -13,
+
+        /// <summary>FilterInstall: the filter may accept packets another environment's filter accepts.</summary>
+        Overlap = -14,
+
+        /// <summary>The program (filter) belongs to another environment.</summary>
+        NotOwner = -15,
+
+        /// <summary>No filter or UDF has that id (never had, or it was removed).</summary>
+        NoSuchProgram = -16,
     }
 }

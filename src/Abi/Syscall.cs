@@ -84,5 +84,28 @@ namespace ExoSharp.Abi
 
         /// <summary>EnvSetName(handle, text, length): the name the kernel's console lines use (ASCII, at most 32 bytes).</summary>
         EnvSetName = 22,
+
+        /// <summary>FilterInstall(program, count, report): verifies a packet filter (ProgramInstruction[count])
+        /// and installs it for the caller under the overlap rule; returns its id (> 0).</summary>
+        FilterInstall = 23,
+
+        /// <summary>FilterRemove(id): removes one of the caller's own filters.</summary>
+        FilterRemove = 24,
+
+        /// <summary>FilterClassify(packet, length, match): runs the merged, compiled filters over a packet
+        /// from the caller's memory; returns the owning environment's id, or 0 when no filter claims it.</summary>
+        FilterClassify = 25,
+
+        /// <summary>UdfRegister(program, count, contextLength, report): verifies a UDF over a metadata block
+        /// of contextLength bytes (context loads and emit allowed); returns its id (> 0).</summary>
+        UdfRegister = 26,
+
+        /// <summary>UdfRun(id, block, length, output): runs a UDF over a block from the caller's memory;
+        /// the emitted records and the value go to the UdfOutput at output.</summary>
+        UdfRun = 27,
+
+        /// <summary>PredicateWait(program, count, words, wordCount, report): blocks until the predicate over
+        /// those memory words of the caller's returns non-zero; returns that value.</summary>
+        PredicateWait = 28,
     }
 }

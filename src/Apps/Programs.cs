@@ -39,6 +39,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "bench", Main = &Bench.Benchmarks.Main },
             new Entry { Name = "overstay", Main = &Hostile.Overstay.Main },
             new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },
+            new Entry { Name = "exhaust", Main = &Hostile.Exhaust.Main },
             new Entry { Name = "spinforever", Main = &Hostile.Attacks.Spin },
             new Entry { Name = "faultread", Main = &Jos.FaultRead.Main },
             new Entry { Name = "faultwrite", Main = &Jos.FaultWrite.Main },
@@ -55,6 +56,11 @@ namespace ExoSharp.Apps
             new Entry { Name = "faultregs", Main = &Jos.FaultRegs.Main },
             new Entry { Name = "primes", Main = &Jos.Primes.Main },
             new Entry { Name = "sendpage", Main = &Jos.SendPage.Main },
+            new Entry { Name = "filters", Main = &Executive.PacketDemux.Main },
+            new Entry { Name = "wakeup", Main = &Executive.Wakeup.Main },
+            new Entry { Name = "udf", Main = &Executive.UdfDemo.Main },
+            new Entry { Name = "badprograms", Main = &Executive.BadPrograms.Main },
+            new Entry { Name = "execflood", Main = &Executive.Flood.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

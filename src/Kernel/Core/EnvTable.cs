@@ -3,6 +3,7 @@
 // references, time slots. Interrupts off.
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
+using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -30,7 +31,8 @@ namespace ExoSharp.Kernel.Core
             r->Id = env.Id;
             r->ParentId = env.ParentId;
             r->Status = EnvRecord.Live | (env.Runnable ? EnvRecord.Runnable : 0) |
-                        (env.IpcWaitMessage != 0 ? EnvRecord.Waiting : 0) | (env.IpcCallee != 0 ? EnvRecord.Calling : 0);
+                        (env.IpcWaitMessage != 0 ? EnvRecord.Waiting : 0) | (env.IpcCallee != 0 ? EnvRecord.Calling : 0) |
+                        (env.WaitingOn != null ? EnvRecord.Predicate : 0);
             r->Callee = env.IpcCallee;
             r->ExitStatus = 0;
         }
@@ -74,7 +76,8 @@ namespace ExoSharp.Kernel.Core
                 Environment env = s_table[i];
                 if (env == null) continue;
                 env.WriteLinePrefix();
-                Console.WriteLine(env.Runnable ? "destroyed: it has no time slot" : "destroyed: never made runnable");
+                Console.WriteLine(env.WaitingOn != null ? "destroyed: its wakeup predicate can never hold (nobody else can run)"
+                    : env.Runnable ? "destroyed: it has no time slot" : "destroyed: never made runnable");
                 Destroy(env, StatusKilled);
             }
         }
@@ -100,6 +103,7 @@ namespace ExoSharp.Kernel.Core
         {
             Scheduler.Forget(env);
             Ipc.Forget(env);
+            KernelExecutive.Forget(env);
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
             env.Capabilities.Dispose();

@@ -2,6 +2,7 @@
 // CPU exceptions go. Ids are (generation << 12) | table index, so a dead environment's id
 // is never valid again. Created by EnvTable, scheduled by Scheduler.
 using ExoSharp.Abi;
+using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -43,8 +44,13 @@ namespace ExoSharp.Kernel.Core
         public ulong IpcCallee;
         public ulong IpcReplyMessage;
 
+        /// <summary>In PredicateWait: the predicate that must hold before it runs (null: not
+        /// waiting); and its last predicate, kept so that waiting on it again compiles nothing.</summary>
+        public WakeupPredicate WaitingOn;
+        public WakeupPredicate LastPredicate;
+
         /// <summary>Can the scheduler give it the processor?</summary>
-        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0;
+        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && WaitingOn == null;
 
         public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
         {

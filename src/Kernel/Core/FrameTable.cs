@@ -11,6 +11,11 @@ namespace ExoSharp.Kernel.Core
         private static ushort* s_references;
         private static ulong s_count;
 
+        /// <summary>Frames environments can never take: the kernel's own needs (heap, page
+        /// tables, contexts) are met from these when memory runs out, so running out is an
+        /// error for the environment that asked, never a kernel panic.</summary>
+        public const ulong KernelReserve = 2048;
+
         public static void Initialize(ulong frames)
         {
             s_count = frames;
@@ -22,6 +27,7 @@ namespace ExoSharp.Kernel.Core
         public static long Allocate(ulong frame)
         {
             long got;
+            if (Memory.Frames.FreeCount <= KernelReserve) return -1;
             if (frame == Abi.Capability.AnyFrame) got = Memory.Frames.Allocate();
             else got = Memory.Frames.Allocate(frame) ? (long)frame : -1;
             if (got < 0) return -1;

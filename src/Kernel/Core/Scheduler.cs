@@ -4,8 +4,11 @@
 // environment with slice handlers is upcalled at the start of each slice (prologue) and at
 // its end (epilogue), where it saves its own context and must yield within a grace period:
 // overstaying costs its next turn, and EpilogueStrikes overstays kill it.
+// An environment blocked in PredicateWait runs once its predicate holds: the predicate is
+// evaluated when its slot comes up or a Yield names it (Executive/Predicates.cs).
 // Missing: slot capabilities and revocation of slots. Interrupts off throughout.
 using ExoSharp.Abi;
+using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -97,6 +100,7 @@ namespace ExoSharp.Kernel.Core
         public static void YieldTo(TrapFrame* frame, Environment target)
         {
             SaveCurrent(frame);
+            if (target != null && target.WaitingOn != null && target.Runnable && !Predicates.TryWake(target)) target = null;
             if (target != null && target.CanRun) StartSlice(target);
             RunNext();
         }
@@ -107,12 +111,18 @@ namespace ExoSharp.Kernel.Core
         {
             while (true)
             {
-                bool skipped = false;
+                bool skipped = false, sleeping = false;
                 for (int step = 1; step <= s_owners.Length; step++)
                 {
                     int slot = (s_slot + step) % s_owners.Length;
                     Environment owner = s_owners[slot];
-                    if (owner == null || !owner.CanRun) continue;
+                    if (owner == null) continue;
+                    if (owner.WaitingOn != null && owner.Runnable && !Predicates.TryWake(owner))
+                    {
+                        sleeping |= owner.WaitingOn.ReadsTime;      // time alone can still make it true
+                        continue;
+                    }
+                    if (!owner.CanRun) continue;
                     if (owner.SkipTurn)
                     {
                         owner.SkipTurn = false;
@@ -123,9 +133,9 @@ namespace ExoSharp.Kernel.Core
                     StartSlice(owner);
                 }
                 Current = null;
-                if (skipped)
+                if (skipped || sleeping)
                 {
-                    UserMode.Idle();    // a lost turn with nobody else to run: the slice goes unused
+                    UserMode.Idle();    // a lost turn or a predicate waiting for time: the slice goes unused
                     continue;
                 }
                 BootSequence.NothingRunnable();

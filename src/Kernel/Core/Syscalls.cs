@@ -5,6 +5,7 @@
 using System.Runtime;
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
+using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -80,6 +81,13 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
+                case Syscall.FilterInstall:
+                case Syscall.FilterRemove:
+                case Syscall.FilterClassify:
+                case Syscall.UdfRegister:
+                case Syscall.UdfRun:
+                case Syscall.PredicateWait:
+                    return KernelExecutive.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
                 default:
                     return (long)Error.NoSuchCall;
             }

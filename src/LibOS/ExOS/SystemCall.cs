@@ -47,5 +47,18 @@ namespace ExoSharp.LibOS.ExOS
         public static long IpcWait(IpcMessage* message) => Invoke(Syscall.IpcWait, (ulong)message);
         public static long IpcCall(ulong envId, IpcMessage* message) => Invoke(Syscall.IpcCall, envId, (ulong)message);
         public static long IpcReply(ulong envId, IpcMessage* message, IpcMessage* waitMessage = null) => Invoke(Syscall.IpcReply, envId, (ulong)message, (ulong)waitMessage);
+
+        // The executive: downloaded programs (docs/abi.md; report may be null).
+        public static long FilterInstall(ProgramInstruction* program, long count, ProgramReport* report = null) =>
+            Invoke(Syscall.FilterInstall, (ulong)program, (ulong)count, (ulong)report);
+        public static long FilterRemove(long id) => Invoke(Syscall.FilterRemove, (ulong)id);
+        public static long FilterClassify(byte* packet, long length, FilterMatch* match = null) =>
+            Invoke(Syscall.FilterClassify, (ulong)packet, (ulong)length, (ulong)match);
+        public static long UdfRegister(ProgramInstruction* program, long count, long blockLength, ProgramReport* report = null) =>
+            Invoke(Syscall.UdfRegister, (ulong)program, (ulong)count, (ulong)blockLength, (ulong)report);
+        public static long UdfRun(long id, byte* block, long length, UdfOutput* output) =>
+            Invoke(Syscall.UdfRun, (ulong)id, (ulong)block, (ulong)length, (ulong)output);
+        public static long PredicateWait(ProgramInstruction* program, long count, ulong* words, long wordCount, ProgramReport* report = null) =>
+            Invoke(Syscall.PredicateWait, (ulong)program, (ulong)count, (ulong)words, (ulong)wordCount, (ulong)report);
     }
 }

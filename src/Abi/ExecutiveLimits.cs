@@ -1,0 +1,32 @@
+// The bounds on downloaded programs and their arguments (FilterInstall, FilterClassify,
+// UdfRegister, UdfRun, PredicateWait). A count or length past one of these gets BadLength
+// (program lengths past MaxProgram) or a refusal (ProgramRule.TooLong for a predicate longer
+// than MaxPredicate); a table past its limit gets TableFull. docs/abi.md explains each.
+namespace ExoSharp.Abi
+{
+    public static class ExecutiveLimits
+    {
+        /// <summary>Most instructions in any program (the verifier's own limit).</summary>
+        public const int MaxProgram = 4096;
+
+        /// <summary>Most instructions in a wakeup predicate: the scheduler runs it at every turn.</summary>
+        public const int MaxPredicate = 256;
+
+        /// <summary>Most memory words a wakeup predicate may name.</summary>
+        public const int MaxPredicateWords = 8;
+
+        /// <summary>Longest packet FilterClassify accepts, in bytes.</summary>
+        public const int MaxPacket = 65535;
+
+        /// <summary>Longest metadata block (and UDF context) in bytes: one disk block.</summary>
+        public const int MaxUdfBlock = 4096;
+
+        /// <summary>Most records one UdfRun returns (a UDF never emits more than its length).</summary>
+        public const int MaxUdfRecords = 4096;
+
+        /// <summary>Filters one environment may hold, and UDFs one may register, and UDFs in all.</summary>
+        public const int MaxFiltersPerEnv = 64;
+        public const int MaxUdfsPerEnv = 16;
+        public const int MaxUdfs = 256;
+    }
+}

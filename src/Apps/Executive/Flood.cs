@@ -1,0 +1,62 @@
+// Floods the executive: filters until the per-environment limit (TableFull), UDFs likewise,
+// then installs and removes a filter in a loop until the kernel's heap budget for downloaded
+// code is spent (the corelib has no collector, so every install leaves garbage): the kernel must
+// answer NoMemory, not exhaust its heap, and the filters already installed must keep working.
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+
+namespace ExoSharp.Apps.Executive
+{
+    internal static unsafe class Flood
+    {
+        private static ProgramInstruction I(ushort code, byte jumpTrue, byte jumpFalse, uint k) => new ProgramInstruction(code, jumpTrue, jumpFalse, k);
+
+        /// <summary>udp dst port N over IPv4, without fragments or options (exact: it merges).</summary>
+        private static ProgramInstruction[] UdpPort(uint port) => new[]
+        {
+            I(0x28, 0, 0, 12), I(0x15, 0, 5, 0x800), I(0x30, 0, 0, 23), I(0x15, 0, 3, 17),
+            I(0x28, 0, 0, 36), I(0x15, 0, 1, port), I(0x06, 0, 0, 0x40000), I(0x06, 0, 0, 0),
+        };
+
+        public static int Main(string arguments)
+        {
+            int filters = 0;
+            long r;
+            while (true)
+            {
+                ProgramInstruction[] program = UdpPort(1000 + (uint)filters);
+                fixed (ProgramInstruction* p = program) r = SystemCall.FilterInstall(p, program.Length);
+                if (r < 0) break;
+                filters++;
+            }
+            System.Console.WriteLine("flood: " + filters.ToString() + " filters installed, then " + ExecutiveText.Result(r));
+            ProgramInstruction[] accept = { I(0x06, 0, 0, 1) };
+            int udfs = 0;
+            fixed (ProgramInstruction* p = accept)
+                while ((r = SystemCall.UdfRegister(p, 1, 0)) > 0) udfs++;
+            System.Console.WriteLine("flood: " + udfs.ToString() + " UDFs registered, then " + ExecutiveText.Result(r));
+
+            // Make room for one more filter, then install and remove it until the budget is spent.
+            SystemCall.FilterRemove(filters);
+            int cycles = 0;
+            ProgramInstruction[] extra = UdpPort(53);
+            while (cycles < 100000)
+            {
+                fixed (ProgramInstruction* p = extra) r = SystemCall.FilterInstall(p, extra.Length);
+                if (r < 0) break;
+                SystemCall.FilterRemove(r);
+                cycles++;
+            }
+            System.Console.WriteLine("flood: " + cycles.ToString() + " install-remove cycles, then " + ExecutiveText.Result(r));
+
+            // What was installed still classifies: a UDP packet to port 1005 belongs to us.
+            byte* frame = stackalloc byte[42];
+            for (int i = 0; i < 42; i++) frame[i] = 0;
+            frame[12] = 0x08; frame[14] = 0x45; frame[23] = 17; frame[36] = 1005 >> 8; frame[37] = 1005 & 0xFF;
+            FilterMatch match;
+            r = SystemCall.FilterClassify(frame, 42, &match);
+            System.Console.WriteLine("flood: a packet to udp port 1005 -> " + (r == (long)Process.Id ? "ours" : r.ToString()) + ", filter " + match.FilterId.ToString());
+            return r == (long)Process.Id ? 0 : 1;
+        }
+    }
+}

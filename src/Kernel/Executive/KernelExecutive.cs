@@ -1,0 +1,50 @@
+// The executive's system calls in the kernel (Syscalls.Dispatch sends them to Call). Its state is
+// made at the first such call, so a boot that never uses it pays nothing; everything an
+// environment downloaded goes when it ends (EnvTable.Destroy calls Forget, which only frees:
+// kills happen in the timer path too). See docs/executive.md, "In the kernel".
+using ExoSharp.Abi;
+using ExoSharp.Kernel.Core;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Executive
+{
+    internal static unsafe class KernelExecutive
+    {
+        private static bool s_ready;
+
+        /// <summary>The executive's system calls (Syscalls.Dispatch sends them here).</summary>
+        public static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+        {
+            EnsureReady();
+            switch (call)
+            {
+                case Syscall.FilterInstall: return PacketFilters.Install(env, a0, a1, a2);
+                case Syscall.FilterRemove: return PacketFilters.Remove(env, a0);
+                case Syscall.FilterClassify: return PacketFilters.Classify(env, a0, a1, a2);
+                case Syscall.UdfRegister: return Udfs.Register(env, a0, a1, a2, a3);
+                case Syscall.UdfRun: return Udfs.Run(env, a0, a1, a2, a3);
+                case Syscall.PredicateWait: return Predicates.Wait(env, frame, a0, a1, a2, a3, a4);
+                default: return (long)Error.NoSuchCall;
+            }
+        }
+
+        /// <summary>Allocates the executive's tables once, in the first executive system call.</summary>
+        private static void EnsureReady()
+        {
+            if (s_ready) return;
+            AbiChecks.Verify();
+            ProgramArguments.Initialize();
+            PacketFilters.Initialize();
+            Udfs.Initialize();
+            s_ready = true;
+        }
+
+        public static void Forget(Environment env)
+        {
+            Predicates.Forget(env);
+            if (!s_ready) return;
+            PacketFilters.Forget(env);
+            Udfs.Forget(env);
+        }
+    }
+}

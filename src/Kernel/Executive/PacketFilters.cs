@@ -1,0 +1,170 @@
+// Packet filters: one FilterSet for the machine, each filter owned by an environment. Install
+// verifies, applies the overlap rule and merges; only the owner removes; Classify runs the merged
+// compiled filters over a packet from the caller (a stand-in for issue 5's packet rings). An
+// ended owner's filters stop matching at once and leave the set at the next install or removal,
+// so ending an environment allocates nothing. Missing: packet rings, header-field authority.
+using System;
+using System.Runtime.InteropServices;
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Executive.Demux;
+using ExoSharp.Kernel.Core;
+using Environment = ExoSharp.Kernel.Core.Environment;
+
+namespace ExoSharp.Kernel.Executive
+{
+    internal static unsafe class PacketFilters
+    {
+        private static FilterSet s_set;
+        private static CompiledRunner s_runner;
+        private static byte* s_packet;
+
+        // Installed filters and their owners, in install order (the kernel's own list: FilterSet
+        // does not enumerate by owner).
+        private static uint[] s_ids;
+        private static uint[] s_owners;
+        private static int s_count;
+        private static bool s_ownersEnded;
+
+        public static void Initialize()
+        {
+            s_set = new FilterSet();
+            s_runner = new CompiledRunner();
+            s_runner.Refresh(s_set);
+            s_packet = (byte*)NativeMemory.Alloc(ExecutiveLimits.MaxPacket);
+            s_ids = new uint[FilterSet.MaxFilters];
+            s_owners = new uint[FilterSet.MaxFilters];
+        }
+
+        /// <summary>FilterInstall(program, count, report).</summary>
+        public static long Install(Environment env, ulong program, ulong count, ulong report)
+        {
+            long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
+            if (error < 0) return error;
+            if (!ExecutiveBudget.CanSpend) return (long)Error.NoMemory;
+            ulong before = ExecutiveBudget.Begin();
+            RemoveEnded();
+            long result = InstallCopied(env, code, report);
+            ExecutiveBudget.End(before);
+            return result;
+        }
+
+        private static long InstallCopied(Environment env, ReadOnlySpan<Instruction> code, ulong report)
+        {
+            uint owner = (uint)env.Id;
+            if (s_count == s_ids.Length || Owned(owner) >= ExecutiveLimits.MaxFiltersPerEnv) return (long)Error.TableFull;
+            InstallResult result = s_set.Install(owner, code);
+            ProgramArguments.Report(report, result.Verification);
+            switch (result.Status)
+            {
+                case InstallStatus.Installed:
+                    s_runner.Refresh(s_set);
+                    s_ids[s_count] = result.FilterId;
+                    s_owners[s_count] = owner;
+                    s_count++;
+                    return result.FilterId;
+                case InstallStatus.Rejected:
+                    return (long)Error.ProgramRefused;
+                case InstallStatus.Overlap:
+                {
+                    FilterEntry other = s_set.Find(result.ConflictingFilterId);
+                    ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : other.Owner);
+                    return (long)Error.Overlap;
+                }
+                default:
+                    return (long)Error.TableFull;
+            }
+        }
+
+        /// <summary>FilterRemove(id): only the owner may.</summary>
+        public static long Remove(Environment env, ulong id)
+        {
+            int at = IndexOf(id);
+            if (at < 0) return (long)Error.NoSuchProgram;
+            if (s_owners[at] != (uint)env.Id) return (long)Error.NotOwner;
+            if (!ExecutiveBudget.HasReserve) return (long)Error.NoMemory;
+            ulong before = ExecutiveBudget.Begin();
+            RemoveAt(at);
+            RemoveEnded();
+            s_runner.Refresh(s_set);
+            ExecutiveBudget.End(before);
+            return 0;
+        }
+
+        /// <summary>FilterClassify(packet, length, match): the owner's id, or 0 when no live
+        /// environment's filter claims the packet.</summary>
+        public static long Classify(Environment env, ulong packet, ulong length, ulong match)
+        {
+            if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
+            if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
+            if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
+            System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
+            s_runner.UsedInterpreter = false;
+            DemuxResult result = s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
+            // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
+            if (result.Matched && EnvTable.Find(result.Owner) == null) result = default;
+            if (match != 0)
+            {
+                var m = (FilterMatch*)match;
+                m->Owner = result.Matched ? result.Owner : 0;
+                m->FilterId = result.Matched ? result.FilterId : 0;
+                m->Value = result.Matched ? result.Value : 0;
+                m->Engine = s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
+            }
+            return result.Matched ? result.Owner : 0;
+        }
+
+        /// <summary>env is ending: its filters stop matching now (Classify checks the owner) and
+        /// go at the next install or removal. Allocates nothing.</summary>
+        public static void Forget(Environment env)
+        {
+            if (Owned((uint)env.Id) > 0) s_ownersEnded = true;
+        }
+
+        /// <summary>Removes the filters of ended owners (then the compiled code is refreshed).</summary>
+        private static void RemoveEnded()
+        {
+            if (!s_ownersEnded) return;
+            bool removed = false;
+            for (int i = 0; i < s_count;)
+            {
+                if (EnvTable.Find(s_owners[i]) != null)
+                {
+                    i++;
+                    continue;
+                }
+                RemoveAt(i);
+                removed = true;
+            }
+            s_ownersEnded = false;
+            if (removed) s_runner.Refresh(s_set);
+        }
+
+        /// <summary>Takes a filter out of the set and the list; the caller refreshes the code.</summary>
+        private static void RemoveAt(int at)
+        {
+            s_set.Remove(s_owners[at], s_ids[at]);
+            s_count--;
+            for (int i = at; i < s_count; i++)
+            {
+                s_ids[i] = s_ids[i + 1];
+                s_owners[i] = s_owners[i + 1];
+            }
+        }
+
+        private static int IndexOf(ulong id)
+        {
+            for (int i = 0; i < s_count; i++)
+                if (s_ids[i] == id) return i;
+            return -1;
+        }
+
+        private static int Owned(uint owner)
+        {
+            int n = 0;
+            for (int i = 0; i < s_count; i++)
+                if (s_owners[i] == owner) n++;
+            return n;
+        }
+    }
+}
