@@ -49,8 +49,14 @@ namespace ExoSharp.Apps.Hostile
             evil.Rip = 0xFFFF_FFFF_8010_0020;
             Expect("registers with a kernel rip", SystemCall.EnvSetRegisters((ulong)unborn, &evil), Error.BadAddress);
             Check("map a frame into it", SystemCall.PageMap((ulong)unborn, Scratch, (ulong)frame, PageFlags.Writable) == 1);
+            ulong unbornId = (ulong)SystemCall.EnvIdOf((ulong)unborn);
+            IpcMessage message = default;
+            Expect("call one that is not waiting", SystemCall.IpcCall(unbornId, &message), Error.NotReceiving);
             Expect("destroy it", SystemCall.EnvDestroy((ulong)unborn), 0);
             Expect("destroy it again (stale handle)", SystemCall.EnvDestroy((ulong)unborn), Error.NoSuchEnv);
+            Expect("call it now that it is dead", SystemCall.IpcCall(unbornId, &message), Error.NoSuchEnv);
+            Expect("reply to it now that it is dead", SystemCall.IpcReply(unbornId, &message), Error.NoSuchEnv);
+            Expect("call myself", SystemCall.IpcCall(Process.Id, &message), Error.BadArgument);
             Expect("yield to an environment that does not exist", SystemCall.Yield(0x7777), 0);
             Expect("status 99", SystemCall.EnvSetStatus(Capability.Self, (EnvStatus)99), Error.BadArgument);
 
