@@ -19,6 +19,7 @@ namespace ExoSharp.Apps.Bench
 
         [RuntimeImport("bench_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Tsc();
         [RuntimeImport("bench_ud2")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Ud2();
+        [RuntimeImport("bench_null_syscall")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong NullSyscall();
 
         private static ulong s_overhead;
 
@@ -104,7 +105,7 @@ namespace ExoSharp.Apps.Bench
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
-                SystemCall.EnvId();
+                NullSyscall();
                 samples[i] = Tsc() - t0;
             }
             Report("null_syscall", samples);

@@ -5,7 +5,7 @@
 bits 64
 default rel
 section .text
-global bench_rdtsc, bench_ud2
+global bench_rdtsc, bench_ud2, bench_null_syscall
 
 bench_rdtsc:
     lfence
@@ -16,4 +16,11 @@ bench_rdtsc:
 
 bench_ud2:
     ud2
+    ret
+
+; bench_null_syscall(): the EnvId system call straight from assembly (the peer's side uses
+; an inline syscall instruction too), so the figure is the kernel's path alone.
+bench_null_syscall:
+    mov eax, 3
+    syscall
     ret

@@ -19,5 +19,6 @@ namespace ExoSharp.Kernel.Core
         public ulong KernelPml4;
         public ulong EarlyHeap;
         public ulong EarlyHeapSize;
+        public ulong CurrentIdCell;
     }
 }

@@ -172,9 +172,15 @@ namespace ExoSharp.Kernel.Core
             Resume(env);
         }
 
+        private static ulong* s_currentId;
+
+        /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id.</summary>
+        public static void Initialize(ulong currentIdCell) => s_currentId = (ulong*)currentIdCell;
+
         private static void Resume(Environment env)
         {
             Current = env;
+            *s_currentId = env.Id;
             if (Cpu.ReadCr3() != env.Space.Root) env.Space.Activate();
             UserMode.Resume(env.Context);
         }

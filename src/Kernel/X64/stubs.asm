@@ -2,7 +2,8 @@
 ; - isr_N (IDT vectors 0-47, installed by X64/Idt.cs via the isr_table): push a TrapFrame
 ;   (X64/TrapFrame.cs), save FPU/SSE state just below it, call ExoSharpTrap(TrapFrame*)
 ;   (C#: Core/Traps.cs, System V, interrupts off), restore, iretq.
-; - syscall_entry (MSR LSTAR, X64/Msr.cs): builds the same TrapFrame (vector 256) on the
+; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
+;   every other call builds the same TrapFrame (vector 256) on the
 ;   kernel trap stack and calls ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
 ;   leaves its result in the frame's rax; returns with sysretq to the frame's rip. Every
 ;   register but rax, rcx, r11 comes back as it was; SSE state is saved and restored.
@@ -15,11 +16,12 @@ bits 64
 default rel
 
 extern ExoSharpTrap, ExoSharpSyscall
-global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top
+global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top, exo_current_id
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
 SYSCALL_VECTOR equ 256          ; TrapFrame.Vector of a system call
+SYS_ENVID      equ 3            ; ExoSharp.Abi.Syscall.EnvId: answered without entering C#
 
 section .text
 
@@ -87,6 +89,11 @@ isr_common:
     iretq
 
 syscall_entry:
+    cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
+    jne .general
+    mov rax, [exo_current_id]
+    o64 sysret
+.general:
     mov [saved_user_rsp], rsp
     lea rsp, [exo_trap_stack_top]
     push USER_DS                ; the same TrapFrame as isr_common builds
@@ -180,6 +187,7 @@ isr_table:
 section .bss
 alignb 16
 saved_user_rsp: resq 1
+exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.cs keeps it)
 alignb 4096
 exo_trap_stack: resb 65536
 exo_trap_stack_top:
