@@ -12,6 +12,20 @@ namespace ExoSharp.Apps.Hostile
         private const int MaxChildren = 64;
         private const int Slack = 256;
 
+        /// <summary>One frame mapped at a new 2 MiB region each time, so that every mapping
+        /// costs the kernel a page-table frame: it must answer NoMemory, not run dry.</summary>
+        public static int Sparse(string arguments)
+        {
+            long frame = SystemCall.FrameAlloc();
+            int mapped = 0;
+            long r;
+            while ((r = SystemCall.PageMap(Capability.Self, 0x1_0000_0000UL + (ulong)mapped * 0x20_0000, (ulong)frame, 0)) == 1) mapped++;
+            System.Console.WriteLine("sparse: " + mapped.ToString() + " mappings, each with a page table of its own, then " + r.ToString());
+            long after = SystemCall.FrameAlloc();
+            System.Console.WriteLine("sparse: a frame now: " + after.ToString());
+            return r == (long)Error.NoMemory ? 0 : 1;
+        }
+
         public static int Main(string arguments)
         {
             ulong me = Process.Id;

@@ -48,7 +48,7 @@ namespace ExoSharp.Kernel.Core
                 s_nextIndex = i % (s_table.Length - 1) + 1;
                 AddressSpace space = AddressSpace.Create();
                 if (space == null) return null;
-                ulong* vector = Memory.AllocateZeroedFrame();
+                ulong* vector = Memory.AllocateZeroedFrameForEnvironment();
                 if (vector == null || !space.MapReadOnlyWindow(UserLayout.RepossessionVector, Memory.PhysicalOf(vector)))
                 {
                     if (vector != null) Memory.FreeFrame(Memory.PhysicalOf(vector));

@@ -62,8 +62,13 @@ namespace ExoSharp.Kernel.Core
             FrameTable.Initialize(frames);
         }
 
-        /// <summary>A zeroed frame for the kernel's own use (page tables), as a direct-map
-        /// pointer, or null when none is left.</summary>
+        /// <summary>A zeroed frame the kernel needs because an environment asked (its page
+        /// tables, its PML4): like FrameAlloc, refused once only the kernel's reserve is left.</summary>
+        public static ulong* AllocateZeroedFrameForEnvironment() =>
+            Frames.FreeCount <= FrameTable.KernelReserve ? null : AllocateZeroedFrame();
+
+        /// <summary>A zeroed frame for the kernel's own use, as a direct-map pointer, or null
+        /// when none is left (it may take the reserve).</summary>
         public static ulong* AllocateZeroedFrame()
         {
             long frame = Frames.Allocate();

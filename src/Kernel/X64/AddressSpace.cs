@@ -29,7 +29,7 @@ namespace ExoSharp.Kernel.X64
         /// <summary>A new space sharing the kernel's half, or null when out of frames.</summary>
         public static AddressSpace Create()
         {
-            ulong* pml4 = Memory.AllocateZeroedFrame();
+            ulong* pml4 = Memory.AllocateZeroedFrameForEnvironment();
             if (pml4 == null) return null;
             ulong* kernel = (ulong*)Memory.Pointer(Memory.KernelRoot);
             for (int i = 256; i < 512; i++) pml4[i] = kernel[i];
@@ -130,7 +130,7 @@ namespace ExoSharp.Kernel.X64
                 if ((*entry & Present) == 0)
                 {
                     if (!create) return null;
-                    ulong* next = Memory.AllocateZeroedFrame();
+                    ulong* next = Memory.AllocateZeroedFrameForEnvironment();
                     if (next == null) return null;
                     *entry = Memory.PhysicalOf(next) | Present | Writable | User;
                 }
