@@ -1,6 +1,7 @@
 // The first environment when several programs are booted (tools/run.sh puts it first):
-// spawns each other boot module in turn, waits until every environment but itself has
-// ended, and exits with the first program's exit status (126 if it was killed).
+// spawns each other boot module in turn, waits until no other environment can run any more
+// (all ended, or blocked with nobody left to wake them), and exits with the first
+// program's exit status (126 if it was killed). The kernel ends the blocked ones at the end.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 
@@ -30,13 +31,16 @@ namespace ExoSharp.Apps
             return first < 0 ? 0 : first;
         }
 
+        /// <summary>Can any other environment still run (runnable, with a slot, not blocked)?</summary>
         private static bool OthersAlive()
         {
             ulong me = Process.Id;
+            const ulong CanRun = EnvRecord.Live | EnvRecord.Runnable | EnvRecord.HasSlot;
+            const ulong Blocked = EnvRecord.Waiting | EnvRecord.Calling | EnvRecord.Predicate;
             for (ulong i = 1; i < Capability.MaxEnvironments; i++)
             {
                 EnvRecord row = ((EnvRecord*)UserLayout.EnvTable)[i];
-                if ((row.Status & EnvRecord.Live) != 0 && row.Id != me) return true;
+                if ((row.Status & CanRun) == CanRun && (row.Status & Blocked) == 0 && row.Id != me) return true;
             }
             return false;
         }

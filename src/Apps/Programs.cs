@@ -41,6 +41,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },
             new Entry { Name = "exhaust", Main = &Hostile.Exhaust.Main },
             new Entry { Name = "sparse", Main = &Hostile.Exhaust.Sparse },
+            new Entry { Name = "fuzz", Main = &Hostile.Fuzz.Main },
             new Entry { Name = "spinforever", Main = &Hostile.Attacks.Spin },
             new Entry { Name = "faultread", Main = &Jos.FaultRead.Main },
             new Entry { Name = "faultwrite", Main = &Jos.FaultWrite.Main },

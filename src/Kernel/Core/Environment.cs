@@ -18,6 +18,9 @@ namespace ExoSharp.Kernel.Core
         public readonly Symbols Symbols;
         public readonly byte* Context;
         public bool Runnable;
+
+        /// <summary>How many time slots it owns (Scheduler keeps this).</summary>
+        public int Slots;
         public ulong ExceptionEntry;
         public ulong ExceptionStackTop;
 

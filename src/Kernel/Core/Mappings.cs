@@ -97,11 +97,7 @@ namespace ExoSharp.Kernel.Core
         {
             if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
             if (pages > (UserLayout.End >> 12) || !AddressSpace.IsUserRange(address, pages * AddressSpace.PageSize)) return (long)Error.BadAddress;
-            for (ulong i = 0; i < pages; i++)
-            {
-                ulong page = address + i * AddressSpace.PageSize;
-                if ((target.Space.Query(page) & AddressSpace.Present) != 0) target.Space.Set(page, 0);
-            }
+            target.Space.UnmapRange(address, address + pages * AddressSpace.PageSize);
             return 0;
         }
 

@@ -37,6 +37,8 @@ namespace ExoSharp.Kernel.Core
         private static long Take(Environment env, int slot)
         {
             s_owners[slot] = env;
+            env.Slots++;
+            EnvTable.Publish(env);
             return slot;
         }
 
@@ -44,6 +46,7 @@ namespace ExoSharp.Kernel.Core
         {
             for (int i = 0; i < s_owners.Length; i++)
                 if (s_owners[i] == env) s_owners[i] = null;
+            env.Slots = 0;
             if (Current == env) Current = null;
         }
 

@@ -87,6 +87,38 @@ namespace ExoSharp.Kernel.X64
             (frame * PageSize) | Present | User | (flags & (PageFlags.Writable | PageFlags.Available)) |
             ((flags & PageFlags.Executable) != 0 ? 0 : NoExecute);
 
+        /// <summary>Clears every mapping in [start, end), skipping absent tables whole, so the
+        /// cost follows what is mapped, not the size of the range. Precondition: a user range.</summary>
+        public void UnmapRange(ulong start, ulong end)
+        {
+            ulong va = start;
+            while (va < end)
+            {
+                ulong* table = _pml4;
+                bool skipped = false;
+                for (int level = 3; level > 0 && !skipped; level--)
+                {
+                    ulong entry = table[(va >> (12 + 9 * level)) & 511];
+                    if ((entry & Present) != 0)
+                    {
+                        table = Table(entry);
+                        continue;
+                    }
+                    ulong span = 1UL << (12 + 9 * level);
+                    va = (va & ~(span - 1)) + span;        // the next region this level covers
+                    skipped = true;
+                }
+                if (skipped) continue;
+                ulong* leaf = table + ((va >> 12) & 511);
+                if ((*leaf & Present) != 0)
+                {
+                    *leaf = 0;
+                    if (IsActive) Cpu.InvalidatePage(va);
+                }
+                va += PageSize;
+            }
+        }
+
         /// <summary>Removes every mapping of a frame; returns how many there were.</summary>
         public int UnmapFrame(ulong frame)
         {

@@ -1,0 +1,82 @@
+// A seeded random system-call fuzzer: children call random system call numbers with
+// arguments drawn from interesting values (zero, small numbers, handles they hold, their
+// own mapped and unmapped pages, kernel and non-canonical addresses, all ones). A child may
+// well end itself or get killed; the parent starts another. The kernel must never panic.
+// The parent prints how many calls ran and how the children ended.
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+
+namespace ExoSharp.Apps.Hostile
+{
+    internal static unsafe class Fuzz
+    {
+        private const int Children = 16;
+        private const int CallsPerChild = 1000;
+        private const int Patience = 300;     // yields before a child that will not end is destroyed
+        private static ulong s_state;
+
+        private static ulong Next()
+        {
+            s_state = s_state * 6364136223846793005UL + 1442695040888963407UL;
+            return s_state >> 11;
+        }
+
+        private static ulong Argument(ulong* mapped)
+        {
+            switch (Next() % 12)
+            {
+                case 0: return 0;
+                case 1: return Next() % 16;
+                case 2: return Next() % 0x30000;                    // a handle of ours, perhaps
+                case 3: return mapped[Next() % 4] + (Next() % 4096);
+                case 4: return 0x5000_0000 + (Next() % 64) * 4096;   // user pages, mapped or not
+                case 5: return 0xFFFF_FFFF_8010_0000 + Next() % 0x10000;
+                case 6: return 0x8000_0000_0000_0000 | Next();
+                case 7: return ulong.MaxValue - Next() % 16;
+                case 8: return Next();
+                case 9: return UserLayout.PageTables + (Next() % 4096) * 8;
+                case 10: return Process.Id;
+                default: return 1UL << (int)(Next() % 64);
+            }
+        }
+
+        private static void Child(ulong seed)
+        {
+            s_state = seed;
+            ulong* mapped = stackalloc ulong[4];
+            for (int i = 0; i < 4; i++)
+            {
+                mapped[i] = 0x5000_0000 + (ulong)i * 4096;
+                Memory.AllocatePage(mapped[i]);
+            }
+            for (int i = 0; i < CallsPerChild; i++)
+            {
+                ulong number = Next() % 34;
+                // Exit and Abort would only end the child early: keep most of them out.
+                if ((number == (ulong)Syscall.Exit || number == (ulong)Syscall.Abort) && Next() % 8 != 0) continue;
+                SystemCall.InvokeRaw(number, Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped));
+            }
+            SystemCall.Exit(0);
+        }
+
+        public static int Main(string arguments)
+        {
+            int ended = 0, destroyed = 0;
+            for (int c = 0; c < Children; c++)
+            {
+                long child = Process.Fork();
+                if (child == 0) Child(0x5EED0000UL + (ulong)c);
+                if (child < 0) continue;
+                ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
+                int waited = 0;
+                while ((KernelTables.Environment(id).Status & EnvRecord.Ended) == 0 && KernelTables.Environment(id).Id == id && waited++ < Patience)
+                    SystemCall.Yield(id);
+                if (waited > Patience && SystemCall.EnvDestroy((ulong)child) == 0) destroyed++;
+                ended++;
+            }
+            System.Console.WriteLine("fuzz: " + ended.ToString() + " children made up to " + (Children * CallsPerChild).ToString() +
+                                     " random system calls (" + destroyed.ToString() + " blocked for good and destroyed); the kernel is still standing");
+            return 0;
+        }
+    }
+}
