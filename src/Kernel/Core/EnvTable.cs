@@ -77,7 +77,8 @@ namespace ExoSharp.Kernel.Core
                 if (env == null) continue;
                 env.WriteLinePrefix();
                 Console.WriteLine(env.WaitingOn != null ? "destroyed: its wakeup predicate can never hold (nobody else can run)"
-                    : env.Runnable ? "destroyed: it has no time slot" : "destroyed: never made runnable");
+                    : env.IpcWaitMessage != 0 || env.IpcCallee != 0 ? "destroyed: blocked in IPC with nobody left to wake it"
+                    : !env.Runnable ? "destroyed: never made runnable" : "destroyed: it has no time slot");
                 Destroy(env, StatusKilled);
             }
         }
