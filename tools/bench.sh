@@ -4,7 +4,8 @@
 # never committed) running src/Bench/Linux/bench.c as /init, in the same QEMU
 # (-accel tcg -cpu max -smp 1 -m 256M): once with -icount shift=0 (time-stamp counter =
 # guest instructions, deterministic) and once on the wall clock. Prints
-# "BENCH <op> exosharp=<n> linux=<n> ratio=<linux/exosharp>", then the wall-clock table,
+# "BENCH <op> exosharp=<n> linux=<n> ratio=<linux/exosharp>", then the wall-clock table and
+# the packet filters' (beside libpcap's bpf_filter on the host, src/Bench/Host/pcapbench.c),
 # and writes docs/benchmarks.md and docs/benchmarks.svg from the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,25 @@ linux() { # $1: extra flags
 }
 exosharp() { QEMUFLAGS="$1" tools/run.sh --timeout 600 bench | grep '^BENCH' || true; }
 
+# The host's libpcap (bpf_filter) on the same filters and frames: ns per packet, and
+# instructions per packet counted by valgrind's callgrind when it is installed.
+host=out/bench/host-pcap.txt
+if gcc -O2 -o out/bench/pcapbench src/Bench/Host/pcapbench.c -lpcap 2>/dev/null; then
+    out/bench/pcapbench time > "$host"
+    if command -v valgrind >/dev/null; then
+        for n in 1 10 100; do for m in hit miss; do
+            valgrind -q --tool=callgrind --callgrind-out-file=out/bench/callgrind.out --collect-atstart=no \
+                --toggle-collect=loop out/bench/pcapbench loop "$n" "$m" 2>/dev/null
+            ir=$(sed -n 's/^summary: //p' out/bench/callgrind.out)
+            echo "BENCH filter_pcap_${n}$([ "$m" = miss ] && echo _miss)_instr median=$(( (ir + 500) / 1000 ))" >> "$host"
+        done; done
+        rm -f out/bench/callgrind.out
+    fi
+else
+    echo "bench: no libpcap-dev (apt-get install libpcap-dev): the libpcap column stays empty" >&2
+    echo "BENCH done" > "$host"
+fi
+
 exosharp "-icount shift=0" > out/bench/exosharp-icount.txt
 linux "-icount shift=0" > out/bench/linux-icount.txt
 exosharp "" > out/bench/exosharp-wall.txt
@@ -55,6 +75,33 @@ echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
 while read -r op e l r; do printf '%-18s %12s %12s %8s\n' "$op" "$e" "$l" "$r"; done < out/bench/wall.table
+
+# Packet filters (issue 4, item 9): per packet, 1/10/100 'udp dst port P' filters, a frame the
+# last one claims (hit) or none claims (miss).
+filter_table() { # $1: icount or wall
+    for n in 0 1 10 100; do for m in "" _miss; do
+        [ "$n" = 0 ] && [ -n "$m" ] && continue
+        case $1 in
+            icount) ex=out/bench/exosharp-icount.txt; li=out/bench/linux-icount.txt; ns=""; pcap=_instr ;;
+            *) ex=out/bench/exosharp-wall.txt; li=out/bench/linux-wall.txt; ns=_testrun_ns; pcap="" ;;
+        esac
+        row="$n${m:+ miss}"; [ -z "$m" ] && [ "$n" != 0 ] && row="$n hit"
+        v() { local x; x=$(value "$1" "$2" median || true); echo "${x:--}"; }
+        last=$(v "$li" "filter_jit_$n${m}_call"); [ "$1" = wall ] && last=$(v "$li" "filter_jit_$n${m}$ns")
+        echo "$row|$(v "$ex" "filter_interp_$n$m")|$(v "$ex" "filter_compiled_$n$m")|$(v "$li" "filter_jit_$n$m")|$last|$(v "$host" "filter_pcap_$n$m$pcap")"
+    done; done
+}
+filter_table icount > out/bench/filters-icount.table
+filter_table wall > out/bench/filters-wall.table
+echo
+echo "Packet filters, guest instructions per packet (-icount shift=0):"
+printf '%-10s %10s %10s %10s %12s %12s\n' filters interp compiled linux-jit linux-call libpcap-host
+while IFS='|' read -r f a b c d e; do printf '%-10s %10s %10s %10s %12s %12s\n' "$f" "$a" "$b" "$c" "$d" "$e"; done < out/bench/filters-icount.table
+# Goal checks: compiled with 100 filters against 1 (whole call, and above the call's fixed cost
+# with no filter installed), and compiled against Linux's JIT per packet.
+goal=$(awk -F'|' '$1 == "0" { c0 = $3 } $1 == "1 hit" { c1 = $3; j1 = $4 } $1 == "100 hit" { c100 = $3; j100 = $4 }
+    END { if (c1 > 0 && c1 > c0) printf "compiled, 100 filters / 1: %.2f for the whole call, %.2f above the call with no filter (goal: at most 3). Compiled above the no-filter call against Linux JIT per packet: %d / %d instructions with 1 filter, %d / %d with 100.", c100 / c1, (c100 - c0) / (c1 - c0), c1 - c0, j1, c100 - c0, j100 }' out/bench/filters-icount.table)
+echo "$goal"
 
 # The chart: instructions per operation, both kernels, log scale.
 awk 'BEGIN { w = 760; row = 34; left = 150; print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" w "\" height=\"" (row * 11 + 70) "\" font-family=\"sans-serif\" font-size=\"12\">";
@@ -93,6 +140,34 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| operation | ExoSharp | Linux | Linux / ExoSharp |"
     echo "|---|---:|---:|---:|"
     while read -r op e l r; do echo "| $op | $e | $l | $r |"; done < out/bench/wall.table
+    echo
+    echo "## Packet filters (issue 4, item 9)"
+    echo
+    echo "Per packet, with 1, 10 or 100 filters \`udp dst port P\` installed (P = 1000, 1001, ...; libpcap's"
+    echo "code for that expression on ExoSharp and libpcap, an equivalent eBPF program on Linux), on a"
+    echo "60-byte UDP frame to the last filter's port (hit) or to port 9 (miss). Row 0: ExoSharp with no"
+    echo "filter installed, the fixed cost of the system call (null_syscall is above)."
+    echo
+    echo "| filters | ExoSharp interpreted | ExoSharp compiled | Linux eBPF JIT | Linux, one whole call | libpcap on the host |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| *guest instructions (-icount shift=0)* | | | | | *x86-64 instructions (callgrind)* |"
+    while IFS='|' read -r f a b c d e; do echo "| $f | $a | $b | $c | $d | $e |"; done < out/bench/filters-icount.table
+    echo "| *wall clock* | *TSC ticks* | *TSC ticks* | *TSC ticks* | *ns (the kernel's own timing)* | *host ns* |"
+    while IFS='|' read -r f a b c d e; do echo "| $f | $a | $b | $c | $d | $e |"; done < out/bench/filters-wall.table
+    echo
+    echo "$goal"
+    echo
+    echo "- ExoSharp: one \`FilterClassify\` system call per packet (the packet copied into the kernel,"
+    echo "  the merged program run, the owner checked), with \`FilterEngine.Interpreter\` or \`Native\` as"
+    echo "  its engine argument; 64 filters per environment, so a forked child owns ports 1050-1099."
+    echo "- Linux eBPF JIT: one \`BPF_PROG_TYPE_SCHED_CLS\` program standing for N filters (ethertype, protocol,"
+    echo "  fragment offset, then N port comparisons in turn; no IPv6 branch), JIT-compiled"
+    echo "  (\`bpf_jit_enable\` = 1), run by \`BPF_PROG_TEST_RUN\` with repeat 100: rdtsc around the call"
+    echo "  divided by 100, which leaves out the system call and the skb set-up but keeps the test loop's"
+    echo "  own cost per run. \"One whole call\" is repeat 1. The wall-clock row gives the kernel's own"
+    echo "  average duration per run (ns of QEMU's clock)."
+    echo "- libpcap: \`bpf_filter\` of the host's libpcap, N programs from \`pcap_compile\` run in turn until"
+    echo "  one accepts (\`src/Bench/Host/pcapbench.c\`), on the host CPU, not in QEMU."
     echo
     echo "## What each operation is"
     echo

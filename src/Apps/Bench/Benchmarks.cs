@@ -3,9 +3,9 @@
 // QEMU runs with -icount shift=0): a null system call, an exception upcall round trip (ud2
 // handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
 // protection (PageMap with and without Writable), a first-touch fault served by a handler,
-// an IPC round trip (call, reply-and-wait) and a switch between environments (directed
-// yield). Medians over many runs, the timer's own cost taken off. Prints
-// "BENCH <operation> median=<n> min=<n> max=<n>".
+// an IPC round trip (call, reply-and-wait), a switch between environments (directed yield)
+// and packet filters (FilterBenchmarks.cs). Medians over many runs, the timer's own cost
+// taken off. Prints "BENCH <operation> median=<n> min=<n> max=<n>".
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -15,16 +15,16 @@ namespace ExoSharp.Apps.Bench
 {
     internal static unsafe class Benchmarks
     {
-        private const int Runs = 201;
+        internal const int Runs = 201;
 
-        [RuntimeImport("bench_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Tsc();
+        [RuntimeImport("bench_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] internal static extern ulong Tsc();
         [RuntimeImport("bench_ud2")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Ud2();
         [RuntimeImport("bench_null_syscall")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong NullSyscall();
 
         private static ulong s_overhead;
 
         /// <summary>divisor: how many operations each sample covered (the timer overhead is per sample).</summary>
-        private static void Report(string name, ulong* samples, ulong divisor = 1)
+        internal static void Report(string name, ulong* samples, ulong divisor = 1)
         {
             for (int i = 1; i < Runs; i++)
                 for (int j = i; j > 0 && samples[j - 1] > samples[j]; j--)
@@ -221,6 +221,7 @@ namespace ExoSharp.Apps.Bench
             }
             Report("env_switch", samples, 2);
             SystemCall.EnvDestroy((ulong)partner);
+            FilterBenchmarks.Run(samples);
             System.Console.WriteLine("BENCH done");
             return 0;
         }

@@ -91,16 +91,21 @@ namespace ExoSharp.Kernel.Executive
             return 0;
         }
 
-        /// <summary>FilterClassify(packet, length, match): the owner's id, or 0 when no live
-        /// environment's filter claims the packet.</summary>
-        public static long Classify(Environment env, ulong packet, ulong length, ulong match)
+        /// <summary>FilterClassify(packet, length, match, engine): the owner's id, or 0 when no live
+        /// environment's filter claims the packet. engine 0 or FilterEngine.Native: compiled code;
+        /// FilterEngine.Interpreter: the interpreter (for benchmarks and comparisons).</summary>
+        public static long Classify(Environment env, ulong packet, ulong length, ulong match, ulong engine)
         {
+            if (engine != 0 && engine != FilterEngine.Native && engine != FilterEngine.Interpreter) return (long)Error.BadArgument;
             if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
             if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
             if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
             System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
+            bool interpret = engine == FilterEngine.Interpreter;
             s_runner.UsedInterpreter = false;
-            DemuxResult result = s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
+            DemuxResult result = interpret
+                ? s_set.Classify(s_packet, (uint)length, (uint)length)
+                : s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
             // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
             if (result.Matched && EnvTable.Find(result.Owner) == null) result = default;
             if (match != 0)
@@ -109,7 +114,7 @@ namespace ExoSharp.Kernel.Executive
                 m->Owner = result.Matched ? result.Owner : 0;
                 m->FilterId = result.Matched ? result.FilterId : 0;
                 m->Value = result.Matched ? result.Value : 0;
-                m->Engine = s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
+                m->Engine = interpret || s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
             }
             return result.Matched ? result.Owner : 0;
         }
