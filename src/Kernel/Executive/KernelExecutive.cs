@@ -20,7 +20,7 @@ namespace ExoSharp.Kernel.Executive
             {
                 case Syscall.FilterInstall: return PacketFilters.Install(env, a0, a1, a2);
                 case Syscall.FilterRemove: return PacketFilters.Remove(env, a0);
-                case Syscall.FilterClassify: return PacketFilters.Classify(env, a0, a1, a2, a3);
+                case Syscall.FilterClassify: return PacketFilters.Classify(env, a0, a1, a2, a3, a4);
                 case Syscall.UdfRegister: return Udfs.Register(env, a0, a1, a2, a3);
                 case Syscall.UdfRun: return Udfs.Run(env, a0, a1, a2, a3);
                 case Syscall.PredicateWait: return Predicates.Wait(env, frame, a0, a1, a2, a3, a4);

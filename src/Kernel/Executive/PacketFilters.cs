@@ -91,21 +91,29 @@ namespace ExoSharp.Kernel.Executive
             return 0;
         }
 
-        /// <summary>FilterClassify(packet, length, match, engine): the owner's id, or 0 when no live
-        /// environment's filter claims the packet. engine 0 or FilterEngine.Native: compiled code;
-        /// FilterEngine.Interpreter: the interpreter (for benchmarks and comparisons).</summary>
-        public static long Classify(Environment env, ulong packet, ulong length, ulong match, ulong engine)
+        public const ulong MaxRepeat = 1000;
+
+        /// <summary>FilterClassify(packet, length, match, engine, repeat): the owner's id, or 0 when no
+        /// live environment's filter claims the packet. engine 0 or FilterEngine.Native: compiled
+        /// code; FilterEngine.Interpreter: the interpreter (for benchmarks and comparisons).
+        /// repeat (0 means 1, at most ExecutiveLimits.MaxRepeat): classify that many times, as
+        /// Linux's BPF_PROG_TEST_RUN does, so a benchmark can spread the call's cost.</summary>
+        public static long Classify(Environment env, ulong packet, ulong length, ulong match, ulong engine, ulong repeat)
         {
             if (engine != 0 && engine != FilterEngine.Native && engine != FilterEngine.Interpreter) return (long)Error.BadArgument;
+            if (repeat > MaxRepeat) return (long)Error.BadArgument;
+            if (repeat == 0) repeat = 1;
             if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
             if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
             if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
             System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
             bool interpret = engine == FilterEngine.Interpreter;
             s_runner.UsedInterpreter = false;
-            DemuxResult result = interpret
-                ? s_set.Classify(s_packet, (uint)length, (uint)length)
-                : s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
+            DemuxResult result = default;
+            for (ulong r = 0; r < repeat; r++)
+                result = interpret
+                    ? s_set.Classify(s_packet, (uint)length, (uint)length)
+                    : s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
             // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
             if (result.Matched && EnvTable.Find(result.Owner) == null) result = default;
             if (match != 0)
