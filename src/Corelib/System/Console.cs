@@ -12,10 +12,15 @@ namespace System
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern void PlatformWrite(byte* bytes, int length);
 
-        public static void Write(string value)
+        public static void Write(string value) => Write(value, false);
+
+        /// <summary>Encodes value (and a newline) and hands it to the platform in as few writes
+        /// as possible: one for a line up to 250 bytes, so lines from concurrent programs do not
+        /// interleave in the middle.</summary>
+        private static void Write(string value, bool newline)
         {
-            if (value == null) return;
-            byte* buffer = stackalloc byte[256];
+            if (value == null) value = "";
+            byte* buffer = stackalloc byte[260];      // 252 + one 4-byte char + the newline, with room
             int used = 0;
             for (int i = 0; i < value.Length; i++)
             {
@@ -49,6 +54,7 @@ namespace System
                     buffer[used++] = (byte)(0x80 | (c & 0x3F));
                 }
             }
+            if (newline) buffer[used++] = (byte)'\n';
             if (used > 0) PlatformWrite(buffer, used);
         }
 
@@ -65,11 +71,7 @@ namespace System
 
         public static void WriteLine() => Write("\n");
 
-        public static void WriteLine(string value)
-        {
-            Write(value);
-            Write("\n");
-        }
+        public static void WriteLine(string value) => Write(value, true);
 
         public static void WriteLine(int value) => WriteLine(value.ToString());
 
