@@ -3,9 +3,13 @@
 ; - Write barriers (RUNTIME-FACTS.md): the heap never moves and has no generations, so a
 ;   barrier is the plain store. RhpAssignRef/RhpCheckedAssignRef(rdi = destination,
 ;   rsi = reference); RhpByRefAssignRef copies [rsi] to [rdi] and advances both by 8.
-; - RhpInitialDynamicInterfaceDispatch: r11 = dispatch cell, rdi = this; saves every argument
-;   register, asks ExoSharpResolveInterface(cell, this) (C#, System V) for the target and
-;   tail-jumps to it. No caching yet: every call resolves.
+; - RhpInitialDynamicInterfaceDispatch: r11 = dispatch cell, rdi = this. Fast path: the first
+;   probe of the resolver's cache (exo_dispatch_cache, entries {cell, type, target}, indexed
+;   as InterfaceDispatch.CacheIndex computes it); a hit jumps straight to the target, touching
+;   only rax and r10. Otherwise saves every argument register, asks
+;   ExoSharpResolveInterface(cell, this) (C#: Internal/Runtime/InterfaceDispatch.cs, System V)
+;   for the target and tail-jumps to it.
+; - exo_dispatch_cache_address() -> rax: the cache, for the C# resolver (one table, two readers).
 
 bits 64
 default rel
@@ -14,7 +18,10 @@ section .text
 global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpAssignRefAVLocation
 global RhpCheckedLockCmpXchg, RhpCheckedXchg
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
-global __security_cookie
+global __security_cookie, exo_dispatch_cache_address
+
+DISPATCH_CACHE_BITS    equ 9
+DISPATCH_CACHE_ENTRIES equ 1 << DISPATCH_CACHE_BITS
 extern ExoSharpResolveInterface
 
 RhpAssignRef:
@@ -46,6 +53,23 @@ RhpInitialDynamicInterfaceDispatch:
 RhpInitialInterfaceDispatch:
     test rdi, rdi
     jz .null_this                   ; no null check at the call site: fault like a call would
+    mov r10, r11                    ; index = (((cell >> 4) ^ (type >> 3)) * K) >> (64 - bits)
+    shr r10, 4
+    mov rax, [rdi]
+    shr rax, 3
+    xor r10, rax
+    imul r10, [dispatch_hash]
+    shr r10, 64 - DISPATCH_CACHE_BITS
+    lea r10, [r10 + r10 * 2]
+    lea rax, [exo_dispatch_cache]
+    lea r10, [rax + r10 * 8]        ; the entry
+    cmp [r10], r11
+    jne .resolve
+    mov rax, [rdi]
+    cmp [r10 + 8], rax
+    jne .resolve
+    jmp [r10 + 16]
+.resolve:
     push rbp
     mov rbp, rsp
     push rdi
@@ -88,6 +112,15 @@ RhpInitialInterfaceDispatch:
     mov rax, [rdi]                  ; faults on page 0: a NullReferenceException at the caller
     ud2
 
+exo_dispatch_cache_address:
+    lea rax, [exo_dispatch_cache]
+    ret
+
 section .data
 align 8
 __security_cookie: dq 0x2B992DDFA232D0C5
+dispatch_hash:     dq 0x9E3779B97F4A7C15
+
+section .bss
+alignb 16
+exo_dispatch_cache: resq DISPATCH_CACHE_ENTRIES * 3

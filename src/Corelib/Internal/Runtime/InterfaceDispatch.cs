@@ -26,16 +26,16 @@ namespace Internal.Runtime
         private const byte VarianceArrayCovariant = 0x20;
 
         // Cache: open addressing over CacheEntries entries of {cell, type, target}, a few probes,
-        // never evicted (a full neighbourhood just means "resolve every time").
+        // never evicted (a full neighbourhood just means "resolve every time"). The table lives in
+        // runtime.asm, whose dispatch stub reads the first probe itself: keep CacheBits and
+        // CacheIndex in step with its DISPATCH_CACHE_BITS and hash.
         private const int CacheBits = 9;
         private const int CacheEntries = 1 << CacheBits;
         private const int CacheProbes = 4;
-        private static ResolvedCache s_cache;
 
-        private struct ResolvedCache
-        {
-            public fixed ulong Words[CacheEntries * 3];
-        }
+        [RuntimeImport("exo_dispatch_cache_address")]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        private static extern ulong* CacheTable();
 
         [RuntimeExport("ExoSharpResolveInterface")]
         public static nint Resolve(nint cell, object self)
@@ -209,7 +209,7 @@ namespace Internal.Runtime
 
         private static ulong* Entry(int index)
         {
-            fixed (ulong* words = s_cache.Words) return words + index * 3;
+            return CacheTable() + index * 3;
         }
     }
 }
