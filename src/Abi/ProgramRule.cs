@@ -1,6 +1,6 @@
-// Why the kernel's verifier refused a downloaded program (ProgramReport.Rule): the executive's
-// VerifierRule numbers, which are stable. The kernel fails to build if the two lists differ
-// (src/Kernel/Executive/AbiChecks.cs), so this copy cannot drift. docs/abi.md explains each.
+// Why the verifier refused a downloaded program: the one list of rules, used by the executive's
+// Verifier (src/Executive) and reported across the ABI (ProgramReport.Rule). Numbers are
+// stable. docs/abi.md and docs/executive.md explain each.
 namespace ExoSharp.Abi
 {
     public enum ProgramRule : uint

@@ -8,6 +8,7 @@ using ExoSharp.Executive.Engines;
 using ExoSharp.Executive.Verification;
 using ExoSharp.Tools.FilterVerdicts;
 using Xunit;
+using ExoSharp.Abi;
 
 namespace ExoSharp.Tests.Executive
 {
@@ -237,7 +238,7 @@ namespace ExoSharp.Tests.Executive
             var set = new FilterSet();
             InstallResult result = set.Install(1, new[] { Instruction.Statement(Opcode.Ld | Opcode.Mem, 3), Instruction.Statement(Opcode.Ret | Opcode.RetA, 0) });
             Assert.Equal(InstallStatus.Rejected, result.Status);
-            Assert.Equal(VerifierRule.UninitializedScratchRead, result.Verification.Rule);
+            Assert.Equal(ProgramRule.UninitializedScratchRead, result.Verification.Rule);
             Assert.Equal(0, set.Count);
         }
     }

@@ -9,6 +9,7 @@ using ExoSharp.Executive.Verification;
 using ExoSharp.Tools.FilterVerdicts;
 using Xunit;
 using O = ExoSharp.Executive.Bytecode.Opcode;
+using ExoSharp.Abi;
 
 namespace ExoSharp.Tests.Executive
 {
@@ -23,7 +24,7 @@ namespace ExoSharp.Tests.Executive
             {
                 var probe = new[] { Instruction.Jump((ushort)code, 16, 0, 0), Instruction.Statement(O.Ret, 0) };
                 VerifierResult result = Verifier.Verify(probe, VerifierOptions.Extended(64, true));
-                if (result.Rule != VerifierRule.UnknownOpcode || result.Index != 0) codes.Add((ushort)code);
+                if (result.Rule != ProgramRule.UnknownOpcode || result.Index != 0) codes.Add((ushort)code);
             }
             return codes.ToArray();
         }

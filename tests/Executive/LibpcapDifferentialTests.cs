@@ -6,6 +6,7 @@ using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Verification;
 using ExoSharp.Tools.FilterVerdicts;
 using Xunit;
+using ExoSharp.Abi;
 
 namespace ExoSharp.Tests.Executive
 {
@@ -55,7 +56,7 @@ namespace ExoSharp.Tests.Executive
                 {
                     // libpcap's protochain loops with a backward jump: refused, by design.
                     Assert.False(verdict.IsValid);
-                    Assert.Equal(VerifierRule.JumpOutOfRange, verdict.Rule);
+                    Assert.Equal(ProgramRule.JumpOutOfRange, verdict.Rule);
                     refused++;
                     continue;
                 }

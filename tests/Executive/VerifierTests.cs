@@ -8,6 +8,7 @@ using ExoSharp.Executive.Verification;
 using Xunit;
 using static ExoSharp.Tests.Executive.Both;
 using O = ExoSharp.Executive.Bytecode.Opcode;
+using ExoSharp.Abi;
 
 namespace ExoSharp.Tests.Executive
 {
@@ -15,7 +16,7 @@ namespace ExoSharp.Tests.Executive
     {
         private static VerifierResult Check(VerifierOptions options, params Instruction[] program) => Verifier.Verify(program, options);
 
-        private static void Rejected(VerifierRule rule, int index, VerifierOptions options, params Instruction[] program)
+        private static void Rejected(ProgramRule rule, int index, VerifierOptions options, params Instruction[] program)
         {
             VerifierResult result = Verifier.Verify(program, options);
             Assert.False(result.IsValid);
@@ -30,61 +31,61 @@ namespace ExoSharp.Tests.Executive
         [Fact]
         public void EmptyAndTooLong()
         {
-            Rejected(VerifierRule.Empty, -1, Classic);
-            Rejected(VerifierRule.TooLong, -1, Classic, Enumerable.Repeat(Ret0, Verifier.MaxLength + 1).ToArray());
+            Rejected(ProgramRule.Empty, -1, Classic);
+            Rejected(ProgramRule.TooLong, -1, Classic, Enumerable.Repeat(Ret0, Verifier.MaxLength + 1).ToArray());
             Assert.True(Verifier.Verify(Enumerable.Repeat(Ret0, Verifier.MaxLength).ToArray(), Classic).IsValid);
             var shorter = Classic;
             shorter.MaxLength = 2;
-            Rejected(VerifierRule.TooLong, -1, shorter, Ret0, Ret0, Ret0);
+            Rejected(ProgramRule.TooLong, -1, shorter, Ret0, Ret0, Ret0);
         }
 
         [Fact]
         public void UnknownOpcodes()
         {
-            Rejected(VerifierRule.UnknownOpcode, 1, Classic, S(O.Ld | O.Imm, 1), S(O.Ret | O.X, 0), Ret0);
-            Rejected(VerifierRule.UnknownOpcode, 0, Classic, S(0x8c), Ret0);
-            Rejected(VerifierRule.UnknownOpcode, 0, Classic, S(0xFFFF), Ret0);
-            Rejected(VerifierRule.UnknownOpcode, 0, Classic, S(O.Ldx | O.H | O.Abs, 0), Ret0);
-            Rejected(VerifierRule.UnknownOpcode, 0, Classic, S(O.St | 0x20, 0), Ret0);
+            Rejected(ProgramRule.UnknownOpcode, 1, Classic, S(O.Ld | O.Imm, 1), S(O.Ret | O.X, 0), Ret0);
+            Rejected(ProgramRule.UnknownOpcode, 0, Classic, S(0x8c), Ret0);
+            Rejected(ProgramRule.UnknownOpcode, 0, Classic, S(0xFFFF), Ret0);
+            Rejected(ProgramRule.UnknownOpcode, 0, Classic, S(O.Ldx | O.H | O.Abs, 0), Ret0);
+            Rejected(ProgramRule.UnknownOpcode, 0, Classic, S(O.St | 0x20, 0), Ret0);
         }
 
         [Fact]
         public void ExtensionsNeedPermission()
         {
-            Rejected(VerifierRule.ExtensionNotAllowed, 0, Classic, S(O.Ld | O.W | O.BufLen), Ret0);
-            Rejected(VerifierRule.ExtensionNotAllowed, 0, Classic, S(O.Alu | O.Swap, 32), Ret0);
-            Rejected(VerifierRule.ExtensionNotAllowed, 0, Classic, S(O.Ld | O.W | O.Ctx, 0), Ret0);
-            Rejected(VerifierRule.EmitNotAllowed, 0, VerifierOptions.PacketFilter, S(O.Misc | O.Emit, 0), Ret0);
-            Rejected(VerifierRule.BadSwapWidth, 0, VerifierOptions.PacketFilter, S(O.Alu | O.Swap, 8), Ret0);
-            Rejected(VerifierRule.ContextOutOfRange, 1, VerifierOptions.Extended(8, false), S(O.Ld | O.W | O.Ctx, 4), S(O.Ld | O.W | O.Ctx, 5), Ret0);
-            Rejected(VerifierRule.ContextOutOfRange, 0, VerifierOptions.Extended(8, false), S(O.Ld | O.W | O.Ctx, 0xFFFFFFFE), Ret0);
+            Rejected(ProgramRule.ExtensionNotAllowed, 0, Classic, S(O.Ld | O.W | O.BufLen), Ret0);
+            Rejected(ProgramRule.ExtensionNotAllowed, 0, Classic, S(O.Alu | O.Swap, 32), Ret0);
+            Rejected(ProgramRule.ExtensionNotAllowed, 0, Classic, S(O.Ld | O.W | O.Ctx, 0), Ret0);
+            Rejected(ProgramRule.EmitNotAllowed, 0, VerifierOptions.PacketFilter, S(O.Misc | O.Emit, 0), Ret0);
+            Rejected(ProgramRule.BadSwapWidth, 0, VerifierOptions.PacketFilter, S(O.Alu | O.Swap, 8), Ret0);
+            Rejected(ProgramRule.ContextOutOfRange, 1, VerifierOptions.Extended(8, false), S(O.Ld | O.W | O.Ctx, 4), S(O.Ld | O.W | O.Ctx, 5), Ret0);
+            Rejected(ProgramRule.ContextOutOfRange, 0, VerifierOptions.Extended(8, false), S(O.Ld | O.W | O.Ctx, 0xFFFFFFFE), Ret0);
         }
 
         [Fact]
         public void JumpsMustLandInside()
         {
-            Rejected(VerifierRule.JumpOutOfRange, 0, Classic, S(O.Jmp | O.Ja, 1), Ret0);
-            Rejected(VerifierRule.JumpOutOfRange, 0, Classic, S(O.Jmp | O.Ja, 0xFFFFFFF1), Ret0);
-            Rejected(VerifierRule.JumpOutOfRange, 1, Classic, S(O.Ld | O.Imm, 0), J(O.Jmp | O.Jeq, 0, 1, 0), Ret0);
-            Rejected(VerifierRule.JumpOutOfRange, 1, Classic, S(O.Ld | O.Imm, 0), J(O.Jmp | O.Jgt | O.X, 0, 0, 5), Ret0);
+            Rejected(ProgramRule.JumpOutOfRange, 0, Classic, S(O.Jmp | O.Ja, 1), Ret0);
+            Rejected(ProgramRule.JumpOutOfRange, 0, Classic, S(O.Jmp | O.Ja, 0xFFFFFFF1), Ret0);
+            Rejected(ProgramRule.JumpOutOfRange, 1, Classic, S(O.Ld | O.Imm, 0), J(O.Jmp | O.Jeq, 0, 1, 0), Ret0);
+            Rejected(ProgramRule.JumpOutOfRange, 1, Classic, S(O.Ld | O.Imm, 0), J(O.Jmp | O.Jgt | O.X, 0, 0, 5), Ret0);
             Assert.True(Check(Classic, J(O.Jmp | O.Jset, 1, 1, 0), Ret0, Ret0).IsValid);
         }
 
         [Fact]
         public void EveryPathEndsInAReturn()
         {
-            Rejected(VerifierRule.FallsOffEnd, 0, Classic, S(O.Ld | O.Imm, 0));
-            Rejected(VerifierRule.FallsOffEnd, 1, Classic, Ret0, S(O.Misc | O.Tax));
-            Rejected(VerifierRule.JumpOutOfRange, 0, Classic, J(O.Jmp | O.Jeq, 0, 0, 0));
+            Rejected(ProgramRule.FallsOffEnd, 0, Classic, S(O.Ld | O.Imm, 0));
+            Rejected(ProgramRule.FallsOffEnd, 1, Classic, Ret0, S(O.Misc | O.Tax));
+            Rejected(ProgramRule.JumpOutOfRange, 0, Classic, J(O.Jmp | O.Jeq, 0, 0, 0));
         }
 
         [Fact]
         public void ConstantDivisionByZeroAndWideShifts()
         {
-            Rejected(VerifierRule.DivisionByZero, 0, Classic, S(O.Alu | O.Div | O.K, 0), Ret0);
-            Rejected(VerifierRule.DivisionByZero, 0, Classic, S(O.Alu | O.Mod | O.K, 0), Ret0);
-            Rejected(VerifierRule.ShiftTooLarge, 0, Classic, S(O.Alu | O.Lsh | O.K, 32), Ret0);
-            Rejected(VerifierRule.ShiftTooLarge, 0, Classic, S(O.Alu | O.Rsh | O.K, 0xFFFFFFFF), Ret0);
+            Rejected(ProgramRule.DivisionByZero, 0, Classic, S(O.Alu | O.Div | O.K, 0), Ret0);
+            Rejected(ProgramRule.DivisionByZero, 0, Classic, S(O.Alu | O.Mod | O.K, 0), Ret0);
+            Rejected(ProgramRule.ShiftTooLarge, 0, Classic, S(O.Alu | O.Lsh | O.K, 32), Ret0);
+            Rejected(ProgramRule.ShiftTooLarge, 0, Classic, S(O.Alu | O.Rsh | O.K, 0xFFFFFFFF), Ret0);
             // Run-time divisors and shift counts are the engines' business (0 and 0, as libpcap).
             Assert.True(Check(Classic, S(O.Alu | O.Div | O.X), S(O.Alu | O.Lsh | O.X), S(O.Alu | O.Lsh | O.K, 31), Ret0).IsValid);
         }
@@ -92,11 +93,11 @@ namespace ExoSharp.Tests.Executive
         [Fact]
         public void ScratchMemoryIndexAndInitialisation()
         {
-            Rejected(VerifierRule.ScratchIndexOutOfRange, 0, Classic, S(O.St, 16), Ret0);
-            Rejected(VerifierRule.ScratchIndexOutOfRange, 0, Classic, S(O.Ldx | O.Mem, 0xFFFFFFFF), Ret0);
-            Rejected(VerifierRule.UninitializedScratchRead, 0, Classic, S(O.Ld | O.Mem, 0), Ret0);
+            Rejected(ProgramRule.ScratchIndexOutOfRange, 0, Classic, S(O.St, 16), Ret0);
+            Rejected(ProgramRule.ScratchIndexOutOfRange, 0, Classic, S(O.Ldx | O.Mem, 0xFFFFFFFF), Ret0);
+            Rejected(ProgramRule.UninitializedScratchRead, 0, Classic, S(O.Ld | O.Mem, 0), Ret0);
             // Written on one path only: the read after the join is refused.
-            Rejected(VerifierRule.UninitializedScratchRead, 4, Classic,
+            Rejected(ProgramRule.UninitializedScratchRead, 4, Classic,
                 S(O.Ld | O.W | O.Len), J(O.Jmp | O.Jgt, 100, 0, 1), S(O.St, 2), S(O.Ldx | O.Imm, 0), S(O.Ldx | O.Mem, 2), Ret0);
             // Written on both paths: accepted. Unreachable reads do not matter.
             Assert.True(Check(Classic,

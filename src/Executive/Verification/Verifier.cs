@@ -5,6 +5,7 @@
 // Never throws; allocates nothing when given a workspace.
 using System;
 using ExoSharp.Executive.Bytecode;
+using ExoSharp.Abi;
 
 namespace ExoSharp.Executive.Verification
 {
@@ -21,8 +22,8 @@ namespace ExoSharp.Executive.Verification
         /// <summary>Verifies with a workspace it allocates.</summary>
         public static VerifierResult Verify(ReadOnlySpan<Instruction> program, in VerifierOptions options)
         {
-            if (program.Length == 0) return VerifierResult.Reject(VerifierRule.Empty, -1);
-            if (program.Length > options.MaxLength || program.Length > MaxLength) return VerifierResult.Reject(VerifierRule.TooLong, -1);
+            if (program.Length == 0) return VerifierResult.Reject(ProgramRule.Empty, -1);
+            if (program.Length > options.MaxLength || program.Length > MaxLength) return VerifierResult.Reject(ProgramRule.TooLong, -1);
             uint[] workspace = new uint[WorkspaceSize(program.Length)];
             return Verify(program, options, workspace);
         }
@@ -31,15 +32,15 @@ namespace ExoSharp.Executive.Verification
         public static VerifierResult Verify(ReadOnlySpan<Instruction> program, in VerifierOptions options, Span<uint> workspace)
         {
             int n = program.Length;
-            if (n == 0) return VerifierResult.Reject(VerifierRule.Empty, -1);
-            if (n > options.MaxLength || n > MaxLength) return VerifierResult.Reject(VerifierRule.TooLong, -1);
-            if (workspace.Length < WorkspaceSize(n)) return VerifierResult.Reject(VerifierRule.TooLong, -1);
+            if (n == 0) return VerifierResult.Reject(ProgramRule.Empty, -1);
+            if (n > options.MaxLength || n > MaxLength) return VerifierResult.Reject(ProgramRule.TooLong, -1);
+            if (workspace.Length < WorkspaceSize(n)) return VerifierResult.Reject(ProgramRule.TooLong, -1);
 
             uint contextNeeded = 0;
             for (int i = 0; i < n; i++)
             {
-                VerifierRule rule = CheckInstruction(program[i], i, n, options);
-                if (rule != VerifierRule.None) return VerifierResult.Reject(rule, i);
+                ProgramRule rule = CheckInstruction(program[i], i, n, options);
+                if (rule != ProgramRule.None) return VerifierResult.Reject(rule, i);
                 if (Opcode.Class(program[i].Code) == Opcode.Ld && Opcode.Mode(program[i].Code) == Opcode.Ctx)
                 {
                     uint end = program[i].K + Opcode.SizeBytes(program[i].Code);
@@ -62,7 +63,7 @@ namespace ExoSharp.Executive.Verification
                 int cls = Opcode.Class(insn.Code);
                 bool readsScratch = (cls == Opcode.Ld || cls == Opcode.Ldx) && Opcode.Mode(insn.Code) == Opcode.Mem;
                 if (readsScratch && (written & (1u << (int)insn.K)) == 0)
-                    return VerifierResult.Reject(VerifierRule.UninitializedScratchRead, i);
+                    return VerifierResult.Reject(ProgramRule.UninitializedScratchRead, i);
                 if (cls == Opcode.St || cls == Opcode.Stx) written |= 1u << (int)insn.K;
 
                 uint counts = workspace[n + i];
@@ -90,7 +91,7 @@ namespace ExoSharp.Executive.Verification
                     Flow(workspace, n, i + 1, written, outCounts);
                 }
             }
-            return new VerifierResult { Rule = VerifierRule.None, Index = -1, MaxSteps = maxSteps, MaxEmits = maxEmits, RequiredContextLength = contextNeeded };
+            return new VerifierResult { Rule = ProgramRule.None, Index = -1, MaxSteps = maxSteps, MaxEmits = maxEmits, RequiredContextLength = contextNeeded };
         }
 
         /// <summary>Merges the state leaving one instruction into a successor's entry state.</summary>
@@ -106,7 +107,7 @@ namespace ExoSharp.Executive.Verification
         }
 
         /// <summary>Rules that hold for one instruction on its own (opcode, operands, jump range).</summary>
-        private static VerifierRule CheckInstruction(Instruction insn, int index, int n, in VerifierOptions options)
+        private static ProgramRule CheckInstruction(Instruction insn, int index, int n, in VerifierOptions options)
         {
             ushort code = insn.Code;
             bool last = index == n - 1;
@@ -127,41 +128,41 @@ namespace ExoSharp.Executive.Verification
                 case Opcode.Misc | Opcode.Tax:
                 case Opcode.Misc | Opcode.Txa:
                 case Opcode.Alu | Opcode.Neg:
-                    return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                    return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                 case Opcode.Ld | Opcode.Mem:
                 case Opcode.Ldx | Opcode.Mem:
                 case Opcode.St:
                 case Opcode.Stx:
-                    if (insn.K >= Opcode.MemoryWords) return VerifierRule.ScratchIndexOutOfRange;
-                    return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                    if (insn.K >= Opcode.MemoryWords) return ProgramRule.ScratchIndexOutOfRange;
+                    return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
 
                 // Extensions.
                 case Opcode.Ld | Opcode.W | Opcode.Ctx:
                 case Opcode.Ld | Opcode.H | Opcode.Ctx:
                 case Opcode.Ld | Opcode.B | Opcode.Ctx:
-                    if (!options.AllowExtensions) return VerifierRule.ExtensionNotAllowed;
-                    if ((ulong)insn.K + Opcode.SizeBytes(code) > options.ContextLength) return VerifierRule.ContextOutOfRange;
-                    return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                    if (!options.AllowExtensions) return ProgramRule.ExtensionNotAllowed;
+                    if ((ulong)insn.K + Opcode.SizeBytes(code) > options.ContextLength) return ProgramRule.ContextOutOfRange;
+                    return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                 case Opcode.Ld | Opcode.W | Opcode.BufLen:
                 case Opcode.Ldx | Opcode.W | Opcode.BufLen:
-                    if (!options.AllowExtensions) return VerifierRule.ExtensionNotAllowed;
-                    return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                    if (!options.AllowExtensions) return ProgramRule.ExtensionNotAllowed;
+                    return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                 case Opcode.Alu | Opcode.Swap:
-                    if (!options.AllowExtensions) return VerifierRule.ExtensionNotAllowed;
-                    if (insn.K != 16 && insn.K != 32) return VerifierRule.BadSwapWidth;
-                    return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                    if (!options.AllowExtensions) return ProgramRule.ExtensionNotAllowed;
+                    if (insn.K != 16 && insn.K != 32) return ProgramRule.BadSwapWidth;
+                    return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                 case Opcode.Misc | Opcode.Emit:
-                    if (!options.AllowExtensions) return VerifierRule.ExtensionNotAllowed;
-                    if (!options.AllowEmit) return VerifierRule.EmitNotAllowed;
-                    return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                    if (!options.AllowExtensions) return ProgramRule.ExtensionNotAllowed;
+                    if (!options.AllowEmit) return ProgramRule.EmitNotAllowed;
+                    return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
 
                 case Opcode.Ret | Opcode.RetK:
                 case Opcode.Ret | Opcode.RetA:
-                    return VerifierRule.None;
+                    return ProgramRule.None;
 
                 case Opcode.Jmp | Opcode.Ja:
-                    if ((ulong)index + 1 + insn.K >= (ulong)n) return VerifierRule.JumpOutOfRange;
-                    return VerifierRule.None;
+                    if ((ulong)index + 1 + insn.K >= (ulong)n) return ProgramRule.JumpOutOfRange;
+                    return ProgramRule.None;
                 case Opcode.Jmp | Opcode.Jeq | Opcode.K:
                 case Opcode.Jmp | Opcode.Jeq | Opcode.X:
                 case Opcode.Jmp | Opcode.Jgt | Opcode.K:
@@ -170,8 +171,8 @@ namespace ExoSharp.Executive.Verification
                 case Opcode.Jmp | Opcode.Jge | Opcode.X:
                 case Opcode.Jmp | Opcode.Jset | Opcode.K:
                 case Opcode.Jmp | Opcode.Jset | Opcode.X:
-                    if (index + 1 + insn.JumpTrue >= n || index + 1 + insn.JumpFalse >= n) return VerifierRule.JumpOutOfRange;
-                    return VerifierRule.None;
+                    if (index + 1 + insn.JumpTrue >= n || index + 1 + insn.JumpFalse >= n) return ProgramRule.JumpOutOfRange;
+                    return ProgramRule.None;
             }
             if (Opcode.Class(code) == Opcode.Alu && (code & 0xFF00) == 0)
             {
@@ -185,18 +186,18 @@ namespace ExoSharp.Executive.Verification
                     case Opcode.Or:
                     case Opcode.And:
                     case Opcode.Xor:
-                        return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                        return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                     case Opcode.Div:
                     case Opcode.Mod:
-                        if (constant && insn.K == 0) return VerifierRule.DivisionByZero;
-                        return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                        if (constant && insn.K == 0) return ProgramRule.DivisionByZero;
+                        return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                     case Opcode.Lsh:
                     case Opcode.Rsh:
-                        if (constant && insn.K >= 32) return VerifierRule.ShiftTooLarge;
-                        return last ? VerifierRule.FallsOffEnd : VerifierRule.None;
+                        if (constant && insn.K >= 32) return ProgramRule.ShiftTooLarge;
+                        return last ? ProgramRule.FallsOffEnd : ProgramRule.None;
                 }
             }
-            return VerifierRule.UnknownOpcode;
+            return ProgramRule.UnknownOpcode;
         }
     }
 }

@@ -34,8 +34,11 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.EnvCreate: return EnvCreate(env, frame);
                 case Syscall.EnvIdOf:
                 {
-                    Environment target = Target(env, a0, out long error);
-                    return target == null ? error : (long)target.Id;
+                    // The name outlives the environment: a child that ended at once still has
+                    // its id, and the environment table tells how it ended.
+                    if (a0 == Capability.Self) return (long)env.Id;
+                    CapabilitySlot* slot = env.Capabilities.Lookup(a0, CapabilityType.Environment);
+                    return slot == null ? (long)Error.BadHandle : (long)slot->Object;
                 }
                 case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, a0, a1);
                 case Syscall.EnvSetRegisters: return EnvSetRegisters(env, a0, a1);

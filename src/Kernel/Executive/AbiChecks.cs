@@ -1,8 +1,8 @@
-// The ABI's copies of the executive's numbers and layouts (Abi.ProgramRule, ProgramInstruction,
-// UdfRecord, ExecutiveLimits) must equal the executive's own (VerifierRule, Instruction,
-// EmitRecord, Verifier.MaxLength). Numbers are checked when the kernel is compiled: each
-// constant below divides by zero, a compile error, if a pair differs. Layouts are checked once
-// at the first executive call (Verify), since C# has no compile-time sizeof for structs.
+// The ABI's copies of the executive's layouts and limits (ProgramInstruction, UdfRecord,
+// ExecutiveLimits) must equal the executive's own (Instruction, EmitRecord, Verifier.MaxLength;
+// the rules are one list, Abi.ProgramRule, used by both). Limits are checked when the kernel is
+// compiled: the constant below divides by zero, a compile error, if they differ. Layouts are
+// checked once at the first executive call (Verify): C# has no compile-time sizeof for structs.
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Engines;
@@ -13,22 +13,6 @@ namespace ExoSharp.Kernel.Executive
 {
     internal static unsafe class AbiChecks
     {
-        private const int RulesMatch = 1 / (
-            (uint)ProgramRule.None == (uint)VerifierRule.None &&
-            (uint)ProgramRule.Empty == (uint)VerifierRule.Empty &&
-            (uint)ProgramRule.TooLong == (uint)VerifierRule.TooLong &&
-            (uint)ProgramRule.UnknownOpcode == (uint)VerifierRule.UnknownOpcode &&
-            (uint)ProgramRule.ExtensionNotAllowed == (uint)VerifierRule.ExtensionNotAllowed &&
-            (uint)ProgramRule.JumpOutOfRange == (uint)VerifierRule.JumpOutOfRange &&
-            (uint)ProgramRule.FallsOffEnd == (uint)VerifierRule.FallsOffEnd &&
-            (uint)ProgramRule.DivisionByZero == (uint)VerifierRule.DivisionByZero &&
-            (uint)ProgramRule.ShiftTooLarge == (uint)VerifierRule.ShiftTooLarge &&
-            (uint)ProgramRule.ScratchIndexOutOfRange == (uint)VerifierRule.ScratchIndexOutOfRange &&
-            (uint)ProgramRule.UninitializedScratchRead == (uint)VerifierRule.UninitializedScratchRead &&
-            (uint)ProgramRule.ContextOutOfRange == (uint)VerifierRule.ContextOutOfRange &&
-            (uint)ProgramRule.EmitNotAllowed == (uint)VerifierRule.EmitNotAllowed &&
-            (uint)ProgramRule.BadSwapWidth == (uint)VerifierRule.BadSwapWidth ? 1 : 0);
-
         /// <summary>A program the ABI lets through fits the verifier; every emit fits one UdfRun.</summary>
         private const int LimitsMatch = 1 / (
             ExecutiveLimits.MaxProgram == Verifier.MaxLength &&
