@@ -18,7 +18,7 @@ section .text
 global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpAssignRefAVLocation
 global RhpCheckedLockCmpXchg, RhpCheckedXchg
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
-global __security_cookie, exo_dispatch_cache_address
+global __security_cookie, exo_dispatch_cache_address, RhpTrapThreads
 
 DISPATCH_CACHE_BITS    equ 9
 DISPATCH_CACHE_ENTRIES equ 1 << DISPATCH_CACHE_BITS
@@ -120,6 +120,9 @@ section .data
 align 8
 __security_cookie: dq 0x2B992DDFA232D0C5
 dispatch_hash:     dq 0x9E3779B97F4A7C15
+; Compiled code polls this after calls without a GC transition (SuppressGCTransition) and calls
+; RhpGcPoll when it is set. There is no collector to wait for: it stays 0.
+RhpTrapThreads:    dd 0
 
 section .bss
 alignb 16

@@ -41,7 +41,8 @@ namespace ExoSharp.Kernel.Executive
         /// valid for the program's declared context and emits.</summary>
         public uint Run(byte* packet, uint length, uint wireLength, RunContext* context)
         {
-            var entry = (delegate* unmanaged<byte*, uint, uint, RunContext*, uint>)_code;
+            // Compiled filters are leaf code that never calls back: no transition frame needed.
+            var entry = (delegate* unmanaged[SuppressGCTransition]<byte*, uint, uint, RunContext*, uint>)_code;
             return entry(packet, length, wireLength, context);
         }
 

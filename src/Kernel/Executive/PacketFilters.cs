@@ -109,6 +109,11 @@ namespace ExoSharp.Kernel.Executive
             System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
             bool interpret = engine == FilterEngine.Interpreter;
             s_runner.UsedInterpreter = false;
+            // Repeats only rerun the program (Linux's test run does the same): when every filter is
+            // merged and compiled, the merged program alone decides, so run just that, then
+            // classify once in full for the result.
+            if (!interpret && s_set.Alone.Length == 0)
+                for (; repeat > 1; repeat--) s_runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
             DemuxResult result = default;
             for (ulong r = 0; r < repeat; r++)
                 result = interpret
