@@ -23,6 +23,43 @@ USER_DS equ 0x23
 SYSCALL_VECTOR equ 256          ; TrapFrame.Vector of a system call
 SYS_ENVID      equ 3            ; ExoSharp.Abi.Syscall.EnvId: answered without entering C#
 
+; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
+; at the highest): the one place that layout is spelled out in assembly.
+%macro PUSH_GPRS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+%macro POP_GPRS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
 section .text
 
 %macro ISR_NOERR 1
@@ -49,42 +86,14 @@ isr_%1:
 
 isr_common:
     cld
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
     sub rsp, 512
     fxsave [rsp]
     call ExoSharpTrap
     fxrstor [rsp]
     add rsp, 512
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                 ; vector, error code
     iretq
 
@@ -103,42 +112,14 @@ syscall_entry:
     push rcx                    ; user rip
     push 0                      ; error code
     push SYSCALL_VECTOR
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
     sub rsp, 512
     fxsave [rsp]
     call ExoSharpSyscall        ; the result is in the frame's rax
     fxrstor [rsp]
     add rsp, 512
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     mov rcx, [rsp + 16]         ; rip (the kernel may have changed it: always a user address)
     mov r11, [rsp + 32]         ; rflags
     mov rsp, [rsp + 40]         ; user rsp
@@ -150,21 +131,7 @@ exo_resume_user:
     mov rsp, rdi
     fxrstor [rsp]
     add rsp, 512
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16
     iretq
 
