@@ -3,9 +3,6 @@ namespace ExoSharp.Kernel.X64
 {
     internal static class ExceptionNames
     {
-        public const int DivideError = 0;
-        public const int Breakpoint = 3;
-        public const int InvalidOpcode = 6;
         public const int DoubleFault = 8;
         public const int GeneralProtection = 13;
         public const int PageFault = 14;
