@@ -51,5 +51,11 @@ namespace ExoSharp.Abi
 
         /// <summary>No filter or UDF has that id (never had, or it was removed).</summary>
         NoSuchProgram = -16,
+
+        /// <summary>The machine has no such device (for example no network card).</summary>
+        NoDevice = -17,
+
+        /// <summary>NetTransmit: the frame's addresses are not the sender's own (PacketRing's anti-spoofing rule).</summary>
+        Spoofed = -18,
     }
 }

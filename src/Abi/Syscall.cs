@@ -107,5 +107,19 @@ namespace ExoSharp.Abi
         /// <summary>PredicateWait(program, count, words, wordCount, report): blocks until the predicate over
         /// those memory words of the caller's returns non-zero; returns that value.</summary>
         PredicateWait = 28,
+
+        /// <summary>RingAttach(kind, address, slots): makes slots PacketRing slots of the caller's
+        /// memory at address (page aligned, mapped writable) its receive or transmit ring
+        /// (PacketRing.Receive or Transmit), replacing the one it had; slots 0 detaches.
+        /// The kernel holds the ring's frames until the ring goes.</summary>
+        RingAttach = 29,
+
+        /// <summary>NetTransmit(): sends the frames waiting in the caller's transmit ring, from the
+        /// kernel's position on, until an empty slot; each slot gets its Status (0 sent, or an
+        /// Error such as Spoofed) and is emptied. Returns how many slots it took.</summary>
+        NetTransmit = 30,
+
+        /// <summary>NetInfo(info): the network card's address and the kernel's counters (NetInfo).</summary>
+        NetInfo = 31,
     }
 }

@@ -63,6 +63,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "udf", Main = &Executive.UdfDemo.Main },
             new Entry { Name = "badprograms", Main = &Executive.BadPrograms.Main },
             new Entry { Name = "execflood", Main = &Executive.Flood.Main },
+            new Entry { Name = "echo", Main = &Net.Echo.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

@@ -19,6 +19,9 @@ namespace ExoSharp.Apps.Executive
                 case Error.Overlap: return "Overlap";
                 case Error.NotOwner: return "NotOwner";
                 case Error.NoSuchProgram: return "NoSuchProgram";
+                case Error.NoDevice: return "NoDevice";
+                case Error.Spoofed: return "Spoofed";
+                case Error.NoRights: return "NoRights";
                 default: return result.ToString();
             }
         }

@@ -105,6 +105,7 @@ namespace ExoSharp.Kernel.Core
             Scheduler.Forget(env);
             Ipc.Forget(env);
             KernelExecutive.Forget(env);
+            Net.Network.Forget(env);
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
             env.Capabilities.Dispose();

@@ -37,6 +37,7 @@ namespace ExoSharp.Kernel.Core
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             Scheduler.Initialize(symbols->CurrentIdCell);
+            Net.Network.Initialize(Abi.Capability.MaxEnvironments);
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string selfTest = boot.Option("selftest");

@@ -122,7 +122,8 @@ namespace ExoSharp.Kernel.Core
                     if (owner == null) continue;
                     if (owner.WaitingOn != null && owner.Runnable && !Predicates.TryWake(owner))
                     {
-                        sleeping |= owner.WaitingOn.ReadsTime;      // time alone can still make it true
+                        // time alone, or a frame arriving in its ring, can still make it true
+                        sleeping |= owner.WaitingOn.ReadsTime || Net.Network.Receives(owner);
                         continue;
                     }
                     if (!owner.CanRun) continue;

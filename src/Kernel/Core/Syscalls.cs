@@ -91,6 +91,9 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.UdfRun:
                 case Syscall.PredicateWait:
                     return KernelExecutive.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
+                case Syscall.RingAttach: return Net.Network.Attach(env, a0, a1, a2);
+                case Syscall.NetTransmit: return Net.Network.Transmit(env);
+                case Syscall.NetInfo: return Net.Network.Info(env, a0);
                 default:
                     return (long)Error.NoSuchCall;
             }

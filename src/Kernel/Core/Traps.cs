@@ -2,7 +2,8 @@
 // A CPU exception in user mode goes to the environment's exception handler
 // (ExceptionUpcall) or, without one, kills it with a line naming the exception, the address,
 // the reason and the C# method at the faulting RIP; in kernel mode it is a panic.
-// Hardware interrupts: the timer tick ends the running slice; others are acknowledged.
+// Hardware interrupts: the timer tick ends the running slice; device lines go to their drivers
+// (Devices.InterruptLines), from user mode or from the idle loop.
 using System.Runtime;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -22,6 +23,10 @@ namespace ExoSharp.Kernel.Core
                 {
                     Pit.Ticks++;
                     Revocation.Tick();
+                }
+                else
+                {
+                    Devices.InterruptLines.Dispatch(line);
                 }
                 Pic.EndOfInterrupt(line);
                 Environment current = Scheduler.Current;

@@ -2,7 +2,8 @@
 // verifies, applies the overlap rule and merges; only the owner removes; Classify runs the merged
 // compiled filters over a packet from the caller (a stand-in for issue 5's packet rings). An
 // ended owner's filters stop matching at once and leave the set at the next install or removal,
-// so ending an environment allocates nothing. Missing: packet rings, header-field authority.
+// so ending an environment allocates nothing. The receive path and NetTransmit's anti-spoofing
+// check classify through Claim. Missing: header-field authority (who may claim which ports).
 using System;
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
@@ -130,6 +131,19 @@ namespace ExoSharp.Kernel.Executive
                 m->Engine = interpret || s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
             }
             return result.Matched ? result.Owner : 0;
+        }
+
+        /// <summary>The kernel's own classification (the receive path, the anti-spoofing check) of a
+        /// frame in kernel memory: the live owner's id and the claiming filter, or 0 when nobody's
+        /// filter claims it. Interrupts off; allocates nothing.</summary>
+        public static ulong Claim(byte* packet, uint length, out uint filterId)
+        {
+            filterId = 0;
+            if (s_set == null) return 0;
+            DemuxResult result = s_set.Classify(s_runner, packet, length, length);
+            if (!result.Matched || EnvTable.Find(result.Owner) == null) return 0;
+            filterId = result.FilterId;
+            return result.Owner;
         }
 
         /// <summary>env is ending: its filters stop matching now (Classify checks the owner) and

@@ -58,6 +58,11 @@ namespace ExoSharp.LibOS.ExOS
             Invoke(Syscall.UdfRegister, (ulong)program, (ulong)count, (ulong)blockLength, (ulong)report);
         public static long UdfRun(long id, byte* block, long length, UdfOutput* output) =>
             Invoke(Syscall.UdfRun, (ulong)id, (ulong)block, (ulong)length, (ulong)output);
+
+        // The network card (docs/abi.md, Abi.PacketRing).
+        public static long RingAttach(ulong kind, ulong address, ulong slots) => Invoke(Syscall.RingAttach, kind, address, slots);
+        public static long NetTransmit() => Invoke(Syscall.NetTransmit);
+        public static long NetInfo(NetInfo* info) => Invoke(Syscall.NetInfo, (ulong)info);
         public static long PredicateWait(ProgramInstruction* program, long count, ulong* words, long wordCount, ProgramReport* report = null) =>
             Invoke(Syscall.PredicateWait, (ulong)program, (ulong)count, (ulong)words, (ulong)wordCount, (ulong)report);
     }
