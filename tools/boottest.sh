@@ -11,6 +11,13 @@
 #   contains: text                     some line, anywhere, contains text (any order)
 #   forbid:   text                     no line may contain text ("kernel: PANIC" is always
 #                                      forbidden unless the test expects it)
+#   net:      user | dgram             a virtio-net card (tools/run.sh --net) on QEMU's user
+#                                      network (host UDP port $HOST_PORT forwarded to the guest's
+#                                      port 7) or carrying raw frames between the guest's card
+#                                      ($GUEST_PORT) and the host ($HOST_PORT), ports picked per run
+#   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
+#                                      $GUEST_PORT, $HOST_PORT and $NETPEER (tools/netpeer, built);
+#                                      its output is added to the log after QEMU ends, to be checked
 # Prints "PASS boot/<name>" or "FAIL boot/<name>: why" plus the serial log, then
 # "boot: N passed, M failed". usage: tools/boottest.sh [name...]  (default: all tests)
 set -uo pipefail
@@ -28,10 +35,30 @@ one() {
     local iso; iso="$(field iso | head -1)"
     timeout="$(field timeout | head -1)"; timeout="${timeout:-30}"
     status="$(field status | head -1)"; status="${status:-0}"
+    local net host hostpid="" netflag=""
+    net="$(field net | head -1)"
+    host="$(field host | head -1)"
+    export LOG="$log" HOST_PORT=$((20000 + RANDOM % 20000)) GUEST_PORT=$((40000 + RANDOM % 20000)) NETPEER=out/netpeer
+    case "$net" in
+        user) netflag="user:$HOST_PORT" ;;
+        dgram) netflag="dgram:$GUEST_PORT:$HOST_PORT" ;;
+    esac
+    : >"$log"
+    if [ -n "$host" ]; then
+        bash -c "$host" >"$results/$name.host" 2>&1 &
+        hostpid=$!
+    fi
     local start end
     start=$(date +%s.%N)
-    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} "$programs" >"$log" 2>&1
+    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} "$programs" >"$log" 2>&1
     rc=$?
+    if [ -n "$hostpid" ]; then
+        ( sleep 15; kill "$hostpid" 2>/dev/null ) &
+        local watchdog=$!
+        wait "$hostpid"
+        kill "$watchdog" 2>/dev/null
+        cat "$results/$name.host" >>"$log"
+    fi
     end=$(date +%s.%N)
     field expect >"$results/$name.expect"
     field forbid >"$results/$name.forbid"
@@ -82,6 +109,9 @@ if [ "${1:-}" = "--one" ]; then one "$2"; exit 0; fi
 if [ $# -gt 0 ]; then files=(); for n in "$@"; do files+=("tests/Boot/$n.test"); done
 else files=(tests/Boot/*.test); fi
 rm -f "$results"/*.result
+if grep -qs '^host:' "${files[@]}"; then
+    gcc -O1 -Wall -o out/netpeer tools/netpeer/netpeer.c -lpcap || { echo "boot: tools/netpeer/netpeer.c does not build (libpcap-dev?)"; exit 1; }
+fi
 printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -I{} bash -c 'one "$1"' _ {}
 passed=0 failed=0
 for f in "${files[@]}"; do

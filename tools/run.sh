@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
 # usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
-#                     [--serial FILE] PROGRAMS
+#                     [--serial FILE] [--net NET] PROGRAMS
+# --net: a virtio-net card on QEMU's user network, UDP 127.0.0.1:PORT on the host forwarded to
+#   the guest's port 7 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
+#   the guest's card (QEMU listens on 127.0.0.1:GUEST) and 127.0.0.1:HOST ("dgram:GUEST:HOST");
+#   "none" (the default): no card.
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
 # the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timeout=0 append="" iso=0 gdb=0 serial=stdio
+timeout=0 append="" iso=0 gdb=0 serial=stdio net=none
 while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout="$2"; shift 2 ;;
@@ -16,6 +20,7 @@ while [ $# -gt 0 ]; do
         --iso) iso=1; shift ;;
         --gdb) gdb=1; shift ;;
         --serial) serial="file:$2"; shift 2 ;;
+        --net) net="$2"; shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac
@@ -44,6 +49,15 @@ else
     [ -n "$append" ] && qemu+=(-append "$append")
 fi
 [ "$gdb" = 1 ] && qemu+=(-S -gdb tcp:127.0.0.1:1234)
+case "$net" in
+    none) ;;
+    user:*) qemu+=(-netdev "user,id=net0,hostfwd=udp:127.0.0.1:${net#user:}-10.0.2.15:7"
+                   -device virtio-net-pci,netdev=net0) ;;
+    dgram:*:*) ports="${net#dgram:}"
+               qemu+=(-netdev "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=${ports%%:*},remote.type=inet,remote.host=127.0.0.1,remote.port=${ports#*:}"
+                      -device virtio-net-pci,netdev=net0) ;;
+    *) echo "run: --net must be none, user:PORT or dgram:GUEST:HOST (got '$net')" >&2; exit 2 ;;
+esac
 # shellcheck disable=SC2206
 qemu+=(${QEMUFLAGS:-})
 

@@ -64,6 +64,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "badprograms", Main = &Executive.BadPrograms.Main },
             new Entry { Name = "execflood", Main = &Executive.Flood.Main },
             new Entry { Name = "echo", Main = &Net.Echo.Main },
+            new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

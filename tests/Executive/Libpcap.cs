@@ -1,7 +1,7 @@
 // Test fixture: the machine's libpcap and real captures, prepared once per test run.
 // Installs the pinned Debian packages if missing (as root), fails clearly on other versions,
-// compiles pcap_verdicts.c with gcc into a scratch folder, and fetches captures from Debian
-// packages with `apt-get download` (extracted to the scratch folder, never committed).
+// compiles pcap_verdicts.c with gcc into a scratch folder, and gets real captures from
+// tools/captures.sh (Debian packages fetched with `apt-get download`, never committed).
 using System.Diagnostics;
 using System.Text;
 using ExoSharp.Tools.FilterVerdicts;
@@ -12,11 +12,6 @@ namespace ExoSharp.Tests.Executive
     {
         public const string LibpcapVersion = "1.10.3-1";
         public const string TcpdumpVersion = "4.99.3-1";
-        private static readonly (string Package, string Version)[] CapturePackages =
-        {
-            ("golang-github-google-gopacket-dev", "1.1.19-3"),
-            ("python3-dpkt", "1.9.8-1"),
-        };
 
         public static readonly string Scratch = Path.Combine(Path.GetTempPath(), "exosharp-executive");
         private static readonly Lazy<string> HelperPath = new Lazy<string>(BuildHelper);
@@ -48,7 +43,7 @@ namespace ExoSharp.Tests.Executive
         /// <summary>Installs libpcap-dev and tcpdump at the pinned versions if absent; throws on a mismatch.</summary>
         public static void EnsurePackages()
         {
-            lock (CapturePackages)
+            lock (Scratch)
             {
                 if (InstalledVersion("libpcap-dev") == null || InstalledVersion("tcpdump") == null)
                 {
@@ -85,28 +80,12 @@ namespace ExoSharp.Tests.Executive
 
         private static string[] FetchCaptures()
         {
-            string root = Path.Combine(Scratch, "captures");
-            Directory.CreateDirectory(root);
-            foreach (var (package, version) in CapturePackages)
-            {
-                string marker = Path.Combine(root, package + "_" + version + ".extracted");
-                if (File.Exists(marker)) continue;
-                string download = Path.Combine(root, "download");
-                Directory.CreateDirectory(download);
-                var fetched = Execute("sh", "-c", "cd '" + download + "' && apt-get download -q " + package + "=" + version);
-                if (fetched.Status != 0)
-                {
-                    Execute("apt-get", "update", "-q");
-                    fetched = Execute("sh", "-c", "cd '" + download + "' && apt-get download -q " + package + "=" + version);
-                }
-                if (fetched.Status != 0) throw new InvalidOperationException("apt-get download " + package + " failed: " + fetched.Error);
-                string deb = Directory.GetFiles(download, package + "_*.deb").Single();
-                var extracted = Execute("dpkg-deb", "-x", deb, Path.Combine(root, package));
-                if (extracted.Status != 0) throw new InvalidOperationException("dpkg-deb -x failed: " + extracted.Error);
-                File.Delete(deb);
-                File.WriteAllText(marker, version);
-            }
-            return Directory.GetFiles(root, "*.pcap", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal).ToArray();
+            string directory = AppContext.BaseDirectory;
+            while (directory != null && !File.Exists(Path.Combine(directory, "tools", "captures.sh"))) directory = Path.GetDirectoryName(directory);
+            if (directory == null) throw new InvalidOperationException("tools/captures.sh not found above " + AppContext.BaseDirectory);
+            var result = Execute("bash", Path.Combine(directory, "tools", "captures.sh"));
+            if (result.Status != 0) throw new InvalidOperationException("tools/captures.sh failed: " + result.Error);
+            return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         }
 
         /// <summary>libpcap's program (as -dd text) and verdicts for an expression on a capture; null program if refused.</summary>

@@ -2,7 +2,8 @@
 // claim ARP requests for its address and UDP datagrams to port 7; it answers ARP itself and
 // sends every datagram back unchanged, through its transmit ring (the kernel's anti-spoofing
 // rule lets it: its filters claim the replies' replies). `make run` forwards 127.0.0.1:5555/udp
-// on the host to it. Argument: how many datagrams to answer before exiting (default: forever).
+// on the host to it. Argument: how many datagrams to answer before exiting, once a second
+// passes without another (default: forever).
 // Address: QEMU's user network gives the guest 10.0.2.15.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
@@ -30,16 +31,18 @@ namespace ExoSharp.Apps.Net
             if (transmit == null) return Fail("transmit ring: " + ErrorText(r));
             System.Console.WriteLine("echo: ready: UDP port 7 at " + Ethernet.FormatIpv4(Address) + ", card " + FormatMac(info.Mac));
 
-            for (long echoed = 0; limit == 0 || echoed < limit;)
+            // After the last datagram it keeps answering until a second passes without one, so
+            // its last reply is on the wire (and the client has stopped resending) before it exits.
+            for (long echoed = 0; ;)
             {
-                receive.Wait();
+                bool done = limit != 0 && echoed >= limit;
+                if (receive.Wait(done ? 100u : 0u) == ReceiveRing.TimedOut) return 0;
                 while (receive.Next(out byte* frame, out PacketSlot header))
                 {
                     echoed += Answer(frame, header.Length, info.Mac, transmit);
                     receive.Done();
                 }
             }
-            return 0;
         }
 
         /// <summary>Answers one frame; 1 if it was a datagram echoed.</summary>
