@@ -1,11 +1,14 @@
 # ExoSharp build. `make run` builds and boots; `make test` runs every test.
 # Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order;
-# default hello), TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g.
-# selftest=timer), QEMUFLAGS (extra QEMU arguments). See README.md.
+# default "hello,echo": the UDP echo service keeps the system up), NET (the network card:
+# user:PORT forwards 127.0.0.1:PORT/udp to the echo service, default user:5555; none),
+# TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
+# (extra QEMU arguments). See README.md.
 
 OUT       := out
 DOTNET    ?= dotnet
-APP       ?= hello
+APP       ?= hello,echo
+NET       ?= user:5555
 TIMEOUT   ?= 0
 APPEND    ?=
 NATIVE    := obj/Release/net10.0/linux-x64/native
@@ -57,7 +60,7 @@ apps: $(OUT)/apps.elf
 # Boot the system in QEMU with APP's programs as boot modules. The run fails (make reports
 # "Error S") when the guest powers off with a status S other than 0.
 run: all
-	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" "$(APP)"
+	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" "$(APP)"
 
 # A GRUB-bootable ISO of the same system (kernel, symbols, programs named by APP).
 iso: all

@@ -65,6 +65,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "execflood", Main = &Executive.Flood.Main },
             new Entry { Name = "echo", Main = &Net.Echo.Main },
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
+            new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

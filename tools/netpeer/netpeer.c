@@ -11,6 +11,9 @@
  *     for the guest's "netrecv: card received" line and checks each receiver's delivery lines
  *     (length and FNV-1a hash, in order) and the kernel's counters against libpcap's verdicts
  *     for the same expressions on the same frames.
+ *   netpeer flood LOG GUESTPORT HOSTPORT TIMEOUT COUNT
+ *     waits for "netattack: ready", sends COUNT UDP frames to 10.0.2.15 port 9 as fast as it
+ *     can, then end marker 1 every 200 ms until the guest says "netattack: flood done".
  * Prints "host: ..." lines (failures contain MISMATCH); exit status 0 when everything matched. */
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
@@ -270,12 +273,47 @@ static int replay(int argc, char **argv)
     return failures != 0;
 }
 
+static int flood(int argc, char **argv)
+{
+    if (argc < 5) return 2;
+    const char *log = argv[0];
+    int guest_port = atoi(argv[1]), host_port = atoi(argv[2]), count = atoi(argv[4]);
+    double deadline = now() + atof(argv[3]);
+    if (!wait_for(log, "netattack: ready", NULL, deadline)) {
+        printf("host: flood: MISMATCH: the guest never said \"netattack: ready\"\n");
+        return 1;
+    }
+    int s = udp_socket(host_port);
+    struct sockaddr_in to = loopback(guest_port);
+    unsigned char frame[60] = {
+        0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00,
+        0x45, 0, 0, 46, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 2, 2, 10, 0, 2, 15,
+        0x04, 0xd2, 0, 9, 0, 26, 0, 0 };
+    for (int i = 0; i < count; i++) {
+        frame[42] = (unsigned char)i;
+        frame[43] = (unsigned char)(i >> 8);
+        sendto(s, frame, sizeof frame, 0, (struct sockaddr *)&to, sizeof to);
+    }
+    printf("host: flood: sent %d frames to port 9\n", count);
+    unsigned char marker[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0xb5, 1 };
+    while (!log_has(log, "netattack: flood done", NULL)) {
+        if (now() > deadline) {
+            printf("host: flood: MISMATCH: the guest never said \"netattack: flood done\"\n");
+            return 1;
+        }
+        sendto(s, marker, sizeof marker, 0, (struct sockaddr *)&to, sizeof to);
+        usleep(200 * 1000);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int status = 2;
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2 && strcmp(argv[1], "echo") == 0) status = echo(argc - 2, argv + 2);
     else if (argc >= 2 && strcmp(argv[1], "replay") == 0) status = replay(argc - 2, argv + 2);
-    if (status == 2) fprintf(stderr, "usage: netpeer echo LOG PORT TIMEOUT MESSAGE... | replay LOG GUESTPORT HOSTPORT TIMEOUT NAME=EXPR... -- CAPTURE...\n");
+    else if (argc >= 2 && strcmp(argv[1], "flood") == 0) status = flood(argc - 2, argv + 2);
+    if (status == 2) fprintf(stderr, "usage: netpeer echo LOG PORT TIMEOUT MESSAGE... | replay LOG GUESTPORT HOSTPORT TIMEOUT NAME=EXPR... -- CAPTURE... | flood LOG GUESTPORT HOSTPORT TIMEOUT COUNT\n");
     return status;
 }

@@ -1,6 +1,7 @@
-// Frames handed to environments: how many capabilities (in all environments' tables) name
-// each one. A frame returns to the allocator when its last capability goes, so no frame is
-// freed while anyone can still map it, and none is mapped without a capability.
+// Frames handed to environments: how many capabilities (in all environments' tables) and packet
+// rings (the kernel's own hold, Net.KernelRing) name each one. A frame returns to the allocator
+// when its last reference goes, so no frame is freed while anyone can still map it or the
+// kernel may still write it, and none is mapped without a capability.
 // The table is mapped read-only into every environment (UserLayout.FrameTable).
 using System.Runtime.InteropServices;
 

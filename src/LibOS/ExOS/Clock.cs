@@ -1,0 +1,28 @@
+// Time for environments, in the kernel's timer ticks (100 per second, docs/abi.md):
+// Sleep blocks on a wakeup predicate that only reads the ticks since the wait began, so a
+// sleeping environment uses no processor time.
+using ExoSharp.Abi;
+
+namespace ExoSharp.LibOS.ExOS
+{
+    public static unsafe class Clock
+    {
+        private static uint s_anchor;
+
+        /// <summary>Blocks for at least ticks timer ticks.</summary>
+        public static void Sleep(uint ticks)
+        {
+            if (ticks == 0) return;
+            ProgramInstruction* program = stackalloc ProgramInstruction[4];
+            program[0] = new ProgramInstruction(0xc0, 0, 0, 4);    // ld ctx[4]: ticks since the wait began
+            program[1] = new ProgramInstruction(0x35, 0, 1, ticks); // jge #ticks
+            program[2] = new ProgramInstruction(0x06, 0, 0, 1);     // ret #1
+            program[3] = new ProgramInstruction(0x06, 0, 0, 0);     // ret #0
+            fixed (uint* anchor = &s_anchor)
+            {
+                ulong word = (ulong)anchor;                          // a word of our own: the predicate needs one
+                SystemCall.PredicateWait(program, 4, &word, 1);
+            }
+        }
+    }
+}
