@@ -15,6 +15,8 @@
 #                                      network (host UDP port $HOST_PORT forwarded to the guest's
 #                                      port 7) or carrying raw frames between the guest's card
 #                                      ($GUEST_PORT) and the host ($HOST_PORT), ports picked per run
+#   disk:     SIZE                     a virtio-blk disk: a fresh zeroed image of SIZE (truncate's
+#                                      units, e.g. 16M) at $DISK (out/tests/<name>.img)
 #   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
 #                                      $GUEST_PORT, $HOST_PORT and $NETPEER (tools/netpeer, built);
 #                                      its output is added to the log after QEMU ends, to be checked
@@ -35,9 +37,12 @@ one() {
     local iso; iso="$(field iso | head -1)"
     timeout="$(field timeout | head -1)"; timeout="${timeout:-30}"
     status="$(field status | head -1)"; status="${status:-0}"
-    local net host hostpid="" netflag=""
+    local net host hostpid="" netflag="" disk disksize
     net="$(field net | head -1)"
     host="$(field host | head -1)"
+    disksize="$(field disk | head -1)"
+    export DISK="$results/$name.img"
+    if [ -n "$disksize" ]; then rm -f "$DISK"; truncate -s "$disksize" "$DISK"; fi
     export LOG="$log" HOST_PORT=$((20000 + RANDOM % 20000)) GUEST_PORT=$((40000 + RANDOM % 20000)) NETPEER=out/netpeer
     case "$net" in
         user) netflag="user:$HOST_PORT" ;;
@@ -50,7 +55,7 @@ one() {
     fi
     local start end
     start=$(date +%s.%N)
-    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} "$programs" >"$log" 2>&1
+    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "$programs" >"$log" 2>&1
     rc=$?
     if [ -n "$hostpid" ]; then
         ( sleep 15; kill "$hostpid" 2>/dev/null ) &

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
 # usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
-#                     [--serial FILE] [--net NET] PROGRAMS
+#                     [--serial FILE] [--net NET] [--disk IMAGE] PROGRAMS
 # --net: a virtio-net card on QEMU's user network, UDP 127.0.0.1:PORT on the host forwarded to
 #   the guest's port 7 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
 #   the guest's card (QEMU listens on 127.0.0.1:GUEST) and 127.0.0.1:HOST ("dgram:GUEST:HOST");
 #   "none" (the default): no card.
+# --disk: a virtio-blk disk backed by the raw image file IMAGE.
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
 # the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timeout=0 append="" iso=0 gdb=0 serial=stdio net=none
+timeout=0 append="" iso=0 gdb=0 serial=stdio net=none disk=
 while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout="$2"; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
         --gdb) gdb=1; shift ;;
         --serial) serial="file:$2"; shift 2 ;;
         --net) net="$2"; shift 2 ;;
+        --disk) disk="$2"; shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac
@@ -58,6 +60,7 @@ case "$net" in
                       -device virtio-net-pci,netdev=net0) ;;
     *) echo "run: --net must be none, user:PORT or dgram:GUEST:HOST (got '$net')" >&2; exit 2 ;;
 esac
+[ -n "$disk" ] && qemu+=(-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0)
 # shellcheck disable=SC2206
 qemu+=(${QEMUFLAGS:-})
 

@@ -38,6 +38,12 @@ namespace ExoSharp.Kernel.Core
             Msr.EnableSyscall(symbols->SyscallEntry);
             Scheduler.Initialize(symbols->CurrentIdCell);
             Net.Network.Initialize(Abi.Capability.MaxEnvironments);
+            if (Devices.VirtioBlock.Initialize())
+            {
+                Console.Write("kernel: disk: virtio-blk, ");
+                Console.WriteDecimal(Devices.VirtioBlock.Blocks);
+                Console.WriteLine(" blocks of 4 KiB");
+            }
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string selfTest = boot.Option("selftest");

@@ -1,7 +1,8 @@
 // Kernel self-tests chosen on the kernel command line (selftest=NAME), so boot tests can
 // show kernel mechanisms that no user program reaches: the panic path (a null dereference
 // in the kernel must name this method), the timer, the heap freeing memory, the frame
-// allocator handing out and taking back every frame.
+// allocator handing out and taking back every frame, the disk driver writing and reading back
+// a block synchronously and through its interrupt.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
@@ -19,6 +20,7 @@ namespace ExoSharp.Kernel.Core
             else if (name == "timer") Timer();
             else if (name == "heap") Heap();
             else if (name == "frames") Frames();
+            else if (name == "disk") Disk();
             else Console.WriteLine("kernel: no such self-test");
         }
 
@@ -54,6 +56,51 @@ namespace ExoSharp.Kernel.Core
             Console.Write("kernel: heap ok, grew by ");
             Console.WriteDecimal((ulong)(Internal.Runtime.GlobalHeap.TotalBytes - before));
             Console.WriteLine(" bytes over 256 MiB of allocations");
+        }
+
+        private static ulong s_diskTag;
+        private static bool s_diskOk;
+
+        private static void DiskDone(ulong tag, bool ok)
+        {
+            s_diskTag = tag;
+            s_diskOk = ok;
+        }
+
+        private static void Disk()
+        {
+            if (!Devices.VirtioBlock.Present)
+            {
+                Console.WriteLine("kernel: disk FAILED: no disk");
+                return;
+            }
+            ulong last = Devices.VirtioBlock.Blocks - 1;
+            byte* a = (byte*)Memory.AllocateZeroedFrame(), b = (byte*)Memory.AllocateZeroedFrame();
+            for (int i = 0; i < 4096; i++) a[i] = (byte)(i * 7 + 3);
+            bool wrote = Devices.VirtioBlock.Transfer(true, last, Memory.PhysicalOf(a));
+            bool read = Devices.VirtioBlock.Transfer(false, last, Memory.PhysicalOf(b));
+            bool same = true;
+            for (int i = 0; i < 4096; i++) same &= a[i] == b[i];
+            bool refused = !Devices.VirtioBlock.Transfer(false, last + 1, Memory.PhysicalOf(b));
+            // Through the interrupt: submit, then halt until the completion hook has run.
+            for (int i = 0; i < 4096; i++) b[i] = 0;
+            Devices.VirtioBlock.OnComplete = &DiskDone;
+            bool submitted = Devices.VirtioBlock.Submit(false, last, Memory.PhysicalOf(b), 42);
+            ulong start = Pit.Ticks;
+            Cpu.EnableInterrupts();
+            while (s_diskTag != 42 && Pit.Ticks < start + 200) Cpu.Halt();
+            Cpu.DisableInterrupts();
+            Devices.VirtioBlock.OnComplete = null;
+            bool viaInterrupt = submitted && s_diskTag == 42 && s_diskOk && b[4095] == a[4095] && b[1] == a[1];
+            Console.Write(wrote && read && same && refused && viaInterrupt ? "kernel: disk ok, " : "kernel: disk FAILED, ");
+            Console.WriteDecimal(Devices.VirtioBlock.Blocks);
+            Console.Write(" blocks; block ");
+            Console.WriteDecimal(last);
+            Console.Write(wrote && read && same ? " written and read back" : " NOT read back");
+            Console.Write(refused ? ", block past the end refused" : ", block past the end NOT refused");
+            Console.WriteLine(viaInterrupt ? ", completion by interrupt" : ", NO completion by interrupt");
+            Memory.FreeFrame(Memory.PhysicalOf(a));
+            Memory.FreeFrame(Memory.PhysicalOf(b));
         }
 
         private static void Frames()

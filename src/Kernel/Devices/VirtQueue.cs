@@ -1,7 +1,8 @@
 // One split virtqueue in the legacy layout (virtio 0.9.5 / 1.x section 2.7, queue alignment
 // 4096): descriptors, then the available ring, then (page aligned) the used ring, in physically
-// contiguous kernel frames. Descriptor i always describes buffer i (Size bytes, also contiguous),
-// so a buffer is named by its index: Post(i) offers it, NextUsed returns finished ones.
+// contiguous kernel frames. Descriptor i describes buffer i (BufferSize bytes, also contiguous)
+// unless a driver chains descriptors itself (Chain, then Offer): a buffer is named by its
+// index; Post(i) offers it, NextUsed returns finished ones (by their first descriptor).
 // Interrupts off; must not allocate after construction (the interrupt path uses it).
 using System.Threading;
 using ExoSharp.Kernel.Core;
@@ -10,7 +11,7 @@ namespace ExoSharp.Kernel.Devices
 {
     internal sealed unsafe class VirtQueue
     {
-        private const ushort DescriptorWrite = 2;
+        public const ushort DescriptorNext = 1, DescriptorWrite = 2;
         private const ushort AvailNoInterrupt = 1;
 
         public readonly ushort Size;
@@ -21,7 +22,7 @@ namespace ExoSharp.Kernel.Devices
         private readonly ushort* _used;             // flags, idx, then {u32 id, u32 len}[Size]
         private readonly byte* _buffers;
         private readonly ulong _buffersPhysical;
-        private ushort _availIndex;
+        private ushort _availIndex;     // the ring entry is written before the index that publishes it
         private ushort _usedIndex;
 
         /// <summary>Null when memory for it cannot be found (the caller goes without the device).</summary>
@@ -66,9 +67,27 @@ namespace ExoSharp.Kernel.Devices
         public void Post(int index, int length)
         {
             *(uint*)(_descriptors + 16 * index + 8) = (uint)length;
-            _avail[2 + _availIndex % Size] = (ushort)index;
+            Offer(index);
+        }
+
+        public ulong BufferPhysical(int index) => _buffersPhysical + (ulong)index * (ulong)BufferSize;
+
+        /// <summary>Points descriptor index at physical memory (flags: DescriptorNext, DescriptorWrite).</summary>
+        public void Chain(int index, ulong physical, uint length, ushort flags, int next)
+        {
+            byte* d = _descriptors + 16 * index;
+            *(ulong*)d = physical;
+            *(uint*)(d + 8) = length;
+            *(ushort*)(d + 12) = flags;
+            *(ushort*)(d + 14) = (ushort)next;
+        }
+
+        /// <summary>Offers the chain that starts at descriptor head, as set up with Chain.</summary>
+        public void Offer(int head)
+        {
+            _avail[2 + _availIndex % Size] = (ushort)head;
             _availIndex++;
-            Volatile.Write(ref _avail[1], _availIndex);      // the ring entry is visible first
+            Volatile.Write(ref _avail[1], _availIndex);
         }
 
         /// <summary>The next buffer the device has finished with and the bytes it wrote, or false.</summary>
