@@ -1,11 +1,8 @@
-// XN's core: one disk of 4096-byte blocks protected by ad hoc induction. Library file systems
-// describe their metadata with templates (owns UDFs); every metadata change runs owns() before and
-// after and is refused (bytes restored) unless the difference is exactly what the operation claims.
-// The registry (one BlockEntry a block) and ordering rules make the disk consistent after a crash
-// at any point: a block is written only after the children it points to, and a freed block is
-// reused only after the parent without the pointer reached the disk. Kernel-independent; not
-// reentrant (the kernel calls it with interrupts off). Missing: swap/move, template removal,
-// sharing between owners, a read-only window onto the registry and cache for library OSes.
+// XN's core: one disk protected by ad hoc induction. Every metadata change runs the block's owns()
+// before and after and is undone unless the difference is what the operation claims (docs/xn.md).
+// Invariants: every allocated block is named once, by its parent; a block is written only after
+// its new children, and reused only once no parent on disk names it. Not reentrant (the kernel
+// calls it with interrupts off). Missing: swap/move, template removal, sharing, registry window.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;

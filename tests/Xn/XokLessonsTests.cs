@@ -1,4 +1,5 @@
 // XOK-LESSONS.md, "Disk: XN": each weakness of MIT's XN, and a test showing ExoSharp's does better.
+// Each test's summary names XOK's weakness; its body shows the error code or the count ExoSharp gets.
 using Xunit;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;

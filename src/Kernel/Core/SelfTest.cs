@@ -1,7 +1,7 @@
 // Kernel self-tests chosen on the kernel command line (selftest=NAME), so boot tests can
 // show kernel mechanisms that no user program reaches: the panic path (a null dereference
 // in the kernel must name this method), the timer, the heap freeing memory, the frame
-// allocator handing out and taking back every frame.
+// allocator handing out and taking back every frame, XN's core on a RAM disk.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
@@ -19,6 +19,7 @@ namespace ExoSharp.Kernel.Core
             else if (name == "timer") Timer();
             else if (name == "heap") Heap();
             else if (name == "frames") Frames();
+            else if (name == "xn") ExoSharp.Kernel.Xn.XnSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }
 
