@@ -19,7 +19,7 @@ namespace ExoSharp.Tests.Xn
         }
 
         /// <summary>Runs the seeded workload until `stopAt` disk events (or the end), then crashes.</summary>
-        private static Run Workload(int seed, int steps, int stopAt, out bool stopped)
+        private static Run Workload(int seed, int steps, int stopAt, out bool stopped, bool checkRegistry = false)
         {
             var run = new Run { Rig = new Rig(blocks: 96, cache: 80) };
             Rig rig = run.Rig;
@@ -31,12 +31,14 @@ namespace ExoSharp.Tests.Xn
             stopped = false;
             for (int step = 0; step < steps; step++)
             {
+                if (checkRegistry) rig.AssertRegistryConsistent();
                 int action = random.Next(100);
                 if (action < 15) CreateFile(run, random, files, dirs);
                 else if (action < 20) CreateDirectory(run, random, dirs);
                 else if (action < 45) AddData(run, random, files);
                 else if (action < 55) RemoveData(run, random, files);
                 else if (action < 62) DeleteFile(run, random, files);
+                else if (action < 66) Attack(run, random, files);
                 else if (action < 70 && files.Count > 0)
                 {
                     var f = files[random.Next(files.Count)];
@@ -58,11 +60,27 @@ namespace ExoSharp.Tests.Xn
                     for (int k = random.Next(1, 4); k > 0 && rig.Disk.Pending > 0; k--)
                     {
                         if (run.Events++ == stopAt) { stopped = true; return run; }
-                        rig.Disk.Complete(random.Next(rig.Disk.Pending));
+                        rig.Disk.Complete(random.Next(rig.Disk.Pending), ok: random.Next(20) != 0);
                     }
                 }
             }
             return run;
+        }
+
+        /// <summary>A hostile change (a random pointer word, by the owner or a stranger) is refused,
+        /// unless it changes nothing, and leaves the inode as it was.</summary>
+        private static void Attack(Run run, Random random, List<(uint, int, uint inode, uint[] data)> files)
+        {
+            if (files.Count == 0) return;
+            var f = files[random.Next(files.Count)];
+            int index = random.Next(Udfs.InodePointers);
+            uint current = run.Rig.ReadWord(f.inode, Rig.PointerOffset(index));
+            uint forged = random.Next(2) == 0 ? (uint)random.Next((int)run.Rig.Xn.BlockCount + 8) : (uint)random.Next();
+            uint caller = random.Next(4) == 0 ? Rig.Stranger : Rig.Owner;
+            Error error = run.Rig.Xn.WriteMetadata(caller, f.inode, Rig.PointerOffset(index), Udfs.Word(forged));
+            if (forged == current && caller == Rig.Owner) Assert.Equal((Error)0, error);
+            else Assert.NotEqual((Error)0, error);
+            Assert.Equal(current, run.Rig.ReadWord(f.inode, Rig.PointerOffset(index)));
         }
 
         private static void Mark(Run run, uint block) => run.AllocMark[block] = run.Rig.Disk.Writes(block);
@@ -159,7 +177,7 @@ namespace ExoSharp.Tests.Xn
         public void ACrashAtEveryDiskEventLeavesAConsistentDisk(int seed)
         {
             const int steps = 400;
-            Run full = Workload(seed, steps, -1, out _);
+            Run full = Workload(seed, steps, -1, out _, checkRegistry: true);
             int events = full.Events;
             Assert.True(events > 50, $"only {events} disk events");
             var random = new Random(seed * 7919);

@@ -76,6 +76,46 @@ namespace ExoSharp.Tests.Xn
             return XnVolume.NoBlock;
         }
 
+        /// <summary>The registry agrees with owns() over every allocated metadata block in core:
+        /// each named block is allocated with that parent and type, and Children and Taint count
+        /// exactly the named blocks and those not yet on disk.</summary>
+        public void AssertRegistryConsistent()
+        {
+            var runner = new InterpretingOwnsRunner();
+            var records = new ExoSharp.Executive.Engines.EmitRecord[XnLayout.MaxRecords];
+            var bytes = new byte[XnLayout.BlockSize];
+            var children = new Dictionary<uint, int>();
+            var taint = new Dictionary<uint, int>();
+            for (uint b = XnLayout.FirstAllocatable; b < Xn.BlockCount; b++)
+            {
+                BlockEntry entry = Xn.Entry(b);
+                if (entry.State != BlockState.Allocated || entry.Parent == XnLayout.CatalogueBlock) continue;
+                children[entry.Parent] = children.GetValueOrDefault(entry.Parent) + 1;
+                if (!entry.OnDisk) taint[entry.Parent] = taint.GetValueOrDefault(entry.Parent) + 1;
+            }
+            for (uint b = XnLayout.FirstAllocatable; b < Xn.BlockCount; b++)
+            {
+                BlockEntry entry = Xn.Entry(b);
+                if (entry.State != BlockState.Allocated) continue;
+                Assert.Equal(children.GetValueOrDefault(b), entry.Children);
+                Assert.Equal(taint.GetValueOrDefault(b), entry.Taint);
+                if (entry.Type == 0 || entry.Slot < 0) continue;
+                Assert.Equal((Error)0, Xn.Read(Xn.OwnerOf(b), b, 0, bytes));
+                int n = runner.Run(Xn.TemplateOf(entry.Type).Program, bytes, records);
+                long named = 0;
+                for (int i = 0; i < n; i++)
+                    for (uint c = records[i].A; c < records[i].A + records[i].X; c++)
+                    {
+                        BlockEntry child = Xn.Entry(c);
+                        Assert.Equal(BlockState.Allocated, child.State);
+                        Assert.Equal(b, child.Parent);
+                        Assert.Equal(records[i].K, child.Type);
+                        named++;
+                    }
+                Assert.Equal(entry.Children, named);
+            }
+        }
+
         public static int EntryOffset(int slot) => slot * Udfs.EntrySize;
         public static int PointerOffset(int index) => Udfs.InodePointerOffset + 4 * index;
 
