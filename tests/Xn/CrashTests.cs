@@ -38,7 +38,8 @@ namespace ExoSharp.Tests.Xn
                 else if (action < 45) AddData(run, random, files);
                 else if (action < 55) RemoveData(run, random, files);
                 else if (action < 62) DeleteFile(run, random, files);
-                else if (action < 66) Attack(run, random, files);
+                else if (action < 64) Attack(run, random, files);
+                else if (action < 66) RootChange(run, random, files, dirs);
                 else if (action < 70 && files.Count > 0)
                 {
                     var f = files[random.Next(files.Count)];
@@ -81,6 +82,32 @@ namespace ExoSharp.Tests.Xn
             if (forged == current && caller == Rig.Owner) Assert.Equal((Error)0, error);
             else Assert.NotEqual((Error)0, error);
             Assert.Equal(current, run.Rig.ReadWord(f.inode, Rig.PointerOffset(index)));
+        }
+
+        /// <summary>Creates a root (a directory) or deletes an empty one other than the first.</summary>
+        private static void RootChange(Run run, Random random, List<(uint dir, int, uint, uint[])> files, List<uint> dirs)
+        {
+            XnVolume xn = run.Rig.Xn;
+            if (random.Next(2) == 0)
+            {
+                uint block = run.Rig.NextFree();
+                if (block == XnVolume.NoBlock) return;
+                byte[] name = System.Text.Encoding.ASCII.GetBytes("r" + random.Next(1000));
+                Error error = xn.CreateRoot(Rig.Owner, name, block, run.Rig.DirectoryType, out _);
+                if (error == Error.BadArgument || error == Error.TableFull) return;
+                Assert.Equal((Error)0, error);
+                Mark(run, block);
+                dirs.Add(block);
+                return;
+            }
+            for (int i = 1; i < XnLayout.MaxRoots; i++)
+            {
+                RootEntry root = xn.Root(i);
+                if (!root.InUse || xn.Entry(root.Block).Children != 0) continue;
+                Assert.Equal((Error)0, xn.DeleteRoot(Rig.Owner, i));
+                dirs.Remove(root.Block);
+                return;
+            }
         }
 
         private static void Mark(Run run, uint block) => run.AllocMark[block] = run.Rig.Disk.Writes(block);
