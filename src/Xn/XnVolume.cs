@@ -109,7 +109,7 @@ namespace ExoSharp.Xn
             int catalogue = TakeSlot(XnLayout.CatalogueBlock);
             byte[] entries = _cache.Buffer(catalogue);
             if (!_disk.ReadNow(XnLayout.CatalogueBlock, entries)) { report.Fatal = Error.BadAddress; return report; }
-            uint[] queue = new uint[count];
+            uint[] queue = _releaseStack; // unused until mount ends; each block is queued at most once
             int head = 0, tail = 0;
             for (int i = 0; i < XnLayout.MaxRoots; i++)
             {
