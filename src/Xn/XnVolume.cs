@@ -133,18 +133,24 @@ namespace ExoSharp.Xn
             {
                 uint parent = queue[head++];
                 if (!_disk.ReadNow(parent, scratch)) { report.Add(Error.BadAddress, parent, _blocks[parent].Parent); continue; }
-                Error error = Owns(parent, scratch, _after, out _afterCount, false);
-                if (error != 0) { report.Add(error, parent, _blocks[parent].Parent); continue; }
-                for (int i = 0; i < _afterCount; i++)
+                // Record by record: a bad record is reported and skipped, the others are kept.
+                Statistics.OwnsRuns++;
+                int emitted = _runner.Run(_templates[_blocks[parent].Type].Program, scratch, _records);
+                if (emitted > _records.Length) { report.Add(Error.OverBudget, parent, _blocks[parent].Parent); emitted = _records.Length; }
+                for (int i = 0; i < emitted; i++)
                 {
-                    Extent extent = _after[i];
-                    for (uint b = extent.Block; b < extent.End; b++)
+                    EmitRecord record = _records[i];
+                    Error error = record.X == 0 ? Error.UdfLied
+                        : record.A < XnLayout.FirstAllocatable || (ulong)record.A + record.X > count ? Error.NoSuchBlock
+                        : record.K != 0 && TemplateOf(record.K) == null ? Error.NoSuchType : 0;
+                    if (error != 0) { report.Add(error, parent, _blocks[parent].Parent); continue; }
+                    for (uint b = record.A; b < record.A + record.X; b++)
                     {
                         if (_blocks[b].State != BlockState.Free) { report.Add(Error.BlockInUse, b, parent); continue; }
-                        Claim(b, extent.Type, parent, _blocks[parent].Root);
+                        Claim(b, record.K, parent, _blocks[parent].Root);
                         _blocks[parent].Children++;
                         report.Reachable++;
-                        if (extent.Type != 0) queue[tail++] = b;
+                        if (record.K != 0) queue[tail++] = b;
                     }
                 }
             }
@@ -433,18 +439,52 @@ namespace ExoSharp.Xn
         }
 
         /// <summary>Changes a metadata block's bytes without changing what it points to:
-        /// owns(new) = owns(old). Preconditions as Alloc.</summary>
+        /// owns(new) = owns(old), except that pointers to blocks that are not its children (mount
+        /// refused them) may be dropped, and a block mount found damaged may be repaired.
+        /// Preconditions as Alloc.</summary>
         public Error WriteMetadata(uint caller, uint block, int offset, ReadOnlySpan<byte> change)
         {
             Error error = CheckMetadata(caller, block, offset, change.Length);
             if (error != 0) return error;
-            error = Induce(block, offset, change);
+            error = Induce(block, offset, change, out bool damaged);
+            if (damaged) return Repair(block, offset, change);
             if (error != 0) return error;
-            if (_addedCount != 0 || _removedCount != 0)
+            if (_addedCount != 0) error = Error.ForgedPointer;
+            // Dropping a pointer is a loss only when it names one of this block's children; a pointer
+            // mount refused (to another parent's block) may be dropped.
+            for (int i = 0; i < _removedCount && error == 0; i++)
+                for (uint b = _removed[i].Block; b < _removed[i].End && error == 0; b++)
+                {
+                    Statistics.BlocksChecked++;
+                    if (_blocks[b].State == BlockState.Allocated && _blocks[b].Parent == block) error = Error.LostPointer;
+                }
+            if (error != 0) { Restore(block, offset, change.Length); return error; }
+            _blocks[block].Dirty = true;
+            return 0;
+        }
+
+        /// <summary>A block mount found damaged (owns() fails over it) is repaired by a write after
+        /// which owns() names exactly the children the registry gives it. Costs the block's own children.</summary>
+        private Error Repair(uint block, int offset, ReadOnlySpan<byte> change)
+        {
+            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            for (int i = 0; i < change.Length; i++)
             {
-                Restore(block, offset, change.Length);
-                return _addedCount != 0 ? Error.ForgedPointer : Error.LostPointer;
+                _saved[i] = buffer[offset + i];
+                buffer[offset + i] = change[i];
             }
+            Error error = Owns(block, buffer, _after, out _afterCount, true);
+            long named = 0;
+            for (int i = 0; i < _afterCount && error == 0; i++)
+                for (uint b = _after[i].Block; b < _after[i].End && error == 0; b++)
+                {
+                    Statistics.BlocksChecked++;
+                    ref BlockEntry child = ref _blocks[b];
+                    if (child.State != BlockState.Allocated || child.Parent != block || child.Type != _after[i].Type) error = Error.ForgedPointer;
+                    named++;
+                }
+            if (error == 0 && named != _blocks[block].Children) error = Error.LostPointer;
+            if (error != 0) { Restore(block, offset, change.Length); return error; }
             _blocks[block].Dirty = true;
             return 0;
         }
@@ -660,10 +700,14 @@ namespace ExoSharp.Xn
 
         /// <summary>S0 = owns(old); saves and applies the change; S1 = owns(new); fills _added (S1 - S0)
         /// and _removed (S0 - S1). On an error the bytes are already restored.</summary>
-        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change)
+        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change) => Induce(block, offset, change, out _);
+
+        /// <summary>As Induce; damaged: the old contents already made owns() fail (nothing applied).</summary>
+        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change, out bool damaged)
         {
             byte[] buffer = _cache.Buffer(_blocks[block].Slot);
             Error error = Owns(block, buffer, _before, out _beforeCount, false);
+            damaged = error != 0;
             if (error != 0) return error;
             for (int i = 0; i < change.Length; i++)
             {

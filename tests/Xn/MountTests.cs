@@ -64,6 +64,15 @@ namespace ExoSharp.Tests.Xn
             rig.Remount();
             Assert.Contains(rig.Report.Problems.ToArray(), p => p.Error == Error.BlockInUse && p.Block == data);
             Assert.Equal(1, rig.Report.Problems.Count);
+            // The second parent's stray pointer can be dropped; the owner's cannot.
+            Assert.Equal((Error)0, rig.Xn.Fetch(Rig.Owner, a));
+            Assert.Equal((Error)0, rig.Xn.Fetch(Rig.Owner, b));
+            rig.Disk.CompleteAll();
+            Assert.Equal(Error.LostPointer, rig.Xn.WriteMetadata(Rig.Owner, a, Rig.PointerOffset(0), Udfs.Word(0)));
+            Assert.Equal((Error)0, rig.Xn.WriteMetadata(Rig.Owner, b, Rig.PointerOffset(0), Udfs.Word(0)));
+            rig.Flush();
+            rig.Remount();
+            Assert.True(rig.Report.IsConsistent);
         }
 
         [Fact]
@@ -75,11 +84,36 @@ namespace ExoSharp.Tests.Xn
             BitConverter.GetBytes(100000u).CopyTo(rig.Disk.Raw(inode), Rig.PointerOffset(0));
             rig.Remount();
             Assert.Contains(rig.Report.Problems.ToArray(), p => p.Error == Error.NoSuchBlock && p.Block == inode);
-            // The damaged inode itself stays reachable and refuses changes rather than trusting it.
+            // The damaged inode itself stays reachable; owns() fails over it, so changes are refused.
             Assert.Equal(Error.NotInCore, rig.Xn.WriteMetadata(Rig.Owner, inode, 4, Udfs.Word(1)));
             Assert.Equal((Error)0, rig.Xn.Fetch(Rig.Owner, inode));
             rig.Disk.CompleteAll();
+            // Only a write that leaves exactly the registered children repairs it.
             Assert.Equal(Error.NoSuchBlock, rig.Xn.WriteMetadata(Rig.Owner, inode, 4, Udfs.Word(1)));
+            uint free = rig.NextFree();
+            Assert.Equal(Error.ForgedPointer, rig.Xn.WriteMetadata(Rig.Owner, inode, Rig.PointerOffset(0), Udfs.Word(free)));
+            Assert.Equal((Error)0, rig.Xn.WriteMetadata(Rig.Owner, inode, Rig.PointerOffset(0), Udfs.Word(0)));
+            Assert.Equal((Error)0, rig.Xn.WriteMetadata(Rig.Owner, inode, 4, Udfs.Word(1)));
+            rig.Flush();
+            rig.Remount();
+            Assert.True(rig.Report.IsConsistent);
+        }
+
+        [Fact]
+        public void ARepairMustKeepTheChildrenMountGaveTheBlock()
+        {
+            var rig = new Rig();
+            Assert.Equal((Error)0, rig.CreateFile(rig.Root, 0, out uint inode));
+            Assert.Equal((Error)0, rig.AddData(inode, 0, 1, out uint data));
+            rig.Flush();
+            BitConverter.GetBytes(100000u).CopyTo(rig.Disk.Raw(inode), Rig.PointerOffset(1));
+            rig.Remount();
+            Assert.Equal((Error)0, rig.Xn.Fetch(Rig.Owner, inode));
+            rig.Disk.CompleteAll();
+            Assert.Equal(inode, rig.Xn.Entry(data).Parent);
+            Assert.Equal(Error.LostPointer, rig.Xn.WriteMetadata(Rig.Owner, inode, Rig.PointerOffset(0), Udfs.Words(0, 0)));
+            Assert.Equal(data, rig.ReadWord(inode, Rig.PointerOffset(0)));
+            Assert.Equal((Error)0, rig.Xn.WriteMetadata(Rig.Owner, inode, Rig.PointerOffset(1), Udfs.Word(0)));
         }
 
         [Fact]
