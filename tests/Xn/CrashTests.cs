@@ -1,4 +1,4 @@
-// Crash consistency: a tiny file system (directories, inodes, data) is changed through XN while
+// Crash consistency: a tiny file system (directories, inodes, data, extent lists) changes through XN while
 // writes are started and completed in random order; the run is cut at every disk event, a random
 // prefix of the queued writes survives, and the disk is remounted. Mount must find no problem,
 // every reachable block must have been written since its latest allocation (no previous owner's
@@ -16,13 +16,19 @@ namespace ExoSharp.Tests.Xn
             public Rig Rig;
             public Dictionary<uint, int> AllocMark = new();
             public int Events;
+            public uint ExtentType;
+            public List<uint> ExtentRoots = new();
+            public int ExtentChanges;
         }
+
+        private const int ExtentEntries = 8;
 
         /// <summary>Runs the seeded workload until `stopAt` disk events (or the end), then crashes.</summary>
         private static Run Workload(int seed, int steps, int stopAt, out bool stopped, bool checkRegistry = false)
         {
-            var run = new Run { Rig = new Rig(blocks: 96, cache: 80) };
+            var run = new Run { Rig = new Rig(blocks: 128, cache: 120) };
             Rig rig = run.Rig;
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(ExtentEntries), out run.ExtentType));
             rig.Flush();
             var random = new Random(seed);
             var files = new List<(uint dir, int slot, uint inode, uint[] data)>();
@@ -33,13 +39,14 @@ namespace ExoSharp.Tests.Xn
             {
                 if (checkRegistry) rig.AssertRegistryConsistent();
                 int action = random.Next(100);
-                if (action < 15) CreateFile(run, random, files, dirs);
-                else if (action < 20) CreateDirectory(run, random, dirs);
-                else if (action < 45) AddData(run, random, files);
-                else if (action < 55) RemoveData(run, random, files);
-                else if (action < 62) DeleteFile(run, random, files);
-                else if (action < 64) Attack(run, random, files);
-                else if (action < 66) RootChange(run, random, files, dirs);
+                if (action < 12) CreateFile(run, random, files, dirs);
+                else if (action < 16) CreateDirectory(run, random, dirs);
+                else if (action < 36) AddData(run, random, files);
+                else if (action < 44) RemoveData(run, random, files);
+                else if (action < 50) DeleteFile(run, random, files);
+                else if (action < 53) Attack(run, random, files);
+                else if (action < 55) RootChange(run, random, files, dirs);
+                else if (action < 67) ExtentChange(run, random);
                 else if (action < 70 && files.Count > 0)
                 {
                     var f = files[random.Next(files.Count)];
@@ -84,6 +91,67 @@ namespace ExoSharp.Tests.Xn
             Assert.Equal(current, run.Rig.ReadWord(f.inode, Rig.PointerOffset(index)));
         }
 
+        /// <summary>An extent-list root: a new extent of 1-4 blocks, or one grown, shrunk or freed in
+        /// place (the records change shape: the checks work on extents, not blocks).</summary>
+        private static void ExtentChange(Run run, Random random)
+        {
+            Rig rig = run.Rig;
+            XnVolume xn = rig.Xn;
+            if (run.ExtentRoots.Count == 0 || random.Next(10) == 0)
+            {
+                uint block = rig.NextFree();
+                if (block == XnVolume.NoBlock) return;
+                byte[] name = System.Text.Encoding.ASCII.GetBytes("x" + random.Next(1000));
+                Error error = xn.CreateRoot(Rig.Owner, name, block, run.ExtentType, out _);
+                if (error == Error.BadArgument || error == Error.TableFull) return;
+                Assert.Equal((Error)0, error);
+                Mark(run, block);
+                run.ExtentRoots.Add(block);
+                return;
+            }
+            uint root = run.ExtentRoots[random.Next(run.ExtentRoots.Count)];
+            int e = random.Next(ExtentEntries);
+            uint start = rig.ReadWord(root, 8 * e), count = rig.ReadWord(root, 8 * e + 4);
+            if (count == 0)
+            {
+                uint n = (uint)random.Next(1, 5), first = rig.NextFree();
+                if (first == XnVolume.NoBlock) return;
+                if (first + n > xn.BlockCount) n = xn.BlockCount - first;
+                for (uint b = first + 1; b < first + n; b++) if (!xn.IsFree(b)) { n = b - first; break; }
+                Error error = xn.Alloc(Rig.Owner, root, 8 * e, Udfs.Words(first, n), first, n, 0);
+                if (error == Error.TableFull) return;
+                Assert.Equal((Error)0, error);
+                for (uint b = first; b < first + n; b++)
+                {
+                    Mark(run, b);
+                    Assert.Equal((Error)0, xn.WriteData(Rig.Owner, b, 0, Udfs.Words(root, (uint)e, (uint)random.Next())));
+                }
+                run.ExtentChanges++;
+                return;
+            }
+            int choice = random.Next(3);
+            uint end = start + count;
+            if (choice == 0 && end < xn.BlockCount && xn.IsFree(end))
+            {
+                Error error = xn.Alloc(Rig.Owner, root, 8 * e + 4, Udfs.Word(count + 1), end, 1, 0);
+                if (error == Error.TableFull) return;
+                Assert.Equal((Error)0, error);
+                Mark(run, end);
+                Assert.Equal((Error)0, xn.WriteData(Rig.Owner, end, 0, Udfs.Words(root, (uint)e, (uint)random.Next())));
+                run.ExtentChanges++;
+            }
+            else if (choice == 1 && count > 1)
+            {
+                Assert.Equal((Error)0, xn.Free(Rig.Owner, root, 8 * e + 4, Udfs.Word(count - 1), end - 1, 1));
+                run.ExtentChanges++;
+            }
+            else if (choice == 2)
+            {
+                Assert.Equal((Error)0, xn.Free(Rig.Owner, root, 8 * e, Udfs.Words(0, 0), start, count));
+                run.ExtentChanges++;
+            }
+        }
+
         /// <summary>Creates a root (a directory) or deletes an empty one other than the first.</summary>
         private static void RootChange(Run run, Random random, List<(uint dir, int, uint, uint[])> files, List<uint> dirs)
         {
@@ -103,7 +171,7 @@ namespace ExoSharp.Tests.Xn
             for (int i = 1; i < XnLayout.MaxRoots; i++)
             {
                 RootEntry root = xn.Root(i);
-                if (!root.InUse || xn.Entry(root.Block).Children != 0) continue;
+                if (!root.InUse || !dirs.Contains(root.Block) || xn.Entry(root.Block).Children != 0) continue;
                 Assert.Equal((Error)0, xn.DeleteRoot(Rig.Owner, i));
                 dirs.Remove(root.Block);
                 return;
@@ -174,7 +242,7 @@ namespace ExoSharp.Tests.Xn
         {
             Rig rig = run.Rig;
             rig.Disk.Crash(prefix);
-            rig.Remount(80);
+            rig.Remount(120);
             Assert.True(rig.Report.IsConsistent, string.Join(", ", rig.Report.Problems.ToArray().Select(p => $"{p.Error} block {p.Block} parent {p.Parent}")));
             for (uint b = XnLayout.FirstAllocatable; b < rig.Xn.BlockCount; b++)
             {
@@ -187,12 +255,19 @@ namespace ExoSharp.Tests.Xn
                 uint stampInode = BitConverter.ToUInt32(raw, 0), stampIndex = BitConverter.ToUInt32(raw, 4);
                 bool zeros = raw.Take(12).All(x => x == 0);
                 Assert.True(zeros || stampInode == entry.Parent, $"data block {b} holds inode {stampInode}'s data but belongs to {entry.Parent}");
-                if (!zeros) Assert.Equal(b, BitConverter.ToUInt32(rig.Disk.Raw(entry.Parent), Rig.PointerOffset((int)stampIndex)));
+                if (zeros) continue;
+                byte[] parent = rig.Disk.Raw(entry.Parent);
+                if (rig.Xn.Entry(entry.Parent).Type == run.ExtentType)
+                {
+                    uint first = BitConverter.ToUInt32(parent, 8 * (int)stampIndex), length = BitConverter.ToUInt32(parent, 8 * (int)stampIndex + 4);
+                    Assert.True(b >= first && b < first + length, $"block {b} is not in extent {stampIndex} of {entry.Parent}");
+                }
+                else Assert.Equal(b, BitConverter.ToUInt32(parent, Rig.PointerOffset((int)stampIndex)));
             }
             // The file system carries on after the crash, and stays consistent.
             Assert.True(rig.Xn.CountFree() > 0);
             rig.Flush();
-            rig.Remount(80);
+            rig.Remount(120);
             Assert.True(rig.Report.IsConsistent);
         }
 
@@ -207,6 +282,7 @@ namespace ExoSharp.Tests.Xn
             Run full = Workload(seed, steps, -1, out _, checkRegistry: true);
             int events = full.Events;
             Assert.True(events > 50, $"only {events} disk events");
+            Assert.True(full.ExtentChanges >= 5, $"only {full.ExtentChanges} extent changes");
             var random = new Random(seed * 7919);
             for (int stopAt = 0; stopAt <= events; stopAt++)
             {
