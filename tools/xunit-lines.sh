@@ -5,7 +5,7 @@
 # stderr. A build failure prints the compiler errors and "FAIL <suite>/build"; a broken test
 # run (a crashed test host) "FAIL <suite>/run". Exit status 0 only when everything passed.
 # Usage: tools/xunit-lines.sh SUITE PROJECT [EXTRA_PASSED [EXTRA_FAILED]]
-# Callers: tools/unit.sh, tools/executive-tests.sh.
+# Callers: tools/unit.sh, tools/executive-tests.sh, tools/xn-tests.sh.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

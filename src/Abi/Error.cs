@@ -46,7 +46,7 @@ namespace ExoSharp.Abi
         /// <summary>FilterInstall: the filter may accept packets another environment's filter accepts.</summary>
         Overlap = -14,
 
-        /// <summary>The program (filter) belongs to another environment.</summary>
+        /// <summary>The program (filter), or the XN root a disk block belongs to, belongs to another environment.</summary>
         NotOwner = -15,
 
         /// <summary>No filter or UDF has that id (never had, or it was removed).</summary>
@@ -57,5 +57,38 @@ namespace ExoSharp.Abi
 
         /// <summary>NetTransmit: the frame's addresses are not the sender's own (PacketRing's anti-spoofing rule).</summary>
         Spoofed = -18,
+
+        /// <summary>XN: a block number outside the disk or inside XN's own area (an argument or a UDF's record).</summary>
+        NoSuchBlock = -19,
+
+        /// <summary>XN: the block is allocated (or would be pointed to twice), or a freed metadata block still owns blocks.</summary>
+        BlockInUse = -20,
+
+        /// <summary>XN: the block was freed but the parent without the pointer has not reached the disk yet.</summary>
+        FreePending = -21,
+
+        /// <summary>XN: no template has that type, or its template has not reached the disk yet.</summary>
+        NoSuchType = -22,
+
+        /// <summary>XN: the block is not in the buffer cache (fetch it first), or a transfer of it is under way.</summary>
+        NotInCore = -23,
+
+        /// <summary>XN: the block holds nothing of the caller's on disk (never initialised, or free): it cannot be read.</summary>
+        Uninitialised = -24,
+
+        /// <summary>XN: after the change the owns UDF names a block the operation did not claim (a forged pointer).</summary>
+        ForgedPointer = -25,
+
+        /// <summary>XN: after the change the owns UDF no longer names a block the operation did not free, or hides the one claimed.</summary>
+        LostPointer = -26,
+
+        /// <summary>XN: a UDF refused as a template: it claims blocks in an all-zero block, or its records are malformed.</summary>
+        UdfLied = -27,
+
+        /// <summary>XN: a UDF is longer or may emit more than XN's budget for one metadata block.</summary>
+        OverBudget = -28,
+
+        /// <summary>XN: the block is tainted (a child it points to has not reached the disk) and cannot be written yet.</summary>
+        Tainted = -29,
     }
 }

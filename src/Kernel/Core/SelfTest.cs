@@ -2,7 +2,7 @@
 // show kernel mechanisms that no user program reaches: the panic path (a null dereference
 // in the kernel must name this method), the timer, the heap freeing memory, the frame
 // allocator handing out and taking back every frame, the disk driver writing and reading back
-// a block synchronously and through its interrupt.
+// a block synchronously and through its interrupt, XN's core on a RAM disk.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
@@ -21,6 +21,7 @@ namespace ExoSharp.Kernel.Core
             else if (name == "heap") Heap();
             else if (name == "frames") Frames();
             else if (name == "disk") Disk();
+            else if (name == "xn") ExoSharp.Kernel.Xn.XnSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }
 

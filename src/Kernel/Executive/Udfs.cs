@@ -2,7 +2,7 @@
 // its context, little-endian at proven offsets, and as its buffer, big-endian, checked at run
 // time) and emits records, e.g. owns(inode) -> (block, count, type). UdfRun runs one over a
 // block the caller supplies; any environment may run any UDF. UDFs go when their owner ends.
-// Missing: XN itself (running UDFs around each metadata update), explicit removal.
+// Missing: XN's system calls (XN's core, src/Xn, runs templates' UDFs itself), explicit removal.
 using System;
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;

@@ -1,0 +1,90 @@
+// selftest=xn: XN's core running inside the kernel (the corelib, interface dispatch, the
+// executive's interpreter) on a RAM disk: format, mount, a template, a root, an inode with a data
+// block, a forged pointer refused, ordered writeback, and a remount that finds the same tree.
+// Missing: a real disk and system calls (the next step wires XnVolume to virtio-blk).
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Kernel.Core;
+using ExoSharp.Xn;
+
+namespace ExoSharp.Kernel.Xn
+{
+    internal static class XnSelfTest
+    {
+        private const uint Owner = 1;
+
+        public static void Run()
+        {
+            var disk = new RamDisk(64);
+            Error error = XnVolume.Format(disk, 64);
+            if (error != 0) { Fail("format", error); return; }
+            var xn = new XnVolume(disk, new InterpretingOwnsRunner(), 16);
+            disk.Sink = xn;
+            if (!xn.Mount().IsConsistent) { Fail("mount", Error.BadArgument); return; }
+
+            // owns(inode): the words at offsets 8 and 12 are data blocks when non-zero.
+            var inode = new Instruction[]
+            {
+                Instruction.Statement(Opcode.Ldx | Opcode.Imm, 1),
+                Instruction.Statement(Opcode.Ld | Opcode.W | Opcode.Ctx, 8),
+                Instruction.Jump(Opcode.Jmp | Opcode.Jeq | Opcode.K, 0, 1, 0),
+                Instruction.Statement(Opcode.Misc | Opcode.Emit, 0),
+                Instruction.Statement(Opcode.Ld | Opcode.W | Opcode.Ctx, 12),
+                Instruction.Jump(Opcode.Jmp | Opcode.Jeq | Opcode.K, 0, 1, 0),
+                Instruction.Statement(Opcode.Misc | Opcode.Emit, 0),
+                Instruction.Statement(Opcode.Ret | Opcode.RetK, 0),
+            };
+            error = xn.RegisterTemplate(inode, out uint type);
+            if (error != 0) { Fail("template", error); return; }
+            Flush(xn, disk);
+            uint root = XnLayout.FirstAllocatable, data = root + 1, stranger = root + 2;
+            var name = new byte[] { (byte)'s', (byte)'e', (byte)'l', (byte)'f' };
+            error = xn.CreateRoot(Owner, name, root, type, out _);
+            if (error != 0) { Fail("root", error); return; }
+            error = xn.Alloc(Owner, root, 8, Word(data), data, 1, 0);
+            if (error != 0) { Fail("alloc", error); return; }
+            error = xn.WriteData(Owner, data, 0, Word(0x584E));
+            if (error != 0) { Fail("write", error); return; }
+            Error forged = xn.WriteMetadata(Owner, root, 12, Word(stranger));
+            Error tainted = xn.StartWrite(root);
+            Flush(xn, disk);
+
+            var again = new XnVolume(disk, new InterpretingOwnsRunner(), 16);
+            disk.Sink = again;
+            MountReport report = again.Mount();
+            bool ok = forged == Error.ForgedPointer && tainted == Error.Tainted && report.IsConsistent &&
+                report.Reachable == 2 && again.Entry(data).Parent == root && again.IsFree(stranger);
+            Console.Write(ok ? "kernel: xn ok, " : "kernel: xn FAILED, ");
+            Console.WriteDecimal((ulong)report.Reachable);
+            Console.Write(" blocks reachable after remount, forged pointer refused with ");
+            Console.WriteDecimal((ulong)(-(long)forged));
+            Console.Write(", tainted root held back with ");
+            Console.WriteDecimal((ulong)(-(long)tainted));
+            Console.WriteLine("");
+        }
+
+        private static void Flush(XnVolume xn, RamDisk disk)
+        {
+            uint[] ready = new uint[16];
+            for (int round = 0; round < 8; round++)
+            {
+                int n = xn.Writeback(ready);
+                if (n == 0) return;
+                for (int i = 0; i < n; i++) xn.StartWrite(ready[i]);
+                disk.Drain();
+            }
+        }
+
+        private static byte[] Word(uint value) =>
+            new byte[] { (byte)value, (byte)(value >> 8), (byte)(value >> 16), (byte)(value >> 24) };
+
+        private static void Fail(string step, Error error)
+        {
+            Console.Write("kernel: xn FAILED at ");
+            Console.Write(step);
+            Console.Write(": error ");
+            Console.WriteDecimal((ulong)(-(long)error));
+            Console.WriteLine("");
+        }
+    }
+}

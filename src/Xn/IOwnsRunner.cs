@@ -1,0 +1,22 @@
+// The seam for running a template's owns UDF: verify it once when the template is registered or
+// read back at mount, then run it over a metadata block to get the extents it points to. The host
+// tests and the kernel (for now) use InterpretingOwnsRunner; the kernel may substitute compiled
+// code. Missing: a runner that keeps native code per type.
+using System;
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Executive.Engines;
+
+namespace ExoSharp.Xn
+{
+    public interface IOwnsRunner
+    {
+        /// <summary>Verifies an owns UDF over 4096-byte blocks: 0 when accepted (with the most records
+        /// it can emit), ProgramRefused or OverBudget otherwise.</summary>
+        Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule);
+
+        /// <summary>Runs a verified program over block (BlockSize bytes); records receives what it
+        /// emits (records.Length >= its maxEmits). Returns the number emitted.</summary>
+        int Run(ReadOnlySpan<Instruction> program, byte[] block, EmitRecord[] records);
+    }
+}

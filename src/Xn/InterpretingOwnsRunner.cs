@@ -1,0 +1,48 @@
+// The reference IOwnsRunner: the executive's Verifier (UDF options: context loads proven inside the
+// block, emit allowed) and Interpreter. Allocates nothing per run. Invariant: a program it accepted
+// has at most XnLayout.MaxTemplateInstructions instructions and MaxEmits <= MaxRecords, so a run's
+// output vector never overflows. Missing: compiled code (NativeCompiler) for the kernel.
+using System;
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Executive.Engines;
+using ExoSharp.Executive.Verification;
+
+namespace ExoSharp.Xn
+{
+    public sealed unsafe class InterpretingOwnsRunner : IOwnsRunner
+    {
+        private readonly uint[] _workspace = new uint[Verifier.WorkspaceSize(Verifier.MaxLength)];
+
+        public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule)
+        {
+            maxEmits = 0;
+            rule = ProgramRule.None;
+            if (program.Length > XnLayout.MaxTemplateInstructions) return Error.OverBudget;
+            VerifierOptions options = VerifierOptions.Extended(XnLayout.BlockSize, true);
+            VerifierResult verdict = Verifier.Verify(program, options, _workspace);
+            rule = verdict.Rule;
+            if (!verdict.IsValid) return Error.ProgramRefused;
+            if (verdict.MaxEmits > XnLayout.MaxRecords) return Error.OverBudget;
+            maxEmits = verdict.MaxEmits;
+            return 0;
+        }
+
+        public int Run(ReadOnlySpan<Instruction> program, byte[] block, EmitRecord[] records)
+        {
+            fixed (byte* bytes = block)
+            fixed (EmitRecord* output = records)
+            {
+                var context = new RunContext
+                {
+                    Context = bytes,
+                    ContextLength = XnLayout.BlockSize,
+                    Emits = output,
+                    EmitCapacity = (uint)records.Length,
+                };
+                Interpreter.Run(program, bytes, XnLayout.BlockSize, XnLayout.BlockSize, &context);
+                return (int)context.EmitCount;
+            }
+        }
+    }
+}

@@ -1,0 +1,850 @@
+// XN's core: one disk protected by ad hoc induction. Every metadata change runs the block's owns()
+// before and after and is undone unless the difference is what the operation claims (docs/xn.md).
+// Invariants: every allocated block is named once, by its parent; a block is written only after
+// its new children, and reused only once no parent on disk names it. Not reentrant (the kernel
+// calls it with interrupts off). Missing: swap/move, template removal, sharing, registry window.
+using System;
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Executive.Engines;
+
+namespace ExoSharp.Xn
+{
+    public sealed class XnVolume : IDiskCompletion
+    {
+        public const uint NoBlock = 0xFFFFFFFFu;
+        /// <summary>Transfers in flight at once (request slots).</summary>
+        public const int QueueDepth = 32;
+        /// <summary>XN keeps its catalogue and template slots in core.</summary>
+        public const int ReservedSlots = 1 + XnLayout.MaxTemplates * XnLayout.SlotBlocks;
+
+        private readonly IBlockDevice _disk;
+        private readonly IOwnsRunner _runner;
+        private readonly BufferCache _cache;
+        private readonly Template[] _templates = new Template[XnLayout.MaxTemplates + 1];
+        private readonly RootEntry[] _roots = new RootEntry[XnLayout.MaxRoots];
+        private BlockEntry[] _blocks;
+        private uint _blockCount;
+        private bool _mounted;
+
+        // Requests in flight.
+        private readonly bool[] _requestBusy = new bool[QueueDepth];
+        private readonly bool[] _requestWrite = new bool[QueueDepth];
+        private readonly uint[] _requestBlock = new uint[QueueDepth];
+        private readonly uint[] _requestSeq = new uint[QueueDepth];
+        private readonly int[] _requestSlot = new int[QueueDepth];
+        private readonly byte[][] _staging = new byte[QueueDepth][];
+
+        // Scratch for checks (no allocation per operation).
+        private readonly EmitRecord[] _records = new EmitRecord[XnLayout.MaxRecords];
+        private readonly Extent[] _before = new Extent[XnLayout.MaxRecords];
+        private readonly Extent[] _after = new Extent[XnLayout.MaxRecords];
+        private readonly Extent[] _added = new Extent[2 * XnLayout.MaxRecords];
+        private readonly Extent[] _removed = new Extent[2 * XnLayout.MaxRecords];
+        private readonly byte[] _saved = new byte[XnLayout.BlockSize];
+        private readonly byte[] _scratch = new byte[XnLayout.BlockSize];
+        private readonly byte[] _zero = new byte[XnLayout.BlockSize];
+        private int _beforeCount, _afterCount, _addedCount, _removedCount;
+        private uint[] _releaseStack;
+
+        public XnStatistics Statistics;
+
+        /// <summary>cacheBlocks: slots for library file systems' blocks, beyond XN's own.</summary>
+        public XnVolume(IBlockDevice disk, IOwnsRunner runner, int cacheBlocks)
+        {
+            _disk = disk;
+            _runner = runner;
+            _cache = new BufferCache(cacheBlocks + ReservedSlots);
+        }
+
+        public uint BlockCount => _blockCount;
+        public bool IsMounted => _mounted;
+        public int FreeCacheSlots => _cache.FreeSlots;
+
+        // ---------------------------------------------------------------- format and mount
+
+        /// <summary>Writes an empty XN volume (superblock, empty template slots and catalogue) over
+        /// blockCount blocks of disk. Precondition: nothing is mounted on the disk.</summary>
+        public static Error Format(IBlockDevice disk, uint blockCount)
+        {
+            if (blockCount <= XnLayout.FirstAllocatable || blockCount > disk.BlockCount) return Error.BadLength;
+            var block = new byte[XnLayout.BlockSize];
+            for (uint b = XnLayout.FirstTemplateBlock; b <= XnLayout.CatalogueBlock; b++)
+                if (!disk.WriteNow(b, block)) return Error.BadAddress;
+            XnLayout.WriteWord(block, XnLayout.MagicOffset, XnLayout.Magic);
+            XnLayout.WriteWord(block, XnLayout.VersionOffset, XnLayout.Version);
+            XnLayout.WriteWord(block, XnLayout.BlockCountOffset, blockCount);
+            return disk.WriteNow(XnLayout.SuperBlock, block) ? 0 : Error.BadAddress;
+        }
+
+        /// <summary>Reads the superblock, templates and catalogue, then walks every root with owns()
+        /// to rebuild the registry and the free map. Never fails hard: problems are reported and
+        /// the blocks concerned left out. Precondition: not mounted.</summary>
+        public MountReport Mount()
+        {
+            var report = new MountReport();
+            if (_mounted) { report.Fatal = Error.BadArgument; return report; }
+            byte[] scratch = _scratch;
+            if (!_disk.ReadNow(XnLayout.SuperBlock, scratch)) { report.Fatal = Error.BadAddress; return report; }
+            uint count = XnLayout.ReadWord(scratch, XnLayout.BlockCountOffset);
+            if (XnLayout.ReadWord(scratch, XnLayout.MagicOffset) != XnLayout.Magic ||
+                XnLayout.ReadWord(scratch, XnLayout.VersionOffset) != XnLayout.Version ||
+                count <= XnLayout.FirstAllocatable || count > _disk.BlockCount)
+            {
+                report.Fatal = Error.BadArgument;
+                return report;
+            }
+            _blockCount = count;
+            _blocks = new BlockEntry[count];
+            _releaseStack = new uint[count];
+            for (uint b = 0; b < count; b++) ResetEntry(b);
+            for (uint b = 0; b < XnLayout.FirstAllocatable; b++)
+            {
+                _blocks[b].State = BlockState.Reserved;
+                _blocks[b].OnDisk = true;
+            }
+
+            for (uint type = 1; type <= XnLayout.MaxTemplates; type++) MountTemplate(type, report);
+
+            int catalogue = TakeSlot(XnLayout.CatalogueBlock);
+            byte[] entries = _cache.Buffer(catalogue);
+            if (!_disk.ReadNow(XnLayout.CatalogueBlock, entries)) { report.Fatal = Error.BadAddress; return report; }
+            uint[] queue = _releaseStack; // unused until mount ends; each block is queued at most once
+            int head = 0, tail = 0;
+            for (int i = 0; i < XnLayout.MaxRoots; i++)
+            {
+                int at = i * XnLayout.RootEntrySize;
+                if (XnLayout.ReadWord(entries, at + XnLayout.RootInUseOffset) == 0) continue;
+                uint block = XnLayout.ReadWord(entries, at + XnLayout.RootBlockOffset);
+                uint type = XnLayout.ReadWord(entries, at + XnLayout.RootTypeOffset);
+                Error error = block < XnLayout.FirstAllocatable || block >= count ? Error.NoSuchBlock
+                    : type != 0 && (type > XnLayout.MaxTemplates || _templates[type] == null) ? Error.NoSuchType
+                    : _blocks[block].State != BlockState.Free ? Error.BlockInUse : 0;
+                if (error != 0) { report.Add(error, block, XnLayout.CatalogueBlock); continue; }
+                _roots[i] = new RootEntry { InUse = true, Block = block, Type = type, Owner = XnLayout.ReadWord(entries, at + XnLayout.RootOwnerOffset) };
+                Claim(block, type, XnLayout.CatalogueBlock, i);
+                _blocks[XnLayout.CatalogueBlock].Children++;
+                report.Roots++;
+                report.Reachable++;
+                if (type != 0) queue[tail++] = block;
+            }
+
+            while (head < tail)
+            {
+                uint parent = queue[head++];
+                if (!_disk.ReadNow(parent, scratch)) { report.Add(Error.BadAddress, parent, _blocks[parent].Parent); continue; }
+                // Record by record: a bad record is reported and skipped, the others are kept.
+                Statistics.OwnsRuns++;
+                int emitted = _runner.Run(_templates[_blocks[parent].Type].Program, scratch, _records);
+                if (emitted > _records.Length) { report.Add(Error.OverBudget, parent, _blocks[parent].Parent); emitted = _records.Length; }
+                for (int i = 0; i < emitted; i++)
+                {
+                    EmitRecord record = _records[i];
+                    Error error = record.X == 0 ? Error.UdfLied
+                        : record.A < XnLayout.FirstAllocatable || (ulong)record.A + record.X > count ? Error.NoSuchBlock
+                        : record.K != 0 && TemplateOf(record.K) == null ? Error.NoSuchType : 0;
+                    if (error != 0) { report.Add(error, parent, _blocks[parent].Parent); continue; }
+                    for (uint b = record.A; b < record.A + record.X; b++)
+                    {
+                        if (_blocks[b].State != BlockState.Free) { report.Add(Error.BlockInUse, b, parent); continue; }
+                        Claim(b, record.K, parent, _blocks[parent].Root);
+                        _blocks[parent].Children++;
+                        report.Reachable++;
+                        if (record.K != 0) queue[tail++] = b;
+                    }
+                }
+            }
+            _mounted = true;
+            return report;
+        }
+
+        private void MountTemplate(uint type, MountReport report)
+        {
+            uint first = XnLayout.TemplateBlock(type);
+            byte[] header = _scratch;
+            if (!_disk.ReadNow(first, header)) { report.Add(Error.BadAddress, first, NoBlock); return; }
+            uint length = XnLayout.ReadWord(header, XnLayout.TemplateLengthOffset);
+            if (length == 0) return;
+            if (XnLayout.ReadWord(header, XnLayout.TemplateTypeOffset) != type || length > XnLayout.MaxTemplateInstructions)
+            {
+                report.Add(Error.OverBudget, first, NoBlock);
+                return;
+            }
+            var program = new Instruction[length];
+            int slot = TakeSlot(first);
+            int second = TakeSlot(first + 1);
+            byte[] a = _cache.Buffer(slot), b = _cache.Buffer(second);
+            for (int i = 0; i < XnLayout.BlockSize; i++) a[i] = header[i];
+            if (!_disk.ReadNow(first + 1, b)) { report.Add(Error.BadAddress, first + 1, NoBlock); return; }
+            for (int i = 0; i < (int)length; i++)
+            {
+                int at = XnLayout.TemplateHeader + i * 8;
+                byte[] block = at < XnLayout.BlockSize ? a : b;
+                int offset = at % XnLayout.BlockSize;
+                uint word = XnLayout.ReadWord(block, offset);
+                program[i] = new Instruction((ushort)word, (byte)(word >> 16), (byte)(word >> 24), XnLayout.ReadWord(block, offset + 4));
+            }
+            Error error = CheckTemplate(program, out int maxEmits);
+            if (error != 0) { report.Add(error, first, NoBlock); return; }
+            _templates[type] = new Template { Type = type, Program = program, MaxEmits = maxEmits };
+            report.Templates++;
+        }
+
+        private void Claim(uint block, uint type, uint parent, int root)
+        {
+            ref BlockEntry entry = ref _blocks[block];
+            entry.State = BlockState.Allocated;
+            entry.Type = type;
+            entry.Parent = parent;
+            entry.Root = root;
+            entry.OnDisk = true;
+        }
+
+        private void ResetEntry(uint block)
+        {
+            _blocks[block] = new BlockEntry
+            {
+                State = BlockState.Free,
+                Parent = NoBlock,
+                Root = -1,
+                Slot = -1,
+                WaitBlock = NoBlock,
+                FirstWaiter = NoBlock,
+                NextWaiter = NoBlock,
+            };
+        }
+
+        private int TakeSlot(uint block)
+        {
+            int slot = _cache.Take(block);
+            if (slot >= 0) _blocks[block].Slot = slot;
+            return slot;
+        }
+
+        // ---------------------------------------------------------------- templates and roots
+
+        /// <summary>Registers a metadata type: verifies its owns UDF (ProgramRefused, OverBudget),
+        /// checks it claims nothing in an all-zero block (UdfLied), stores it in the next free
+        /// template slot (TableFull) and returns the type. Blocks of the type can be allocated once
+        /// the slot has reached the disk (NoSuchType before).</summary>
+        public Error RegisterTemplate(ReadOnlySpan<Instruction> program, out uint type)
+        {
+            type = 0;
+            if (!_mounted) return Error.BadArgument;
+            if (program.Length == 0) return Error.ProgramRefused;
+            if (program.Length > XnLayout.MaxTemplateInstructions) return Error.OverBudget;
+            uint free = 0;
+            for (uint t = 1; t <= XnLayout.MaxTemplates && free == 0; t++)
+                if (_templates[t] == null) free = t;
+            if (free == 0) return Error.TableFull;
+            var copy = new Instruction[program.Length];
+            for (int i = 0; i < program.Length; i++) copy[i] = program[i];
+            Error error = CheckTemplate(copy, out int maxEmits);
+            if (error != 0) return error;
+            uint first = XnLayout.TemplateBlock(free);
+            for (uint b = first; b < first + XnLayout.SlotBlocks; b++)
+            {
+                if (_blocks[b].Slot < 0 && TakeSlot(b) < 0) return Error.TableFull;
+                _blocks[b].OnDisk = false;
+                _blocks[b].Dirty = true;
+            }
+            byte[] a = _cache.Buffer(_blocks[first].Slot), c = _cache.Buffer(_blocks[first + 1].Slot);
+            XnLayout.WriteWord(a, XnLayout.TemplateTypeOffset, free);
+            XnLayout.WriteWord(a, XnLayout.TemplateLengthOffset, (uint)copy.Length);
+            for (int i = 0; i < copy.Length; i++)
+            {
+                int at = XnLayout.TemplateHeader + i * 8;
+                byte[] block = at < XnLayout.BlockSize ? a : c;
+                int offset = at % XnLayout.BlockSize;
+                XnLayout.WriteWord(block, offset, copy[i].Code | (uint)copy[i].JumpTrue << 16 | (uint)copy[i].JumpFalse << 24);
+                XnLayout.WriteWord(block, offset + 4, copy[i].K);
+            }
+            _templates[free] = new Template { Type = free, Program = copy, MaxEmits = maxEmits };
+            type = free;
+            return 0;
+        }
+
+        private Error CheckTemplate(Instruction[] program, out int maxEmits)
+        {
+            Error error = _runner.Verify(program, out maxEmits, out ProgramRule _);
+            if (error != 0) return error;
+            // A UDF that claims blocks in an empty block lies: a fresh block of its type would own
+            // blocks nobody allocated to it.
+            Statistics.OwnsRuns++;
+            int emitted = _runner.Run(program, _zero, _records);
+            return emitted == 0 ? 0 : Error.UdfLied;
+        }
+
+        /// <summary>The type's template, or null.</summary>
+        public Template TemplateOf(uint type) => type >= 1 && type <= XnLayout.MaxTemplates ? _templates[type] : null;
+
+        /// <summary>A template exists and both its blocks have reached the disk.</summary>
+        public bool IsTemplateDurable(uint type)
+        {
+            if (TemplateOf(type) == null) return false;
+            uint first = XnLayout.TemplateBlock(type);
+            return _blocks[first].OnDisk && _blocks[first + 1].OnDisk;
+        }
+
+        private bool IsUsableType(uint type) => type == 0 || IsTemplateDurable(type);
+
+        /// <summary>Creates a root named name (1-16 bytes, unique) at free block `block` of `type`,
+        /// owned by owner. The catalogue is tainted until the root block reaches the disk.</summary>
+        public Error CreateRoot(uint owner, ReadOnlySpan<byte> name, uint block, uint type, out int index)
+        {
+            index = -1;
+            if (!_mounted) return Error.BadArgument;
+            if (name.Length < 1 || name.Length > XnLayout.RootNameLength) return Error.BadLength;
+            if (FindRoot(name) >= 0) return Error.BadArgument;
+            Error error = CheckFree(block, 1);
+            if (error != 0) return error;
+            if (!IsUsableType(type)) return Error.NoSuchType;
+            for (int i = 0; i < _roots.Length && index < 0; i++)
+                if (!_roots[i].InUse) index = i;
+            if (index < 0) return Error.TableFull;
+            if (_cache.FreeSlots < 1) { index = -1; return Error.TableFull; }
+            byte[] catalogue = CatalogueBuffer();
+            int at = index * XnLayout.RootEntrySize;
+            for (int i = 0; i < XnLayout.RootNameLength; i++) catalogue[at + i] = i < name.Length ? name[i] : (byte)0;
+            XnLayout.WriteWord(catalogue, at + XnLayout.RootBlockOffset, block);
+            XnLayout.WriteWord(catalogue, at + XnLayout.RootTypeOffset, type);
+            XnLayout.WriteWord(catalogue, at + XnLayout.RootOwnerOffset, owner);
+            XnLayout.WriteWord(catalogue, at + XnLayout.RootInUseOffset, 1);
+            _roots[index] = new RootEntry { InUse = true, Block = block, Type = type, Owner = owner };
+            AllocateBlock(block, type, XnLayout.CatalogueBlock, index);
+            ref BlockEntry cat = ref _blocks[XnLayout.CatalogueBlock];
+            cat.Taint++;
+            cat.Children++;
+            cat.Dirty = true;
+            return 0;
+        }
+
+        /// <summary>Removes a root whose block owns nothing (BlockInUse otherwise); only its owner may.</summary>
+        public Error DeleteRoot(uint owner, int index)
+        {
+            if (index < 0 || index >= _roots.Length || !_roots[index].InUse) return Error.BadArgument;
+            if (_roots[index].Owner != owner) return Error.NotOwner;
+            uint block = _roots[index].Block;
+            if (_blocks[block].Children != 0) return Error.BlockInUse;
+            byte[] catalogue = CatalogueBuffer();
+            int at = index * XnLayout.RootEntrySize;
+            for (int i = 0; i < XnLayout.RootEntrySize; i++) catalogue[at + i] = 0;
+            _roots[index] = default;
+            FreeBlock(XnLayout.CatalogueBlock, block);
+            _blocks[XnLayout.CatalogueBlock].Dirty = true;
+            return 0;
+        }
+
+        /// <summary>The catalogue index of the root with that name, or -1.</summary>
+        public int FindRoot(ReadOnlySpan<byte> name)
+        {
+            if (!_mounted || name.Length < 1 || name.Length > XnLayout.RootNameLength) return -1;
+            byte[] catalogue = CatalogueBuffer();
+            for (int i = 0; i < _roots.Length; i++)
+            {
+                if (!_roots[i].InUse) continue;
+                int at = i * XnLayout.RootEntrySize;
+                bool same = true;
+                for (int k = 0; k < XnLayout.RootNameLength && same; k++)
+                    same = catalogue[at + k] == (k < name.Length ? name[k] : (byte)0);
+                if (same) return i;
+            }
+            return -1;
+        }
+
+        /// <summary>Precondition: 0 &lt;= index &lt; XnLayout.MaxRoots.</summary>
+        public RootEntry Root(int index) => _roots[index];
+
+        private byte[] CatalogueBuffer() => _cache.Buffer(_blocks[XnLayout.CatalogueBlock].Slot);
+
+        // ---------------------------------------------------------------- queries
+
+        /// <summary>A copy of the block's registry entry. Precondition: block &lt; BlockCount.</summary>
+        public BlockEntry Entry(uint block) => _blocks[block];
+
+        /// <summary>The derived free map: the block can be allocated now.</summary>
+        public bool IsFree(uint block) => block < _blockCount && _blocks[block].State == BlockState.Free;
+
+        public int CountFree()
+        {
+            int n = 0;
+            for (uint b = XnLayout.FirstAllocatable; b < _blockCount; b++)
+                if (_blocks[b].State == BlockState.Free) n++;
+            return n;
+        }
+
+        /// <summary>The owner tag of the root the block belongs to; NoBlock when none.</summary>
+        public uint OwnerOf(uint block)
+        {
+            if (block >= _blockCount) return NoBlock;
+            int root = _blocks[block].Root;
+            return _blocks[block].State == BlockState.Allocated && root >= 0 ? _roots[root].Owner : NoBlock;
+        }
+
+        // ---------------------------------------------------------------- checked operations
+
+        /// <summary>Allocates the free blocks [block, block + count) of `type` as children of parent:
+        /// applies `change` at `offset` in the parent's in-core copy and requires owns(new) =
+        /// owns(old) + {(block, count, type)}. The new blocks are all zeros in core; the parent is
+        /// tainted until they reach the disk. Preconditions: caller owns parent's root; parent in core.</summary>
+        public Error Alloc(uint caller, uint parent, int offset, ReadOnlySpan<byte> change, uint block, uint count, uint type)
+        {
+            Error error = CheckMetadata(caller, parent, offset, change.Length);
+            if (error != 0) return error;
+            error = CheckFree(block, count);
+            if (error != 0) return error;
+            if (!IsUsableType(type)) return Error.NoSuchType;
+            if (_cache.FreeSlots < count) return Error.TableFull;
+            error = Induce(parent, offset, change);
+            if (error != 0) return error;
+            if (_removedCount != 0) error = Error.LostPointer;
+            for (int i = 0; i < _addedCount && error == 0; i++)
+                if (_added[i].Type != type || _added[i].Block < block || _added[i].End > (ulong)block + count) error = Error.ForgedPointer;
+            if (error == 0 && ExtentMath.Blocks(_added, _addedCount) != count) error = Error.LostPointer;
+            if (error != 0) { Restore(parent, offset, change.Length); return error; }
+            ref BlockEntry p = ref _blocks[parent];
+            int root = p.Root;
+            for (uint b = block; b < block + count; b++) AllocateBlock(b, type, parent, root);
+            p.Taint += (int)count;
+            p.Children += (int)count;
+            p.Dirty = true;
+            return 0;
+        }
+
+        /// <summary>Frees [block, block + count), children of parent: applies `change` and requires
+        /// owns(old) - owns(new) = those blocks, nothing added. The blocks can be allocated again
+        /// once a write of the parent without the pointers has completed. A metadata block must
+        /// own nothing (BlockInUse). Preconditions as Alloc.</summary>
+        public Error Free(uint caller, uint parent, int offset, ReadOnlySpan<byte> change, uint block, uint count)
+        {
+            Error error = CheckMetadata(caller, parent, offset, change.Length);
+            if (error != 0) return error;
+            if (count == 0 || block < XnLayout.FirstAllocatable || (ulong)block + count > _blockCount) return Error.NoSuchBlock;
+            for (uint b = block; b < block + count; b++)
+            {
+                Statistics.BlocksChecked++;
+                if (_blocks[b].State != BlockState.Allocated || _blocks[b].Parent != parent) return Error.NotOwner;
+                if (_blocks[b].Children != 0) return Error.BlockInUse;
+            }
+            error = Induce(parent, offset, change);
+            if (error != 0) return error;
+            if (_addedCount != 0) error = Error.ForgedPointer;
+            for (int i = 0; i < _removedCount && error == 0; i++)
+                if (_removed[i].Block < block || _removed[i].End > (ulong)block + count) error = Error.LostPointer;
+            if (error == 0 && ExtentMath.Blocks(_removed, _removedCount) != count) error = Error.ForgedPointer;
+            if (error != 0) { Restore(parent, offset, change.Length); return error; }
+            for (uint b = block; b < block + count; b++) FreeBlock(parent, b);
+            _blocks[parent].Dirty = true;
+            return 0;
+        }
+
+        /// <summary>Changes a metadata block's bytes without changing what it points to:
+        /// owns(new) = owns(old), except that pointers to blocks that are not its children (mount
+        /// refused them) may be dropped, and a block mount found damaged may be repaired.
+        /// Preconditions as Alloc.</summary>
+        public Error WriteMetadata(uint caller, uint block, int offset, ReadOnlySpan<byte> change)
+        {
+            Error error = CheckMetadata(caller, block, offset, change.Length);
+            if (error != 0) return error;
+            error = Induce(block, offset, change, out bool damaged);
+            if (damaged) return Repair(block, offset, change);
+            if (error != 0) return error;
+            if (_addedCount != 0) error = Error.ForgedPointer;
+            // Dropping a pointer is a loss only when it names one of this block's children; a pointer
+            // mount refused (to another parent's block) may be dropped.
+            for (int i = 0; i < _removedCount && error == 0; i++)
+                for (uint b = _removed[i].Block; b < _removed[i].End && error == 0; b++)
+                {
+                    Statistics.BlocksChecked++;
+                    if (_blocks[b].State == BlockState.Allocated && _blocks[b].Parent == block) error = Error.LostPointer;
+                }
+            if (error != 0) { Restore(block, offset, change.Length); return error; }
+            _blocks[block].Dirty = true;
+            return 0;
+        }
+
+        /// <summary>A block mount found damaged (owns() fails over it) is repaired by a write after
+        /// which owns() names exactly the children the registry gives it. Costs the block's own children.</summary>
+        private Error Repair(uint block, int offset, ReadOnlySpan<byte> change)
+        {
+            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            for (int i = 0; i < change.Length; i++)
+            {
+                _saved[i] = buffer[offset + i];
+                buffer[offset + i] = change[i];
+            }
+            Error error = Owns(block, buffer, _after, out _afterCount, true);
+            long named = 0;
+            for (int i = 0; i < _afterCount && error == 0; i++)
+                for (uint b = _after[i].Block; b < _after[i].End && error == 0; b++)
+                {
+                    Statistics.BlocksChecked++;
+                    ref BlockEntry child = ref _blocks[b];
+                    if (child.State != BlockState.Allocated || child.Parent != block || child.Type != _after[i].Type) error = Error.ForgedPointer;
+                    named++;
+                }
+            if (error == 0 && named != _blocks[block].Children) error = Error.LostPointer;
+            if (error != 0) { Restore(block, offset, change.Length); return error; }
+            _blocks[block].Dirty = true;
+            return 0;
+        }
+
+        /// <summary>Writes bytes into a data block (type 0) of the caller's, in core. A whole block
+        /// may be written without fetching it first.</summary>
+        public Error WriteData(uint caller, uint block, int offset, ReadOnlySpan<byte> bytes)
+        {
+            Error error = CheckOwned(caller, block, offset, bytes.Length);
+            if (error != 0) return error;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.Type != 0) return Error.BadArgument;
+            if (entry.Slot < 0)
+            {
+                if (offset != 0 || bytes.Length != XnLayout.BlockSize) return Error.NotInCore;
+                if (TakeSlot(block) < 0) return Error.TableFull;
+            }
+            if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
+            byte[] buffer = _cache.Buffer(entry.Slot);
+            for (int i = 0; i < bytes.Length; i++) buffer[offset + i] = bytes[i];
+            entry.Dirty = true;
+            return 0;
+        }
+
+        /// <summary>Copies bytes of a block of the caller's from core.</summary>
+        public Error Read(uint caller, uint block, int offset, Span<byte> into)
+        {
+            Error error = CheckOwned(caller, block, offset, into.Length);
+            if (error != 0) return error;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.Slot < 0) return entry.OnDisk ? Error.NotInCore : Error.Uninitialised;
+            if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
+            byte[] buffer = _cache.Buffer(entry.Slot);
+            for (int i = 0; i < into.Length; i++) into[i] = buffer[offset + i];
+            return 0;
+        }
+
+        /// <summary>Starts reading a block of the caller's into core (0 when already there). A block
+        /// that holds nothing of the caller's on disk (free, freed, never written) is refused
+        /// (Uninitialised): no reading a previous owner's data.</summary>
+        public Error Fetch(uint caller, uint block)
+        {
+            if (!_mounted) return Error.BadArgument;
+            if (block < XnLayout.FirstAllocatable || block >= _blockCount) return Error.NoSuchBlock;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.State != BlockState.Allocated) return Error.Uninitialised;
+            if (_roots[entry.Root].Owner != caller) return Error.NotOwner;
+            if (entry.Slot >= 0) return 0;
+            if (!entry.OnDisk) return Error.Uninitialised;
+            int request = FreeRequest();
+            if (request < 0 || _cache.FreeSlots == 0) return Error.TableFull;
+            int slot = TakeSlot(block);
+            _cache.SetReading(slot, true);
+            _requestBusy[request] = true;
+            _requestWrite[request] = false;
+            _requestBlock[request] = block;
+            _requestSlot[request] = slot;
+            var read = new DiskRequest { Tag = request, Block = block, IsWrite = false, Buffer = _cache.Buffer(slot) };
+            if (!_disk.Submit(read))
+            {
+                _requestBusy[request] = false;
+                _cache.Release(slot);
+                entry.Slot = -1;
+                return Error.TableFull;
+            }
+            Statistics.Reads++;
+            return 0;
+        }
+
+        /// <summary>Drops a clean block from core (the library OS's caching policy); not while a
+        /// transfer of it is under way (NotInCore) or when dirty (BlockInUse).</summary>
+        public Error Evict(uint block)
+        {
+            if (block < XnLayout.FirstAllocatable || block >= _blockCount) return Error.NoSuchBlock;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.Slot < 0 || _cache.IsReading(entry.Slot) || entry.Writing) return Error.NotInCore;
+            if (entry.Dirty) return Error.BlockInUse;
+            _cache.Release(entry.Slot);
+            entry.Slot = -1;
+            return 0;
+        }
+
+        // ---------------------------------------------------------------- writeback
+
+        /// <summary>Fills ready with the blocks that may be written now (in core, dirty, untainted,
+        /// no write in flight), in ascending block order; returns how many (at most ready.Length).</summary>
+        public int Writeback(Span<uint> ready)
+        {
+            int n = 0;
+            for (int slot = 0; slot < _cache.Capacity && n < ready.Length; slot++)
+            {
+                uint block = _cache.BlockOf(slot);
+                if (block == NoBlock || _cache.IsReading(slot) || block >= _blockCount) continue;
+                ref BlockEntry entry = ref _blocks[block];
+                if (entry.Slot != slot || !entry.Dirty || entry.Writing || entry.Taint != 0) continue;
+                int i = n++;
+                while (i > 0 && ready[i - 1] > block) { ready[i] = ready[i - 1]; i--; }
+                ready[i] = block;
+            }
+            return n;
+        }
+
+        /// <summary>Submits a write of the block's in-core copy (a snapshot: the copy may change
+        /// meanwhile). 0 when it is clean; Tainted, NotInCore (not in core, or a transfer under way),
+        /// TableFull (the queue).</summary>
+        public Error StartWrite(uint block)
+        {
+            if (!_mounted || block >= _blockCount) return Error.NoSuchBlock;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.Slot < 0 || _cache.IsReading(entry.Slot) || entry.Writing) return Error.NotInCore;
+            if (!entry.Dirty) return 0;
+            if (entry.Taint != 0) return Error.Tainted;
+            int request = FreeRequest();
+            if (request < 0) return Error.TableFull;
+            if (_staging[request] == null) _staging[request] = new byte[XnLayout.BlockSize];
+            byte[] staging = _staging[request], buffer = _cache.Buffer(entry.Slot);
+            for (int i = 0; i < XnLayout.BlockSize; i++) staging[i] = buffer[i];
+            _requestBusy[request] = true;
+            _requestWrite[request] = true;
+            _requestBlock[request] = block;
+            _requestSeq[request] = entry.Snapshots;
+            var write = new DiskRequest { Tag = request, Block = block, IsWrite = true, Buffer = staging };
+            if (!_disk.Submit(write))
+            {
+                _requestBusy[request] = false;
+                return Error.TableFull;
+            }
+            entry.Snapshots++;
+            entry.Writing = true;
+            entry.Dirty = false;
+            Statistics.Writes++;
+            return 0;
+        }
+
+        /// <summary>The device finished request `tag` (IDiskCompletion). Called from the driver's
+        /// interrupt in the kernel.</summary>
+        public void Completed(int tag, bool ok)
+        {
+            if (tag < 0 || tag >= QueueDepth || !_requestBusy[tag]) return;
+            _requestBusy[tag] = false;
+            uint block = _requestBlock[tag];
+            ref BlockEntry entry = ref _blocks[block];
+            if (!_requestWrite[tag])
+            {
+                int slot = _requestSlot[tag];
+                _cache.SetReading(slot, false);
+                if (entry.Slot != slot || !ok)
+                {
+                    if (entry.Slot == slot) entry.Slot = -1;
+                    _cache.Release(slot);
+                }
+                return;
+            }
+            entry.Writing = false;
+            if (!ok)
+            {
+                if (entry.State == BlockState.Allocated || entry.State == BlockState.Reserved) entry.Dirty = true;
+            }
+            else
+            {
+                entry.Durable = _requestSeq[tag] + 1;
+                if ((entry.State == BlockState.Allocated || entry.State == BlockState.Reserved) && !entry.OnDisk)
+                {
+                    entry.OnDisk = true;
+                    if (entry.State == BlockState.Allocated && entry.Parent != NoBlock) _blocks[entry.Parent].Taint--;
+                }
+                ReleaseWaiters(block);
+            }
+            if (entry.State == BlockState.FreePending && entry.WaitBlock == NoBlock) Release(block);
+        }
+
+        /// <summary>Requests in flight.</summary>
+        public int InFlight()
+        {
+            int n = 0;
+            for (int i = 0; i < QueueDepth; i++) if (_requestBusy[i]) n++;
+            return n;
+        }
+
+        // ---------------------------------------------------------------- the induction
+
+        private Error CheckOwned(uint caller, uint block, int offset, int length)
+        {
+            if (!_mounted) return Error.BadArgument;
+            if (block < XnLayout.FirstAllocatable || block >= _blockCount) return Error.NoSuchBlock;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.State != BlockState.Allocated || _roots[entry.Root].Owner != caller) return Error.NotOwner;
+            if (offset < 0 || length < 0 || offset > XnLayout.BlockSize - length) return Error.BadLength;
+            return 0;
+        }
+
+        private Error CheckMetadata(uint caller, uint block, int offset, int length)
+        {
+            Error error = CheckOwned(caller, block, offset, length);
+            if (error != 0) return error;
+            ref BlockEntry entry = ref _blocks[block];
+            if (entry.Type == 0) return Error.NoSuchType;
+            if (entry.Slot < 0 || _cache.IsReading(entry.Slot)) return Error.NotInCore;
+            return 0;
+        }
+
+        private Error CheckFree(uint block, uint count)
+        {
+            if (count == 0 || block < XnLayout.FirstAllocatable || (ulong)block + count > _blockCount) return Error.NoSuchBlock;
+            for (uint b = block; b < block + count; b++)
+            {
+                Statistics.BlocksChecked++;
+                if (_blocks[b].State == BlockState.FreePending) return Error.FreePending;
+                if (_blocks[b].State != BlockState.Free) return Error.BlockInUse;
+            }
+            return 0;
+        }
+
+        /// <summary>S0 = owns(old); saves and applies the change; S1 = owns(new); fills _added (S1 - S0)
+        /// and _removed (S0 - S1). On an error the bytes are already restored.</summary>
+        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change) => Induce(block, offset, change, out _);
+
+        /// <summary>As Induce; damaged: the old contents already made owns() fail (nothing applied).</summary>
+        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change, out bool damaged)
+        {
+            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            Error error = Owns(block, buffer, _before, out _beforeCount, false);
+            damaged = error != 0;
+            if (error != 0) return error;
+            for (int i = 0; i < change.Length; i++)
+            {
+                _saved[i] = buffer[offset + i];
+                buffer[offset + i] = change[i];
+            }
+            error = Owns(block, buffer, _after, out _afterCount, true);
+            if (error != 0) { Restore(block, offset, change.Length); return error; }
+            _addedCount = ExtentMath.Subtract(_after, _afterCount, _before, _beforeCount, _added);
+            _removedCount = ExtentMath.Subtract(_before, _beforeCount, _after, _afterCount, _removed);
+            return 0;
+        }
+
+        private void Restore(uint block, int offset, int length)
+        {
+            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            for (int i = 0; i < length; i++) buffer[offset + i] = _saved[i];
+        }
+
+        /// <summary>Runs the block's owns() and turns its records into sorted, disjoint, coalesced
+        /// extents. strict: every type named must be usable now (its template on disk).</summary>
+        private Error Owns(uint block, byte[] bytes, Extent[] extents, out int count, bool strict)
+        {
+            count = 0;
+            Template template = TemplateOf(_blocks[block].Type);
+            if (template == null) return Error.NoSuchType;
+            Statistics.OwnsRuns++;
+            int emitted = _runner.Run(template.Program, bytes, _records);
+            Statistics.Records += emitted;
+            if (emitted > _records.Length) return Error.OverBudget;
+            for (int i = 0; i < emitted; i++)
+            {
+                EmitRecord record = _records[i];
+                if (record.X == 0) return Error.UdfLied;
+                if (record.A < XnLayout.FirstAllocatable || (ulong)record.A + record.X > _blockCount) return Error.NoSuchBlock;
+                if (record.K != 0 && (strict ? !IsTemplateDurable(record.K) : TemplateOf(record.K) == null)) return Error.NoSuchType;
+                extents[i] = new Extent(record.A, record.X, record.K);
+            }
+            ExtentMath.Sort(extents, emitted);
+            if (ExtentMath.HasOverlap(extents, emitted)) return Error.BlockInUse;
+            count = ExtentMath.Coalesce(extents, emitted);
+            return 0;
+        }
+
+        // ---------------------------------------------------------------- registry changes
+
+        private void AllocateBlock(uint block, uint type, uint parent, int root)
+        {
+            ResetEntry(block);
+            ref BlockEntry entry = ref _blocks[block];
+            entry.State = BlockState.Allocated;
+            entry.Type = type;
+            entry.Parent = parent;
+            entry.Root = root;
+            entry.Dirty = true;
+            TakeSlot(block);
+        }
+
+        /// <summary>block leaves parent: it becomes FreePending until no parent on disk can name it.</summary>
+        private void FreeBlock(uint parent, uint block)
+        {
+            ref BlockEntry p = ref _blocks[parent];
+            ref BlockEntry entry = ref _blocks[block];
+            p.Children--;
+            if (entry.Slot >= 0)
+            {
+                if (!_cache.IsReading(entry.Slot)) _cache.Release(entry.Slot);
+                entry.Slot = -1;
+            }
+            entry.State = BlockState.FreePending;
+            entry.Dirty = false;
+            if (!entry.OnDisk)
+            {
+                // The parent was tainted since the allocation, so no copy of it naming the block was
+                // ever written: nothing on disk can point here.
+                p.Taint--;
+                entry.WaitBlock = NoBlock;
+            }
+            else
+            {
+                entry.WaitBlock = parent;
+                entry.WaitSeq = p.Snapshots;
+                entry.NextWaiter = p.FirstWaiter;
+                p.FirstWaiter = block;
+            }
+            if (entry.WaitBlock == NoBlock && !entry.Writing) Release(block);
+        }
+
+        /// <summary>A write of block completed: the FreePending blocks whose pointer removal it carried
+        /// are released.</summary>
+        private void ReleaseWaiters(uint block)
+        {
+            ref BlockEntry entry = ref _blocks[block];
+            uint previous = NoBlock, waiter = entry.FirstWaiter;
+            while (waiter != NoBlock)
+            {
+                ref BlockEntry w = ref _blocks[waiter];
+                uint next = w.NextWaiter;
+                if (w.WaitSeq < entry.Durable)
+                {
+                    if (previous == NoBlock) entry.FirstWaiter = next; else _blocks[previous].NextWaiter = next;
+                    w.WaitBlock = NoBlock;
+                    w.NextWaiter = NoBlock;
+                    if (!w.Writing) Release(waiter);
+                }
+                else previous = waiter;
+                waiter = next;
+            }
+        }
+
+        /// <summary>The block becomes Free; so do the blocks still waiting for its writes (it is
+        /// unreachable on disk now, and so are they).</summary>
+        private void Release(uint block)
+        {
+            int top = 0;
+            _releaseStack[top++] = block;
+            while (top > 0)
+            {
+                uint b = _releaseStack[--top];
+                uint waiter = _blocks[b].FirstWaiter;
+                ResetEntry(b);
+                while (waiter != NoBlock)
+                {
+                    ref BlockEntry w = ref _blocks[waiter];
+                    uint next = w.NextWaiter;
+                    w.WaitBlock = NoBlock;
+                    w.NextWaiter = NoBlock;
+                    if (!w.Writing) _releaseStack[top++] = waiter;
+                    waiter = next;
+                }
+            }
+        }
+
+        private int FreeRequest()
+        {
+            for (int i = 0; i < QueueDepth; i++) if (!_requestBusy[i]) return i;
+            return -1;
+        }
+    }
+}
