@@ -9,12 +9,13 @@ namespace ExoSharp.Abi
     [StructLayout(LayoutKind.Sequential)]
     public struct EnvRecord
     {
-        public const ulong Live = 1, Runnable = 2, Waiting = 4, Calling = 8, Ended = 16, Predicate = 32, HasSlot = 64;
+        public const ulong Live = 1, Runnable = 2, Waiting = 4, Calling = 8, Ended = 16, Predicate = 32, HasSlot = 64, Disk = 128;
 
         public ulong Id;
         public ulong ParentId;
         /// <summary>Live, Runnable, Waiting (in IpcWait), Calling (blocked in IpcCall), Predicate (blocked in
-        /// PredicateWait), HasSlot (owns a time slot); Ended alone once it has ended.</summary>
+        /// PredicateWait), HasSlot (owns a time slot), Disk (blocked in XnFetch or XnSync); Ended alone
+        /// once it has ended.</summary>
         public ulong Status;
         /// <summary>The id it is calling, while Calling.</summary>
         public ulong Callee;

@@ -121,5 +121,41 @@ namespace ExoSharp.Abi
 
         /// <summary>NetInfo(info): the network card's address and the kernel's counters (NetInfo).</summary>
         NetInfo = 31,
+
+        /// <summary>XnTemplate(program, count, report): registers an owns UDF (ProgramInstruction[count])
+        /// as a new metadata type of the disk (docs/xn.md); returns the type (1-15).</summary>
+        XnTemplate = 32,
+
+        /// <summary>XnRootCreate(name, length, key, block, type): makes the free block a new root of that
+        /// type named name, owned by whoever holds key (non-zero); the caller does. Returns the block.</summary>
+        XnRootCreate = 33,
+
+        /// <summary>XnRootOpen(name, length, key): gives the caller the root's authority when key is its
+        /// key; returns the root's block.</summary>
+        XnRootOpen = 34,
+
+        /// <summary>XnAlloc(change): allocates XnChange.First..+Count of XnChange.Type as children of
+        /// XnChange.Block by applying the change to it (checked by its owns UDF).</summary>
+        XnAlloc = 35,
+
+        /// <summary>XnFree(change): frees First..+Count, children of Block, by applying the change.</summary>
+        XnFree = 36,
+
+        /// <summary>XnWrite(change): writes bytes into a block in core: a data block freely, a metadata
+        /// block only if its owns UDF names the same blocks after as before.</summary>
+        XnWrite = 37,
+
+        /// <summary>XnRead(block, offset, buffer, length): copies from a block in core.</summary>
+        XnRead = 38,
+
+        /// <summary>XnFetch(block): brings one of the caller's blocks into core; blocks until it is there.</summary>
+        XnFetch = 39,
+
+        /// <summary>XnSync(): writes every block that may be written, in XN's order, and blocks until
+        /// the disk holds everything (nothing dirty, nothing in flight).</summary>
+        XnSync = 40,
+
+        /// <summary>XnInfo(info): the disk's size and XN's counters (XnInfo).</summary>
+        XnInfo = 41,
     }
 }

@@ -32,7 +32,7 @@ namespace ExoSharp.Kernel.Core
             r->ParentId = env.ParentId;
             r->Status = EnvRecord.Live | (env.Runnable ? EnvRecord.Runnable : 0) |
                         (env.IpcWaitMessage != 0 ? EnvRecord.Waiting : 0) | (env.IpcCallee != 0 ? EnvRecord.Calling : 0) |
-                        (env.WaitingOn != null ? EnvRecord.Predicate : 0) | (env.Slots != 0 ? EnvRecord.HasSlot : 0);
+                        (env.WaitingOn != null ? EnvRecord.Predicate : 0) | (env.Slots != 0 ? EnvRecord.HasSlot : 0) | (env.DiskWait != 0 ? EnvRecord.Disk : 0);
             r->Callee = env.IpcCallee;
             r->ExitStatus = 0;
         }
@@ -106,6 +106,7 @@ namespace ExoSharp.Kernel.Core
             Ipc.Forget(env);
             KernelExecutive.Forget(env);
             Net.Network.Forget(env);
+            Xn.XnService.Forget(env);
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
             env.Capabilities.Dispose();

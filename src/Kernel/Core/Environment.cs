@@ -52,8 +52,12 @@ namespace ExoSharp.Kernel.Core
         public WakeupPredicate WaitingOn;
         public WakeupPredicate LastPredicate;
 
+        /// <summary>In XnFetch or XnSync (Xn.XnService's WaitFetch, WaitSync; 0: not waiting) and the block fetched.</summary>
+        public uint DiskWait;
+        public uint DiskBlock;
+
         /// <summary>Can the scheduler give it the processor?</summary>
-        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && WaitingOn == null;
+        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && WaitingOn == null && DiskWait == 0;
 
         public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
         {

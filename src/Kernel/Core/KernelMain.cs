@@ -43,6 +43,7 @@ namespace ExoSharp.Kernel.Core
                 Console.Write("kernel: disk: virtio-blk, ");
                 Console.WriteDecimal(Devices.VirtioBlock.Blocks);
                 Console.WriteLine(" blocks of 4 KiB");
+                Xn.XnService.Initialize();
             }
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));

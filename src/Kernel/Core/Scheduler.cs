@@ -126,6 +126,11 @@ namespace ExoSharp.Kernel.Core
                         sleeping |= owner.WaitingOn.ReadsTime || Net.Network.Receives(owner);
                         continue;
                     }
+                    if (owner.DiskWait != 0 && owner.Runnable)
+                    {
+                        sleeping = true;                            // the disk's interrupt will wake it
+                        continue;
+                    }
                     if (!owner.CanRun) continue;
                     if (owner.SkipTurn)
                     {

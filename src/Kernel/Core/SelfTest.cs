@@ -85,13 +85,14 @@ namespace ExoSharp.Kernel.Core
             bool refused = !Devices.VirtioBlock.Transfer(false, last + 1, Memory.PhysicalOf(b));
             // Through the interrupt: submit, then halt until the completion hook has run.
             for (int i = 0; i < 4096; i++) b[i] = 0;
+            delegate*<ulong, bool, void> previous = Devices.VirtioBlock.OnComplete;     // XN's
             Devices.VirtioBlock.OnComplete = &DiskDone;
             bool submitted = Devices.VirtioBlock.Submit(false, last, Memory.PhysicalOf(b), 42);
             ulong start = Pit.Ticks;
             Cpu.EnableInterrupts();
             while (s_diskTag != 42 && Pit.Ticks < start + 200) Cpu.Halt();
             Cpu.DisableInterrupts();
-            Devices.VirtioBlock.OnComplete = null;
+            Devices.VirtioBlock.OnComplete = previous;
             bool viaInterrupt = submitted && s_diskTag == 42 && s_diskOk && b[4095] == a[4095] && b[1] == a[1];
             Console.Write(wrote && read && same && refused && viaInterrupt ? "kernel: disk ok, " : "kernel: disk FAILED, ");
             Console.WriteDecimal(Devices.VirtioBlock.Blocks);

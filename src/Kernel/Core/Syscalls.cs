@@ -94,6 +94,17 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.RingAttach: return Net.Network.Attach(env, a0, a1, a2);
                 case Syscall.NetTransmit: return Net.Network.Transmit(env);
                 case Syscall.NetInfo: return Net.Network.Info(env, a0);
+                case Syscall.XnTemplate:
+                case Syscall.XnRootCreate:
+                case Syscall.XnRootOpen:
+                case Syscall.XnAlloc:
+                case Syscall.XnFree:
+                case Syscall.XnWrite:
+                case Syscall.XnRead:
+                case Syscall.XnFetch:
+                case Syscall.XnSync:
+                case Syscall.XnInfo:
+                    return Xn.XnService.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
                 default:
                     return (long)Error.NoSuchCall;
             }

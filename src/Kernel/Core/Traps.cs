@@ -23,6 +23,7 @@ namespace ExoSharp.Kernel.Core
                 {
                     Pit.Ticks++;
                     Revocation.Tick();
+                    Xn.XnService.Tick();
                 }
                 else
                 {

@@ -29,7 +29,7 @@ namespace ExoSharp.Kernel.Executive
         }
 
         /// <summary>Allocates the executive's tables once, in the first executive system call.</summary>
-        private static void EnsureReady()
+        public static void EnsureReady()
         {
             if (s_ready) return;
             AbiChecks.Verify();

@@ -1,0 +1,356 @@
+// XN in the kernel (docs/xn.md): the virtio-blk disk mounted at boot (formatted first when it is
+// blank), XN's system calls, the buffer-cache registry window, and the environments waiting on
+// the disk. Authority over a root is a key (a password capability chosen by its creator and kept
+// in XN's catalogue): an environment that created or opened a root with its key acts as its
+// owner (XnVolume's owner tag is the key). Writes go out in XN's order from XnSync, every
+// WritebackTicks, and after each completion. Interrupts off throughout; XnVolume is never
+// re-entered (system calls and interrupts never nest).
+// Missing: publishing only the registry rows an operation touched (every change republishes all),
+// keys longer than 32 bits, sharing roots, more than one disk.
+using System;
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Kernel.Core;
+using ExoSharp.Kernel.Devices;
+using ExoSharp.Kernel.Executive;
+using ExoSharp.Kernel.X64;
+using ExoSharp.Xn;
+using Console = ExoSharp.Kernel.Core.Console;
+using Environment = ExoSharp.Kernel.Core.Environment;
+
+namespace ExoSharp.Kernel.Xn
+{
+    internal static unsafe class XnService
+    {
+        public const int CacheBlocks = 512;
+        public const int KeysPerEnvironment = 8;
+        public const ulong WritebackTicks = 50;
+        public const uint WaitFetch = 1, WaitSync = 2;
+
+        private static VirtioDisk s_disk;
+        private static XnVolume s_volume;
+        private static BlockRecord* s_registry;
+        private static uint[] s_keys;
+        private static byte* s_change;      // one block: a change's bytes, a read, a root's name
+        private static uint[] s_ready;
+        private static ulong s_reachable, s_problems, s_nextWriteback;
+        private static int s_unclean;       // blocks dirty or being written (from the last publish)
+
+        public static bool Mounted => s_volume != null;
+
+        /// <summary>Boot time, after the disk driver: mount XN's volume (formatting a blank disk).</summary>
+        public static void Initialize()
+        {
+            if (!VirtioBlock.Present) return;
+            s_disk = new VirtioDisk();
+            if (s_disk.IsBlank())
+            {
+                Error formatted = XnVolume.Format(s_disk, s_disk.BlockCount);
+                Console.Write("kernel: xn: formatted the blank disk: ");
+                Console.WriteLine(formatted == 0 ? "ok" : "FAILED");
+                if (formatted != 0) return;
+            }
+            var volume = new XnVolume(s_disk, new InterpretingOwnsRunner(), CacheBlocks);
+            s_disk.Sink = volume;
+            MountReport report = volume.Mount();
+            if (report.Fatal != 0)
+            {
+                Console.WriteLine("kernel: xn: the disk holds no XN volume; it is left alone");
+                return;
+            }
+            for (int i = 0; i < report.Problems.Count; i++)
+            {
+                MountProblem p = report.Problems[i];
+                Console.Write("kernel: xn: mount problem: error ");
+                Console.WriteDecimal((ulong)(-(long)p.Error));
+                Console.Write(" at block ");
+                Console.WriteDecimal(p.Block);
+                Console.Write(", named by block ");
+                Console.WriteDecimal(p.Parent);
+                Console.Write('\n');
+            }
+            s_reachable = (ulong)report.Reachable;
+            s_problems = (ulong)report.Problems.Count;
+            Console.Write("kernel: xn: mounted ");
+            Console.WriteDecimal(volume.BlockCount);
+            Console.Write(" blocks, ");
+            Console.WriteDecimal((ulong)report.Templates);
+            Console.Write(" templates, ");
+            Console.WriteDecimal((ulong)report.Roots);
+            Console.Write(" roots, ");
+            Console.WriteDecimal((ulong)report.Reachable);
+            Console.Write(" blocks reachable: ");
+            Console.WriteLine(report.IsConsistent ? "consistent" : "PROBLEMS (listed above)");
+            s_volume = volume;
+            s_keys = new uint[Capability.MaxEnvironments * KeysPerEnvironment];
+            s_change = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(XnLayout.BlockSize);
+            s_ready = new uint[XnVolume.QueueDepth];
+            s_registry = (BlockRecord*)KernelWindows.Allocate(UserLayout.BlockRegistry, (ulong)volume.BlockCount * 8);
+            VirtioBlock.OnComplete = &Completed;
+            Publish();
+        }
+
+        public static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+        {
+            if (s_volume == null) return (long)Error.NoDevice;
+            long result;
+            switch (call)
+            {
+                case Syscall.XnTemplate: result = Template(env, a0, a1, a2); break;
+                case Syscall.XnRootCreate: result = RootCreate(env, a0, a1, a2, a3, a4); break;
+                case Syscall.XnRootOpen: result = RootOpen(env, a0, a1, a2); break;
+                case Syscall.XnAlloc:
+                case Syscall.XnFree:
+                case Syscall.XnWrite: result = Change(env, call, a0); break;
+                case Syscall.XnRead: result = Read(env, a0, a1, a2, a3); break;
+                case Syscall.XnFetch: return Fetch(env, frame, a0);
+                case Syscall.XnSync: return Sync(env, frame);
+                case Syscall.XnInfo: return Info(env, a0);
+                default: return (long)Error.NoSuchCall;
+            }
+            Publish();
+            return result;
+        }
+
+        private static long Template(Environment env, ulong program, ulong count, ulong report)
+        {
+            KernelExecutive.EnsureReady();
+            long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
+            if (error < 0) return error;
+            Error e = s_volume.RegisterTemplate(code, out uint type);
+            if (e != 0) return (long)e;
+            Pump();
+            return type;
+        }
+
+        private static long RootCreate(Environment env, ulong name, ulong length, ulong key, ulong block, ulong type)
+        {
+            if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
+            if (key == 0 || key > uint.MaxValue || block > uint.MaxValue || type > uint.MaxValue) return (long)Error.BadArgument;
+            if (!CanHoldKey(env, (uint)key)) return (long)Error.TableFull;
+            Error e = s_volume.CreateRoot((uint)key, text, (uint)block, (uint)type, out _);
+            if (e != 0) return (long)e;
+            HoldKey(env, (uint)key);
+            return (long)block;
+        }
+
+        private static long RootOpen(Environment env, ulong name, ulong length, ulong key)
+        {
+            if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
+            int index = s_volume.FindRoot(text);
+            if (index < 0) return (long)Error.NoSuchBlock;
+            RootEntry root = s_volume.Root(index);
+            if (key == 0 || root.Owner != key) return (long)Error.NotOwner;
+            if (!CanHoldKey(env, (uint)key)) return (long)Error.TableFull;
+            HoldKey(env, (uint)key);
+            return root.Block;
+        }
+
+        private static long Change(Environment env, Syscall call, ulong address)
+        {
+            if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
+            XnChange c = *(XnChange*)address;
+            if (c.Length > XnLayout.BlockSize || c.Offset > XnLayout.BlockSize || c.Offset + c.Length > XnLayout.BlockSize) return (long)Error.BadLength;
+            if (c.Block > uint.MaxValue || c.First > uint.MaxValue || c.Count > uint.MaxValue || c.Type > uint.MaxValue) return (long)Error.NoSuchBlock;
+            if (!UserMemory.CanAccess(env.Space, c.Bytes, c.Length, false)) return (long)Error.BadAddress;
+            System.Buffer.MemoryCopy((void*)c.Bytes, s_change, XnLayout.BlockSize, (long)c.Length);
+            var bytes = new ReadOnlySpan<byte>(s_change, (int)c.Length);
+            uint block = (uint)c.Block, caller = KeyFor(env, block);
+            Error e;
+            if (call == Syscall.XnAlloc) e = s_volume.Alloc(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count, (uint)c.Type);
+            else if (call == Syscall.XnFree) e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
+            else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
+                e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
+            else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
+            return (long)e;
+        }
+
+        private static long Read(Environment env, ulong block, ulong offset, ulong buffer, ulong length)
+        {
+            if (length > XnLayout.BlockSize || offset > XnLayout.BlockSize || offset + length > XnLayout.BlockSize) return (long)Error.BadLength;
+            if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
+            if (!UserMemory.CanAccess(env.Space, buffer, length, true)) return (long)Error.BadAddress;
+            Error e = s_volume.Read(KeyFor(env, (uint)block), (uint)block, (int)offset, new Span<byte>(s_change, (int)length));
+            if (e != 0) return (long)e;
+            System.Buffer.MemoryCopy(s_change, (void*)buffer, (long)length, (long)length);
+            return 0;
+        }
+
+        /// <summary>XnFetch: starts the read and blocks the caller until the block is in core.</summary>
+        private static long Fetch(Environment env, TrapFrame* frame, ulong block)
+        {
+            if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
+            uint caller = KeyFor(env, (uint)block);
+            Error e = s_volume.Fetch(caller, (uint)block);
+            Publish();
+            if (e != 0) return (long)e;
+            if (InCore(caller, (uint)block)) return 0;
+            env.DiskWait = WaitFetch;
+            env.DiskBlock = (uint)block;
+            Block(env, frame);
+            return 0;
+        }
+
+        /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
+        private static long Sync(Environment env, TrapFrame* frame)
+        {
+            Pump();
+            Publish();
+            if (s_unclean == 0) return 0;
+            env.DiskWait = WaitSync;
+            Block(env, frame);
+            return 0;
+        }
+
+        private static void Block(Environment env, TrapFrame* frame)
+        {
+            EnvTable.Publish(env);
+            frame->Rax = 0;
+            Scheduler.SaveCurrent(frame);
+            Scheduler.RunNext();
+        }
+
+        private static long Info(Environment env, ulong address)
+        {
+            if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnInfo), true)) return (long)Error.BadAddress;
+            var info = (XnInfo*)address;
+            info->Blocks = s_volume.BlockCount;
+            info->FreeBlocks = (ulong)s_volume.CountFree();
+            info->FirstBlock = XnLayout.FirstAllocatable;
+            info->Reachable = s_reachable;
+            info->MountProblems = s_problems;
+            info->Reads = (ulong)s_volume.Statistics.Reads;
+            info->Writes = (ulong)s_volume.Statistics.Writes;
+            info->OwnsRuns = (ulong)s_volume.Statistics.OwnsRuns;
+            return 0;
+        }
+
+        /// <summary>From the disk's interrupt (or a boot-time poll): one transfer ended.</summary>
+        private static void Completed(ulong tag, bool ok)
+        {
+            s_disk.Complete((int)tag, ok);
+            Pump();
+            Publish();
+            EnvTable.ForEach(&Wake, null);
+        }
+
+        /// <summary>Every timer tick: write behind, so dirty blocks reach the disk without a sync.</summary>
+        public static void Tick()
+        {
+            if (s_volume == null || s_unclean == 0 || Pit.Ticks < s_nextWriteback) return;
+            s_nextWriteback = Pit.Ticks + WritebackTicks;
+            Pump();
+            Publish();
+        }
+
+        /// <summary>Starts every write XN's order allows now.</summary>
+        private static void Pump()
+        {
+            int n = s_volume.Writeback(s_ready);
+            for (int i = 0; i < n; i++)
+                if (s_volume.StartWrite(s_ready[i]) == Error.TableFull) break;
+        }
+
+        private static void Wake(Environment env, Environment unused)
+        {
+            if (env.DiskWait == WaitFetch)
+            {
+                uint block = env.DiskBlock;
+                BlockEntry entry = s_volume.Entry(block);
+                if (entry.Slot >= 0 && (s_registry[block].Flags & BlockRecord.Reading) != 0) return;
+                env.Frame->Rax = entry.Slot >= 0 ? 0 : unchecked((ulong)(long)Error.NotInCore);   // a failed read
+            }
+            else if (env.DiskWait == WaitSync)
+            {
+                if (s_unclean != 0) return;
+                env.Frame->Rax = 0;
+            }
+            else return;
+            env.DiskWait = 0;
+            EnvTable.Publish(env);
+        }
+
+        private static bool InCore(uint caller, uint block) => s_volume.Read(caller, block, 0, default(Span<byte>)) == 0;
+
+        /// <summary>Rewrites the registry window from XN's registry (and counts unclean blocks).</summary>
+        private static void Publish()
+        {
+            int unclean = 0;
+            uint count = s_volume.BlockCount;
+            for (uint b = 0; b < count; b++)
+            {
+                BlockEntry e = s_volume.Entry(b);
+                byte flags = 0;
+                if (e.Slot >= 0) flags |= BlockRecord.InCore;
+                if (e.Dirty) flags |= BlockRecord.Dirty;
+                if (e.Writing) flags |= BlockRecord.Writing;
+                if (e.OnDisk) flags |= BlockRecord.OnDisk;
+                if (e.Taint > 0) flags |= BlockRecord.Tainted;
+                if (e.Slot >= 0 && !InCoreAnyOwner(b)) flags |= BlockRecord.Reading;
+                if (e.Dirty || e.Writing) unclean++;
+                BlockRecord* r = s_registry + b;
+                r->Frame = 0;
+                r->State = (byte)e.State;
+                r->Type = (byte)e.Type;
+                r->Flags = flags;
+                r->Root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
+            }
+            s_unclean = unclean;
+        }
+
+        private static bool InCoreAnyOwner(uint block)
+        {
+            uint owner = s_volume.OwnerOf(block);
+            return owner == XnVolume.NoBlock || s_volume.Read(owner, block, 0, default(Span<byte>)) != Error.NotInCore;
+        }
+
+        /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0
+        /// (no root has key 0, so XN answers NotOwner).</summary>
+        private static uint KeyFor(Environment env, uint block)
+        {
+            if (block >= s_volume.BlockCount) return 0;
+            uint owner = s_volume.OwnerOf(block);
+            int first = env.Index * KeysPerEnvironment;
+            for (int i = 0; i < KeysPerEnvironment; i++)
+                if (s_keys[first + i] == owner && owner != 0) return owner;
+            return 0;
+        }
+
+        private static bool CanHoldKey(Environment env, uint key)
+        {
+            int first = env.Index * KeysPerEnvironment;
+            for (int i = 0; i < KeysPerEnvironment; i++)
+                if (s_keys[first + i] == key || s_keys[first + i] == 0) return true;
+            return false;
+        }
+
+        private static void HoldKey(Environment env, uint key)
+        {
+            int first = env.Index * KeysPerEnvironment;
+            for (int i = 0; i < KeysPerEnvironment; i++)
+                if (s_keys[first + i] == key) return;
+            for (int i = 0; i < KeysPerEnvironment; i++)
+                if (s_keys[first + i] == 0) { s_keys[first + i] = key; return; }
+        }
+
+        private static bool CopyName(Environment env, ulong name, ulong length, out ReadOnlySpan<byte> text)
+        {
+            text = default;
+            if (length == 0 || length > 16 || !UserMemory.CanAccess(env.Space, name, length, false)) return false;
+            System.Buffer.MemoryCopy((void*)name, s_change, 16, (long)length);
+            text = new ReadOnlySpan<byte>(s_change, (int)length);
+            return true;
+        }
+
+        /// <summary>Whether env waits on the disk (the scheduler idles rather than ending it).</summary>
+        public static bool Waits(Environment env) => env.DiskWait != 0;
+
+        /// <summary>env is ending: the keys it held go (the roots stay, with their keys).</summary>
+        public static void Forget(Environment env)
+        {
+            if (s_keys == null) return;
+            int first = env.Index * KeysPerEnvironment;
+            for (int i = 0; i < KeysPerEnvironment; i++) s_keys[first + i] = 0;
+        }
+    }
+}
