@@ -66,6 +66,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "echo", Main = &Net.Echo.Main },
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
+            new Entry { Name = "files", Main = &Disk.Files.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

@@ -22,6 +22,19 @@ namespace ExoSharp.Apps.Executive
                 case Error.NoDevice: return "NoDevice";
                 case Error.Spoofed: return "Spoofed";
                 case Error.NoRights: return "NoRights";
+                case Error.NoSuchBlock: return "NoSuchBlock";
+                case Error.BlockInUse: return "BlockInUse";
+                case Error.FreePending: return "FreePending";
+                case Error.NoSuchType: return "NoSuchType";
+                case Error.NotInCore: return "NotInCore";
+                case Error.Uninitialised: return "Uninitialised";
+                case Error.ForgedPointer: return "ForgedPointer";
+                case Error.LostPointer: return "LostPointer";
+                case Error.UdfLied: return "UdfLied";
+                case Error.OverBudget: return "OverBudget";
+                case Error.Tainted: return "Tainted";
+                case Error.NoSuchEnv: return "NoSuchEnv";
+                case Error.BadHandle: return "BadHandle";
                 default: return result.ToString();
             }
         }

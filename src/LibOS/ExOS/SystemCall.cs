@@ -63,6 +63,20 @@ namespace ExoSharp.LibOS.ExOS
         public static long RingAttach(ulong kind, ulong address, ulong slots) => Invoke(Syscall.RingAttach, kind, address, slots);
         public static long NetTransmit() => Invoke(Syscall.NetTransmit);
         public static long NetInfo(NetInfo* info) => Invoke(Syscall.NetInfo, (ulong)info);
+
+        // The disk through XN (docs/xn.md).
+        public static long XnTemplate(ProgramInstruction* program, long count, ProgramReport* report = null) =>
+            Invoke(Syscall.XnTemplate, (ulong)program, (ulong)count, (ulong)report);
+        public static long XnRootCreate(byte* name, long length, uint key, ulong block, ulong type) =>
+            Invoke(Syscall.XnRootCreate, (ulong)name, (ulong)length, key, block, type);
+        public static long XnRootOpen(byte* name, long length, uint key) => Invoke(Syscall.XnRootOpen, (ulong)name, (ulong)length, key);
+        public static long XnAlloc(XnChange* change) => Invoke(Syscall.XnAlloc, (ulong)change);
+        public static long XnFree(XnChange* change) => Invoke(Syscall.XnFree, (ulong)change);
+        public static long XnWrite(XnChange* change) => Invoke(Syscall.XnWrite, (ulong)change);
+        public static long XnRead(ulong block, ulong offset, byte* buffer, ulong length) => Invoke(Syscall.XnRead, block, offset, (ulong)buffer, length);
+        public static long XnFetch(ulong block) => Invoke(Syscall.XnFetch, block);
+        public static long XnSync() => Invoke(Syscall.XnSync);
+        public static long XnInfo(XnInfo* info) => Invoke(Syscall.XnInfo, (ulong)info);
         public static long PredicateWait(ProgramInstruction* program, long count, ulong* words, long wordCount, ProgramReport* report = null) =>
             Invoke(Syscall.PredicateWait, (ulong)program, (ulong)count, (ulong)words, (ulong)wordCount, (ulong)report);
     }
