@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: host unit tests (tools/unit.sh), the executive's host tests against libpcap
-# (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), boot tests (tools/boottest.sh)
-# and tool tests (make debug's gdb session). One line per test; the last line is "N passed, M failed".
+# (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), boot tests (tools/boottest.sh),
+# multi-boot disk and crash tests (tools/disktest.sh) and tool tests (make debug's gdb session).
+# One line per test; the last line is "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p out/tests
@@ -26,6 +27,9 @@ count "$(grep -E '^xn: [0-9]+ passed' out/tests/xn.out | tail -1)"
 
 tools/boottest.sh 2>&1 | tee out/tests/boot.out
 count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"
+
+tools/disktest.sh 12 2>&1 | tee out/tests/disk.out
+count "$(grep -E '^disk: [0-9]+ passed' out/tests/disk.out | tail -1)"
 
 # make debug: a breakpoint on a C# method is hit and gdb shows a backtrace through it.
 printf 'hbreak Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch\ncontinue\nbt 3\n' > out/tests/debug.gdb

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Disk tests that need more than one boot of the same disk image (make test runs them):
+#   persistence  boot `files` (make, write, delete, sync), then boot `files check` on the same
+#                disk: the files read back as written.
+#   corrupt      the persistence disk with a second directory entry pointing at an existing file's
+#                inode, written into the image from the host: the mount must report the doubly
+#                owned block (so the crash checks below can fail).
+#   crash-N      boot `files stress` and kill QEMU (SIGKILL) in the middle of its metadata writes,
+#                after a different round each time; boot `files verify` on the disk: XN's mount
+#                must find it consistent (no pointer to an uninitialised or doubly owned block)
+#                and every file's blocks must hold what was written or zeros.
+# Prints "PASS disk/<name>" or "FAIL disk/<name>: why" (with the serial log), then
+# "disk: N passed, M failed". usage: tools/disktest.sh [crash points, default 10]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+points="${1:-10}"
+work=out/tests/disk
+mkdir -p "$work"
+passed=0 failed=0
+pass() { echo "PASS disk/$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL disk/$1: $2"; shift 2; for f in "$@"; do echo "---- $f ----"; sed 's/^/| /' "$f"; done; failed=$((failed + 1)); }
+
+# boot NAME IMAGE PROGRAM: one boot to the end; the serial log is $work/NAME.log.
+boot() { tools/run.sh --timeout 120 --disk "$2" "$3" >"$work/$1.log" 2>&1; }
+
+image="$work/persistence.img"
+rm -f "$image"; truncate -s 16M "$image"
+if ! boot persistence-1 "$image" files || ! grep -q "files: sync -> 0 ok" "$work/persistence-1.log"; then
+    fail persistence "the first boot failed" "$work/persistence-1.log"
+elif ! boot persistence-2 "$image" "files check" || ! grep -q "kernel: xn: mounted .* 15 blocks reachable: consistent" "$work/persistence-2.log" ||
+     grep -q "WRONG" "$work/persistence-2.log"; then
+    fail persistence "the files did not read back after a reboot" "$work/persistence-2.log"
+else
+    pass persistence
+fi
+
+# A block named twice on disk: entry 5 of the directory (block 32) gets entry 0's inode pointer.
+image="$work/persistence.img"
+inode="$(od -An -tu4 -j $((32 * 4096 + 52)) -N4 "$image" | tr -d ' ')"
+printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((inode & 255)) $((inode >> 8 & 255)) $((inode >> 16 & 255)) $((inode >> 24)))" |
+    dd of="$image" bs=1 seek=$((32 * 4096 + 5 * 64 + 52)) conv=notrunc status=none
+boot corrupt "$image" "files check"
+if grep -q "kernel: xn: mount problem: error 20 at block $inode, named by block 32" "$work/corrupt.log" &&
+   grep -q "kernel: xn: mounted .* PROBLEMS" "$work/corrupt.log"; then
+    pass "corrupt (inode $inode named twice: reported)"
+else
+    fail corrupt "the mount did not report block $inode named twice" "$work/corrupt.log"
+fi
+
+image="$work/crash.img"
+rm -f "$image"; truncate -s 16M "$image"
+boot crash-setup "$image" files || fail crash-setup "could not make the file system" "$work/crash-setup.log"
+for k in $(seq 1 "$points"); do
+    round=$((2 + (k * 7) % 23))                     # kill after this stress round ...
+    delay=$(( (k * 37) % 100 ))                     # ... plus this many milliseconds
+    log="$work/crash-$k-stress.log"
+    setsid tools/run.sh --disk "$image" "files stress 1000" >"$log" 2>&1 &
+    leader=$!
+    for _ in $(seq 1 600); do
+        grep -q "files: stress round $round\$" "$log" 2>/dev/null && break
+        kill -0 "$leader" 2>/dev/null || break
+        sleep 0.05
+    done
+    sleep "0.$(printf '%03d' "$delay")"
+    kill -9 -- "-$leader" 2>/dev/null
+    wait "$leader" 2>/dev/null
+    last="$(grep -o 'stress round [0-9]*' "$log" | tail -1)"
+    if ! grep -q "files: stress round $round\$" "$log"; then
+        fail "crash-$k" "the stress run never reached round $round" "$log"
+        continue
+    fi
+    boot "crash-$k-verify" "$image" "files verify"
+    rc=$?
+    v="$work/crash-$k-verify.log"
+    if [ "$rc" != 0 ] || ! grep -q "kernel: xn: mounted .* consistent" "$v" || grep -q "mount problem\|WRONG\|PANIC" "$v" ||
+       ! grep -q "files: verify: .* every block as written or zeros" "$v"; then
+        fail "crash-$k" "inconsistent after a kill at $last (+${delay} ms)" "$log" "$v"
+    else
+        pass "crash-$k (killed at $last +${delay} ms; $(grep -o 'verify: [0-9]* files' "$v"))"
+    fi
+done
+echo "disk: $passed passed, $failed failed"
+[ "$failed" = 0 ]
