@@ -67,6 +67,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
             new Entry { Name = "files", Main = &Disk.Files.Main },
+            new Entry { Name = "xnattack", Main = &Disk.XnAttack.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

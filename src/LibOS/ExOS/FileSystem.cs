@@ -211,6 +211,12 @@ namespace ExoSharp.LibOS.ExOS
             return Free(_directory, (ulong)(slot * EntrySize), entry, EntrySize, inode);
         }
 
+        /// <summary>A file's inode block (0: no such file).</summary>
+        public ulong InodeOf(string name) => Find(name, out uint inode) < 0 ? 0 : inode;
+
+        /// <summary>A free block, as Create would choose one (from the registry window).</summary>
+        public ulong AnyFreeBlock() => FreeBlock();
+
         /// <summary>The names of the files, in directory order.</summary>
         public string List()
         {
