@@ -1,14 +1,17 @@
 # ExoSharp build. `make run` builds and boots; `make test` runs every test.
 # Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order;
-# default "hello,echo": the UDP echo service keeps the system up), NET (the network card:
-# user:PORT forwards 127.0.0.1:PORT/udp to the echo service, default user:5555; none),
+# default "hello,files,echo": ExOS's file system on the disk, then the UDP echo service, which
+# keeps the system up), NET (the network card: user:PORT forwards 127.0.0.1:PORT/udp to the echo
+# service, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
+# (64 MiB) when missing; XN formats it at the first boot; none: no disk),
 # TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
 # (extra QEMU arguments). See README.md.
 
 OUT       := out
 DOTNET    ?= dotnet
-APP       ?= hello,echo
+APP       ?= hello,files,echo
 NET       ?= user:5555
+DISK      ?= $(OUT)/disk.img
 TIMEOUT   ?= 0
 APPEND    ?=
 NATIVE    := obj/Release/net10.0/linux-x64/native
@@ -59,8 +62,13 @@ apps: $(OUT)/apps.elf
 
 # Boot the system in QEMU with APP's programs as boot modules. The run fails (make reports
 # "Error S") when the guest powers off with a status S other than 0.
-run: all
-	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" "$(APP)"
+run: all $(if $(filter none,$(DISK)),,$(DISK))
+	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") "$(APP)"
+
+# The default disk: blank, so XN formats it at the first boot; it keeps its files across runs.
+$(OUT)/disk.img:
+	@mkdir -p $(OUT)
+	truncate -s 64M $@
 
 # A GRUB-bootable ISO of the same system (kernel, symbols, programs named by APP).
 iso: all

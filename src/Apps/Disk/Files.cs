@@ -1,5 +1,6 @@
 // ExOS's file system on XN, exercised (tests/Boot/xn-files.test, tools/disktest.sh):
-//   files          make or open the file system "exos", write, read back, delete, sync;
+//   files          make the file system "exos", write, read back, delete, sync (on a disk that
+//                  already has it: as `files check`);
 //   files check    after a reboot: the files written last time read back as written;
 //   files stress N rounds of creating and deleting files with syncs in between, for the crash
 //                  test (QEMU is killed in the middle);
@@ -26,7 +27,7 @@ namespace ExoSharp.Apps.Disk
             if (arguments == "check") return Check(fs);
             if (arguments.StartsWith("stress")) return Stress(fs, arguments.Length > 7 ? Number(arguments.Substring(7)) : 20);
             if (arguments == "verify") return Verify(fs);
-            return Demo(fs);
+            return created ? Demo(fs) : Check(fs);      // a disk that already has them: check them
         }
 
         private static int Demo(FileSystem fs)
