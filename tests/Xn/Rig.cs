@@ -13,6 +13,8 @@ namespace ExoSharp.Tests.Xn
         public const uint Owner = 7;
         public const uint Stranger = 9;
         public MemoryDisk Disk;
+        /// <summary>The pages of every volume this rig mounts (they live as long as the rig).</summary>
+        public HostPages Pages = new();
         public XnVolume Xn;
         public MountReport Report;
         public uint InodeType, DirectoryType;
@@ -22,7 +24,7 @@ namespace ExoSharp.Tests.Xn
         public Rig(uint blocks = 256, int cache = 192, bool fileSystem = true)
         {
             Disk = new MemoryDisk(blocks);
-            Assert.Equal((Error)0, XnVolume.Format(Disk, blocks));
+            Assert.Equal((Error)0, XnVolume.Format(Disk, blocks, Pages));
             Remount(cache);
             Assert.True(Report.IsConsistent);
             if (!fileSystem) return;
@@ -37,7 +39,7 @@ namespace ExoSharp.Tests.Xn
 
         public XnVolume Remount(int cache = 192)
         {
-            Xn = new XnVolume(Disk, new InterpretingOwnsRunner(), cache);
+            Xn = new XnVolume(Disk, new InterpretingOwnsRunner(), cache, Pages);
             Disk.Sink = Xn;
             Report = Xn.Mount();
             _cursor = XnLayout.FirstAllocatable;
