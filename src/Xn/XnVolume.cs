@@ -1,10 +1,8 @@
-// XN's core: one disk protected by ad hoc induction. Every metadata change runs the block's owns()
+// XN's core: one disk protected by ad hoc induction: every metadata change runs the block's owns()
 // before and after and is undone unless the difference is what the operation claims (docs/xn.md).
 // Invariants: every allocated block is named once, by its parent; a block is written only after
-// its new children, and reused only once no parent on disk names it. Not reentrant (the kernel
-// calls it with interrupts off). Block contents live in whole pages from an IPageSource (cache
-// slots, write staging, mount's scratch), all taken when the volume is built, so the kernel can map
-// a cached block and a driver can DMA. Missing: swap/move, template removal, sharing, registry window.
+// its new children, and reused only once no parent on disk names it; block contents live in pages
+// taken when the volume is built. Not reentrant. Missing: swap/move, template removal, sharing.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;

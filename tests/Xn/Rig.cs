@@ -1,7 +1,7 @@
 // A test rig: an in-memory disk formatted for XN, a mounted volume, and a tiny file system built
 // only through XN's checked operations (no cheating path, unlike C-FFS's xn_alloc_cheat): a root
 // directory, inodes with 12 direct data pointers, subdirectories. Flush drives writeback the way
-// the kernel's disk interrupt would.
+// the kernel's disk interrupt would. Every volume it mounts takes its pages from the rig's HostPages.
 using Xunit;
 using ExoSharp.Abi;
 using ExoSharp.Xn;
