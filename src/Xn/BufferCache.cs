@@ -1,27 +1,49 @@
-// XN's buffer cache: a fixed number of 4096-byte slots, each holding one block (the registry entry
-// names its slot). Which blocks stay in core is the library OS's policy (Fetch, Evict); XN only
-// refuses to evict dirty ones. Buffers are allocated on first use and kept. Missing: page-aligned
-// frames mapped read-only into environments (the buffer-cache registry window).
+// XN's buffer cache: a fixed number of slots, each one page (4096 bytes, page-aligned, with its
+// frame number) from an IPageSource, holding one block (the registry entry names its slot). All
+// pages are taken when the cache is built; a slot is zeroed when taken, so a reused page never
+// shows a previous block. Which blocks stay in core is the library OS's policy (Fetch, Evict); XN
+// only refuses to evict dirty ones. Missing: mapping counts (a mapped slot may still be reused).
+using System;
+
 namespace ExoSharp.Xn
 {
-    public sealed class BufferCache
+    public sealed unsafe class BufferCache
     {
-        private readonly byte[][] _buffers;
+        private readonly byte*[] _pages;
+        private readonly ulong[] _frames;
         private readonly uint[] _blocks;
         private readonly bool[] _reading;
         private readonly int[] _free;
         private int _freeCount;
 
-        public BufferCache(int slots)
+        /// <summary>Takes `slots` pages from pages; fewer when it runs dry (then IsShort).</summary>
+        public BufferCache(int slots, IPageSource pages)
         {
-            _buffers = new byte[slots][];
-            _blocks = new uint[slots];
-            _reading = new bool[slots];
-            _free = new int[slots];
-            for (int i = 0; i < slots; i++) _free[i] = slots - 1 - i;
-            _freeCount = slots;
+            _pages = new byte*[slots];
+            _frames = new ulong[slots];
+            int got = 0;
+            while (got < slots)
+            {
+                byte* page = pages.Take(out ulong frame);
+                if (page == null) break;
+                _pages[got] = page;
+                _frames[got] = frame;
+                got++;
+            }
+            IsShort = got < slots;
+            _blocks = new uint[got];
+            _reading = new bool[got];
+            _free = new int[got];
+            for (int i = 0; i < got; i++)
+            {
+                _blocks[i] = XnVolume.NoBlock;
+                _free[i] = got - 1 - i;
+            }
+            _freeCount = got;
         }
 
+        /// <summary>The page source ran out before every slot had its page.</summary>
+        public bool IsShort { get; }
         public int Capacity => _blocks.Length;
         public int FreeSlots => _freeCount;
 
@@ -30,12 +52,7 @@ namespace ExoSharp.Xn
         {
             if (_freeCount == 0) return -1;
             int slot = _free[--_freeCount];
-            if (_buffers[slot] == null) _buffers[slot] = new byte[XnLayout.BlockSize];
-            else
-            {
-                byte[] buffer = _buffers[slot];
-                for (int i = 0; i < buffer.Length; i++) buffer[i] = 0;
-            }
+            Bytes(slot).Clear();
             _blocks[slot] = block;
             _reading[slot] = false;
             return slot;
@@ -49,7 +66,10 @@ namespace ExoSharp.Xn
             _free[_freeCount++] = slot;
         }
 
-        public byte[] Buffer(int slot) => _buffers[slot];
+        /// <summary>The slot's page (BlockSize bytes, page-aligned).</summary>
+        public byte* Page(int slot) => _pages[slot];
+        public ulong Frame(int slot) => _frames[slot];
+        public Span<byte> Bytes(int slot) => new Span<byte>(_pages[slot], XnLayout.BlockSize);
         public uint BlockOf(int slot) => _blocks[slot];
         public bool IsReading(int slot) => _reading[slot];
         public void SetReading(int slot, bool reading) => _reading[slot] = reading;

@@ -1,7 +1,7 @@
 // The seam for running a template's owns UDF: verify it once when the template is registered or
-// read back at mount, then run it over a metadata block to get the extents it points to. The host
-// tests and the kernel (for now) use InterpretingOwnsRunner; the kernel may substitute compiled
-// code. Missing: a runner that keeps native code per type.
+// read back at mount, then run it over a metadata block (a cache page, mount's scratch page) to get
+// the extents it points to. The host tests and the kernel (for now) use InterpretingOwnsRunner;
+// the kernel may substitute compiled code. Missing: a runner that keeps native code per type.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
@@ -15,8 +15,9 @@ namespace ExoSharp.Xn
         /// it can emit), ProgramRefused or OverBudget otherwise.</summary>
         Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule);
 
-        /// <summary>Runs a verified program over block (BlockSize bytes); records receives what it
-        /// emits (records.Length >= its maxEmits). Returns the number emitted.</summary>
-        int Run(ReadOnlySpan<Instruction> program, byte[] block, EmitRecord[] records);
+        /// <summary>Runs a verified program over block (BlockSize bytes; any other length emits more
+        /// than records holds, which callers refuse as OverBudget); records receives what it emits
+        /// (records.Length >= its maxEmits). Returns the number emitted.</summary>
+        int Run(ReadOnlySpan<Instruction> program, ReadOnlySpan<byte> block, EmitRecord[] records);
     }
 }

@@ -2,6 +2,8 @@
 // then the root catalogue; every block from FirstAllocatable on is handed out by XN. All fields
 // are little-endian 32-bit words. Invariant: the layout is fixed by Version; a disk with another
 // magic or version is not mounted. Missing: a bigger catalogue, template removal.
+using System;
+
 namespace ExoSharp.Xn
 {
     public static class XnLayout
@@ -44,10 +46,10 @@ namespace ExoSharp.Xn
         /// <summary>The first block of type's template slot; precondition 1 &lt;= type &lt;= MaxTemplates.</summary>
         public static uint TemplateBlock(uint type) => FirstTemplateBlock + (type - 1) * SlotBlocks;
 
-        public static uint ReadWord(byte[] block, int offset) =>
+        public static uint ReadWord(ReadOnlySpan<byte> block, int offset) =>
             (uint)(block[offset] | block[offset + 1] << 8 | block[offset + 2] << 16 | block[offset + 3] << 24);
 
-        public static void WriteWord(byte[] block, int offset, uint value)
+        public static void WriteWord(Span<byte> block, int offset, uint value)
         {
             block[offset] = (byte)value;
             block[offset + 1] = (byte)(value >> 8);

@@ -1,8 +1,8 @@
-// XN's core: one disk protected by ad hoc induction. Every metadata change runs the block's owns()
+// XN's core: one disk protected by ad hoc induction: every metadata change runs the block's owns()
 // before and after and is undone unless the difference is what the operation claims (docs/xn.md).
 // Invariants: every allocated block is named once, by its parent; a block is written only after
-// its new children, and reused only once no parent on disk names it. Not reentrant (the kernel
-// calls it with interrupts off). Missing: swap/move, template removal, sharing, registry window.
+// its new children, and reused only once no parent on disk names it; block contents live in pages
+// taken when the volume is built. Not reentrant. Missing: swap/move, template removal, sharing.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
@@ -10,7 +10,7 @@ using ExoSharp.Executive.Engines;
 
 namespace ExoSharp.Xn
 {
-    public sealed class XnVolume : IDiskCompletion
+    public sealed unsafe class XnVolume : IDiskCompletion
     {
         public const uint NoBlock = 0xFFFFFFFFu;
         /// <summary>Transfers in flight at once (request slots).</summary>
@@ -20,7 +20,9 @@ namespace ExoSharp.Xn
 
         private readonly IBlockDevice _disk;
         private readonly IOwnsRunner _runner;
+        private readonly IPageSource _pages; // kept: on the host its lifetime is the pages'
         private readonly BufferCache _cache;
+        private readonly bool _short;
         private readonly Template[] _templates = new Template[XnLayout.MaxTemplates + 1];
         private readonly RootEntry[] _roots = new RootEntry[XnLayout.MaxRoots];
         private BlockEntry[] _blocks;
@@ -33,7 +35,8 @@ namespace ExoSharp.Xn
         private readonly uint[] _requestBlock = new uint[QueueDepth];
         private readonly uint[] _requestSeq = new uint[QueueDepth];
         private readonly int[] _requestSlot = new int[QueueDepth];
-        private readonly byte[][] _staging = new byte[QueueDepth][];
+        private readonly byte*[] _staging = new byte*[QueueDepth];
+        private readonly ulong[] _stagingFrame = new ulong[QueueDepth];
 
         // Scratch for checks (no allocation per operation).
         private readonly EmitRecord[] _records = new EmitRecord[XnLayout.MaxRecords];
@@ -42,50 +45,72 @@ namespace ExoSharp.Xn
         private readonly Extent[] _added = new Extent[2 * XnLayout.MaxRecords];
         private readonly Extent[] _removed = new Extent[2 * XnLayout.MaxRecords];
         private readonly byte[] _saved = new byte[XnLayout.BlockSize];
-        private readonly byte[] _scratch = new byte[XnLayout.BlockSize];
+        private readonly byte* _scratch;
+        private readonly ulong _scratchFrame;
         private readonly byte[] _zero = new byte[XnLayout.BlockSize];
         private int _beforeCount, _afterCount, _addedCount, _removedCount;
         private uint[] _releaseStack;
 
         public XnStatistics Statistics;
 
-        /// <summary>cacheBlocks: slots for library file systems' blocks, beyond XN's own.</summary>
-        public XnVolume(IBlockDevice disk, IOwnsRunner runner, int cacheBlocks)
+        /// <summary>The pages a volume takes from its IPageSource: a cache slot per block (XN's own
+        /// and cacheBlocks more), a staging page per request slot, and a scratch page.</summary>
+        public static int PagesNeeded(int cacheBlocks) => cacheBlocks + ReservedSlots + QueueDepth + 1;
+
+        /// <summary>cacheBlocks: slots for library file systems' blocks, beyond XN's own. Takes
+        /// PagesNeeded(cacheBlocks) pages from pages now; if it runs dry, Mount fails (NoMemory).</summary>
+        public XnVolume(IBlockDevice disk, IOwnsRunner runner, int cacheBlocks, IPageSource pages)
         {
             _disk = disk;
             _runner = runner;
-            _cache = new BufferCache(cacheBlocks + ReservedSlots);
+            _pages = pages;
+            _scratch = pages.Take(out _scratchFrame);
+            bool staged = _scratch != null;
+            for (int i = 0; i < QueueDepth && staged; i++)
+            {
+                _staging[i] = pages.Take(out _stagingFrame[i]);
+                staged = _staging[i] != null;
+            }
+            _cache = new BufferCache(staged ? cacheBlocks + ReservedSlots : 0, pages);
+            _short = !staged || _cache.IsShort;
         }
 
         public uint BlockCount => _blockCount;
         public bool IsMounted => _mounted;
         public int FreeCacheSlots => _cache.FreeSlots;
+        public int CacheSlots => _cache.Capacity;
 
         // ---------------------------------------------------------------- format and mount
 
         /// <summary>Writes an empty XN volume (superblock, empty template slots and catalogue) over
-        /// blockCount blocks of disk. Precondition: nothing is mounted on the disk.</summary>
-        public static Error Format(IBlockDevice disk, uint blockCount)
+        /// blockCount blocks of disk, through one page taken from pages (kept by XN: NoMemory when
+        /// none is left). Precondition: nothing is mounted on the disk.</summary>
+        public static Error Format(IBlockDevice disk, uint blockCount, IPageSource pages)
         {
             if (blockCount <= XnLayout.FirstAllocatable || blockCount > disk.BlockCount) return Error.BadLength;
-            var block = new byte[XnLayout.BlockSize];
+            byte* page = pages.Take(out ulong frame);
+            if (page == null) return Error.NoMemory;
+            var block = new Span<byte>(page, XnLayout.BlockSize);
+            block.Clear();
             for (uint b = XnLayout.FirstTemplateBlock; b <= XnLayout.CatalogueBlock; b++)
-                if (!disk.WriteNow(b, block)) return Error.BadAddress;
+                if (!disk.WriteNow(b, page, frame)) return Error.BadAddress;
             XnLayout.WriteWord(block, XnLayout.MagicOffset, XnLayout.Magic);
             XnLayout.WriteWord(block, XnLayout.VersionOffset, XnLayout.Version);
             XnLayout.WriteWord(block, XnLayout.BlockCountOffset, blockCount);
-            return disk.WriteNow(XnLayout.SuperBlock, block) ? 0 : Error.BadAddress;
+            return disk.WriteNow(XnLayout.SuperBlock, page, frame) ? 0 : Error.BadAddress;
         }
 
         /// <summary>Reads the superblock, templates and catalogue, then walks every root with owns()
         /// to rebuild the registry and the free map. Never fails hard: problems are reported and
-        /// the blocks concerned left out. Precondition: not mounted.</summary>
+        /// the blocks concerned left out. Precondition: not mounted. Fatal: NoMemory when the page
+        /// source ran dry building the volume.</summary>
         public MountReport Mount()
         {
             var report = new MountReport();
             if (_mounted) { report.Fatal = Error.BadArgument; return report; }
-            byte[] scratch = _scratch;
-            if (!_disk.ReadNow(XnLayout.SuperBlock, scratch)) { report.Fatal = Error.BadAddress; return report; }
+            if (_short) { report.Fatal = Error.NoMemory; return report; }
+            Span<byte> scratch = Scratch;
+            if (!_disk.ReadNow(XnLayout.SuperBlock, _scratch, _scratchFrame)) { report.Fatal = Error.BadAddress; return report; }
             uint count = XnLayout.ReadWord(scratch, XnLayout.BlockCountOffset);
             if (XnLayout.ReadWord(scratch, XnLayout.MagicOffset) != XnLayout.Magic ||
                 XnLayout.ReadWord(scratch, XnLayout.VersionOffset) != XnLayout.Version ||
@@ -107,8 +132,8 @@ namespace ExoSharp.Xn
             for (uint type = 1; type <= XnLayout.MaxTemplates; type++) MountTemplate(type, report);
 
             int catalogue = TakeSlot(XnLayout.CatalogueBlock);
-            byte[] entries = _cache.Buffer(catalogue);
-            if (!_disk.ReadNow(XnLayout.CatalogueBlock, entries)) { report.Fatal = Error.BadAddress; return report; }
+            Span<byte> entries = _cache.Bytes(catalogue);
+            if (!_disk.ReadNow(XnLayout.CatalogueBlock, _cache.Page(catalogue), _cache.Frame(catalogue))) { report.Fatal = Error.BadAddress; return report; }
             uint[] queue = _releaseStack; // unused until mount ends; each block is queued at most once
             int head = 0, tail = 0;
             for (int i = 0; i < XnLayout.MaxRoots; i++)
@@ -132,7 +157,7 @@ namespace ExoSharp.Xn
             while (head < tail)
             {
                 uint parent = queue[head++];
-                if (!_disk.ReadNow(parent, scratch)) { report.Add(Error.BadAddress, parent, _blocks[parent].Parent); continue; }
+                if (!_disk.ReadNow(parent, _scratch, _scratchFrame)) { report.Add(Error.BadAddress, parent, _blocks[parent].Parent); continue; }
                 // Record by record: a bad record is reported and skipped, the others are kept.
                 Statistics.OwnsRuns++;
                 int emitted = _runner.Run(_templates[_blocks[parent].Type].Program, scratch, _records);
@@ -161,8 +186,8 @@ namespace ExoSharp.Xn
         private void MountTemplate(uint type, MountReport report)
         {
             uint first = XnLayout.TemplateBlock(type);
-            byte[] header = _scratch;
-            if (!_disk.ReadNow(first, header)) { report.Add(Error.BadAddress, first, NoBlock); return; }
+            Span<byte> header = Scratch;
+            if (!_disk.ReadNow(first, _scratch, _scratchFrame)) { report.Add(Error.BadAddress, first, NoBlock); return; }
             uint length = XnLayout.ReadWord(header, XnLayout.TemplateLengthOffset);
             if (length == 0) return;
             if (XnLayout.ReadWord(header, XnLayout.TemplateTypeOffset) != type || length > XnLayout.MaxTemplateInstructions)
@@ -173,13 +198,13 @@ namespace ExoSharp.Xn
             var program = new Instruction[length];
             int slot = TakeSlot(first);
             int second = TakeSlot(first + 1);
-            byte[] a = _cache.Buffer(slot), b = _cache.Buffer(second);
+            Span<byte> a = _cache.Bytes(slot), b = _cache.Bytes(second);
             for (int i = 0; i < XnLayout.BlockSize; i++) a[i] = header[i];
-            if (!_disk.ReadNow(first + 1, b)) { report.Add(Error.BadAddress, first + 1, NoBlock); return; }
+            if (!_disk.ReadNow(first + 1, _cache.Page(second), _cache.Frame(second))) { report.Add(Error.BadAddress, first + 1, NoBlock); return; }
             for (int i = 0; i < (int)length; i++)
             {
                 int at = XnLayout.TemplateHeader + i * 8;
-                byte[] block = at < XnLayout.BlockSize ? a : b;
+                Span<byte> block = at < XnLayout.BlockSize ? a : b;
                 int offset = at % XnLayout.BlockSize;
                 uint word = XnLayout.ReadWord(block, offset);
                 program[i] = new Instruction((ushort)word, (byte)(word >> 16), (byte)(word >> 24), XnLayout.ReadWord(block, offset + 4));
@@ -248,13 +273,13 @@ namespace ExoSharp.Xn
                 _blocks[b].OnDisk = false;
                 _blocks[b].Dirty = true;
             }
-            byte[] a = _cache.Buffer(_blocks[first].Slot), c = _cache.Buffer(_blocks[first + 1].Slot);
+            Span<byte> a = _cache.Bytes(_blocks[first].Slot), c = _cache.Bytes(_blocks[first + 1].Slot);
             XnLayout.WriteWord(a, XnLayout.TemplateTypeOffset, free);
             XnLayout.WriteWord(a, XnLayout.TemplateLengthOffset, (uint)copy.Length);
             for (int i = 0; i < copy.Length; i++)
             {
                 int at = XnLayout.TemplateHeader + i * 8;
-                byte[] block = at < XnLayout.BlockSize ? a : c;
+                Span<byte> block = at < XnLayout.BlockSize ? a : c;
                 int offset = at % XnLayout.BlockSize;
                 XnLayout.WriteWord(block, offset, copy[i].Code | (uint)copy[i].JumpTrue << 16 | (uint)copy[i].JumpFalse << 24);
                 XnLayout.WriteWord(block, offset + 4, copy[i].K);
@@ -303,7 +328,7 @@ namespace ExoSharp.Xn
                 if (!_roots[i].InUse) index = i;
             if (index < 0) return Error.TableFull;
             if (_cache.FreeSlots < 1) { index = -1; return Error.TableFull; }
-            byte[] catalogue = CatalogueBuffer();
+            Span<byte> catalogue = CatalogueBuffer();
             int at = index * XnLayout.RootEntrySize;
             for (int i = 0; i < XnLayout.RootNameLength; i++) catalogue[at + i] = i < name.Length ? name[i] : (byte)0;
             XnLayout.WriteWord(catalogue, at + XnLayout.RootBlockOffset, block);
@@ -326,7 +351,7 @@ namespace ExoSharp.Xn
             if (_roots[index].Owner != owner) return Error.NotOwner;
             uint block = _roots[index].Block;
             if (_blocks[block].Children != 0) return Error.BlockInUse;
-            byte[] catalogue = CatalogueBuffer();
+            Span<byte> catalogue = CatalogueBuffer();
             int at = index * XnLayout.RootEntrySize;
             for (int i = 0; i < XnLayout.RootEntrySize; i++) catalogue[at + i] = 0;
             _roots[index] = default;
@@ -339,7 +364,7 @@ namespace ExoSharp.Xn
         public int FindRoot(ReadOnlySpan<byte> name)
         {
             if (!_mounted || name.Length < 1 || name.Length > XnLayout.RootNameLength) return -1;
-            byte[] catalogue = CatalogueBuffer();
+            Span<byte> catalogue = CatalogueBuffer();
             for (int i = 0; i < _roots.Length; i++)
             {
                 if (!_roots[i].InUse) continue;
@@ -355,12 +380,33 @@ namespace ExoSharp.Xn
         /// <summary>Precondition: 0 &lt;= index &lt; XnLayout.MaxRoots.</summary>
         public RootEntry Root(int index) => _roots[index];
 
-        private byte[] CatalogueBuffer() => _cache.Buffer(_blocks[XnLayout.CatalogueBlock].Slot);
+        private Span<byte> CatalogueBuffer() => _cache.Bytes(_blocks[XnLayout.CatalogueBlock].Slot);
+
+        private Span<byte> Scratch => new Span<byte>(_scratch, XnLayout.BlockSize);
 
         // ---------------------------------------------------------------- queries
 
         /// <summary>A copy of the block's registry entry. Precondition: block &lt; BlockCount.</summary>
         public BlockEntry Entry(uint block) => _blocks[block];
+
+        /// <summary>The page holding the block in core (BlockSize bytes, page-aligned) and its frame
+        /// number, for the kernel to map read-only into the block's owner (it checks OwnerOf first);
+        /// false when the block is not in core. The page may still be filling: see IsReadable. It
+        /// stays the block's until the block leaves core (Evict, Free, a failed read).</summary>
+        public bool CachedPage(uint block, out byte* page, out ulong frame)
+        {
+            page = null;
+            frame = 0;
+            if (block >= _blockCount || _blocks[block].Slot < 0) return false;
+            int slot = _blocks[block].Slot;
+            page = _cache.Page(slot);
+            frame = _cache.Frame(slot);
+            return true;
+        }
+
+        /// <summary>The block is in core and no read into it is under way: its page holds the block.</summary>
+        public bool IsReadable(uint block) =>
+            block < _blockCount && _blocks[block].Slot >= 0 && !_cache.IsReading(_blocks[block].Slot);
 
         /// <summary>The derived free map: the block can be allocated now.</summary>
         public bool IsFree(uint block) => block < _blockCount && _blocks[block].State == BlockState.Free;
@@ -467,7 +513,7 @@ namespace ExoSharp.Xn
         /// which owns() names exactly the children the registry gives it. Costs the block's own children.</summary>
         private Error Repair(uint block, int offset, ReadOnlySpan<byte> change)
         {
-            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            Span<byte> buffer = _cache.Bytes(_blocks[block].Slot);
             for (int i = 0; i < change.Length; i++)
             {
                 _saved[i] = buffer[offset + i];
@@ -503,7 +549,7 @@ namespace ExoSharp.Xn
                 if (TakeSlot(block) < 0) return Error.TableFull;
             }
             if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
-            byte[] buffer = _cache.Buffer(entry.Slot);
+            Span<byte> buffer = _cache.Bytes(entry.Slot);
             for (int i = 0; i < bytes.Length; i++) buffer[offset + i] = bytes[i];
             entry.Dirty = true;
             return 0;
@@ -517,7 +563,7 @@ namespace ExoSharp.Xn
             ref BlockEntry entry = ref _blocks[block];
             if (entry.Slot < 0) return entry.OnDisk ? Error.NotInCore : Error.Uninitialised;
             if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
-            byte[] buffer = _cache.Buffer(entry.Slot);
+            Span<byte> buffer = _cache.Bytes(entry.Slot);
             for (int i = 0; i < into.Length; i++) into[i] = buffer[offset + i];
             return 0;
         }
@@ -542,7 +588,7 @@ namespace ExoSharp.Xn
             _requestWrite[request] = false;
             _requestBlock[request] = block;
             _requestSlot[request] = slot;
-            var read = new DiskRequest { Tag = request, Block = block, IsWrite = false, Buffer = _cache.Buffer(slot) };
+            var read = new DiskRequest { Tag = request, Block = block, IsWrite = false, Buffer = _cache.Page(slot), Frame = _cache.Frame(slot) };
             if (!_disk.Submit(read))
             {
                 _requestBusy[request] = false;
@@ -599,14 +645,14 @@ namespace ExoSharp.Xn
             if (entry.Taint != 0) return Error.Tainted;
             int request = FreeRequest();
             if (request < 0) return Error.TableFull;
-            if (_staging[request] == null) _staging[request] = new byte[XnLayout.BlockSize];
-            byte[] staging = _staging[request], buffer = _cache.Buffer(entry.Slot);
+            var staging = new Span<byte>(_staging[request], XnLayout.BlockSize);
+            Span<byte> buffer = _cache.Bytes(entry.Slot);
             for (int i = 0; i < XnLayout.BlockSize; i++) staging[i] = buffer[i];
             _requestBusy[request] = true;
             _requestWrite[request] = true;
             _requestBlock[request] = block;
             _requestSeq[request] = entry.Snapshots;
-            var write = new DiskRequest { Tag = request, Block = block, IsWrite = true, Buffer = staging };
+            var write = new DiskRequest { Tag = request, Block = block, IsWrite = true, Buffer = _staging[request], Frame = _stagingFrame[request] };
             if (!_disk.Submit(write))
             {
                 _requestBusy[request] = false;
@@ -705,7 +751,7 @@ namespace ExoSharp.Xn
         /// <summary>As Induce; damaged: the old contents already made owns() fail (nothing applied).</summary>
         private Error Induce(uint block, int offset, ReadOnlySpan<byte> change, out bool damaged)
         {
-            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            Span<byte> buffer = _cache.Bytes(_blocks[block].Slot);
             Error error = Owns(block, buffer, _before, out _beforeCount, false);
             damaged = error != 0;
             if (error != 0) return error;
@@ -723,13 +769,13 @@ namespace ExoSharp.Xn
 
         private void Restore(uint block, int offset, int length)
         {
-            byte[] buffer = _cache.Buffer(_blocks[block].Slot);
+            Span<byte> buffer = _cache.Bytes(_blocks[block].Slot);
             for (int i = 0; i < length; i++) buffer[offset + i] = _saved[i];
         }
 
         /// <summary>Runs the block's owns() and turns its records into sorted, disjoint, coalesced
         /// extents. strict: every type named must be usable now (its template on disk).</summary>
-        private Error Owns(uint block, byte[] bytes, Extent[] extents, out int count, bool strict)
+        private Error Owns(uint block, ReadOnlySpan<byte> bytes, Extent[] extents, out int count, bool strict)
         {
             count = 0;
             Template template = TemplateOf(_blocks[block].Type);

@@ -301,7 +301,7 @@ namespace ExoSharp.Tests.Xn
             int mark = rig.Disk.Writes(inode);
             var bytes = new byte[XnLayout.BlockSize];
             Assert.Equal((Error)0, rig.Xn.Read(Rig.Owner, rig.Root, 0, bytes));
-            rig.Disk.WriteNow(rig.Root, bytes);
+            rig.Disk.Write(rig.Root, bytes);
             rig.Remount();
             Assert.Equal(BlockState.Allocated, rig.Xn.Entry(inode).State);
             Assert.False(rig.Disk.Writes(inode) > mark);

@@ -2,11 +2,13 @@
 // completes them (in any order: a real disk reorders), fails them, or crashes the disk: Crash
 // applies only a chosen prefix of the queued writes and drops everything else, as a power cut
 // would. Counts completed writes per block, so tests can tell whether a block was initialised.
+// Checks every buffer XN hands it is page-aligned and named by its frame (address / 4096, as
+// HostPages gives them), as a DMA engine would need.
 using ExoSharp.Xn;
 
 namespace ExoSharp.Tests.Xn
 {
-    public sealed class MemoryDisk : IBlockDevice
+    public sealed unsafe class MemoryDisk : IBlockDevice
     {
         private readonly byte[][] _blocks;
         private readonly int[] _writes;
@@ -35,24 +37,39 @@ namespace ExoSharp.Tests.Xn
 
         public bool Submit(in DiskRequest request)
         {
+            CheckPage(request.Buffer, request.Frame);
             if (_queue.Count >= QueueLimit) return false;
             _queue.Add(request);
             return true;
         }
 
-        public bool ReadNow(uint block, byte[] buffer)
+        public bool ReadNow(uint block, byte* page, ulong frame)
         {
+            CheckPage(page, frame);
             if (block >= _blocks.Length) return false;
-            Array.Copy(_blocks[block], buffer, XnLayout.BlockSize);
+            _blocks[block].CopyTo(new Span<byte>(page, XnLayout.BlockSize));
             return true;
         }
 
-        public bool WriteNow(uint block, byte[] buffer)
+        public bool WriteNow(uint block, byte* page, ulong frame)
+        {
+            CheckPage(page, frame);
+            return Write(block, new ReadOnlySpan<byte>(page, XnLayout.BlockSize));
+        }
+
+        /// <summary>Writes a block behind XN's back (negative controls).</summary>
+        public bool Write(uint block, ReadOnlySpan<byte> bytes)
         {
             if (block >= _blocks.Length) return false;
-            Array.Copy(buffer, _blocks[block], XnLayout.BlockSize);
+            bytes.CopyTo(_blocks[block]);
             _writes[block]++;
             return true;
+        }
+
+        private static void CheckPage(byte* page, ulong frame)
+        {
+            if (page == null || (ulong)page % XnLayout.BlockSize != 0 || (ulong)page / XnLayout.BlockSize != frame)
+                throw new InvalidOperationException("XN handed the disk a buffer that is not a page named by its frame");
         }
 
         /// <summary>Completes the i-th queued request (ok) or fails it (nothing transferred).</summary>
@@ -80,12 +97,13 @@ namespace ExoSharp.Tests.Xn
 
         private void Transfer(DiskRequest request)
         {
+            var page = new Span<byte>(request.Buffer, XnLayout.BlockSize);
             if (request.IsWrite)
             {
-                Array.Copy(request.Buffer, _blocks[request.Block], XnLayout.BlockSize);
+                page.CopyTo(_blocks[request.Block]);
                 _writes[request.Block]++;
             }
-            else Array.Copy(_blocks[request.Block], request.Buffer, XnLayout.BlockSize);
+            else _blocks[request.Block].CopyTo(page);
         }
     }
 }

@@ -35,7 +35,7 @@ namespace ExoSharp.Tests.Xn
         public void AnUnformattedDiskIsFatal()
         {
             var disk = new MemoryDisk(64);
-            var xn = new XnVolume(disk, new InterpretingOwnsRunner(), 8);
+            var xn = new XnVolume(disk, new InterpretingOwnsRunner(), 8, new HostPages());
             MountReport report = xn.Mount();
             Assert.Equal(Error.BadArgument, report.Fatal);
             Assert.False(xn.IsMounted);
@@ -46,10 +46,10 @@ namespace ExoSharp.Tests.Xn
         public void ASuperblockLargerThanTheDiskIsFatal()
         {
             var disk = new MemoryDisk(64);
-            Assert.Equal((Error)0, XnVolume.Format(disk, 64));
+            Assert.Equal((Error)0, XnVolume.Format(disk, 64, new HostPages()));
             BitConverter.GetBytes(1000u).CopyTo(disk.Raw(0), XnLayout.BlockCountOffset);
-            Assert.Equal(Error.BadArgument, new XnVolume(disk, new InterpretingOwnsRunner(), 8).Mount().Fatal);
-            Assert.Equal(Error.BadLength, XnVolume.Format(disk, 10));
+            Assert.Equal(Error.BadArgument, new XnVolume(disk, new InterpretingOwnsRunner(), 8, new HostPages()).Mount().Fatal);
+            Assert.Equal(Error.BadLength, XnVolume.Format(disk, 10, new HostPages()));
         }
 
         [Fact]

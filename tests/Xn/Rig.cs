@@ -1,7 +1,7 @@
 // A test rig: an in-memory disk formatted for XN, a mounted volume, and a tiny file system built
 // only through XN's checked operations (no cheating path, unlike C-FFS's xn_alloc_cheat): a root
 // directory, inodes with 12 direct data pointers, subdirectories. Flush drives writeback the way
-// the kernel's disk interrupt would.
+// the kernel's disk interrupt would. Every volume it mounts takes its pages from the rig's HostPages.
 using Xunit;
 using ExoSharp.Abi;
 using ExoSharp.Xn;
@@ -13,6 +13,8 @@ namespace ExoSharp.Tests.Xn
         public const uint Owner = 7;
         public const uint Stranger = 9;
         public MemoryDisk Disk;
+        /// <summary>The pages of every volume this rig mounts (they live as long as the rig).</summary>
+        public HostPages Pages = new();
         public XnVolume Xn;
         public MountReport Report;
         public uint InodeType, DirectoryType;
@@ -22,7 +24,7 @@ namespace ExoSharp.Tests.Xn
         public Rig(uint blocks = 256, int cache = 192, bool fileSystem = true)
         {
             Disk = new MemoryDisk(blocks);
-            Assert.Equal((Error)0, XnVolume.Format(Disk, blocks));
+            Assert.Equal((Error)0, XnVolume.Format(Disk, blocks, Pages));
             Remount(cache);
             Assert.True(Report.IsConsistent);
             if (!fileSystem) return;
@@ -37,7 +39,7 @@ namespace ExoSharp.Tests.Xn
 
         public XnVolume Remount(int cache = 192)
         {
-            Xn = new XnVolume(Disk, new InterpretingOwnsRunner(), cache);
+            Xn = new XnVolume(Disk, new InterpretingOwnsRunner(), cache, Pages);
             Disk.Sink = Xn;
             Report = Xn.Mount();
             _cursor = XnLayout.FirstAllocatable;

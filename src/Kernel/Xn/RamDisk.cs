@@ -1,11 +1,12 @@
 // A disk in kernel memory for XN's self-test: requests queue until Drain completes them in order,
-// reporting to the volume as the virtio-blk driver's interrupt will. Missing: it is not a device;
-// the real driver (virtio-blk) replaces it.
+// reporting to the volume as the virtio-blk driver's interrupt will. It copies through the page
+// pointers XN gives (a driver would DMA to the frames). Missing: it is not a device; the real
+// driver (virtio-blk) replaces it.
 using ExoSharp.Xn;
 
 namespace ExoSharp.Kernel.Xn
 {
-    internal sealed class RamDisk : IBlockDevice
+    internal sealed unsafe class RamDisk : IBlockDevice
     {
         private readonly byte[][] _blocks;
         private readonly DiskRequest[] _queue = new DiskRequest[XnVolume.QueueDepth];
@@ -27,17 +28,17 @@ namespace ExoSharp.Kernel.Xn
             return true;
         }
 
-        public bool ReadNow(uint block, byte[] buffer)
+        public bool ReadNow(uint block, byte* page, ulong frame)
         {
             if (block >= _blocks.Length) return false;
-            Copy(_blocks[block], buffer);
+            ToPage(_blocks[block], page);
             return true;
         }
 
-        public bool WriteNow(uint block, byte[] buffer)
+        public bool WriteNow(uint block, byte* page, ulong frame)
         {
             if (block >= _blocks.Length) return false;
-            Copy(buffer, _blocks[block]);
+            FromPage(page, _blocks[block]);
             return true;
         }
 
@@ -47,17 +48,22 @@ namespace ExoSharp.Kernel.Xn
             for (int i = 0; i < _count; i++)
             {
                 DiskRequest request = _queue[i];
-                if (request.IsWrite) Copy(request.Buffer, _blocks[request.Block]);
-                else Copy(_blocks[request.Block], request.Buffer);
+                if (request.IsWrite) FromPage(request.Buffer, _blocks[request.Block]);
+                else ToPage(_blocks[request.Block], request.Buffer);
             }
             int n = _count;
             _count = 0;
             for (int i = 0; i < n; i++) Sink.Completed(_queue[i].Tag, true);
         }
 
-        private static void Copy(byte[] from, byte[] to)
+        private static void ToPage(byte[] from, byte* page)
         {
-            for (int i = 0; i < XnLayout.BlockSize; i++) to[i] = from[i];
+            for (int i = 0; i < XnLayout.BlockSize; i++) page[i] = from[i];
+        }
+
+        private static void FromPage(byte* page, byte[] to)
+        {
+            for (int i = 0; i < XnLayout.BlockSize; i++) to[i] = page[i];
         }
     }
 }

@@ -1,7 +1,8 @@
 // selftest=xn: XN's core running inside the kernel (the corelib, interface dispatch, the
 // executive's interpreter) on a RAM disk: format, mount, a template, a root, an inode with a data
-// block, a forged pointer refused, ordered writeback, and a remount that finds the same tree.
-// Missing: a real disk and system calls (the next step wires XnVolume to virtio-blk).
+// block, a forged pointer refused, ordered writeback, and a remount that finds the same tree and
+// reads the data block back into a cache page: a pinned frame of the direct map (FramePages), as the
+// kernel will map it. Missing: a real disk and system calls (the next step wires XnVolume to virtio-blk).
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Kernel.Core;
@@ -9,16 +10,17 @@ using ExoSharp.Xn;
 
 namespace ExoSharp.Kernel.Xn
 {
-    internal static class XnSelfTest
+    internal static unsafe class XnSelfTest
     {
         private const uint Owner = 1;
 
         public static void Run()
         {
             var disk = new RamDisk(64);
-            Error error = XnVolume.Format(disk, 64);
+            var pages = new FramePages();
+            Error error = XnVolume.Format(disk, 64, pages);
             if (error != 0) { Fail("format", error); return; }
-            var xn = new XnVolume(disk, new InterpretingOwnsRunner(), 16);
+            var xn = new XnVolume(disk, new InterpretingOwnsRunner(), 16, pages);
             disk.Sink = xn;
             if (!xn.Mount().IsConsistent) { Fail("mount", Error.BadArgument); return; }
 
@@ -49,11 +51,17 @@ namespace ExoSharp.Kernel.Xn
             Error tainted = xn.StartWrite(root);
             Flush(xn, disk);
 
-            var again = new XnVolume(disk, new InterpretingOwnsRunner(), 16);
+            bool written = CachedWord(xn, data) == 0x584E;
+
+            var again = new XnVolume(disk, new InterpretingOwnsRunner(), 16, pages);
             disk.Sink = again;
             MountReport report = again.Mount();
+            bool fetched = again.Fetch(Owner, data) == 0 && !again.IsReadable(data);
+            disk.Drain();
+            fetched = fetched && again.IsReadable(data) && CachedWord(again, data) == 0x584E;
             bool ok = forged == Error.ForgedPointer && tainted == Error.Tainted && report.IsConsistent &&
-                report.Reachable == 2 && again.Entry(data).Parent == root && again.IsFree(stranger);
+                report.Reachable == 2 && again.Entry(data).Parent == root && again.IsFree(stranger) &&
+                written && fetched;
             Console.Write(ok ? "kernel: xn ok, " : "kernel: xn FAILED, ");
             Console.WriteDecimal((ulong)report.Reachable);
             Console.Write(" blocks reachable after remount, forged pointer refused with ");
@@ -73,6 +81,15 @@ namespace ExoSharp.Kernel.Xn
                 for (int i = 0; i < n; i++) xn.StartWrite(ready[i]);
                 disk.Drain();
             }
+        }
+
+        /// <summary>The first word of the block's cache page, read through its frame's direct-map
+        /// address (what a read-only mapping of the frame would show); 0 when the page is not a frame.</summary>
+        private static uint CachedWord(XnVolume xn, uint block)
+        {
+            if (!xn.CachedPage(block, out byte* page, out ulong frame) || ((ulong)page & 4095) != 0) return 0;
+            if (Memory.Pointer(frame * FrameAllocator.FrameSize) != page) return 0;
+            return *(uint*)page;
         }
 
         private static byte[] Word(uint value) =>
