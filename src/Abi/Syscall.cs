@@ -157,5 +157,9 @@ namespace ExoSharp.Abi
 
         /// <summary>XnInfo(info): the disk's size and XN's counters (XnInfo).</summary>
         XnInfo = 41,
+
+        /// <summary>XnMap(block, address): maps the page caching one of the caller's blocks read-only at
+        /// address (a free page of its space) until the block leaves the cache.</summary>
+        XnMap = 42,
     }
 }

@@ -16,6 +16,7 @@ namespace ExoSharp.Apps.Disk
     internal static unsafe class Files
     {
         public const uint Key = 0x2A2A_5EC5;
+        private const ulong MapAt = 0x7000_0000;
         private static byte* s_buffer;
 
         public static int Main(string arguments)
@@ -39,6 +40,12 @@ namespace ExoSharp.Apps.Disk
             failures += Expect("read hello.txt back", ReadBack(fs, "hello.txt"), 22);
             failures += Expect("read pattern.bin back", ReadBack(fs, "pattern.bin"), 40000);
             System.Console.WriteLine("files: files: " + fs.List());
+            failures += Expect("map pattern.bin's second block read-only", SystemCall.XnMap(fs.DataBlock("pattern.bin", 1), MapAt), 0);
+            bool same = true;
+            for (int i = 0; i < FileSystem.BlockSize; i++) same &= ((byte*)MapAt)[i] == Pattern("pattern.bin", FileSystem.BlockSize + i);
+            PageInfo page;
+            SystemCall.PageQuery(MapAt, &page);
+            failures += Expect("the mapped page holds the file's bytes, and is not writable", same && (page.Flags & PageFlags.Writable) == 0 ? 0 : -1, 0);
             failures += Expect("delete hello.txt", fs.Delete("hello.txt"), 0);
             failures += Expect("read hello.txt after deleting it", fs.Read("hello.txt", s_buffer, 100), (long)Error.NoSuchBlock);
             failures += Expect("create notes.txt", Make(fs, "notes.txt", 5000), 0);

@@ -85,6 +85,18 @@ namespace ExoSharp.Apps.Disk
             Expect("write a directory entry pointing at secret.txt's inode (named twice)", Change(Syscall.XnWrite, fs.Directory, 7 * 64 + 52, (uint)inode), (long)Error.BlockInUse);
             Expect("write secret.txt's size (no pointer changes)", Change(Syscall.XnWrite, inode, 0, 100), 0);
 
+            // A mapped cache page goes away with its block.
+            fs.Create("doomed.txt", secret, 100);
+            ulong doomed = fs.DataBlock("doomed.txt", 0);
+            Expect("map doomed.txt's block", SystemCall.XnMap(doomed, 0x7100_0000), 0);
+            Expect("map it again at the same address", SystemCall.XnMap(doomed, 0x7100_0000), (long)Error.BadArgument);
+            Expect("map it at a kernel address", SystemCall.XnMap(doomed, 0xFFFF_8000_0000_0000), (long)Error.BadAddress);
+            Expect("map a free block", SystemCall.XnMap(fs.AnyFreeBlock(), 0x7200_0000), (long)Error.Uninitialised);
+            fs.Delete("doomed.txt");
+            PageInfo gone;
+            SystemCall.PageQuery(0x7100_0000, &gone);
+            Expect("after deleting doomed.txt its page is no longer mapped", gone.Flags == 0 ? 0 : -1, 0);
+
             long child = Process.Fork();
             if (child == 0) return Stranger(fs, inode, data);
             ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
@@ -108,6 +120,7 @@ namespace ExoSharp.Apps.Disk
             Expect("stranger: write it", Change(Syscall.XnWrite, data, 0, 0x656E6F47), (long)Error.NotOwner);
             Expect("stranger: free it from the inode", Change(Syscall.XnFree, inode, FileSystem.PointerOffset, 0, data, 1), (long)Error.NotOwner);
             Expect("stranger: allocate under the directory", Change(Syscall.XnAlloc, fs.Directory, 8 * 64 + 52, (uint)fs.AnyFreeBlock(), fs.AnyFreeBlock(), 1, fs.InodeType), (long)Error.NotOwner);
+            Expect("stranger: map secret.txt's data block", SystemCall.XnMap(data, 0x7300_0000), (long)Error.NotOwner);
             ulong mine = fs.AnyFreeBlock();
             Expect("stranger: a root of its own", Root("mine", 0xBEEF, mine, fs.InodeType) == (long)mine ? 0 : -1, 0);
             Expect("stranger: claim secret.txt's data block in it", Change(Syscall.XnAlloc, mine, FileSystem.PointerOffset, data, data, 1, 0), (long)Error.BlockInUse);

@@ -1,6 +1,7 @@
 // XN in the kernel (docs/xn.md): the virtio-blk disk mounted at boot (formatted first when it is
 // blank), XN's system calls, the buffer-cache registry window, and the environments waiting on
-// the disk. Authority over a root is a key (a password capability chosen by its creator and kept
+// the disk, and cached blocks mapped read-only into their owners (XnMap; a page is taken back
+// from everyone the moment it stops caching that block). Authority over a root is a key (a password capability chosen by its creator and kept
 // in XN's catalogue): an environment that created or opened a root with its key acts as its
 // owner (XnVolume's owner tag is the key). Writes go out in XN's order from XnSync, every
 // WritebackTicks, and after each completion. Interrupts off throughout; XnVolume is never
@@ -26,6 +27,11 @@ namespace ExoSharp.Kernel.Xn
         public const int KeysPerEnvironment = 8;
         public const ulong WritebackTicks = 50;
         public const uint WaitFetch = 1, WaitSync = 2;
+        public const int MaxMappings = 1024;
+
+        private static readonly uint[] s_mappedBlock = new uint[MaxMappings];
+        private static readonly ulong[] s_mappedFrame = new ulong[MaxMappings];
+        private static int s_mappedCount;
 
         private static VirtioDisk s_disk;
         private static XnVolume s_volume;
@@ -43,19 +49,21 @@ namespace ExoSharp.Kernel.Xn
         {
             if (!VirtioBlock.Present) return;
             s_disk = new VirtioDisk();
+            var pages = new FramePages();
             if (s_disk.IsBlank())
             {
-                Error formatted = XnVolume.Format(s_disk, s_disk.BlockCount);
+                Error formatted = XnVolume.Format(s_disk, s_disk.BlockCount, pages);
                 Console.Write("kernel: xn: formatted the blank disk: ");
                 Console.WriteLine(formatted == 0 ? "ok" : "FAILED");
                 if (formatted != 0) return;
             }
-            var volume = new XnVolume(s_disk, new InterpretingOwnsRunner(), CacheBlocks);
+            var volume = new XnVolume(s_disk, new InterpretingOwnsRunner(), CacheBlocks, pages);
             s_disk.Sink = volume;
             MountReport report = volume.Mount();
             if (report.Fatal != 0)
             {
-                Console.WriteLine("kernel: xn: the disk holds no XN volume; it is left alone");
+                Console.WriteLine(report.Fatal == Error.NoMemory ? "kernel: xn: no memory for XN's buffer cache; the disk is left alone"
+                                                                  : "kernel: xn: the disk holds no XN volume; it is left alone");
                 return;
             }
             for (int i = 0; i < report.Problems.Count; i++)
@@ -106,10 +114,64 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnFetch: return Fetch(env, frame, a0);
                 case Syscall.XnSync: return Sync(env, frame);
                 case Syscall.XnInfo: return Info(env, a0);
+                case Syscall.XnMap: result = Map(env, a0, a1); break;
                 default: return (long)Error.NoSuchCall;
             }
             Publish();
+            Sweep();
             return result;
+        }
+
+        /// <summary>XnMap: shows a cached block of the caller's read-only at address (a free page).</summary>
+        private static long Map(Environment env, ulong block, ulong address)
+        {
+            if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
+            if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
+            if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
+            if ((env.Space.Query(address) & AddressSpace.Present) != 0) return (long)Error.BadArgument;
+            uint owner = s_volume.OwnerOf((uint)block);
+            if (owner == XnVolume.NoBlock) return (long)Error.Uninitialised;
+            if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+            if (!s_volume.CachedPage((uint)block, out _, out ulong frame) || !s_volume.IsReadable((uint)block)) return (long)Error.NotInCore;
+            if (s_mappedCount == MaxMappings) return (long)Error.TableFull;
+            if (!Mappings.MapPinnedFrame(env, address, frame)) return (long)Error.TableFull;
+            s_mappedBlock[s_mappedCount] = (uint)block;
+            s_mappedFrame[s_mappedCount] = frame;
+            s_mappedCount++;
+            return 0;
+        }
+
+        /// <summary>After every change to the cache: a page that no longer caches the block it was
+        /// mapped for (evicted, freed, reused for another block) is taken back from every
+        /// environment holding it, before any of them runs again.</summary>
+        private static void Sweep()
+        {
+            for (int i = 0; i < s_mappedCount;)
+            {
+                uint block = s_mappedBlock[i];
+                if (s_volume.CachedPage(block, out _, out ulong frame) && frame == s_mappedFrame[i] &&
+                    s_volume.Entry(block).State == BlockState.Allocated && FrameTable.References(frame) > 1)
+                {
+                    i++;
+                    continue;
+                }
+                s_revoking = s_mappedFrame[i];
+                EnvTable.ForEach(&Unmap, null);
+                s_mappedCount--;
+                s_mappedBlock[i] = s_mappedBlock[s_mappedCount];
+                s_mappedFrame[i] = s_mappedFrame[s_mappedCount];
+            }
+        }
+
+        private static ulong s_revoking;
+
+        private static void Unmap(Environment env, Environment unused)
+        {
+            while (env.Capabilities.FindFrame(s_revoking, out CapabilitySlot* slot) != 0)
+            {
+                env.Space.UnmapFrame(s_revoking);
+                env.Capabilities.Release(slot);
+            }
         }
 
         private static long Template(Environment env, ulong program, ulong count, ulong report)
@@ -231,6 +293,7 @@ namespace ExoSharp.Kernel.Xn
             s_disk.Complete((int)tag, ok);
             Pump();
             Publish();
+            Sweep();
             EnvTable.ForEach(&Wake, null);
         }
 
@@ -270,7 +333,7 @@ namespace ExoSharp.Kernel.Xn
             EnvTable.Publish(env);
         }
 
-        private static bool InCore(uint caller, uint block) => s_volume.Read(caller, block, 0, default(Span<byte>)) == 0;
+        private static bool InCore(uint caller, uint block) => s_volume.IsReadable(block);
 
         /// <summary>Rewrites the registry window from XN's registry (and counts unclean blocks).</summary>
         private static void Publish()
@@ -286,22 +349,17 @@ namespace ExoSharp.Kernel.Xn
                 if (e.Writing) flags |= BlockRecord.Writing;
                 if (e.OnDisk) flags |= BlockRecord.OnDisk;
                 if (e.Taint > 0) flags |= BlockRecord.Tainted;
-                if (e.Slot >= 0 && !InCoreAnyOwner(b)) flags |= BlockRecord.Reading;
+                bool cached = s_volume.CachedPage(b, out _, out ulong frame);
+                if (cached && !s_volume.IsReadable(b)) flags |= BlockRecord.Reading;
                 if (e.Dirty || e.Writing) unclean++;
                 BlockRecord* r = s_registry + b;
-                r->Frame = 0;
+                r->Frame = cached ? (uint)frame : 0;
                 r->State = (byte)e.State;
                 r->Type = (byte)e.Type;
                 r->Flags = flags;
                 r->Root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
             }
             s_unclean = unclean;
-        }
-
-        private static bool InCoreAnyOwner(uint block)
-        {
-            uint owner = s_volume.OwnerOf(block);
-            return owner == XnVolume.NoBlock || s_volume.Read(owner, block, 0, default(Span<byte>)) != Error.NotInCore;
         }
 
         /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0

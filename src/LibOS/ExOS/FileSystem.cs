@@ -214,6 +214,16 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>A file's inode block (0: no such file).</summary>
         public ulong InodeOf(string name) => Find(name, out uint inode) < 0 ? 0 : inode;
 
+        /// <summary>A file's k-th data block (0: none), its inode fetched.</summary>
+        public ulong DataBlock(string name, int k)
+        {
+            ulong inode = InodeOf(name);
+            if (inode == 0 || k < 0 || k >= MaxBlocks || SystemCall.XnFetch(inode) < 0) return 0;
+            uint pointer = 0;
+            SystemCall.XnRead(inode, (ulong)(PointerOffset + 4 * k), (byte*)&pointer, 4);
+            return pointer;
+        }
+
         /// <summary>A free block, as Create would choose one (from the registry window).</summary>
         public ulong AnyFreeBlock() => FreeBlock();
 

@@ -77,6 +77,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long XnFetch(ulong block) => Invoke(Syscall.XnFetch, block);
         public static long XnSync() => Invoke(Syscall.XnSync);
         public static long XnInfo(XnInfo* info) => Invoke(Syscall.XnInfo, (ulong)info);
+        public static long XnMap(ulong block, ulong address) => Invoke(Syscall.XnMap, block, address);
         public static long PredicateWait(ProgramInstruction* program, long count, ulong* words, long wordCount, ProgramReport* report = null) =>
             Invoke(Syscall.PredicateWait, (ulong)program, (ulong)count, (ulong)words, (ulong)wordCount, (ulong)report);
     }
