@@ -6,31 +6,20 @@ using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
 {
-    public sealed unsafe class ReceiveRing
+    public sealed unsafe class ReceiveRing : PacketRings
     {
         /// <summary>Wait's answer when the timeout passed before a frame came.</summary>
         public const long TimedOut = 0xFFFF_FFFF;
 
-        private readonly byte* _base;
-        private readonly uint _slots;
-        private uint _next;
-
-        private ReceiveRing(ulong address, uint slots)
-        {
-            _base = (byte*)address;
-            _slots = slots;
-        }
+        private ReceiveRing(ulong address, uint slots) : base(address, slots) { }
 
         /// <summary>Maps fresh pages at address (page aligned, unmapped) for slots slots and
         /// attaches them as this environment's receive ring; null with the error if that fails.</summary>
         public static ReceiveRing Attach(ulong address, uint slots, out long error)
         {
-            error = PacketRings.MapPages(address, slots);
-            if (error >= 0) error = SystemCall.RingAttach(PacketRing.Receive, address, slots);
+            error = MapAndAttach(PacketRing.Receive, address, slots);
             return error < 0 ? null : new ReceiveRing(address, slots);
         }
-
-        private PacketSlot* Slot => (PacketSlot*)(_base + (ulong)_next * PacketRing.SlotSize);
 
         /// <summary>The next frame, if one has come: its bytes (valid until Done) and header.</summary>
         public bool Next(out byte* frame, out PacketSlot header)
@@ -45,7 +34,7 @@ namespace ExoSharp.LibOS.ExOS
         public void Done()
         {
             System.Threading.Volatile.Write(ref Slot->Length, 0);
-            _next = _next + 1 == _slots ? 0 : _next + 1;
+            Advance();
         }
 
         /// <summary>Blocks until the next slot holds a frame (returns its length) or, with

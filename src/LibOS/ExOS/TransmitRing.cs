@@ -5,28 +5,17 @@ using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
 {
-    public sealed unsafe class TransmitRing
+    public sealed unsafe class TransmitRing : PacketRings
     {
-        private readonly byte* _base;
-        private readonly uint _slots;
-        private uint _next;
-
-        private TransmitRing(ulong address, uint slots)
-        {
-            _base = (byte*)address;
-            _slots = slots;
-        }
+        private TransmitRing(ulong address, uint slots) : base(address, slots) { }
 
         /// <summary>Maps fresh pages at address for slots slots and attaches them as this
         /// environment's transmit ring; null with the error if that fails.</summary>
         public static TransmitRing Attach(ulong address, uint slots, out long error)
         {
-            error = PacketRings.MapPages(address, slots);
-            if (error >= 0) error = SystemCall.RingAttach(PacketRing.Transmit, address, slots);
+            error = MapAndAttach(PacketRing.Transmit, address, slots);
             return error < 0 ? null : new TransmitRing(address, slots);
         }
-
-        private PacketSlot* Slot => (PacketSlot*)(_base + (ulong)_next * PacketRing.SlotSize);
 
         /// <summary>Where the next frame's bytes go (PacketRing.MaxFrame of room), or null while the
         /// kernel has not taken the slot yet (the card is busy).</summary>
@@ -42,7 +31,7 @@ namespace ExoSharp.LibOS.ExOS
             PacketSlot* slot = Slot;
             slot->Status = 0;
             System.Threading.Volatile.Write(ref slot->Length, length);
-            _next = _next + 1 == _slots ? 0 : _next + 1;
+            Advance();
             long taken = SystemCall.NetTransmit();
             if (taken < 0) return taken;
             return System.Threading.Volatile.Read(ref slot->Length) == 0 ? slot->Status : (long)Error.TableFull;
