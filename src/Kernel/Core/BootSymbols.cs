@@ -20,5 +20,6 @@ namespace ExoSharp.Kernel.Core
         public ulong EarlyHeap;
         public ulong EarlyHeapSize;
         public ulong CurrentIdCell;
+        public ulong UpcallCacheCell;
     }
 }

@@ -37,6 +37,7 @@ namespace ExoSharp.Kernel.Core
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             Scheduler.Initialize(symbols->CurrentIdCell);
+            UpcallCache.Initialize(symbols->UpcallCacheCell);
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string selfTest = boot.Option("selftest");

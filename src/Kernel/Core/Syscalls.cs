@@ -58,6 +58,7 @@ namespace ExoSharp.Kernel.Core
                 {
                     Environment target = Target(env, a0, out long error);
                     if (target == null) return error;
+                    UpcallCache.Invalidate();
                     target.ExceptionEntry = a1;
                     target.ExceptionStackTop = a2;
                     return 0;

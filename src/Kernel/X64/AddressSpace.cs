@@ -66,6 +66,7 @@ namespace ExoSharp.Kernel.X64
         {
             ulong* entry = Walk(virtualAddress, value != 0);
             if (entry == null) return 0;
+            UpcallCache.NoteChange(this, virtualAddress);
             ulong old = *entry;
             *entry = value;
             if (IsActive) Cpu.InvalidatePage(virtualAddress);
@@ -91,6 +92,7 @@ namespace ExoSharp.Kernel.X64
         /// cost follows what is mapped, not the size of the range. Precondition: a user range.</summary>
         public void UnmapRange(ulong start, ulong end)
         {
+            UpcallCache.NoteRangeChange(this, start, end);
             ulong va = start;
             while (va < end)
             {
@@ -122,6 +124,7 @@ namespace ExoSharp.Kernel.X64
         /// <summary>Removes every mapping of a frame; returns how many there were.</summary>
         public int UnmapFrame(ulong frame)
         {
+            UpcallCache.NoteSpaceChange(this);
             int removed = 0;
             for (int i = 0; i < 256; i++)
             {
@@ -175,6 +178,7 @@ namespace ExoSharp.Kernel.X64
         /// the frames they map are held by capabilities, released separately.</summary>
         public void Destroy()
         {
+            UpcallCache.NoteSpaceChange(this);
             for (int i = 0; i < 256; i++)
             {
                 if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;

@@ -11,17 +11,46 @@
 ;   trap leaves them on the stack (512 + 176 bytes), loaded into the CPU; iretq. The kernel
 ;   switches environments by saving the current frame and resuming another's context.
 ; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all three paths.
+; - Upcall fast path (isr_common's head): a CPU exception from user mode in the environment
+;   whose handler and exception stack Core/UpcallCache.cs has validated (exo_upcall_cache) is
+;   written straight onto that stack as an ExceptionFrame and sent to the handler with
+;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
+;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
 
 bits 64
 default rel
 
 extern ExoSharpTrap, ExoSharpSyscall
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top, exo_current_id
+global exo_upcall_cache
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
 SYSCALL_VECTOR equ 256          ; TrapFrame.Vector of a system call
 SYS_ENVID      equ 3            ; ExoSharp.Abi.Syscall.EnvId: answered without entering C#
+
+; exo_upcall_cache (Core/UpcallCache.cs writes it, field for field): the environment whose
+; upcall is known deliverable (~0: none), its handler, where the frame goes when the fault
+; is not on the exception stack, and the exception stack's range (top - 64 KiB + 1).
+UC_ENV   equ 0
+UC_ENTRY equ 8
+UC_FRAME equ 16
+UC_LOW   equ 24
+EXCEPTION_STACK_SPAN equ 65536
+; ExceptionFrame (Abi/ExceptionFrame.cs): vector, error code, fault address, then Registers
+; r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
+%define XREG(n) (24 + (n) * 8)
+; TrapFrame.Vector and what the CPU pushed, as isr_N leaves the stack.
+TF_VECTOR equ 0
+TF_ERROR  equ 8
+TF_RIP    equ 16
+TF_CS     equ 24
+TF_RFLAGS equ 32
+TF_RSP    equ 40
+PAGE_FAULT equ 14
+; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
+UPCALL_FLAGS_KEEP equ 0x409D5
+UPCALL_FLAGS_SET  equ 0x202
 
 ; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
 ; at the highest): the one place that layout is spelled out in assembly.
@@ -62,29 +91,105 @@ SYS_ENVID      equ 3            ; ExoSharp.Abi.Syscall.EnvId: answered without e
 
 section .text
 
-%macro ISR_NOERR 1
+; isr_N: vector N's TrapFrame head. CPU exceptions go to isr_common, which may take the
+; upcall fast path; NMI (2), double fault (8), machine check (18) and the interrupts (32 and
+; up) go straight to isr_general.
+%macro ISR_NOERR 2
 isr_%1:
     push 0
     push %1
-    jmp isr_common
+    jmp %2
 %endmacro
-%macro ISR_ERR 1
+%macro ISR_ERR 2
 isr_%1:
     push %1
-    jmp isr_common
+    jmp %2
 %endmacro
 
 %assign i 0
 %rep 48
-%if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
-    ISR_ERR i
+%if i == 2 || i == 18 || i >= 32
+    ISR_NOERR i, isr_general
+%elif i == 8
+    ISR_ERR i, isr_general
+%elif i == 14
+    ISR_ERR i, isr_page_fault
+%elif (i >= 10 && i <= 13) || i == 17 || i == 21 || i == 29 || i == 30
+    ISR_ERR i, isr_common
 %else
-    ISR_NOERR i
+    ISR_NOERR i, isr_common
 %endif
 %assign i i+1
 %endrep
 
+; Interrupts off (interrupt gates). The fast path below needs: a CPU exception from ring 3,
+; the running environment the cached one, and the faulting rsp off its exception stack (a
+; nested fault goes the general way, which keeps the red zone). UPCALL_FAST 1 is the page
+; fault's copy (the fault address from cr2), UPCALL_FAST 0 every other exception's (0).
+%macro UPCALL_FAST 1
+    test byte [rsp + TF_CS], 3
+    jz isr_general
+    mov [upcall_scratch], rax
+    mov rax, [exo_current_id]
+    cmp rax, [exo_upcall_cache + UC_ENV]
+    jne isr_general_rax
+    mov rax, [rsp + TF_RSP]
+    sub rax, [exo_upcall_cache + UC_LOW]
+    cmp rax, EXCEPTION_STACK_SPAN
+    jb isr_general_rax             ; on the exception stack already: nested
+    mov rax, [exo_upcall_cache + UC_FRAME]
+    mov [rax + XREG(0)], r15
+    mov [rax + XREG(1)], r14
+    mov [rax + XREG(2)], r13
+    mov [rax + XREG(3)], r12
+    mov [rax + XREG(4)], r11
+    mov [rax + XREG(5)], r10
+    mov [rax + XREG(6)], r9
+    mov [rax + XREG(7)], r8
+    mov [rax + XREG(8)], rbp
+    mov [rax + XREG(9)], rdi
+    mov [rax + XREG(10)], rsi
+    mov [rax + XREG(11)], rdx
+    mov [rax + XREG(12)], rcx
+    mov [rax + XREG(13)], rbx
+    mov rbx, [upcall_scratch]
+    mov [rax + XREG(14)], rbx
+    mov rbx, [rsp + TF_RIP]
+    mov [rax + XREG(15)], rbx
+    mov rbx, [rsp + TF_RFLAGS]
+    mov [rax + XREG(16)], rbx
+    and rbx, UPCALL_FLAGS_KEEP
+    or rbx, UPCALL_FLAGS_SET
+    mov [rsp + TF_RFLAGS], rbx
+    mov rbx, [rsp + TF_RSP]
+    mov [rax + XREG(17)], rbx
+    mov [rsp + TF_RSP], rax
+    mov rbx, [rsp + TF_VECTOR]
+    mov [rax], rbx
+    mov rbx, [rsp + TF_ERROR]
+    mov [rax + 8], rbx
+%if %1
+    mov rbx, cr2
+    mov [rax + 16], rbx
+%else
+    mov qword [rax + 16], 0
+%endif
+    mov rbx, [exo_upcall_cache + UC_ENTRY]
+    mov [rsp + TF_RIP], rbx
+    mov rdi, rax
+    mov rbx, [rax + XREG(13)]   ; the user's rbx and rax back: no kernel value leaves
+    mov rax, [upcall_scratch]
+    add rsp, 16                 ; vector, error code
+    iretq
+%endmacro
+
 isr_common:
+    UPCALL_FAST 0
+isr_page_fault:
+    UPCALL_FAST 1
+isr_general_rax:
+    mov rax, [upcall_scratch]
+isr_general:
     cld
     PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
@@ -155,6 +260,8 @@ section .bss
 alignb 16
 saved_user_rsp: resq 1
 exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.cs keeps it)
+exo_upcall_cache: resq 4        ; UC_* above (Core/UpcallCache.cs keeps it)
+upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096
 exo_trap_stack: resb 65536
 exo_trap_stack_top:
