@@ -4,6 +4,7 @@
 // reference on their frame (FrameTable) for as long as they exist.
 // Missing: a faster find-by-frame than a scan; capabilities for time slots.
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 
 namespace ExoSharp.Kernel.Core
@@ -38,6 +39,7 @@ namespace ExoSharp.Kernel.Core
         private static ulong HandleOf(int index, ushort generation) => ((ulong)generation << 16) | (uint)index;
 
         /// <summary>The slot a handle names if it is of that type, else null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public CapabilitySlot* Lookup(ulong handle, CapabilityType type)
         {
             ulong index = handle & 0xFFFF;

@@ -228,11 +228,13 @@ namespace ExoSharp.Kernel.Core
             ulong bytes = count * (ulong)sizeof(PageMapEntry);
             if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
             // Copy first: the caller's memory may change under us (it is its own to change).
-            var copy = (PageMapEntry*)NativeMemory.Alloc((nuint)bytes);
-            System.Buffer.MemoryCopy((void*)entries, copy, (long)bytes, (long)bytes);
-            long result = Mappings.Map(env, target, copy, (int)count);
-            NativeMemory.Free(copy);
-            return result;
+            // One buffer of the largest batch, kept: interrupts are off, so one call at a time.
+            if (s_pageMapBuffer == null)
+                s_pageMapBuffer = (PageMapEntry*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(PageMapEntry)));
+            System.Buffer.MemoryCopy((void*)entries, s_pageMapBuffer, (long)bytes, (long)bytes);
+            return Mappings.Map(env, target, s_pageMapBuffer, (int)count);
         }
+
+        private static PageMapEntry* s_pageMapBuffer;
     }
 }

@@ -5,6 +5,7 @@
 // without entering C#. Invariant: any change to those pages' leaf entries in that space
 // (AddressSpace calls NoteChange/NoteRangeChange/NoteSpaceChange), to its handler
 // (SetExceptionHandler) or its end clears it first. Interrupts off throughout.
+using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
@@ -50,6 +51,7 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>The leaf entry of one page of space is about to change.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void NoteChange(AddressSpace space, ulong virtualAddress)
         {
             if (space != s_space) return;

@@ -3,6 +3,7 @@
 // Memory; user frames are held by capabilities (FrameTable), so Destroy frees only the
 // tables. Tables are reached through the direct map.
 // Missing: a read-only view of these tables for the environment itself (UVPT).
+using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.Core;
 
@@ -43,10 +44,12 @@ namespace ExoSharp.Kernel.X64
         public bool IsActive => Cpu.ReadCr3() == Root;
 
         /// <summary>Inside user space and clear of the kernel's windows (slots 253-254).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool IsUserRange(ulong address, ulong length) =>
             address >= UserLayout.Base && address < UserLayout.End && length <= UserLayout.End - address &&
             (address + length <= UserLayout.WindowsStart || address >= UserLayout.WindowsEnd);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool IsUserPage(ulong address) => (address & (PageSize - 1)) == 0 && IsUserRange(address, PageSize);
 
         /// <summary>The leaf entry for a user address, or 0 when nothing is mapped there.</summary>
@@ -59,6 +62,21 @@ namespace ExoSharp.Kernel.X64
 
         /// <summary>Makes sure the tables down to the leaf exist; false when out of frames.</summary>
         public bool Prepare(ulong virtualAddress) => Walk(virtualAddress, true) != null;
+
+        /// <summary>Prepare that also gives the leaf entry's address (null when out of frames),
+        /// for SetLeaf: one walk per page. The pointer stays valid while the space lives (its
+        /// tables are freed only by Destroy).</summary>
+        public ulong* PrepareLeaf(ulong virtualAddress) => Walk(virtualAddress, true);
+
+        /// <summary>Set through a leaf from PrepareLeaf; active: IsActive, read once per batch.
+        /// Precondition: IsUserPage(virtualAddress), leaf is its entry in this space.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void SetLeaf(ulong* leaf, ulong virtualAddress, ulong value, bool active)
+        {
+            UpcallCache.NoteChange(this, virtualAddress);
+            *leaf = value;
+            if (active) Cpu.InvalidatePage(virtualAddress);
+        }
 
         /// <summary>Sets the leaf entry of a user page (0 removes it); returns the old entry.
         /// Precondition: IsUserPage, and Prepare succeeded when value is non-zero.</summary>
@@ -84,6 +102,7 @@ namespace ExoSharp.Kernel.X64
         }
 
         /// <summary>Builds a user leaf entry from a frame and Abi.PageFlags.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Entry(ulong frame, ulong flags) =>
             (frame * PageSize) | Present | User | (flags & (PageFlags.Writable | PageFlags.Available)) |
             ((flags & PageFlags.Executable) != 0 ? 0 : NoExecute);
