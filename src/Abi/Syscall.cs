@@ -107,5 +107,23 @@ namespace ExoSharp.Abi
         /// <summary>PredicateWait(program, count, words, wordCount, report): blocks until the predicate over
         /// those memory words of the caller's returns non-zero; returns that value.</summary>
         PredicateWait = 28,
+
+        /// <summary>PageMapOne(envHandle, address, frameHandle, flags): PageMap of one entry passed
+        /// in registers (no array in memory); returns 1.</summary>
+        PageMapOne = 29,
+
+        /// <summary>IpcCallRegisters(envId, word0, word1, word2): IpcCall with the words in
+        /// registers and no frame; the reply comes back in registers (rdi = From, rsi, rdx,
+        /// r10 = the words, r8 = FrameHandle, r9 = FrameFlags) with rax = 0.</summary>
+        IpcCallRegisters = 30,
+
+        /// <summary>IpcReplyRegisters(envId, word0, word1, word2, wait): IpcReply with the words in
+        /// registers and no frame; wait 1: then wait for the next call, delivered in registers
+        /// as for IpcWaitRegisters.</summary>
+        IpcReplyRegisters = 31,
+
+        /// <summary>IpcWaitRegisters(): IpcWait with the message delivered in registers (rdi =
+        /// From, rsi, rdx, r10 = the words, r8 = FrameHandle, r9 = FrameFlags), rax = 0.</summary>
+        IpcWaitRegisters = 32,
     }
 }

@@ -77,14 +77,8 @@ namespace ExoSharp.Apps.Bench
         private static void Server()
         {
             IpcMessage message;
-            SystemCall.IpcWait(&message);
-            while (true)
-            {
-                ulong caller = message.From;
-                IpcMessage reply = default;
-                reply.Word0 = message.Word0 + 1;
-                SystemCall.IpcReply(caller, &reply, &message);
-            }
+            SystemCall.IpcWaitRegisters(&message);
+            while (true) SystemCall.IpcReplyRegisters(message.From, message.Word0 + 1, 0, 0, &message);
         }
 
         public static int Main(string arguments)
@@ -197,11 +191,11 @@ namespace ExoSharp.Apps.Bench
             }
             ulong server = (ulong)SystemCall.EnvIdOf((ulong)child);
             IpcMessage m = default;
-            while (SystemCall.IpcCall(server, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
+            while (SystemCall.IpcCallRegisters(server, 0, 0, 0, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
-                SystemCall.IpcCall(server, &m);
+                SystemCall.IpcCallRegisters(server, m.Word0, 0, 0, &m);
                 samples[i] = Tsc() - t0;
             }
             Report("ipc_roundtrip", samples);

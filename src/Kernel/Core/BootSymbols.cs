@@ -21,5 +21,6 @@ namespace ExoSharp.Kernel.Core
         public ulong EarlyHeapSize;
         public ulong CurrentIdCell;
         public ulong UpcallCacheCell;
+        public ulong ContextEndCell;
     }
 }

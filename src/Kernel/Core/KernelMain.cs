@@ -36,7 +36,7 @@ namespace ExoSharp.Kernel.Core
             Pic.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
-            Scheduler.Initialize(symbols->CurrentIdCell);
+            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell);
             UpcallCache.Initialize(symbols->UpcallCacheCell);
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));

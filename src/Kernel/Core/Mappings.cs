@@ -42,6 +42,7 @@ namespace ExoSharp.Kernel.Core
         /// per entry: the checking pass keeps the slot and the leaf entry's address.</summary>
         public static long Map(Environment caller, Environment target, PageMapEntry* entries, int count)
         {
+            if (count == 1) return MapOne(caller, target, entries->Address, entries->FrameHandle, entries->Flags);
             if (s_slots == null)
             {
                 s_slots = (CapabilitySlot**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
@@ -88,6 +89,28 @@ namespace ExoSharp.Kernel.Core
             }
             if (flushAll) target.Space.Activate();        // reloading CR3 drops every user TLB entry
             return count;
+        }
+
+        /// <summary>Map of one entry (PageMapOne, and Map's count of 1): the same checks in the
+        /// same order, one walk, no buffers.</summary>
+        public static long MapOne(Environment caller, Environment target, ulong address, ulong frameHandle, ulong flags)
+        {
+            if ((address & (AddressSpace.PageSize - 1)) != 0 || (flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
+            if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
+            CapabilitySlot* slot = caller.Capabilities.Lookup(frameHandle, CapabilityType.Frame);
+            if (slot == null) return (long)Error.BadHandle;
+            bool writable = (flags & PageFlags.Writable) != 0;
+            if (writable && !slot->Writable) return (long)Error.NoRights;
+            ulong* leaf = target.Space.PrepareLeaf(address);
+            if (leaf == null) return (long)Error.NoMemory;
+            if (target != caller)
+            {
+                if (target.Capabilities.FreeSlots < 1) return (long)Error.TableFull;
+                slot = Grant(target, slot->Object, writable);
+            }
+            slot->MapCount++;
+            target.Space.SetLeaf(leaf, address, AddressSpace.Entry(slot->Object, flags), target.Space.IsActive);
+            return 1;
         }
 
         /// <summary>target's capability for a frame it is being given, reusing one it has.

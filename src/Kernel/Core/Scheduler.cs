@@ -176,14 +176,21 @@ namespace ExoSharp.Kernel.Core
         }
 
         private static ulong* s_currentId;
+        private static ulong* s_contextEnd;
 
-        /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id.</summary>
-        public static void Initialize(ulong currentIdCell) => s_currentId = (ulong*)currentIdCell;
+        /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id, and
+        /// where syscall_entry reads the end of the running context (it saves into it).</summary>
+        public static void Initialize(ulong currentIdCell, ulong contextEndCell)
+        {
+            s_currentId = (ulong*)currentIdCell;
+            s_contextEnd = (ulong*)contextEndCell;
+        }
 
         private static void Resume(Environment env)
         {
             Current = env;
             *s_currentId = env.Id;
+            *s_contextEnd = (ulong)(env.Context + UserContext.Size);
             if (Cpu.ReadCr3() != env.Space.Root) env.Space.Activate();
             UserMode.Resume(env.Context);
         }

@@ -46,6 +46,11 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
                 case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
                 case Syscall.PageMap: return PageMap(env, a0, a1, a2);
+                case Syscall.PageMapOne:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : Mappings.MapOne(env, target, a1, a2, a3);
+                }
                 case Syscall.PageUnmap:
                 {
                     Environment target = Target(env, a0, out long error);
@@ -85,6 +90,9 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
+                case Syscall.IpcCallRegisters: return Ipc.CallRegisters(env, frame, a0, a1, a2, a3);
+                case Syscall.IpcReplyRegisters: return Ipc.ReplyRegisters(env, frame, a0, a1, a2, a3, a4);
+                case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
                 case Syscall.FilterInstall:
                 case Syscall.FilterRemove:
                 case Syscall.FilterClassify:

@@ -3,8 +3,10 @@
 ;   (X64/TrapFrame.cs), save FPU/SSE state just below it, call ExoSharpTrap(TrapFrame*)
 ;   (C#: Core/Traps.cs, System V, interrupts off), restore, iretq.
 ; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
-;   every other call builds the same TrapFrame (vector 256) on the
-;   kernel trap stack and calls ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
+;   every other call builds the same TrapFrame (vector 256) and FXSAVE area in place in the
+;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
+;   so saving the caller is no copy), then calls on the trap stack
+;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
 ;   leaves its result in the frame's rax; returns with sysretq to the frame's rip. Every
 ;   register but rax, rcx, r11 comes back as it was; SSE state is saved and restored.
 ; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the FXSAVE area and TrapFrame as a
@@ -22,7 +24,7 @@ default rel
 
 extern ExoSharpTrap, ExoSharpSyscall
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top, exo_current_id
-global exo_upcall_cache
+global exo_upcall_cache, exo_current_context_end
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
@@ -209,7 +211,7 @@ syscall_entry:
     o64 sysret
 .general:
     mov [saved_user_rsp], rsp
-    lea rsp, [exo_trap_stack_top]
+    mov rsp, [exo_current_context_end]
     push USER_DS                ; the same TrapFrame as isr_common builds
     push qword [saved_user_rsp]
     push r11                    ; user rflags
@@ -221,7 +223,10 @@ syscall_entry:
     mov rdi, rsp                ; TrapFrame*
     sub rsp, 512
     fxsave [rsp]
+    mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
+    lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
+    mov rsp, rbx
     fxrstor [rsp]
     add rsp, 512
     POP_GPRS
@@ -260,6 +265,7 @@ section .bss
 alignb 16
 saved_user_rsp: resq 1
 exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.cs keeps it)
+exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
 exo_upcall_cache: resq 4        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096

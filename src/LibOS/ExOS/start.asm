@@ -5,6 +5,10 @@
 ;   start, r9 = image end) (C#: Startup.cs, System V) and pass its result to Exit.
 ; - exo_syscall(rdi, rsi, rdx, rcx, r8, r9 = number) (C#: SystemCall.cs, System V): moves
 ;   the number to rax and the 4th argument to r10, executes syscall, returns rax.
+; - exo_ipc(rdi, rsi, rdx, rcx, r8, r9 = number, [rsp + 8] = IpcMessage* received) (C#:
+;   SystemCall.cs, System V): a system call like exo_syscall for the IPC calls that deliver
+;   a message in registers; when it returns 0 and received is not null, stores rdi (From),
+;   rsi, rdx, r10 (the words), r8 (FrameHandle), r9 (FrameFlags) there.
 ; - exo_fork(rdi = finish) (C#: Process.cs, System V): the fork primitive. Saves the
 ;   callee-saved registers on the stack and calls finish(rdi = exo_fork_child, rsi = that
 ;   stack pointer), which creates and starts the child with those as its rip and rsp; the
@@ -27,7 +31,7 @@ default rel
 extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
 extern __image_start, __image_end
 global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
-global exo_exception_target_cell
+global exo_exception_target_cell, exo_ipc
 
 SYS_EXIT     equ 1
 RESUME_SLOT  equ 0x6FFFFFF0
@@ -55,6 +59,26 @@ exo_syscall:
     mov rax, r9
     mov r10, rcx
     syscall
+    ret
+
+exo_ipc:
+    push rbx
+    mov rbx, [rsp + 16]         ; received
+    mov rax, r9
+    mov r10, rcx
+    syscall
+    test rax, rax
+    jnz .done
+    test rbx, rbx
+    jz .done
+    mov [rbx], rdi
+    mov [rbx + 8], rsi
+    mov [rbx + 16], rdx
+    mov [rbx + 24], r10
+    mov [rbx + 32], r8
+    mov [rbx + 40], r9
+.done:
+    pop rbx
     ret
 
 exo_fork:
