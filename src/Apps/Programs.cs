@@ -38,6 +38,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "revoke", Main = &Revoke.Main },
             new Entry { Name = "bench", Main = &Bench.Benchmarks.Main },
             new Entry { Name = "overstay", Main = &Hostile.Overstay.Main },
+            new Entry { Name = "staleupcall", Main = &Hostile.StaleUpcall.Main },
             new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },
             new Entry { Name = "exhaust", Main = &Hostile.Exhaust.Main },
             new Entry { Name = "sparse", Main = &Hostile.Exhaust.Sparse },
