@@ -22,5 +22,8 @@ namespace ExoSharp.Kernel.Core
         public ulong CurrentIdCell;
         public ulong UpcallCacheCell;
         public ulong ContextEndCell;
+        public ulong CurrentIndexCell;
+        public ulong EnvFastTable;
+        public ulong EnvRecordsCell;
     }
 }

@@ -26,7 +26,9 @@ namespace ExoSharp.Kernel.Core
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
             BootInfo boot = BootInfo.Read(multiboot);
             Memory.InitializeFrames(boot, *symbols);
-            EnvTable.Initialize();
+            EnvFast.Initialize(symbols->EnvFastTable);
+            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell);
+            EnvTable.Initialize(symbols->EnvRecordsCell);
             FindKernelSymbols(boot, symbols->KernelEntry);
             Console.Write("kernel: ");
             Console.WriteDecimal(Memory.Frames.FreeCount * 4);
@@ -36,7 +38,6 @@ namespace ExoSharp.Kernel.Core
             Pic.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
-            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell);
             UpcallCache.Initialize(symbols->UpcallCacheCell);
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));

@@ -15,6 +15,7 @@ namespace ExoSharp.Kernel.Core
         [RuntimeExport("ExoSharpSyscall")]
         public static void Entry(TrapFrame* frame)
         {
+            Running.Sync();
             frame->Rax = (ulong)Dispatch(Scheduler.Current, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
         }
 

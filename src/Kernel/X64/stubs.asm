@@ -9,6 +9,13 @@
 ;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
 ;   leaves its result in the frame's rax; returns with sysretq to the frame's rip. Every
 ;   register but rax, rcx, r11 comes back as it was; SSE state is saved and restored.
+; - IPC fast paths (after the general path has saved the caller in place, before C#):
+;   IpcCallRegisters to an environment waiting in registers, and IpcReplyRegisters with wait
+;   to a caller that wants its reply in registers, are done here: the message goes into the
+;   other environment's saved registers, the IPC state (exo_env_fast rows, Core/EnvFast.cs)
+;   and the published records (Core/EnvTable.cs) change as Core/Ipc.cs would change them,
+;   and the other environment resumes through exo_resume_user. Any other case, or a failed
+;   check, goes on to C# with the frame already built.
 ; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the FXSAVE area and TrapFrame as a
 ;   trap leaves them on the stack (512 + 176 bytes), loaded into the CPU; iretq. The kernel
 ;   switches environments by saving the current frame and resuming another's context.
@@ -24,7 +31,7 @@ default rel
 
 extern ExoSharpTrap, ExoSharpSyscall
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top, exo_current_id
-global exo_upcall_cache, exo_current_context_end
+global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
@@ -50,6 +57,34 @@ TF_CS     equ 24
 TF_RFLAGS equ 32
 TF_RSP    equ 40
 PAGE_FAULT equ 14
+; TrapFrame (X64/TrapFrame.cs) offsets the IPC fast paths use, and its size.
+TF_R10 equ 40
+TF_R9  equ 48
+TF_R8  equ 56
+TF_RDI equ 72
+TF_RSI equ 80
+TF_RDX equ 88
+TF_RAX equ 112
+TRAP_FRAME_SIZE equ 176
+CONTEXT_SIZE    equ 512 + TRAP_FRAME_SIZE   ; X64/UserContext.Size
+; exo_env_fast rows (Core/EnvFast.cs), EnvRecord rows (Abi/EnvRecord.cs), IPC constants.
+EF_SHIFT   equ 6                ; 64-byte rows
+EF_ID      equ 0
+EF_CTX_END equ 8
+EF_ROOT    equ 16
+EF_WAIT    equ 24
+EF_CALLEE  equ 32
+EF_REPLY   equ 40
+MAX_ENVS   equ 1024             ; Abi.Capability.MaxEnvironments
+ENV_INDEX_MASK equ 0xFFF        ; id = (generation << 12) | index
+REC_SIZE   equ 40
+REC_STATUS equ 16
+REC_CALLEE equ 24
+REC_WAITING equ 4               ; EnvRecord.Waiting
+REC_CALLING equ 8               ; EnvRecord.Calling
+IPC_IN_REGISTERS equ 1          ; Core/Ipc.cs InRegisters
+SYS_IPC_CALL_REGISTERS  equ 30  ; ExoSharp.Abi.Syscall.IpcCallRegisters
+SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
 UPCALL_FLAGS_KEEP equ 0x409D5
 UPCALL_FLAGS_SET  equ 0x202
@@ -224,6 +259,11 @@ syscall_entry:
     sub rsp, 512
     fxsave [rsp]
     mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
+    cmp rax, SYS_IPC_CALL_REGISTERS
+    je ipc_call_fast
+    cmp rax, SYS_IPC_REPLY_REGISTERS
+    je ipc_reply_fast
+.csharp:                        ; rdi = the frame, rbx = the context (both kept by the fast paths)
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
     mov rsp, rbx
@@ -234,6 +274,129 @@ syscall_entry:
     mov r11, [rsp + 32]         ; rflags
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
+
+; IpcCallRegisters(envId = frame rdi, words = frame rsi, rdx, r10) from the running
+; environment C to T. Fast when T exists, is not C, and waits in registers; otherwise C#
+; (which also gives the errors). Then, as Ipc.CallWith: T gets rax 0, rdi = C's id, rsi,
+; rdx, r10 = the words, r8 = r9 = 0 (no frame); T stops waiting; C calls T with its reply
+; due in registers; C's result is 0 until the reply; T runs on C's slice.
+; In: rdi = C's frame, rbx = C's context; may use every other register. Interrupts off.
+ipc_call_fast:
+    mov rcx, [rdi + TF_RDI]     ; T's id
+    mov rax, rcx
+    and eax, ENV_INDEX_MASK
+    jz syscall_entry.csharp
+    cmp eax, MAX_ENVS
+    jae syscall_entry.csharp
+    mov rdx, rax                ; T's index
+    shl rax, EF_SHIFT
+    lea r8, [exo_env_fast]
+    add r8, rax                 ; T's row
+    cmp rcx, [r8 + EF_ID]
+    jne syscall_entry.csharp
+    cmp qword [r8 + EF_WAIT], IPC_IN_REGISTERS
+    jne syscall_entry.csharp
+    mov rax, [exo_current_index]
+    mov r11, rax                ; C's index
+    shl rax, EF_SHIFT
+    lea r9, [exo_env_fast]
+    add r9, rax                 ; C's row
+    cmp r8, r9
+    je syscall_entry.csharp           ; a call to itself: C# refuses it
+    mov r10, [r8 + EF_CTX_END]
+    sub r10, TRAP_FRAME_SIZE    ; T's saved frame
+    mov rax, [r9 + EF_ID]
+    mov [r10 + TF_RDI], rax
+    mov rax, [rdi + TF_RSI]
+    mov [r10 + TF_RSI], rax
+    mov rax, [rdi + TF_RDX]
+    mov [r10 + TF_RDX], rax
+    mov rax, [rdi + TF_R10]
+    mov [r10 + TF_R10], rax
+    xor eax, eax
+    mov [r10 + TF_R8], rax
+    mov [r10 + TF_R9], rax
+    mov [r10 + TF_RAX], rax
+    mov [rdi + TF_RAX], rax
+    mov [r8 + EF_WAIT], rax
+    mov [r9 + EF_CALLEE], rcx
+    mov qword [r9 + EF_REPLY], IPC_IN_REGISTERS
+    mov rsi, [exo_env_records]
+    imul rax, rdx, REC_SIZE
+    and qword [rsi + rax + REC_STATUS], ~REC_WAITING
+    imul rax, r11, REC_SIZE
+    or qword [rsi + rax + REC_STATUS], REC_CALLING
+    mov [rsi + rax + REC_CALLEE], rcx
+    jmp ipc_switch
+
+; IpcReplyRegisters(envId = frame rdi, words = frame rsi, rdx, r10, wait = frame r8) from
+; the running environment S to its caller C. Fast when wait is 1, C exists, is calling S
+; and wants its reply in registers; otherwise C#. Then, as Ipc.ReplyWith: C gets rax 0,
+; rdi = S's id, rsi, rdx, r10 = the words, r8 = r9 = 0; C no longer calls; S waits in
+; registers; C runs on S's slice. In: as ipc_call_fast.
+ipc_reply_fast:
+    cmp qword [rdi + TF_R8], 1
+    jne syscall_entry.csharp
+    mov rcx, [rdi + TF_RDI]     ; C's id
+    mov rax, rcx
+    and eax, ENV_INDEX_MASK
+    jz syscall_entry.csharp
+    cmp eax, MAX_ENVS
+    jae syscall_entry.csharp
+    mov rdx, rax                ; C's index
+    shl rax, EF_SHIFT
+    lea r8, [exo_env_fast]
+    add r8, rax                 ; C's row
+    cmp rcx, [r8 + EF_ID]
+    jne syscall_entry.csharp
+    mov rax, [exo_current_index]
+    mov r11, rax                ; S's index
+    shl rax, EF_SHIFT
+    lea r9, [exo_env_fast]
+    add r9, rax                 ; S's row
+    mov rax, [r9 + EF_ID]
+    cmp [r8 + EF_CALLEE], rax
+    jne syscall_entry.csharp          ; not calling S: C# says NotCalling
+    cmp qword [r8 + EF_REPLY], IPC_IN_REGISTERS
+    jne syscall_entry.csharp
+    mov r10, [r8 + EF_CTX_END]
+    sub r10, TRAP_FRAME_SIZE    ; C's saved frame
+    mov [r10 + TF_RDI], rax
+    mov rax, [rdi + TF_RSI]
+    mov [r10 + TF_RSI], rax
+    mov rax, [rdi + TF_RDX]
+    mov [r10 + TF_RDX], rax
+    mov rax, [rdi + TF_R10]
+    mov [r10 + TF_R10], rax
+    xor eax, eax
+    mov [r10 + TF_R8], rax
+    mov [r10 + TF_R9], rax
+    mov [r10 + TF_RAX], rax
+    mov [rdi + TF_RAX], rax
+    mov [r8 + EF_CALLEE], rax
+    mov [r8 + EF_REPLY], rax
+    mov qword [r9 + EF_WAIT], IPC_IN_REGISTERS
+    mov rsi, [exo_env_records]
+    imul rax, rdx, REC_SIZE
+    and qword [rsi + rax + REC_STATUS], ~REC_CALLING
+    mov qword [rsi + rax + REC_CALLEE], 0
+    imul rax, r11, REC_SIZE
+    or qword [rsi + rax + REC_STATUS], REC_WAITING
+    ; fall through
+
+; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does).
+ipc_switch:
+    mov [exo_current_id], rcx
+    mov [exo_current_index], rdx
+    mov rdi, [r8 + EF_CTX_END]
+    mov [exo_current_context_end], rdi
+    sub rdi, CONTEXT_SIZE
+    mov rax, [r8 + EF_ROOT]
+    mov rdx, cr3
+    cmp rax, rdx
+    je exo_resume_user
+    mov cr3, rax
+    jmp exo_resume_user
 
 ; exo_resume_user(rdi = UserContext*: 512-byte FXSAVE area, then a TrapFrame): loads every
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
@@ -266,8 +429,12 @@ alignb 16
 saved_user_rsp: resq 1
 exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.cs keeps it)
 exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
+exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
+exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)
 exo_upcall_cache: resq 4        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096
 exo_trap_stack: resb 65536
+alignb 64
+exo_env_fast: resb MAX_ENVS << EF_SHIFT     ; Core/EnvFast.cs rows
 exo_trap_stack_top:
