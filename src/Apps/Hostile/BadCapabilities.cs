@@ -52,11 +52,21 @@ namespace ExoSharp.Apps.Hostile
             ulong unbornId = (ulong)SystemCall.EnvIdOf((ulong)unborn);
             IpcMessage message = default;
             Expect("call one that is not waiting", SystemCall.IpcCall(unbornId, &message), Error.NotReceiving);
+            Expect("call it in registers", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NotReceiving);
             Expect("destroy it", SystemCall.EnvDestroy((ulong)unborn), 0);
             Expect("destroy it again (stale handle)", SystemCall.EnvDestroy((ulong)unborn), Error.NoSuchEnv);
             Expect("call it now that it is dead", SystemCall.IpcCall(unbornId, &message), Error.NoSuchEnv);
             Expect("reply to it now that it is dead", SystemCall.IpcReply(unbornId, &message), Error.NoSuchEnv);
             Expect("call myself", SystemCall.IpcCall(Process.Id, &message), Error.BadArgument);
+            // The register forms, whose common cases stubs.asm answers without C#.
+            Expect("call it in registers now that it is dead", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call myself in registers", SystemCall.IpcCallRegisters(Process.Id, 1, 2, 3, &message), Error.BadArgument);
+            Expect("call id 0 in registers", SystemCall.IpcCallRegisters(0, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call an index past the table in registers", SystemCall.IpcCallRegisters(0xFFFF_FFFF_FFFF_FFFF, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call a forged generation in registers", SystemCall.IpcCallRegisters(Process.Id + 0x1000, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("reply in registers to the dead", SystemCall.IpcReplyRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("reply in registers to myself, not calling", SystemCall.IpcReplyRegisters(Process.Id, 1, 2, 3, &message), Error.NotCalling);
+            Check("no message written on errors", message.Word0 == 0 && message.From == 0);
             Expect("yield to an environment that does not exist", SystemCall.Yield(0x7777), 0);
             Expect("status 99", SystemCall.EnvSetStatus(Capability.Self, (EnvStatus)99), Error.BadArgument);
 
