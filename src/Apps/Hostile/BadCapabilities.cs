@@ -38,6 +38,12 @@ namespace ExoSharp.Apps.Hostile
             Expect("map at page 0", SystemCall.PageMap(Capability.Self, 0, (ulong)frame, 0), Error.BadAddress);
             Expect("map the last page below the canonical boundary", SystemCall.PageMap(Capability.Self, 0x7FFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an unaligned address", SystemCall.PageMap(Capability.Self, Scratch + 8, (ulong)frame, 0), Error.BadArgument);
+            // Edges of the PageMapOne fast path's own checks (stubs.asm).
+            Expect("map with a handle above 32 bits", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame | (1UL << 32), 0), Error.BadHandle);
+            Expect("map with a slot past the table", SystemCall.PageMap(Capability.Self, Scratch, 0xFFFF, 0), Error.BadHandle);
+            Expect("map at the kernel's windows", SystemCall.PageMap(Capability.Self, UserLayout.WindowsStart, (ulong)frame, 0), Error.BadAddress);
+            Expect("map at the windows' last page", SystemCall.PageMap(Capability.Self, UserLayout.WindowsEnd - 4096, (ulong)frame, 0), Error.BadAddress);
+            Expect("map at an address that wraps", SystemCall.PageMap(Capability.Self, 0xFFFF_FFFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map with an unknown flag", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame, 1UL << 7), Error.BadArgument);
             Expect("map a batch too large", SystemCall.PageMap(Capability.Self, (PageMapEntry*)Scratch, 100000), Error.BadLength);
             Expect("map from a batch in kernel memory", SystemCall.PageMap(Capability.Self, (PageMapEntry*)0xFFFF_FFFF_8010_0000, 1), Error.BadAddress);

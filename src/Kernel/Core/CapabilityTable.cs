@@ -25,6 +25,9 @@ namespace ExoSharp.Kernel.Core
 
         public int FreeSlots => Capability.TableSize - _used;
 
+        /// <summary>The slots themselves (Capability.TableSize of them), for stubs.asm's PageMapOne.</summary>
+        public CapabilitySlot* Slots => _slots;
+
         /// <summary>How many frame capabilities the table holds.</summary>
         public int FrameCount => _frames;
 

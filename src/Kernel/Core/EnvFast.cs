@@ -1,6 +1,7 @@
 // The part of an environment that X64/stubs.asm's IPC fast paths read and write, in one
 // native row per table index (exo_env_fast; EF_* in stubs.asm, field for field): its id
-// (0 while the index is unused), the end of its saved context, its CR3, and its IPC state.
+// (0 while the index is unused), the end of its saved context, its CR3, its IPC state, and
+// its capability slots and PML4 (for PageMapOne).
 // Environment's IpcWaitMessage, IpcCallee and IpcReplyMessage are these fields, so C# and the
 // assembly share one copy. Interrupts off whenever either touches it.
 using System.Runtime.InteropServices;
@@ -19,6 +20,9 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(32)] public ulong Callee;
         /// <summary>Environment.IpcReplyMessage: 0, a checked buffer, or Ipc.InRegisters.</summary>
         [FieldOffset(40)] public ulong ReplyPlace;
+        /// <summary>Its capability table's slots and its PML4 (direct map), for PageMapOne's fast path.</summary>
+        [FieldOffset(48)] public CapabilitySlot* Slots;
+        [FieldOffset(56)] public ulong* Pml4;
 
         private static EnvFast* s_rows;
 

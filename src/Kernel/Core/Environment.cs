@@ -72,6 +72,8 @@ namespace ExoSharp.Kernel.Core
             *Fast = default;
             Fast->ContextEnd = (ulong)(Context + UserContext.Size);
             Fast->Root = space.Root;
+            Fast->Slots = Capabilities.Slots;
+            Fast->Pml4 = space.Pml4;
             Fast->Id = id;
         }
 

@@ -3,7 +3,8 @@
 // non-nested ExceptionFrame goes are mapped writable", learnt from a general delivery that
 // checked exactly that. While it holds, stubs.asm delivers that environment's CPU exceptions
 // without entering C#. Invariant: any change to those pages' leaf entries in that space
-// (AddressSpace calls NoteChange/NoteRangeChange/NoteSpaceChange), to its handler
+// (AddressSpace calls NoteChange/NoteRangeChange/NoteSpaceChange; stubs.asm's PageMapOne
+// fast path compares the watched pages itself and clears the id cell), to its handler
 // (SetExceptionHandler) or its end clears it first. Interrupts off throughout.
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -16,7 +17,8 @@ namespace ExoSharp.Kernel.Core
         private const ulong None = ~0UL;
         private const ulong StackSpan = 64 * 1024;      // ExceptionUpcall.OnExceptionStack's
 
-        /// <summary>stubs.asm's cells: env id, handler, frame address, stack top - span + 1.</summary>
+        /// <summary>stubs.asm's cells: env id, handler, frame address, stack top - span + 1, and
+        /// the three watched pages (handler, first and last page of the frame).</summary>
         private static ulong* s_cell;
         private static AddressSpace s_space;
         private static ulong s_entryPage, s_frameFirstPage, s_frameLastPage;
@@ -47,6 +49,9 @@ namespace ExoSharp.Kernel.Core
             s_cell[1] = entry;
             s_cell[2] = at;
             s_cell[3] = top - StackSpan + 1;
+            s_cell[4] = s_entryPage;             // the pages stubs.asm's PageMapOne must watch
+            s_cell[5] = s_frameFirstPage;
+            s_cell[6] = s_frameLastPage;
             s_cell[0] = env.Id;
         }
 

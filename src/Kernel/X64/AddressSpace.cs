@@ -41,6 +41,9 @@ namespace ExoSharp.Kernel.X64
 
         public void Activate() => Cpu.WriteCr3(Root);
 
+        /// <summary>The PML4 through the direct map (stubs.asm's PageMapOne walks it).</summary>
+        public ulong* Pml4 => _pml4;
+
         public bool IsActive => Cpu.ReadCr3() == Root;
 
         /// <summary>Inside user space and clear of the kernel's windows (slots 253-254).</summary>

@@ -9,6 +9,10 @@
 ;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
 ;   leaves its result in the frame's rax; returns with sysretq to the frame's rip. Every
 ;   register but rax, rcx, r11 comes back as it was; SSE state is saved and restored.
+; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the caller's own space, with a valid
+;   frame capability, at a user page whose page tables exist, is installed here exactly as
+;   Core/Mappings.MapOne would (MapCount, the entry, the upcall cache's watched pages,
+;   invlpg); any failed check, or tables to allocate, goes on to C#, which gives the error.
 ; - IPC fast paths (after the general path has saved the caller in place, before C#):
 ;   IpcCallRegisters to an environment waiting in registers, and IpcReplyRegisters with wait
 ;   to a caller that wants its reply in registers, are done here: the message goes into the
@@ -45,6 +49,10 @@ UC_ENV   equ 0
 UC_ENTRY equ 8
 UC_FRAME equ 16
 UC_LOW   equ 24
+UC_PAGE_ENTRY equ 32            ; the watched pages: the handler's, the frame's first and last
+UC_PAGE_LO    equ 40
+UC_PAGE_HI    equ 48
+UC_NONE       equ -1
 EXCEPTION_STACK_SPAN equ 65536
 ; ExceptionFrame (Abi/ExceptionFrame.cs): vector, error code, fault address, then Registers
 ; r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
@@ -75,6 +83,32 @@ EF_ROOT    equ 16
 EF_WAIT    equ 24
 EF_CALLEE  equ 32
 EF_REPLY   equ 40
+EF_SLOTS   equ 48
+EF_PML4    equ 56
+; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
+; Abi.PageFlags, Abi.UserLayout, Abi.Capability.TableSize, X64/AddressSpace, Core/Memory.
+SLOT_SHIFT     equ 4
+SLOT_TYPE      equ 0
+SLOT_WRITABLE  equ 1
+SLOT_GEN       equ 2
+SLOT_MAPCOUNT  equ 4
+SLOT_OBJECT    equ 8
+CAP_FRAME      equ 1            ; CapabilityType.Frame
+CAP_TABLE_SIZE equ 4096
+PF_WRITABLE    equ 1 << 1
+PF_EXECUTABLE  equ 1 << 3
+PF_AVAILABLE   equ 7 << 9
+PF_ALLOWED     equ PF_WRITABLE | PF_EXECUTABLE | PF_AVAILABLE
+UL_BASE          equ 0x10000
+UL_END           equ 0x00007FFFFFFFF000
+UL_WINDOWS_START equ 0x00007E0000000000
+UL_WINDOWS_END   equ 0x00007F8000000000
+PTE_PRESENT    equ 1
+PTE_USER       equ 4
+PTE_NX_BIT     equ 63
+PTE_ADDRESS    equ 0x000FFFFFFFFFF000
+DIRECT_MAP     equ 0xFFFF800000000000
+SYS_PAGE_MAP_ONE equ 29         ; ExoSharp.Abi.Syscall.PageMapOne
 MAX_ENVS   equ 1024             ; Abi.Capability.MaxEnvironments
 ENV_INDEX_MASK equ 0xFFF        ; id = (generation << 12) | index
 REC_SIZE   equ 40
@@ -241,9 +275,12 @@ isr_general:
 
 syscall_entry:
     cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
-    jne .general
+    jne .not_env_id
     mov rax, [exo_current_id]
     o64 sysret
+.not_env_id:
+    cmp rax, SYS_PAGE_MAP_ONE
+    je page_map_one_fast
 .general:
     mov [saved_user_rsp], rsp
     mov rsp, [exo_current_context_end]
@@ -274,6 +311,124 @@ syscall_entry:
     mov r11, [rsp + 32]         ; rflags
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
+
+; PageMapOne(envHandle = rdi, address = rsi, frameHandle = rdx, flags = r10) into the
+; caller's own space (envHandle 0), as Mappings.MapOne: the same checks (any failure: the
+; general path and C#, which gives the error), and the page tables must already exist (else
+; C#, which may allocate them). Returns 1 with sysret. Entered from syscall_entry with the
+; user's registers (rcx = rip, r11 = rflags) before anything is saved: it works on the trap
+; stack and gives back every register it uses, so only rax changes. Interrupts off.
+page_map_one_fast:
+    mov [saved_user_rsp], rsp
+    lea rsp, [exo_trap_stack_top]
+    push rcx
+    push r11
+    push rdx
+    push r8
+    push r9
+    test rdi, rdi
+    jnz .general
+    test esi, 0xFFF
+    jnz .general
+    test r10, ~PF_ALLOWED
+    jnz .general
+    cmp rsi, UL_BASE            ; AddressSpace.IsUserPage
+    jb .general
+    mov rax, UL_END
+    cmp rsi, rax
+    jae .general
+    lea rax, [rsi + 4096]       ; no wrap: rsi < UL_END
+    mov rcx, UL_WINDOWS_START
+    cmp rax, rcx
+    jbe .in_range
+    mov rcx, UL_WINDOWS_END
+    cmp rsi, rcx
+    jb .general
+.in_range:
+    mov rax, rdx                ; the frame handle: (generation << 16) | slot, below 2^32
+    shr rax, 32
+    jnz .general
+    movzx eax, dx
+    cmp eax, CAP_TABLE_SIZE
+    jae .general
+    mov rcx, [exo_current_index]
+    shl rcx, EF_SHIFT
+    lea r8, [exo_env_fast]
+    add r8, rcx                 ; the caller's row
+    shl rax, SLOT_SHIFT
+    mov r9, [r8 + EF_SLOTS]
+    add r9, rax                 ; the slot
+    cmp byte [r9 + SLOT_TYPE], CAP_FRAME
+    jne .general
+    shr rdx, 16
+    cmp dx, [r9 + SLOT_GEN]
+    jne .general
+    test r10, PF_WRITABLE
+    jz .rights_ok
+    cmp byte [r9 + SLOT_WRITABLE], 0
+    je .general
+.rights_ok:
+    mov r11, PTE_ADDRESS
+    mov rdx, DIRECT_MAP
+    mov rax, [r8 + EF_PML4]
+%assign shift 39
+%rep 3
+    mov rcx, rsi
+    shr rcx, shift
+    and ecx, 511
+    mov rax, [rax + rcx * 8]
+    test al, PTE_PRESENT
+    jz .general                 ; a table to allocate: C#
+    and rax, r11
+    add rax, rdx
+%assign shift shift - 9
+%endrep
+    mov rcx, rsi
+    shr rcx, 12
+    and ecx, 511
+    lea r11, [rax + rcx * 8]    ; the leaf entry
+    inc dword [r9 + SLOT_MAPCOUNT]
+    mov rax, [r9 + SLOT_OBJECT] ; AddressSpace.Entry(frame, flags)
+    shl rax, 12
+    or rax, PTE_PRESENT | PTE_USER
+    mov rcx, r10
+    and rcx, PF_WRITABLE | PF_AVAILABLE
+    or rax, rcx
+    test r10, PF_EXECUTABLE
+    jnz .executable
+    bts rax, PTE_NX_BIT
+.executable:
+    mov rcx, [exo_current_id]   ; UpcallCache.NoteChange: a watched page of the cached space
+    cmp rcx, [exo_upcall_cache + UC_ENV]
+    jne .set
+    cmp rsi, [exo_upcall_cache + UC_PAGE_ENTRY]
+    je .forget
+    cmp rsi, [exo_upcall_cache + UC_PAGE_LO]
+    je .forget
+    cmp rsi, [exo_upcall_cache + UC_PAGE_HI]
+    jne .set
+.forget:
+    mov qword [exo_upcall_cache + UC_ENV], UC_NONE
+.set:
+    mov [r11], rax
+    invlpg [rsi]                ; the caller's own space is the active one
+    pop r9
+    pop r8
+    pop rdx
+    pop r11
+    pop rcx
+    mov rsp, [saved_user_rsp]
+    mov eax, 1
+    o64 sysret
+.general:                       ; everything back as it came, then the general path
+    pop r9
+    pop r8
+    pop rdx
+    pop r11
+    pop rcx
+    mov rsp, [saved_user_rsp]
+    mov eax, SYS_PAGE_MAP_ONE
+    jmp syscall_entry.general
 
 ; IpcCallRegisters(envId = frame rdi, words = frame rsi, rdx, r10) from the running
 ; environment C to T. Fast when T exists, is not C, and waits in registers; otherwise C#
@@ -431,7 +586,7 @@ exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.c
 exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
 exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
 exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)
-exo_upcall_cache: resq 4        ; UC_* above (Core/UpcallCache.cs keeps it)
+exo_upcall_cache: resq 7        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096
 exo_trap_stack: resb 65536
