@@ -3,7 +3,8 @@
 // QEMU runs with -icount shift=0): a null system call, an exception upcall round trip (ud2
 // handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
 // protection (PageMap with and without Writable), a first-touch fault served by a handler,
-// an IPC round trip (call, reply-and-wait), a switch between environments (directed yield)
+// an IPC round trip in registers (IpcCallRegisters, IpcReplyRegisters-and-wait), a switch
+// between environments (directed yield)
 // and packet filters (FilterBenchmarks.cs). Medians over many runs, the timer's own cost
 // taken off. Prints "BENCH <operation> median=<n> min=<n> max=<n>".
 using System.Runtime;
@@ -137,6 +138,14 @@ namespace ExoSharp.Apps.Bench
                 Protect(0, true);
             }
             Report("prot1", samples);
+            for (int i = 0; i < Runs; i++)
+            {
+                Protect(0, false);
+                ulong t0 = Tsc();
+                Protect(0, true);
+                samples[i] = Tsc() - t0;
+            }
+            Report("unprot1", samples);
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
