@@ -2,17 +2,24 @@
 ; - isr_N (IDT vectors 0-47, installed by X64/Idt.cs via the isr_table): push a TrapFrame
 ;   (X64/TrapFrame.cs), save FPU/SSE state just below it, call ExoSharpTrap(TrapFrame*)
 ;   (C#: Core/Traps.cs, System V, interrupts off), restore, iretq.
+; - Upcall fast path (isr_common's head): a CPU exception from user mode in the environment
+;   whose handler and exception stack Core/UpcallCache.cs has validated (exo_upcall_cache) is
+;   written straight onto that stack as an ExceptionFrame and sent to the handler with
+;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
+;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
 ; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
 ;   every other call builds the same TrapFrame (vector 256) and FXSAVE area in place in the
 ;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
 ;   so saving the caller is no copy), then calls on the trap stack
-;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
-;   leaves its result in the frame's rax; returns with sysretq to the frame's rip. Every
-;   register but rax, rcx, r11 comes back as it was; SSE state is saved and restored.
-; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the caller's own space, with a valid
-;   frame capability, at a user page whose page tables exist, is installed here exactly as
-;   Core/Mappings.MapOne would (MapCount, the entry, the upcall cache's watched pages,
-;   invlpg); any failed check, or tables to allocate, goes on to C#, which gives the error.
+;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which leaves its result in the
+;   frame's rax; returns with sysretq to the frame's rip. Every register but rax, rcx, r11
+;   comes back as it was (but a message delivered in registers: rdi, rsi, rdx, r10, r8, r9);
+;   SSE state is saved and restored. No kernel value is left in any register.
+; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the
+;   caller's own space, with a valid frame capability, at a user page whose page tables
+;   exist, is installed here exactly as Core/Mappings.MapOne would (MapCount, the entry, the
+;   upcall cache's watched pages, invlpg); any failed check, or tables to allocate, goes the
+;   general way to C#, which gives the error.
 ; - IPC fast paths (after the general path has saved the caller in place, before C#):
 ;   IpcCallRegisters to an environment waiting in registers, and IpcReplyRegisters with wait
 ;   to a caller that wants its reply in registers, are done here: the message goes into the
@@ -23,12 +30,7 @@
 ; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the FXSAVE area and TrapFrame as a
 ;   trap leaves them on the stack (512 + 176 bytes), loaded into the CPU; iretq. The kernel
 ;   switches environments by saving the current frame and resuming another's context.
-; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all three paths.
-; - Upcall fast path (isr_common's head): a CPU exception from user mode in the environment
-;   whose handler and exception stack Core/UpcallCache.cs has validated (exo_upcall_cache) is
-;   written straight onto that stack as an ExceptionFrame and sent to the handler with
-;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
-;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
+; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all these paths.
 
 bits 64
 default rel
