@@ -14,6 +14,8 @@ namespace ExoSharp.Kernel.Core
         private readonly CapabilitySlot* _slots;
         private int _used;
         private int _frames;
+        /// <summary>No slot below this index is free (Insert starts here; Remove lowers it).</summary>
+        private int _firstFree = 1;
 
         public CapabilityTable(ulong selfId)
         {
@@ -56,10 +58,11 @@ namespace ExoSharp.Kernel.Core
         /// A frame capability must come with a reference already taken on the frame.</summary>
         public ulong Insert(CapabilityType type, ulong obj, bool writable)
         {
-            for (int i = 1; i < Capability.TableSize; i++)
+            for (int i = _firstFree; i < Capability.TableSize; i++)
             {
                 CapabilitySlot* slot = _slots + i;
                 if (slot->Type != CapabilityType.None) continue;
+                _firstFree = i + 1;
                 slot->Type = type;
                 slot->Object = obj;
                 slot->Writable = writable;
@@ -99,6 +102,8 @@ namespace ExoSharp.Kernel.Core
             slot->MapCount = 0;
             slot->Generation++;
             _used--;
+            int index = (int)(slot - _slots);
+            if (index < _firstFree) _firstFree = index;
         }
 
         /// <summary>Removes a frame capability and releases its frame reference.</summary>
