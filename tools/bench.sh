@@ -121,7 +121,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "# Benchmarks: ExoSharp against Linux in the same QEMU"
     echo
     echo "Written by \`make bench\` (tools/bench.sh) from its own runs; do not edit by hand."
-    echo "Commit measured: \`$commit\`$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'). QEMU $(qemu-system-x86_64 --version | head -1 | sed 's/.*version //')."
+    echo "Commit measured: \`$commit\`$(git diff --quiet -- . ':!docs/benchmarks.md' ':!docs/benchmarks.svg' 2>/dev/null || echo ' (with uncommitted changes)'). QEMU $(qemu-system-x86_64 --version | head -1 | sed 's/.*version //')."
     echo
     echo "The peer is the stock Debian kernel \`$kernel_package\` $kernel_version running"
     echo "\`src/Bench/Linux/bench.c\` (gcc -static) as /init. Both sides run in"
