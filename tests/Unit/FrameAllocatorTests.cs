@@ -1,7 +1,8 @@
 // The physical frame allocator (src/Kernel/Core/FrameAllocator.cs), run on the host over a
 // bitmap from NativeMemory with guard words on both sides: starting state, marking, single
-// and contiguous allocation (the one free frame found at every bit position), freeing, the FrameCount limit, and a randomized run checked
-// step by step against a HashSet model of the free frames.
+// allocation (the one free frame found at every bit position) and contiguous allocation,
+// freeing, the FrameCount limit, and a randomized run checked step by step against a
+// HashSet model of the free frames.
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.Core;
 using Xunit;
