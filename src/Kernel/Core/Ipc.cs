@@ -5,7 +5,8 @@
 // round trip of an RPC server). A caller whose receiver dies is woken with NoSuchEnv.
 // The *Registers calls carry the words in registers (no buffer, no copy through the other
 // address space); either form can talk to the other (Deliver picks the receiver's place).
-// Missing: an assembly fast path for register-to-register calls, queued callers (a busy
+// stubs.asm does the common register-to-register cases itself (its IPC fast paths must
+// change exactly what CallWith and ReplyWith change). Missing: queued callers (a busy
 // receiver refuses).
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
