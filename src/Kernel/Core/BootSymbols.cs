@@ -25,5 +25,6 @@ namespace ExoSharp.Kernel.Core
         public ulong CurrentIndexCell;
         public ulong EnvFastTable;
         public ulong EnvRecordsCell;
+        public ulong AsmContract;
     }
 }

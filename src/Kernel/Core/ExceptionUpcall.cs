@@ -13,11 +13,14 @@ namespace ExoSharp.Kernel.Core
     {
         private const ulong RedZone = 128;
 
+        /// <summary>How far below its top the exception stack reaches (for nesting).</summary>
+        public const ulong StackSpan = 64 * 1024;
+
         public enum Outcome { Delivered, NoHandler, Refused }
 
         /// <summary>Is rsp on env's exception stack (so a new frame must go below it)?</summary>
         public static bool OnExceptionStack(Environment env, ulong rsp) =>
-            rsp <= env.ExceptionStackTop && rsp > env.ExceptionStackTop - 64 * 1024;
+            rsp <= env.ExceptionStackTop && rsp > env.ExceptionStackTop - StackSpan;
 
         /// <summary>Precondition: the exception came from user mode in env, whose space is active.
         /// A delivery off the exception stack teaches UpcallCache that the next may take the

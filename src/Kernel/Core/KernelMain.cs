@@ -19,6 +19,7 @@ namespace ExoSharp.Kernel.Core
             Console.WriteLine("ExoSharp " + Version + " (x86-64 exokernel in C#)");
             Memory.InitializeEarly(*symbols);
             StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
+            AsmContract.Check((ulong*)symbols->AsmContract);
             Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
             Idt.Load(symbols->IsrTable);
             if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");

@@ -15,7 +15,7 @@ namespace ExoSharp.Kernel.Core
     internal static unsafe class UpcallCache
     {
         private const ulong None = ~0UL;
-        private const ulong StackSpan = 64 * 1024;      // ExceptionUpcall.OnExceptionStack's
+        private const ulong StackSpan = ExceptionUpcall.StackSpan;
 
         /// <summary>stubs.asm's cells: env id, handler, frame address, stack top - span + 1, and
         /// the three watched pages (handler, first and last page of the frame).</summary>

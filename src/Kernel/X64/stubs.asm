@@ -38,6 +38,7 @@ default rel
 extern ExoSharpTrap, ExoSharpSyscall
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top, exo_current_id
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
+global exo_asm_contract
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
@@ -574,6 +575,20 @@ exo_idle:
 
 section .data
 align 8
+; The constants above that C# also defines, in Core/AsmContract.cs's order: checked at boot,
+; so a layout or ABI change on one side only is a panic, not a silent corruption.
+exo_asm_contract:
+    dq SYS_ENVID, SYS_PAGE_MAP_ONE, SYS_IPC_CALL_REGISTERS, SYS_IPC_REPLY_REGISTERS
+    dq TF_VECTOR, TF_ERROR, TF_RIP, TF_CS, TF_RFLAGS, TF_RSP
+    dq TF_R10, TF_R9, TF_R8, TF_RDI, TF_RSI, TF_RDX, TF_RAX, TRAP_FRAME_SIZE, CONTEXT_SIZE
+    dq XREG(0), XREG(9), XREG(13), XREG(14), XREG(15), XREG(16), XREG(17)
+    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4
+    dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, CAP_TABLE_SIZE
+    dq PF_WRITABLE, PF_EXECUTABLE, PF_AVAILABLE, PF_ALLOWED
+    dq UL_BASE, UL_END, UL_WINDOWS_START, UL_WINDOWS_END, DIRECT_MAP, PTE_ADDRESS
+    dq MAX_ENVS, REC_SIZE, REC_STATUS, REC_CALLEE, REC_WAITING, REC_CALLING, IPC_IN_REGISTERS
+    dq EXCEPTION_STACK_SPAN, UPCALL_FLAGS_KEEP
+    dq -1                       ; the end
 isr_table:
 %assign i 0
 %rep 48
