@@ -60,7 +60,7 @@ exosharp "" > out/bench/exosharp-wall.txt
 linux "" > out/bench/linux-wall.txt
 for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run for $f did not finish:" >&2; cat "$f" >&2; exit 1; }; done
 
-ops="null_syscall upcall_roundtrip trap prot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
+ops="null_syscall upcall_roundtrip trap prot1 unprot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
 value() { grep "^BENCH $2 " "$1" | sed -E "s/.* $3=([0-9]+).*/\1/"; }
 table() { # $1: exosharp file, $2: linux file
     for op in $ops; do
@@ -121,7 +121,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "# Benchmarks: ExoSharp against Linux in the same QEMU"
     echo
     echo "Written by \`make bench\` (tools/bench.sh) from its own runs; do not edit by hand."
-    echo "Commit measured: \`$commit\`$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'). QEMU $(qemu-system-x86_64 --version | head -1 | sed 's/.*version //')."
+    echo "Commit measured: \`$commit\`$(git diff --quiet -- . ':!docs/benchmarks.md' ':!docs/benchmarks.svg' 2>/dev/null || echo ' (with uncommitted changes)'). QEMU $(qemu-system-x86_64 --version | head -1 | sed 's/.*version //')."
     echo
     echo "The peer is the stock Debian kernel \`$kernel_package\` $kernel_version running"
     echo "\`src/Bench/Linux/bench.c\` (gcc -static) as /init. Both sides run in"
@@ -177,12 +177,12 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| null_syscall | \`EnvId\` | raw \`syscall\` getppid |"
     echo "| upcall_roundtrip | \`ud2\`, handled and resumed in user space | \`ud2\`, SIGILL handler, sigreturn |"
     echo "| trap | write to a read-only page; the handler maps it writable | same with SIGSEGV and mprotect |"
-    echo "| prot1 | \`PageMap\` one page read-only | \`mprotect\` one page |"
+    echo "| prot1 / unprot1 | \`PageMapOne\`: one page read-only / writable again | \`mprotect\` one page |"
     echo "| prot100 / unprot100 | one batched \`PageMap\` of 100 pages | one \`mprotect\` of 100 pages |"
     echo "| appel1 | trap + unprotect it + protect another page | same |"
     echo "| appel2 | protect 100 pages, touch each (per page) | same |"
     echo "| first_touch_fault | fault on an unmapped page; the handler allocates and maps a frame | demand-zero fault in the kernel |"
-    echo "| ipc_roundtrip | \`IpcCall\` to a server in \`IpcReply\`-and-wait | one byte each way through two pipes |"
+    echo "| ipc_roundtrip | \`IpcCallRegisters\` to a server in \`IpcReplyRegisters\`-and-wait (one word each way) | one byte each way through two pipes |"
     echo "| env_switch | directed \`Yield\` between two environments (per switch) | \`sched_yield\` between two SCHED_FIFO processes (per switch) |"
     echo
     echo "Where the instructions go on ExoSharp's paths today, and what issue 6 wants: see the"

@@ -108,58 +108,76 @@ namespace ExoSharp.Abi
         /// those memory words of the caller's returns non-zero; returns that value.</summary>
         PredicateWait = 28,
 
+        /// <summary>PageMapOne(envHandle, address, frameHandle, flags): PageMap of one entry passed
+        /// in registers (no array in memory); returns 1.</summary>
+        PageMapOne = 29,
+
+        /// <summary>IpcCallRegisters(envId, word0, word1, word2): IpcCall with the words in
+        /// registers and no frame; the reply comes back in registers (rdi = From, rsi, rdx,
+        /// r10 = the words, r8 = FrameHandle, r9 = FrameFlags) with rax = 0.</summary>
+        IpcCallRegisters = 30,
+
+        /// <summary>IpcReplyRegisters(envId, word0, word1, word2, wait): IpcReply with the words in
+        /// registers and no frame; wait 1: then wait for the next call, delivered in registers
+        /// as for IpcWaitRegisters.</summary>
+        IpcReplyRegisters = 31,
+
+        /// <summary>IpcWaitRegisters(): IpcWait with the message delivered in registers (rdi =
+        /// From, rsi, rdx, r10 = the words, r8 = FrameHandle, r9 = FrameFlags), rax = 0.</summary>
+        IpcWaitRegisters = 32,
+
         /// <summary>RingAttach(kind, address, slots): makes slots PacketRing slots of the caller's
         /// memory at address (page aligned, mapped writable) its receive or transmit ring
         /// (PacketRing.Receive or Transmit), replacing the one it had; slots 0 detaches.
         /// The kernel holds the ring's frames until the ring goes.</summary>
-        RingAttach = 29,
+        RingAttach = 33,
 
         /// <summary>NetTransmit(): sends the frames waiting in the caller's transmit ring, from the
         /// kernel's position on, until an empty slot; each slot gets its Status (0 sent, or an
         /// Error such as Spoofed) and is emptied. Returns how many slots it took.</summary>
-        NetTransmit = 30,
+        NetTransmit = 34,
 
         /// <summary>NetInfo(info): the network card's address and the kernel's counters (NetInfo).</summary>
-        NetInfo = 31,
+        NetInfo = 35,
 
         /// <summary>XnTemplate(program, count, report): registers an owns UDF (ProgramInstruction[count])
         /// as a new metadata type of the disk (docs/xn.md); returns the type (1-15).</summary>
-        XnTemplate = 32,
+        XnTemplate = 36,
 
         /// <summary>XnRootCreate(name, length, key, block, type): makes the free block a new root of that
         /// type named name, owned by whoever holds key (non-zero); the caller does. Returns the block.</summary>
-        XnRootCreate = 33,
+        XnRootCreate = 37,
 
         /// <summary>XnRootOpen(name, length, key): gives the caller the root's authority when key is its
         /// key; returns the root's block.</summary>
-        XnRootOpen = 34,
+        XnRootOpen = 38,
 
         /// <summary>XnAlloc(change): allocates XnChange.First..+Count of XnChange.Type as children of
         /// XnChange.Block by applying the change to it (checked by its owns UDF).</summary>
-        XnAlloc = 35,
+        XnAlloc = 39,
 
         /// <summary>XnFree(change): frees First..+Count, children of Block, by applying the change.</summary>
-        XnFree = 36,
+        XnFree = 40,
 
         /// <summary>XnWrite(change): writes bytes into a block in core: a data block freely, a metadata
         /// block only if its owns UDF names the same blocks after as before.</summary>
-        XnWrite = 37,
+        XnWrite = 41,
 
         /// <summary>XnRead(block, offset, buffer, length): copies from a block in core.</summary>
-        XnRead = 38,
+        XnRead = 42,
 
         /// <summary>XnFetch(block): brings one of the caller's blocks into core; blocks until it is there.</summary>
-        XnFetch = 39,
+        XnFetch = 43,
 
         /// <summary>XnSync(): writes every block that may be written, in XN's order, and blocks until
         /// the disk holds everything (nothing dirty, nothing in flight).</summary>
-        XnSync = 40,
+        XnSync = 44,
 
         /// <summary>XnInfo(info): the disk's size and XN's counters (XnInfo).</summary>
-        XnInfo = 41,
+        XnInfo = 45,
 
         /// <summary>XnMap(block, address): maps the page caching one of the caller's blocks read-only at
         /// address (a free page of its space) until the block leaves the cache.</summary>
-        XnMap = 42,
+        XnMap = 46,
     }
 }

@@ -16,6 +16,7 @@ namespace ExoSharp.Apps
         {
             new Entry { Name = "hello", Main = &Hello.Main },
             new Entry { Name = "init", Main = &Init.Main },
+            new Entry { Name = "rpc", Main = &RegisterRpc.Main },
             new Entry { Name = "corelib", Main = &CorelibTests.CorelibTest.Main },
             new Entry { Name = "throw", Main = &Throw.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },
@@ -38,6 +39,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "revoke", Main = &Revoke.Main },
             new Entry { Name = "bench", Main = &Bench.Benchmarks.Main },
             new Entry { Name = "overstay", Main = &Hostile.Overstay.Main },
+            new Entry { Name = "staleupcall", Main = &Hostile.StaleUpcall.Main },
             new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },
             new Entry { Name = "exhaust", Main = &Hostile.Exhaust.Main },
             new Entry { Name = "sparse", Main = &Hostile.Exhaust.Sparse },

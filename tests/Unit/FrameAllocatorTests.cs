@@ -1,7 +1,8 @@
 // The physical frame allocator (src/Kernel/Core/FrameAllocator.cs), run on the host over a
 // bitmap from NativeMemory with guard words on both sides: starting state, marking, single
-// and contiguous allocation, freeing, the FrameCount limit, and a randomized run checked
-// step by step against a HashSet model of the free frames.
+// allocation (the one free frame found at every bit position) and contiguous allocation,
+// freeing, the FrameCount limit, and a randomized run checked step by step against a
+// HashSet model of the free frames.
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.Core;
 using Xunit;
@@ -55,6 +56,21 @@ public sealed unsafe class FrameAllocatorTests : IDisposable
         for (ulong f = 0; f < frames.FrameCount + beyond; f++)
             if (frames.IsFree(f)) free.Add(f);
         return free;
+    }
+
+    [Fact]
+    public void AllocateFindsTheOneFreeFrameAtEveryBitPosition()
+    {
+        // Allocate picks a word's free bit by halving: every position in every word, and
+        // the partial last word, must come out exactly.
+        FrameAllocator frames = Create(200);
+        for (ulong f = 0; f < 200; f++)
+        {
+            frames.MarkFree(f, 1);
+            Assert.Equal((long)f, frames.Allocate());
+            Assert.Equal(-1L, frames.Allocate());
+        }
+        AssertGuardsIntact();
     }
 
     [Fact]

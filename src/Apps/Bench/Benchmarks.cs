@@ -3,7 +3,8 @@
 // QEMU runs with -icount shift=0): a null system call, an exception upcall round trip (ud2
 // handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
 // protection (PageMap with and without Writable), a first-touch fault served by a handler,
-// an IPC round trip (call, reply-and-wait), a switch between environments (directed yield)
+// an IPC round trip in registers (IpcCallRegisters, IpcReplyRegisters-and-wait), a switch
+// between environments (directed yield)
 // and packet filters (FilterBenchmarks.cs). Medians over many runs, the timer's own cost
 // taken off. Prints "BENCH <operation> median=<n> min=<n> max=<n>".
 using System.Runtime;
@@ -77,14 +78,8 @@ namespace ExoSharp.Apps.Bench
         private static void Server()
         {
             IpcMessage message;
-            SystemCall.IpcWait(&message);
-            while (true)
-            {
-                ulong caller = message.From;
-                IpcMessage reply = default;
-                reply.Word0 = message.Word0 + 1;
-                SystemCall.IpcReply(caller, &reply, &message);
-            }
+            SystemCall.IpcWaitRegisters(&message);
+            while (true) SystemCall.IpcReplyRegisters(message.From, message.Word0 + 1, 0, 0, &message);
         }
 
         public static int Main(string arguments)
@@ -145,6 +140,14 @@ namespace ExoSharp.Apps.Bench
             Report("prot1", samples);
             for (int i = 0; i < Runs; i++)
             {
+                Protect(0, false);
+                ulong t0 = Tsc();
+                Protect(0, true);
+                samples[i] = Tsc() - t0;
+            }
+            Report("unprot1", samples);
+            for (int i = 0; i < Runs; i++)
+            {
                 ulong t0 = Tsc();
                 ProtectAll(false);
                 samples[i] = Tsc() - t0;
@@ -197,11 +200,11 @@ namespace ExoSharp.Apps.Bench
             }
             ulong server = (ulong)SystemCall.EnvIdOf((ulong)child);
             IpcMessage m = default;
-            while (SystemCall.IpcCall(server, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
+            while (SystemCall.IpcCallRegisters(server, 0, 0, 0, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
-                SystemCall.IpcCall(server, &m);
+                SystemCall.IpcCallRegisters(server, m.Word0, 0, 0, &m);
                 samples[i] = Tsc() - t0;
             }
             Report("ipc_roundtrip", samples);

@@ -38,6 +38,12 @@ namespace ExoSharp.Apps.Hostile
             Expect("map at page 0", SystemCall.PageMap(Capability.Self, 0, (ulong)frame, 0), Error.BadAddress);
             Expect("map the last page below the canonical boundary", SystemCall.PageMap(Capability.Self, 0x7FFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an unaligned address", SystemCall.PageMap(Capability.Self, Scratch + 8, (ulong)frame, 0), Error.BadArgument);
+            // Edges of the PageMapOne fast path's own checks (stubs.asm).
+            Expect("map with a handle above 32 bits", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame | (1UL << 32), 0), Error.BadHandle);
+            Expect("map with a slot past the table", SystemCall.PageMap(Capability.Self, Scratch, 0xFFFF, 0), Error.BadHandle);
+            Expect("map at the kernel's windows", SystemCall.PageMap(Capability.Self, UserLayout.WindowsStart, (ulong)frame, 0), Error.BadAddress);
+            Expect("map at the windows' last page", SystemCall.PageMap(Capability.Self, UserLayout.WindowsEnd - 4096, (ulong)frame, 0), Error.BadAddress);
+            Expect("map at an address that wraps", SystemCall.PageMap(Capability.Self, 0xFFFF_FFFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map with an unknown flag", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame, 1UL << 7), Error.BadArgument);
             Expect("map a batch too large", SystemCall.PageMap(Capability.Self, (PageMapEntry*)Scratch, 100000), Error.BadLength);
             Expect("map from a batch in kernel memory", SystemCall.PageMap(Capability.Self, (PageMapEntry*)0xFFFF_FFFF_8010_0000, 1), Error.BadAddress);
@@ -52,11 +58,21 @@ namespace ExoSharp.Apps.Hostile
             ulong unbornId = (ulong)SystemCall.EnvIdOf((ulong)unborn);
             IpcMessage message = default;
             Expect("call one that is not waiting", SystemCall.IpcCall(unbornId, &message), Error.NotReceiving);
+            Expect("call it in registers", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NotReceiving);
             Expect("destroy it", SystemCall.EnvDestroy((ulong)unborn), 0);
             Expect("destroy it again (stale handle)", SystemCall.EnvDestroy((ulong)unborn), Error.NoSuchEnv);
             Expect("call it now that it is dead", SystemCall.IpcCall(unbornId, &message), Error.NoSuchEnv);
             Expect("reply to it now that it is dead", SystemCall.IpcReply(unbornId, &message), Error.NoSuchEnv);
             Expect("call myself", SystemCall.IpcCall(Process.Id, &message), Error.BadArgument);
+            // The register forms, whose common cases stubs.asm answers without C#.
+            Expect("call it in registers now that it is dead", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call myself in registers", SystemCall.IpcCallRegisters(Process.Id, 1, 2, 3, &message), Error.BadArgument);
+            Expect("call id 0 in registers", SystemCall.IpcCallRegisters(0, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call an index past the table in registers", SystemCall.IpcCallRegisters(0xFFFF_FFFF_FFFF_FFFF, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call a forged generation in registers", SystemCall.IpcCallRegisters(Process.Id + 0x1000, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("reply in registers to the dead", SystemCall.IpcReplyRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("reply in registers to myself, not calling", SystemCall.IpcReplyRegisters(Process.Id, 1, 2, 3, &message), Error.NotCalling);
+            Check("no message written on errors", message.Word0 == 0 && message.From == 0);
             Expect("yield to an environment that does not exist", SystemCall.Yield(0x7777), 0);
             Expect("status 99", SystemCall.EnvSetStatus(Capability.Self, (EnvStatus)99), Error.BadArgument);
 

@@ -290,6 +290,13 @@ int main(void)
     }
     report("prot1", 1);
     for (int i = 0; i < RUNS; i++) {
+        mprotect(region, PAGE, PROT_READ);
+        uint64_t t = tsc();
+        mprotect(region, PAGE, PROT_READ | PROT_WRITE);
+        samples[i] = tsc() - t;
+    }
+    report("unprot1", 1);
+    for (int i = 0; i < RUNS; i++) {
         uint64_t t = tsc();
         mprotect(region, PAGES * PAGE, PROT_READ);
         samples[i] = tsc() - t;

@@ -10,6 +10,10 @@
 ;   ExoSharpResolveInterface(cell, this) (C#: Internal/Runtime/InterfaceDispatch.cs, System V)
 ;   for the target and tail-jumps to it.
 ; - exo_dispatch_cache_address() -> rax: the cache, for the C# resolver (one table, two readers).
+; - exo_copy_up(rdi = destination, rsi = source, rdx = length) and exo_fill(rdi = destination,
+;   rsi = length, rdx = byte value) (C#: System/SpanHelpers.cs, System V): string
+;   instructions, 8 bytes a step then the rest; exo_copy_up copies upward only (the caller
+;   checks overlap). Both clear DF first; they clobber rax, rcx, rsi, rdi, r8.
 
 bits 64
 default rel
@@ -19,6 +23,7 @@ global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpAssignRefAVLocat
 global RhpCheckedLockCmpXchg, RhpCheckedXchg
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
 global __security_cookie, exo_dispatch_cache_address, RhpTrapThreads
+global exo_copy_up, exo_fill
 
 DISPATCH_CACHE_BITS    equ 9
 DISPATCH_CACHE_ENTRIES equ 1 << DISPATCH_CACHE_BITS
@@ -114,6 +119,29 @@ RhpInitialInterfaceDispatch:
 
 exo_dispatch_cache_address:
     lea rax, [exo_dispatch_cache]
+    ret
+
+exo_copy_up:
+    cld
+    mov rcx, rdx
+    shr rcx, 3
+    rep movsq
+    mov rcx, rdx
+    and rcx, 7
+    rep movsb
+    ret
+
+exo_fill:
+    cld
+    movzx eax, dl
+    mov r8, 0x0101010101010101
+    imul rax, r8
+    mov rcx, rsi
+    shr rcx, 3
+    rep stosq
+    mov rcx, rsi
+    and rcx, 7
+    rep stosb
     ret
 
 section .data

@@ -1,11 +1,19 @@
 // The memory primitives ILCompiler calls by name (Memmove, ClearWithoutReferences, Fill).
-// Memmove handles overlap in both directions. Byte loops: correct first, fast later.
+// Memmove handles overlap in both directions: upward copies and fills are string
+// instructions (exo_copy_up, exo_fill in Native/runtime.asm); a downward copy is a loop.
+using System.Runtime;
 using System.Runtime.CompilerServices;
 
 namespace System
 {
     internal static unsafe class SpanHelpers
     {
+        [RuntimeImport("exo_copy_up")] [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void CopyUp(byte* destination, byte* source, nuint length);
+
+        [RuntimeImport("exo_fill")] [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void FillBytes(byte* destination, nuint length, byte value);
+
         public static void Memmove(ref byte destination, ref byte source, nuint length)
         {
             byte* dst = (byte*)Unsafe.AsPointer(ref destination);
@@ -13,9 +21,7 @@ namespace System
             if (dst == src || length == 0) return;
             if (dst < src || dst >= src + length)
             {
-                nuint i = 0;
-                for (; i + 8 <= length; i += 8) *(ulong*)(dst + i) = *(ulong*)(src + i);
-                for (; i < length; i++) dst[i] = src[i];
+                CopyUp(dst, src, length);
             }
             else
             {
@@ -32,11 +38,7 @@ namespace System
 
         public static void Fill(ref byte destination, nuint byteCount, byte value)
         {
-            byte* dst = (byte*)Unsafe.AsPointer(ref destination);
-            ulong pattern = value * 0x0101010101010101UL;
-            nuint i = 0;
-            for (; i + 8 <= byteCount; i += 8) *(ulong*)(dst + i) = pattern;
-            for (; i < byteCount; i++) dst[i] = value;
+            FillBytes((byte*)Unsafe.AsPointer(ref destination), byteCount, value);
         }
     }
 }

@@ -20,5 +20,11 @@ namespace ExoSharp.Kernel.Core
         public ulong EarlyHeap;
         public ulong EarlyHeapSize;
         public ulong CurrentIdCell;
+        public ulong UpcallCacheCell;
+        public ulong ContextEndCell;
+        public ulong CurrentIndexCell;
+        public ulong EnvFastTable;
+        public ulong EnvRecordsCell;
+        public ulong AsmContract;
     }
 }

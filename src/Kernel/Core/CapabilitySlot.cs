@@ -1,14 +1,18 @@
 // One entry of a capability table. Object is a frame number or an environment id; for a
 // frame, Writable says whether it may be mapped writable and MapCount how many page-table
 // entries of the table's environment use it.
+// The layout is fixed: X64/stubs.asm's PageMapOne fast path reads it (SLOT_* there).
+using System.Runtime.InteropServices;
+
 namespace ExoSharp.Kernel.Core
 {
+    [StructLayout(LayoutKind.Explicit, Size = 16)]
     internal struct CapabilitySlot
     {
-        public CapabilityType Type;
-        public bool Writable;
-        public ushort Generation;
-        public uint MapCount;
-        public ulong Object;
+        [FieldOffset(0)] public CapabilityType Type;
+        [FieldOffset(1)] public bool Writable;
+        [FieldOffset(2)] public ushort Generation;
+        [FieldOffset(4)] public uint MapCount;
+        [FieldOffset(8)] public ulong Object;
     }
 }

@@ -4,6 +4,7 @@
 // reference on their frame (FrameTable) for as long as they exist.
 // Missing: a faster find-by-frame than a scan; capabilities for time slots.
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 
 namespace ExoSharp.Kernel.Core
@@ -13,6 +14,8 @@ namespace ExoSharp.Kernel.Core
         private readonly CapabilitySlot* _slots;
         private int _used;
         private int _frames;
+        /// <summary>No slot below this index is free (Insert starts here; Remove lowers it).</summary>
+        private int _firstFree = 1;
 
         public CapabilityTable(ulong selfId)
         {
@@ -23,6 +26,9 @@ namespace ExoSharp.Kernel.Core
         }
 
         public int FreeSlots => Capability.TableSize - _used;
+
+        /// <summary>The slots themselves (Capability.TableSize of them), for stubs.asm's PageMapOne.</summary>
+        public CapabilitySlot* Slots => _slots;
 
         /// <summary>How many frame capabilities the table holds.</summary>
         public int FrameCount => _frames;
@@ -38,6 +44,7 @@ namespace ExoSharp.Kernel.Core
         private static ulong HandleOf(int index, ushort generation) => ((ulong)generation << 16) | (uint)index;
 
         /// <summary>The slot a handle names if it is of that type, else null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public CapabilitySlot* Lookup(ulong handle, CapabilityType type)
         {
             ulong index = handle & 0xFFFF;
@@ -51,10 +58,11 @@ namespace ExoSharp.Kernel.Core
         /// A frame capability must come with a reference already taken on the frame.</summary>
         public ulong Insert(CapabilityType type, ulong obj, bool writable)
         {
-            for (int i = 1; i < Capability.TableSize; i++)
+            for (int i = _firstFree; i < Capability.TableSize; i++)
             {
                 CapabilitySlot* slot = _slots + i;
                 if (slot->Type != CapabilityType.None) continue;
+                _firstFree = i + 1;
                 slot->Type = type;
                 slot->Object = obj;
                 slot->Writable = writable;
@@ -94,6 +102,8 @@ namespace ExoSharp.Kernel.Core
             slot->MapCount = 0;
             slot->Generation++;
             _used--;
+            int index = (int)(slot - _slots);
+            if (index < _firstFree) _firstFree = index;
         }
 
         /// <summary>Removes a frame capability and releases its frame reference.</summary>

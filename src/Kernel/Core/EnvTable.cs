@@ -21,8 +21,11 @@ namespace ExoSharp.Kernel.Core
         public static int LiveCount => s_live;
 
         /// <summary>Boot time: the read-only table environments see at UserLayout.EnvTable.</summary>
-        public static void Initialize() =>
+        public static void Initialize(ulong recordsCell)
+        {
             s_records = (EnvRecord*)KernelWindows.Allocate(UserLayout.EnvTable, (ulong)(Capability.MaxEnvironments * sizeof(EnvRecord)));
+            *(ulong*)recordsCell = (ulong)s_records;       // for stubs.asm's IPC fast paths
+        }
 
         /// <summary>Copies env's state to its row of the published table.</summary>
         public static void Publish(Environment env)
@@ -90,6 +93,9 @@ namespace ExoSharp.Kernel.Core
                 if (s_table[i] != null) action(s_table[i], argument);
         }
 
+        /// <summary>The environment at a table index (1 and up), or null (also for index 0).</summary>
+        public static Environment AtIndex(int index) => s_table[index];
+
         public static Environment Find(ulong id)
         {
             ulong index = id & 0xFFF;
@@ -114,6 +120,7 @@ namespace ExoSharp.Kernel.Core
             Revocation.Forget(env);
             NativeMemory.Free(env.Context);
             s_table[env.Index] = null;
+            *env.Fast = default;            // Id 0: the fast paths no longer find it
             EnvRecord* record = s_records + env.Index;
             record->Status = EnvRecord.Ended;
             record->Callee = 0;

@@ -40,12 +40,15 @@ namespace ExoSharp.Kernel.Core
         public ulong RevokeDeadline;
         public bool RevokeDelivered;
 
+        /// <summary>Its row of the table stubs.asm's IPC fast paths share (EnvFast).</summary>
+        public readonly EnvFast* Fast;
+
         /// <summary>In IpcWait: where the next call's message goes (0: not waiting).</summary>
-        public ulong IpcWaitMessage;
+        public ulong IpcWaitMessage { get => Fast->WaitPlace; set => Fast->WaitPlace = value; }
 
         /// <summary>In IpcCall: the environment called (0: not calling) and where the reply goes.</summary>
-        public ulong IpcCallee;
-        public ulong IpcReplyMessage;
+        public ulong IpcCallee { get => Fast->Callee; set => Fast->Callee = value; }
+        public ulong IpcReplyMessage { get => Fast->ReplyPlace; set => Fast->ReplyPlace = value; }
 
         /// <summary>In PredicateWait: the predicate that must hold before it runs (null: not
         /// waiting); and its last predicate, kept so that waiting on it again compiles nothing.</summary>
@@ -69,6 +72,13 @@ namespace ExoSharp.Kernel.Core
             Symbols = symbols;
             Capabilities = new CapabilityTable(id);
             Context = UserContext.Allocate();
+            Fast = EnvFast.At(index);
+            *Fast = default;
+            Fast->ContextEnd = (ulong)(Context + UserContext.Size);
+            Fast->Root = space.Root;
+            Fast->Slots = Capabilities.Slots;
+            Fast->Pml4 = space.Pml4;
+            Fast->Id = id;
         }
 
         public TrapFrame* Frame => UserContext.Frame(Context);

@@ -13,15 +13,25 @@ namespace ExoSharp.Kernel.Core
     {
         private const ulong RedZone = 128;
 
+        /// <summary>How far below its top the exception stack reaches (for nesting).</summary>
+        public const ulong StackSpan = 64 * 1024;
+
         public enum Outcome { Delivered, NoHandler, Refused }
 
         /// <summary>Is rsp on env's exception stack (so a new frame must go below it)?</summary>
         public static bool OnExceptionStack(Environment env, ulong rsp) =>
-            rsp <= env.ExceptionStackTop && rsp > env.ExceptionStackTop - 64 * 1024;
+            rsp <= env.ExceptionStackTop && rsp > env.ExceptionStackTop - StackSpan;
 
-        /// <summary>Precondition: the exception came from user mode in env, whose space is active.</summary>
-        public static Outcome Deliver(Environment env, TrapFrame* frame, ulong faultAddress) =>
-            Deliver(env, frame, env.ExceptionEntry, frame->Vector, frame->ErrorCode, faultAddress);
+        /// <summary>Precondition: the exception came from user mode in env, whose space is active.
+        /// A delivery off the exception stack teaches UpcallCache that the next may take the
+        /// fast path in stubs.asm.</summary>
+        public static Outcome Deliver(Environment env, TrapFrame* frame, ulong faultAddress)
+        {
+            bool nested = OnExceptionStack(env, frame->Rsp);
+            Outcome outcome = Deliver(env, frame, env.ExceptionEntry, frame->Vector, frame->ErrorCode, faultAddress);
+            if (outcome == Outcome.Delivered && !nested) UpcallCache.Remember(env, env.ExceptionEntry, frame->Rsp, env.ExceptionStackTop);
+            return outcome;
+        }
 
         /// <summary>Any upcall: the frame's registers go on env's exception stack with vector,
         /// and env resumes at entry. Precondition: env's space is active.</summary>

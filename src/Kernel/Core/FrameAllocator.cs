@@ -59,18 +59,28 @@ namespace ExoSharp.Kernel.Core
             for (ulong word = _searchStart / 64; word < BitmapWords(_frameCount); word++)
             {
                 if (_bitmap[word] == ~0UL) continue;
-                for (int bit = 0; bit < 64; bit++)
-                {
-                    ulong frame = word * 64 + (ulong)bit;
-                    if (frame >= _frameCount) return -1;
-                    if ((_bitmap[word] & (1UL << bit)) != 0) continue;
-                    _bitmap[word] |= 1UL << bit;
-                    _freeCount--;
-                    _searchStart = frame + 1;
-                    return (long)frame;
-                }
+                int bit = LowestSetBit(~_bitmap[word]);
+                ulong frame = word * 64 + (ulong)bit;
+                if (frame >= _frameCount) return -1;
+                _bitmap[word] |= 1UL << bit;
+                _freeCount--;
+                _searchStart = frame + 1;
+                return (long)frame;
             }
             return -1;
+        }
+
+        /// <summary>The index of the lowest set bit. Precondition: value is not 0.</summary>
+        private static int LowestSetBit(ulong value)
+        {
+            int bit = 0;
+            if ((value & 0xFFFF_FFFF) == 0) { value >>= 32; bit += 32; }
+            if ((value & 0xFFFF) == 0) { value >>= 16; bit += 16; }
+            if ((value & 0xFF) == 0) { value >>= 8; bit += 8; }
+            if ((value & 0xF) == 0) { value >>= 4; bit += 4; }
+            if ((value & 0x3) == 0) { value >>= 2; bit += 2; }
+            if ((value & 0x1) == 0) bit += 1;
+            return bit;
         }
 
         /// <summary>The given frame if it is free, else false.</summary>

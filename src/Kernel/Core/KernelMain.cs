@@ -19,6 +19,7 @@ namespace ExoSharp.Kernel.Core
             Console.WriteLine("ExoSharp " + Version + " (x86-64 exokernel in C#)");
             Memory.InitializeEarly(*symbols);
             StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
+            AsmContract.Check((ulong*)symbols->AsmContract);
             Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
             Idt.Load(symbols->IsrTable);
             if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
@@ -26,7 +27,9 @@ namespace ExoSharp.Kernel.Core
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
             BootInfo boot = BootInfo.Read(multiboot);
             Memory.InitializeFrames(boot, *symbols);
-            EnvTable.Initialize();
+            EnvFast.Initialize(symbols->EnvFastTable);
+            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell);
+            EnvTable.Initialize(symbols->EnvRecordsCell);
             FindKernelSymbols(boot, symbols->KernelEntry);
             Console.Write("kernel: ");
             Console.WriteDecimal(Memory.Frames.FreeCount * 4);
@@ -36,7 +39,7 @@ namespace ExoSharp.Kernel.Core
             Pic.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
-            Scheduler.Initialize(symbols->CurrentIdCell);
+            UpcallCache.Initialize(symbols->UpcallCacheCell);
             Net.Network.Initialize(Abi.Capability.MaxEnvironments);
             if (Devices.VirtioBlock.Initialize())
             {

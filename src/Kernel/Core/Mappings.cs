@@ -31,32 +31,86 @@ namespace ExoSharp.Kernel.Core
             return 0;
         }
 
-        /// <summary>Installs count mappings in target, all or none. Entries are in kernel memory.</summary>
+        /// <summary>Per-entry results of Map's checking pass, reused by its installing pass
+        /// (MaxPageMapBatch each; interrupts off, so one Map at a time).</summary>
+        private static CapabilitySlot** s_slots;
+        private static ulong** s_leaves;
+        private const int FlushAllAbove = 32;
+
+        /// <summary>Installs count mappings in target, all or none. Entries are in kernel memory;
+        /// count is at most Capability.MaxPageMapBatch. One page walk and one capability lookup
+        /// per entry: the checking pass keeps the slot and the leaf entry's address.</summary>
         public static long Map(Environment caller, Environment target, PageMapEntry* entries, int count)
         {
+            if (count == 1) return MapOne(caller, target, entries->Address, entries->FrameHandle, entries->Flags);
+            if (s_slots == null)
+            {
+                s_slots = (CapabilitySlot**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
+                s_leaves = (ulong**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
+            }
             int newCapabilities = 0;
+            ulong* table = null;        // the last leaf table walked to, and the 2 MiB it maps
+            ulong tableRegion = 0;
             for (int i = 0; i < count; i++)
             {
-                PageMapEntry e = entries[i];
-                if ((e.Address & (AddressSpace.PageSize - 1)) != 0 || (e.Flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
-                if (!AddressSpace.IsUserPage(e.Address)) return (long)Error.BadAddress;
-                CapabilitySlot* slot = caller.Capabilities.Lookup(e.FrameHandle, CapabilityType.Frame);
+                PageMapEntry* e = entries + i;
+                if ((e->Address & (AddressSpace.PageSize - 1)) != 0 || (e->Flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
+                if (!AddressSpace.IsUserPage(e->Address)) return (long)Error.BadAddress;
+                CapabilitySlot* slot = caller.Capabilities.Lookup(e->FrameHandle, CapabilityType.Frame);
                 if (slot == null) return (long)Error.BadHandle;
-                if ((e.Flags & PageFlags.Writable) != 0 && !slot->Writable) return (long)Error.NoRights;
-                if (!target.Space.Prepare(e.Address)) return (long)Error.NoMemory;
+                if ((e->Flags & PageFlags.Writable) != 0 && !slot->Writable) return (long)Error.NoRights;
+                ulong* leaf;
+                if (table != null && e->Address >> 21 == tableRegion)
+                {
+                    leaf = table + ((e->Address >> 12) & 511);      // same leaf table: no walk
+                }
+                else
+                {
+                    leaf = target.Space.PrepareLeaf(e->Address);
+                    if (leaf == null) return (long)Error.NoMemory;
+                    table = leaf - ((e->Address >> 12) & 511);
+                    tableRegion = e->Address >> 21;
+                }
+                s_slots[i] = slot;
+                s_leaves[i] = leaf;
                 if (target != caller) newCapabilities++;
             }
             if (newCapabilities > target.Capabilities.FreeSlots) return (long)Error.TableFull;
+            // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
+            bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
             for (int i = 0; i < count; i++)
             {
-                PageMapEntry e = entries[i];
-                CapabilitySlot* slot = caller.Capabilities.Lookup(e.FrameHandle, CapabilityType.Frame);
-                bool writable = (e.Flags & PageFlags.Writable) != 0;
-                if (target != caller) slot = Grant(target, slot->Object, writable);
+                PageMapEntry* e = entries + i;
+                CapabilitySlot* slot = s_slots[i];
+                // Grant inserts into target's table, never the caller's: the caller's slots stay put.
+                if (target != caller) slot = Grant(target, slot->Object, (e->Flags & PageFlags.Writable) != 0);
                 slot->MapCount++;
-                target.Space.Set(e.Address, AddressSpace.Entry(slot->Object, e.Flags));
+                target.Space.SetLeaf(s_leaves[i], e->Address, AddressSpace.Entry(slot->Object, e->Flags), active && !flushAll);
             }
+            if (flushAll) target.Space.Activate();        // reloading CR3 drops every user TLB entry
             return count;
+        }
+
+        /// <summary>Map of one entry (PageMapOne, and Map's count of 1): the same checks in the
+        /// same order, one walk, no buffers.</summary>
+        public static long MapOne(Environment caller, Environment target, ulong address, ulong frameHandle, ulong flags)
+        {
+            if ((address & (AddressSpace.PageSize - 1)) != 0 || (flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
+            if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
+            CapabilitySlot* slot = caller.Capabilities.Lookup(frameHandle, CapabilityType.Frame);
+            if (slot == null) return (long)Error.BadHandle;
+            bool writable = (flags & PageFlags.Writable) != 0;
+            if (writable && !slot->Writable) return (long)Error.NoRights;
+            ulong* leaf = target.Space.PrepareLeaf(address);
+            if (leaf == null) return (long)Error.NoMemory;
+            if (target != caller)
+            {
+                if (target.Capabilities.FreeSlots < 1) return (long)Error.TableFull;
+                slot = Grant(target, slot->Object, writable);
+            }
+            slot->MapCount++;
+            target.Space.SetLeaf(leaf, address, AddressSpace.Entry(slot->Object, flags), target.Space.IsActive);
+            return 1;
         }
 
         /// <summary>target's capability for a frame it is being given, reusing one it has.

@@ -18,8 +18,13 @@ namespace ExoSharp.Kernel.Core
         private static readonly Environment[] s_owners = new Environment[Capability.SliceCount];
         private static int s_slot;
 
-        /// <summary>The environment whose registers the CPU holds (null while none runs).</summary>
-        public static Environment Current;
+        /// <summary>The environment whose registers the CPU holds (null while none runs); see
+        /// Running for how stubs.asm's IPC fast paths change it.</summary>
+        public static Environment Current
+        {
+            get => Running.Env;
+            set => Running.Set(value);
+        }
 
         /// <summary>Gives a slot to env: that one, or the first free one for AnySlot.</summary>
         public static long Allocate(Environment env, ulong slot)
@@ -182,14 +187,22 @@ namespace ExoSharp.Kernel.Core
         }
 
         private static ulong* s_currentId;
+        private static ulong* s_contextEnd;
 
-        /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id.</summary>
-        public static void Initialize(ulong currentIdCell) => s_currentId = (ulong*)currentIdCell;
+        /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id, and
+        /// where syscall_entry reads the end of the running context (it saves into it).</summary>
+        public static void Initialize(ulong currentIdCell, ulong contextEndCell, ulong currentIndexCell)
+        {
+            s_currentId = (ulong*)currentIdCell;
+            s_contextEnd = (ulong*)contextEndCell;
+            Running.IndexCell = (ulong*)currentIndexCell;
+        }
 
         private static void Resume(Environment env)
         {
             Current = env;
             *s_currentId = env.Id;
+            *s_contextEnd = (ulong)(env.Context + UserContext.Size);
             if (Cpu.ReadCr3() != env.Space.Root) env.Space.Activate();
             UserMode.Resume(env.Context);
         }

@@ -15,6 +15,7 @@ namespace ExoSharp.Kernel.Core
         [RuntimeExport("ExoSharpSyscall")]
         public static void Entry(TrapFrame* frame)
         {
+            Running.Sync();
             frame->Rax = (ulong)Dispatch(Scheduler.Current, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
         }
 
@@ -46,6 +47,11 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
                 case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
                 case Syscall.PageMap: return PageMap(env, a0, a1, a2);
+                case Syscall.PageMapOne:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : Mappings.MapOne(env, target, a1, a2, a3);
+                }
                 case Syscall.PageUnmap:
                 {
                     Environment target = Target(env, a0, out long error);
@@ -58,6 +64,7 @@ namespace ExoSharp.Kernel.Core
                 {
                     Environment target = Target(env, a0, out long error);
                     if (target == null) return error;
+                    UpcallCache.Invalidate();
                     target.ExceptionEntry = a1;
                     target.ExceptionStackTop = a2;
                     return 0;
@@ -84,6 +91,9 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
+                case Syscall.IpcCallRegisters: return Ipc.CallRegisters(env, frame, a0, a1, a2, a3);
+                case Syscall.IpcReplyRegisters: return Ipc.ReplyRegisters(env, frame, a0, a1, a2, a3, a4);
+                case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
                 case Syscall.FilterInstall:
                 case Syscall.FilterRemove:
                 case Syscall.FilterClassify:
@@ -242,11 +252,13 @@ namespace ExoSharp.Kernel.Core
             ulong bytes = count * (ulong)sizeof(PageMapEntry);
             if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
             // Copy first: the caller's memory may change under us (it is its own to change).
-            var copy = (PageMapEntry*)NativeMemory.Alloc((nuint)bytes);
-            System.Buffer.MemoryCopy((void*)entries, copy, (long)bytes, (long)bytes);
-            long result = Mappings.Map(env, target, copy, (int)count);
-            NativeMemory.Free(copy);
-            return result;
+            // One buffer of the largest batch, kept: interrupts are off, so one call at a time.
+            if (s_pageMapBuffer == null)
+                s_pageMapBuffer = (PageMapEntry*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(PageMapEntry)));
+            System.Buffer.MemoryCopy((void*)entries, s_pageMapBuffer, (long)bytes, (long)bytes);
+            return Mappings.Map(env, target, s_pageMapBuffer, (int)count);
         }
+
+        private static PageMapEntry* s_pageMapBuffer;
     }
 }

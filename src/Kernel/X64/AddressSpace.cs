@@ -3,6 +3,7 @@
 // Memory; user frames are held by capabilities (FrameTable), so Destroy frees only the
 // tables. Tables are reached through the direct map.
 // Missing: a read-only view of these tables for the environment itself (UVPT).
+using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.Core;
 
@@ -40,13 +41,18 @@ namespace ExoSharp.Kernel.X64
 
         public void Activate() => Cpu.WriteCr3(Root);
 
+        /// <summary>The PML4 through the direct map (stubs.asm's PageMapOne walks it).</summary>
+        public ulong* Pml4 => _pml4;
+
         public bool IsActive => Cpu.ReadCr3() == Root;
 
         /// <summary>Inside user space and clear of the kernel's windows (slots 253-254).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool IsUserRange(ulong address, ulong length) =>
             address >= UserLayout.Base && address < UserLayout.End && length <= UserLayout.End - address &&
             (address + length <= UserLayout.WindowsStart || address >= UserLayout.WindowsEnd);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool IsUserPage(ulong address) => (address & (PageSize - 1)) == 0 && IsUserRange(address, PageSize);
 
         /// <summary>The leaf entry for a user address, or 0 when nothing is mapped there.</summary>
@@ -60,12 +66,28 @@ namespace ExoSharp.Kernel.X64
         /// <summary>Makes sure the tables down to the leaf exist; false when out of frames.</summary>
         public bool Prepare(ulong virtualAddress) => Walk(virtualAddress, true) != null;
 
+        /// <summary>Prepare that also gives the leaf entry's address (null when out of frames),
+        /// for SetLeaf: one walk per page. The pointer stays valid while the space lives (its
+        /// tables are freed only by Destroy).</summary>
+        public ulong* PrepareLeaf(ulong virtualAddress) => Walk(virtualAddress, true);
+
+        /// <summary>Set through a leaf from PrepareLeaf; active: IsActive, read once per batch.
+        /// Precondition: IsUserPage(virtualAddress), leaf is its entry in this space.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void SetLeaf(ulong* leaf, ulong virtualAddress, ulong value, bool active)
+        {
+            UpcallCache.NoteChange(this, virtualAddress);
+            *leaf = value;
+            if (active) Cpu.InvalidatePage(virtualAddress);
+        }
+
         /// <summary>Sets the leaf entry of a user page (0 removes it); returns the old entry.
         /// Precondition: IsUserPage, and Prepare succeeded when value is non-zero.</summary>
         public ulong Set(ulong virtualAddress, ulong value)
         {
             ulong* entry = Walk(virtualAddress, value != 0);
             if (entry == null) return 0;
+            UpcallCache.NoteChange(this, virtualAddress);
             ulong old = *entry;
             *entry = value;
             if (IsActive) Cpu.InvalidatePage(virtualAddress);
@@ -83,6 +105,7 @@ namespace ExoSharp.Kernel.X64
         }
 
         /// <summary>Builds a user leaf entry from a frame and Abi.PageFlags.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong Entry(ulong frame, ulong flags) =>
             (frame * PageSize) | Present | User | (flags & (PageFlags.Writable | PageFlags.Available)) |
             ((flags & PageFlags.Executable) != 0 ? 0 : NoExecute);
@@ -91,6 +114,7 @@ namespace ExoSharp.Kernel.X64
         /// cost follows what is mapped, not the size of the range. Precondition: a user range.</summary>
         public void UnmapRange(ulong start, ulong end)
         {
+            UpcallCache.NoteRangeChange(this, start, end);
             ulong va = start;
             while (va < end)
             {
@@ -122,6 +146,7 @@ namespace ExoSharp.Kernel.X64
         /// <summary>Removes every mapping of a frame; returns how many there were.</summary>
         public int UnmapFrame(ulong frame)
         {
+            UpcallCache.NoteSpaceChange(this);
             int removed = 0;
             for (int i = 0; i < 256; i++)
             {
@@ -175,6 +200,7 @@ namespace ExoSharp.Kernel.X64
         /// the frames they map are held by capabilities, released separately.</summary>
         public void Destroy()
         {
+            UpcallCache.NoteSpaceChange(this);
             for (int i = 0; i < 256; i++)
             {
                 if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;

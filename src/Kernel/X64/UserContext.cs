@@ -1,5 +1,6 @@
 // An environment's saved registers, in the layout every kernel entry leaves on the trap
-// stack: the 512-byte FXSAVE area, then the TrapFrame. Saving is one copy from the stack;
+// stack: the 512-byte FXSAVE area, then the TrapFrame. System calls build it in place here
+// (stubs.asm), so saving them is nothing; traps and interrupts copy it from the stack;
 // resuming is exo_resume_user (stubs.asm) straight from this block. 16-byte aligned.
 using System.Runtime.InteropServices;
 
@@ -26,9 +27,12 @@ namespace ExoSharp.Kernel.X64
 
         public static TrapFrame* Frame(byte* context) => (TrapFrame*)(context + FxSize);
 
-        /// <summary>Copies what a kernel entry saved on the stack (frame and the FXSAVE area below it).</summary>
-        public static void Save(byte* context, TrapFrame* frame) =>
-            System.Buffer.MemoryCopy((byte*)frame - FxSize, context, Size, Size);
+        /// <summary>Copies what a kernel entry saved on the stack (frame and the FXSAVE area
+        /// below it); nothing when the entry saved it in place (system calls do).</summary>
+        public static void Save(byte* context, TrapFrame* frame)
+        {
+            if ((byte*)frame - FxSize != context) System.Buffer.MemoryCopy((byte*)frame - FxSize, context, Size, Size);
+        }
 
         /// <summary>Only the flags a program may set: arithmetic, DF, AC; IF always on.</summary>
         public static ulong SanitizeFlags(ulong rflags) => (rflags & 0x40DD5) | 0x202;

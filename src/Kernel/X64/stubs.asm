@@ -2,26 +2,129 @@
 ; - isr_N (IDT vectors 0-47, installed by X64/Idt.cs via the isr_table): push a TrapFrame
 ;   (X64/TrapFrame.cs), save FPU/SSE state just below it, call ExoSharpTrap(TrapFrame*)
 ;   (C#: Core/Traps.cs, System V, interrupts off), restore, iretq.
+; - Upcall fast path (isr_common's head): a CPU exception from user mode in the environment
+;   whose handler and exception stack Core/UpcallCache.cs has validated (exo_upcall_cache) is
+;   written straight onto that stack as an ExceptionFrame and sent to the handler with
+;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
+;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
 ; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
-;   every other call builds the same TrapFrame (vector 256) on the
-;   kernel trap stack and calls ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which
-;   leaves its result in the frame's rax; returns with sysretq to the frame's rip. Every
-;   register but rax, rcx, r11 comes back as it was; SSE state is saved and restored.
+;   every other call builds the same TrapFrame (vector 256) and FXSAVE area in place in the
+;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
+;   so saving the caller is no copy), then calls on the trap stack
+;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which leaves its result in the
+;   frame's rax; returns with sysretq to the frame's rip. Every register but rax, rcx, r11
+;   comes back as it was (but a message delivered in registers: rdi, rsi, rdx, r10, r8, r9);
+;   SSE state is saved and restored. No kernel value is left in any register.
+; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the
+;   caller's own space, with a valid frame capability, at a user page whose page tables
+;   exist, is installed here exactly as Core/Mappings.MapOne would (MapCount, the entry, the
+;   upcall cache's watched pages, invlpg); any failed check, or tables to allocate, goes the
+;   general way to C#, which gives the error.
+; - IPC fast paths (after the general path has saved the caller in place, before C#):
+;   IpcCallRegisters to an environment waiting in registers, and IpcReplyRegisters with wait
+;   to a caller that wants its reply in registers, are done here: the message goes into the
+;   other environment's saved registers, the IPC state (exo_env_fast rows, Core/EnvFast.cs)
+;   and the published records (Core/EnvTable.cs) change as Core/Ipc.cs would change them,
+;   and the other environment resumes through exo_resume_user. Any other case, or a failed
+;   check, goes on to C# with the frame already built.
 ; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the FXSAVE area and TrapFrame as a
 ;   trap leaves them on the stack (512 + 176 bytes), loaded into the CPU; iretq. The kernel
 ;   switches environments by saving the current frame and resuming another's context.
-; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all three paths.
+; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all these paths.
 
 bits 64
 default rel
 
 extern ExoSharpTrap, ExoSharpSyscall
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack_top, exo_current_id
+global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
+global exo_asm_contract
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
 SYSCALL_VECTOR equ 256          ; TrapFrame.Vector of a system call
 SYS_ENVID      equ 3            ; ExoSharp.Abi.Syscall.EnvId: answered without entering C#
+
+; exo_upcall_cache (Core/UpcallCache.cs writes it, field for field): the environment whose
+; upcall is known deliverable (~0: none), its handler, where the frame goes when the fault
+; is not on the exception stack, and the exception stack's range (top - 64 KiB + 1).
+UC_ENV   equ 0
+UC_ENTRY equ 8
+UC_FRAME equ 16
+UC_LOW   equ 24
+UC_PAGE_ENTRY equ 32            ; the watched pages: the handler's, the frame's first and last
+UC_PAGE_LO    equ 40
+UC_PAGE_HI    equ 48
+UC_NONE       equ -1
+EXCEPTION_STACK_SPAN equ 65536
+; ExceptionFrame (Abi/ExceptionFrame.cs): vector, error code, fault address, then Registers
+; r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
+%define XREG(n) (24 + (n) * 8)
+; TrapFrame.Vector and what the CPU pushed, as isr_N leaves the stack.
+TF_VECTOR equ 0
+TF_ERROR  equ 8
+TF_RIP    equ 16
+TF_CS     equ 24
+TF_RFLAGS equ 32
+TF_RSP    equ 40
+PAGE_FAULT equ 14
+; TrapFrame (X64/TrapFrame.cs) offsets the IPC fast paths use, and its size.
+TF_R10 equ 40
+TF_R9  equ 48
+TF_R8  equ 56
+TF_RDI equ 72
+TF_RSI equ 80
+TF_RDX equ 88
+TF_RAX equ 112
+TRAP_FRAME_SIZE equ 176
+CONTEXT_SIZE    equ 512 + TRAP_FRAME_SIZE   ; X64/UserContext.Size
+; exo_env_fast rows (Core/EnvFast.cs), EnvRecord rows (Abi/EnvRecord.cs), IPC constants.
+EF_SHIFT   equ 6                ; 64-byte rows
+EF_ID      equ 0
+EF_CTX_END equ 8
+EF_ROOT    equ 16
+EF_WAIT    equ 24
+EF_CALLEE  equ 32
+EF_REPLY   equ 40
+EF_SLOTS   equ 48
+EF_PML4    equ 56
+; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
+; Abi.PageFlags, Abi.UserLayout, Abi.Capability.TableSize, X64/AddressSpace, Core/Memory.
+SLOT_SHIFT     equ 4
+SLOT_TYPE      equ 0
+SLOT_WRITABLE  equ 1
+SLOT_GEN       equ 2
+SLOT_MAPCOUNT  equ 4
+SLOT_OBJECT    equ 8
+CAP_FRAME      equ 1            ; CapabilityType.Frame
+CAP_TABLE_SIZE equ 4096
+PF_WRITABLE    equ 1 << 1
+PF_EXECUTABLE  equ 1 << 3
+PF_AVAILABLE   equ 7 << 9
+PF_ALLOWED     equ PF_WRITABLE | PF_EXECUTABLE | PF_AVAILABLE
+UL_BASE          equ 0x10000
+UL_END           equ 0x00007FFFFFFFF000
+UL_WINDOWS_START equ 0x00007E0000000000
+UL_WINDOWS_END   equ 0x00007F8000000000
+PTE_PRESENT    equ 1
+PTE_USER       equ 4
+PTE_NX_BIT     equ 63
+PTE_ADDRESS    equ 0x000FFFFFFFFFF000
+DIRECT_MAP     equ 0xFFFF800000000000
+SYS_PAGE_MAP_ONE equ 29         ; ExoSharp.Abi.Syscall.PageMapOne
+MAX_ENVS   equ 1024             ; Abi.Capability.MaxEnvironments
+ENV_INDEX_MASK equ 0xFFF        ; id = (generation << 12) | index
+REC_SIZE   equ 40
+REC_STATUS equ 16
+REC_CALLEE equ 24
+REC_WAITING equ 4               ; EnvRecord.Waiting
+REC_CALLING equ 8               ; EnvRecord.Calling
+IPC_IN_REGISTERS equ 1          ; Core/Ipc.cs InRegisters
+SYS_IPC_CALL_REGISTERS  equ 30  ; ExoSharp.Abi.Syscall.IpcCallRegisters
+SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
+; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
+UPCALL_FLAGS_KEEP equ 0x409D5
+UPCALL_FLAGS_SET  equ 0x202
 
 ; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
 ; at the highest): the one place that layout is spelled out in assembly.
@@ -62,29 +165,105 @@ SYS_ENVID      equ 3            ; ExoSharp.Abi.Syscall.EnvId: answered without e
 
 section .text
 
-%macro ISR_NOERR 1
+; isr_N: vector N's TrapFrame head. CPU exceptions go to isr_common, which may take the
+; upcall fast path; NMI (2), double fault (8), machine check (18) and the interrupts (32 and
+; up) go straight to isr_general.
+%macro ISR_NOERR 2
 isr_%1:
     push 0
     push %1
-    jmp isr_common
+    jmp %2
 %endmacro
-%macro ISR_ERR 1
+%macro ISR_ERR 2
 isr_%1:
     push %1
-    jmp isr_common
+    jmp %2
 %endmacro
 
 %assign i 0
 %rep 48
-%if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
-    ISR_ERR i
+%if i == 2 || i == 18 || i >= 32
+    ISR_NOERR i, isr_general
+%elif i == 8
+    ISR_ERR i, isr_general
+%elif i == 14
+    ISR_ERR i, isr_page_fault
+%elif (i >= 10 && i <= 13) || i == 17 || i == 21 || i == 29 || i == 30
+    ISR_ERR i, isr_common
 %else
-    ISR_NOERR i
+    ISR_NOERR i, isr_common
 %endif
 %assign i i+1
 %endrep
 
+; Interrupts off (interrupt gates). The fast path below needs: a CPU exception from ring 3,
+; the running environment the cached one, and the faulting rsp off its exception stack (a
+; nested fault goes the general way, which keeps the red zone). UPCALL_FAST 1 is the page
+; fault's copy (the fault address from cr2), UPCALL_FAST 0 every other exception's (0).
+%macro UPCALL_FAST 1
+    test byte [rsp + TF_CS], 3
+    jz isr_general
+    mov [upcall_scratch], rax
+    mov rax, [exo_current_id]
+    cmp rax, [exo_upcall_cache + UC_ENV]
+    jne isr_general_rax
+    mov rax, [rsp + TF_RSP]
+    sub rax, [exo_upcall_cache + UC_LOW]
+    cmp rax, EXCEPTION_STACK_SPAN
+    jb isr_general_rax             ; on the exception stack already: nested
+    mov rax, [exo_upcall_cache + UC_FRAME]
+    mov [rax + XREG(0)], r15
+    mov [rax + XREG(1)], r14
+    mov [rax + XREG(2)], r13
+    mov [rax + XREG(3)], r12
+    mov [rax + XREG(4)], r11
+    mov [rax + XREG(5)], r10
+    mov [rax + XREG(6)], r9
+    mov [rax + XREG(7)], r8
+    mov [rax + XREG(8)], rbp
+    mov [rax + XREG(9)], rdi
+    mov [rax + XREG(10)], rsi
+    mov [rax + XREG(11)], rdx
+    mov [rax + XREG(12)], rcx
+    mov [rax + XREG(13)], rbx
+    mov rbx, [upcall_scratch]
+    mov [rax + XREG(14)], rbx
+    mov rbx, [rsp + TF_RIP]
+    mov [rax + XREG(15)], rbx
+    mov rbx, [rsp + TF_RFLAGS]
+    mov [rax + XREG(16)], rbx
+    and rbx, UPCALL_FLAGS_KEEP
+    or rbx, UPCALL_FLAGS_SET
+    mov [rsp + TF_RFLAGS], rbx
+    mov rbx, [rsp + TF_RSP]
+    mov [rax + XREG(17)], rbx
+    mov [rsp + TF_RSP], rax
+    mov rbx, [rsp + TF_VECTOR]
+    mov [rax], rbx
+    mov rbx, [rsp + TF_ERROR]
+    mov [rax + 8], rbx
+%if %1
+    mov rbx, cr2
+    mov [rax + 16], rbx
+%else
+    mov qword [rax + 16], 0
+%endif
+    mov rbx, [exo_upcall_cache + UC_ENTRY]
+    mov [rsp + TF_RIP], rbx
+    mov rdi, rax
+    mov rbx, [rax + XREG(13)]   ; the user's rbx and rax back: no kernel value leaves
+    mov rax, [upcall_scratch]
+    add rsp, 16                 ; vector, error code
+    iretq
+%endmacro
+
 isr_common:
+    UPCALL_FAST 0
+isr_page_fault:
+    UPCALL_FAST 1
+isr_general_rax:
+    mov rax, [upcall_scratch]
+isr_general:
     cld
     PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
@@ -99,12 +278,15 @@ isr_common:
 
 syscall_entry:
     cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
-    jne .general
+    jne .not_env_id
     mov rax, [exo_current_id]
     o64 sysret
+.not_env_id:
+    cmp rax, SYS_PAGE_MAP_ONE
+    je page_map_one_fast
 .general:
     mov [saved_user_rsp], rsp
-    lea rsp, [exo_trap_stack_top]
+    mov rsp, [exo_current_context_end]
     push USER_DS                ; the same TrapFrame as isr_common builds
     push qword [saved_user_rsp]
     push r11                    ; user rflags
@@ -116,7 +298,15 @@ syscall_entry:
     mov rdi, rsp                ; TrapFrame*
     sub rsp, 512
     fxsave [rsp]
+    mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
+    cmp rax, SYS_IPC_CALL_REGISTERS
+    je ipc_call_fast
+    cmp rax, SYS_IPC_REPLY_REGISTERS
+    je ipc_reply_fast
+.csharp:                        ; rdi = the frame, rbx = the context (both kept by the fast paths)
+    lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
+    mov rsp, rbx
     fxrstor [rsp]
     add rsp, 512
     POP_GPRS
@@ -124,6 +314,247 @@ syscall_entry:
     mov r11, [rsp + 32]         ; rflags
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
+
+; PageMapOne(envHandle = rdi, address = rsi, frameHandle = rdx, flags = r10) into the
+; caller's own space (envHandle 0), as Mappings.MapOne: the same checks (any failure: the
+; general path and C#, which gives the error), and the page tables must already exist (else
+; C#, which may allocate them). Returns 1 with sysret. Entered from syscall_entry with the
+; user's registers (rcx = rip, r11 = rflags) before anything is saved: it works on the trap
+; stack and gives back every register it uses, so only rax changes. Interrupts off.
+page_map_one_fast:
+    mov [saved_user_rsp], rsp
+    lea rsp, [exo_trap_stack_top]
+    push rcx
+    push r11
+    push rdx
+    push r8
+    push r9
+    test rdi, rdi
+    jnz .general
+    test esi, 0xFFF
+    jnz .general
+    test r10, ~PF_ALLOWED
+    jnz .general
+    cmp rsi, UL_BASE            ; AddressSpace.IsUserPage
+    jb .general
+    mov rax, UL_END
+    cmp rsi, rax
+    jae .general
+    lea rax, [rsi + 4096]       ; no wrap: rsi < UL_END
+    mov rcx, UL_WINDOWS_START
+    cmp rax, rcx
+    jbe .in_range
+    mov rcx, UL_WINDOWS_END
+    cmp rsi, rcx
+    jb .general
+.in_range:
+    mov rax, rdx                ; the frame handle: (generation << 16) | slot, below 2^32
+    shr rax, 32
+    jnz .general
+    movzx eax, dx
+    cmp eax, CAP_TABLE_SIZE
+    jae .general
+    mov rcx, [exo_current_index]
+    shl rcx, EF_SHIFT
+    lea r8, [exo_env_fast]
+    add r8, rcx                 ; the caller's row
+    shl rax, SLOT_SHIFT
+    mov r9, [r8 + EF_SLOTS]
+    add r9, rax                 ; the slot
+    cmp byte [r9 + SLOT_TYPE], CAP_FRAME
+    jne .general
+    shr rdx, 16
+    cmp dx, [r9 + SLOT_GEN]
+    jne .general
+    test r10, PF_WRITABLE
+    jz .rights_ok
+    cmp byte [r9 + SLOT_WRITABLE], 0
+    je .general
+.rights_ok:
+    mov r11, PTE_ADDRESS
+    mov rdx, DIRECT_MAP
+    mov rax, [r8 + EF_PML4]
+%assign shift 39
+%rep 3
+    mov rcx, rsi
+    shr rcx, shift
+    and ecx, 511
+    mov rax, [rax + rcx * 8]
+    test al, PTE_PRESENT
+    jz .general                 ; a table to allocate: C#
+    and rax, r11
+    add rax, rdx
+%assign shift shift - 9
+%endrep
+    mov rcx, rsi
+    shr rcx, 12
+    and ecx, 511
+    lea r11, [rax + rcx * 8]    ; the leaf entry
+    inc dword [r9 + SLOT_MAPCOUNT]
+    mov rax, [r9 + SLOT_OBJECT] ; AddressSpace.Entry(frame, flags)
+    shl rax, 12
+    or rax, PTE_PRESENT | PTE_USER
+    mov rcx, r10
+    and rcx, PF_WRITABLE | PF_AVAILABLE
+    or rax, rcx
+    test r10, PF_EXECUTABLE
+    jnz .executable
+    bts rax, PTE_NX_BIT
+.executable:
+    mov rcx, [exo_current_id]   ; UpcallCache.NoteChange: a watched page of the cached space
+    cmp rcx, [exo_upcall_cache + UC_ENV]
+    jne .set
+    cmp rsi, [exo_upcall_cache + UC_PAGE_ENTRY]
+    je .forget
+    cmp rsi, [exo_upcall_cache + UC_PAGE_LO]
+    je .forget
+    cmp rsi, [exo_upcall_cache + UC_PAGE_HI]
+    jne .set
+.forget:
+    mov qword [exo_upcall_cache + UC_ENV], UC_NONE
+.set:
+    mov [r11], rax
+    invlpg [rsi]                ; the caller's own space is the active one
+    pop r9
+    pop r8
+    pop rdx
+    pop r11
+    pop rcx
+    mov rsp, [saved_user_rsp]
+    mov eax, 1
+    o64 sysret
+.general:                       ; everything back as it came, then the general path
+    pop r9
+    pop r8
+    pop rdx
+    pop r11
+    pop rcx
+    mov rsp, [saved_user_rsp]
+    mov eax, SYS_PAGE_MAP_ONE
+    jmp syscall_entry.general
+
+; IpcCallRegisters(envId = frame rdi, words = frame rsi, rdx, r10) from the running
+; environment C to T. Fast when T exists, is not C, and waits in registers; otherwise C#
+; (which also gives the errors). Then, as Ipc.CallWith: T gets rax 0, rdi = C's id, rsi,
+; rdx, r10 = the words, r8 = r9 = 0 (no frame); T stops waiting; C calls T with its reply
+; due in registers; C's result is 0 until the reply; T runs on C's slice.
+; In: rdi = C's frame, rbx = C's context; may use every other register. Interrupts off.
+ipc_call_fast:
+    mov rcx, [rdi + TF_RDI]     ; T's id
+    mov rax, rcx
+    and eax, ENV_INDEX_MASK
+    jz syscall_entry.csharp
+    cmp eax, MAX_ENVS
+    jae syscall_entry.csharp
+    mov rdx, rax                ; T's index
+    shl rax, EF_SHIFT
+    lea r8, [exo_env_fast]
+    add r8, rax                 ; T's row
+    cmp rcx, [r8 + EF_ID]
+    jne syscall_entry.csharp
+    cmp qword [r8 + EF_WAIT], IPC_IN_REGISTERS
+    jne syscall_entry.csharp
+    mov rax, [exo_current_index]
+    mov r11, rax                ; C's index
+    shl rax, EF_SHIFT
+    lea r9, [exo_env_fast]
+    add r9, rax                 ; C's row
+    cmp r8, r9
+    je syscall_entry.csharp           ; a call to itself: C# refuses it
+    mov r10, [r8 + EF_CTX_END]
+    sub r10, TRAP_FRAME_SIZE    ; T's saved frame
+    mov rax, [r9 + EF_ID]
+    mov [r10 + TF_RDI], rax
+    mov rax, [rdi + TF_RSI]
+    mov [r10 + TF_RSI], rax
+    mov rax, [rdi + TF_RDX]
+    mov [r10 + TF_RDX], rax
+    mov rax, [rdi + TF_R10]
+    mov [r10 + TF_R10], rax
+    xor eax, eax
+    mov [r10 + TF_R8], rax
+    mov [r10 + TF_R9], rax
+    mov [r10 + TF_RAX], rax
+    mov [rdi + TF_RAX], rax
+    mov [r8 + EF_WAIT], rax
+    mov [r9 + EF_CALLEE], rcx
+    mov qword [r9 + EF_REPLY], IPC_IN_REGISTERS
+    mov rsi, [exo_env_records]
+    imul rax, rdx, REC_SIZE
+    and qword [rsi + rax + REC_STATUS], ~REC_WAITING
+    imul rax, r11, REC_SIZE
+    or qword [rsi + rax + REC_STATUS], REC_CALLING
+    mov [rsi + rax + REC_CALLEE], rcx
+    jmp ipc_switch
+
+; IpcReplyRegisters(envId = frame rdi, words = frame rsi, rdx, r10, wait = frame r8) from
+; the running environment S to its caller C. Fast when wait is 1, C exists, is calling S
+; and wants its reply in registers; otherwise C#. Then, as Ipc.ReplyWith: C gets rax 0,
+; rdi = S's id, rsi, rdx, r10 = the words, r8 = r9 = 0; C no longer calls; S waits in
+; registers; C runs on S's slice. In: as ipc_call_fast.
+ipc_reply_fast:
+    cmp qword [rdi + TF_R8], 1
+    jne syscall_entry.csharp
+    mov rcx, [rdi + TF_RDI]     ; C's id
+    mov rax, rcx
+    and eax, ENV_INDEX_MASK
+    jz syscall_entry.csharp
+    cmp eax, MAX_ENVS
+    jae syscall_entry.csharp
+    mov rdx, rax                ; C's index
+    shl rax, EF_SHIFT
+    lea r8, [exo_env_fast]
+    add r8, rax                 ; C's row
+    cmp rcx, [r8 + EF_ID]
+    jne syscall_entry.csharp
+    mov rax, [exo_current_index]
+    mov r11, rax                ; S's index
+    shl rax, EF_SHIFT
+    lea r9, [exo_env_fast]
+    add r9, rax                 ; S's row
+    mov rax, [r9 + EF_ID]
+    cmp [r8 + EF_CALLEE], rax
+    jne syscall_entry.csharp          ; not calling S: C# says NotCalling
+    cmp qword [r8 + EF_REPLY], IPC_IN_REGISTERS
+    jne syscall_entry.csharp
+    mov r10, [r8 + EF_CTX_END]
+    sub r10, TRAP_FRAME_SIZE    ; C's saved frame
+    mov [r10 + TF_RDI], rax
+    mov rax, [rdi + TF_RSI]
+    mov [r10 + TF_RSI], rax
+    mov rax, [rdi + TF_RDX]
+    mov [r10 + TF_RDX], rax
+    mov rax, [rdi + TF_R10]
+    mov [r10 + TF_R10], rax
+    xor eax, eax
+    mov [r10 + TF_R8], rax
+    mov [r10 + TF_R9], rax
+    mov [r10 + TF_RAX], rax
+    mov [rdi + TF_RAX], rax
+    mov [r8 + EF_CALLEE], rax
+    mov [r8 + EF_REPLY], rax
+    mov qword [r9 + EF_WAIT], IPC_IN_REGISTERS
+    mov rsi, [exo_env_records]
+    imul rax, rdx, REC_SIZE
+    and qword [rsi + rax + REC_STATUS], ~REC_CALLING
+    mov qword [rsi + rax + REC_CALLEE], 0
+    imul rax, r11, REC_SIZE
+    or qword [rsi + rax + REC_STATUS], REC_WAITING
+    ; fall through
+
+; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does).
+ipc_switch:
+    mov [exo_current_id], rcx
+    mov [exo_current_index], rdx
+    mov rdi, [r8 + EF_CTX_END]
+    mov [exo_current_context_end], rdi
+    sub rdi, CONTEXT_SIZE
+    mov rax, [r8 + EF_ROOT]
+    mov rdx, cr3
+    cmp rax, rdx
+    je exo_resume_user
+    mov cr3, rax
+    jmp exo_resume_user
 
 ; exo_resume_user(rdi = UserContext*: 512-byte FXSAVE area, then a TrapFrame): loads every
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
@@ -144,6 +575,20 @@ exo_idle:
 
 section .data
 align 8
+; The constants above that C# also defines, in Core/AsmContract.cs's order: checked at boot,
+; so a layout or ABI change on one side only is a panic, not a silent corruption.
+exo_asm_contract:
+    dq SYS_ENVID, SYS_PAGE_MAP_ONE, SYS_IPC_CALL_REGISTERS, SYS_IPC_REPLY_REGISTERS
+    dq TF_VECTOR, TF_ERROR, TF_RIP, TF_CS, TF_RFLAGS, TF_RSP
+    dq TF_R10, TF_R9, TF_R8, TF_RDI, TF_RSI, TF_RDX, TF_RAX, TRAP_FRAME_SIZE, CONTEXT_SIZE
+    dq XREG(0), XREG(9), XREG(13), XREG(14), XREG(15), XREG(16), XREG(17)
+    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4
+    dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, CAP_TABLE_SIZE
+    dq PF_WRITABLE, PF_EXECUTABLE, PF_AVAILABLE, PF_ALLOWED
+    dq UL_BASE, UL_END, UL_WINDOWS_START, UL_WINDOWS_END, DIRECT_MAP, PTE_ADDRESS
+    dq MAX_ENVS, REC_SIZE, REC_STATUS, REC_CALLEE, REC_WAITING, REC_CALLING, IPC_IN_REGISTERS
+    dq EXCEPTION_STACK_SPAN, UPCALL_FLAGS_KEEP
+    dq -1                       ; the end
 isr_table:
 %assign i 0
 %rep 48
@@ -155,6 +600,13 @@ section .bss
 alignb 16
 saved_user_rsp: resq 1
 exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.cs keeps it)
+exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
+exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
+exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)
+exo_upcall_cache: resq 7        ; UC_* above (Core/UpcallCache.cs keeps it)
+upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096
 exo_trap_stack: resb 65536
+alignb 64
+exo_env_fast: resb MAX_ENVS << EF_SHIFT     ; Core/EnvFast.cs rows
 exo_trap_stack_top:

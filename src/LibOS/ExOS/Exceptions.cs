@@ -1,6 +1,7 @@
 // CPU exceptions handled in user mode (JOS's set_pgfault_handler): the program registers a
 // handler; ExOS maps its exception stack and points the kernel at exo_exception_entry
-// (start.asm), which calls Dispatch and then resumes the faulting code by itself.
+// (start.asm), which calls the handler (directly, or through Dispatch for Revoke upcalls and
+// fat function pointers) and then resumes the faulting code by itself.
 // A fault with no handler set, or one the handler does not fix, faults again forever unless
 // the handler ends the program; the default handler reports and exits.
 using System.Runtime;
@@ -32,6 +33,10 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern ulong EntryAddress();
 
+        [RuntimeImport("exo_exception_target_cell")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern ulong* TargetCell();
+
         /// <summary>The address the kernel should upcall (for a child being set up).</summary>
         public static ulong Entry => EntryAddress();
 
@@ -49,6 +54,8 @@ namespace ExoSharp.LibOS.ExOS
                 }
             }
             s_handler = handler;
+            // start.asm calls a plain code address itself; anything else goes through Dispatch.
+            *TargetCell() = ((ulong)handler & 2) == 0 ? (ulong)handler : 0;
             return SystemCall.SetExceptionHandler(Capability.Self, EntryAddress(), Layout.ExceptionStackTop);
         }
 

@@ -1,6 +1,8 @@
 // JOS-style message passing (ipc_send / ipc_recv) as a library over the kernel's protected
 // control transfer: Receive waits for a call, maps a frame that came with it, and replies at
 // once so the sender goes on; Send calls the receiver, yielding to it while it is busy.
+// Messages travel in registers (the *Registers calls) except a page, which needs IpcCall.
+// Invariant: a copy of the message is sent afresh each try; nothing here keeps state.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
@@ -24,7 +26,7 @@ namespace ExoSharp.LibOS.ExOS
             while (true)
             {
                 IpcMessage copy = message;
-                long r = SystemCall.IpcCall(envId, &copy);
+                long r = pageAddress == 0 ? SystemCall.IpcCallRegisters(envId, value, 0, 0, &copy) : SystemCall.IpcCall(envId, &copy);
                 if (r != (long)Error.NotReceiving) return r;
                 SystemCall.Yield(envId);
             }
@@ -35,7 +37,7 @@ namespace ExoSharp.LibOS.ExOS
         public static ulong Receive(out ulong from, ulong pageAddress = 0)
         {
             IpcMessage message;
-            long r = SystemCall.IpcWait(&message);
+            long r = SystemCall.IpcWaitRegisters(&message);
             from = r < 0 ? 0 : message.From;
             if (r < 0) return 0;
             if (message.FrameHandle != 0)
@@ -43,8 +45,7 @@ namespace ExoSharp.LibOS.ExOS
                 if (pageAddress != 0) SystemCall.PageMap(Capability.Self, pageAddress, message.FrameHandle, message.FrameFlags & PageFlags.Writable);
                 else SystemCall.FrameFree(message.FrameHandle);
             }
-            IpcMessage ack = default;
-            SystemCall.IpcReply(message.From, &ack);
+            SystemCall.IpcReplyRegisters(message.From, 0, 0, 0);
             return message.Word0;
         }
     }

@@ -13,6 +13,10 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern long Raw(ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong number);
 
+        [RuntimeImport("exo_ipc")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern long RawIpc(ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong number, IpcMessage* received);
+
         public static long Invoke(Syscall number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0) =>
             Raw(a0, a1, a2, a3, a4, (ulong)number);
 
@@ -33,11 +37,8 @@ namespace ExoSharp.LibOS.ExOS
         public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
 
-        public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags)
-        {
-            PageMapEntry entry = new PageMapEntry { Address = address, FrameHandle = frameHandle, Flags = flags };
-            return PageMap(envHandle, &entry, 1);
-        }
+        public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags) =>
+            Invoke(Syscall.PageMapOne, envHandle, address, frameHandle, flags);
 
         public static long PageUnmap(ulong envHandle, ulong address, ulong pages = 1) => Invoke(Syscall.PageUnmap, envHandle, address, pages);
         public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
@@ -47,6 +48,16 @@ namespace ExoSharp.LibOS.ExOS
         public static long IpcWait(IpcMessage* message) => Invoke(Syscall.IpcWait, (ulong)message);
         public static long IpcCall(ulong envId, IpcMessage* message) => Invoke(Syscall.IpcCall, envId, (ulong)message);
         public static long IpcReply(ulong envId, IpcMessage* message, IpcMessage* waitMessage = null) => Invoke(Syscall.IpcReply, envId, (ulong)message, (ulong)waitMessage);
+
+        // The same in registers (no frame goes out; one can come in): the received message is
+        // stored at the last argument by exo_ipc when the call returns 0.
+        public static long IpcWaitRegisters(IpcMessage* received) =>
+            RawIpc(0, 0, 0, 0, 0, (ulong)Syscall.IpcWaitRegisters, received);
+        public static long IpcCallRegisters(ulong envId, ulong word0, ulong word1, ulong word2, IpcMessage* reply) =>
+            RawIpc(envId, word0, word1, word2, 0, (ulong)Syscall.IpcCallRegisters, reply);
+        /// <summary>next: null to carry on after replying, else wait for the next call and store it there.</summary>
+        public static long IpcReplyRegisters(ulong envId, ulong word0, ulong word1, ulong word2, IpcMessage* next = null) =>
+            RawIpc(envId, word0, word1, word2, next != null ? 1UL : 0, (ulong)Syscall.IpcReplyRegisters, next);
 
         // The executive: downloaded programs (docs/abi.md; report may be null).
         public static long FilterInstall(ProgramInstruction* program, long count, ProgramReport* report = null) =>

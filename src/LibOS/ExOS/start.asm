@@ -5,6 +5,10 @@
 ;   start, r9 = image end) (C#: Startup.cs, System V) and pass its result to Exit.
 ; - exo_syscall(rdi, rsi, rdx, rcx, r8, r9 = number) (C#: SystemCall.cs, System V): moves
 ;   the number to rax and the 4th argument to r10, executes syscall, returns rax.
+; - exo_ipc(rdi, rsi, rdx, rcx, r8, r9 = number, [rsp + 8] = IpcMessage* received) (C#:
+;   SystemCall.cs, System V): a system call like exo_syscall for the IPC calls that deliver
+;   a message in registers; when it returns 0 and received is not null, stores rdi (From),
+;   rsi, rdx, r10 (the words), r8 (FrameHandle), r9 (FrameFlags) there.
 ; - exo_fork(rdi = finish) (C#: Process.cs, System V): the fork primitive. Saves the
 ;   callee-saved registers on the stack and calls finish(rdi = exo_fork_child, rsi = that
 ;   stack pointer), which creates and starts the child with those as its rip and rsp; the
@@ -13,8 +17,10 @@
 ;   Nothing at or above the saved rsp is written between the save and the copy, so the
 ;   child's view of its callers' frames is exactly the parent's.
 ; - exo_exception_entry: where the kernel sends CPU exceptions (Exceptions.cs registers it),
-;   with rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack. Calls
-;   ExoSharpException(frame) (C#: Exceptions.cs), then resumes the faulting code from the
+;   with rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack (16-byte aligned,
+;   as the kernel places it). Calls the handler in exo_exception_target directly when one is
+;   set and the upcall is not Revoke, else ExoSharpException(frame) (C#: Exceptions.cs, which
+;   keeps exo_exception_target: a plain code address, never a fat function pointer), then resumes the faulting code from the
 ;   frame without entering the kernel: every register, rflags and rsp restored, then a jump
 ;   through RESUME_SLOT (a word on the exception stack page, never copy-on-write, below the
 ;   2 GiB line so an absolute jmp can reach it; Layout.cs keeps it in step).
@@ -25,9 +31,11 @@ default rel
 extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
 extern __image_start, __image_end
 global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
+global exo_exception_target_cell, exo_ipc
 
 SYS_EXIT     equ 1
 RESUME_SLOT  equ 0x6FFFFFF0
+UPCALL_REVOKE equ 0x102         ; ExoSharp.Abi.UpcallVector.Revoke: always through ExoSharpException
 ; ExceptionFrame: Vector, ErrorCode, FaultAddress, then Registers: r15 r14 r13 r12 r11 r10 r9
 ; r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
 REGS         equ 24
@@ -51,6 +59,26 @@ exo_syscall:
     mov rax, r9
     mov r10, rcx
     syscall
+    ret
+
+exo_ipc:
+    push rbx
+    mov rbx, [rsp + 16]         ; received
+    mov rax, r9
+    mov r10, rcx
+    syscall
+    test rax, rax
+    jnz .done
+    test rbx, rbx
+    jz .done
+    mov [rbx], rdi
+    mov [rbx + 8], rsi
+    mov [rbx + 16], rdx
+    mov [rbx + 24], r10
+    mov [rbx + 32], r8
+    mov [rbx + 40], r9
+.done:
+    pop rbx
     ret
 
 exo_fork:
@@ -88,11 +116,20 @@ exo_exception_entry_address:
     lea rax, [exo_exception_entry]
     ret
 
+; exo_exception_target_cell() -> rax = the address of exo_exception_target (Exceptions.cs).
+exo_exception_target_cell:
+    lea rax, [exo_exception_target]
+    ret
+
 exo_exception_entry:
-    mov rbx, rdi                ; the frame, kept across the call (callee-saved)
-    and rsp, -16
-    call ExoSharpException
-    mov rdi, rbx
+    mov rax, [exo_exception_target]
+    test rax, rax
+    jz .dispatch
+    cmp qword [rdi], UPCALL_REVOKE
+    je .dispatch
+    call rax                    ; handler(frame); rsp = the frame, 16-byte aligned
+.resume:
+    mov rdi, rsp                ; the frame: rsp is back where the kernel put it
     mov rax, [rdi + REG(15)]    ; rip
     mov [abs RESUME_SLOT], rax
     push qword [rdi + REG(16)]  ; rflags
@@ -114,3 +151,10 @@ exo_exception_entry:
     mov rsp, [rdi + REG(17)]
     mov rdi, [rdi + REG(9)]
     jmp [abs RESUME_SLOT]
+.dispatch:
+    call ExoSharpException
+    jmp .resume
+
+section .bss
+alignb 8
+exo_exception_target: resq 1    ; the C# handler called for every upcall but Revoke (0: none)
