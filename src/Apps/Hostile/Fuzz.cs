@@ -2,7 +2,8 @@
 // arguments drawn from interesting values (zero, small numbers, handles they hold, their
 // own mapped and unmapped pages, kernel and non-canonical addresses, all ones). A child may
 // well end itself or get killed; the parent starts another. The kernel must never panic.
-// The parent prints how many calls ran and how the children ended.
+// The parent prints how many calls ran and how the children ended. With a network card and a
+// disk attached (tests/Boot/hostile-fuzz-devices.test) the device calls do real work too.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 
@@ -51,7 +52,7 @@ namespace ExoSharp.Apps.Hostile
             }
             for (int i = 0; i < CallsPerChild; i++)
             {
-                ulong number = Next() % 34;
+                ulong number = Next() % ((ulong)Syscall.XnMap + 4);     // every call (XnMap is the last) and a few past them
                 // Exit and Abort would only end the child early: keep most of them out.
                 if ((number == (ulong)Syscall.Exit || number == (ulong)Syscall.Abort) && Next() % 8 != 0) continue;
                 SystemCall.InvokeRaw(number, Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped));
@@ -59,13 +60,20 @@ namespace ExoSharp.Apps.Hostile
             SystemCall.Exit(0);
         }
 
+        /// <summary>Argument: a seed (default 0x5EED0000), so the same fuzzer can run again differently.</summary>
         public static int Main(string arguments)
         {
+            ulong seed = 0x5EED0000UL;
+            if (arguments.Length > 0)
+            {
+                seed = 0;
+                for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9'; i++) seed = seed * 10 + (ulong)(arguments[i] - '0');
+            }
             int ended = 0, destroyed = 0;
             for (int c = 0; c < Children; c++)
             {
                 long child = Process.Fork();
-                if (child == 0) Child(0x5EED0000UL + (ulong)c);
+                if (child == 0) Child(seed + (ulong)c);
                 if (child < 0) continue;
                 ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
                 int waited = 0;
