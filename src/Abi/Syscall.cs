@@ -179,5 +179,9 @@ namespace ExoSharp.Abi
         /// <summary>XnMap(block, address): maps the page caching one of the caller's blocks read-only at
         /// address (a free page of its space) until the block leaves the cache.</summary>
         XnMap = 46,
+
+        /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
+        /// caching policy); its mappings go with it.</summary>
+        XnEvict = 47,
     }
 }

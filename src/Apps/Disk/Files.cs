@@ -51,6 +51,8 @@ namespace ExoSharp.Apps.Disk
             failures += Expect("create notes.txt", Make(fs, "notes.txt", 5000), 0);
             System.Console.WriteLine("files: files: " + fs.List());
             failures += Expect("sync", SystemCall.XnSync(), 0);
+            failures += Expect("evict pattern.bin from the cache (10 data blocks and the inode)", fs.Evict("pattern.bin"), 11);
+            failures += Expect("read pattern.bin back from the disk", ReadBack(fs, "pattern.bin"), 40000);
             XnInfo info;
             SystemCall.XnInfo(&info);
             System.Console.WriteLine("files: on disk: " + (info.Blocks - info.FreeBlocks).ToString() + " blocks in use; " + info.Writes.ToString() +
@@ -76,7 +78,11 @@ namespace ExoSharp.Apps.Disk
                 long made = Make(fs, name, 1000 + round * 2777 % 60000);
                 if (made < 0 && made != (long)Error.TableFull) return Fail("stress: create " + name + ": " + ExecutiveText.Result(made));
                 if (round % 3 == 0) fs.Delete("f" + ((round + 7) % 24).ToString());
-                if (round % 2 == 0) SystemCall.XnSync();
+                if (round % 2 == 0)
+                {
+                    SystemCall.XnSync();
+                    fs.Evict(name);             // and read it from the disk next time
+                }
                 System.Console.WriteLine("files: stress round " + round.ToString());
             }
             return 0;

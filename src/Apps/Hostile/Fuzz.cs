@@ -52,7 +52,7 @@ namespace ExoSharp.Apps.Hostile
             }
             for (int i = 0; i < CallsPerChild; i++)
             {
-                ulong number = Next() % ((ulong)Syscall.XnMap + 4);     // every call (XnMap is the last) and a few past them
+                ulong number = Next() % ((ulong)Syscall.XnEvict + 4);   // every call (XnEvict is the last) and a few past them
                 // Exit and Abort would only end the child early: keep most of them out.
                 if ((number == (ulong)Syscall.Exit || number == (ulong)Syscall.Abort) && Next() % 8 != 0) continue;
                 SystemCall.InvokeRaw(number, Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped));

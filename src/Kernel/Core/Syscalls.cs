@@ -115,6 +115,7 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.XnSync:
                 case Syscall.XnInfo:
                 case Syscall.XnMap:
+                case Syscall.XnEvict:
                     return Xn.XnService.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
                 default:
                     return (long)Error.NoSuchCall;

@@ -115,6 +115,7 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnSync: return Sync(env, frame);
                 case Syscall.XnInfo: return Info(env, a0);
                 case Syscall.XnMap: result = Map(env, a0, a1); break;
+                case Syscall.XnEvict: result = Evict(env, a0); break;
                 default: return (long)Error.NoSuchCall;
             }
             Publish();
@@ -139,6 +140,16 @@ namespace ExoSharp.Kernel.Xn
             s_mappedFrame[s_mappedCount] = frame;
             s_mappedCount++;
             return 0;
+        }
+
+        /// <summary>XnEvict: drops a clean block of the caller's from the cache.</summary>
+        private static long Evict(Environment env, ulong block)
+        {
+            if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
+            uint owner = s_volume.OwnerOf((uint)block);
+            if (owner == XnVolume.NoBlock) return (long)Error.Uninitialised;
+            if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+            return (long)s_volume.Evict((uint)block);
         }
 
         /// <summary>After every change to the cache: a page that no longer caches the block it was

@@ -227,6 +227,21 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>A free block, as Create would choose one (from the registry window).</summary>
         public ulong AnyFreeBlock() => FreeBlock();
 
+        /// <summary>Drops a file's clean blocks (inode and data) from the kernel's cache; how many
+        /// were dropped. Dirty ones stay (sync first).</summary>
+        public int Evict(string name)
+        {
+            ulong inode = InodeOf(name);
+            if (inode == 0 || SystemCall.XnFetch(inode) < 0) return 0;
+            uint* words = stackalloc uint[2 + MaxBlocks];
+            SystemCall.XnRead(inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
+            int dropped = 0;
+            for (int k = 0; k < MaxBlocks; k++)
+                if (words[2 + k] != 0 && SystemCall.XnEvict(words[2 + k]) == 0) dropped++;
+            if (SystemCall.XnEvict(inode) == 0) dropped++;
+            return dropped;
+        }
+
         /// <summary>The names of the files, in directory order.</summary>
         public string List()
         {
