@@ -57,6 +57,10 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>In XnFetch or XnSync (Xn.XnService's WaitFetch, WaitSync; 0: not waiting) and the block fetched.</summary>
         public uint DiskWait;
+
+        /// <summary>Made runnable at least once. A child never started when its parent ends is
+        /// ended with it (nobody else holds a reason to start it).</summary>
+        public bool Started;
         public uint DiskBlock;
 
         /// <summary>Can the scheduler give it the processor?</summary>

@@ -40,6 +40,7 @@ namespace ExoSharp.Kernel.Core
             }
             Console.WriteLine("started");
             env.Runnable = true;
+            env.Started = true;
             EnvTable.Publish(env);
             return env;
         }

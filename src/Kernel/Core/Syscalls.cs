@@ -206,6 +206,7 @@ namespace ExoSharp.Kernel.Core
             if (target == null) return error;
             if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
             target.Runnable = status == (ulong)EnvStatus.Runnable;
+            target.Started |= target.Runnable;
             EnvTable.Publish(target);
             if (target == env && !target.Runnable)
             {

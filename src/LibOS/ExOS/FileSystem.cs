@@ -5,6 +5,9 @@
 // words of the directory and the pointer words of an inode). The directory's last 64 bytes hold
 // { magic, inode type, directory type }: fields no UDF reads, so XN lets them change freely.
 // Blocks are chosen from the buffer-cache registry window (UserLayout.BlockRegistry).
+// Crash behaviour (XN keeps the pointers consistent; the rest is this library's): a file's size
+// is written after its blocks are allocated and cleared before they are freed, and a zero pointer
+// within the size reads as a hole of zeros.
 // Missing: subdirectories, files over 64 KiB, growing a file in place, concurrent writers.
 using ExoSharp.Abi;
 
@@ -181,9 +184,14 @@ namespace ExoSharp.LibOS.ExOS
             for (int k = 0; k * BlockSize < size; k++)
             {
                 ulong data = words[2 + k];
+                int chunk = size - k * BlockSize < BlockSize ? size - k * BlockSize : BlockSize;
+                if (data == 0)
+                {
+                    for (int i = 0; i < chunk; i++) into[k * BlockSize + i] = 0;   // a hole: reads as zeros
+                    continue;
+                }
                 r = SystemCall.XnFetch(data);
                 if (r < 0) return r;
-                int chunk = size - k * BlockSize < BlockSize ? size - k * BlockSize : BlockSize;
                 r = SystemCall.XnRead(data, 0, into + k * BlockSize, (ulong)chunk);
                 if (r < 0) return r;
             }
@@ -200,6 +208,10 @@ namespace ExoSharp.LibOS.ExOS
             uint* words = stackalloc uint[2 + MaxBlocks];
             SystemCall.XnRead(inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
             uint zero = 0;
+            // The size goes first: any copy of the inode written from now on says "empty", so a
+            // crash halfway through the frees leaves an empty file, not one with holes.
+            r = Write(inode, 0, (byte*)&zero, 4);
+            if (r < 0) return r;
             for (int k = 0; k < MaxBlocks; k++)
             {
                 if (words[2 + k] == 0) continue;
