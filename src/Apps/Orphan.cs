@@ -1,0 +1,17 @@
+// A parent that makes a child (exofork) and ends without ever making it runnable: the kernel
+// ends the child with it (tests/Boot/orphan.test) instead of keeping it until power-off.
+using ExoSharp.LibOS.ExOS;
+
+namespace ExoSharp.Apps
+{
+    internal static class Orphan
+    {
+        public static int Main(string arguments)
+        {
+            long child = SystemCall.EnvCreate();
+            if (child == 0) return 99;          // never runs: nobody makes it runnable
+            System.Console.WriteLine("orphan: made env " + SystemCall.EnvIdOf((ulong)child).ToString() + " and leaves it unstarted");
+            return 0;
+        }
+    }
+}
