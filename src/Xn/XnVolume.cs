@@ -80,6 +80,10 @@ namespace ExoSharp.Xn
         public int FreeCacheSlots => _cache.FreeSlots;
         public int CacheSlots => _cache.Capacity;
 
+        /// <summary>The block a cache slot holds (NoBlock: the slot is free). For the kernel's
+        /// registry window, which republishes only what can have changed.</summary>
+        public uint BlockInSlot(int slot) => _cache.BlockOf(slot);
+
         // ---------------------------------------------------------------- format and mount
 
         /// <summary>Writes an empty XN volume (superblock, empty template slots and catalogue) over

@@ -46,11 +46,18 @@ namespace ExoSharp.Apps.Disk
             PageInfo page;
             SystemCall.PageQuery(MapAt, &page);
             failures += Expect("the mapped page holds the file's bytes, and is not writable", same && (page.Flags & PageFlags.Writable) == 0 ? 0 : -1, 0);
+            ulong helloBlock = fs.DataBlock("hello.txt", 0);
             failures += Expect("delete hello.txt", fs.Delete("hello.txt"), 0);
             failures += Expect("read hello.txt after deleting it", fs.Read("hello.txt", s_buffer, 100), (long)Error.NoSuchBlock);
             failures += Expect("create notes.txt", Make(fs, "notes.txt", 5000), 0);
             System.Console.WriteLine("files: files: " + fs.List());
             failures += Expect("sync", SystemCall.XnSync(), 0);
+            var registry = (BlockRecord*)UserLayout.BlockRegistry;
+            BlockRecord mapped = registry[fs.DataBlock("pattern.bin", 1)], freed = registry[helloBlock];
+            bool truthful = mapped.State == BlockRecord.Allocated && mapped.Type == 0 && mapped.Frame == page.Frame &&
+                            (mapped.Flags & (BlockRecord.InCore | BlockRecord.OnDisk | BlockRecord.Dirty)) == (BlockRecord.InCore | BlockRecord.OnDisk) &&
+                            freed.State == BlockRecord.Free && freed.Flags == 0;
+            failures += Expect("the registry window: the mapped block cached clean in that frame, hello.txt's block free again", truthful ? 0 : -1, 0);
             failures += Expect("evict pattern.bin from the cache (10 data blocks and the inode)", fs.Evict("pattern.bin"), 11);
             failures += Expect("read pattern.bin back from the disk", ReadBack(fs, "pattern.bin"), 40000);
             XnInfo info;

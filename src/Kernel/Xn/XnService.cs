@@ -6,8 +6,7 @@
 // owner (XnVolume's owner tag is the key). Writes go out in XN's order from XnSync, every
 // WritebackTicks, and after each completion. Interrupts off throughout; XnVolume is never
 // re-entered (system calls and interrupts never nest).
-// Missing: publishing only the registry rows an operation touched (every change republishes all),
-// keys longer than 32 bits, sharing roots, more than one disk.
+// Missing: keys longer than 32 bits, sharing roots, more than one disk.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
@@ -41,6 +40,11 @@ namespace ExoSharp.Kernel.Xn
         private static uint[] s_ready;
         private static ulong s_reachable, s_problems, s_nextWriteback;
         private static int s_unclean;       // blocks dirty or being written (from the last publish)
+        private const int MaxWatched = 4096;
+        private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
+        private static uint[] s_watched;    // freed blocks still FreePending
+        private static int s_watchedCount;
+        private static bool s_overflow;
 
         public static bool Mounted => s_volume != null;
 
@@ -95,7 +99,7 @@ namespace ExoSharp.Kernel.Xn
             s_ready = new uint[XnVolume.QueueDepth];
             s_registry = (BlockRecord*)KernelWindows.Allocate(UserLayout.BlockRegistry, (ulong)volume.BlockCount * 8);
             VirtioBlock.OnComplete = &Completed;
-            Publish();
+            PublishAll();
         }
 
         public static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
@@ -149,7 +153,9 @@ namespace ExoSharp.Kernel.Xn
             uint owner = s_volume.OwnerOf((uint)block);
             if (owner == XnVolume.NoBlock) return (long)Error.Uninitialised;
             if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
-            return (long)s_volume.Evict((uint)block);
+            Error e = s_volume.Evict((uint)block);
+            Named(block, 1, false);
+            return (long)e;
         }
 
         /// <summary>After every change to the cache: a page that no longer caches the block it was
@@ -204,6 +210,7 @@ namespace ExoSharp.Kernel.Xn
             Error e = s_volume.CreateRoot((uint)key, text, (uint)block, (uint)type, out _);
             if (e != 0) return (long)e;
             HoldKey(env, (uint)key);
+            Named(block, 1, false);
             return (long)block;
         }
 
@@ -235,6 +242,8 @@ namespace ExoSharp.Kernel.Xn
             else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
                 e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
             else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
+            Named(c.Block, 1, false);
+            if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count, call == Syscall.XnFree);
             return (long)e;
         }
 
@@ -255,6 +264,7 @@ namespace ExoSharp.Kernel.Xn
             if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
             uint caller = KeyFor(env, (uint)block);
             Error e = s_volume.Fetch(caller, (uint)block);
+            Named(block, 1, false);
             Publish();
             if (e != 0) return (long)e;
             if (InCore(caller, (uint)block)) return 0;
@@ -346,31 +356,80 @@ namespace ExoSharp.Kernel.Xn
 
         private static bool InCore(uint caller, uint block) => s_volume.IsReadable(block);
 
-        /// <summary>Rewrites the registry window from XN's registry (and counts unclean blocks).</summary>
+        /// <summary>Boot time: every row of the registry window.</summary>
+        private static void PublishAll()
+        {
+            for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
+            s_slotBlock = new uint[s_volume.CacheSlots];
+            for (int i = 0; i < s_slotBlock.Length; i++) s_slotBlock[i] = XnVolume.NoBlock;
+            s_watched = new uint[MaxWatched];
+            Publish();
+        }
+
+        /// <summary>Updates the rows that can have changed since the last publish: the blocks in the
+        /// cache (and the ones that just left it: every change to a block's state passes through the
+        /// cache, but for frees), the blocks an operation named (Named), and freed blocks not yet
+        /// free again (Watch). Costs O(cache + the change), not O(disk). Counts unclean blocks.</summary>
         private static void Publish()
         {
             int unclean = 0;
-            uint count = s_volume.BlockCount;
-            for (uint b = 0; b < count; b++)
+            for (int slot = 0; slot < s_slotBlock.Length; slot++)
             {
-                BlockEntry e = s_volume.Entry(b);
-                byte flags = 0;
-                if (e.Slot >= 0) flags |= BlockRecord.InCore;
-                if (e.Dirty) flags |= BlockRecord.Dirty;
-                if (e.Writing) flags |= BlockRecord.Writing;
-                if (e.OnDisk) flags |= BlockRecord.OnDisk;
-                if (e.Taint > 0) flags |= BlockRecord.Tainted;
-                bool cached = s_volume.CachedPage(b, out _, out ulong frame);
-                if (cached && !s_volume.IsReadable(b)) flags |= BlockRecord.Reading;
+                uint block = s_volume.BlockInSlot(slot);
+                if (s_slotBlock[slot] != block && s_slotBlock[slot] != XnVolume.NoBlock) PublishRow(s_slotBlock[slot]);
+                s_slotBlock[slot] = block;
+                if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
+                PublishRow(block);
+                BlockEntry e = s_volume.Entry(block);
                 if (e.Dirty || e.Writing) unclean++;
-                BlockRecord* r = s_registry + b;
-                r->Frame = cached ? (uint)frame : 0;
-                r->State = (byte)e.State;
-                r->Type = (byte)e.Type;
-                r->Flags = flags;
-                r->Root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
+            }
+            for (int i = 0; i < s_watchedCount;)
+            {
+                uint block = s_watched[i];
+                PublishRow(block);
+                if (s_volume.Entry(block).State != BlockState.FreePending) s_watched[i] = s_watched[--s_watchedCount];
+                else i++;
             }
             s_unclean = unclean;
+        }
+
+        /// <summary>Publishes the rows of blocks an operation named (first .. first + count - 1, clipped
+        /// to the disk); freed ones are watched until they are free again.</summary>
+        private static void Named(ulong first, ulong count, bool freed)
+        {
+            for (ulong b = first; b < first + count && b < s_volume.BlockCount; b++)
+            {
+                PublishRow((uint)b);
+                if (freed && s_volume.Entry((uint)b).State == BlockState.FreePending)
+                {
+                    if (s_watchedCount == s_watched.Length) s_overflow = true;
+                    else s_watched[s_watchedCount++] = (uint)b;
+                }
+            }
+            if (s_overflow)
+            {
+                s_overflow = false;                 // more pending frees than watched: one full pass
+                for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
+            }
+        }
+
+        private static void PublishRow(uint b)
+        {
+            BlockEntry e = s_volume.Entry(b);
+            byte flags = 0;
+            if (e.Slot >= 0) flags |= BlockRecord.InCore;
+            if (e.Dirty) flags |= BlockRecord.Dirty;
+            if (e.Writing) flags |= BlockRecord.Writing;
+            if (e.OnDisk) flags |= BlockRecord.OnDisk;
+            if (e.Taint > 0) flags |= BlockRecord.Tainted;
+            bool cached = s_volume.CachedPage(b, out _, out ulong frame);
+            if (cached && !s_volume.IsReadable(b)) flags |= BlockRecord.Reading;
+            BlockRecord* r = s_registry + b;
+            r->Frame = cached ? (uint)frame : 0;
+            r->State = (byte)e.State;
+            r->Type = (byte)e.Type;
+            r->Flags = flags;
+            r->Root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
         }
 
         /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0
