@@ -41,6 +41,24 @@ namespace ExoSharp.Apps.Hostile
             }
         }
 
+        private static bool MayBlock(ulong number)
+        {
+            switch ((Syscall)number)
+            {
+                case Syscall.IpcWait:
+                case Syscall.IpcCall:
+                case Syscall.IpcReply:
+                case Syscall.IpcWaitRegisters:
+                case Syscall.IpcCallRegisters:
+                case Syscall.IpcReplyRegisters:
+                case Syscall.PredicateWait:
+                case Syscall.EnvSetStatus:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
         private static void Child(ulong seed)
         {
             s_state = seed;
@@ -55,6 +73,8 @@ namespace ExoSharp.Apps.Hostile
                 ulong number = Next() % ((ulong)Syscall.XnEvict + 4);   // every call (XnEvict is the last) and a few past them
                 // Exit and Abort would only end the child early: keep most of them out.
                 if ((number == (ulong)Syscall.Exit || number == (ulong)Syscall.Abort) && Next() % 8 != 0) continue;
+                // Calls that may block for good would end most children early too: rarely.
+                if (MayBlock(number) && Next() % 16 != 0) continue;
                 SystemCall.InvokeRaw(number, Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped), Argument(mapped));
             }
             SystemCall.Exit(0);
