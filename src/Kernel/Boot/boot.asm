@@ -1,9 +1,10 @@
 ; Multiboot (v1) entry of the kernel: QEMU -kernel or GRUB loads the image at 1 MiB physical
 ; and jumps to _start in 32-bit protected mode. The kernel is linked in the top 2 GiB
 ; (KERNEL_OFFSET + physical); the lower half of every address space belongs to user mode.
-; We build boot page tables that map physical 0-4 GiB three times with 2 MiB pages: at 0
-; (only for the jump, removed at once), at DIRECT_MAP (the kernel's view of all physical
-; memory) and at KERNEL_OFFSET (the image); enter long mode with SSE enabled; and call
+; We build boot page tables with 2 MiB pages: physical 0-4 GiB at DIRECT_MAP (the kernel's view
+; of all physical memory: writable, never executable), and the image's own 2 MiB pages (from
+; physical 0 to __kernel_end) at KERNEL_OFFSET and, only for the jump, at 0 (removed at once);
+; enter long mode with SSE and NX enabled; and call
 ; ExoSharpKernelMain(rdi = multiboot magic, rsi = multiboot info (physical),
 ; rdx = &exo_boot_symbols) with the System V calling convention. It never returns.
 ; exo_boot_symbols is read by Core/BootSymbols.cs: keep the two in the same order.
@@ -42,18 +43,22 @@ _start:
     mov edi, eax                ; multiboot magic
     mov esi, ebx                ; multiboot info (physical, below 4 GiB)
 
-    ; PML4[0] and PML4[256] -> PDPT (PDPT[0..3] -> PD0..PD3), PML4[511] -> PDPT_HIGH
-    ; (PDPT_HIGH[510] -> PD0: 0xFFFFFFFF80000000 maps physical 0 - 1 GiB).
+    ; PML4[256] -> PDPT (PDPT[0..3] -> PD0..PD3: the direct map, NX); PML4[511] -> PDPT_HIGH
+    ; (PDPT_HIGH[510] -> PD_IMAGE: 0xFFFFFFFF80000000 maps the image's 2 MiB pages) and, for the
+    ; jump only, PML4[0] -> PDPT_IDENT (PDPT_IDENT[0] -> PD_IMAGE).
     mov eax, PHYS(boot_pdpt)
     or eax, 3
-    mov [PHYS(boot_pml4)], eax
     mov [PHYS(boot_pml4) + 256 * 8], eax
+    mov eax, PHYS(boot_pdpt_ident)
+    or eax, 3
+    mov [PHYS(boot_pml4)], eax
     mov eax, PHYS(boot_pdpt_high)
     or eax, 3
     mov [PHYS(boot_pml4) + 511 * 8], eax
-    mov eax, PHYS(boot_pd)
+    mov eax, PHYS(boot_pd_image)
     or eax, 3
     mov [PHYS(boot_pdpt_high) + 510 * 8], eax
+    mov [PHYS(boot_pdpt_ident)], eax
     mov ecx, 0
 .pdpt:
     mov eax, ecx
@@ -71,11 +76,23 @@ _start:
     or eax, 0x83                ; present, writable, large; supervisor only
     mov edx, ecx
     shr edx, 11                 ; high half of the physical address
+    or edx, 0x80000000          ; NX: nothing runs from the direct map
     mov [PHYS(boot_pd) + ecx * 8], eax
     mov [PHYS(boot_pd) + ecx * 8 + 4], edx
     inc ecx
     cmp ecx, 2048
     jb .pd
+    mov ecx, 0                  ; the image: 2 MiB pages from 0 to __kernel_end
+.image:
+    mov eax, ecx
+    shl eax, 21
+    or eax, 0x83
+    mov [PHYS(boot_pd_image) + ecx * 8], eax
+    inc ecx
+    mov eax, ecx
+    shl eax, 21
+    cmp eax, PHYS(__kernel_end)
+    jb .image
 
     mov eax, cr4
     or eax, (1 << 5) | (1 << 9) | (1 << 10)   ; PAE, OSFXSR, OSXMMEXCPT
@@ -159,7 +176,9 @@ alignb 4096
 boot_pml4:      resb 4096
 boot_pdpt:      resb 4096
 boot_pdpt_high: resb 4096
+boot_pdpt_ident: resb 4096
 boot_pd:        resb 4096 * 4
+boot_pd_image:  resb 4096
 boot_stack:     resb 65536
 boot_stack_top:
 boot_df_stack:  resb 16384

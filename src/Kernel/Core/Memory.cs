@@ -1,5 +1,7 @@
 // Physical memory for the kernel. Every physical address is reachable at DirectMap + address
-// (boot.asm maps the first 4 GiB there); the kernel image lives at KernelOffset + address.
+// (boot.asm maps the first 4 GiB there, writable and never executable); the kernel image lives
+// at KernelOffset + address. Nothing the kernel allocates is executable (compiled programs get
+// pages of their own: Executive/CodePages.cs).
 // The frame allocator is built from the multiboot memory map; the kernel heap's supply
 // (ExoSharpMoreCore) is first a static early arena from boot.asm, then runs of frames.
 // Frames above 4 GiB are not used (not mapped). Interrupts off.
@@ -31,7 +33,7 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Step 1, before any allocation: the early arena and the kernel's page tables.</summary>
         public static void InitializeEarly(in BootSymbols symbols)
         {
-            s_earlyHeap = symbols.EarlyHeap;
+            s_earlyHeap = symbols.EarlyHeap - KernelOffset + DirectMap;   // its direct-map alias: never executable
             s_earlyHeapSize = symbols.EarlyHeapSize;
             s_kernelRoot = symbols.KernelPml4 - KernelOffset;
         }

@@ -2,7 +2,8 @@
 // show kernel mechanisms that no user program reaches: the panic path (a null dereference
 // in the kernel must name this method), the timer, the heap freeing memory, the frame
 // allocator handing out and taking back every frame, the disk driver writing and reading back
-// a block synchronously and through its interrupt, XN's core on a RAM disk.
+// a block synchronously and through its interrupt, XN's core on a RAM disk, W^X (heap memory never
+// executable, compiled code never writable; running heap bytes is a kernel page fault).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
@@ -21,6 +22,8 @@ namespace ExoSharp.Kernel.Core
             else if (name == "heap") Heap();
             else if (name == "frames") Frames();
             else if (name == "disk") Disk();
+            else if (name == "wx") WriteXorExecute();
+            else if (name == "nxheap") RunFromHeap();
             else if (name == "xn") ExoSharp.Kernel.Xn.XnSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }
@@ -57,6 +60,57 @@ namespace ExoSharp.Kernel.Core
             Console.Write("kernel: heap ok, grew by ");
             Console.WriteDecimal((ulong)(Internal.Runtime.GlobalHeap.TotalBytes - before));
             Console.WriteLine(" bytes over 256 MiB of allocations");
+        }
+
+        /// <summary>The leaf entry mapping a kernel address in the kernel's tables (a 2 MiB or 4 KiB page), or 0.</summary>
+        private static ulong KernelEntry(ulong address)
+        {
+            ulong* table = (ulong*)Memory.Pointer(Memory.KernelRoot);
+            for (int level = 3; level >= 0; level--)
+            {
+                ulong entry = table[(address >> (12 + 9 * level)) & 511];
+                if ((entry & AddressSpace.Present) == 0) return 0;
+                if (level == 0 || (level == 1 && (entry & AddressSpace.Large) != 0)) return entry;
+                table = (ulong*)Memory.Pointer(entry & AddressSpace.AddressMask & ~(1UL << 63));
+            }
+            return 0;
+        }
+
+        private static void WriteXorExecute()
+        {
+            byte* heap = (byte*)NativeMemory.Alloc(64);
+            ulong heapEntry = KernelEntry((ulong)heap);
+            bool heapNx = (heapEntry & AddressSpace.NoExecute) != 0 && (heapEntry & AddressSpace.Writable) != 0;
+            var program = new Executive.NativeCode();
+            Executive.KernelExecutive.EnsureReady();
+            var code = new ExoSharp.Executive.Bytecode.Instruction[]
+            {
+                ExoSharp.Executive.Bytecode.Instruction.Statement(ExoSharp.Executive.Bytecode.Opcode.Ret | ExoSharp.Executive.Bytecode.Opcode.RetK, 42),
+            };
+            program = Executive.NativeCode.Compile(code);
+            ulong address = program.Address;
+            ulong codeEntry = KernelEntry(address);
+            bool inRegion = address >= Executive.CodePages.Base && address < Executive.CodePages.Base + Executive.CodePages.MaxPages * 4096UL;
+            bool codeRx = (codeEntry & AddressSpace.Present) != 0 && (codeEntry & (AddressSpace.Writable | AddressSpace.NoExecute)) == 0;
+            uint ran = program.IsValid ? program.Run(null, 0, 0, null) : 0;
+            program.Free();
+            bool gone = KernelEntry(address) == 0;
+            Console.Write(heapNx && inRegion && codeRx && ran == 42 && gone ? "kernel: w^x ok: " : "kernel: w^x FAILED: ");
+            Console.Write(heapNx ? "heap writable and not executable" : "heap EXECUTABLE or read-only");
+            Console.Write(inRegion && codeRx ? ", compiled code executable and read-only" : ", compiled code NOT read-only and executable");
+            Console.Write(ran == 42 ? ", it ran" : ", it did not run");
+            Console.WriteLine(gone ? ", freed code unmapped" : ", freed code STILL mapped");
+            NativeMemory.Free(heap);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RunFromHeap()
+        {
+            byte* heap = (byte*)NativeMemory.Alloc(64);
+            heap[0] = 0xC3;                                 // ret
+            Console.WriteLine("kernel: calling into the kernel heap (must fault: the heap is never executable)");
+            ((delegate* unmanaged<void>)heap)();
+            Console.WriteLine("kernel: nxheap FAILED: heap bytes ran");
         }
 
         private static ulong s_diskTag;

@@ -1,8 +1,8 @@
 // The compiled x86-64 code of one verified program in kernel memory, called with the System V
 // convention (uint Run(packet, length, wireLength, RunContext*)). Running allocates nothing, so
 // the scheduler may run predicates from the timer path; a value type, so freeing leaves no
-// managed garbage. Missing: W^X (the heap is in the direct map, writable and executable today;
-// the code should move to pages mapped execute-only once compiled).
+// managed garbage. The code lives in CodePages (executable, never writable; the heap is never
+// executable).
 using System;
 using System.Runtime.InteropServices;
 using ExoSharp.Executive.Bytecode;
@@ -20,6 +20,9 @@ namespace ExoSharp.Kernel.Executive
 
         public bool IsValid => _code != null;
 
+        /// <summary>Where the code is (in CodePages' region), for the W^X self-test.</summary>
+        public ulong Address => (ulong)_code;
+
         /// <summary>Compiles a verified program; an invalid NativeCode if the compiler does not
         /// know one of its instructions (callers then interpret it).</summary>
         public static NativeCode Compile(ReadOnlySpan<Instruction> program)
@@ -31,8 +34,8 @@ namespace ExoSharp.Kernel.Executive
             if (!NativeCompiler.Compile(program, asm)) return result;
             byte[] bytes = asm.ToArray();
             if (bytes.Length == 0) return result;
-            result._code = (byte*)NativeMemory.Alloc((nuint)bytes.Length);
-            fixed (byte* source = bytes) System.Buffer.MemoryCopy(source, result._code, bytes.Length, bytes.Length);
+            fixed (byte* source = bytes) result._code = CodePages.Place(source, bytes.Length);
+            if (result._code == null) return result;        // no room: the caller interprets
             result.Length = bytes.Length;
             return result;
         }
@@ -48,7 +51,7 @@ namespace ExoSharp.Kernel.Executive
 
         public void Free()
         {
-            if (_code != null) NativeMemory.Free(_code);
+            if (_code != null) CodePages.Free(_code, Length);
             _code = null;
             Length = 0;
         }
