@@ -26,5 +26,7 @@ namespace ExoSharp.Kernel.Core
         public ulong EnvFastTable;
         public ulong EnvRecordsCell;
         public ulong AsmContract;
+        public ulong RodataStart;
+        public ulong DataStart;
     }
 }

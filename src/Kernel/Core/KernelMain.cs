@@ -27,6 +27,7 @@ namespace ExoSharp.Kernel.Core
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
             BootInfo boot = BootInfo.Read(multiboot);
             Memory.InitializeFrames(boot, *symbols);
+            Memory.ProtectImage(*symbols);
             Executive.CodePages.Initialize();
             EnvFast.Initialize(symbols->EnvFastTable);
             Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell);

@@ -64,6 +64,37 @@ namespace ExoSharp.Kernel.Core
             FrameTable.Initialize(frames);
         }
 
+        /// <summary>Step 3: the image window (KernelOffset) remapped with 4 KiB pages by section: code
+        /// read-only and executable, rodata read-only, data and bss writable and never executable;
+        /// nothing below the image. Until now boot.asm's 2 MiB pages map it all writable and
+        /// executable. The window's PDPT is shared by every address space. Interrupts off.</summary>
+        public static void ProtectImage(in BootSymbols symbols)
+        {
+            ulong start = 0x100000, rodata = symbols.RodataStart - KernelOffset, data = symbols.DataStart - KernelOffset;
+            ulong end = (symbols.KernelEnd - KernelOffset + 4095) & ~4095UL;
+            ulong tables = (end + (1UL << 21) - 1) >> 21;
+            ulong* pd = AllocateZeroedFrame();
+            for (ulong t = 0; t < tables; t++)
+            {
+                ulong* pt = AllocateZeroedFrame();
+                if (pd == null || pt == null) Panic.Halt("no memory for the kernel's page tables");
+                pd[t] = PhysicalOf(pt) | X64.AddressSpace.Present | X64.AddressSpace.Writable;
+                for (ulong i = 0; i < 512; i++)
+                {
+                    ulong address = (t << 21) + (i << 12);
+                    if (address < start || address >= end) continue;
+                    ulong flags = X64.AddressSpace.Present;
+                    if (address >= data) flags |= X64.AddressSpace.Writable | X64.AddressSpace.NoExecute;
+                    else if (address >= rodata) flags |= X64.AddressSpace.NoExecute;
+                    pt[i] = address | flags;
+                }
+            }
+            ulong* pml4 = (ulong*)Pointer(s_kernelRoot);
+            ulong* pdptHigh = (ulong*)Pointer(pml4[511] & X64.AddressSpace.AddressMask);
+            pdptHigh[510] = PhysicalOf(pd) | X64.AddressSpace.Present | X64.AddressSpace.Writable;
+            X64.Cpu.WriteCr3(s_kernelRoot);
+        }
+
         /// <summary>A zeroed frame the kernel needs because an environment asked (its page
         /// tables, its PML4): like FrameAlloc, refused once only the kernel's reserve is left.</summary>
         public static ulong* AllocateZeroedFrameForEnvironment() =>

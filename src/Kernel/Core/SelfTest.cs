@@ -95,7 +95,13 @@ namespace ExoSharp.Kernel.Core
             uint ran = program.IsValid ? program.Run(null, 0, 0, null) : 0;
             program.Free();
             bool gone = KernelEntry(address) == 0;
-            Console.Write(heapNx && inRegion && codeRx && ran == 42 && gone ? "kernel: w^x ok: " : "kernel: w^x FAILED: ");
+            ulong textEntry = KernelEntry((ulong)(delegate*<void>)&WriteXorExecute);
+            ulong dataEntry;
+            fixed (ulong* data = &s_diskTag) dataEntry = KernelEntry((ulong)data);
+            bool image = (textEntry & (AddressSpace.Writable | AddressSpace.NoExecute)) == 0 && (textEntry & AddressSpace.Present) != 0 &&
+                         (dataEntry & (AddressSpace.Writable | AddressSpace.NoExecute)) == (AddressSpace.Writable | AddressSpace.NoExecute);
+            Console.Write(heapNx && inRegion && codeRx && ran == 42 && gone && image ? "kernel: w^x ok: " : "kernel: w^x FAILED: ");
+            Console.Write(image ? "kernel code read-only, kernel data not executable, " : "kernel image NOT split into code and data, ");
             Console.Write(heapNx ? "heap writable and not executable" : "heap EXECUTABLE or read-only");
             Console.Write(inRegion && codeRx ? ", compiled code executable and read-only" : ", compiled code NOT read-only and executable");
             Console.Write(ran == 42 ? ", it ran" : ", it did not run");

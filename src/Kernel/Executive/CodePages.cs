@@ -3,8 +3,8 @@
 // 510, shared by every address space), mapped present and executable but read-only; the kernel
 // writes it once, before it is ever run, through the frame's direct-map alias (writable, never
 // executable). At most MaxPages pages; when they are used up compiling fails and the callers
-// interpret. Interrupts off. Missing: the kernel image itself is still mapped writable and
-// executable (boot.asm's 2 MiB pages).
+// interpret. (The image's own code is read-only too, its data never executable: Memory.ProtectImage.)
+// Interrupts off.
 using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
 
