@@ -433,6 +433,22 @@ page_map_one_fast:
     mov eax, SYS_PAGE_MAP_ONE
     jmp syscall_entry.general
 
+; The words of a register call or reply (frame rdi: rsi, rdx, r10) into the receiver's saved
+; frame (r10); its r8, r9 and rax, and the sender's rax, become 0. Leaves rax 0.
+%macro DELIVER_WORDS 0
+    mov rax, [rdi + TF_RSI]
+    mov [r10 + TF_RSI], rax
+    mov rax, [rdi + TF_RDX]
+    mov [r10 + TF_RDX], rax
+    mov rax, [rdi + TF_R10]
+    mov [r10 + TF_R10], rax
+    xor eax, eax
+    mov [r10 + TF_R8], rax
+    mov [r10 + TF_R9], rax
+    mov [r10 + TF_RAX], rax
+    mov [rdi + TF_RAX], rax
+%endmacro
+
 ; IpcCallRegisters(envId = frame rdi, words = frame rsi, rdx, r10) from the running
 ; environment C to T. Fast when T exists, is not C, and waits in registers; otherwise C#
 ; (which also gives the errors). Then, as Ipc.CallWith: T gets rax 0, rdi = C's id, rsi,
@@ -465,17 +481,7 @@ ipc_call_fast:
     sub r10, TRAP_FRAME_SIZE    ; T's saved frame
     mov rax, [r9 + EF_ID]
     mov [r10 + TF_RDI], rax
-    mov rax, [rdi + TF_RSI]
-    mov [r10 + TF_RSI], rax
-    mov rax, [rdi + TF_RDX]
-    mov [r10 + TF_RDX], rax
-    mov rax, [rdi + TF_R10]
-    mov [r10 + TF_R10], rax
-    xor eax, eax
-    mov [r10 + TF_R8], rax
-    mov [r10 + TF_R9], rax
-    mov [r10 + TF_RAX], rax
-    mov [rdi + TF_RAX], rax
+    DELIVER_WORDS
     mov [r8 + EF_WAIT], rax
     mov [r9 + EF_CALLEE], rcx
     mov qword [r9 + EF_REPLY], IPC_IN_REGISTERS
@@ -520,17 +526,7 @@ ipc_reply_fast:
     mov r10, [r8 + EF_CTX_END]
     sub r10, TRAP_FRAME_SIZE    ; C's saved frame
     mov [r10 + TF_RDI], rax
-    mov rax, [rdi + TF_RSI]
-    mov [r10 + TF_RSI], rax
-    mov rax, [rdi + TF_RDX]
-    mov [r10 + TF_RDX], rax
-    mov rax, [rdi + TF_R10]
-    mov [r10 + TF_R10], rax
-    xor eax, eax
-    mov [r10 + TF_R8], rax
-    mov [r10 + TF_R9], rax
-    mov [r10 + TF_RAX], rax
-    mov [rdi + TF_RAX], rax
+    DELIVER_WORDS
     mov [r8 + EF_CALLEE], rax
     mov [r8 + EF_REPLY], rax
     mov qword [r9 + EF_WAIT], IPC_IN_REGISTERS
