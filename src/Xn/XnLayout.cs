@@ -10,7 +10,7 @@ namespace ExoSharp.Xn
     {
         public const int BlockSize = 4096;
         public const uint Magic = 0x4E58534Bu; // "KSXN" read as bytes
-        public const uint Version = 1;
+        public const uint Version = 2;     // 2: 64-bit owner keys in the catalogue
 
         public const uint SuperBlock = 0;
         // Superblock fields (byte offsets).
@@ -33,13 +33,12 @@ namespace ExoSharp.Xn
 
         public const uint FirstTemplateBlock = 1;
         public const uint CatalogueBlock = FirstTemplateBlock + MaxTemplates * SlotBlocks;
-        /// <summary>A catalogue entry: name (16 bytes), block, type, owner, in-use flag.</summary>
+        /// <summary>A catalogue entry: name (16 bytes), block, type, owner (64 bits; 0: the entry is free).</summary>
         public const int RootEntrySize = 32;
         public const int RootNameLength = 16;
         public const int RootBlockOffset = 16;
         public const int RootTypeOffset = 20;
         public const int RootOwnerOffset = 24;
-        public const int RootInUseOffset = 28;
         public const int MaxRoots = BlockSize / RootEntrySize;
         public const uint FirstAllocatable = CatalogueBlock + 1;
 
@@ -48,6 +47,15 @@ namespace ExoSharp.Xn
 
         public static uint ReadWord(ReadOnlySpan<byte> block, int offset) =>
             (uint)(block[offset] | block[offset + 1] << 8 | block[offset + 2] << 16 | block[offset + 3] << 24);
+
+        public static ulong ReadLong(ReadOnlySpan<byte> block, int offset) =>
+            ReadWord(block, offset) | (ulong)ReadWord(block, offset + 4) << 32;
+
+        public static void WriteLong(Span<byte> block, int offset, ulong value)
+        {
+            WriteWord(block, offset, (uint)value);
+            WriteWord(block, offset + 4, (uint)(value >> 32));
+        }
 
         public static void WriteWord(Span<byte> block, int offset, uint value)
         {

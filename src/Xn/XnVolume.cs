@@ -13,6 +13,8 @@ namespace ExoSharp.Xn
     public sealed unsafe class XnVolume : IDiskCompletion
     {
         public const uint NoBlock = 0xFFFFFFFFu;
+        /// <summary>No owner: OwnerOf of a block that is not allocated; no root may have it.</summary>
+        public const ulong NoOwner = 0;
         /// <summary>Transfers in flight at once (request slots).</summary>
         public const int QueueDepth = 32;
         /// <summary>XN keeps its catalogue and template slots in core.</summary>
@@ -143,14 +145,15 @@ namespace ExoSharp.Xn
             for (int i = 0; i < XnLayout.MaxRoots; i++)
             {
                 int at = i * XnLayout.RootEntrySize;
-                if (XnLayout.ReadWord(entries, at + XnLayout.RootInUseOffset) == 0) continue;
+                ulong owner = XnLayout.ReadLong(entries, at + XnLayout.RootOwnerOffset);
+                if (owner == 0) continue;
                 uint block = XnLayout.ReadWord(entries, at + XnLayout.RootBlockOffset);
                 uint type = XnLayout.ReadWord(entries, at + XnLayout.RootTypeOffset);
                 Error error = block < XnLayout.FirstAllocatable || block >= count ? Error.NoSuchBlock
                     : type != 0 && (type > XnLayout.MaxTemplates || _templates[type] == null) ? Error.NoSuchType
                     : _blocks[block].State != BlockState.Free ? Error.BlockInUse : 0;
                 if (error != 0) { report.Add(error, block, XnLayout.CatalogueBlock); continue; }
-                _roots[i] = new RootEntry { InUse = true, Block = block, Type = type, Owner = XnLayout.ReadWord(entries, at + XnLayout.RootOwnerOffset) };
+                _roots[i] = new RootEntry { InUse = true, Block = block, Type = type, Owner = owner };
                 Claim(block, type, XnLayout.CatalogueBlock, i);
                 _blocks[XnLayout.CatalogueBlock].Children++;
                 report.Roots++;
@@ -319,10 +322,10 @@ namespace ExoSharp.Xn
 
         /// <summary>Creates a root named name (1-16 bytes, unique) at free block `block` of `type`,
         /// owned by owner. The catalogue is tainted until the root block reaches the disk.</summary>
-        public Error CreateRoot(uint owner, ReadOnlySpan<byte> name, uint block, uint type, out int index)
+        public Error CreateRoot(ulong owner, ReadOnlySpan<byte> name, uint block, uint type, out int index)
         {
             index = -1;
-            if (!_mounted) return Error.BadArgument;
+            if (!_mounted || owner == NoOwner) return Error.BadArgument;
             if (name.Length < 1 || name.Length > XnLayout.RootNameLength) return Error.BadLength;
             if (FindRoot(name) >= 0) return Error.BadArgument;
             Error error = CheckFree(block, 1);
@@ -337,8 +340,7 @@ namespace ExoSharp.Xn
             for (int i = 0; i < XnLayout.RootNameLength; i++) catalogue[at + i] = i < name.Length ? name[i] : (byte)0;
             XnLayout.WriteWord(catalogue, at + XnLayout.RootBlockOffset, block);
             XnLayout.WriteWord(catalogue, at + XnLayout.RootTypeOffset, type);
-            XnLayout.WriteWord(catalogue, at + XnLayout.RootOwnerOffset, owner);
-            XnLayout.WriteWord(catalogue, at + XnLayout.RootInUseOffset, 1);
+            XnLayout.WriteLong(catalogue, at + XnLayout.RootOwnerOffset, owner);
             _roots[index] = new RootEntry { InUse = true, Block = block, Type = type, Owner = owner };
             AllocateBlock(block, type, XnLayout.CatalogueBlock, index);
             ref BlockEntry cat = ref _blocks[XnLayout.CatalogueBlock];
@@ -349,7 +351,7 @@ namespace ExoSharp.Xn
         }
 
         /// <summary>Removes a root whose block owns nothing (BlockInUse otherwise); only its owner may.</summary>
-        public Error DeleteRoot(uint owner, int index)
+        public Error DeleteRoot(ulong owner, int index)
         {
             if (index < 0 || index >= _roots.Length || !_roots[index].InUse) return Error.BadArgument;
             if (_roots[index].Owner != owner) return Error.NotOwner;
@@ -423,12 +425,12 @@ namespace ExoSharp.Xn
             return n;
         }
 
-        /// <summary>The owner tag of the root the block belongs to; NoBlock when none.</summary>
-        public uint OwnerOf(uint block)
+        /// <summary>The owner key of the root the block belongs to; NoOwner when none.</summary>
+        public ulong OwnerOf(uint block)
         {
-            if (block >= _blockCount) return NoBlock;
+            if (block >= _blockCount) return NoOwner;
             int root = _blocks[block].Root;
-            return _blocks[block].State == BlockState.Allocated && root >= 0 ? _roots[root].Owner : NoBlock;
+            return _blocks[block].State == BlockState.Allocated && root >= 0 ? _roots[root].Owner : NoOwner;
         }
 
         // ---------------------------------------------------------------- checked operations
@@ -437,7 +439,7 @@ namespace ExoSharp.Xn
         /// applies `change` at `offset` in the parent's in-core copy and requires owns(new) =
         /// owns(old) + {(block, count, type)}. The new blocks are all zeros in core; the parent is
         /// tainted until they reach the disk. Preconditions: caller owns parent's root; parent in core.</summary>
-        public Error Alloc(uint caller, uint parent, int offset, ReadOnlySpan<byte> change, uint block, uint count, uint type)
+        public Error Alloc(ulong caller, uint parent, int offset, ReadOnlySpan<byte> change, uint block, uint count, uint type)
         {
             Error error = CheckMetadata(caller, parent, offset, change.Length);
             if (error != 0) return error;
@@ -465,7 +467,7 @@ namespace ExoSharp.Xn
         /// owns(old) - owns(new) = those blocks, nothing added. The blocks can be allocated again
         /// once a write of the parent without the pointers has completed. A metadata block must
         /// own nothing (BlockInUse). Preconditions as Alloc.</summary>
-        public Error Free(uint caller, uint parent, int offset, ReadOnlySpan<byte> change, uint block, uint count)
+        public Error Free(ulong caller, uint parent, int offset, ReadOnlySpan<byte> change, uint block, uint count)
         {
             Error error = CheckMetadata(caller, parent, offset, change.Length);
             if (error != 0) return error;
@@ -492,7 +494,7 @@ namespace ExoSharp.Xn
         /// owns(new) = owns(old), except that pointers to blocks that are not its children (mount
         /// refused them) may be dropped, and a block mount found damaged may be repaired.
         /// Preconditions as Alloc.</summary>
-        public Error WriteMetadata(uint caller, uint block, int offset, ReadOnlySpan<byte> change)
+        public Error WriteMetadata(ulong caller, uint block, int offset, ReadOnlySpan<byte> change)
         {
             Error error = CheckMetadata(caller, block, offset, change.Length);
             if (error != 0) return error;
@@ -541,7 +543,7 @@ namespace ExoSharp.Xn
 
         /// <summary>Writes bytes into a data block (type 0) of the caller's, in core. A whole block
         /// may be written without fetching it first.</summary>
-        public Error WriteData(uint caller, uint block, int offset, ReadOnlySpan<byte> bytes)
+        public Error WriteData(ulong caller, uint block, int offset, ReadOnlySpan<byte> bytes)
         {
             Error error = CheckOwned(caller, block, offset, bytes.Length);
             if (error != 0) return error;
@@ -560,7 +562,7 @@ namespace ExoSharp.Xn
         }
 
         /// <summary>Copies bytes of a block of the caller's from core.</summary>
-        public Error Read(uint caller, uint block, int offset, Span<byte> into)
+        public Error Read(ulong caller, uint block, int offset, Span<byte> into)
         {
             Error error = CheckOwned(caller, block, offset, into.Length);
             if (error != 0) return error;
@@ -575,7 +577,7 @@ namespace ExoSharp.Xn
         /// <summary>Starts reading a block of the caller's into core (0 when already there). A block
         /// that holds nothing of the caller's on disk (free, freed, never written) is refused
         /// (Uninitialised): no reading a previous owner's data.</summary>
-        public Error Fetch(uint caller, uint block)
+        public Error Fetch(ulong caller, uint block)
         {
             if (!_mounted) return Error.BadArgument;
             if (block < XnLayout.FirstAllocatable || block >= _blockCount) return Error.NoSuchBlock;
@@ -716,7 +718,7 @@ namespace ExoSharp.Xn
 
         // ---------------------------------------------------------------- the induction
 
-        private Error CheckOwned(uint caller, uint block, int offset, int length)
+        private Error CheckOwned(ulong caller, uint block, int offset, int length)
         {
             if (!_mounted) return Error.BadArgument;
             if (block < XnLayout.FirstAllocatable || block >= _blockCount) return Error.NoSuchBlock;
@@ -726,7 +728,7 @@ namespace ExoSharp.Xn
             return 0;
         }
 
-        private Error CheckMetadata(uint caller, uint block, int offset, int length)
+        private Error CheckMetadata(ulong caller, uint block, int offset, int length)
         {
             Error error = CheckOwned(caller, block, offset, length);
             if (error != 0) return error;

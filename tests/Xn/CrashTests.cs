@@ -84,7 +84,7 @@ namespace ExoSharp.Tests.Xn
             int index = random.Next(Udfs.InodePointers);
             uint current = run.Rig.ReadWord(f.inode, Rig.PointerOffset(index));
             uint forged = random.Next(2) == 0 ? (uint)random.Next((int)run.Rig.Xn.BlockCount + 8) : (uint)random.Next();
-            uint caller = random.Next(4) == 0 ? Rig.Stranger : Rig.Owner;
+            ulong caller = random.Next(4) == 0 ? Rig.Stranger : Rig.Owner;
             Error error = run.Rig.Xn.WriteMetadata(caller, f.inode, Rig.PointerOffset(index), Udfs.Word(forged));
             if (forged == current && caller == Rig.Owner) Assert.Equal((Error)0, error);
             else Assert.NotEqual((Error)0, error);

@@ -124,14 +124,14 @@ namespace ExoSharp.Tests.Xn
             byte[] catalogue = rig.Disk.Raw(XnLayout.CatalogueBlock);
             int at = 5 * XnLayout.RootEntrySize;
             BitConverter.GetBytes(9999u).CopyTo(catalogue, at + XnLayout.RootBlockOffset);
-            BitConverter.GetBytes(1u).CopyTo(catalogue, at + XnLayout.RootInUseOffset);
+            BitConverter.GetBytes(1UL).CopyTo(catalogue, at + XnLayout.RootOwnerOffset);     // a non-zero owner: in use
             at = 6 * XnLayout.RootEntrySize;
             BitConverter.GetBytes(rig.Root).CopyTo(catalogue, at + XnLayout.RootBlockOffset);
-            BitConverter.GetBytes(1u).CopyTo(catalogue, at + XnLayout.RootInUseOffset);
+            BitConverter.GetBytes(1UL).CopyTo(catalogue, at + XnLayout.RootOwnerOffset);     // a non-zero owner: in use
             at = 7 * XnLayout.RootEntrySize;
             BitConverter.GetBytes(rig.Root + 50).CopyTo(catalogue, at + XnLayout.RootBlockOffset);
             BitConverter.GetBytes(14u).CopyTo(catalogue, at + XnLayout.RootTypeOffset);
-            BitConverter.GetBytes(1u).CopyTo(catalogue, at + XnLayout.RootInUseOffset);
+            BitConverter.GetBytes(1UL).CopyTo(catalogue, at + XnLayout.RootOwnerOffset);     // a non-zero owner: in use
             rig.Remount();
             Error[] errors = rig.Report.Problems.ToArray().Select(p => p.Error).ToArray();
             Assert.Equal(new[] { Error.NoSuchBlock, Error.BlockInUse, Error.NoSuchType }, errors);

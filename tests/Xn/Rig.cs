@@ -10,8 +10,8 @@ namespace ExoSharp.Tests.Xn
 {
     public sealed class Rig
     {
-        public const uint Owner = 7;
-        public const uint Stranger = 9;
+        public const ulong Owner = 7;
+        public const ulong Stranger = 9;
         public MemoryDisk Disk;
         /// <summary>The pages of every volume this rig mounts (they live as long as the rig).</summary>
         public HostPages Pages = new();

@@ -15,7 +15,7 @@ namespace ExoSharp.Apps.Disk
 {
     internal static unsafe class Files
     {
-        public const uint Key = 0x2A2A_5EC5;
+        public const ulong Key = 0x2A2A_5EC5_9E37_79B9;
         private const ulong MapAt = 0x7000_0000;
         private static byte* s_buffer;
 

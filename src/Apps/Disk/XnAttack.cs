@@ -30,7 +30,7 @@ namespace ExoSharp.Apps.Disk
             fixed (ProgramInstruction* p = program) return SystemCall.XnTemplate(p, program.Length);
         }
 
-        private static long Root(string name, uint key, ulong block, ulong type)
+        private static long Root(string name, ulong key, ulong block, ulong type)
         {
             byte* text = stackalloc byte[16];
             for (int i = 0; i < name.Length; i++) text[i] = (byte)name[i];
@@ -58,6 +58,7 @@ namespace ExoSharp.Apps.Disk
             byte* name = stackalloc byte[4];
             name[0] = (byte)'e'; name[1] = (byte)'x'; name[2] = (byte)'o'; name[3] = (byte)'s';
             Expect("open 'exos' with the wrong key", SystemCall.XnRootOpen(name, 4, Files.Key + 1), (long)Error.NotOwner);
+            Expect("open 'exos' with the key's low 32 bits only", SystemCall.XnRootOpen(name, 4, Files.Key & 0xFFFF_FFFF), (long)Error.NotOwner);
             Expect("fetch a free block", SystemCall.XnFetch(fs.AnyFreeBlock()), (long)Error.Uninitialised);
 
             // UDFs that lie.

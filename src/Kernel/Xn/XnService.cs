@@ -1,12 +1,10 @@
-// XN in the kernel (docs/xn.md): the virtio-blk disk mounted at boot (formatted first when it is
-// blank), XN's system calls, the buffer-cache registry window, and the environments waiting on
-// the disk, and cached blocks mapped read-only into their owners (XnMap; a page is taken back
-// from everyone the moment it stops caching that block). Authority over a root is a key (a password capability chosen by its creator and kept
-// in XN's catalogue): an environment that created or opened a root with its key acts as its
-// owner (XnVolume's owner tag is the key). Writes go out in XN's order from XnSync, every
-// WritebackTicks, and after each completion. Interrupts off throughout; XnVolume is never
-// re-entered (system calls and interrupts never nest).
-// Missing: keys longer than 32 bits, sharing roots, more than one disk.
+// XN in the kernel (docs/xn.md): the virtio-blk disk mounted at boot (formatted when blank), XN's
+// system calls, the buffer-cache registry window, environments waiting on the disk, and cached
+// blocks mapped read-only into their owners (taken back the moment a page stops caching that
+// block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
+// in XN's catalogue): an environment that created or opened a root with it acts as the owner.
+// Writes go out in XN's order from XnSync, every WritebackTicks, and after each completion.
+// Interrupts off; XnVolume is never re-entered. Missing: sharing roots, more than one disk.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
@@ -35,7 +33,7 @@ namespace ExoSharp.Kernel.Xn
         private static VirtioDisk s_disk;
         private static XnVolume s_volume;
         private static BlockRecord* s_registry;
-        private static uint[] s_keys;
+        private static ulong[] s_keys;
         private static byte* s_change;      // one block: a change's bytes, a read, a root's name
         private static uint[] s_ready;
         private static ulong s_reachable, s_problems, s_nextWriteback;
@@ -94,7 +92,7 @@ namespace ExoSharp.Kernel.Xn
             Console.Write(" blocks reachable: ");
             Console.WriteLine(report.IsConsistent ? "consistent" : "PROBLEMS (listed above)");
             s_volume = volume;
-            s_keys = new uint[Capability.MaxEnvironments * KeysPerEnvironment];
+            s_keys = new ulong[Capability.MaxEnvironments * KeysPerEnvironment];
             s_change = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(XnLayout.BlockSize);
             s_ready = new uint[XnVolume.QueueDepth];
             s_registry = (BlockRecord*)KernelWindows.Allocate(UserLayout.BlockRegistry, (ulong)volume.BlockCount * 8);
@@ -134,8 +132,8 @@ namespace ExoSharp.Kernel.Xn
             if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
             if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
             if ((env.Space.Query(address) & AddressSpace.Present) != 0) return (long)Error.BadArgument;
-            uint owner = s_volume.OwnerOf((uint)block);
-            if (owner == XnVolume.NoBlock) return (long)Error.Uninitialised;
+            ulong owner = s_volume.OwnerOf((uint)block);
+            if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
             if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
             if (!s_volume.CachedPage((uint)block, out _, out ulong frame) || !s_volume.IsReadable((uint)block)) return (long)Error.NotInCore;
             if (s_mappedCount == MaxMappings) return (long)Error.TableFull;
@@ -150,8 +148,8 @@ namespace ExoSharp.Kernel.Xn
         private static long Evict(Environment env, ulong block)
         {
             if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
-            uint owner = s_volume.OwnerOf((uint)block);
-            if (owner == XnVolume.NoBlock) return (long)Error.Uninitialised;
+            ulong owner = s_volume.OwnerOf((uint)block);
+            if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
             if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
             Error e = s_volume.Evict((uint)block);
             Named(block, 1, false);
@@ -205,11 +203,11 @@ namespace ExoSharp.Kernel.Xn
         private static long RootCreate(Environment env, ulong name, ulong length, ulong key, ulong block, ulong type)
         {
             if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
-            if (key == 0 || key > uint.MaxValue || block > uint.MaxValue || type > uint.MaxValue) return (long)Error.BadArgument;
-            if (!CanHoldKey(env, (uint)key)) return (long)Error.TableFull;
-            Error e = s_volume.CreateRoot((uint)key, text, (uint)block, (uint)type, out _);
+            if (key == 0 || block > uint.MaxValue || type > uint.MaxValue) return (long)Error.BadArgument;
+            if (!CanHoldKey(env, key)) return (long)Error.TableFull;
+            Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out _);
             if (e != 0) return (long)e;
-            HoldKey(env, (uint)key);
+            HoldKey(env, key);
             Named(block, 1, false);
             return (long)block;
         }
@@ -221,8 +219,8 @@ namespace ExoSharp.Kernel.Xn
             if (index < 0) return (long)Error.NoSuchBlock;
             RootEntry root = s_volume.Root(index);
             if (key == 0 || root.Owner != key) return (long)Error.NotOwner;
-            if (!CanHoldKey(env, (uint)key)) return (long)Error.TableFull;
-            HoldKey(env, (uint)key);
+            if (!CanHoldKey(env, key)) return (long)Error.TableFull;
+            HoldKey(env, key);
             return root.Block;
         }
 
@@ -235,7 +233,8 @@ namespace ExoSharp.Kernel.Xn
             if (!UserMemory.CanAccess(env.Space, c.Bytes, c.Length, false)) return (long)Error.BadAddress;
             System.Buffer.MemoryCopy((void*)c.Bytes, s_change, XnLayout.BlockSize, (long)c.Length);
             var bytes = new ReadOnlySpan<byte>(s_change, (int)c.Length);
-            uint block = (uint)c.Block, caller = KeyFor(env, block);
+            uint block = (uint)c.Block;
+            ulong caller = KeyFor(env, block);
             Error e;
             if (call == Syscall.XnAlloc) e = s_volume.Alloc(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count, (uint)c.Type);
             else if (call == Syscall.XnFree) e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
@@ -262,7 +261,7 @@ namespace ExoSharp.Kernel.Xn
         private static long Fetch(Environment env, TrapFrame* frame, ulong block)
         {
             if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
-            uint caller = KeyFor(env, (uint)block);
+            ulong caller = KeyFor(env, (uint)block);
             Error e = s_volume.Fetch(caller, (uint)block);
             Named(block, 1, false);
             Publish();
@@ -354,7 +353,7 @@ namespace ExoSharp.Kernel.Xn
             EnvTable.Publish(env);
         }
 
-        private static bool InCore(uint caller, uint block) => s_volume.IsReadable(block);
+        private static bool InCore(ulong caller, uint block) => s_volume.IsReadable(block);
 
         /// <summary>Boot time: every row of the registry window.</summary>
         private static void PublishAll()
@@ -434,17 +433,17 @@ namespace ExoSharp.Kernel.Xn
 
         /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0
         /// (no root has key 0, so XN answers NotOwner).</summary>
-        private static uint KeyFor(Environment env, uint block)
+        private static ulong KeyFor(Environment env, uint block)
         {
             if (block >= s_volume.BlockCount) return 0;
-            uint owner = s_volume.OwnerOf(block);
+            ulong owner = s_volume.OwnerOf(block);
             int first = env.Index * KeysPerEnvironment;
             for (int i = 0; i < KeysPerEnvironment; i++)
                 if (s_keys[first + i] == owner && owner != 0) return owner;
             return 0;
         }
 
-        private static bool CanHoldKey(Environment env, uint key)
+        private static bool CanHoldKey(Environment env, ulong key)
         {
             int first = env.Index * KeysPerEnvironment;
             for (int i = 0; i < KeysPerEnvironment; i++)
@@ -452,7 +451,7 @@ namespace ExoSharp.Kernel.Xn
             return false;
         }
 
-        private static void HoldKey(Environment env, uint key)
+        private static void HoldKey(Environment env, ulong key)
         {
             int first = env.Index * KeysPerEnvironment;
             for (int i = 0; i < KeysPerEnvironment; i++)

@@ -36,7 +36,7 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>Opens the file system rooted at name with key, making it (templates, root) when the
         /// disk has none by that name; null with the error otherwise.</summary>
-        public static FileSystem Open(string name, uint key, out long error, out bool created)
+        public static FileSystem Open(string name, ulong key, out long error, out bool created)
         {
             created = false;
             byte* text = stackalloc byte[16];

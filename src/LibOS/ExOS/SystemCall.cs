@@ -78,9 +78,9 @@ namespace ExoSharp.LibOS.ExOS
         // The disk through XN (docs/xn.md).
         public static long XnTemplate(ProgramInstruction* program, long count, ProgramReport* report = null) =>
             Invoke(Syscall.XnTemplate, (ulong)program, (ulong)count, (ulong)report);
-        public static long XnRootCreate(byte* name, long length, uint key, ulong block, ulong type) =>
+        public static long XnRootCreate(byte* name, long length, ulong key, ulong block, ulong type) =>
             Invoke(Syscall.XnRootCreate, (ulong)name, (ulong)length, key, block, type);
-        public static long XnRootOpen(byte* name, long length, uint key) => Invoke(Syscall.XnRootOpen, (ulong)name, (ulong)length, key);
+        public static long XnRootOpen(byte* name, long length, ulong key) => Invoke(Syscall.XnRootOpen, (ulong)name, (ulong)length, key);
         public static long XnAlloc(XnChange* change) => Invoke(Syscall.XnAlloc, (ulong)change);
         public static long XnFree(XnChange* change) => Invoke(Syscall.XnFree, (ulong)change);
         public static long XnWrite(XnChange* change) => Invoke(Syscall.XnWrite, (ulong)change);
