@@ -62,19 +62,20 @@ for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run
 
 ops="null_syscall upcall_roundtrip trap prot1 unprot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
 value() { grep "^BENCH $2 " "$1" | sed -E "s/.* $3=([0-9]+).*/\1/"; }
-table() { # $1: exosharp file, $2: linux file
+table() { # $1: exosharp file, $2: linux file -> op, medians, ratio, then min-max of each side
     for op in $ops; do
         e=$(value "$1" "$op" median); l=$(value "$2" "$op" median)
-        echo "$op $e $l $(awk -v e="$e" -v l="$l" 'BEGIN { printf "%.2f", (e > 0 ? l / e : 0) }')"
+        echo "$op $e $l $(awk -v e="$e" -v l="$l" 'BEGIN { printf "%.2f", (e > 0 ? l / e : 0) }')" \
+             "$(value "$1" "$op" min)-$(value "$1" "$op" max) $(value "$2" "$op" min)-$(value "$2" "$op" max)"
     done
 }
 table out/bench/exosharp-icount.txt out/bench/linux-icount.txt > out/bench/icount.table
 table out/bench/exosharp-wall.txt out/bench/linux-wall.txt > out/bench/wall.table
-while read -r op e l r; do echo "BENCH $op exosharp=$e linux=$l ratio=$r"; done < out/bench/icount.table
+while read -r op e l r _; do echo "BENCH $op exosharp=$e linux=$l ratio=$r"; done < out/bench/icount.table
 echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
-while read -r op e l r; do printf '%-18s %12s %12s %8s\n' "$op" "$e" "$l" "$r"; done < out/bench/wall.table
+while read -r op e l r _; do printf '%-18s %12s %12s %8s\n' "$op" "$e" "$l" "$r"; done < out/bench/wall.table
 
 # Packet filters (issue 4, item 9): per packet, 1/10/100 'udp dst port P' filters, a frame the
 # last one claims (hit) or none claims (miss).
@@ -126,21 +127,22 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "The peer is the stock Debian kernel \`$kernel_package\` $kernel_version running"
     echo "\`src/Bench/Linux/bench.c\` (gcc -static) as /init. Both sides run in"
     echo "\`qemu-system-x86_64 ${qemu_common[*]}\`, each operation $((201)) times; the figure is the"
-    echo "median, with the cost of reading the time-stamp counter taken off."
+    echo "median (the ratio is of medians), with the cost of reading the time-stamp counter taken"
+    echo "off; min and max of the 201 runs beside it."
     echo
     echo "## Guest instructions (-icount shift=0)"
     echo
-    echo "| operation | ExoSharp | Linux | Linux / ExoSharp |"
-    echo "|---|---:|---:|---:|"
-    while read -r op e l r; do echo "| $op | $e | $l | $r |"; done < out/bench/icount.table
+    echo "| operation | ExoSharp | Linux | Linux / ExoSharp | ExoSharp min-max | Linux min-max |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    while read -r op e l r re rl; do echo "| $op | $e | $l | $r | $re | $rl |"; done < out/bench/icount.table
     echo
     echo "![instructions per operation](benchmarks.svg)"
     echo
     echo "## Wall clock (emulated TSC ticks, plain TCG; noisy)"
     echo
-    echo "| operation | ExoSharp | Linux | Linux / ExoSharp |"
-    echo "|---|---:|---:|---:|"
-    while read -r op e l r; do echo "| $op | $e | $l | $r |"; done < out/bench/wall.table
+    echo "| operation | ExoSharp | Linux | Linux / ExoSharp | ExoSharp min-max | Linux min-max |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    while read -r op e l r re rl; do echo "| $op | $e | $l | $r | $re | $rl |"; done < out/bench/wall.table
     echo
     echo "## Packet filters (issue 4, item 9)"
     echo
