@@ -19,5 +19,7 @@ namespace ExoSharp.Abi
         public ulong Writes;
         /// <summary>Runs of owns UDFs (two per checked change, one per metadata block at mount).</summary>
         public ulong OwnsRuns;
+        /// <summary>Those of them that ran as compiled x86-64 code (the rest were interpreted).</summary>
+        public ulong OwnsCompiled;
     }
 }

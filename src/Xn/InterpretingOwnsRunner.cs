@@ -1,7 +1,7 @@
 // The reference IOwnsRunner: the executive's Verifier (UDF options: context loads proven inside the
 // block, emit allowed) and Interpreter. Allocates nothing per run. Invariant: a program it accepted
 // has at most XnLayout.MaxTemplateInstructions instructions and MaxEmits <= MaxRecords, so a run's
-// output vector never overflows. Missing: compiled code (NativeCompiler) for the kernel.
+// output vector never overflows. The kernel runs compiled code instead (Kernel/Xn/CompilingOwnsRunner).
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;

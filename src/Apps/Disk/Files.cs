@@ -64,6 +64,7 @@ namespace ExoSharp.Apps.Disk
             SystemCall.XnInfo(&info);
             System.Console.WriteLine("files: on disk: " + (info.Blocks - info.FreeBlocks).ToString() + " blocks in use; " + info.Writes.ToString() +
                                      " writes, " + info.Reads.ToString() + " reads, " + info.OwnsRuns.ToString() + " owns runs so far");
+            failures += Expect("every owns run was compiled code", info.OwnsCompiled == info.OwnsRuns && info.OwnsRuns > 0 ? 0 : -1, 0);
             return failures;
         }
 

@@ -31,6 +31,7 @@ namespace ExoSharp.Kernel.Xn
         private static int s_mappedCount;
 
         private static VirtioDisk s_disk;
+        private static CompilingOwnsRunner s_runner;
         private static XnVolume s_volume;
         private static BlockRecord* s_registry;
         private static ulong[] s_keys;
@@ -59,7 +60,9 @@ namespace ExoSharp.Kernel.Xn
                 Console.WriteLine(formatted == 0 ? "ok" : "FAILED");
                 if (formatted != 0) return;
             }
-            var volume = new XnVolume(s_disk, new InterpretingOwnsRunner(), CacheBlocks, pages);
+            KernelExecutive.EnsureReady();          // the compiler's code region and tables
+            s_runner = new CompilingOwnsRunner();
+            var volume = new XnVolume(s_disk, s_runner, CacheBlocks, pages);
             s_disk.Sink = volume;
             MountReport report = volume.Mount();
             if (report.Fatal != 0)
@@ -304,6 +307,7 @@ namespace ExoSharp.Kernel.Xn
             info->Reads = (ulong)s_volume.Statistics.Reads;
             info->Writes = (ulong)s_volume.Statistics.Writes;
             info->OwnsRuns = (ulong)s_volume.Statistics.OwnsRuns;
+            info->OwnsCompiled = (ulong)s_runner.CompiledRuns;
             return 0;
         }
 

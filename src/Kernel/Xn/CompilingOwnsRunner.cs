@@ -1,0 +1,77 @@
+// XN's IOwnsRunner in the kernel: owns UDFs run as x86-64 code (the executive's compiler, code in
+// CodePages) instead of through the interpreter. Verification is the interpreter runner's. A
+// compiled program is found again by its instructions (compared in full: XN may pass a program
+// from a reused buffer, so an address alone would name the wrong one); at most Capacity are kept,
+// the oldest replaced. A program the compiler cannot take is interpreted. Interrupts off.
+using System;
+using ExoSharp.Abi;
+using ExoSharp.Executive.Bytecode;
+using ExoSharp.Executive.Engines;
+using ExoSharp.Executive.Verification;
+using ExoSharp.Kernel.Executive;
+using ExoSharp.Xn;
+
+namespace ExoSharp.Kernel.Xn
+{
+    internal sealed unsafe class CompilingOwnsRunner : IOwnsRunner
+    {
+        public const int Capacity = 32;
+
+        private readonly InterpretingOwnsRunner _interpreter = new InterpretingOwnsRunner();
+        private readonly Instruction[][] _programs = new Instruction[Capacity][];
+        private readonly NativeCode[] _code = new NativeCode[Capacity];
+        private int _next;
+
+        /// <summary>Runs that went through compiled code (for the self-test and XnInfo).</summary>
+        public long CompiledRuns;
+
+        public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule) =>
+            _interpreter.Verify(program, out maxEmits, out rule);
+
+        public int Run(ReadOnlySpan<Instruction> program, ReadOnlySpan<byte> block, EmitRecord[] records)
+        {
+            if (block.Length != XnLayout.BlockSize) return records.Length + 1;
+            NativeCode code = Find(program);
+            if (!code.IsValid) return _interpreter.Run(program, block, records);
+            CompiledRuns++;
+            fixed (byte* bytes = block)
+            fixed (EmitRecord* output = records)
+            {
+                var context = new RunContext
+                {
+                    Context = bytes,
+                    ContextLength = XnLayout.BlockSize,
+                    Emits = output,
+                    EmitCapacity = (uint)records.Length,
+                };
+                code.Run(bytes, XnLayout.BlockSize, XnLayout.BlockSize, &context);
+                return (int)context.EmitCount;
+            }
+        }
+
+        private NativeCode Find(ReadOnlySpan<Instruction> program)
+        {
+            for (int i = 0; i < Capacity; i++)
+                if (_programs[i] != null && Same(_programs[i], program)) return _code[i];
+            var copy = new Instruction[program.Length];
+            for (int i = 0; i < copy.Length; i++) copy[i] = program[i];
+            int slot = _next;
+            _next = (_next + 1) % Capacity;
+            _code[slot].Free();
+            _programs[slot] = copy;
+            _code[slot] = NativeCode.Compile(copy);
+            return _code[slot];
+        }
+
+        private static bool Same(Instruction[] kept, ReadOnlySpan<Instruction> program)
+        {
+            if (kept.Length != program.Length) return false;
+            for (int i = 0; i < kept.Length; i++)
+            {
+                Instruction a = kept[i], b = program[i];
+                if (a.Code != b.Code || a.JumpTrue != b.JumpTrue || a.JumpFalse != b.JumpFalse || a.K != b.K) return false;
+            }
+            return true;
+        }
+    }
+}
