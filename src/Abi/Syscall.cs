@@ -170,7 +170,7 @@ namespace ExoSharp.Abi
         XnFetch = 43,
 
         /// <summary>XnSync(): writes every block that may be written, in XN's order, and blocks until
-        /// the disk holds everything (nothing dirty, nothing in flight).</summary>
+        /// the disk holds all of the caller's roots (and XN's own blocks): nothing of them dirty or in flight.</summary>
         XnSync = 44,
 
         /// <summary>XnInfo(info): the disk's size and XN's counters (XnInfo).</summary>

@@ -39,6 +39,7 @@ namespace ExoSharp.Kernel.Xn
         private static uint[] s_ready;
         private static ulong s_reachable, s_problems, s_nextWriteback;
         private static int s_unclean;       // blocks dirty or being written (from the last publish)
+        private static readonly int[] s_uncleanByRoot = new int[XnLayout.MaxRoots + 1];   // [MaxRoots]: XN's own blocks
         private const int MaxWatched = 4096;
         private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
         private static uint[] s_watched;    // freed blocks still FreePending
@@ -281,7 +282,7 @@ namespace ExoSharp.Kernel.Xn
         {
             Pump();
             Publish();
-            if (s_unclean == 0) return 0;
+            if (Clean(env)) return 0;
             env.DiskWait = WaitSync;
             Block(env, frame);
             return 0;
@@ -349,12 +350,29 @@ namespace ExoSharp.Kernel.Xn
             }
             else if (env.DiskWait == WaitSync)
             {
-                if (s_unclean != 0) return;
+                if (!Clean(env)) return;
                 env.Frame->Rax = 0;
             }
             else return;
             env.DiskWait = 0;
             EnvTable.Publish(env);
+        }
+
+        /// <summary>XnSync's condition: nothing dirty or being written under the roots env holds keys
+        /// for, nor among XN's own blocks (templates, catalogue), which every root depends on.
+        /// Other environments' writes do not hold it up.</summary>
+        private static bool Clean(Environment env)
+        {
+            if (s_uncleanByRoot[XnLayout.MaxRoots] != 0) return false;
+            int first = env.Index * KeysPerEnvironment;
+            for (int r = 0; r < XnLayout.MaxRoots; r++)
+            {
+                if (s_uncleanByRoot[r] == 0) continue;
+                RootEntry root = s_volume.Root(r);
+                for (int i = 0; i < KeysPerEnvironment; i++)
+                    if (root.InUse && s_keys[first + i] == root.Owner) return false;
+            }
+            return true;
         }
 
         private static bool InCore(ulong caller, uint block) => s_volume.IsReadable(block);
@@ -376,6 +394,7 @@ namespace ExoSharp.Kernel.Xn
         private static void Publish()
         {
             int unclean = 0;
+            for (int r = 0; r < s_uncleanByRoot.Length; r++) s_uncleanByRoot[r] = 0;
             for (int slot = 0; slot < s_slotBlock.Length; slot++)
             {
                 uint block = s_volume.BlockInSlot(slot);
@@ -384,7 +403,9 @@ namespace ExoSharp.Kernel.Xn
                 if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
                 PublishRow(block);
                 BlockEntry e = s_volume.Entry(block);
-                if (e.Dirty || e.Writing) unclean++;
+                if (!e.Dirty && !e.Writing) continue;
+                unclean++;
+                s_uncleanByRoot[e.Root >= 0 && e.Root < XnLayout.MaxRoots ? e.Root : XnLayout.MaxRoots]++;
             }
             for (int i = 0; i < s_watchedCount;)
             {
