@@ -2,6 +2,8 @@
 # Disk tests that need more than one boot of the same disk image (make test runs them):
 #   persistence  boot `files` (make, write, delete, sync), then boot `files check` on the same
 #                disk: the files read back as written.
+#   two-layouts  ExOS's file system and the extent log (src/Apps/Disk/Extents.cs) on one disk,
+#                booted twice: both read back, the log grown by the second boot.
 #   corrupt      the persistence disk with a second directory entry pointing at an existing file's
 #                inode, written into the image from the host: the mount must report the doubly
 #                owned block (so the crash checks below can fail).
@@ -32,6 +34,17 @@ elif ! boot persistence-2 "$image" "files check" || ! grep -q "kernel: xn: mount
     fail persistence "the files did not read back after a reboot" "$work/persistence-2.log"
 else
     pass persistence
+fi
+
+# Two layouts on one disk, across a reboot: ExOS's file system and the extent log.
+image="$work/two.img"
+rm -f "$image"; truncate -s 16M "$image"
+if boot two-1 "$image" "files,extents" && boot two-2 "$image" "files check,extents" &&
+   grep -q "extents: the log holds 6 extents, 36 blocks, one owns record each; read back from the disk: as written" "$work/two-2.log" &&
+   grep -q "files: read pattern.bin back -> 40000 ok" "$work/two-2.log" && ! grep -q "WRONG" "$work/two-1.log" "$work/two-2.log"; then
+    pass "two-layouts (ExOS's file system and the extent log, rebooted)"
+else
+    fail two-layouts "the two file systems did not both survive a reboot" "$work/two-1.log" "$work/two-2.log"
 fi
 
 # A block named twice on disk: entry 5 of the directory (block 32) gets entry 0's inode pointer.

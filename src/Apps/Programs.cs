@@ -71,6 +71,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
             new Entry { Name = "files", Main = &Disk.Files.Main },
             new Entry { Name = "xnattack", Main = &Disk.XnAttack.Main },
+            new Entry { Name = "extents", Main = &Disk.Extents.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]
