@@ -67,6 +67,9 @@ namespace ExoSharp.Apps.Hostile
             {
                 mapped[i] = 0x5000_0000 + (ulong)i * 4096;
                 Memory.AllocatePage(mapped[i]);
+                // Random contents: a pointer argument then names a random structure (an XnChange,
+                // a PageMapEntry batch, a program, a ring...), small numbers more often than not.
+                for (int w = 0; w < 512; w++) ((ulong*)mapped[i])[w] = Next() % 4 == 0 ? Next() : Next() % 64;
             }
             for (int i = 0; i < CallsPerChild; i++)
             {
