@@ -30,6 +30,9 @@ namespace ExoSharp.Kernel.Core
             Memory.ProtectImage(*symbols);
             Executive.CodePages.Initialize();
             EnvFast.Initialize(symbols->EnvFastTable);
+            ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
+            if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
+                Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
             Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell);
             EnvTable.Initialize(symbols->EnvRecordsCell);
             FindKernelSymbols(boot, symbols->KernelEntry);

@@ -603,6 +603,6 @@ exo_upcall_cache: resq 7        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096
 exo_trap_stack: resb 65536
+exo_trap_stack_top:                         ; the stack grows down from here: nothing above it is its
 alignb 64
 exo_env_fast: resb MAX_ENVS << EF_SHIFT     ; Core/EnvFast.cs rows
-exo_trap_stack_top:
