@@ -1,5 +1,5 @@
 // Floods the executive: filters until the per-environment limit (TableFull), UDFs likewise,
-// then installs and removes a filter Cycles times (each leaves ~140 KB of garbage in the kernel
+// then installs and removes a filter 2000 times (or as many as the argument says) (each leaves ~140 KB of garbage in the kernel
 // heap: 280 MB in all, more than the machine's memory, so only a collecting kernel finishes) or
 // until the kernel answers NoMemory (its budget for live executive memory is spent, or gc=off);
 // never a kernel out of memory; the filters already installed must keep working.
@@ -38,11 +38,14 @@ namespace ExoSharp.Apps.Executive
             System.Console.WriteLine("flood: " + udfs.ToString() + " UDFs registered, then " + ExecutiveText.Result(r));
 
             // Make room for one more filter, then install and remove it.
-            const int Cycles = 2000;
+            int limit = 0;
+            for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9' && limit < 1000000; i++)
+                limit = limit * 10 + (arguments[i] - '0');
+            if (limit == 0) limit = 2000;
             SystemCall.FilterRemove(filters);
             int cycles = 0;
             ProgramInstruction[] extra = UdpPort(53);
-            while (cycles < Cycles)
+            while (cycles < limit)
             {
                 fixed (ProgramInstruction* p = extra) r = SystemCall.FilterInstall(p, extra.Length);
                 if (r < 0) break;
