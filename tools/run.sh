@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 programs="${*:-hello}"
 # GC_STRESS=1 (e.g. GC_STRESS=1 make test): every boot gets gc=stress, a collection at every
-# trigger point and every 16th object allocation (docs/gc.md). A test's own gc= option comes
+# trigger point, every 4th system call and every 16th object allocation (docs/gc.md). A test's own gc= option comes
 # first on the command line and wins.
 [ "${GC_STRESS:-0}" = 1 ] && append="${append:+$append }gc=stress"
 

@@ -19,7 +19,7 @@ namespace ExoSharp.Kernel.Core
 
         private static ulong s_bootStack, s_bootStackTop, s_trapStack, s_trapStackTop;
         private static bool s_enabled, s_stress, s_verbose;
-        private static ulong s_skipped;
+        private static ulong s_skipped, s_systemCalls;
 
         public static bool Enabled => s_enabled;
         public static bool Stress => s_stress;
@@ -29,7 +29,8 @@ namespace ExoSharp.Kernel.Core
         private static extern void SpillAndCollect();
 
         /// <summary>mode: the gc= option: null (on, quiet), "stress" (also at every executive
-        /// call and every StressInterval-th object allocation, a line per collection), "verbose" (a
+        /// call, every 4th system call and every StressInterval-th object allocation, a line per
+        /// collection), "verbose" (a
         /// line per collection), "off". Precondition: modules initialised, frames available.</summary>
         public static void Initialize(BootSymbols* symbols, string mode)
         {
@@ -61,6 +62,14 @@ namespace ExoSharp.Kernel.Core
         {
             if (!s_enabled) return;
             if (s_stress || GlobalHeap.InUseBytes >= GarbageCollector.LastLiveBytes + GrowthTrigger) GlobalHeap.Collect();
+        }
+
+        /// <summary>gc=stress, at every 4th system call's entry into C# (every one makes IPC-heavy
+        /// tests like jos-primes take a minute): the kernel's whole object graph between calls
+        /// must be reachable from the roots.</summary>
+        public static void AtSystemCall()
+        {
+            if ((++s_systemCalls & 3) == 0) GlobalHeap.Collect();
         }
 
         /// <summary>From exo_gc_collect with the callee-saved registers spilled at rsp.</summary>
