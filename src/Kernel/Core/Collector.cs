@@ -86,7 +86,7 @@ namespace ExoSharp.Kernel.Core
                 return;
             }
             if (GarbageCollector.BadReferences != 0 && s_stress) Panic.Halt("gc: a reference to something that is not an object");
-            if (!s_verbose) return;
+            if (!s_verbose || !Console.AtLineStart) return;   // never inside someone's line
             Console.Write("kernel: gc #");
             Console.WriteDecimal(GarbageCollector.Collections);
             Console.Write(": live ");
