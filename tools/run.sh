@@ -10,6 +10,7 @@
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
 # the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
+# GC_STRESS=1 appends gc=stress to the kernel command line.
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 programs="${*:-hello}"
+# GC_STRESS=1 (e.g. GC_STRESS=1 make test): every boot gets gc=stress, a collection at every
+# trigger point, every 4th system call and every 16th object allocation (docs/gc.md). A test's own gc= option comes
+# first on the command line and wins.
+[ "${GC_STRESS:-0}" = 1 ] && append="${append:+$append }gc=stress"
 
 modules="out/kernel.elf"
 IFS=',' read -ra list <<< "$programs"

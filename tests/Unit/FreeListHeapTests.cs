@@ -1,7 +1,8 @@
 // The corelib's boundary-tag heap (src/Corelib/Internal/Runtime/FreeListHeap.cs), run on the
 // host over regions from NativeMemory.AlignedAlloc: alignment, bounds and non-overlap, reuse
 // and coalescing, exhaustion, several regions, refusal of tiny regions, and a seeded random
-// alloc/free stress that keeps a byte pattern in every live block to catch any overlap.
+// alloc/free stress that keeps a byte pattern in every live block to catch any overlap, and the
+// collector's sweep (only unmarked object blocks freed, marks cleared, blocks walkable).
 using System.Runtime.InteropServices;
 using Internal.Runtime;
 using Xunit;
@@ -320,5 +321,46 @@ public sealed unsafe class FreeListHeapTests : IDisposable
         // One page is plenty: accepted.
         Assert.True(_heap.AddRegion(region, 4096));
         CheckBlock(_heap.Allocate(100), 100, region, 4096);
+    }
+
+    [Fact]
+    public void SweepFreesOnlyUnmarkedObjectBlocksAndClearsMarks()
+    {
+        const int Length = 1 << 20;
+        byte* region = NewRegion(Length);
+        Assert.True(_heap.AddRegion(region, Length));
+        nuint total = _heap.TotalBytes;
+        var blocks = new List<IntPtr>();
+        for (int i = 0; i < 300; i++)
+        {
+            byte* p = (byte*)_heap.Allocate((nuint)(24 + (i % 7) * 40));
+            Fill(p, FreeListHeap.UsableSize(p), i);
+            byte* block = FreeListHeap.BlockOf(p);
+            if (i % 3 != 0) FreeListHeap.SetFlag(block, FreeListHeap.ObjectFlag);       // i % 3 == 0: native
+            if (i % 3 == 1) FreeListHeap.SetFlag(block, FreeListHeap.MarkFlag);         // live object
+            blocks.Add((IntPtr)p);
+        }
+        nuint expected = 0;
+        for (int i = 2; i < 300; i += 3) expected += FreeListHeap.BlockSize(FreeListHeap.BlockOf((byte*)blocks[i]));
+        nuint freeBefore = _heap.FreeBytes;
+        Assert.Equal(expected, _heap.Sweep());
+        Assert.Equal(freeBefore + expected, _heap.FreeBytes);
+        for (int i = 0; i < 300; i++)
+        {
+            if (i % 3 == 2) continue;
+            byte* p = (byte*)blocks[i];
+            Assert.True(FreeListHeap.IsInUse(FreeListHeap.BlockOf(p)));
+            Assert.False(FreeListHeap.HasFlag(FreeListHeap.BlockOf(p), FreeListHeap.MarkFlag));
+            CheckPattern(p, FreeListHeap.UsableSize(p), i, "after the sweep");
+        }
+        // Every block is walkable from the region record, and a second sweep frees the unmarked rest.
+        nuint walked = 0;
+        for (byte* r = _heap.FirstRegion; r != null; r = FreeListHeap.NextRegion(r))
+            for (byte* b = FreeListHeap.FirstBlock(r); FreeListHeap.BlockSize(b) != 0; b += FreeListHeap.BlockSize(b))
+                walked += FreeListHeap.BlockSize(b);
+        Assert.Equal(total, walked);
+        _heap.Sweep();
+        for (int i = 0; i < 300; i += 3) _heap.Free((void*)blocks[i]);
+        Assert.Equal(total, _heap.FreeBytes);
     }
 }

@@ -1,7 +1,8 @@
 // Floods the executive: filters until the per-environment limit (TableFull), UDFs likewise,
-// then installs and removes a filter in a loop until the kernel's heap budget for downloaded
-// code is spent (the corelib has no collector, so every install leaves garbage): the kernel must
-// answer NoMemory, not exhaust its heap, and the filters already installed must keep working.
+// then installs and removes a filter 2000 times (or as many as the argument says) (each leaves ~140 KB of garbage in the kernel
+// heap: 280 MB in all, more than the machine's memory, so only a collecting kernel finishes) or
+// until the kernel answers NoMemory (its budget for live executive memory is spent, or gc=off);
+// never a kernel out of memory; the filters already installed must keep working.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 
@@ -36,18 +37,22 @@ namespace ExoSharp.Apps.Executive
                 while ((r = SystemCall.UdfRegister(p, 1, 0)) > 0) udfs++;
             System.Console.WriteLine("flood: " + udfs.ToString() + " UDFs registered, then " + ExecutiveText.Result(r));
 
-            // Make room for one more filter, then install and remove it until the budget is spent.
+            // Make room for one more filter, then install and remove it.
+            int limit = 0;
+            for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9' && limit < 1000000; i++)
+                limit = limit * 10 + (arguments[i] - '0');
+            if (limit == 0) limit = 2000;
             SystemCall.FilterRemove(filters);
             int cycles = 0;
             ProgramInstruction[] extra = UdpPort(53);
-            while (cycles < 100000)
+            while (cycles < limit)
             {
                 fixed (ProgramInstruction* p = extra) r = SystemCall.FilterInstall(p, extra.Length);
                 if (r < 0) break;
                 SystemCall.FilterRemove(r);
                 cycles++;
             }
-            System.Console.WriteLine("flood: " + cycles.ToString() + " install-remove cycles, then " + ExecutiveText.Result(r));
+            System.Console.WriteLine("flood: " + cycles.ToString() + " install-remove cycles, " + (r < 0 ? "then " + ExecutiveText.Result(r) : "all done"));
 
             // What was installed still classifies: a UDP packet to port 1005 belongs to us.
             byte* frame = stackalloc byte[42];

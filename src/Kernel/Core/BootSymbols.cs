@@ -28,5 +28,8 @@ namespace ExoSharp.Kernel.Core
         public ulong AsmContract;
         public ulong RodataStart;
         public ulong DataStart;
+        public ulong BootStack;
+        public ulong BootStackTop;
+        public ulong TrapStack;
     }
 }

@@ -7,13 +7,23 @@ namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class Console
     {
+        private static bool s_midLine;
+
+        /// <summary>Whether the last byte written ended a line (or nothing was written): the
+        /// collector's lines are skipped unless it holds, so they never split a program's line.</summary>
+        public static bool AtLineStart => !s_midLine;
+
         public static void Write(string s)
         {
             if (s == null) return;
             for (int i = 0; i < s.Length; i++) Write(s[i]);
         }
 
-        public static void Write(char c) => Serial.WriteByte(c < 128 ? (byte)c : (byte)'?');
+        public static void Write(char c)
+        {
+            Serial.WriteByte(c < 128 ? (byte)c : (byte)'?');
+            s_midLine = c != '\n';
+        }
 
         public static void WriteLine(string s)
         {
@@ -24,6 +34,7 @@ namespace ExoSharp.Kernel.Core
         public static void WriteBytes(byte* bytes, long length)
         {
             for (long i = 0; i < length; i++) Serial.WriteByte(bytes[i]);
+            if (length > 0) s_midLine = bytes[length - 1] != (byte)'\n';
         }
 
         /// <summary>System.Console's output in the kernel.</summary>

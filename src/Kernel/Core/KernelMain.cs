@@ -28,6 +28,7 @@ namespace ExoSharp.Kernel.Core
             BootInfo boot = BootInfo.Read(multiboot);
             Memory.InitializeFrames(boot, *symbols);
             Memory.ProtectImage(*symbols);
+            Collector.Initialize(symbols, boot.Option("gc"));
             Executive.CodePages.Initialize();
             EnvFast.Initialize(symbols->EnvFastTable);
             ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
@@ -55,6 +56,8 @@ namespace ExoSharp.Kernel.Core
             }
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
+            string execBudget = boot.Option("execbudget");
+            if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
             string selfTest = boot.Option("selftest");
             if (selfTest != null) SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);

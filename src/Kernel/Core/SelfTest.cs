@@ -3,7 +3,8 @@
 // in the kernel must name this method), the timer, the heap freeing memory, the frame
 // allocator handing out and taking back every frame, the disk driver writing and reading back
 // a block synchronously and through its interrupt, XN's core on a RAM disk, W^X (heap memory never
-// executable, compiled code never writable; running heap bytes is a kernel page fault).
+// executable, compiled code never writable; running heap bytes is a kernel page fault), the
+// garbage collector (GcSelfTest.cs).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
@@ -25,6 +26,7 @@ namespace ExoSharp.Kernel.Core
             else if (name == "wx") WriteXorExecute();
             else if (name == "nxheap") RunFromHeap();
             else if (name == "xn") ExoSharp.Kernel.Xn.XnSelfTest.Run();
+            else if (name == "gc") GcSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }
 

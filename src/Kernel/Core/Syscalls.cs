@@ -16,6 +16,7 @@ namespace ExoSharp.Kernel.Core
         public static void Entry(TrapFrame* frame)
         {
             Running.Sync();
+            if (Collector.Stress) Collector.AtSystemCall();
             frame->Rax = (ulong)Dispatch(Scheduler.Current, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
         }
 

@@ -1,8 +1,10 @@
-// What the executive may take from the kernel heap. The corelib has no collector, so the garbage
-// of every install, removal and compilation is never reclaimed: the heap growth of each is charged
-// to one budget, and new programs get NoMemory once it is spent or free memory runs low, instead
-// of a loop of installs exhausting the heap (a panic). Missing: a collector, per-environment
-// accounting (one environment can spend the budget for all).
+// What the executive may take from the kernel heap. With the collector (Core/Collector.cs) the
+// garbage of installs, removals and compilations is reclaimed, so the budget limits live memory:
+// the heap bytes in use beyond the live bytes at the executive's first operation, collected
+// first (so the figure is live bytes) before an operation is refused; new programs then get NoMemory instead
+// of a loop of installs exhausting the heap. With gc=off: the heap growth of each operation is
+// charged, as before the collector. Missing: per-environment accounting (one environment can
+// spend the budget for all), and the charge covers every live kernel allocation, not only the executive's.
 using Internal.Runtime;
 using ExoSharp.Kernel.Core;
 
@@ -10,28 +12,76 @@ namespace ExoSharp.Kernel.Executive
 {
     internal static class ExecutiveBudget
     {
-        /// <summary>Heap bytes the executive may consume over the kernel's lifetime.</summary>
-        public const long Budget = 48L << 20;
+        /// <summary>Live heap bytes the executive may add (execbudget=KiB overrides it, for tests).</summary>
+        public const long DefaultBudget = 48L << 20;
+
+        private static long s_budget = DefaultBudget;
 
         /// <summary>Free memory (heap and frames) that must remain before an operation starts:
         /// more than the largest single operation takes (a 4096-instruction merged program).</summary>
         private const ulong Reserve = 8UL << 20;
 
         private static long s_spent;
+        private static long s_baseline = -1;
 
-        public static long Spent => s_spent;
+        public static long Budget => s_budget;
 
-        /// <summary>Whether an operation that allocates may start now.</summary>
-        public static bool CanSpend => s_spent < Budget && HasReserve;
+        /// <summary>Precondition: KiB > 0.</summary>
+        public static void Configure(ulong kib) => s_budget = (long)kib << 10;
+
+        /// <summary>With the collector: heap bytes in use beyond the live bytes at the first
+        /// operation (exact right after a collection, an upper bound otherwise). Without: the sum
+        /// of operations' growth.</summary>
+        public static long Spent
+        {
+            get
+            {
+                if (!Collector.Enabled) return s_spent;
+                if (s_baseline < 0)
+                {
+                    GlobalHeap.Collect();
+                    s_baseline = (long)GlobalHeap.InUseBytes;
+                }
+                return (long)GlobalHeap.InUseBytes - s_baseline;
+            }
+        }
+
+        /// <summary>Whether an operation that allocates may start now (may collect first).</summary>
+        public static bool CanSpend
+        {
+            get
+            {
+                if (Spent < s_budget && HasReserve) return true;
+                if (!Collector.Enabled) return false;
+                GlobalHeap.Collect();
+                return Spent < s_budget && HasReserve;
+            }
+        }
 
         /// <summary>Whether memory is not so short that an operation could exhaust the heap
         /// (removals need only this: the budget must never stop an owner from cleaning up).</summary>
-        public static bool HasReserve => (ulong)GlobalHeap.FreeBytes + Memory.Frames.FreeCount * 4096 >= Reserve;
+        public static bool HasReserve
+        {
+            get
+            {
+                if (FreeMemory >= Reserve) return true;
+                if (!Collector.Enabled) return false;
+                GlobalHeap.Collect();
+                return FreeMemory >= Reserve;
+            }
+        }
+
+        private static ulong FreeMemory => (ulong)GlobalHeap.FreeBytes + Memory.Frames.FreeCount * 4096;
 
         /// <summary>Heap bytes in use now; pass it to End after the operation.</summary>
-        public static ulong Begin() => (ulong)(GlobalHeap.TotalBytes - GlobalHeap.FreeBytes);
+        public static ulong Begin() => (ulong)GlobalHeap.InUseBytes;
 
-        /// <summary>Charges (or credits, when code was freed) the change in heap use since Begin.</summary>
-        public static void End(ulong before) => s_spent += (long)(ulong)(GlobalHeap.TotalBytes - GlobalHeap.FreeBytes) - (long)before;
+        /// <summary>Charges (or credits, when code was freed) the change in heap use since Begin
+        /// (gc=off), and gives the collector its chance (Collector.AfterExecutiveCall).</summary>
+        public static void End(ulong before)
+        {
+            s_spent += (long)(ulong)GlobalHeap.InUseBytes - (long)before;
+            Collector.AfterExecutiveCall();
+        }
     }
 }

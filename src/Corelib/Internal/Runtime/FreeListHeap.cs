@@ -2,7 +2,9 @@
 // size bins, splitting, and coalescing with both neighbours on free. Pure logic (no platform
 // calls), so tests/Unit runs it on the host. Not thread-safe: callers keep interrupts off.
 // Invariants: blocks are 16-aligned, sizes are multiples of 16 and at least 32; no two free
-// blocks are adjacent; every free block is in exactly one bin.
+// blocks are adjacent; every free block is in exactly one bin. Each region starts with a
+// 16-byte record {next region, end} so the collector (GarbageCollector.cs) can walk every
+// block; in-use blocks carry the collector's ObjectFlag (set by object allocation) and MarkFlag.
 namespace Internal.Runtime
 {
     public unsafe struct FreeListHeap
@@ -13,11 +15,18 @@ namespace Internal.Runtime
         private const nuint InUse = 1;
         private const nuint PrevInUse = 2;
         private const nuint FlagMask = 15;
+        /// <summary>Header flag: the block holds a managed object (only such blocks are collected).</summary>
+        public const nuint ObjectFlag = 4;
+        /// <summary>Header flag: the collector reached this object (cleared by the sweep).</summary>
+        public const nuint MarkFlag = 8;
+        private const nuint RegionRecord = 16;
         private const int BinCount = 64;
 
         private fixed ulong _bins[BinCount];
         private nuint _freeBytes;
         private nuint _totalBytes;
+        private byte* _regions;
+        private nuint _low, _high;
 
         public nuint FreeBytes => _freeBytes;
         public nuint TotalBytes => _totalBytes;
@@ -27,7 +36,13 @@ namespace Internal.Runtime
         {
             byte* first = (byte*)(((nuint)start + 15) & ~(nuint)15);
             byte* end = (byte*)(((nuint)start + length) & ~(nuint)15);
-            if (end <= first || (nuint)(end - first) < MinBlock + HeaderSize) return false;
+            if (end <= first || (nuint)(end - first) < MinBlock + HeaderSize + RegionRecord) return false;
+            *(byte**)first = _regions;
+            *(byte**)(first + 8) = end;
+            _regions = first;
+            if (_low == 0 || (nuint)first < _low) _low = (nuint)first;
+            if ((nuint)end > _high) _high = (nuint)end;
+            first += RegionRecord;
             nuint size = (nuint)(end - first) - HeaderSize;
             // The fence: a zero-size in-use block after the last real block stops coalescing.
             SetSizeFlags(end - HeaderSize, InUse);
@@ -76,9 +91,11 @@ namespace Internal.Runtime
         }
 
         /// <summary>Frees memory from Allocate. Precondition: not already freed.</summary>
-        public void Free(void* payload)
+        public void Free(void* payload) => FreeBlock((byte*)payload - HeaderSize);
+
+        /// <summary>Frees an in-use block; returns the free block it became part of (coalesced).</summary>
+        private byte* FreeBlock(byte* block)
         {
-            byte* block = (byte*)payload - HeaderSize;
             nuint size = SizeOf(block);
             _freeBytes += size;
             byte* next = block + size;
@@ -99,6 +116,51 @@ namespace Internal.Runtime
             byte* after = block + size;
             SetSizeFlags(after, SizeOf(after) | (FlagsOf(after) & ~PrevInUse));
             InsertFree(block, size);
+            return block;
+        }
+
+        // The collector's view. Addresses: [Low, High) bounds every region (other memory may lie
+        // between regions). A block is [16-byte header][payload]; its size includes the header.
+
+        public nuint Low => _low;
+        public nuint High => _high;
+        public byte* FirstRegion => _regions;
+        public static byte* NextRegion(byte* region) => *(byte**)region;
+        public static byte* RegionEnd(byte* region) => *(byte**)(region + 8);
+        /// <summary>The region's first block; the walk ends at the fence, a block of size 0.</summary>
+        public static byte* FirstBlock(byte* region) => region + RegionRecord;
+        public static nuint BlockSize(byte* block) => SizeOf(block);
+        public static bool IsInUse(byte* block) => (FlagsOf(block) & InUse) != 0;
+        public static bool HasFlag(byte* block, nuint flag) => (FlagsOf(block) & flag) != 0;
+        public static void SetFlag(byte* block, nuint flag) => *(nuint*)(block + 8) |= flag;
+        public static void ClearFlag(byte* block, nuint flag) => *(nuint*)(block + 8) &= ~flag;
+        public static byte* BlockOf(void* payload) => (byte*)payload - HeaderSize;
+        public static byte* PayloadOf(byte* block) => block + HeaderSize;
+
+        /// <summary>Frees every in-use block with ObjectFlag and without MarkFlag, clears MarkFlag
+        /// on the others. Returns the bytes freed.</summary>
+        public nuint Sweep()
+        {
+            nuint freed = 0;
+            for (byte* region = _regions; region != null; region = NextRegion(region))
+            {
+                byte* block = FirstBlock(region);
+                while (SizeOf(block) != 0)
+                {
+                    nuint flags = FlagsOf(block);
+                    if ((flags & (InUse | ObjectFlag)) == (InUse | ObjectFlag))
+                    {
+                        if ((flags & MarkFlag) != 0) ClearFlag(block, MarkFlag);
+                        else
+                        {
+                            freed += SizeOf(block);
+                            block = FreeBlock(block);
+                        }
+                    }
+                    block += SizeOf(block);
+                }
+            }
+            return freed;
         }
 
         /// <summary>The usable size of an allocated block (at least what was asked for).</summary>

@@ -1,6 +1,8 @@
 // The one heap of a program (kernel or user): objects and NativeMemory come from here.
 // When it runs dry it asks the platform for more memory through ExoSharpMoreCore
 // (kernel: physical frames; user program: its own arena). Callers keep interrupts off.
+// A platform may install a collector (the kernel does: Kernel/Core/Collector.cs); it is then
+// called before the heap grows, when enough has been allocated since the last collection.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -9,6 +11,10 @@ namespace Internal.Runtime
     public static unsafe class GlobalHeap
     {
         private static FreeListHeap s_heap;
+        private static delegate*<void> s_collect;
+        private static bool s_collecting;
+        private static nuint s_allocatedSinceCollection;
+        private static uint s_stressInterval, s_stressCount;
 
         [RuntimeImport("ExoSharpMoreCore")]
         [MethodImpl(MethodImplOptions.InternalCall)]
@@ -20,15 +26,87 @@ namespace Internal.Runtime
 
         public static nuint FreeBytes => s_heap.FreeBytes;
         public static nuint TotalBytes => s_heap.TotalBytes;
+        public static nuint InUseBytes => s_heap.TotalBytes - s_heap.FreeBytes;
+
+        /// <summary>Bytes allocated since the last collection (or since the start).</summary>
+        public static nuint AllocatedSinceCollection => s_allocatedSinceCollection;
+
+        internal static ref FreeListHeap Heap => ref s_heap;
+
+        /// <summary>Installs the platform's collector (it must end in GarbageCollector.Collect).
+        /// stressInterval > 0 also collects at every stressInterval-th object allocation.
+        /// Precondition: modules are initialised.</summary>
+        public static void SetCollector(delegate*<void> collect, uint stressInterval)
+        {
+            s_collect = collect;
+            s_stressInterval = stressInterval;
+        }
+
+        public static bool CollectorInstalled => s_collect != null;
+
+        /// <summary>Runs the platform's collector now (no-op without one, or while collecting).</summary>
+        public static void Collect()
+        {
+            if (s_collect == null || s_collecting) return;
+            s_collecting = true;
+            s_collect();
+            s_collecting = false;
+            s_allocatedSinceCollection = 0;
+        }
 
         public static void* Allocate(nuint size)
         {
             void* p = s_heap.Allocate(size);
-            if (p != null) return p;
+            if (p != null)
+            {
+                s_allocatedSinceCollection += size;
+                return p;
+            }
+            // Collect rather than grow once a quarter of the heap (at least 1 MiB) has been
+            // allocated since the last collection: the heap stays bounded by about 4/3 of the
+            // live bytes plus 1 MiB, and a heap that is mostly live is not collected at every
+            // allocation.
+            if (s_collect != null && !s_collecting)
+            {
+                nuint threshold = s_heap.TotalBytes / 4;
+                if (threshold < (1u << 20)) threshold = 1u << 20;
+                if (s_allocatedSinceCollection >= threshold || s_stressInterval != 0)
+                {
+                    Collect();
+                    p = s_heap.Allocate(size);
+                    if (p != null)
+                    {
+                        s_allocatedSinceCollection += size;
+                        return p;
+                    }
+                }
+            }
             nuint granted;
             void* region = MoreCore(size + 64, &granted);
-            if (region == null || !s_heap.AddRegion(region, granted)) return null;
-            return s_heap.Allocate(size);
+            if (region == null || !s_heap.AddRegion(region, granted))
+            {
+                // Out of memory: a last collection before giving up.
+                if (s_collect == null || s_collecting) return null;
+                Collect();
+                return s_heap.Allocate(size);
+            }
+            p = s_heap.Allocate(size);
+            if (p != null) s_allocatedSinceCollection += size;
+            return p;
+        }
+
+        /// <summary>Allocates an object's memory (zeroing and the MethodTable are the caller's):
+        /// the block is marked as an object, so a collector may free it once unreachable.</summary>
+        public static void* AllocateObject(nuint size)
+        {
+            if (s_stressInterval != 0 && ++s_stressCount >= s_stressInterval)
+            {
+                s_stressCount = 0;
+                Collect();
+            }
+            void* p = Allocate(size);
+            if (p != null) FreeListHeap.SetFlag(FreeListHeap.BlockOf(p), FreeListHeap.ObjectFlag);
+            return p;
         }
 
         public static void Free(void* p) => s_heap.Free(p);

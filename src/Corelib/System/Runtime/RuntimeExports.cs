@@ -1,5 +1,6 @@
 // Allocation, boxing and throw entry points, under the names ILCompiler calls. Objects come
-// from GlobalHeap, zeroed; nothing is ever collected yet (no GC). A throw is not caught:
+// from GlobalHeap, zeroed and marked as objects (a platform collector may free them:
+// GarbageCollector.cs; the kernel has one). A throw is not caught:
 // it goes to the platform's unhandled-exception hook (kernel: panic; user program: killed).
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -15,7 +16,7 @@ namespace System.Runtime
 
         private static object AllocateObject(MethodTable* type, nuint size)
         {
-            void* memory = GlobalHeap.Allocate(size);
+            void* memory = GlobalHeap.AllocateObject(size);
             if (memory == null) OutOfMemory();
             SpanHelpers.ClearWithoutReferences(ref *(byte*)memory, size);
             *(MethodTable**)memory = type;

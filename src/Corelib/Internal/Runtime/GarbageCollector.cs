@@ -1,0 +1,273 @@
+// Stop-the-world, non-moving mark-sweep over GlobalHeap's object blocks (docs/gc.md). Roots:
+// GC statics (module section 201), frozen objects (section 206, scanned, never freed) and word
+// ranges the platform scans conservatively (its stacks and spilled registers): any word that
+// points into an object block, interior pointers included, keeps it. Objects are traced
+// precisely with their GCDesc. NativeMemory blocks are neither freed nor scanned. Allocates
+// nothing while collecting; callers keep interrupts off. Missing: finalizers, weak references.
+using System.Runtime.CompilerServices;
+
+namespace Internal.Runtime
+{
+    public static unsafe class GarbageCollector
+    {
+        private const int GCStaticRegion = 201;
+        private const int FrozenObjectRegion = 206;
+        private const int MarkStackCapacity = 16384;
+
+        private static nint* s_modulesStart, s_modulesEnd;
+        private static ulong* s_candidates;
+        private static int s_candidateCapacity, s_candidateCount;
+        private static byte** s_markStack;
+        private static int s_markCount;
+        private static bool s_overflow;
+        private static nuint s_low, s_high;
+
+        /// <summary>Statistics of the last collection.</summary>
+        public static nuint LastFreedBytes, LastLiveBytes;
+        public static ulong Collections, BadReferences, FrozenObjects;
+
+        /// <summary>Precondition: modules initialised, the heap works. maxRootWords bounds the
+        /// words of all conservative ranges passed to Collect.</summary>
+        public static void Initialize(nint* modulesStart, nint* modulesEnd, int maxRootWords)
+        {
+            s_modulesStart = modulesStart;
+            s_modulesEnd = modulesEnd;
+            s_candidateCapacity = maxRootWords;
+            s_candidates = (ulong*)GlobalHeap.Allocate((nuint)maxRootWords * 8);
+            s_markStack = (byte**)GlobalHeap.Allocate(MarkStackCapacity * 8);
+        }
+
+        /// <summary>Collects, treating the words in [low1, high1) and [low2, high2) (either may be
+        /// empty) as possible references. Precondition: nothing else runs; the callers' registers
+        /// that may hold references are inside one of the ranges.</summary>
+        public static void Collect(ulong* low1, ulong* high1, ulong* low2, ulong* high2)
+        {
+            ref FreeListHeap heap = ref GlobalHeap.Heap;
+            s_low = heap.Low;
+            s_high = heap.High;
+            s_markCount = 0;
+            s_overflow = false;
+            s_candidateCount = 0;
+            AddCandidates(low1, high1);
+            AddCandidates(low2, high2);
+            Sort(s_candidates, s_candidateCount);
+            MarkCandidates(ref heap);
+            MarkModuleRoots();
+            Drain();
+            while (s_overflow) RescanMarked(ref heap);
+            nuint before = heap.TotalBytes - heap.FreeBytes;
+            LastFreedBytes = heap.Sweep();
+            LastLiveBytes = before - LastFreedBytes;
+            Collections++;
+        }
+
+        private static void AddCandidates(ulong* low, ulong* high)
+        {
+            for (ulong* p = low; p < high; p++)
+            {
+                ulong word = *p;
+                if (word < s_low || word >= s_high) continue;
+                if (s_candidateCount == s_candidateCapacity) return;   // bounded by Initialize
+                s_candidates[s_candidateCount++] = word;
+            }
+        }
+
+        /// <summary>Heapsort (no recursion, no allocation).</summary>
+        private static void Sort(ulong* a, int n)
+        {
+            for (int start = n / 2 - 1; start >= 0; start--) SiftDown(a, start, n);
+            for (int end = n - 1; end > 0; end--)
+            {
+                ulong t = a[0]; a[0] = a[end]; a[end] = t;
+                SiftDown(a, 0, end);
+            }
+        }
+
+        private static void SiftDown(ulong* a, int root, int n)
+        {
+            while (true)
+            {
+                int child = 2 * root + 1;
+                if (child >= n) return;
+                if (child + 1 < n && a[child + 1] > a[child]) child++;
+                if (a[root] >= a[child]) return;
+                ulong t = a[root]; a[root] = a[child]; a[child] = t;
+                root = child;
+            }
+        }
+
+        /// <summary>One walk over every block, merged with the sorted candidates: a candidate
+        /// anywhere in an object block (or just past the previous object block) marks it.</summary>
+        private static void MarkCandidates(ref FreeListHeap heap)
+        {
+            int n = s_candidateCount;
+            if (n == 0) return;
+            for (byte* region = heap.FirstRegion; region != null; region = FreeListHeap.NextRegion(region))
+            {
+                byte* first = FreeListHeap.FirstBlock(region);
+                int lo = 0, hi = n;
+                while (lo < hi)
+                {
+                    int mid = (lo + hi) / 2;
+                    if (s_candidates[mid] < (ulong)first) lo = mid + 1; else hi = mid;
+                }
+                int i = lo;
+                byte* previous = null;
+                for (byte* block = first; i < n; )
+                {
+                    nuint size = FreeListHeap.BlockSize(block);
+                    if (size == 0) break;
+                    byte* end = block + size;
+                    while (i < n && s_candidates[i] < (ulong)end)
+                    {
+                        if (FreeListHeap.IsInUse(block) && FreeListHeap.HasFlag(block, FreeListHeap.ObjectFlag))
+                            MarkBlock(block);
+                        if (s_candidates[i] == (ulong)block && previous != null) MarkBlock(previous);
+                        i++;
+                    }
+                    previous = FreeListHeap.IsInUse(block) && FreeListHeap.HasFlag(block, FreeListHeap.ObjectFlag) ? block : null;
+                    block = end;
+                }
+            }
+        }
+
+        private static void MarkModuleRoots()
+        {
+            for (nint* module = s_modulesStart; module < s_modulesEnd; module++)
+            {
+                byte* header = (byte*)*module;
+                if (header == null) continue;
+                int sections = *(ushort*)(header + 12);
+                int entrySize = header[14];
+                for (int i = 0; i < sections; i++)
+                {
+                    byte* row = header + 16 + i * entrySize;
+                    int id = *(int*)row;
+                    byte* start = *(byte**)(row + 8);
+                    byte* end = *(byte**)(row + 16);
+                    if (id == GCStaticRegion)
+                    {
+                        for (byte* entry = start; entry < end; entry += sizeof(int))
+                        {
+                            nint* cell = (nint*)RelativePointer.Read(entry);
+                            if ((*cell & 1) != 0) continue;   // not initialised: a MethodTable, not an object
+                            MarkReference((byte*)*cell);
+                        }
+                    }
+                    else if (id == FrozenObjectRegion) ScanFrozen(start, end);
+                }
+            }
+        }
+
+        /// <summary>Frozen objects: a run of [8-byte header][object], 8-byte aligned.</summary>
+        private static void ScanFrozen(byte* start, byte* end)
+        {
+            ulong count = 0;
+            for (byte* p = start; p + 16 <= end; )
+            {
+                byte* obj = p + 8;
+                MethodTable* type = *(MethodTable**)obj;
+                if (type == null) { p += 8; continue; }
+                nuint size = ObjectSize(obj, type);
+                ScanObject(obj, type, size);
+                p += (size + 7) & ~(nuint)7;
+                count++;
+            }
+            FrozenObjects = count;
+        }
+
+        private static nuint ObjectSize(byte* obj, MethodTable* type)
+        {
+            nuint size = type->BaseSize;
+            if (type->HasComponentSize) size += (nuint)type->ComponentSize * *(uint*)(obj + 8);
+            return size;
+        }
+
+        private static void MarkBlock(byte* block)
+        {
+            if (FreeListHeap.HasFlag(block, FreeListHeap.MarkFlag)) return;
+            FreeListHeap.SetFlag(block, FreeListHeap.MarkFlag);
+            Push(FreeListHeap.PayloadOf(block));
+        }
+
+        private static void Push(byte* obj)
+        {
+            if (s_markCount == MarkStackCapacity) { s_overflow = true; return; }
+            s_markStack[s_markCount++] = obj;
+        }
+
+        /// <summary>A precise reference: null, a frozen object (outside the heap) or a heap object.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MarkReference(byte* target)
+        {
+            if ((nuint)target < s_low || (nuint)target >= s_high) return;
+            byte* block = FreeListHeap.BlockOf(target);
+            if (((nuint)target & 15) != 0 || !FreeListHeap.IsInUse(block) || !FreeListHeap.HasFlag(block, FreeListHeap.ObjectFlag))
+            {
+                BadReferences++;   // not an object block: a bug somewhere; never followed
+                return;
+            }
+            MarkBlock(block);
+        }
+
+        private static void Drain()
+        {
+            while (s_markCount > 0)
+            {
+                byte* obj = s_markStack[--s_markCount];
+                MethodTable* type = *(MethodTable**)obj;
+                if (type->HasPointers) ScanObject(obj, type, ObjectSize(obj, type));
+            }
+        }
+
+        /// <summary>After a mark-stack overflow: every marked object is traced again.</summary>
+        private static void RescanMarked(ref FreeListHeap heap)
+        {
+            s_overflow = false;
+            for (byte* region = heap.FirstRegion; region != null; region = FreeListHeap.NextRegion(region))
+            {
+                for (byte* block = FreeListHeap.FirstBlock(region); FreeListHeap.BlockSize(block) != 0; block += FreeListHeap.BlockSize(block))
+                {
+                    if (!FreeListHeap.IsInUse(block) || !FreeListHeap.HasFlag(block, FreeListHeap.MarkFlag)) continue;
+                    Push(FreeListHeap.PayloadOf(block));
+                    Drain();
+                }
+            }
+        }
+
+        /// <summary>Marks what the object's reference fields point to (gc/gcdesc.h's go_through_object).</summary>
+        private static void ScanObject(byte* obj, MethodTable* type, nuint size)
+        {
+            if (!type->HasPointers) return;
+            nint series = *(nint*)((byte*)type - 8);
+            if (series > 0)
+            {
+                for (nint s = 0; s < series; s++)
+                {
+                    byte* item = (byte*)type - 24 - 16 * s;
+                    nint seriesSize = *(nint*)item;
+                    nint offset = *(nint*)(item + 8);
+                    byte** p = (byte**)(obj + offset);
+                    byte** stop = (byte**)((byte*)p + seriesSize + (nint)size);
+                    for (; p < stop; p++) MarkReference(*p);
+                }
+            }
+            else
+            {
+                // Arrays of structs with references: {u32 count, u32 skip} items repeated per element.
+                byte** p = (byte**)(obj + *(nint*)((byte*)type - 16));
+                byte** stop = (byte**)(obj + size - 8);
+                while (p < stop)
+                {
+                    for (nint i = 0; i > series; i--)
+                    {
+                        uint* item = (uint*)((byte*)type - 24 + 8 * i);
+                        uint count = item[0], skip = item[1];
+                        for (uint k = 0; k < count; k++) MarkReference(*p++);
+                        p = (byte**)((byte*)p + skip);
+                    }
+                }
+            }
+        }
+    }
+}
