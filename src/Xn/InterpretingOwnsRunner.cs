@@ -34,16 +34,19 @@ namespace ExoSharp.Xn
             fixed (byte* bytes = block)
             fixed (EmitRecord* output = records)
             {
-                var context = new RunContext
-                {
-                    Context = bytes,
-                    ContextLength = XnLayout.BlockSize,
-                    Emits = output,
-                    EmitCapacity = (uint)records.Length,
-                };
+                RunContext context = ContextFor(bytes, output, records.Length);
                 Interpreter.Run(program, bytes, XnLayout.BlockSize, XnLayout.BlockSize, &context);
                 return (int)context.EmitCount;
             }
         }
+
+        /// <summary>An owns run's context: the block is the context (and the packet), records the output.</summary>
+        public static RunContext ContextFor(byte* block, EmitRecord* records, int capacity) => new RunContext
+        {
+            Context = block,
+            ContextLength = XnLayout.BlockSize,
+            Emits = records,
+            EmitCapacity = (uint)capacity,
+        };
     }
 }

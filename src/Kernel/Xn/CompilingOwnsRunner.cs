@@ -37,13 +37,7 @@ namespace ExoSharp.Kernel.Xn
             fixed (byte* bytes = block)
             fixed (EmitRecord* output = records)
             {
-                var context = new RunContext
-                {
-                    Context = bytes,
-                    ContextLength = XnLayout.BlockSize,
-                    Emits = output,
-                    EmitCapacity = (uint)records.Length,
-                };
+                RunContext context = InterpretingOwnsRunner.ContextFor(bytes, output, records.Length);
                 code.Run(bytes, XnLayout.BlockSize, XnLayout.BlockSize, &context);
                 return (int)context.EmitCount;
             }
