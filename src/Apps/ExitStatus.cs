@@ -6,9 +6,7 @@ namespace ExoSharp.Apps
     {
         public static int Main(string arguments)
         {
-            int status = 0;
-            for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9'; i++)
-                status = status * 10 + (arguments[i] - '0');
+            int status = (int)Arguments.Number(arguments, int.MaxValue);
             if (arguments.Length == 0) status = 42;
             System.Console.WriteLine("exit: leaving with status " + status.ToString());
             return status;

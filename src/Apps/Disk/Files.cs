@@ -26,7 +26,7 @@ namespace ExoSharp.Apps.Disk
             if (fs == null) return Fail("open: " + ExecutiveText.Result(error));
             System.Console.WriteLine("files: " + (created ? "made" : "opened") + " the file system 'exos' at block " + fs.Directory.ToString());
             if (arguments == "check") return Check(fs);
-            if (arguments.StartsWith("stress")) return Stress(fs, arguments.Length > 7 ? Number(arguments.Substring(7)) : 20);
+            if (arguments.StartsWith("stress")) return Stress(fs, arguments.Length > 7 ? (int)Arguments.Number(arguments.Substring(7), int.MaxValue) : 20);
             if (arguments == "verify") return Verify(fs);
             return created ? Demo(fs) : Check(fs);      // a disk that already has them: check them
         }
@@ -163,13 +163,6 @@ namespace ExoSharp.Apps.Disk
             bool ok = result == expected;
             System.Console.WriteLine("files: " + what + " -> " + ExecutiveText.Result(result) + (ok ? " ok" : " WRONG, expected " + ExecutiveText.Result(expected)));
             return ok ? 0 : 1;
-        }
-
-        private static int Number(string text)
-        {
-            int n = 0;
-            for (int i = 0; i < text.Length && text[i] >= '0' && text[i] <= '9'; i++) n = n * 10 + (text[i] - '0');
-            return n;
         }
 
         private static int Fail(string why)

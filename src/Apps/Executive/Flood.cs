@@ -38,9 +38,7 @@ namespace ExoSharp.Apps.Executive
             System.Console.WriteLine("flood: " + udfs.ToString() + " UDFs registered, then " + ExecutiveText.Result(r));
 
             // Make room for one more filter, then install and remove it.
-            int limit = 0;
-            for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9' && limit < 1000000; i++)
-                limit = limit * 10 + (arguments[i] - '0');
+            int limit = (int)Arguments.Number(arguments, 10_000_000);
             if (limit == 0) limit = 2000;
             SystemCall.FilterRemove(filters);
             int cycles = 0;

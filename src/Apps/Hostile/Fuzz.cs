@@ -86,12 +86,7 @@ namespace ExoSharp.Apps.Hostile
         /// <summary>Argument: a seed (default 0x5EED0000), so the same fuzzer can run again differently.</summary>
         public static int Main(string arguments)
         {
-            ulong seed = 0x5EED0000UL;
-            if (arguments.Length > 0)
-            {
-                seed = 0;
-                for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9'; i++) seed = seed * 10 + (ulong)(arguments[i] - '0');
-            }
+            ulong seed = arguments.Length > 0 ? Arguments.Number(arguments) : 0x5EED0000UL;
             int ended = 0, destroyed = 0;
             for (int c = 0; c < Children; c++)
             {

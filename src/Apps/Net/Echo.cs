@@ -18,8 +18,7 @@ namespace ExoSharp.Apps.Net
 
         public static int Main(string arguments)
         {
-            long limit = 0;
-            for (int i = 0; i < arguments.Length && arguments[i] >= '0' && arguments[i] <= '9'; i++) limit = limit * 10 + (arguments[i] - '0');
+            long limit = (long)Arguments.Number(arguments, long.MaxValue);
             NetInfo info;
             long r = SystemCall.NetInfo(&info);
             if (r < 0) return Fail("no network card (" + ErrorText(r) + "; tools/run.sh --net attaches one)");

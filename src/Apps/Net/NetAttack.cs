@@ -59,7 +59,7 @@ namespace ExoSharp.Apps.Net
             Check("freed ring page: the kernel still holds its frame (" + KernelTables.FrameReferences(page.Frame).ToString() + " reference)", KernelTables.FrameReferences(page.Frame) == 1);
 
             long own = Install(NetFilters.UdpTo(Echo.Address, OwnPort));
-            long marker = Install(EndMarker());
+            long marker = Install(NetReceive.EndMarker(1));      // netpeer flood's end marker
             Check("filters for UDP port 9 and the end marker", own > 0 && marker > 0);
             ReceiveRing ring = ReceiveRing.Attach(RingAt, 8, out r);
             Check("an 8-slot receive ring replaces the freed one", ring != null);
@@ -124,17 +124,6 @@ namespace ExoSharp.Apps.Net
             Check("flood: the slots' Dropped fields add up to the kernel's count", dropped == ringFull);
             Check("flood: the kernel's counters add up", after.Received == after.Delivered + after.Unclaimed + after.RingFull + after.NoRing);
         }
-
-        /// <summary>ether proto 0x88B5 and ether[14] == 1 (netpeer's end marker).</summary>
-        private static ProgramInstruction[] EndMarker() => new[]
-        {
-            new ProgramInstruction(0x28, 0, 0, 12),
-            new ProgramInstruction(0x15, 0, 3, NetReceive.MarkerType),
-            new ProgramInstruction(0x30, 0, 0, 14),
-            new ProgramInstruction(0x15, 0, 1, 1),
-            new ProgramInstruction(0x06, 0, 0, 0x40000),
-            new ProgramInstruction(0x06, 0, 0, 0),
-        };
 
         /// <summary>Sends a UDP datagram from (mac, ip, port) to 10.0.2.2:1234 (length 0: a proper
         /// 60-byte frame; else that many bytes); the kernel's verdict.</summary>

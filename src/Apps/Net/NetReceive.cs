@@ -20,7 +20,7 @@ namespace ExoSharp.Apps.Net
         private static ProgramInstruction I(ushort code, byte jumpTrue, byte jumpFalse, uint k) => new ProgramInstruction(code, jumpTrue, jumpFalse, k);
 
         /// <summary>ether proto 0x88B5 and ether[14] == number.</summary>
-        private static ProgramInstruction[] EndMarker(uint number) => new[]
+        public static ProgramInstruction[] EndMarker(uint number) => new[]
         {
             I(0x28, 0, 0, 12),
             I(0x15, 0, 3, MarkerType),
