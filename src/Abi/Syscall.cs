@@ -183,5 +183,9 @@ namespace ExoSharp.Abi
         /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
+
+        /// <summary>CapDrop(handle): removes a capability of any type from the caller's table (a frame's
+        /// mappings go with it, as for FrameFree; an environment capability leaves the environment be).</summary>
+        CapDrop = 48,
     }
 }

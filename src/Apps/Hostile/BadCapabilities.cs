@@ -39,8 +39,11 @@ namespace ExoSharp.Apps.Hostile
             Expect("map the last page below the canonical boundary", SystemCall.PageMap(Capability.Self, 0x7FFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an unaligned address", SystemCall.PageMap(Capability.Self, Scratch + 8, (ulong)frame, 0), Error.BadArgument);
             // Edges of the PageMapOne fast path's own checks (stubs.asm).
-            Expect("map with a handle above 32 bits", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame | (1UL << 32), 0), Error.BadHandle);
+            Expect("map with a handle of another generation", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame + (1UL << Capability.HandleIndexBits), 0), Error.BadHandle);
+            Expect("map with a handle of generation 2^42", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame ^ (1UL << 62), 0), Error.BadHandle);
+            Expect("map with bit 63 set", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame | (1UL << 63), 0), Error.BadHandle);
             Expect("map with a slot past the table", SystemCall.PageMap(Capability.Self, Scratch, 0xFFFF, 0), Error.BadHandle);
+            Expect("map with the last slot a table can have", SystemCall.PageMap(Capability.Self, Scratch, (ulong)Capability.MaxTableSize - 1, 0), Error.BadHandle);
             Expect("map at the kernel's windows", SystemCall.PageMap(Capability.Self, UserLayout.WindowsStart, (ulong)frame, 0), Error.BadAddress);
             Expect("map at the windows' last page", SystemCall.PageMap(Capability.Self, UserLayout.WindowsEnd - 4096, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an address that wraps", SystemCall.PageMap(Capability.Self, 0xFFFF_FFFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
@@ -61,6 +64,7 @@ namespace ExoSharp.Apps.Hostile
             Expect("call it in registers", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NotReceiving);
             Expect("destroy it", SystemCall.EnvDestroy((ulong)unborn), 0);
             Expect("destroy it again (stale handle)", SystemCall.EnvDestroy((ulong)unborn), Error.NoSuchEnv);
+            Check("its id survives it", SystemCall.EnvIdOf((ulong)unborn) == (long)unbornId);
             Expect("call it now that it is dead", SystemCall.IpcCall(unbornId, &message), Error.NoSuchEnv);
             Expect("reply to it now that it is dead", SystemCall.IpcReply(unbornId, &message), Error.NoSuchEnv);
             Expect("call myself", SystemCall.IpcCall(Process.Id, &message), Error.BadArgument);
@@ -91,18 +95,39 @@ namespace ExoSharp.Apps.Hostile
             SystemCall.PageQuery(Scratch, &after);
             Check("freeing a frame capability unmaps it", after.Flags == 0);
             long again = SystemCall.FrameAlloc();
-            Check("the slot is used again with a new handle", again > 0 && again != frame && ((ulong)again & 0xFFFF) == ((ulong)frame & 0xFFFF));
+            Check("the slot is used again with a new handle", again > 0 && again != frame && ((ulong)again & (Capability.MaxTableSize - 1)) == ((ulong)frame & (Capability.MaxTableSize - 1)));
             Expect("map with a stale handle", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame, 0), Error.BadHandle);
             Expect("free a stale handle", SystemCall.FrameFree((ulong)frame), Error.BadHandle);
             SystemCall.PageMap(Capability.Self, Scratch, (ulong)again, PageFlags.Writable);
             Check("a reused frame comes zeroed", *(ulong*)Scratch == 0);
 
+            Drop(unborn);
             ReadOnlyAndForeign();
             Table();
             Slots();
             if (s_failures != 0) return 1;
             System.Console.WriteLine("badcaps: all refused");
             return 0;
+        }
+
+        /// <summary>CapDrop on every kind of handle: a dead child's, a frame's, forged, stale, the caller's own.</summary>
+        private static void Drop(long deadChild)
+        {
+            Expect("drop the dead child's capability", SystemCall.CapDrop((ulong)deadChild), 0);
+            Expect("use the dropped child capability", SystemCall.EnvIdOf((ulong)deadChild), Error.BadHandle);
+            Expect("drop it again", SystemCall.CapDrop((ulong)deadChild), Error.BadHandle);
+            Expect("drop my own slot", SystemCall.CapDrop(Capability.Self), Error.BadHandle);
+            Expect("drop a forged handle", SystemCall.CapDrop(0x1234_5678), Error.BadHandle);
+            long live = SystemCall.EnvCreate();
+            Expect("drop a live child's capability", SystemCall.CapDrop((ulong)live), 0);
+            Expect("destroy it through the dropped handle", SystemCall.EnvDestroy((ulong)live), Error.BadHandle);
+            long frame = SystemCall.FrameAlloc();
+            SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, PageFlags.Writable);
+            Expect("drop a mapped frame capability", SystemCall.CapDrop((ulong)frame), 0);
+            PageInfo info;
+            SystemCall.PageQuery(Scratch + 0x8000, &info);
+            Check("dropping a frame capability unmaps it", info.Flags == 0);
+            Expect("map the dropped frame", SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, 0), Error.BadHandle);
         }
 
         private static void Slots()
@@ -115,15 +140,17 @@ namespace ExoSharp.Apps.Hostile
             Expect("a slot that does not exist", SystemCall.SliceAlloc(Capability.Self, (ulong)Capability.SliceCount), Error.BadArgument);
         }
 
+        /// <summary>The table grows past its old fixed size (4096); every slot is given back.</summary>
         private static void Table()
         {
-            long[] handles = new long[Capability.TableSize];
+            const int Count = 5000;
+            long[] handles = new long[Count];
             int count = 0;
-            long result;
-            while ((result = SystemCall.FrameAlloc()) > 0) handles[count++] = result;
-            Expect("allocate with a full capability table", result, Error.TableFull);
-            Check("the table held " + count.ToString() + " more frames", count > 3900);
+            long result = 0;
+            while (count < Count && (result = SystemCall.FrameAlloc()) > 0) handles[count++] = result;
+            Check("the table grew to hold " + count.ToString() + " frames", count == Count);
             for (int i = 0; i < count; i++) SystemCall.FrameFree((ulong)handles[i]);
+            Expect("a stale handle from the grown part", SystemCall.FrameFree((ulong)handles[count - 1]), Error.BadHandle);
         }
 
         private static void ReadOnlyAndForeign()

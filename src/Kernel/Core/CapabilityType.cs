@@ -1,4 +1,5 @@
-// What a capability names.
+// What a capability names. Retired marks a slot whose generation ran out: it is never used
+// again, so no handle can name two capabilities (CapabilityTable).
 namespace ExoSharp.Kernel.Core
 {
     internal enum CapabilityType : byte
@@ -6,5 +7,6 @@ namespace ExoSharp.Kernel.Core
         None = 0,
         Frame = 1,
         Environment = 2,
+        Retired = 255,
     }
 }

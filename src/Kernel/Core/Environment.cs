@@ -80,7 +80,7 @@ namespace ExoSharp.Kernel.Core
             *Fast = default;
             Fast->ContextEnd = (ulong)(Context + UserContext.Size);
             Fast->Root = space.Root;
-            Fast->Slots = Capabilities.Slots;
+            Capabilities.Publish(Fast);
             Fast->Pml4 = space.Pml4;
             Fast->Id = id;
         }

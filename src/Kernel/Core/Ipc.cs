@@ -157,7 +157,7 @@ namespace ExoSharp.Kernel.Core
             if (slot == null) return (long)Error.BadHandle;
             bool writable = (m.FrameFlags & PageFlags.Writable) != 0;
             if (writable && !slot->Writable) return (long)Error.NoRights;
-            if (to.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            if (!to.Capabilities.Reserve(1)) return (long)Error.TableFull;
             FrameTable.Retain(slot->Object);
             m.FrameHandle = to.Capabilities.Insert(CapabilityType.Frame, slot->Object, writable);
             return 0;

@@ -89,6 +89,7 @@ namespace ExoSharp.Kernel.Core
                     return target == null ? error : Revocation.Request(target, a1);
                 }
                 case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
+                case Syscall.CapDrop: return CapDrop(env, a0);
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
@@ -178,7 +179,7 @@ namespace ExoSharp.Kernel.Core
 
         private static long EnvCreate(Environment env, TrapFrame* frame)
         {
-            if (env.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
             Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols);
             if (child == null) return (long)Error.TableFull;
             UserContext.Save(child.Context, frame);
@@ -186,6 +187,16 @@ namespace ExoSharp.Kernel.Core
             child.ExceptionEntry = env.ExceptionEntry;
             child.ExceptionStackTop = env.ExceptionStackTop;
             return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
+        }
+
+        /// <summary>CapDrop: any capability but slot 0 (the caller itself).</summary>
+        private static long CapDrop(Environment env, ulong handle)
+        {
+            CapabilitySlot* slot = env.Capabilities.LookupAny(handle);
+            if (slot == null) return (long)Error.BadHandle;
+            if (slot->Type == CapabilityType.Frame) return Mappings.FreeFrame(env, handle);
+            env.Capabilities.Remove(slot);
+            return 0;
         }
 
         private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)

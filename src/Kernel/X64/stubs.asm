@@ -79,7 +79,7 @@ TF_RAX equ 112
 TRAP_FRAME_SIZE equ 176
 CONTEXT_SIZE    equ 512 + TRAP_FRAME_SIZE   ; X64/UserContext.Size
 ; exo_env_fast rows (Core/EnvFast.cs), EnvRecord rows (Abi/EnvRecord.cs), IPC constants.
-EF_SHIFT   equ 6                ; 64-byte rows
+EF_SHIFT   equ 7                ; 128-byte rows
 EF_ID      equ 0
 EF_CTX_END equ 8
 EF_ROOT    equ 16
@@ -88,16 +88,18 @@ EF_CALLEE  equ 32
 EF_REPLY   equ 40
 EF_SLOTS   equ 48
 EF_PML4    equ 56
+EF_CAPACITY equ 64
 ; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
-; Abi.PageFlags, Abi.UserLayout, Abi.Capability.TableSize, X64/AddressSpace, Core/Memory.
-SLOT_SHIFT     equ 4
+; Abi.PageFlags, Abi.UserLayout, Abi.Capability (handle layout), X64/AddressSpace, Core/Memory.
+SLOT_SHIFT     equ 5
 SLOT_TYPE      equ 0
 SLOT_WRITABLE  equ 1
-SLOT_GEN       equ 2
+SLOT_GEN       equ 16
 SLOT_MAPCOUNT  equ 4
 SLOT_OBJECT    equ 8
 CAP_FRAME      equ 1            ; CapabilityType.Frame
-CAP_TABLE_SIZE equ 4096
+HANDLE_INDEX_BITS equ 20        ; Abi.Capability.HandleIndexBits
+CHUNK_SHIFT    equ 7            ; Abi.Capability.TableChunk slots per directory entry
 PF_WRITABLE    equ 1 << 1
 PF_EXECUTABLE  equ 1 << 3
 PF_AVAILABLE   equ 7 << 9
@@ -113,7 +115,7 @@ PTE_ADDRESS    equ 0x000FFFFFFFFFF000
 DIRECT_MAP     equ 0xFFFF800000000000
 SYS_PAGE_MAP_ONE equ 29         ; ExoSharp.Abi.Syscall.PageMapOne
 MAX_ENVS   equ 1024             ; Abi.Capability.MaxEnvironments
-ENV_INDEX_MASK equ 0xFFF        ; id = (generation << 12) | index
+ENV_INDEX_MASK equ 0xFFF        ; id = (generation << Abi.Capability.EnvIndexBits) | index
 REC_SIZE   equ 40
 REC_STATUS equ 16
 REC_CALLEE equ 24
@@ -348,23 +350,25 @@ page_map_one_fast:
     cmp rsi, rcx
     jb .general
 .in_range:
-    mov rax, rdx                ; the frame handle: (generation << 16) | slot, below 2^32
-    shr rax, 32
-    jnz .general
-    movzx eax, dx
-    cmp eax, CAP_TABLE_SIZE
-    jae .general
+    mov eax, edx                ; the frame handle: (generation << 20) | slot
+    and eax, (1 << HANDLE_INDEX_BITS) - 1
     mov rcx, [exo_current_index]
     shl rcx, EF_SHIFT
     lea r8, [exo_env_fast]
     add r8, rcx                 ; the caller's row
-    shl rax, SLOT_SHIFT
+    cmp rax, [r8 + EF_CAPACITY]
+    jae .general
+    mov rcx, rax
+    shr rcx, CHUNK_SHIFT
     mov r9, [r8 + EF_SLOTS]
+    mov r9, [r9 + rcx * 8]      ; the slot's chunk
+    and eax, (1 << CHUNK_SHIFT) - 1
+    shl rax, SLOT_SHIFT
     add r9, rax                 ; the slot
     cmp byte [r9 + SLOT_TYPE], CAP_FRAME
     jne .general
-    shr rdx, 16
-    cmp dx, [r9 + SLOT_GEN]
+    shr rdx, HANDLE_INDEX_BITS
+    cmp rdx, [r9 + SLOT_GEN]
     jne .general
     test r10, PF_WRITABLE
     jz .rights_ok
@@ -578,8 +582,8 @@ exo_asm_contract:
     dq TF_VECTOR, TF_ERROR, TF_RIP, TF_CS, TF_RFLAGS, TF_RSP
     dq TF_R10, TF_R9, TF_R8, TF_RDI, TF_RSI, TF_RDX, TF_RAX, TRAP_FRAME_SIZE, CONTEXT_SIZE
     dq XREG(0), XREG(9), XREG(13), XREG(14), XREG(15), XREG(16), XREG(17)
-    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4
-    dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, CAP_TABLE_SIZE
+    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4, EF_CAPACITY
+    dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, HANDLE_INDEX_BITS, CHUNK_SHIFT
     dq PF_WRITABLE, PF_EXECUTABLE, PF_AVAILABLE, PF_ALLOWED
     dq UL_BASE, UL_END, UL_WINDOWS_START, UL_WINDOWS_END, DIRECT_MAP, PTE_ADDRESS
     dq MAX_ENVS, REC_SIZE, REC_STATUS, REC_CALLEE, REC_WAITING, REC_CALLING, IPC_IN_REGISTERS

@@ -2,7 +2,9 @@
 // page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
 // in start.asm) that lets a program choose its own copying policy (dumbfork does).
 // The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
-// Missing: spawn from an image, wait for a child, freeing page-table frames early.
+// Wait reaps a child: it yields until the child's row says it ended, then drops the
+// capability (Release), so a program that forks and reaps never fills its table.
+// Missing: spawn from an image, freeing page-table frames early.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -59,6 +61,27 @@ namespace ExoSharp.LibOS.ExOS
             r = SystemCall.SliceAlloc(child);
             if (r < 0) return r;
             return SystemCall.EnvSetStatus(child, EnvStatus.Runnable);
+        }
+
+        /// <summary>Drops the capability for a child (ended or not): the handle is stale afterwards.</summary>
+        public static long Release(ulong child) => SystemCall.CapDrop(child);
+
+        /// <summary>Waits until the child has ended, drops its capability and returns its exit
+        /// status (126: killed), or a negative Abi.Error for a handle that names no child.</summary>
+        public static long Wait(ulong child)
+        {
+            long id = SystemCall.EnvIdOf(child);
+            if (id < 0) return id;
+            while (true)
+            {
+                EnvRecord row = KernelTables.Environment((ulong)id);
+                if (row.Id != (ulong)id || (row.Status & EnvRecord.Ended) != 0)
+                {
+                    Release(child);
+                    return row.Id == (ulong)id ? (long)row.ExitStatus : 126;
+                }
+                SystemCall.Yield((ulong)id);
+            }
         }
 
         private static long FinishCopyOnWrite(ulong childRip, ulong childRsp)

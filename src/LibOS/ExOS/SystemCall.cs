@@ -35,6 +35,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long EnvDestroy(ulong handle) => Invoke(Syscall.EnvDestroy, handle);
         public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke(Syscall.FrameAlloc, frame);
         public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
+        public static long CapDrop(ulong handle) => Invoke(Syscall.CapDrop, handle);
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
 
         public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags) =>
