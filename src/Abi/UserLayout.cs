@@ -38,6 +38,9 @@ namespace ExoSharp.Abi
         /// (in all environments) that name it; 0 for free frames and the kernel's own.</summary>
         public const ulong FrameTable = EnvTable + 0x20_0000;
 
+        /// <summary>The clock page: one ClockRecord (wall time at boot, ticks since).</summary>
+        public const ulong Clock = EnvTable + 0x0FFF_F000;
+
         /// <summary>The buffer-cache registry: one BlockRecord per disk block (XnInfo.Blocks of
         /// them); not mapped when the machine has no XN disk.</summary>
         public const ulong BlockRegistry = EnvTable + 0x1000_0000;
