@@ -5,7 +5,7 @@ namespace ExoSharp.Abi
 {
     public static class UserLayout
     {
-        /// <summary>Lowest user address. Programs are linked at 0x400000 (src/LibOS/ExOS/user.ld).</summary>
+        /// <summary>Lowest user address. ExOS's programs are linked at 0x700000000000 (src/LibOS/ExOS/user.ld), leaving low addresses to foreign binaries.</summary>
         public const ulong Base = 0x10000;
 
         /// <summary>One past the highest user address: the canonical boundary less one page, so
