@@ -43,6 +43,7 @@ namespace ExoSharp.Kernel.Core
             Console.WriteDecimal(boot.Modules.Length);
             Console.WriteLine(" boot modules");
             Pic.Initialize();
+            WallClock.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             UpcallCache.Initialize(symbols->UpcallCacheCell);
