@@ -9,6 +9,14 @@ namespace ExoSharp.Abi
     public static class Capability
     {
         public const ulong Self = 0;
+
+        /// <summary>The slot that holds the reply capability while a call is being served (IpcWait
+        /// returns its handle; IpcReply uses it up). Never handed out for anything else.</summary>
+        public const int ReplySlot = 1;
+
+        /// <summary>The handle EnvCreate gives a child for its creator: Call and Yield rights, badge
+        /// the child's own id (derived from the creator's Self: CapRevoke(Self) takes it back).</summary>
+        public const ulong Parent = 2;
         /// <summary>Bits of a handle that name the slot; the generation is above them.</summary>
         public const int HandleIndexBits = 20;
 
@@ -16,7 +24,7 @@ namespace ExoSharp.Abi
         public const int MaxTableSize = 1 << HandleIndexBits;
 
         /// <summary>Slots a table grows by (one page of them).</summary>
-        public const int TableChunk = 128;
+        public const int TableChunk = 64;
 
         /// <summary>A slot freed at this generation is retired (never reused): handles stay below 2^63.</summary>
         public const ulong MaxGeneration = (1UL << (63 - HandleIndexBits)) - 1;

@@ -187,5 +187,14 @@ namespace ExoSharp.Abi
         /// <summary>CapDrop(handle): removes a capability of any type from the caller's table (a frame's
         /// mappings go with it, as for FrameFree; an environment capability leaves the environment be).</summary>
         CapDrop = 48,
+
+        /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived from
+        /// handle (0: the caller itself) with those CapabilityRights (a subset of the source's) and
+        /// badge (0: the source's; a badge once set stays); returns its handle.</summary>
+        CapMint = 49,
+
+        /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
+        /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
+        CapRevoke = 50,
     }
 }

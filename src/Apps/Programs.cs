@@ -17,6 +17,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "hello", Main = &Hello.Main },
             new Entry { Name = "init", Main = &Init.Main },
             new Entry { Name = "rpc", Main = &RegisterRpc.Main },
+            new Entry { Name = "endpoints", Main = &Endpoints.Main },
             new Entry { Name = "corelib", Main = &CorelibTests.CorelibTest.Main },
             new Entry { Name = "throw", Main = &Throw.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },

@@ -59,25 +59,45 @@ namespace ExoSharp.Apps.Hostile
             Expect("registers with a kernel rip", SystemCall.EnvSetRegisters((ulong)unborn, &evil), Error.BadAddress);
             Check("map a frame into it", SystemCall.PageMap((ulong)unborn, Scratch, (ulong)frame, PageFlags.Writable) == 1);
             ulong unbornId = (ulong)SystemCall.EnvIdOf((ulong)unborn);
+            ulong endpoint = (ulong)unborn;         // its capability: Call among its rights
             IpcMessage message = default;
-            Expect("call one that is not waiting", SystemCall.IpcCall(unbornId, &message), Error.NotReceiving);
-            Expect("call it in registers", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NotReceiving);
+            Expect("call one that is not waiting", SystemCall.IpcCall(endpoint, &message), Error.NotReceiving);
+            Expect("call it in registers", SystemCall.IpcCallRegisters(endpoint, 1, 2, 3, &message), Error.NotReceiving);
+            Expect("call it by its global id", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.BadHandle);
+            Expect("call through a frame capability", SystemCall.IpcCallRegisters((ulong)frame, 1, 2, 3, &message), Error.BadHandle);
+            long yieldOnly = SystemCall.CapMint(endpoint, CapabilityRights.Yield);
+            Check("mint a yield-only capability for it", yieldOnly > 0);
+            Expect("call through a capability without Call", SystemCall.IpcCallRegisters((ulong)yieldOnly, 1, 2, 3, &message), Error.NoRights);
+            Expect("call through it in memory form", SystemCall.IpcCall((ulong)yieldOnly, &message), Error.NoRights);
+            Expect("destroy through a capability without Control", SystemCall.EnvDestroy((ulong)yieldOnly), Error.NoRights);
+            Expect("map through a capability without Control", SystemCall.PageMap((ulong)yieldOnly, Scratch, (ulong)frame, 0), Error.NoRights);
+            long callOnly = SystemCall.CapMint(endpoint, CapabilityRights.Call, 77);
+            Expect("yield through a capability without Yield", SystemCall.Yield((ulong)callOnly), Error.NoRights);
+            Expect("widen rights when minting", SystemCall.CapMint((ulong)yieldOnly, CapabilityRights.Call), Error.NoRights);
+            Expect("change a badge when minting", SystemCall.CapMint((ulong)callOnly, CapabilityRights.Call, 78), Error.BadArgument);
+            Expect("mint unknown rights", SystemCall.CapMint(endpoint, 0x80), Error.BadArgument);
+            Expect("mint a writable frame from a read-only one", SystemCall.CapMint((ulong)SystemCall.CapMint((ulong)frame, 0), CapabilityRights.Write), Error.NoRights);
+            long derived = SystemCall.CapMint((ulong)callOnly, CapabilityRights.Call);
+            Expect("revoke what was minted from the endpoint", SystemCall.CapRevoke(endpoint), (Error)3);
+            Expect("call through a revoked capability", SystemCall.IpcCallRegisters((ulong)callOnly, 1, 2, 3, &message), Error.BadHandle);
+            Expect("call through a capability derived from a revoked one", SystemCall.IpcCallRegisters((ulong)derived, 1, 2, 3, &message), Error.BadHandle);
+            Expect("the endpoint itself stays", SystemCall.IpcCallRegisters(endpoint, 1, 2, 3, &message), Error.NotReceiving);
+            Expect("reply with no call being served", SystemCall.IpcReply((ulong)Capability.ReplySlot, &message), Error.BadHandle);
+            Expect("reply through an environment capability", SystemCall.IpcReply(endpoint, &message), Error.BadHandle);
             Expect("destroy it", SystemCall.EnvDestroy((ulong)unborn), 0);
             Expect("destroy it again (stale handle)", SystemCall.EnvDestroy((ulong)unborn), Error.NoSuchEnv);
             Check("its id survives it", SystemCall.EnvIdOf((ulong)unborn) == (long)unbornId);
-            Expect("call it now that it is dead", SystemCall.IpcCall(unbornId, &message), Error.NoSuchEnv);
-            Expect("reply to it now that it is dead", SystemCall.IpcReply(unbornId, &message), Error.NoSuchEnv);
-            Expect("call myself", SystemCall.IpcCall(Process.Id, &message), Error.BadArgument);
+            Expect("call it now that it is dead", SystemCall.IpcCall(endpoint, &message), Error.NoSuchEnv);
+            Expect("call myself", SystemCall.IpcCall(Capability.Self, &message), Error.BadArgument);
             // The register forms, whose common cases stubs.asm answers without C#.
-            Expect("call it in registers now that it is dead", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("call myself in registers", SystemCall.IpcCallRegisters(Process.Id, 1, 2, 3, &message), Error.BadArgument);
-            Expect("call id 0 in registers", SystemCall.IpcCallRegisters(0, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("call an index past the table in registers", SystemCall.IpcCallRegisters(0xFFFF_FFFF_FFFF_FFFF, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("call a forged generation in registers", SystemCall.IpcCallRegisters(Process.Id + 0x1000, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("reply in registers to the dead", SystemCall.IpcReplyRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("reply in registers to myself, not calling", SystemCall.IpcReplyRegisters(Process.Id, 1, 2, 3, &message), Error.NotCalling);
+            Expect("call it in registers now that it is dead", SystemCall.IpcCallRegisters(endpoint, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call myself in registers", SystemCall.IpcCallRegisters(Capability.Self, 1, 2, 3, &message), Error.BadArgument);
+            Expect("call a handle past the table in registers", SystemCall.IpcCallRegisters(0xFFFF_FFFF_FFFF_FFFF, 1, 2, 3, &message), Error.BadHandle);
+            Expect("call a forged generation in registers", SystemCall.IpcCallRegisters(endpoint + (1UL << Capability.HandleIndexBits), 1, 2, 3, &message), Error.BadHandle);
+            Expect("reply in registers with no call being served", SystemCall.IpcReplyRegisters((ulong)Capability.ReplySlot, 1, 2, 3, &message), Error.BadHandle);
+            Expect("reply in registers through a frame capability", SystemCall.IpcReplyRegisters((ulong)frame, 1, 2, 3, &message), Error.BadHandle);
             Check("no message written on errors", message.Word0 == 0 && message.From == 0);
-            Expect("yield to an environment that does not exist", SystemCall.Yield(0x7777), 0);
+            Expect("yield through a forged handle", SystemCall.Yield(0x7777), Error.BadHandle);
             Expect("status 99", SystemCall.EnvSetStatus(Capability.Self, (EnvStatus)99), Error.BadArgument);
 
             // A frame somebody holds (here: the page this code runs from) cannot be allocated again.

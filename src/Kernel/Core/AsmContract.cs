@@ -41,6 +41,8 @@ namespace ExoSharp.Kernel.Core
                 Capability.MaxEnvironments, (ulong)sizeof(EnvRecord), Off(r, &r->Status), Off(r, &r->Callee), EnvRecord.Waiting, EnvRecord.Calling,
                 Ipc.InRegisters,
                 ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~0x400UL & ~0x202UL,
+                Off(s, &s->Rights), Off(s, &s->Badge), (ulong)CapabilityType.None, (ulong)CapabilityType.Environment,
+                (ulong)CapabilityType.Reply, CapabilityRights.Call, Capability.ReplySlot, Capability.MaxGeneration,
             };
             for (int i = 0; i < expected.Length; i++)
             {

@@ -1,5 +1,7 @@
 // An environment's capabilities, named by handles (Abi/Capability.cs): handle =
-// (generation << HandleIndexBits) | slot. Slot 0 is the environment itself. Lookups check type
+// (generation << HandleIndexBits) | slot. Slot 0 is the environment itself, slot 1 the reply
+// slot (only ever a Reply capability, whose generation may wrap: it can only ever name the
+// holder's own current caller), slot 2 first holds the creator's endpoint. Lookups check type
 // and generation, so forged, stale and freed handles all fail; a slot whose generation runs
 // out is retired, so no handle ever names a second capability. Slots live in page-sized chunks
 // (Capability.TableChunk slots each) behind a directory: the table grows a chunk at a time, out
@@ -15,7 +17,7 @@ namespace ExoSharp.Kernel.Core
 {
     internal sealed unsafe class CapabilityTable
     {
-        private const int ChunkShift = 7;
+        private const int ChunkShift = 6;
         private const int ChunkMask = Capability.TableChunk - 1;
 
         /// <summary>The chunk directory (_directorySize entries, _chunkCount of them filled).</summary>
@@ -24,22 +26,56 @@ namespace ExoSharp.Kernel.Core
         private int _chunkCount;
         private int _used;
         private int _frames;
-        /// <summary>No slot below this index is free (Insert starts here; Remove lowers it).</summary>
-        private int _firstFree = 1;
+        /// <summary>No ordinary slot below this index is free (Insert starts here; Remove lowers it).</summary>
+        private int _firstFree = FirstOrdinary;
+        private const int FirstOrdinary = Capability.ReplySlot + 1;
+        private readonly int _ownerIndex;
+
+        /// <summary>The environment index whose table each chunk frame is (by frame number), so a
+        /// slot reached through the derivation tree leads to its holder (OwnerOf).</summary>
+        private static ushort* s_chunkOwners;
         /// <summary>stubs.asm's row for the holder: its directory and capacity follow growth.</summary>
         private EnvFast* _fast;
 
         /// <summary>A table with one chunk, or Ok false when no frame is left for it.</summary>
-        public CapabilityTable(ulong selfId)
+        public CapabilityTable(ulong selfId, int ownerIndex)
         {
+            _ownerIndex = ownerIndex;
             _directorySize = 8;
             _chunks = (CapabilitySlot**)NativeMemory.AllocZeroed((nuint)(_directorySize * sizeof(void*)));
             Ok = Grow();
             if (!Ok) return;
             _chunks[0][0].Type = CapabilityType.Environment;
-            _chunks[0][0].Rights = CapabilityRights.All;
+            _chunks[0][0].Rights = CapabilityRights.AllEnvironment;
             _chunks[0][0].Object = selfId;
-            _used = 1;
+            _used = 2;                  // slot 0, and the reply slot, which Insert never hands out
+        }
+
+        /// <summary>The index of the environment holding the table a slot is in.</summary>
+        public static int OwnerOf(CapabilitySlot* slot) => s_chunkOwners[Memory.PhysicalOf(slot) >> 12];
+
+        /// <summary>The caller itself (slot 0: the root of everything derived from its Self).</summary>
+        public CapabilitySlot* SelfSlot => _chunks[0];
+
+        /// <summary>The reply slot (Capability.ReplySlot).</summary>
+        public CapabilitySlot* ReplySlot => _chunks[0] + Capability.ReplySlot;
+
+        /// <summary>Fills the empty reply slot with a reply capability for callerId; its handle.</summary>
+        public ulong SetReply(ulong callerId)
+        {
+            CapabilitySlot* slot = ReplySlot;
+            slot->Type = CapabilityType.Reply;
+            slot->Object = callerId;
+            return HandleOf(Capability.ReplySlot, slot->Generation);
+        }
+
+        /// <summary>Uses up the reply capability: the slot is empty and its handle stale.</summary>
+        public void ConsumeReply()
+        {
+            CapabilitySlot* slot = ReplySlot;
+            slot->Type = CapabilityType.None;
+            slot->Object = 0;
+            slot->Generation = (slot->Generation + 1) & Capability.MaxGeneration;
         }
 
         public readonly bool Ok;
@@ -132,6 +168,9 @@ namespace ExoSharp.Kernel.Core
             }
             var chunk = (CapabilitySlot*)Memory.AllocateZeroedFrameForEnvironment();
             if (chunk == null) return false;
+            if (s_chunkOwners == null)
+                s_chunkOwners = (ushort*)NativeMemory.AllocZeroed((nuint)(Memory.Frames.FrameCount * sizeof(ushort)));
+            s_chunkOwners[Memory.PhysicalOf(chunk) >> 12] = (ushort)_ownerIndex;
             if (InitialGeneration != 0)
                 for (int i = _chunkCount == 0 ? 1 : 0; i < Capability.TableChunk; i++) chunk[i].Generation = InitialGeneration;
             _chunks[_chunkCount++] = chunk;
@@ -140,8 +179,10 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>Adds a capability; returns its handle, or 0 when the table is full and cannot
-        /// grow. A frame capability must come with a reference already taken on the frame.</summary>
-        public ulong Insert(CapabilityType type, ulong obj, bool writable)
+        /// grow. A frame capability must come with a reference already taken on the frame.
+        /// parent: what it is derived from (null: a root); rights: environment capabilities'.</summary>
+        public ulong Insert(CapabilityType type, ulong obj, bool writable, CapabilitySlot* parent = null,
+                            byte rights = CapabilityRights.AllEnvironment, ulong badge = 0)
         {
             if (!Reserve(1)) return 0;
             for (int i = _firstFree; i < Capacity; i++)
@@ -149,17 +190,66 @@ namespace ExoSharp.Kernel.Core
                 CapabilitySlot* slot = At(i);
                 if (slot->Type != CapabilityType.None) continue;
                 _firstFree = i + 1;
-                slot->Type = type;
-                slot->Object = obj;
-                slot->Writable = writable;
-                slot->Rights = type == CapabilityType.Environment ? CapabilityRights.All : (byte)0;
-                slot->Badge = 0;
-                slot->MapCount = 0;
-                _used++;
-                if (type == CapabilityType.Frame) _frames++;
+                Fill(slot, type, obj, writable, parent, rights, badge);
                 return HandleOf(i, slot->Generation);
             }
             return 0;
+        }
+
+        /// <summary>Insert at a given free ordinary slot of the first chunk (EnvCreate's
+        /// Capability.Parent). Precondition: the slot is free.</summary>
+        public ulong InsertAt(int index, CapabilityType type, ulong obj, CapabilitySlot* parent, byte rights, ulong badge)
+        {
+            CapabilitySlot* slot = At(index);
+            Fill(slot, type, obj, false, parent, rights, badge);
+            if (_firstFree == index) _firstFree = index + 1;
+            return HandleOf(index, slot->Generation);
+        }
+
+        private void Fill(CapabilitySlot* slot, CapabilityType type, ulong obj, bool writable, CapabilitySlot* parent, byte rights, ulong badge)
+        {
+            slot->Type = type;
+            slot->Object = obj;
+            slot->Writable = writable;
+            slot->Rights = type == CapabilityType.Environment ? rights : (byte)0;
+            slot->Badge = badge;
+            slot->MapCount = 0;
+            slot->FirstChild = null;
+            slot->Parent = null;
+            slot->NextSibling = slot->PreviousSibling = null;
+            if (parent != null) Link(slot, parent);
+            _used++;
+            if (type == CapabilityType.Frame) _frames++;
+        }
+
+        /// <summary>Makes child the newest child of parent in the derivation tree.</summary>
+        private static void Link(CapabilitySlot* child, CapabilitySlot* parent)
+        {
+            child->Parent = parent;
+            child->PreviousSibling = null;
+            child->NextSibling = parent->FirstChild;
+            if (parent->FirstChild != null) parent->FirstChild->PreviousSibling = child;
+            parent->FirstChild = child;
+        }
+
+        /// <summary>Takes a slot out of the derivation tree; its children move up to its parent
+        /// (or become roots), so dropping a capability never revokes what was derived from it.</summary>
+        private static void Unlink(CapabilitySlot* slot)
+        {
+            CapabilitySlot* parent = slot->Parent;
+            for (CapabilitySlot* c = slot->FirstChild; c != null;)
+            {
+                CapabilitySlot* next = c->NextSibling;
+                c->Parent = null;
+                c->NextSibling = c->PreviousSibling = null;
+                if (parent != null) Link(c, parent);
+                c = next;
+            }
+            slot->FirstChild = null;
+            if (slot->PreviousSibling != null) slot->PreviousSibling->NextSibling = slot->NextSibling;
+            else if (parent != null) parent->FirstChild = slot->NextSibling;
+            if (slot->NextSibling != null) slot->NextSibling->PreviousSibling = slot->PreviousSibling;
+            slot->Parent = slot->NextSibling = slot->PreviousSibling = null;
         }
 
         /// <summary>A frame capability for this frame, preferring a writable one; its handle or 0.</summary>
@@ -187,6 +277,7 @@ namespace ExoSharp.Kernel.Core
         public void Remove(CapabilitySlot* slot)
         {
             if (slot->Type == CapabilityType.Frame) _frames--;
+            Unlink(slot);
             slot->Object = 0;
             slot->MapCount = 0;
             slot->Badge = 0;
@@ -218,8 +309,12 @@ namespace ExoSharp.Kernel.Core
         /// environment's page tables no longer map any of these frames.</summary>
         public void Dispose()
         {
-            for (int i = 1; i < Capacity; i++)
-                if (At(i)->Type == CapabilityType.Frame) FrameTable.Release(At(i)->Object);
+            for (int i = 0; i < Capacity; i++)
+            {
+                CapabilitySlot* slot = At(i);
+                Unlink(slot);
+                if (slot->Type == CapabilityType.Frame) FrameTable.Release(slot->Object);
+            }
             for (int c = 0; c < _chunkCount; c++) Memory.FreeFrame(Memory.PhysicalOf(_chunks[c]));
             NativeMemory.Free(_chunks);
             _chunkCount = 0;

@@ -1,5 +1,6 @@
-// What a capability names. Retired marks a slot whose generation ran out: it is never used
-// again, so no handle can name two capabilities (CapabilityTable).
+// What a capability names. Reply lives only in a table's reply slot (Abi.Capability.ReplySlot):
+// the one-shot right to answer the call being served. Retired marks a slot whose generation
+// ran out: it is never used again, so no handle can name two capabilities (CapabilityTable).
 namespace ExoSharp.Kernel.Core
 {
     internal enum CapabilityType : byte
@@ -7,6 +8,7 @@ namespace ExoSharp.Kernel.Core
         None = 0,
         Frame = 1,
         Environment = 2,
+        Reply = 3,
         Retired = 255,
     }
 }

@@ -74,7 +74,7 @@ namespace ExoSharp.Kernel.Core
             Name = name;
             Space = space;
             Symbols = symbols;
-            Capabilities = new CapabilityTable(id);
+            Capabilities = new CapabilityTable(id, index);
             Context = UserContext.Allocate();
             Fast = EnvFast.At(index);
             *Fast = default;

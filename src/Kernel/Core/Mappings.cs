@@ -85,7 +85,7 @@ namespace ExoSharp.Kernel.Core
                 PageMapEntry* e = entries + i;
                 CapabilitySlot* slot = s_slots[i];
                 // Grant inserts into target's table, never the caller's: the caller's slots stay put.
-                if (target != caller) slot = Grant(target, slot->Object, (e->Flags & PageFlags.Writable) != 0);
+                if (target != caller) slot = Grant(target, slot, (e->Flags & PageFlags.Writable) != 0);
                 slot->MapCount++;
                 target.Space.SetLeaf(s_leaves[i], e->Address, AddressSpace.Entry(slot->Object, e->Flags), active && !flushAll);
             }
@@ -108,21 +108,22 @@ namespace ExoSharp.Kernel.Core
             if (target != caller)
             {
                 if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
-                slot = Grant(target, slot->Object, writable);
+                slot = Grant(target, slot, writable);
             }
             slot->MapCount++;
             target.Space.SetLeaf(leaf, address, AddressSpace.Entry(slot->Object, flags), target.Space.IsActive);
             return 1;
         }
 
-        /// <summary>target's capability for a frame it is being given, reusing one it has.
-        /// Precondition: a table slot is free; the frame is held by the giver.</summary>
-        private static CapabilitySlot* Grant(Environment target, ulong frame, bool writable)
+        /// <summary>target's capability for a frame it is being given, reusing one it has; a new one
+        /// is derived from the giver's. Precondition: a table slot is free; the frame is held by the giver.</summary>
+        private static CapabilitySlot* Grant(Environment target, CapabilitySlot* giver, bool writable)
         {
+            ulong frame = giver->Object;
             target.Capabilities.FindFrame(frame, out CapabilitySlot* existing);
             if (existing != null && (existing->Writable || !writable)) return existing;
             FrameTable.Retain(frame);
-            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable);
+            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable, giver);
             return target.Capabilities.Lookup(handle, CapabilityType.Frame);
         }
 

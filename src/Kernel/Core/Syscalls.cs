@@ -29,10 +29,20 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.Abort: Abort(env, a0, a1, a2); return 0;
                 case Syscall.EnvId: return (long)env.Id;
                 case Syscall.Yield:
+                {
+                    Environment to = null;
+                    if (a0 != 0)
+                    {
+                        CapabilitySlot* slot = env.Capabilities.Lookup(a0, CapabilityType.Environment);
+                        if (slot == null) return (long)Error.BadHandle;
+                        if ((slot->Rights & CapabilityRights.Yield) == 0) return (long)Error.NoRights;
+                        to = EnvTable.Find(slot->Object);        // ended: a plain yield
+                    }
                     env.InEpilogue = false;
                     frame->Rax = 0;
-                    Scheduler.YieldTo(frame, a0 == 0 ? null : EnvTable.Find(a0));
+                    Scheduler.YieldTo(frame, to);
                     return 0;
+                }
                 case Syscall.EnvCreate: return EnvCreate(env, frame);
                 case Syscall.EnvIdOf:
                 {
@@ -89,7 +99,9 @@ namespace ExoSharp.Kernel.Core
                     return target == null ? error : Revocation.Request(target, a1);
                 }
                 case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
-                case Syscall.CapDrop: return CapDrop(env, a0);
+                case Syscall.CapDrop: return Authority.Drop(env, a0);
+                case Syscall.CapMint: return Authority.Mint(env, a0, a1, a2);
+                case Syscall.CapRevoke: return Authority.Revoke(env, a0);
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
@@ -124,7 +136,8 @@ namespace ExoSharp.Kernel.Core
             }
         }
 
-        /// <summary>The environment an environment handle names (0: the caller), or null with the error.</summary>
+        /// <summary>The environment an environment handle with the Control right names (0: the
+        /// caller), or null with the error.</summary>
         private static Environment Target(Environment env, ulong handle, out long error)
         {
             error = 0;
@@ -133,6 +146,11 @@ namespace ExoSharp.Kernel.Core
             if (slot == null)
             {
                 error = (long)Error.BadHandle;
+                return null;
+            }
+            if ((slot->Rights & CapabilityRights.Control) == 0)
+            {
+                error = (long)Error.NoRights;
                 return null;
             }
             Environment target = EnvTable.Find(slot->Object);
@@ -182,21 +200,13 @@ namespace ExoSharp.Kernel.Core
             if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
             Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols);
             if (child == null) return (long)Error.TableFull;
+            child.Capabilities.InsertAt((int)Capability.Parent, CapabilityType.Environment, env.Id, env.Capabilities.SelfSlot,
+                                        CapabilityRights.Call | CapabilityRights.Yield, child.Id);
             UserContext.Save(child.Context, frame);
             child.Frame->Rax = 0;
             child.ExceptionEntry = env.ExceptionEntry;
             child.ExceptionStackTop = env.ExceptionStackTop;
             return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
-        }
-
-        /// <summary>CapDrop: any capability but slot 0 (the caller itself).</summary>
-        private static long CapDrop(Environment env, ulong handle)
-        {
-            CapabilitySlot* slot = env.Capabilities.LookupAny(handle);
-            if (slot == null) return (long)Error.BadHandle;
-            if (slot->Type == CapabilityType.Frame) return Mappings.FreeFrame(env, handle);
-            env.Capabilities.Remove(slot);
-            return 0;
         }
 
         private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)

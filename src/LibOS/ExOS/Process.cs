@@ -30,6 +30,10 @@ namespace ExoSharp.LibOS.ExOS
 
         public static ulong Id => SystemCall.EnvId();
 
+        /// <summary>The endpoint for the environment that made this one (Call and Yield rights; its
+        /// badge is this environment's id), as EnvCreate leaves it.</summary>
+        public const ulong Parent = Capability.Parent;
+
         /// <summary>Creates a child that will start at rip with rsp, rdi and rsi (not yet runnable).</summary>
         public static long CreateChild(ulong rip, ulong rsp, ulong rdi = 0, ulong rsi = 0)
         {
@@ -80,7 +84,7 @@ namespace ExoSharp.LibOS.ExOS
                     Release(child);
                     return row.Id == (ulong)id ? (long)row.ExitStatus : 126;
                 }
-                SystemCall.Yield((ulong)id);
+                SystemCall.Yield(child);
             }
         }
 
