@@ -46,6 +46,7 @@ namespace ExoSharp.Kernel.Boot
             Console.WriteDecimal(boot.Modules.Length);
             Console.WriteLine(" boot modules");
             Pic.Initialize();
+            WallClock.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             UpcallCache.Initialize(symbols->UpcallCacheCell);
