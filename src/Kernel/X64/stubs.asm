@@ -92,7 +92,7 @@ EF_SLOTS   equ 48
 EF_PML4    equ 56
 EF_CAPACITY equ 64
 ; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
-; Abi.PageFlags, Abi.UserLayout, Abi.Capability (handle layout), X64/AddressSpace, Core/Memory.
+; Abi.PageFlags, Abi.UserLayout, Abi.Capability (handle layout), Core/AddressSpace, Core/Memory.
 SLOT_SHIFT     equ 6
 SLOT_TYPE      equ 0
 SLOT_WRITABLE  equ 1
