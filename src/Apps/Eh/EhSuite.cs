@@ -75,6 +75,8 @@ namespace ExoSharp.Apps.Eh
             new Case { Name = "null-virtual-call", Body = &NullVirtualCall },
             new Case { Name = "exception-in-filter-frames", Body = &ExceptionInFilterFrames },
             new Case { Name = "finally-runs-once", Body = &FinallyRunsOnce },
+            new Case { Name = "null-reference-store", Body = &NullReferenceStore },
+            new Case { Name = "null-interface-call", Body = &NullInterfaceCall },
         };
 
         public static int Main(string arguments)
@@ -611,6 +613,24 @@ namespace ExoSharp.Apps.Eh
         {
             try { Throw(48); }
             catch (EhTestException e) when (DeepFilter(e)) { Caught(e); }
+        }
+
+        private sealed class RefHolder { public object Field; }
+        private static RefHolder s_refHolder;
+
+        private static void NullReferenceStore()
+        {
+            // A reference store goes through the write barrier, which faults on the null target.
+            try { s_refHolder.Field = s_objects; Log("stored"); }
+            catch (NullReferenceException e) { Caught(e); }
+        }
+
+        private static void NullInterfaceCall()
+        {
+            IEhThrower thrower = (IEhThrower)s_null;
+            try { thrower.Run(51); }
+            catch (NullReferenceException e) { Caught(e); }
+            catch (EhTestException) { Log("wrong: called on null"); }
         }
 
         private static void FinallyRunsOnce()
