@@ -14,8 +14,9 @@ namespace ExoSharp.Abi
         /// <summary>Exit(status): ends the calling environment; does not return.</summary>
         Exit = 1,
 
-        /// <summary>Abort(typeAddress, message, length): ends the caller as killed by an
-        /// unhandled exception; message is UTF-16; does not return.</summary>
+        /// <summary>Abort(typeAddress, message, length, trace, frames): ends the caller as killed
+        /// by an unhandled exception; message is UTF-16; trace holds frames (at most 16) return
+        /// addresses, named in the kill line; does not return.</summary>
         Abort = 2,
 
         /// <summary>EnvId(): the caller's environment id.</summary>
@@ -184,17 +185,21 @@ namespace ExoSharp.Abi
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
 
+        /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
+        /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
+        MachineStatus = 48,
+
         /// <summary>CapDrop(handle): removes a capability of any type from the caller's table (a frame's
         /// mappings go with it, as for FrameFree; an environment capability leaves the environment be).</summary>
-        CapDrop = 48,
+        CapDrop = 49,
 
         /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived from
         /// handle (0: the caller itself) with those CapabilityRights (a subset of the source's) and
         /// badge (0: the source's; a badge once set stays); returns its handle.</summary>
-        CapMint = 49,
+        CapMint = 50,
 
         /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
         /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
-        CapRevoke = 50,
+        CapRevoke = 51,
     }
 }

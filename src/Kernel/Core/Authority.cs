@@ -55,6 +55,13 @@ namespace ExoSharp.Kernel.Core
                 FrameTable.Retain(source->Object);
                 return (long)env.Capabilities.Insert(CapabilityType.Frame, source->Object, writable, source);
             }
+            if (source->Type != CapabilityType.Environment)
+            {
+                // Kinds without rights or badges (the machine): a plain copy.
+                if (rights != 0 || badge != 0) return (long)Error.BadArgument;
+                if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                return (long)env.Capabilities.Insert(source->Type, source->Object, false, source, 0, 0);
+            }
             if ((rights & ~(ulong)CapabilityRights.AllEnvironment) != 0) return (long)Error.BadArgument;
             if ((rights & ~(ulong)source->Rights) != 0) return (long)Error.NoRights;
             if (source->Badge != 0 && badge != 0 && badge != source->Badge) return (long)Error.BadArgument;
@@ -99,7 +106,7 @@ namespace ExoSharp.Kernel.Core
                 if (!FrameTable.Retain(slot->Object)) return (long)Error.NoMemory;
                 return (long)to.Capabilities.Insert(CapabilityType.Frame, slot->Object, writable, slot);
             }
-            return (long)to.Capabilities.Insert(CapabilityType.Environment, slot->Object, false, slot, slot->Rights, slot->Badge);
+            return (long)to.Capabilities.Insert(slot->Type, slot->Object, false, slot, slot->Rights, slot->Badge);
         }
 
         /// <summary>Drops a capability Transfer made when its message could not be delivered.</summary>

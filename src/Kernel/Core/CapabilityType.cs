@@ -8,7 +8,8 @@ namespace ExoSharp.Kernel.Core
         None = 0,
         Frame = 1,
         Environment = 2,
-        Reply = 3,
+        Machine = 3,
+        Reply = 4,
         Retired = 255,
     }
 }

@@ -104,7 +104,7 @@ SLOT_BADGE     equ 24
 CAP_NONE       equ 0            ; CapabilityType.None
 CAP_FRAME      equ 1            ; CapabilityType.Frame
 CAP_ENV        equ 2            ; CapabilityType.Environment
-CAP_REPLY      equ 3            ; CapabilityType.Reply
+CAP_REPLY      equ 4            ; CapabilityType.Reply
 RIGHT_CALL     equ 2            ; Abi.CapabilityRights.Call
 REPLY_SLOT     equ 1            ; Abi.Capability.ReplySlot (in the first chunk)
 REPLY_OFFSET   equ REPLY_SLOT << SLOT_SHIFT
