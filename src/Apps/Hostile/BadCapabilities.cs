@@ -127,6 +127,7 @@ namespace ExoSharp.Apps.Hostile
             Drop(unborn);
             ReadOnlyAndForeign();
             Table();
+            SlotCapabilities();
             Slots();
             if (s_failures != 0) return 1;
             System.Console.WriteLine("badcaps: all refused");
@@ -151,6 +152,34 @@ namespace ExoSharp.Apps.Hostile
             SystemCall.PageQuery(Scratch + 0x8000, &info);
             Check("dropping a frame capability unmaps it", info.Flags == 0);
             Expect("map the dropped frame", SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, 0), Error.BadHandle);
+        }
+
+        /// <summary>Time slots are capabilities: the one SliceAlloc gives the environment owns the
+        /// slot; dropping it gives the slot back, and the giver takes a child's slot back by
+        /// revoking what it derived from its capability for the child.</summary>
+        private static void SlotCapabilities()
+        {
+            const ulong Wanted = 1000;
+            long mine = SystemCall.SliceAlloc(Capability.Self, Wanted);
+            Check("slot 1000 taken: a slot capability (" + mine.ToString() + ")", mine > 0);
+            Expect("slot 1000 again while held", SystemCall.SliceAlloc(Capability.Self, Wanted), Error.NoSlot);
+            Expect("drop the slot capability", SystemCall.CapDrop((ulong)mine), 0);
+            long again = SystemCall.SliceAlloc(Capability.Self, Wanted);
+            Check("slot 1000 is free again after the drop", again > 0);
+            SystemCall.CapDrop((ulong)again);
+            long child = SystemCall.EnvCreate();
+            ulong childId = (ulong)SystemCall.EnvIdOf((ulong)child);
+            long given = SystemCall.SliceAlloc((ulong)child, Wanted);
+            bool has = (KernelTables.Environment(childId).Status & EnvRecord.HasSlot) != 0;
+            Check("a child given slot 1000 shows HasSlot", given > 0 && has);
+            Expect("revoke what was derived from the child's capability", SystemCall.CapRevoke((ulong)child), (Error)1);
+            has = (KernelTables.Environment(childId).Status & EnvRecord.HasSlot) != 0;
+            Check("the child's slot is taken back", !has);
+            long reuse = SystemCall.SliceAlloc(Capability.Self, Wanted);
+            Check("and slot 1000 is free for another", reuse > 0);
+            SystemCall.CapDrop((ulong)reuse);
+            SystemCall.EnvDestroy((ulong)child);
+            SystemCall.CapDrop((ulong)child);
         }
 
         private static void Slots()

@@ -38,6 +38,15 @@ namespace ExoSharp.Kernel.Core
             return s_owners[slot] == null ? Take(env, (int)slot) : (long)Error.NoSlot;
         }
 
+        /// <summary>Gives a slot back when env still has it (its owning capability went).</summary>
+        public static void Release(Environment env, int slot)
+        {
+            if (slot < 0 || slot >= s_owners.Length || s_owners[slot] != env) return;
+            s_owners[slot] = null;
+            env.Slots--;
+            EnvTable.Publish(env);
+        }
+
         private static long Take(Environment env, int slot)
         {
             s_owners[slot] = env;

@@ -82,7 +82,12 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.SliceAlloc:
                 {
                     Environment target = Target(env, a0, out long error);
-                    return target == null ? error : Scheduler.Allocate(target, a1);
+                    if (target == null) return error;
+                    if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                    long slot = Scheduler.Allocate(target, a1);
+                    if (slot < 0) return slot;
+                    CapabilitySlot* giver = a0 == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(a0, CapabilityType.Environment);
+                    return (long)Authority.GrantSlot(target, (int)slot, giver);
                 }
                 case Syscall.SetSliceHandlers:
                 {
