@@ -1,6 +1,7 @@
 // Packet filters: one FilterSet for the machine, each filter owned by an environment. Install
 // verifies, applies the overlap rule and merges; only the owner removes; Classify runs the merged
-// compiled filters over a packet from the caller (a stand-in for issue 5's packet rings). An
+// compiled filters over a packet from the caller (to test and measure the filters without the
+// card; received frames go through Claim into packet rings). An
 // ended owner's filters stop matching at once and leave the set at the next install or removal,
 // so ending an environment allocates nothing. The receive path and NetTransmit's anti-spoofing
 // check classify through Claim. Missing: header-field authority (who may claim which ports).
