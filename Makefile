@@ -53,9 +53,9 @@ $(OUT)/Kernel-bench.o: $(KERNEL_SRC) $(DEPS)
 	$(DOTNET) publish src/Kernel/Kernel.csproj -c Bench --nologo -v quiet -clp:ErrorsOnly
 	cp src/Kernel/obj/Bench/net10.0/linux-x64/native/Kernel.o $@
 
-KERNEL_ASM_OBJS := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(KERNEL_ASM)) $(OUT)/asm/Corelib/Native/runtime.o
+KERNEL_ASM_OBJS := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(KERNEL_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/asm/Corelib/Native/exceptions.o
 KERNEL_OBJS := $(KERNEL_ASM_OBJS) $(OUT)/Kernel.o
-APPS_OBJS   := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(APPS_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/Apps.o
+APPS_OBJS   := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(APPS_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/asm/Corelib/Native/exceptions.o $(OUT)/Apps.o
 
 $(OUT)/kernel.elf: $(KERNEL_OBJS) src/Kernel/Boot/kernel.ld
 	$(LD) $(LDFLAGS) -T src/Kernel/Boot/kernel.ld -o $@ $(KERNEL_OBJS)

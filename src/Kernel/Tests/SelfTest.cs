@@ -4,7 +4,7 @@
 // allocator handing out and taking back every frame, the disk driver writing and reading back
 // a block synchronously and through its interrupt, XN's core on a RAM disk, W^X (heap memory never
 // executable, compiled code never writable; running heap bytes is a kernel page fault), the
-// garbage collector (GcSelfTest.cs).
+// garbage collector (GcSelfTest.cs), exceptions caught in the kernel (EhSelfTest.cs).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.Core;
@@ -28,6 +28,7 @@ namespace ExoSharp.Kernel.Tests
             else if (name == "nxheap") RunFromHeap();
             else if (name == "xn") XnSelfTest.Run();
             else if (name == "gc") GcSelfTest.Run();
+            else if (name == "eh") EhSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }
 

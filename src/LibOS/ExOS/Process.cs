@@ -158,6 +158,7 @@ namespace ExoSharp.LibOS.ExOS
             SystemCall.PageQuery(page, &info);
             if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0 || (info.Flags & PageFlags.CopyOnWrite) == 0)
             {
+                if (Exceptions.RaiseManaged(frame)) return;
                 System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
                                          ", rip 0x" + frame->Registers.Rip.ToString("x"));
                 SystemCall.EnvDestroy(Capability.Self);
