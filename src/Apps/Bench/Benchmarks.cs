@@ -6,7 +6,7 @@
 // handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
 // protection (PageMap with and without Writable), a first-touch fault served by a handler,
 // an IPC round trip in registers (IpcCallRegisters, IpcReplyRegisters-and-wait), a switch
-// between environments (directed yield)
+// between environments (directed yield), a C# exception thrown and caught across 10 frames
 // and packet filters (FilterBenchmarks.cs). Medians over many runs, the timer's own cost
 // taken off. Prints "BENCH <operation> median=<n> min=<n> max=<n>".
 using System.Runtime;
@@ -235,6 +235,16 @@ namespace ExoSharp.Apps.Bench
             }
             Report("env_switch", samples, 2);
             SystemCall.EnvDestroy((ulong)partner);
+            // C# exceptions (src/Bench/Managed/EhThrowCatch.cs, shared with the .NET side).
+            int carried = 0;
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                carried += ExoSharp.Bench.Managed.EhThrowCatch.Once(ExoSharp.Bench.Managed.EhThrowCatch.Depth);
+                samples[i] = Tsc() - t0;
+            }
+            if (carried != 42 * Runs) System.Console.WriteLine("bench: eh_throw_catch_10 caught the wrong value");
+            Report("eh_throw_catch_10", samples);
             FilterBenchmarks.Run(samples);
             System.Console.WriteLine("BENCH done");
             return 0;
