@@ -1,7 +1,8 @@
 // CPU exceptions handled in user mode (JOS's set_pgfault_handler): the program registers a
 // handler; ExOS maps its exception stack and points the kernel at exo_exception_entry
-// (start.asm), which calls the handler (directly, or through Dispatch for Revoke upcalls and
-// fat function pointers) and then resumes the faulting code by itself.
+// (start.asm), which saves the x87/SSE/AVX state (ExtendedState.cs), calls the handler
+// (directly, or through Dispatch for Revoke upcalls and fat function pointers) and then
+// resumes the faulting code by itself with every register as the handler left the frame.
 // A fault with no handler set, or one the handler does not fix, faults again forever unless
 // the handler ends the program; the default handler reports and exits.
 using System.Runtime;
@@ -45,11 +46,12 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (s_handler == null)
             {
-                PageInfo info;
-                SystemCall.PageQuery(Layout.ExceptionStackPage, &info);
-                if (info.Flags == 0)
+                for (ulong page = Layout.ExceptionStackBase; page < Layout.ExceptionStackTop; page += 4096)
                 {
-                    long r = Memory.AllocatePage(Layout.ExceptionStackPage);
+                    PageInfo info;
+                    SystemCall.PageQuery(page, &info);
+                    if (info.Flags != 0) continue;
+                    long r = Memory.AllocatePage(page);
                     if (r < 0) return r;
                 }
             }

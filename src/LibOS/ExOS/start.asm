@@ -16,14 +16,23 @@
 ;   exo_fork_child on its copy of the stack: it restores the same registers and returns 0.
 ;   Nothing at or above the saved rsp is written between the save and the copy, so the
 ;   child's view of its callers' frames is exactly the parent's.
-; - exo_exception_entry: where the kernel sends CPU exceptions (Exceptions.cs registers it),
-;   with rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack (16-byte aligned,
-;   as the kernel places it). Calls the handler in exo_exception_target directly when one is
-;   set and the upcall is not Revoke, else ExoSharpException(frame) (C#: Exceptions.cs, which
-;   keeps exo_exception_target: a plain code address, never a fat function pointer), then resumes the faulting code from the
-;   frame without entering the kernel: every register, rflags and rsp restored, then a jump
-;   through RESUME_SLOT (a word on the exception stack page, never copy-on-write, below the
-;   2 GiB line so an absolute jmp can reach it; Layout.cs keeps it in step).
+; - exo_exception_entry: where the kernel sends CPU exceptions and slice and revocation
+;   upcalls (Exceptions.cs registers it), with rdi = rsp = an ExoSharp.Abi.ExceptionFrame on
+;   the exception stack (16-byte aligned, as the kernel places it). It saves the interrupted
+;   code's x87/SSE/AVX state first (XSAVE with the mask XCR0 holds, or FXSAVE: see
+;   exo_xstate_init) in a save area just below the frame (64-byte aligned; ExtendedState.cs
+;   finds it from the frame), then calls the handler in exo_exception_target directly when
+;   one is set and the upcall is not Revoke, else ExoSharpException(frame) (C#:
+;   Exceptions.cs, which keeps exo_exception_target: a plain code address, never a fat
+;   function pointer). It then resumes the interrupted code from the frame and the save area
+;   (a handler may change both) without entering the kernel: the extended state restored,
+;   an iretq frame (rip, cs, rflags, rsp, ss) built just below the ExceptionFrame, every
+;   general register loaded from the frame, and iretq, which sets rip, rflags and rsp at
+;   once. The frame carries its own return path: no global word is written, so an upcall
+;   may land at any instruction of the path (it nests below rsp and returns here), and
+;   nested upcalls and several threads are safe.
+; - exo_xstate_init() (from _start, before any C#): the mask (0: FXSAVE only) and the save
+;   area's size; exo_xstate_mask() and exo_xstate_size() read them back (C#: ExtendedState.cs).
 
 bits 64
 default rel
@@ -31,10 +40,10 @@ default rel
 extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
 extern __image_start, __image_end
 global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
-global exo_exception_target_cell, exo_ipc
+global exo_exception_target_cell, exo_ipc, exo_xstate_mask, exo_xstate_size
+global exo_exception_resume, exo_exception_resume_end
 
 SYS_EXIT     equ 1
-RESUME_SLOT  equ 0x6FFFFFF0
 UPCALL_REVOKE equ 0x102         ; ExoSharp.Abi.UpcallVector.Revoke: always through ExoSharpException
 ; ExceptionFrame: Vector, ErrorCode, FaultAddress, then Registers: r15 r14 r13 r12 r11 r10 r9
 ; r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
@@ -45,6 +54,11 @@ section .text
 _start:
     xor ebp, ebp
     and rsp, -16
+    push rdi
+    push rsi
+    call exo_xstate_init
+    pop rsi
+    pop rdi
     lea rdx, [__start___modules]
     lea rcx, [__stop___modules]
     lea r8, [__image_start]
@@ -121,40 +135,104 @@ exo_exception_target_cell:
     lea rax, [exo_exception_target]
     ret
 
+; The extended state to save at every upcall: CPUID.1:ECX.OSXSAVE (bit 27) says the kernel
+; turned XSAVE on; then the mask is XCR0 (xgetbv) and the size CPUID.(EAX=0Dh,ECX=0):EBX,
+; the standard-form area for the features XCR0 enables. Otherwise FXSAVE's 512 bytes.
+; Clobbers rax, rbx, rcx, rdx.
+exo_xstate_init:
+    push rbx
+    mov eax, 1
+    cpuid
+    bt ecx, 27
+    jnc .fx
+    xor ecx, ecx
+    xgetbv
+    mov [xstate_mask], eax
+    mov [xstate_mask + 4], edx
+    mov eax, 0x0D
+    xor ecx, ecx
+    cpuid
+    mov [xstate_size], rbx
+    pop rbx
+    ret
+.fx:
+    mov qword [xstate_mask], 0
+    mov qword [xstate_size], 512
+    pop rbx
+    ret
+
+exo_xstate_mask:
+    mov rax, [xstate_mask]
+    ret
+
+exo_xstate_size:
+    mov rax, [xstate_size]
+    ret
+
 exo_exception_entry:
+    mov rbx, rdi                ; the frame (callee-saved: kept across the handler)
+    sub rsp, [xstate_size]
+    and rsp, -64                ; the save area, just below the frame
+    mov eax, [xstate_mask]
+    mov edx, [xstate_mask + 4]
+    test eax, eax
+    jz .fxsave
+    xsave64 [rsp]
+    jmp .saved
+.fxsave:
+    fxsave64 [rsp]
+.saved:
     mov rax, [exo_exception_target]
+    mov rdi, rbx
     test rax, rax
-    jz .dispatch
-    cmp qword [rdi], UPCALL_REVOKE
-    je .dispatch
-    call rax                    ; handler(frame); rsp = the frame, 16-byte aligned
-.resume:
-    mov rdi, rsp                ; the frame: rsp is back where the kernel put it
-    mov rax, [rdi + REG(15)]    ; rip
-    mov [abs RESUME_SLOT], rax
-    push qword [rdi + REG(16)]  ; rflags
-    popfq
-    mov r15, [rdi + REG(0)]
-    mov r14, [rdi + REG(1)]
-    mov r13, [rdi + REG(2)]
-    mov r12, [rdi + REG(3)]
-    mov r11, [rdi + REG(4)]
-    mov r10, [rdi + REG(5)]
-    mov r9,  [rdi + REG(6)]
-    mov r8,  [rdi + REG(7)]
-    mov rbp, [rdi + REG(8)]
-    mov rsi, [rdi + REG(10)]
-    mov rdx, [rdi + REG(11)]
-    mov rcx, [rdi + REG(12)]
-    mov rbx, [rdi + REG(13)]
-    mov rax, [rdi + REG(14)]
-    mov rsp, [rdi + REG(17)]
-    mov rdi, [rdi + REG(9)]
-    jmp [abs RESUME_SLOT]
-.dispatch:
+    jz exo_exception_dispatch
+    cmp qword [rbx], UPCALL_REVOKE
+    je exo_exception_dispatch
+    call rax                    ; handler(frame); rsp = the save area, 64-byte aligned
+exo_exception_resume:           ; rsp = the save area, rbx = the frame
+    mov eax, [xstate_mask]
+    mov edx, [xstate_mask + 4]
+    test eax, eax
+    jz .fxrstor
+    xrstor64 [rsp]
+    jmp .restored
+.fxrstor:
+    fxrstor64 [rsp]
+.restored:
+    lea rsp, [rbx - 40]         ; the iretq frame, just below the ExceptionFrame
+    mov rax, [rbx + REG(15)]
+    mov [rsp], rax              ; rip
+    mov eax, cs
+    mov [rsp + 8], rax
+    mov rax, [rbx + REG(16)]
+    mov [rsp + 16], rax         ; rflags
+    mov rax, [rbx + REG(17)]
+    mov [rsp + 24], rax         ; rsp
+    mov eax, ss
+    mov [rsp + 32], rax
+    mov r15, [rsp + 40 + REG(0)]
+    mov r14, [rsp + 40 + REG(1)]
+    mov r13, [rsp + 40 + REG(2)]
+    mov r12, [rsp + 40 + REG(3)]
+    mov r11, [rsp + 40 + REG(4)]
+    mov r10, [rsp + 40 + REG(5)]
+    mov r9,  [rsp + 40 + REG(6)]
+    mov r8,  [rsp + 40 + REG(7)]
+    mov rbp, [rsp + 40 + REG(8)]
+    mov rdi, [rsp + 40 + REG(9)]
+    mov rsi, [rsp + 40 + REG(10)]
+    mov rdx, [rsp + 40 + REG(11)]
+    mov rcx, [rsp + 40 + REG(12)]
+    mov rbx, [rsp + 40 + REG(13)]
+    mov rax, [rsp + 40 + REG(14)]
+    iretq
+exo_exception_resume_end:
+exo_exception_dispatch:
     call ExoSharpException
-    jmp .resume
+    jmp exo_exception_resume
 
 section .bss
 alignb 8
 exo_exception_target: resq 1    ; the C# handler called for every upcall but Revoke (0: none)
+xstate_mask: resq 1             ; XCR0 when XSAVE is on, else 0 (exo_xstate_init)
+xstate_size: resq 1             ; the save area's size in bytes
