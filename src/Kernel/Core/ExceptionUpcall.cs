@@ -53,7 +53,7 @@ namespace ExoSharp.Kernel.Core
             ulong rsp = frame->Rsp;
             // Nested: the handler faulted on its own stack; keep what it has there.
             bool nested = OnExceptionStack(env, rsp);
-            ulong at = ((nested ? rsp - RedZone : top) - size) & ~15UL;
+            ulong at = ((nested ? rsp - RedZone : top) - size) & ~63UL;   // 64: room for an XSAVE area below
             if (!AddressSpace.IsUserRange(top - 1, 1) || !UserMemory.CanAccess(env.Space, at, size, true))
             {
                 Refuse(env, vector, frame, "its exception stack at ", at, nested ? " overflowed" : " is not mapped writable");

@@ -169,12 +169,18 @@ UPCALL_FLAGS_SET  equ 0x202
 %endmacro
 
 ; The extended state (x87/SSE/AVX) into [rsp] (64-byte aligned) and back: XSAVE/XRSTOR
-; with the XCR0 mask, or FXSAVE/FXRSTOR when the mask is 0. Clobber rax and rdx.
+; with the XCR0 mask, or FXSAVE/FXRSTOR when the mask is 0. Clobber rax and rdx. XSAVE
+; writes only XSTATE_BV's bits for XCR0's features and no other byte of the header, and
+; XRSTOR refuses any other bit there or anything in the next 16 bytes: the stack below a trap
+; frame holds anything, so the three words are cleared first.
 %macro SAVE_XSTATE 0
     mov eax, [exo_xsave_mask]
     test eax, eax
     jz %%fx
     xor edx, edx
+    mov [rsp + 512], rdx
+    mov [rsp + 520], rdx
+    mov [rsp + 528], rdx
     xsave64 [rsp]
     jmp %%done
 %%fx:

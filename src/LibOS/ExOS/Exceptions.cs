@@ -38,6 +38,10 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern ulong* TargetCell();
 
+        [RuntimeImport("exo_exception_dispatch_address")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern ulong DispatchAddress();
+
         /// <summary>The address the kernel should upcall (for a child being set up).</summary>
         public static ulong Entry => EntryAddress();
 
@@ -57,7 +61,7 @@ namespace ExoSharp.LibOS.ExOS
             }
             s_handler = handler;
             // start.asm calls a plain code address itself; anything else goes through Dispatch.
-            *TargetCell() = ((ulong)handler & 2) == 0 ? (ulong)handler : 0;
+            *TargetCell() = handler != null && ((ulong)handler & 2) == 0 ? (ulong)handler : DispatchAddress();
             return SystemCall.SetExceptionHandler(Capability.Self, EntryAddress(), Layout.ExceptionStackTop);
         }
 

@@ -20,6 +20,10 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern ulong ReadSize();
 
+        [RuntimeImport("exo_xstate_reserve")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern ulong ReadReserve();
+
         /// <summary>The state components saved (XCR0: bit 0 x87, 1 SSE, 2 AVX); 0 when only
         /// FXSAVE is available (x87 and SSE).</summary>
         public static ulong Mask => ReadMask();
@@ -31,7 +35,7 @@ namespace ExoSharp.LibOS.ExOS
         public static bool HasAvx => (ReadMask() & 4) != 0;
 
         /// <summary>The save area of the upcall whose frame this is (only while its handler runs).</summary>
-        public static byte* Of(ExceptionFrame* frame) => (byte*)(((ulong)frame - ReadSize()) & ~63UL);
+        public static byte* Of(ExceptionFrame* frame) => (byte*)frame - ReadReserve();
 
         /// <summary>The state a new thread starts with: x87 and MXCSR defaults, every register
         /// zero (XSAVE header all zero: every component in its initial state).</summary>
