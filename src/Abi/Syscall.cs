@@ -183,5 +183,11 @@ namespace ExoSharp.Abi
         /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
+
+        /// <summary>EnvSetExtendedState(envHandle, area, length): replaces that environment's saved
+        /// x87/SSE/AVX state (0: the caller's own, loaded as the call returns) with length bytes at
+        /// area, in the format XSAVE writes (FXSAVE's where the CPU has no XSAVE), once the
+        /// kernel has checked its header and MXCSR.</summary>
+        EnvSetExtendedState = 48,
     }
 }

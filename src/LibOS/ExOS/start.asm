@@ -43,7 +43,8 @@ extern __image_start, __image_end
 global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
 global exo_exception_target_cell, exo_exception_dispatch_address, exo_ipc, exo_xstate_mask, exo_xstate_size
 global exo_xstate_reserve
-global exo_exception_entry_fx, exo_exception_entry_end, exo_exception_entry_fx_end
+global exo_exception_entry_fx, exo_exception_entry_resume, exo_exception_entry_iretq
+global exo_exception_entry_fx_resume, exo_exception_entry_fx_iretq
 
 SYS_EXIT     equ 1
 UPCALL_REVOKE equ 0x102         ; ExoSharp.Abi.UpcallVector.Revoke: always through ExoSharpException
@@ -214,7 +215,7 @@ exo_xstate_size:
     cmp qword [rdi], UPCALL_REVOKE
     je %%dispatch
     call [exo_exception_target] ; handler(rdi = frame); rsp = the save area
-%%resume:                       ; rsp = the save area, the frame above it
+%1_resume:                      ; rsp = the save area, the frame above it
 %ifidn %3, xrstor64
     or eax, -1
 %endif
@@ -239,11 +240,11 @@ exo_xstate_size:
     mov rcx, [rsp + 40 + %4 + REG(12)]
     mov rbx, [rsp + 40 + %4 + REG(13)]
     mov rax, [rsp + 40 + %4 + REG(14)]
+%1_iretq:
     iretq
 %%dispatch:
     call ExoSharpException
-    jmp %%resume
-%1_end:
+    jmp %1_resume
 %endmacro
 
     ENTRY exo_exception_entry, xsave64, xrstor64, XSAVE_RESERVE
