@@ -18,7 +18,7 @@ namespace ExoSharp.Apps.State
         private const int ModeFault = 0, ModeWatch = 1, ModeOther = 2, ModeYield = 3, ModeUd2 = 4;
 
         [RuntimeImport("xstate_avx")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Avx();
-        [RuntimeImport("xstate_run")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Run(byte* load, byte* store, ulong mode, ulong argument, ulong avx);
+        [RuntimeImport("xstate_run")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Run(byte* load, byte* store, ulong mode, ulong argument, ulong avx, ulong* arm);
         [RuntimeImport("xstate_clobber")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Clobber(ulong avx);
         [RuntimeImport("xstate_store")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Store(byte* record, ulong avx);
         [RuntimeImport("xstate_load")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Load(byte* record, ulong avx);
@@ -80,12 +80,12 @@ namespace ExoSharp.Apps.State
             Registers + " (" + (s_avx != 0 ? "512" : "256") + " bytes), st0 = " + (*(long*)(record + 512)).ToString() + ", MXCSR = 0x" + (*(uint*)(record + 520)).ToString("x");
 
         /// <summary>Loads seed's pattern, lets the event happen, checks.</summary>
-        private static bool Round(int seed, int mode, ulong argument, string what, bool quiet = false)
+        private static bool Round(int seed, int mode, ulong argument, string what, bool quiet = false, ulong* arm = null)
         {
             byte* load = stackalloc byte[RecordSize];
             byte* store = stackalloc byte[RecordSize];
             Fill(load, seed);
-            if (Run(load, store, (ulong)mode, argument, s_avx) != 0)
+            if (Run(load, store, (ulong)mode, argument, s_avx, arm) != 0)
             {
                 System.Console.WriteLine("xstate: " + what + ": the event never came MISMATCH");
                 return false;
@@ -338,9 +338,11 @@ namespace ExoSharp.Apps.State
                     Exceptions.SetHandler(&FaultHandler);
                     Exceptions.SetRevokeHandler(&GiveBack);
                     s_spareFrame = SystemCall.FrameAlloc();
-                    long r = SystemCall.Invoke(Syscall.Revoke, Capability.Self, 1);
-                    if (r < 0) System.Console.WriteLine("xstate: revoke: Revoke returned " + r.ToString());
-                    ok = r == 0 && Round(5, ModeWatch, (ulong)(s_words + 1), "revocation upcall");
+                    ulong* revoke = stackalloc ulong[3];     // Revoke(self, 1), made by the loaded code itself
+                    revoke[0] = (ulong)Syscall.Revoke;
+                    revoke[1] = Capability.Self;
+                    revoke[2] = 1;
+                    ok = Round(5, ModeWatch, (ulong)(s_words + 1), "revocation upcall", false, revoke);
                     break;
                 case "threads":
                     Threads.Initialize();
@@ -359,7 +361,7 @@ namespace ExoSharp.Apps.State
                     byte* record = stackalloc byte[RecordSize];
                     Fill(record, 9);
                     byte* store = stackalloc byte[RecordSize];
-                    Run(record, store, ModeYield, 1, s_avx);
+                    Run(record, store, ModeYield, 1, s_avx, null);
                     System.Console.WriteLine("xstate: dirty: leaving a pattern in " + Registers);
                     SystemCall.Exit(0);     // straight out, the registers as they are
                     return 0;

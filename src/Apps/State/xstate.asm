@@ -3,9 +3,11 @@
 ; without AVX), then at 512 an x87 value (st0 as a 64-bit integer), at 520 MXCSR.
 ; - xstate_avx() -> 1 when the ymm registers are usable (CPUID OSXSAVE and AVX, XCR0 SSE+AVX).
 ; - xstate_run(rdi = record to load, rsi = record to store, rdx = mode, rcx = argument,
-;   r8 = avx): loads every vector register, st0 and MXCSR from the first record, then
+;   r8 = avx, r9 = arm): loads every vector register, st0 and MXCSR from the first record, then
 ;   mode 0: writes a byte at [rcx] (a page fault its handler serves);
-;   mode 1: spins until the word at [rcx] changes (an upcall's handler changes it);
+;   mode 1: reads the word at [rcx]; then, when r9 is not 0, makes the system call
+;           { number, rdi, rsi } at [r9] (what makes the upcall come, e.g. Revoke); then spins
+;           until the word changes (the upcall's handler changes it);
 ;   mode 2: increments the word at [rcx] each round and spins until the word at [rcx ^ 8]
 ;           changes (another thread's, so this one was switched out and back);
 ;   mode 3: makes the Yield system call rcx times;
@@ -93,6 +95,8 @@ xstate_run:
     push rbx
     push r12
     push r13
+    push r14
+    push r15
     mov r12, rsi                ; the record to store
     mov r13, r8                 ; avx
     LOAD rdi, r8
@@ -111,11 +115,19 @@ xstate_run:
     mov byte [rcx], 1
     jmp .done
 .watch:
-    mov rax, [rcx]
+    mov r14, rcx
+    mov r15, [r14]              ; before the event is armed: it cannot have happened yet
+    test r9, r9
+    jz .watch_spin
+    mov rax, [r9]
+    mov rdi, [r9 + 8]
+    mov rsi, [r9 + 16]
+    syscall
+.watch_spin:
     mov r8d, -1
 .watch_loop:
     pause
-    cmp [rcx], rax
+    cmp [r14], r15
     jne .done
     dec r8
     jnz .watch_loop
@@ -145,6 +157,8 @@ xstate_run:
 .done:
     STORE r12, r13
     mov rax, rbx
+    pop r15
+    pop r14
     pop r13
     pop r12
     pop rbx
