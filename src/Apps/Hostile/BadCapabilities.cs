@@ -127,6 +127,7 @@ namespace ExoSharp.Apps.Hostile
             Drop(unborn);
             ReadOnlyAndForeign();
             Table();
+            EveryEnvironmentCall();
             SlotCapabilities();
             Slots();
             if (s_failures != 0) return 1;
@@ -152,6 +153,59 @@ namespace ExoSharp.Apps.Hostile
             SystemCall.PageQuery(Scratch + 0x8000, &info);
             Check("dropping a frame capability unmaps it", info.Flags == 0);
             Expect("map the dropped frame", SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, 0), Error.BadHandle);
+        }
+
+        /// <summary>Every call that acts on an environment, through a capability of the wrong
+        /// type (a frame), without the Control right (a Call-only endpoint), stale (dropped),
+        /// revoked, and forged: each must be refused with the same error, and nothing happen.</summary>
+        private static void EveryEnvironmentCall()
+        {
+            long child = SystemCall.EnvCreate();
+            long frame = SystemCall.FrameAlloc();
+            long callOnly = SystemCall.CapMint((ulong)child, CapabilityRights.Call);
+            long dropped = SystemCall.CapMint((ulong)child, CapabilityRights.AllEnvironment);
+            SystemCall.CapDrop((ulong)dropped);
+            long revoked = SystemCall.CapMint((ulong)child, CapabilityRights.AllEnvironment);
+            long via = SystemCall.CapMint((ulong)revoked, CapabilityRights.AllEnvironment);
+            SystemCall.CapRevoke((ulong)revoked);        // via goes, revoked stays: use via
+            ulong[] handles = { (ulong)frame, (ulong)callOnly, (ulong)dropped, (ulong)via, 0x7FFF_FFFF_FFF0_0123 };
+            Error[] expected = { Error.BadHandle, Error.NoRights, Error.BadHandle, Error.BadHandle, Error.BadHandle };
+            string[] kinds = { "a frame capability", "a Call-only capability", "a dropped capability", "a revoked capability", "a forged handle" };
+            Registers r = default;
+            r.Rip = Startup.ImageStart;
+            byte* name = stackalloc byte[4];
+            name[0] = (byte)'e'; name[1] = (byte)'v'; name[2] = (byte)'i'; name[3] = (byte)'l';
+            byte* area = stackalloc byte[512];
+            for (int k = 0; k < handles.Length; k++)
+            {
+                ulong h = handles[k];
+                int wrong = 0;
+                long[] results =
+                {
+                    SystemCall.EnvSetStatus(h, EnvStatus.Runnable),
+                    SystemCall.EnvSetRegisters(h, &r),
+                    SystemCall.EnvDestroy(h),
+                    SystemCall.PageMap(h, Scratch, (ulong)frame, 0),
+                    SystemCall.PageUnmap(h, Scratch),
+                    SystemCall.SetExceptionHandler(h, Startup.ImageStart, Scratch),
+                    SystemCall.SliceAlloc(h),
+                    SystemCall.SetSliceHandlers(h, Startup.ImageStart, Startup.ImageStart),
+                    SystemCall.Invoke(Syscall.Revoke, h, 1),
+                    SystemCall.Invoke(Syscall.EnvSetName, h, (ulong)name, 4),
+                    SystemCall.EnvSetExtendedState(h, area, 512),
+                };
+                for (int i = 0; i < results.Length; i++)
+                    if (results[i] != (long)expected[k]) wrong++;
+                Check("11 environment calls through " + kinds[k] + " all refused with " + ((long)expected[k]).ToString() +
+                      " (" + wrong.ToString() + " otherwise)", wrong == 0);
+            }
+            EnvRecord row = KernelTables.Environment((ulong)SystemCall.EnvIdOf((ulong)child));
+            Check("the child is untouched: not runnable, no slot", (row.Status & (EnvRecord.Runnable | EnvRecord.HasSlot)) == 0 && row.Status != 0);
+            SystemCall.EnvDestroy((ulong)child);
+            SystemCall.CapDrop((ulong)child);
+            SystemCall.CapDrop((ulong)callOnly);
+            SystemCall.CapDrop((ulong)revoked);
+            SystemCall.FrameFree((ulong)frame);
         }
 
         /// <summary>Time slots are capabilities: the one SliceAlloc gives the environment owns the

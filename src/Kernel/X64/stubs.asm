@@ -520,13 +520,11 @@ page_map_one_fast:
 %endmacro
 
 ; The row of the environment whose id is rcx, into r8 and its index into rdx, or to C#
-; when no live environment has that id. rax is scratch.
+; when no live environment has that id. rcx comes from an environment or reply capability,
+; which only the kernel writes: its index is always 1 to MAX_ENVS - 1. rax is scratch.
 %macro ROW_OF_ID 0
-    mov rax, rcx
+    mov eax, ecx
     and eax, ENV_INDEX_MASK
-    jz syscall_entry.csharp
-    cmp eax, MAX_ENVS
-    jae syscall_entry.csharp
     mov rdx, rax
     shl rax, EF_SHIFT
     lea r8, [exo_env_fast]
