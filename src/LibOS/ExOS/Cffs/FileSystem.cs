@@ -28,6 +28,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         private int _extCount;
         private uint[] _lists = new uint[16];
         private int _listCount;
+        private int _lastHit;
         private Node _extNode;
         private bool _extValid;
 
@@ -481,12 +482,17 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         /// (run); 0 for a hole, with run = the hole's length up to the next extent (or max).</summary>
         private uint Map(uint l, out uint run)
         {
+            if (_lastHit < _extCount)
+            {
+                ref Extent h = ref _ext[_lastHit];
+                if (h.Count != 0 && l >= h.Logical && l - h.Logical < h.Count) { run = h.Count - (l - h.Logical); return h.Start + (l - h.Logical); }
+            }
             uint next = uint.MaxValue;
             for (int i = 0; i < _extCount; i++)
             {
                 ref Extent x = ref _ext[i];
                 if (x.Count == 0) continue;
-                if (l >= x.Logical && l - x.Logical < x.Count) { run = x.Count - (l - x.Logical); return x.Start + (l - x.Logical); }
+                if (l >= x.Logical && l - x.Logical < x.Count) { _lastHit = i; run = x.Count - (l - x.Logical); return x.Start + (l - x.Logical); }
                 if (x.Logical > l && x.Logical < next) next = x.Logical;
             }
             run = next - l;
@@ -545,6 +551,13 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             zero[0] = zero[1] = zero[2] = 0;
             for (int e = 0; e < CffsLayout.ListExtents; e++) AddSlot(block, e * CffsLayout.ExtentSize, zero);
             return 0;
+        }
+
+        /// <summary>The physical block holding logical block l of n (0: a hole): for checks and tools.</summary>
+        public uint PhysicalBlock(Node n, uint l)
+        {
+            if (LoadExtents(n) < 0) return 0;
+            return Map(l, out _);
         }
 
         // ------------------------------------------------------------------ data
@@ -851,7 +864,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             int links = 0;
             long r = WalkParent(path, out Node dir, out int s, out int e, ref links);
             if (r < 0) return r;
-            if (e == s) return -(long)Errno.EBUSY;
+            if (e == s) return directory ? -(long)Errno.EBUSY : -(long)Errno.EISDIR;
             if ((e - s == 1 && path[s] == '.') || (e - s == 2 && path[s] == '.' && path[s + 1] == '.')) return -(long)Errno.EINVAL;
             if (!FindEntry(dir, path, s, e, out uint block, out int slot)) return -(long)Errno.ENOENT;
             r = RemoveEntry(dir, block, slot, directory);
