@@ -43,6 +43,7 @@ namespace ExoSharp.Kernel.Core
             Console.WriteDecimal(boot.Modules.Length);
             Console.WriteLine(" boot modules");
             Pic.Initialize();
+            WallClock.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             UpcallCache.Initialize(symbols->UpcallCacheCell);
@@ -59,7 +60,7 @@ namespace ExoSharp.Kernel.Core
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
             string selfTest = boot.Option("selftest");
-            if (selfTest != null) SelfTest.Run(selfTest);
+            if (selfTest != null) Tests.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);
             Scheduler.RunNext();
         }

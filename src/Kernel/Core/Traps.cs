@@ -22,7 +22,7 @@ namespace ExoSharp.Kernel.Core
                 int line = (int)vector - Pic.VectorBase;
                 if (line == 0)
                 {
-                    Pit.Ticks++;
+                    WallClock.Tick();
                     Revocation.Tick();
                     Xn.XnService.Tick();
                 }
