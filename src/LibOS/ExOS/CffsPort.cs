@@ -1,6 +1,6 @@
 // C-FFS's seam onto XN in the guest (Cffs.IXnPort): ExOS's system-call wrappers, one root key.
 // Free and in-core blocks come from the buffer-cache registry window without a system call.
-// Missing: a wall clock (Now is 0 until the kernel exposes the RTC).
+// Times come from the kernel's clock page (Clock.UnixSeconds).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS.Cffs;
 
@@ -76,6 +76,6 @@ namespace ExoSharp.LibOS.ExOS
         public bool InCore(uint block) =>
             block < _blocks && (((BlockRecord*)UserLayout.BlockRegistry)[block].Flags & (BlockRecord.InCore | BlockRecord.Reading)) == BlockRecord.InCore;
 
-        public ulong Now() => 0;
+        public ulong Now() => Clock.UnixSeconds;
     }
 }
