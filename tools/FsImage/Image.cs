@@ -8,8 +8,8 @@ namespace ExoSharp.Tools.FsImage
     public sealed class Image
     {
         /// <summary>The root the guest's ExOS mounts, and its key (docs/filesystem.md).</summary>
-        public const string RootName = "cffs";
-        public const ulong RootKey = 0x5346464358454E31;
+        public const string RootName = CffsLayout.SystemRoot;
+        public const ulong RootKey = CffsLayout.SystemKey;
 
         public ImageDisk Disk;
         public XnVolume Xn;

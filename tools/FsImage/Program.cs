@@ -1,5 +1,5 @@
 // tools/fsimage: C-FFS images on the host. Verbs:
-//   make IMAGE DIR [MIB]   a new image (MIB MiB, default 64) holding DIR's tree: files, directories,
+//   make IMAGE DIR [MIB]   a new image (MIB MiB; default 64, or twice the tree) holding DIR's tree: files, directories,
 //                          symbolic links, modes, owners, times
 //   list IMAGE             every path with its mode, size and link target
 //   extract IMAGE DIR      the image's tree written under DIR
@@ -16,7 +16,7 @@ namespace ExoSharp.Tools.FsImage
         {
             try
             {
-                if (args.Length >= 3 && args[0] == "make") return Make(args[1], args[2], args.Length > 3 ? uint.Parse(args[3]) : 64);
+                if (args.Length >= 3 && args[0] == "make") return Make(args[1], args[2], args.Length > 3 ? uint.Parse(args[3]) : AutoSize(args[2]));
                 if (args.Length == 2 && args[0] == "list") return List(args[1]);
                 if (args.Length == 3 && args[0] == "extract") return Extract(args[1], args[2]);
                 if (args.Length == 2 && args[0] == "check") return Check(args[1]);
@@ -35,6 +35,15 @@ namespace ExoSharp.Tools.FsImage
             var image = new Image(new ImageDisk(path, 0, false), false);
             if (image.Fs == null) throw new InvalidOperationException($"{path}: no C-FFS root \"{Image.RootName}\"");
             return image;
+        }
+
+        /// <summary>64 MiB, or room for twice the tree's bytes.</summary>
+        private static uint AutoSize(string dir)
+        {
+            long bytes = 0;
+            if (Directory.Exists(dir))
+                foreach (string f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)) bytes += new FileInfo(f).Length;
+            return (uint)Math.Max(64, 2 * (bytes >> 20) + 16);
         }
 
         private static int Make(string path, string dir, uint mib)

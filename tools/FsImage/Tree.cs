@@ -127,15 +127,22 @@ namespace ExoSharp.Tools.FsImage
                 if (r < 0) return r;
                 using (var stream = File.Create(host))
                 {
-                    var buffer = new byte[1 << 16];
+                    var buffer = new byte[CffsLayout.BlockSize];
                     for (ulong at = 0; at < i.Stat.Size;)
                     {
+                        if (fs.PhysicalBlock(node, (uint)(at / CffsLayout.BlockSize)) == 0)
+                        {
+                            at += CffsLayout.BlockSize - at % CffsLayout.BlockSize;     // a hole stays a hole
+                            continue;
+                        }
                         long n;
-                        fixed (byte* b = buffer) n = fs.ReadAt(node, at, b, (ulong)buffer.Length);
+                        fixed (byte* b = buffer) n = fs.ReadAt(node, at, b, CffsLayout.BlockSize - at % CffsLayout.BlockSize);
                         if (n <= 0) return n < 0 ? n : -(long)Errno.EIO;
+                        stream.Position = (long)at;
                         stream.Write(buffer, 0, (int)n);
                         at += (ulong)n;
                     }
+                    stream.SetLength((long)i.Stat.Size);
                 }
                 File.SetUnixFileMode(host, (UnixFileMode)(i.Stat.Mode & 0xFFF));
             }

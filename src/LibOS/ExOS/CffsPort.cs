@@ -52,7 +52,17 @@ namespace ExoSharp.LibOS.ExOS
             return SystemCall.XnWrite(&change);
         }
 
-        public long Read(uint block, int offset, byte* into, int length) => SystemCall.XnRead(block, (ulong)offset, into, (ulong)length);
+        /// <summary>The buffer's pages are written first: after a fork they may be copy-on-write, and
+        /// the kernel refuses to write into a page the environment cannot write (BadAddress).</summary>
+        public long Read(uint block, int offset, byte* into, int length)
+        {
+            if (length > 0)
+            {
+                for (byte* p = into; p < into + length; p += 4096 - (long)((ulong)p % 4096)) *p = 0;
+                into[length - 1] = 0;
+            }
+            return SystemCall.XnRead(block, (ulong)offset, into, (ulong)length);
+        }
 
         public long Fetch(uint block) => InCore(block) ? 0 : SystemCall.XnFetch(block);
         public long Evict(uint block) => SystemCall.XnEvict(block);

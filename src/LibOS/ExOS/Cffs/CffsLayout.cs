@@ -38,6 +38,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         /// <summary>Largest file: logical blocks are 32-bit.</summary>
         public const ulong MaxFileSize = (ulong)uint.MaxValue * BlockSize;
 
+        /// <summary>The system volume: the XN root ExOS mounts at boot and tools/fsimage writes. Its key is
+        /// well known (any program that knows it can open the volume); private volumes choose their own.</summary>
+        public const string SystemRoot = "cffs";
+        public const ulong SystemKey = 0x5346464358454E31;
+
         public static ulong Ino(uint block, int slot) => (ulong)block * Slots + (ulong)slot;
     }
 }
