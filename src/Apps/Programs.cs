@@ -77,6 +77,8 @@ namespace ExoSharp.Apps
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
             new Entry { Name = "files", Main = &Disk.Files.Main },
+            new Entry { Name = "cffs", Main = &Disk.CffsDemo.Main },
+            new Entry { Name = "cffsattack", Main = &Disk.CffsAttack.Main },
             new Entry { Name = "xnattack", Main = &Disk.XnAttack.Main },
             new Entry { Name = "extents", Main = &Disk.Extents.Main },
         };
