@@ -1,15 +1,16 @@
 # ExoSharp build. `make run` builds and boots; `make test` runs every test.
 # Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order;
-# default "hello,files,echo": ExOS's file system on the disk, then the UDP echo service, which
-# keeps the system up), NET (the network card: user:PORT forwards 127.0.0.1:PORT/udp to the echo
-# service, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
+# default "hello,files,inet": ExOS's file system on the disk, then echo, discard and chargen on
+# ExOS's TCP/IP stack, which keep the system up), NET (the network card: user:PORT forwards
+# 127.0.0.1:PORT, PORT+1, PORT+2 (TCP and UDP) to the guest's echo, discard and chargen ports 7,
+# 9, 19, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
 # (64 MiB) when missing; XN formats it at the first boot; none: no disk),
 # TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
 # (extra QEMU arguments). See README.md.
 
 OUT       := out
 DOTNET    ?= dotnet
-APP       ?= hello,files,echo
+APP       ?= hello,files,inet
 NET       ?= user:5555
 DISK      ?= $(OUT)/disk.img
 TIMEOUT   ?= 0

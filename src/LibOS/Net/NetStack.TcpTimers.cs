@@ -33,6 +33,11 @@ namespace ExoSharp.LibOS.Net
                     c.AckNow = true;
                     TcpOutput(c);
                 }
+                // Output the link refused earlier (its transmit ring was full): nothing else would retry it.
+                if (c.AckNow || (c.State <= TcpState.SynReceived && c.SndNxt == c.Iss) ||
+                    (c.Synchronized && c.Send.Count > c.SndNxt - c.SndUna && c.SndNxt == c.SndUna) ||
+                    (c.FinQueued && !c.FinSent))
+                    TcpOutput(c);
                 if (c.KeepAlive && (c.State == TcpState.Established || c.State == TcpState.CloseWait) &&
                     _now - c.LastHeard >= Config.KeepIdle + c.KeepAliveProbes * Config.KeepInterval)
                 {
