@@ -5,9 +5,9 @@
 // Missing: a read-only view of these tables for the environment itself (UVPT).
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
-using ExoSharp.Kernel.Core;
+using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.X64
+namespace ExoSharp.Kernel.Core
 {
     internal sealed unsafe class AddressSpace
     {
