@@ -74,6 +74,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "badprograms", Main = &Executive.BadPrograms.Main },
             new Entry { Name = "execflood", Main = &Executive.Flood.Main },
             new Entry { Name = "echo", Main = &Net.Echo.Main },
+            new Entry { Name = "inet", Main = &Net.Inet.Main },
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
             new Entry { Name = "files", Main = &Disk.Files.Main },
