@@ -184,5 +184,9 @@ namespace ExoSharp.Abi
         /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
+
+        /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
+        /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
+        MachineStatus = 48,
     }
 }

@@ -88,6 +88,7 @@ namespace ExoSharp.Kernel.Core
                     return target == null ? error : Revocation.Request(target, a1);
                 }
                 case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
+                case Syscall.MachineStatus: return PowerOff.SetStatus(env, a0, a1);
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
@@ -194,7 +195,6 @@ namespace ExoSharp.Kernel.Core
             if (target == null) return error;
             if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
             target.Runnable = status == (ulong)EnvStatus.Runnable;
-            target.Started |= target.Runnable;
             EnvTable.Publish(target);
             if (target == env && !target.Runnable)
             {

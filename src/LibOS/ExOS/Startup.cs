@@ -36,7 +36,9 @@ namespace ExoSharp.LibOS.ExOS
             int space = commandLine.IndexOf(' ');
             string name = space < 0 ? commandLine : commandLine.Substring(0, space);
             string rest = space < 0 ? "" : commandLine.Substring(space + 1);
-            return AppMain(name, rest);
+            int status = AppMain(name, rest);
+            Process.AtExit(status);
+            return status;
         }
 
         [RuntimeExport("ExoSharpWrite")]
