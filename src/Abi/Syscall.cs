@@ -188,5 +188,11 @@ namespace ExoSharp.Abi
         /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
         /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
         MachineStatus = 48,
+
+        /// <summary>EnvSetExtendedState(envHandle, area, length): replaces that environment's saved
+        /// x87/SSE/AVX state (0: the caller's own, loaded as the call returns) with length bytes at
+        /// area, in the format XSAVE writes (FXSAVE's where the CPU has no XSAVE), once the
+        /// kernel has checked its header and MXCSR.</summary>
+        EnvSetExtendedState = 49,
     }
 }

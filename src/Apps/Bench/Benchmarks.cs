@@ -46,7 +46,7 @@ namespace ExoSharp.Apps.Bench
         private static ulong* s_handles;
         private static int s_mode;
         private static ulong s_freshHandle;
-        private const int ModeSkipUd2 = 0, ModeUnprotect = 1, ModeAppel1 = 2, ModeFirstTouch = 3;
+        private const int ModeUnprotect = 1, ModeAppel1 = 2, ModeFirstTouch = 3;
 
         private static void Protect(int page, bool writable) =>
             SystemCall.PageMap(Capability.Self, Region + (ulong)page * 4096, s_handles[page], writable ? PageFlags.Writable : 0);
@@ -59,13 +59,11 @@ namespace ExoSharp.Apps.Bench
             SystemCall.PageMap(Capability.Self, batch, Pages);
         }
 
+        /// <summary>upcall_roundtrip's handler, the peer's skip_ud2.</summary>
+        private static void SkipUd2(ExceptionFrame* frame) => frame->Registers.Rip += 2;
+
         private static void Handler(ExceptionFrame* frame)
         {
-            if (s_mode == ModeSkipUd2)
-            {
-                frame->Registers.Rip += 2;
-                return;
-            }
             if (s_mode == ModeFirstTouch)
             {
                 long h = SystemCall.FrameAlloc();
@@ -107,8 +105,7 @@ namespace ExoSharp.Apps.Bench
             }
             Report("null_syscall", samples);
 
-            Exceptions.SetHandler(&Handler);
-            s_mode = ModeSkipUd2;
+            Exceptions.SetHandler(&SkipUd2);
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
@@ -116,6 +113,7 @@ namespace ExoSharp.Apps.Bench
                 samples[i] = Tsc() - t0;
             }
             Report("upcall_roundtrip", samples);
+            Exceptions.SetHandler(&Handler);
 
             s_handles = (ulong*)System.Runtime.InteropServices.NativeMemory.Alloc(Pages * 8);
             for (int i = 0; i < Pages; i++)
