@@ -1,6 +1,7 @@
 // Packet filters: one FilterSet for the machine, each filter owned by an environment. Install
 // verifies, applies the overlap rule and merges; only the owner removes; Classify runs the merged
-// compiled filters over a packet from the caller (a stand-in for issue 5's packet rings). An
+// compiled filters over a packet from the caller (to test and measure the filters without the
+// card; received frames go through Claim into packet rings). An
 // ended owner's filters stop matching at once and leave the set at the next install or removal,
 // so ending an environment allocates nothing. The receive path and NetTransmit's anti-spoofing
 // check classify through Claim. Missing: header-field authority (who may claim which ports).
@@ -92,27 +93,38 @@ namespace ExoSharp.Kernel.Executive
             return 0;
         }
 
+        /// <summary>FilterClassify(packet, length, match): the owner's id, or 0 when no live
+        /// environment's filter claims the packet; compiled code runs it (the interpreter only
+        /// for a program the compiler could not take).</summary>
+        public static long Classify(Environment env, ulong packet, ulong length, ulong match) =>
+            Classify(env, packet, length, match, false, 1);
+
+#if BENCH
         public const ulong MaxRepeat = 1000;
 
-        /// <summary>FilterClassify(packet, length, match, engine, repeat): the owner's id, or 0 when no
-        /// live environment's filter claims the packet. engine 0 or FilterEngine.Native: compiled
-        /// code; FilterEngine.Interpreter: the interpreter (for benchmarks and comparisons).
-        /// repeat (0 means 1, at most ExecutiveLimits.MaxRepeat): classify that many times, as
-        /// Linux's BPF_PROG_TEST_RUN does, so a benchmark can spread the call's cost.</summary>
-        public static long Classify(Environment env, ulong packet, ulong length, ulong match, ulong engine, ulong repeat)
+        /// <summary>The bench-only build's FilterClassify (make bench boots out/kernel-bench.elf;
+        /// not part of the ABI): r10 = engine (0 or FilterEngine.Native: compiled code;
+        /// FilterEngine.Interpreter: the interpreter, the reference), r8 = repeat (0 means 1, at
+        /// most MaxRepeat): classify that many times, as Linux's BPF_PROG_TEST_RUN does, so the
+        /// bench can spread the call's cost the way Linux's test run does.</summary>
+        public static long ClassifyForBench(Environment env, ulong packet, ulong length, ulong match, ulong engine, ulong repeat)
         {
             if (engine != 0 && engine != FilterEngine.Native && engine != FilterEngine.Interpreter) return (long)Error.BadArgument;
             if (repeat > MaxRepeat) return (long)Error.BadArgument;
-            if (repeat == 0) repeat = 1;
+            return Classify(env, packet, length, match, engine == FilterEngine.Interpreter, repeat == 0 ? 1 : repeat);
+        }
+#endif
+
+        private static long Classify(Environment env, ulong packet, ulong length, ulong match, bool interpret, ulong repeat)
+        {
             if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
             if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
             if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
             System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
-            bool interpret = engine == FilterEngine.Interpreter;
             s_runner.UsedInterpreter = false;
-            // Repeats only rerun the program (Linux's test run does the same): when every filter is
-            // merged and compiled, the merged program alone decides, so run just that, then
-            // classify once in full for the result.
+            // Repeats (the bench build's) only rerun the program (Linux's test run does the same):
+            // when every filter is merged and compiled, the merged program alone decides, so run
+            // just that, then classify once in full for the result.
             if (!interpret && s_set.Alone.Length == 0)
                 for (; repeat > 1; repeat--) s_runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
             DemuxResult result = default;
