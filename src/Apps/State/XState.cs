@@ -1,10 +1,7 @@
-// The interrupted code's whole register state survives every kind of upcall, a thread switch
-// and other environments: xstate.asm loads a pattern into every vector register (ymm with
-// AVX), st0 and MXCSR, lets the event happen, stores them back, and this compares. Handlers
-// clobber them all first. Modes (the argument): fault, slice, revoke, threads, threadfaults
-// (slice ends inside a thread's slow page-fault handler), trace (#DB
-// at every instruction of ExOS's resume path), dirty and leak (between environments), badstate
-// (XRSTOR of bad save areas). Each prints what it checked; exit status 0 when all held.
+// The interrupted code's whole register state survives every kind of upcall, thread switches
+// and other environments: xstate.asm loads a pattern into every vector register, st0 and
+// MXCSR, lets the event happen (handlers clobber them all), stores them back; this compares.
+// Modes (the argument) are listed in Main; each prints what it checked, status 0 if all held.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
