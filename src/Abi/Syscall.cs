@@ -194,5 +194,18 @@ namespace ExoSharp.Abi
         /// area, in the format XSAVE writes (FXSAVE's where the CPU has no XSAVE), once the
         /// kernel has checked its header and MXCSR.</summary>
         EnvSetExtendedState = 49,
+
+        /// <summary>CapDrop(handle): removes a capability of any type from the caller's table (a frame's
+        /// mappings go with it, as for FrameFree; an environment capability leaves the environment be).</summary>
+        CapDrop = 50,
+
+        /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived from
+        /// handle (0: the caller itself) with those CapabilityRights (a subset of the source's) and
+        /// badge (0: the source's; a badge once set stays); returns its handle.</summary>
+        CapMint = 51,
+
+        /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
+        /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
+        CapRevoke = 52,
     }
 }
