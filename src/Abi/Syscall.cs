@@ -14,8 +14,9 @@ namespace ExoSharp.Abi
         /// <summary>Exit(status): ends the calling environment; does not return.</summary>
         Exit = 1,
 
-        /// <summary>Abort(typeAddress, message, length): ends the caller as killed by an
-        /// unhandled exception; message is UTF-16; does not return.</summary>
+        /// <summary>Abort(typeAddress, message, length, trace, frames): ends the caller as killed
+        /// by an unhandled exception; message is UTF-16; trace holds frames (at most 16) return
+        /// addresses, named in the kill line; does not return.</summary>
         Abort = 2,
 
         /// <summary>EnvId(): the caller's environment id.</summary>
@@ -183,5 +184,9 @@ namespace ExoSharp.Abi
         /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
+
+        /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
+        /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
+        MachineStatus = 48,
     }
 }
