@@ -2,16 +2,12 @@
 // page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
 // in start.asm) that lets a program choose its own copying policy (dumbfork does).
 // The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
-<<<<<<< HEAD
 // The file table page (Layout.FileTable) is shared writable, not copied (POSIX's shared offsets).
-// Missing: spawn from an image, wait for a child, freeing page-table frames early.
-=======
 // ExOS's exit policy (AtExit, the kernel has none): children this environment made and never
 // started are destroyed (at most MaxUnstarted are tracked), and the holder of the machine
 // capability sets the machine's power-off status to its exit status. Spawning from an image is
 // Spawn.cs. Missing: waiting for a child (Init polls the environment table), freeing page-table
 // frames early.
->>>>>>> origin/main
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
