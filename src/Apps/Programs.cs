@@ -81,6 +81,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "files", Main = &Disk.Files.Main },
             new Entry { Name = "cffs", Main = &Disk.CffsDemo.Main },
             new Entry { Name = "cffsattack", Main = &Disk.CffsAttack.Main },
+            new Entry { Name = "posix", Main = &Disk.PosixFiles.Main },
             new Entry { Name = "xnattack", Main = &Disk.XnAttack.Main },
             new Entry { Name = "extents", Main = &Disk.Extents.Main },
         };

@@ -14,6 +14,10 @@ namespace ExoSharp.LibOS.ExOS
         public const ulong ThreadStacks = 0x6000_0000;
         public const ulong ThreadStackSize = 64 * 1024;
 
+        /// <summary>The open file descriptions (Files): one page shared writable, not copied, with
+        /// every child a fork makes, so parent and children share file offsets.</summary>
+        public const ulong FileTable = 0x6FE0_0000;
+
         /// <summary>The page for a scratch mapping (copy-on-write copies, dumbfork).</summary>
         public const ulong TempPage = 0x6FF0_0000;
 

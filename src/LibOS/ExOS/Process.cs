@@ -2,6 +2,7 @@
 // page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
 // in start.asm) that lets a program choose its own copying policy (dumbfork does).
 // The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
+// The file table page (Layout.FileTable) is shared writable, not copied (POSIX's shared offsets).
 // ExOS's exit policy (AtExit, the kernel has none): children this environment made and never
 // started are destroyed (at most MaxUnstarted are tracked), and the holder of the machine
 // capability sets the machine's power-off status to its exit status. Spawning from an image is
@@ -29,7 +30,25 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>Copy-on-write fork: handle of the child in the parent, 0 in the child, or a
         /// negative Abi.Error.</summary>
-        public static long Fork() => ForkPrimitive(&FinishCopyOnWrite);
+        public static long Fork()
+        {
+            if (s_beforeFork != null) s_beforeFork(false);
+            long r = ForkPrimitive(&FinishCopyOnWrite);
+            if (r < 0 && s_beforeFork != null) s_beforeFork(true);
+            if (r == 0 && s_inChild != null) s_inChild();
+            return r;
+        }
+
+        private static delegate*<bool, void> s_beforeFork;
+        private static delegate*<void> s_inChild;
+
+        /// <summary>Hooks of the rest of ExOS around Fork: before(false) in the parent before it
+        /// (before(true) when the fork failed), inChild() in the child as it starts.</summary>
+        public static void SetForkHooks(delegate*<bool, void> before, delegate*<void> inChild)
+        {
+            s_beforeFork = before;
+            s_inChild = inChild;
+        }
 
         public static ulong Id => SystemCall.EnvId();
 
@@ -139,6 +158,7 @@ namespace ExoSharp.LibOS.ExOS
             r = ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
             if (r >= 0) r = ShareRange(child, Layout.HeapBase, Memory.HeapBreak);
             if (r >= 0) r = ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
+            if (r >= 0) r = ShareWritable(child, Layout.FileTable);
             if (r >= 0) r = Start((ulong)child);
             if (r < 0)
             {
@@ -171,6 +191,16 @@ namespace ExoSharp.LibOS.ExOS
                 }
             }
             return Flush(child, batch, n);
+        }
+
+        /// <summary>Maps the page at address, when there is one, writable into the child: the same
+        /// frame, shared, not copied.</summary>
+        private static long ShareWritable(long child, ulong address)
+        {
+            PageInfo info;
+            SystemCall.PageQuery(address, &info);
+            if (info.Flags == 0) return 0;
+            return SystemCall.PageMap((ulong)child, address, info.FrameHandle, PageFlags.Writable);
         }
 
         private static long Flush(long child, PageMapEntry* batch, int n)

@@ -31,6 +31,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         private int _lastHit;
         private Node _extNode;
         private bool _extValid;
+        private ulong _generation;
+
+        /// <summary>A word shared by every process using this volume (ExOS's file table page), bumped
+        /// on each change: the cached extents are dropped when another process changed something.
+        /// Null (the default): this instance is the volume's only user.</summary>
+        public ulong* SharedGeneration;
 
         private struct Extent
         {
@@ -141,8 +147,17 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return XnErrors.ToErrno(r);
         }
 
+        /// <summary>Another process using the volume must drop its cached extents.</summary>
+        private void Changed()
+        {
+            if (SharedGeneration == null) return;
+            (*SharedGeneration)++;
+            _generation = *SharedGeneration;
+        }
+
         private long Meta(uint block, int offset, byte* bytes, int length)
         {
+            Changed();
             long r = Get(block);
             if (r < 0) return r;
             return XnErrors.ToErrno(_xn.Write(block, offset, bytes, length));
@@ -150,6 +165,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type)
         {
+            Changed();
             long r = Get(parent);
             if (r < 0) return r;
             r = _xn.Alloc(parent, offset, bytes, length, first, count, type);
@@ -165,6 +181,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private long FreeBlocks(uint parent, int offset, byte* bytes, int length, uint first, uint count)
         {
+            Changed();
             long r = Get(parent);
             if (r < 0) return r;
             return XnErrors.ToErrno(_xn.Free(parent, offset, bytes, length, first, count));
@@ -428,7 +445,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private long LoadExtents(Node n)
         {
+            if (SharedGeneration != null && *SharedGeneration != _generation) _extValid = false;
             if (_extValid && _extNode.Block == n.Block && _extNode.Slot == n.Slot) return 0;
+            if (SharedGeneration != null) _generation = *SharedGeneration;
             _extValid = false;
             _extCount = 0;
             _listCount = 0;
