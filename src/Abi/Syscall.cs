@@ -188,5 +188,9 @@ namespace ExoSharp.Abi
         /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
         /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
         MachineStatus = 48,
+
+        /// <summary>PageMapRange(env, address, count, handles, flags): maps count consecutive pages
+        /// from address, page i to the frame handles[i] names, all with flags; all or none.</summary>
+        PageMapRange = 49,
     }
 }
