@@ -74,6 +74,15 @@ table() { # $1: exosharp file, $2: linux file -> op, medians, ratio, then min-ma
 table out/bench/exosharp-icount.txt out/bench/linux-icount.txt > out/bench/icount.table
 table out/bench/exosharp-wall.txt out/bench/linux-wall.txt > out/bench/wall.table
 while read -r op e l r _; do echo "BENCH $op exosharp=$e linux=$l unit=instructions ratio=$r"; done < out/bench/icount.table
+# C# run-time operations (src/Bench/Managed, one source for both sides): the Linux column is
+# the same source built by stock NativeAOT for linux-x64 and run on the peer, read from
+# out/bench/dotnet-icount.txt when that run exists; "-" until then.
+for op in eh_throw_catch_10; do
+    e=$(value out/bench/exosharp-icount.txt "$op" median)
+    l=$( [ -f out/bench/dotnet-icount.txt ] && value out/bench/dotnet-icount.txt "$op" median || true)
+    r=$( [ -n "$l" ] && [ -n "$e" ] && awk -v e="$e" -v l="$l" 'BEGIN { printf "%.2f", (e > 0 ? l / e : 0) }' || echo -)
+    echo "BENCH $op exosharp=${e:--} linux=${l:--} unit=instructions ratio=$r"
+done
 echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio

@@ -189,8 +189,14 @@ namespace ExoSharp.Abi
         /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
         MachineStatus = 48,
 
+        /// <summary>EnvSetExtendedState(envHandle, area, length): replaces that environment's saved
+        /// x87/SSE/AVX state (0: the caller's own, loaded as the call returns) with length bytes at
+        /// area, in the format XSAVE writes (FXSAVE's where the CPU has no XSAVE), once the
+        /// kernel has checked its header and MXCSR.</summary>
+        EnvSetExtendedState = 49,
+
         /// <summary>PageMapRange(env, address, count, handles, flags): maps count consecutive pages
         /// from address, page i to the frame handles[i] names, all with flags; all or none.</summary>
-        PageMapRange = 49,
+        PageMapRange = 50,
     }
 }

@@ -40,6 +40,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "tables", Main = &Tables.Main },
             new Entry { Name = "threads", Main = &ThreadsDemo.Main },
             new Entry { Name = "revoke", Main = &Revoke.Main },
+            new Entry { Name = "xstate", Main = &State.XState.Main },
             new Entry { Name = "bench", Main = &Bench.Benchmarks.Main },
             new Entry { Name = "overstay", Main = &Hostile.Overstay.Main },
             new Entry { Name = "staleupcall", Main = &Hostile.StaleUpcall.Main },

@@ -25,6 +25,7 @@ namespace ExoSharp.Kernel.Boot
             AsmContract.Check((ulong*)symbols->AsmContract);
             Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
             Idt.Load(symbols->IsrTable);
+            ExtendedState.Initialize();
             if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
             var multiboot = new Multiboot(Memory.Pointer(info));
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");

@@ -120,7 +120,7 @@ namespace ExoSharp.Kernel.Core
             env.Capabilities.Dispose();
             Memory.FreeFrame(env.RepossessedPage);
             Revocation.Forget(env);
-            NativeMemory.Free(env.Context);
+            UserContext.Free(env.Context);
             s_table[env.Index] = null;
             *env.Fast = default;            // Id 0: the fast paths no longer find it
             EnvRecord* record = s_records + env.Index;

@@ -43,6 +43,7 @@ namespace ExoSharp.Kernel.Core
                 }
                 case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, a0, a1);
                 case Syscall.EnvSetRegisters: return EnvSetRegisters(env, a0, a1);
+                case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, a0, a1, a2);
                 case Syscall.EnvDestroy: return EnvDestroy(env, a0);
                 case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
                 case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
@@ -218,6 +219,20 @@ namespace ExoSharp.Kernel.Core
             f->Rip = r.Rip;
             f->Rsp = r.Rsp;
             f->Rflags = UserContext.SanitizeFlags(r.Rflags);
+            return 0;
+        }
+
+        /// <summary>The area is copied in first, then checked, so the kernel's XRSTOR of the
+        /// context never meets a header that would fault in ring 0.</summary>
+        private static long EnvSetExtendedState(Environment env, ulong handle, ulong area, ulong length)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (length != ExtendedState.Size) return (long)Error.BadLength;
+            byte* copy = stackalloc byte[UserContext.XStateArea];
+            if (!UserMemory.CopyFrom(env, area, copy, length)) return (long)Error.BadAddress;
+            if (!ExtendedState.IsValid(copy)) return (long)Error.BadArgument;
+            System.Buffer.MemoryCopy(copy, target.Context, (long)length, (long)length);
             return 0;
         }
 

@@ -1,6 +1,6 @@
 ; Entry and exit paths between user mode, interrupts and the C# kernel.
 ; - isr_N (IDT vectors 0-47, installed by X64/Idt.cs via the isr_table): push a TrapFrame
-;   (X64/TrapFrame.cs), save FPU/SSE state just below it, call ExoSharpTrap(TrapFrame*)
+;   (X64/TrapFrame.cs), save the extended state (x87/SSE/AVX: SAVE_XSTATE) just below it, call ExoSharpTrap(TrapFrame*)
 ;   (C#: Core/Traps.cs, System V, interrupts off), restore, iretq.
 ; - Upcall fast path (isr_common's head): a CPU exception from user mode in the environment
 ;   whose handler and exception stack Core/UpcallCache.cs has validated (exo_upcall_cache) is
@@ -8,13 +8,13 @@
 ;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
 ;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
 ; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
-;   every other call builds the same TrapFrame (vector 256) and FXSAVE area in place in the
+;   every other call builds the same TrapFrame (vector 256) and extended state in place in the
 ;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
 ;   so saving the caller is no copy), then calls on the trap stack
 ;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which leaves its result in the
 ;   frame's rax; returns with sysretq to the frame's rip. Every register but rax, rcx, r11
 ;   comes back as it was (but a message delivered in registers: rdi, rsi, rdx, r10, r8, r9);
-;   SSE state is saved and restored. No kernel value is left in any register.
+;   the extended state is saved and restored. No kernel value is left in any register.
 ; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the
 ;   caller's own space, with a valid frame capability, at a user page whose page tables
 ;   exist, is installed here exactly as Core/Mappings.MapOne would (MapCount, the entry, the
@@ -27,15 +27,19 @@
 ;   and the published records (Core/EnvTable.cs) change as Core/Ipc.cs would change them,
 ;   and the other environment resumes through exo_resume_user. Any other case, or a failed
 ;   check, goes on to C# with the frame already built.
-; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the FXSAVE area and TrapFrame as a
-;   trap leaves them on the stack (512 + 176 bytes), loaded into the CPU; iretq. The kernel
-;   switches environments by saving the current frame and resuming another's context.
-; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all these paths.
+; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the extended state and TrapFrame as
+;   a trap leaves them on the stack (XSTATE_AREA + 176 bytes), loaded into the CPU; iretq. The
+;   kernel switches environments by saving the current frame and resuming another's context,
+;   so no register (ymm upper halves included) passes from one environment to another.
+; The layout extended state at rsp (64-byte aligned), TrapFrame at rsp + XSTATE_AREA is shared
+; by all these paths. The state is XSAVE's for the features in XCR0 (exo_xsave_mask, set by
+; Boot/boot.asm from CPUID), or FXSAVE's when the CPU has no XSAVE; XRSTOR only ever loads
+; areas the kernel's own XSAVE wrote (or UserContext.Allocate's initial one).
 
 bits 64
 default rel
 
-extern ExoSharpTrap, ExoSharpSyscall
+extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 global exo_asm_contract
@@ -77,7 +81,8 @@ TF_RSI equ 80
 TF_RDX equ 88
 TF_RAX equ 112
 TRAP_FRAME_SIZE equ 176
-CONTEXT_SIZE    equ 512 + TRAP_FRAME_SIZE   ; X64/UserContext.Size
+XSTATE_AREA     equ 1040                    ; X64/UserContext.XStateArea: 16 mod 64
+CONTEXT_SIZE    equ XSTATE_AREA + TRAP_FRAME_SIZE   ; X64/UserContext.Size
 ; exo_env_fast rows (Core/EnvFast.cs), EnvRecord rows (Abi/EnvRecord.cs), IPC constants.
 EF_SHIFT   equ 6                ; 64-byte rows
 EF_ID      equ 0
@@ -123,7 +128,7 @@ IPC_IN_REGISTERS equ 1          ; Core/Ipc.cs InRegisters
 SYS_IPC_CALL_REGISTERS  equ 30  ; ExoSharp.Abi.Syscall.IpcCallRegisters
 SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
-UPCALL_FLAGS_KEEP equ 0x409D5
+UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
 UPCALL_FLAGS_SET  equ 0x202
 
 ; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
@@ -161,6 +166,37 @@ UPCALL_FLAGS_SET  equ 0x202
     pop rcx
     pop rbx
     pop rax
+%endmacro
+
+; The extended state (x87/SSE/AVX) into [rsp] (64-byte aligned) and back: XSAVE/XRSTOR
+; with the XCR0 mask, or FXSAVE/FXRSTOR when the mask is 0. Clobber rax and rdx. XSAVE
+; writes only XSTATE_BV's bits for XCR0's features and no other byte of the header, and
+; XRSTOR refuses any other bit there or anything in the next 16 bytes: the stack below a trap
+; frame holds anything, so the three words are cleared first.
+%macro SAVE_XSTATE 0
+    mov eax, [exo_xsave_mask]
+    test eax, eax
+    jz %%fx
+    xor edx, edx
+    mov [rsp + 512], rdx
+    mov [rsp + 520], rdx
+    mov [rsp + 528], rdx
+    xsave64 [rsp]
+    jmp %%done
+%%fx:
+    fxsave64 [rsp]
+%%done:
+%endmacro
+%macro RESTORE_XSTATE 0
+    mov eax, [exo_xsave_mask]
+    test eax, eax
+    jz %%fx
+    xor edx, edx
+    xrstor64 [rsp]
+    jmp %%done
+%%fx:
+    fxrstor64 [rsp]
+%%done:
 %endmacro
 
 section .text
@@ -266,12 +302,14 @@ isr_general_rax:
 isr_general:
     cld
     PUSH_GPRS
-    mov rdi, rsp                ; TrapFrame*
-    sub rsp, 512
-    fxsave [rsp]
+    mov rbx, rsp                ; TrapFrame*
+    sub rsp, XSTATE_AREA
+    and rsp, -64                ; a no-op for traps from user mode (frame at the stack's top)
+    SAVE_XSTATE
+    mov rdi, rbx
     call ExoSharpTrap
-    fxrstor [rsp]
-    add rsp, 512
+    RESTORE_XSTATE
+    mov rsp, rbx
     POP_GPRS
     add rsp, 16                 ; vector, error code
     iretq
@@ -296,8 +334,9 @@ syscall_entry:
     push SYSCALL_VECTOR
     PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
-    sub rsp, 512
-    fxsave [rsp]
+    sub rsp, XSTATE_AREA        ; the context's start: 64-byte aligned
+    SAVE_XSTATE
+    mov rax, [rdi + TF_RAX]     ; the call number again
     mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
     cmp rax, SYS_IPC_CALL_REGISTERS
     je ipc_call_fast
@@ -307,8 +346,8 @@ syscall_entry:
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
     mov rsp, rbx
-    fxrstor [rsp]
-    add rsp, 512
+    RESTORE_XSTATE
+    add rsp, XSTATE_AREA
     POP_GPRS
     mov rcx, [rsp + 16]         ; rip (the kernel may have changed it: always a user address)
     mov r11, [rsp + 32]         ; rflags
@@ -552,12 +591,12 @@ ipc_switch:
     mov cr3, rax
     jmp exo_resume_user
 
-; exo_resume_user(rdi = UserContext*: 512-byte FXSAVE area, then a TrapFrame): loads every
+; exo_resume_user(rdi = UserContext*: the extended state, then a TrapFrame): loads every
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
 exo_resume_user:
     mov rsp, rdi
-    fxrstor [rsp]
-    add rsp, 512
+    RESTORE_XSTATE
+    add rsp, XSTATE_AREA
     POP_GPRS
     add rsp, 16
     iretq

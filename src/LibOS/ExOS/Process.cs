@@ -90,11 +90,15 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>Gives the child an exception stack of its own, a time slot, and starts it.</summary>
         public static long Start(ulong child)
         {
-            long frame = SystemCall.FrameAlloc();
-            if (frame < 0) return frame;
-            long r = SystemCall.PageMap(child, Layout.ExceptionStackPage, (ulong)frame, PageFlags.Writable);
-            SystemCall.FrameFree((ulong)frame);
-            if (r < 0) return r;
+            long r;
+            for (ulong page = Layout.ExceptionStackBase; page < Layout.ExceptionStackTop; page += PageSize)
+            {
+                long frame = SystemCall.FrameAlloc();
+                if (frame < 0) return frame;
+                r = SystemCall.PageMap(child, page, (ulong)frame, PageFlags.Writable);
+                SystemCall.FrameFree((ulong)frame);
+                if (r < 0) return r;
+            }
             r = SystemCall.SliceAlloc(child);
             if (r < 0) return r;
             return SystemCall.EnvSetStatus(child, EnvStatus.Runnable);
@@ -128,7 +132,7 @@ namespace ExoSharp.LibOS.ExOS
             {
                 PageInfo info;
                 SystemCall.PageQuery(page, &info);
-                if (info.Flags == 0 || page == Layout.ExceptionStackPage) continue;
+                if (info.Flags == 0 || Layout.OnExceptionStack(page + 1)) continue;
                 ulong flags = info.Flags & PageFlags.Allowed;
                 if ((flags & (PageFlags.Writable | PageFlags.CopyOnWrite)) != 0)
                     flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;

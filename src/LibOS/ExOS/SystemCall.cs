@@ -50,6 +50,7 @@ namespace ExoSharp.LibOS.ExOS
 
         public static long MachineStatus(ulong machine, ulong status) => Invoke(Syscall.MachineStatus, machine, status);
         public static long EnvSetRegisters(ulong handle, Registers* registers) => Invoke(Syscall.EnvSetRegisters, handle, (ulong)registers);
+        public static long EnvSetExtendedState(ulong handle, byte* area, long length) => Invoke(Syscall.EnvSetExtendedState, handle, (ulong)area, (ulong)length);
         public static long EnvDestroy(ulong handle) => Invoke(Syscall.EnvDestroy, handle);
         public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke(Syscall.FrameAlloc, frame);
         public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
