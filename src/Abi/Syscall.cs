@@ -195,8 +195,21 @@ namespace ExoSharp.Abi
         /// kernel has checked its header and MXCSR.</summary>
         EnvSetExtendedState = 49,
 
+        /// <summary>CapDrop(handle): removes a capability of any type from the caller's table (a frame's
+        /// mappings go with it, as for FrameFree; an environment capability leaves the environment be).</summary>
+        CapDrop = 50,
+
+        /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived from
+        /// handle (0: the caller itself) with those CapabilityRights (a subset of the source's) and
+        /// badge (0: the source's; a badge once set stays); returns its handle.</summary>
+        CapMint = 51,
+
+        /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
+        /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
+        CapRevoke = 52,
+
         /// <summary>PageMapRange(env, address, count, handles, flags): maps count consecutive pages
         /// from address, page i to the frame handles[i] names, all with flags; all or none.</summary>
-        PageMapRange = 50,
+        PageMapRange = 53,
     }
 }

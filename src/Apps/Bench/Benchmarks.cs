@@ -74,8 +74,8 @@ namespace ExoSharp.Apps.Bench
         private static void Server()
         {
             IpcMessage message;
-            SystemCall.IpcWaitRegisters(&message);
-            while (true) SystemCall.IpcReplyRegisters(message.From, message.Word0 + 1, 0, 0, &message);
+            long reply = SystemCall.IpcWaitRegisters(&message);
+            while (true) reply = SystemCall.IpcReplyRegisters((ulong)reply, message.Word0 + 1, 0, 0, &message);
         }
 
         public static int Main(string arguments)
@@ -194,8 +194,8 @@ namespace ExoSharp.Apps.Bench
                 Server();
                 return 0;
             }
-            ulong server = (ulong)SystemCall.EnvIdOf((ulong)child);
-            if (Syscall1((ulong)Syscall.EnvIdOf, (ulong)child) != (long)server)
+            ulong serverId = (ulong)SystemCall.EnvIdOf((ulong)child);
+            if (Syscall1((ulong)Syscall.EnvIdOf, (ulong)child) != (long)serverId)
                 System.Console.WriteLine("BENCH null_syscall_general: EnvIdOf through bench_syscall gave another answer");
             for (int i = 0; i < Runs; i++)
             {
@@ -204,6 +204,7 @@ namespace ExoSharp.Apps.Bench
                 samples[i] = Tsc() - t0;
             }
             Report("null_syscall_general", samples);
+            ulong server = (ulong)child;       // the endpoint: the child's capability
             IpcMessage m = default;
             while (SystemCall.IpcCallRegisters(server, 0, 0, 0, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
             for (int i = 0; i < Runs; i++)
@@ -215,11 +216,10 @@ namespace ExoSharp.Apps.Bench
             Report("ipc_roundtrip", samples);
             SystemCall.EnvDestroy((ulong)child);
 
-            ulong me = Process.Id;
             long partner = Process.Fork();
             if (partner == 0)
-                while (true) SystemCall.Yield(me);
-            ulong partnerId = (ulong)SystemCall.EnvIdOf((ulong)partner);
+                while (true) SystemCall.Yield(Process.Parent);
+            ulong partnerId = (ulong)partner;      // a capability with the Yield right
             SystemCall.Yield(partnerId);
             for (int i = 0; i < Runs; i++)
             {

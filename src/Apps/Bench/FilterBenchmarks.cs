@@ -135,7 +135,7 @@ namespace ExoSharp.Apps.Bench
             }
             ulong childId = (ulong)SystemCall.EnvIdOf((ulong)child);
             Frame(hit, FirstPort + 99);
-            for (int i = 0; i < 100000 && SystemCall.FilterClassify(hit, FrameLength) != (long)childId; i++) SystemCall.Yield(childId);
+            for (int i = 0; i < 100000 && SystemCall.FilterClassify(hit, FrameLength) != (long)childId; i++) SystemCall.Yield((ulong)child);
             if (SystemCall.FilterClassify(hit, FrameLength) == (long)childId) Measure(100, hit, miss, samples);
             else System.Console.WriteLine("BENCH filter: the child did not install its 50 filters");
             SystemCall.EnvDestroy((ulong)child);

@@ -64,6 +64,11 @@ namespace ExoSharp.Kernel.Boot
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
+            if (boot.Option("capgen") == "near")        // test only: generations start 3 short of retiring
+            {
+                CapabilityTable.InitialGeneration = Abi.Capability.MaxGeneration - 3;
+                EnvTable.StartGenerationsAt(Abi.Capability.MaxEnvGeneration - 3);
+            }
             string selfTest = boot.Option("selftest");
             if (selfTest != null) Tests.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);

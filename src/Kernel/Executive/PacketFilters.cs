@@ -24,7 +24,10 @@ namespace ExoSharp.Kernel.Executive
         // Installed filters and their owners, in install order (the kernel's own list: FilterSet
         // does not enumerate by owner).
         private static uint[] s_ids;
-        private static uint[] s_owners;
+        // s_owners holds each filter's owner by full id (never reused); the FilterSet knows owners by
+        // DemuxOwner (the id's low 32 bits), unique among live environments because the index is
+        // in them, and the filters of ended owners leave the set before any install.
+        private static ulong[] s_owners;
         private static int s_count;
         private static bool s_ownersEnded;
 
@@ -35,7 +38,7 @@ namespace ExoSharp.Kernel.Executive
             s_runner.Refresh(s_set);
             s_packet = (byte*)NativeMemory.Alloc(ExecutiveLimits.MaxPacket);
             s_ids = new uint[FilterSet.MaxFilters];
-            s_owners = new uint[FilterSet.MaxFilters];
+            s_owners = new ulong[FilterSet.MaxFilters];
         }
 
         /// <summary>FilterInstall(program, count, report).</summary>
@@ -53,9 +56,9 @@ namespace ExoSharp.Kernel.Executive
 
         private static long InstallCopied(Environment env, ReadOnlySpan<Instruction> code, ulong report)
         {
-            uint owner = (uint)env.Id;
+            ulong owner = env.Id;
             if (s_count == s_ids.Length || Owned(owner) >= ExecutiveLimits.MaxFiltersPerEnv) return (long)Error.TableFull;
-            InstallResult result = s_set.Install(owner, code);
+            InstallResult result = s_set.Install(DemuxOwner(owner), code);
             ProgramArguments.Report(report, result.Verification);
             switch (result.Status)
             {
@@ -70,7 +73,7 @@ namespace ExoSharp.Kernel.Executive
                 case InstallStatus.Overlap:
                 {
                     FilterEntry other = s_set.Find(result.ConflictingFilterId);
-                    ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : other.Owner);
+                    ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : (uint)OwnerOf(other.Id));
                     return (long)Error.Overlap;
                 }
                 default:
@@ -83,7 +86,7 @@ namespace ExoSharp.Kernel.Executive
         {
             int at = IndexOf(id);
             if (at < 0) return (long)Error.NoSuchProgram;
-            if (s_owners[at] != (uint)env.Id) return (long)Error.NotOwner;
+            if (s_owners[at] != env.Id) return (long)Error.NotOwner;
             if (!ExecutiveBudget.HasReserve) return (long)Error.NoMemory;
             ulong before = ExecutiveBudget.Begin();
             RemoveAt(at);
@@ -133,16 +136,18 @@ namespace ExoSharp.Kernel.Executive
                     ? s_set.Classify(s_packet, (uint)length, (uint)length)
                     : s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
             // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
-            if (result.Matched && EnvTable.Find(result.Owner) == null) result = default;
+            ulong owner = result.Matched ? OwnerOf(result.FilterId) : 0;
+            if (owner != 0 && EnvTable.Find(owner) == null) owner = 0;
+            if (owner == 0) result = default;
             if (match != 0)
             {
                 var m = (FilterMatch*)match;
-                m->Owner = result.Matched ? result.Owner : 0;
+                m->Owner = owner;
                 m->FilterId = result.Matched ? result.FilterId : 0;
                 m->Value = result.Matched ? result.Value : 0;
                 m->Engine = interpret || s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
             }
-            return result.Matched ? result.Owner : 0;
+            return (long)owner;
         }
 
         /// <summary>The kernel's own classification (the receive path, the anti-spoofing check) of a
@@ -153,16 +158,18 @@ namespace ExoSharp.Kernel.Executive
             filterId = 0;
             if (s_set == null) return 0;
             DemuxResult result = s_set.Classify(s_runner, packet, length, length);
-            if (!result.Matched || EnvTable.Find(result.Owner) == null) return 0;
+            if (!result.Matched) return 0;
+            ulong owner = OwnerOf(result.FilterId);
+            if (owner == 0 || EnvTable.Find(owner) == null) return 0;
             filterId = result.FilterId;
-            return result.Owner;
+            return owner;
         }
 
         /// <summary>env is ending: its filters stop matching now (Classify checks the owner) and
         /// go at the next install or removal. Allocates nothing.</summary>
         public static void Forget(Environment env)
         {
-            if (Owned((uint)env.Id) > 0) s_ownersEnded = true;
+            if (Owned(env.Id) > 0) s_ownersEnded = true;
         }
 
         /// <summary>Removes the filters of ended owners (then the compiled code is refreshed).</summary>
@@ -187,7 +194,7 @@ namespace ExoSharp.Kernel.Executive
         /// <summary>Takes a filter out of the set and the list; the caller refreshes the code.</summary>
         private static void RemoveAt(int at)
         {
-            s_set.Remove(s_owners[at], s_ids[at]);
+            s_set.Remove(DemuxOwner(s_owners[at]), s_ids[at]);
             s_count--;
             for (int i = at; i < s_count; i++)
             {
@@ -203,7 +210,16 @@ namespace ExoSharp.Kernel.Executive
             return -1;
         }
 
-        private static int Owned(uint owner)
+        private static uint DemuxOwner(ulong id) => (uint)id;
+
+        /// <summary>The full id of a filter's owner, 0 when no filter has that id.</summary>
+        private static ulong OwnerOf(ulong filterId)
+        {
+            int at = IndexOf(filterId);
+            return at < 0 ? 0 : s_owners[at];
+        }
+
+        private static int Owned(ulong owner)
         {
             int n = 0;
             for (int i = 0; i < s_count; i++)

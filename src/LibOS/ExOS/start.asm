@@ -7,8 +7,9 @@
 ;   the number to rax and the 4th argument to r10, executes syscall, returns rax.
 ; - exo_ipc(rdi, rsi, rdx, rcx, r8, r9 = number, [rsp + 8] = IpcMessage* received) (C#:
 ;   SystemCall.cs, System V): a system call like exo_syscall for the IPC calls that deliver
-;   a message in registers; when it returns 0 and received is not null, stores rdi (From),
-;   rsi, rdx, r10 (the words), r8 (FrameHandle), r9 (FrameFlags) there.
+;   a message in registers; when it returns 0 or more (a wait returns the reply capability's
+;   handle) and received is not null, stores rdi (From), rsi, rdx, r10 (the words), r8
+;   (Handle), r9 (HandleFlags) there.
 ; - exo_fork(rdi = finish) (C#: Process.cs, System V): the fork primitive. Saves the
 ;   callee-saved registers on the stack and calls finish(rdi = exo_fork_child, rsi = that
 ;   stack pointer), which creates and starts the child with those as its rip and rsp; the
@@ -89,7 +90,7 @@ exo_ipc:
     mov r10, rcx
     syscall
     test rax, rax
-    jnz .done
+    js .done
     test rbx, rbx
     jz .done
     mov [rbx], rdi
