@@ -227,7 +227,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| upcall_roundtrip | \`ud2\`, handled and resumed in user space | \`ud2\`, SIGILL handler, sigreturn |"
     echo "| trap | write to a read-only page; the handler maps it writable | same with SIGSEGV and mprotect |"
     echo "| prot1 / unprot1 | \`PageMapOne\`: one page read-only / writable again | \`mprotect\` one page |"
-    echo "| prot100 / unprot100 | one batched \`PageMap\` of 100 pages | one \`mprotect\` of 100 pages |"
+    echo "| prot100 / unprot100 | one \`PageMapRange\` of 100 pages (one flags word; the handles an array the program keeps) | one \`mprotect\` of 100 pages |"
     echo "| appel1 | trap + unprotect it + protect another page | same |"
     echo "| appel2 | protect 100 pages, touch each (per page) | same |"
     echo "| first_touch_fault | fault on an unmapped page; the handler allocates and maps a frame | demand-zero fault in the kernel |"

@@ -207,5 +207,9 @@ namespace ExoSharp.Abi
         /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
         /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
         CapRevoke = 52,
+
+        /// <summary>PageMapRange(env, address, count, handles, flags): maps count consecutive pages
+        /// from address, page i to the frame handles[i] names, all with flags; all or none.</summary>
+        PageMapRange = 53,
     }
 }

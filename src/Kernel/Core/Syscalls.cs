@@ -58,6 +58,7 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
                 case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
                 case Syscall.PageMap: return PageMap(env, a0, a1, a2);
+                case Syscall.PageMapRange: return PageMapRange(env, a0, a1, a2, a3, a4);
                 case Syscall.PageMapOne:
                 {
                     Environment target = Target(env, a0, out long error);
@@ -291,5 +292,16 @@ namespace ExoSharp.Kernel.Core
         }
 
         private static PageMapEntry* s_pageMapBuffer;
+
+        /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
+        private static long PageMapRange(Environment env, ulong handle, ulong address, ulong count, ulong handles, ulong flags)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (count == 0) return 0;
+            if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
+            if (!UserMemory.CanAccess(env.Space, handles, count * 8, false)) return (long)Error.BadAddress;
+            return Mappings.MapRange(env, target, address, (int)count, (ulong*)handles, flags);
+        }
     }
 }

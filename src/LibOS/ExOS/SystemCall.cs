@@ -56,6 +56,8 @@ namespace ExoSharp.LibOS.ExOS
         public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
         public static long CapDrop(ulong handle) => Invoke(Syscall.CapDrop, handle);
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
+        public static long PageMapRange(ulong envHandle, ulong address, ulong count, ulong* handles, ulong flags) =>
+            Invoke(Syscall.PageMapRange, envHandle, address, count, (ulong)handles, flags);
 
         public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags) =>
             Invoke(Syscall.PageMapOne, envHandle, address, frameHandle, flags);
