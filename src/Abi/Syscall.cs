@@ -207,5 +207,12 @@ namespace ExoSharp.Abi
         /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
         /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
         CapRevoke = 52,
+
+        /// <summary>ForeignSyscalls(envHandle, limit): from now on a `syscall` instruction that
+        /// environment runs from code below limit (its return address at most limit) is not a
+        /// system call: the kernel delivers it untouched to the exception handler as an
+        /// UpcallVector.ForeignSyscall upcall; 0 turns it off. For a library OS that runs foreign
+        /// binaries (Linux's) in its own space. Children made by EnvCreate inherit it.</summary>
+        ForeignSyscalls = 53,
     }
 }

@@ -26,6 +26,9 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(56)] public ulong* Pml4;
         /// <summary>How many slots the table has now (handles at or past it name nothing).</summary>
         [FieldOffset(64)] public ulong Capacity;
+        /// <summary>Environment.ForeignLimit: syscall_entry sends syscalls from at or below it
+        /// (return address) to the exception handler (0: none).</summary>
+        [FieldOffset(72)] public ulong ForeignLimit;
 
         private static EnvFast* s_rows;
 

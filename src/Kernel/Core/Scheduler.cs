@@ -182,11 +182,21 @@ namespace ExoSharp.Kernel.Core
 
         private static ulong* s_currentId;
         private static ulong* s_contextEnd;
+        private static ulong* s_foreignLimit;
+
+        /// <summary>Sets env's foreign limit (ForeignSyscalls), in the cell syscall_entry reads too
+        /// when env is the one running.</summary>
+        public static void SetForeignLimit(Environment env, ulong limit)
+        {
+            env.Fast->ForeignLimit = limit;
+            if (env == Current) *s_foreignLimit = limit;
+        }
 
         /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id, and
         /// where syscall_entry reads the end of the running context (it saves into it).</summary>
-        public static void Initialize(ulong currentIdCell, ulong contextEndCell, ulong currentIndexCell)
+        public static void Initialize(ulong currentIdCell, ulong contextEndCell, ulong currentIndexCell, ulong foreignLimitCell)
         {
+            s_foreignLimit = (ulong*)foreignLimitCell;
             s_currentId = (ulong*)currentIdCell;
             s_contextEnd = (ulong*)contextEndCell;
             Running.IndexCell = (ulong*)currentIndexCell;
@@ -197,6 +207,7 @@ namespace ExoSharp.Kernel.Core
             Current = env;
             *s_currentId = env.Id;
             *s_contextEnd = (ulong)(env.Context + UserContext.Size);
+            *s_foreignLimit = env.Fast->ForeignLimit;
             if (Cpu.ReadCr3() != env.Space.Root) env.Space.Activate();
             UserMode.Resume(env.Context);
         }
