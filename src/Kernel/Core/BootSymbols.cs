@@ -32,5 +32,6 @@ namespace ExoSharp.Kernel.Core
         public ulong BootStackTop;
         public ulong TrapStack;
         public ulong ForeignLimitCell;
+        public ulong FsOwnerCell;
     }
 }

@@ -207,6 +207,7 @@ namespace ExoSharp.Kernel.Core
             child.ExceptionEntry = env.ExceptionEntry;
             child.ExceptionStackTop = env.ExceptionStackTop;
             Scheduler.SetForeignLimit(child, env.Fast->ForeignLimit);
+            Cpu.SaveSegmentBases(&child.Fast->FsBase);          // the caller's, live in the CPU
             return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
         }
 
