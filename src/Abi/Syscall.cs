@@ -211,5 +211,12 @@ namespace ExoSharp.Abi
         /// <summary>PageMapRange(env, address, count, handles, flags): maps count consecutive pages
         /// from address, page i to the frame handles[i] names, all with flags; all or none.</summary>
         PageMapRange = 53,
+
+        /// <summary>ForeignSyscalls(envHandle, limit): from now on a `syscall` instruction that
+        /// environment runs from code below limit (its return address at most limit) is not a
+        /// system call: the kernel delivers it untouched to the exception handler as an
+        /// UpcallVector.ForeignSyscall upcall; 0 turns it off. For a library OS that runs foreign
+        /// binaries (Linux's) in its own space. Children made by EnvCreate inherit it.</summary>
+        ForeignSyscalls = 54,
     }
 }

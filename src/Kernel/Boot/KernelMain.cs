@@ -38,7 +38,7 @@ namespace ExoSharp.Kernel.Boot
             ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
             if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
                 Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
-            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell);
+            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);
             EnvTable.Initialize(symbols->EnvRecordsCell);
             FindKernelSymbols(boot, symbols->KernelEntry);
             Console.Write("kernel: ");

@@ -16,7 +16,13 @@ namespace ExoSharp.Kernel.Core
         {
             Running.Sync();
             if (Collector.Stress) Collector.AtSystemCall();
-            frame->Rax = (ulong)Dispatch(Scheduler.Current, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+            Environment env = Scheduler.Current;
+            if (ForeignSyscall.IsForeign(env, frame))
+            {
+                ForeignSyscall.Deliver(env, frame);
+                return;
+            }
+            frame->Rax = (ulong)Dispatch(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
         }
 
         private static long Dispatch(Environment env, TrapFrame* frame, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
@@ -27,6 +33,11 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.Exit: Exit(env, (long)a0); return 0;
                 case Syscall.Abort: Abort(env, a0, a1, a2, a3, a4); return 0;
                 case Syscall.EnvId: return (long)env.Id;
+                case Syscall.ForeignSyscalls:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : ForeignSyscall.Set(target, a1);
+                }
                 case Syscall.Yield:
                 {
                     Environment to = null;
@@ -201,6 +212,8 @@ namespace ExoSharp.Kernel.Core
             child.Frame->Rax = 0;
             child.ExceptionEntry = env.ExceptionEntry;
             child.ExceptionStackTop = env.ExceptionStackTop;
+            Scheduler.SetForeignLimit(child, env.Fast->ForeignLimit);
+            Cpu.SaveSegmentBases(&child.Fast->FsBase);          // the caller's, live in the CPU
             return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
         }
 

@@ -69,6 +69,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long SetSliceHandlers(ulong envHandle, ulong prologue, ulong epilogue) => Invoke(Syscall.SetSliceHandlers, envHandle, prologue, epilogue);
         public static long CapMint(ulong handle, ulong rights, ulong badge = 0) => Invoke(Syscall.CapMint, handle, rights, badge);
         public static long CapRevoke(ulong handle) => Invoke(Syscall.CapRevoke, handle);
+        public static long ForeignSyscalls(ulong envHandle, ulong limit) => Invoke(Syscall.ForeignSyscalls, envHandle, limit);
 
         // IPC: calls go through an endpoint (an environment capability with the Call right); a
         // wait returns the reply capability's handle (> 0), which the reply names.
