@@ -6,7 +6,8 @@
 # 9, 19, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
 # (64 MiB) when missing; XN formats it at the first boot; none: no disk), ROOT (a host directory:
 # the disk is remade by tools/fsimage holding that tree in C-FFS's system volume, docs/filesystem.md),
-# TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
+# FILES (data boot modules, comma-separated HOST=NAME, for example a Linux binary for
+# `linux NAME`: docs/linux.md), TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
 # (extra QEMU arguments). See README.md.
 
 OUT       := out
@@ -14,6 +15,7 @@ DOTNET    ?= dotnet
 APP       ?= hello,files,inet
 NET       ?= user:5555
 DISK      ?= $(OUT)/disk.img
+FILES     ?=
 ROOT      ?=
 TIMEOUT   ?= 0
 APPEND    ?=
@@ -76,7 +78,8 @@ apps: $(OUT)/apps.elf
 # "Error S") when the guest powers off with a status S other than 0.
 run: all $(if $(filter none,$(DISK)),,$(DISK))
 	$(if $(ROOT),tools/fsimage make "$(DISK)" "$(ROOT)")
-	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") "$(APP)"
+	$(if $(FILES),tools/busybox.sh >/dev/null)
+	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"
 
 # The default disk: blank, so XN formats it at the first boot; it keeps its files across runs.
 $(OUT)/disk.img:
