@@ -40,7 +40,7 @@ namespace ExoSharp.Kernel.Core
                 UserLayout.Base, UserLayout.End, UserLayout.WindowsStart, UserLayout.WindowsEnd, Memory.DirectMap, AddressSpace.AddressMask,
                 Capability.MaxEnvironments, (ulong)sizeof(EnvRecord), Off(r, &r->Status), Off(r, &r->Callee), EnvRecord.Waiting, EnvRecord.Calling,
                 Ipc.InRegisters,
-                ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~0x400UL & ~0x202UL,
+                ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~0x400UL & ~0x202UL, UserContext.SanitizeFlags(~0UL) & ~0x202UL,
             };
             for (int i = 0; i < expected.Length; i++)
             {

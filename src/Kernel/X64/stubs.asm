@@ -125,6 +125,14 @@ SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
 UPCALL_FLAGS_KEEP equ 0x409D5
 UPCALL_FLAGS_SET  equ 0x202
+; UserContext.SanitizeFlags: every return to ring 3 (sysret and iretq) rebuilds RFLAGS from
+; these, so no flag a program may not set (NT, IOPL, VM, RF...) ever reaches ring 3 or ring 0.
+USER_FLAGS_KEEP equ 0x40DD5
+USER_FLAGS_SET  equ 0x202
+%macro USER_FLAGS_R11 0
+    and r11, USER_FLAGS_KEEP
+    or r11, USER_FLAGS_SET
+%endmacro
 
 ; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
 ; at the highest): the one place that layout is spelled out in assembly.
@@ -274,12 +282,18 @@ isr_general:
     add rsp, 512
     POP_GPRS
     add rsp, 16                 ; vector, error code
+    test byte [rsp + 8], 3      ; back to ring 3: only the flags a program may hold
+    jz .kernel
+    and qword [rsp + 16], USER_FLAGS_KEEP
+    or qword [rsp + 16], USER_FLAGS_SET
+.kernel:
     iretq
 
 syscall_entry:
     cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
     jne .not_env_id
     mov rax, [exo_current_id]
+    USER_FLAGS_R11
     o64 sysret
 .not_env_id:
     cmp rax, SYS_PAGE_MAP_ONE
@@ -312,6 +326,7 @@ syscall_entry:
     POP_GPRS
     mov rcx, [rsp + 16]         ; rip (the kernel may have changed it: always a user address)
     mov r11, [rsp + 32]         ; rflags
+    USER_FLAGS_R11
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
 
@@ -422,6 +437,7 @@ page_map_one_fast:
     pop rcx
     mov rsp, [saved_user_rsp]
     mov eax, 1
+    USER_FLAGS_R11
     o64 sysret
 .general:                       ; everything back as it came, then the general path
     pop r9
@@ -560,6 +576,8 @@ exo_resume_user:
     add rsp, 512
     POP_GPRS
     add rsp, 16
+    and qword [rsp + 16], USER_FLAGS_KEEP
+    or qword [rsp + 16], USER_FLAGS_SET
     iretq
 
 ; exo_idle(): interrupts on, halt until an interrupt, interrupts off again; returns.
@@ -583,7 +601,7 @@ exo_asm_contract:
     dq PF_WRITABLE, PF_EXECUTABLE, PF_AVAILABLE, PF_ALLOWED
     dq UL_BASE, UL_END, UL_WINDOWS_START, UL_WINDOWS_END, DIRECT_MAP, PTE_ADDRESS
     dq MAX_ENVS, REC_SIZE, REC_STATUS, REC_CALLEE, REC_WAITING, REC_CALLING, IPC_IN_REGISTERS
-    dq EXCEPTION_STACK_SPAN, UPCALL_FLAGS_KEEP
+    dq EXCEPTION_STACK_SPAN, UPCALL_FLAGS_KEEP, USER_FLAGS_KEEP
     dq -1                       ; the end
 isr_table:
 %assign i 0
