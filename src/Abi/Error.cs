@@ -31,7 +31,7 @@ namespace ExoSharp.Abi
         /// <summary>The time slot asked for is taken, or every slot is.</summary>
         NoSlot = -9,
 
-        /// <summary>A fixed-size kernel table is full (environments, capabilities).</summary>
+        /// <summary>A fixed-size kernel table is full (environments, capabilities), or a frame's reference count is at its limit.</summary>
         TableFull = -10,
 
         /// <summary>IpcCall: the environment is not waiting for a call (try again later).</summary>

@@ -44,13 +44,20 @@ namespace ExoSharp.Kernel.Core
             if (frame < s_count && s_references[frame] == 0) s_references[frame] = 1;
         }
 
-        /// <summary>Precondition: the frame has at least one reference (it is held).</summary>
+        /// <summary>Takes one more reference; false (nothing taken) when the frame is not held or its
+        /// count is at its limit. Every caller must honour a false: a reference handed out without
+        /// a count would let the frame be freed while still named.</summary>
         public static bool Retain(ulong frame)
         {
             if (frame >= s_count || s_references[frame] == 0 || s_references[frame] == ushort.MaxValue) return false;
             s_references[frame]++;
             return true;
         }
+
+        /// <summary>Whether count more references can be taken on a held frame (Retain would
+        /// refuse past ushort.MaxValue): callers that must not fail halfway check first.</summary>
+        public static bool CanRetain(ulong frame, int count) =>
+            frame < s_count && s_references[frame] != 0 && s_references[frame] + count <= ushort.MaxValue;
 
         public static void Release(ulong frame)
         {

@@ -158,7 +158,7 @@ namespace ExoSharp.Kernel.Core
             bool writable = (m.FrameFlags & PageFlags.Writable) != 0;
             if (writable && !slot->Writable) return (long)Error.NoRights;
             if (to.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
-            FrameTable.Retain(slot->Object);
+            if (!FrameTable.Retain(slot->Object)) return (long)Error.TableFull;     // its count is at the limit
             m.FrameHandle = to.Capabilities.Insert(CapabilityType.Frame, slot->Object, writable);
             return 0;
         }

@@ -73,7 +73,12 @@ namespace ExoSharp.Kernel.Core
                 }
                 s_slots[i] = slot;
                 s_leaves[i] = leaf;
-                if (target != caller) newCapabilities++;
+                if (target != caller)
+                {
+                    newCapabilities++;
+                    // each entry may need a reference: refused up front, never halfway
+                    if (!FrameTable.CanRetain(slot->Object, count)) return (long)Error.TableFull;
+                }
             }
             if (newCapabilities > target.Capabilities.FreeSlots) return (long)Error.TableFull;
             // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
@@ -105,7 +110,7 @@ namespace ExoSharp.Kernel.Core
             if (leaf == null) return (long)Error.NoMemory;
             if (target != caller)
             {
-                if (target.Capabilities.FreeSlots < 1) return (long)Error.TableFull;
+                if (target.Capabilities.FreeSlots < 1 || !FrameTable.CanRetain(slot->Object, 1)) return (long)Error.TableFull;
                 slot = Grant(target, slot->Object, writable);
             }
             slot->MapCount++;
@@ -114,12 +119,12 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>target's capability for a frame it is being given, reusing one it has.
-        /// Precondition: a table slot is free; the frame is held by the giver.</summary>
+        /// Precondition: a table slot is free; the frame is held by the giver and CanRetain.</summary>
         private static CapabilitySlot* Grant(Environment target, ulong frame, bool writable)
         {
             target.Capabilities.FindFrame(frame, out CapabilitySlot* existing);
             if (existing != null && (existing->Writable || !writable)) return existing;
-            FrameTable.Retain(frame);
+            if (!FrameTable.Retain(frame)) Panic.Halt("Mappings.Grant without CanRetain");
             ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable);
             return target.Capabilities.Lookup(handle, CapabilityType.Frame);
         }
