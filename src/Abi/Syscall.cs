@@ -183,5 +183,10 @@ namespace ExoSharp.Abi
         /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
+
+        /// <summary>KernelCheck(info): the kernel checks its memory bookkeeping and returns how many
+        /// violations it found (0: none), filling a KernelCheckInfo at info when it is non-zero;
+        /// NoSuchCall unless booted with selfcheck=on (tests only).</summary>
+        KernelCheck = 48,
     }
 }

@@ -23,6 +23,8 @@ namespace ExoSharp.Kernel.Core
             EnvFast* f = &fast;
             CapabilitySlot* s = &slot;
             EnvRecord* r = &record;
+            KernelStats.Block stats;
+            KernelStats.Block* k = &stats;
             ulong vector = Off(t, &t->Vector);
             ulong[] expected =
             {
@@ -35,12 +37,14 @@ namespace ExoSharp.Kernel.Core
                 ShiftOf((ulong)sizeof(EnvFast)), Off(f, &f->Id), Off(f, &f->ContextEnd), Off(f, &f->Root), Off(f, &f->WaitPlace),
                 Off(f, &f->Callee), Off(f, &f->ReplyPlace), Off(f, &f->Slots), Off(f, &f->Pml4),
                 ShiftOf((ulong)sizeof(CapabilitySlot)), Off(s, &s->Type), Off(s, &s->Writable), Off(s, &s->Generation),
-                Off(s, &s->MapCount), Off(s, &s->Object), (ulong)CapabilityType.Frame, Capability.TableSize,
+                Off(s, &s->Object), (ulong)CapabilityType.Frame, Capability.TableSize,
                 PageFlags.Writable, PageFlags.Executable, PageFlags.Available, PageFlags.Allowed,
                 UserLayout.Base, UserLayout.End, UserLayout.WindowsStart, UserLayout.WindowsEnd, Memory.DirectMap, AddressSpace.AddressMask,
                 Capability.MaxEnvironments, (ulong)sizeof(EnvRecord), Off(r, &r->Status), Off(r, &r->Callee), EnvRecord.Waiting, EnvRecord.Calling,
                 Ipc.InRegisters,
                 ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~0x400UL & ~0x202UL, UserContext.SanitizeFlags(~0UL) & ~0x202UL,
+                Off(k, &k->FastPathsOff), Off(k, &k->UpcallFast), Off(k, &k->PageMapOneFast), Off(k, &k->IpcFast),
+                Off(k, &k->Since), Off(k, &k->Longest), Off(k, &k->LongestCause), Off(k, &k->Cause),
             };
             for (int i = 0; i < expected.Length; i++)
             {

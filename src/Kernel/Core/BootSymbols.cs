@@ -31,5 +31,6 @@ namespace ExoSharp.Kernel.Core
         public ulong BootStack;
         public ulong BootStackTop;
         public ulong TrapStack;
+        public ulong KernelStatsCell;
     }
 }

@@ -1,6 +1,6 @@
 // One entry of a capability table. Object is a frame number or an environment id; for a
-// frame, Writable says whether it may be mapped writable and MapCount how many page-table
-// entries of the table's environment use it.
+// frame, Writable says whether it may be mapped writable. Which pages map a frame is the
+// address space's reverse map's business (X64/ReverseMap.cs), not a count here.
 // The layout is fixed: X64/stubs.asm's PageMapOne fast path reads it (SLOT_* there).
 using System.Runtime.InteropServices;
 
@@ -12,7 +12,7 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(0)] public CapabilityType Type;
         [FieldOffset(1)] public bool Writable;
         [FieldOffset(2)] public ushort Generation;
-        [FieldOffset(4)] public uint MapCount;
+        [FieldOffset(4)] public uint Reserved;
         [FieldOffset(8)] public ulong Object;
     }
 }

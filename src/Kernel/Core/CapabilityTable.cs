@@ -33,13 +33,17 @@ namespace ExoSharp.Kernel.Core
         /// <summary>How many frame capabilities the table holds.</summary>
         public int FrameCount => _frames;
 
-        /// <summary>The most recently filled frame slot (highest index), or null.</summary>
-        public CapabilitySlot* LastFrame()
+        /// <summary>The frame slot with the highest index below `below` (Capability.TableSize:
+        /// the most recently filled one), or null; repossession walks down once with it.</summary>
+        public CapabilitySlot* LastFrame(int below = Capability.TableSize)
         {
-            for (int i = Capability.TableSize - 1; i > 0; i--)
+            for (int i = below - 1; i > 0; i--)
                 if (_slots[i].Type == CapabilityType.Frame) return _slots + i;
             return null;
         }
+
+        /// <summary>The index of a slot of this table (for LastFrame's below).</summary>
+        public int IndexOf(CapabilitySlot* slot) => (int)(slot - _slots);
 
         private static ulong HandleOf(int index, ushort generation) => ((ulong)generation << 16) | (uint)index;
 
@@ -66,7 +70,6 @@ namespace ExoSharp.Kernel.Core
                 slot->Type = type;
                 slot->Object = obj;
                 slot->Writable = writable;
-                slot->MapCount = 0;
                 _used++;
                 if (type == CapabilityType.Frame) _frames++;
                 return HandleOf(i, slot->Generation);
@@ -99,7 +102,6 @@ namespace ExoSharp.Kernel.Core
             if (slot->Type == CapabilityType.Frame) _frames--;
             slot->Type = CapabilityType.None;
             slot->Object = 0;
-            slot->MapCount = 0;
             slot->Generation++;
             _used--;
             int index = (int)(slot - _slots);

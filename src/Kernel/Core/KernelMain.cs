@@ -26,6 +26,7 @@ namespace ExoSharp.Kernel.Core
             var multiboot = new Multiboot(Memory.Pointer(info));
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
             BootInfo boot = BootInfo.Read(multiboot);
+            KernelStats.Initialize(symbols->KernelStatsCell, boot.Option("fastpath") == "off");
             Memory.InitializeFrames(boot, *symbols);
             Memory.ProtectImage(*symbols);
             Collector.Initialize(symbols, boot.Option("gc"));
@@ -52,15 +53,19 @@ namespace ExoSharp.Kernel.Core
                 Console.Write("kernel: disk: virtio-blk, ");
                 Console.WriteDecimal(Devices.VirtioBlock.Blocks);
                 Console.WriteLine(" blocks of 4 KiB");
+                ulong mountStart = KernelStats.Stamp();
                 Xn.XnService.Initialize();
+                KernelStats.NoteMount(mountStart);
             }
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
+            Invariants.Enabled = boot.Option("selfcheck") == "on";
             string selfTest = boot.Option("selftest");
             if (selfTest != null) SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);
+            KernelStats.EndBoot();
             Scheduler.RunNext();
         }
 

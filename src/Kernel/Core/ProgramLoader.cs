@@ -93,7 +93,7 @@ namespace ExoSharp.Kernel.Core
                     // Two segments share this page: it gets the union of their permissions.
                     ulong widened = existing | (pageFlags & PageFlags.Writable);
                     if ((pageFlags & PageFlags.Executable) != 0) widened &= ~AddressSpace.NoExecute;
-                    env.Space.Set(page, widened);
+                    if (!env.Space.Set(page, widened)) return "out of memory for the image";
                     frame = Memory.Pointer(existing & AddressSpace.AddressMask);
                 }
                 else if (!Mappings.MapNewFrame(env, page, pageFlags, out frame)) return "out of memory for the image";

@@ -49,10 +49,13 @@ namespace ExoSharp.Kernel.Core
             Console.Write(" of the ");
             Console.WriteDecimal(requested);
             Console.WriteLine(" frames asked back: repossessed them (see its repossession vector)");
+            // One walk down the table; each frame costs its own mappings (the reverse map).
+            int below = Capability.TableSize;
             for (int i = 0; i < missing; i++)
             {
-                CapabilitySlot* slot = env.Capabilities.LastFrame();
+                CapabilitySlot* slot = env.Capabilities.LastFrame(below);
                 if (slot == null) break;
+                below = env.Capabilities.IndexOf(slot);
                 ulong frame = slot->Object;
                 env.Space.UnmapFrame(frame);
                 env.Capabilities.Release(slot);

@@ -118,6 +118,10 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.XnMap:
                 case Syscall.XnEvict:
                     return Xn.XnService.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
+                case Syscall.KernelCheck:
+                    if (!Invariants.Enabled) return (long)Error.NoSuchCall;
+                    if (a0 != 0 && !UserMemory.CanAccess(env.Space, a0, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
+                    return Invariants.Check(env, (KernelCheckInfo*)a0);
                 default:
                     return (long)Error.NoSuchCall;
             }
