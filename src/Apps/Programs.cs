@@ -31,6 +31,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "wrmsr", Main = &Hostile.Attacks.WrMsr },
             new Entry { Name = "ntflag", Main = &Hostile.NestedTask.Main },
             new Entry { Name = "refcount", Main = &Hostile.ReferenceCount.Main },
+            new Entry { Name = "fastdiff", Main = &Hostile.FastPathDiff.Main },
             new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },
             new Entry { Name = "manageddivzero", Main = &Hostile.Attacks.ManagedDivZero },
             new Entry { Name = "noncanonical", Main = &Hostile.Attacks.ReadNonCanonical },

@@ -135,13 +135,13 @@ namespace ExoSharp.Apps.Hostile
         }
 
         /// <summary>Arguments: "seed children calls minimum" (defaults 0x5EED0000, 16, 1000, and a
-        /// minimum of a third of the calls asked): the same fuzzer again, differently or for longer.</summary>
+        /// minimum of a quarter of the calls asked): the same fuzzer again, differently or for longer.</summary>
         public static int Main(string arguments)
         {
             ulong seed = Word(arguments, 0, 0x5EED0000UL);
             int children = (int)Word(arguments, 1, DefaultChildren);
             int calls = (int)Word(arguments, 2, DefaultCalls);
-            ulong minimum = Word(arguments, 3, (ulong)children * (ulong)calls / 3);
+            ulong minimum = Word(arguments, 3, (ulong)children * (ulong)calls / 4);
             if (Memory.AllocatePage(Shared) < 0) return 1;
             ulong* shared = (ulong*)Shared;
             ulong* results = stackalloc ulong[Codes];
