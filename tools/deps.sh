@@ -16,6 +16,7 @@ have gdb || need+=(gdb)
 have gcc || need+=(gcc libc6-dev)          # the executive's libpcap helper, the bench peer
 have cpio || need+=(cpio)                  # the bench peer's initramfs
 [ -f /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)   # tools/netpeer (the network boot tests)
+[ -f /usr/include/x86_64-linux-gnu/asm/unistd_64.h ] || need+=(linux-libc-dev)   # Linux call names (tests/Linux)
 have dotnet || { echo "deps: the .NET SDK (global.json pins its version) is not on PATH; install it first" >&2; exit 1; }
 [ ${#need[@]} -eq 0 ] && exit 0
 line="apt-get install -y --no-install-recommends ${need[*]}"

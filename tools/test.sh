@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: host unit tests (tools/unit.sh), the executive's host tests against libpcap
-# (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), boot tests (tools/boottest.sh),
+# (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), the Linux-ABI library OS's
+# host tests (tools/linux-tests.sh), boot tests (tools/boottest.sh),
 # multi-boot disk and crash tests (tools/disktest.sh) and tool tests (make debug's gdb session).
 # One line per test; the last line is "N passed, M failed".
 set -uo pipefail
@@ -24,6 +25,9 @@ count "$(grep -E '^executive: [0-9]+ passed' out/tests/executive.out | tail -1)"
 
 tools/xn-tests.sh 2>&1 | tee out/tests/xn.out
 count "$(grep -E '^xn: [0-9]+ passed' out/tests/xn.out | tail -1)"
+
+tools/linux-tests.sh 2>&1 | tee out/tests/linux.out
+count "$(grep -E '^linux: [0-9]+ passed' out/tests/linux.out | tail -1)"
 
 tools/boottest.sh 2>&1 | tee out/tests/boot.out
 count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"

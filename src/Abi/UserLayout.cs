@@ -5,7 +5,7 @@ namespace ExoSharp.Abi
 {
     public static class UserLayout
     {
-        /// <summary>Lowest user address. Programs are linked at 0x400000 (src/LibOS/ExOS/user.ld).</summary>
+        /// <summary>Lowest user address. ExOS's programs are linked at 0x700000000000 (src/LibOS/ExOS/user.ld), leaving low addresses to foreign binaries.</summary>
         public const ulong Base = 0x10000;
 
         /// <summary>One past the highest user address: the canonical boundary less one page, so
@@ -37,6 +37,9 @@ namespace ExoSharp.Abi
         /// <summary>The frame table: one ushort per physical frame, the number of capabilities
         /// (in all environments) that name it; 0 for free frames and the kernel's own.</summary>
         public const ulong FrameTable = EnvTable + 0x20_0000;
+
+        /// <summary>The clock page: one ClockRecord (wall time at boot, ticks since).</summary>
+        public const ulong Clock = EnvTable + 0x0FFF_F000;
 
         /// <summary>The buffer-cache registry: one BlockRecord per disk block (XnInfo.Blocks of
         /// them); not mapped when the machine has no XN disk.</summary>

@@ -20,6 +20,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "corelib", Main = &CorelibTests.CorelibTest.Main },
             new Entry { Name = "throw", Main = &Throw.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },
+            new Entry { Name = "clock", Main = &WallClockDemo.Main },
             new Entry { Name = "orphan", Main = &Orphan.Main },
             new Entry { Name = "readkernel", Main = &Hostile.Attacks.ReadKernel },
             new Entry { Name = "writekernel", Main = &Hostile.Attacks.WriteKernel },

@@ -12,7 +12,7 @@ namespace ExoSharp.Apps
         private static int Write()
         {
             System.Console.WriteLine("tables: now writing to my own page table");
-            ((ulong*)UserLayout.PageTables)[0x400000 >> 12] |= 2;
+            ((ulong*)UserLayout.PageTables)[Startup.ImageStart >> 12] |= 2;
             System.Console.WriteLine("tables: wrote my page table (the kernel let me)");
             return 1;
         }
@@ -22,10 +22,10 @@ namespace ExoSharp.Apps
             if (arguments == "write") return Write();
             int failures = 0;
             PageInfo info;
-            SystemCall.PageQuery(0x400000, &info);
-            ulong entry = KernelTables.PageEntry(0x400000);
+            SystemCall.PageQuery(Startup.ImageStart, &info);
+            ulong entry = KernelTables.PageEntry(Startup.ImageStart);
             bool pageOk = (entry & 0x000F_FFFF_FFFF_F000) >> 12 == info.Frame && (entry & 5) == 5;
-            System.Console.WriteLine("tables: page table entry of 0x400000 is 0x" + entry.ToString("x") + (pageOk ? " ok" : " WRONG"));
+            System.Console.WriteLine("tables: page table entry of the image's first page (0x" + Startup.ImageStart.ToString("x") + ") is 0x" + entry.ToString("x") + (pageOk ? " ok" : " WRONG"));
             if (!pageOk) failures++;
             bool unmappedOk = KernelTables.PageEntry(0x3000_0000_0000) == 0;
             System.Console.WriteLine("tables: an unmapped region reads as 0" + (unmappedOk ? " ok" : " WRONG"));

@@ -1,4 +1,5 @@
-// XN's core: one disk protected by ad hoc induction: every metadata change runs the block's owns()
+// XN's core (runs in the kernel, compiled in from src/Xn, and on the host in tests/Xn; its kernel side
+// is src/Kernel/Xn): one disk protected by ad hoc induction: every metadata change runs the block's owns()
 // before and after and is undone unless the difference is what the operation claims (docs/xn.md).
 // Invariants: every allocated block is named once, by its parent; a block is written only after
 // its new children, and reused only once no parent on disk names it; block contents live in pages

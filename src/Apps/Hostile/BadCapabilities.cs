@@ -78,7 +78,7 @@ namespace ExoSharp.Apps.Hostile
 
             // A frame somebody holds (here: the page this code runs from) cannot be allocated again.
             PageInfo code;
-            SystemCall.PageQuery(0x400000, &code);
+            SystemCall.PageQuery(Startup.ImageStart, &code);
             Expect("allocate a frame in use", SystemCall.FrameAlloc(code.Frame), Error.NoMemory);
             Expect("allocate a kernel frame (1 MiB)", SystemCall.FrameAlloc(0x100), Error.NoMemory);
             Expect("allocate a frame past the end of memory", SystemCall.FrameAlloc(1UL << 40), Error.NoMemory);

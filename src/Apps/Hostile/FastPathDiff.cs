@@ -52,9 +52,7 @@ namespace ExoSharp.Apps.Hostile
             Fold(f->Vector);
             Fold(f->ErrorCode);
             Fold(f->FaultAddress);
-            Fold(f->Registers.Rdi);
-            Fold(f->Registers.Rsi);
-            Fold(f->Registers.Rflags & 0xCD5);
+            Fold(f->Registers.Rdi);         // only what the program controls (faultregs checks every register both ways)
             System.Console.WriteLine("fastdiff: upcall vector " + f->Vector.ToString() + ", error code " + f->ErrorCode.ToString() +
                                      ", address 0x" + f->FaultAddress.ToString("x") + ", rdi 0x" + f->Registers.Rdi.ToString("x"));
             if (f->Vector == 0)

@@ -1,6 +1,6 @@
 // One entry of a capability table. Object is a frame number or an environment id; for a
 // frame, Writable says whether it may be mapped writable. Which pages map a frame is the
-// address space's reverse map's business (X64/ReverseMap.cs), not a count here.
+// address space's reverse map's business (Core/ReverseMap.cs), not a count here.
 // The layout is fixed: X64/stubs.asm's PageMapOne fast path reads it (SLOT_* there).
 using System.Runtime.InteropServices;
 

@@ -3,7 +3,6 @@
 // references, time slots. Interrupts off.
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
-using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -35,7 +34,7 @@ namespace ExoSharp.Kernel.Core
             r->ParentId = env.ParentId;
             r->Status = EnvRecord.Live | (env.Runnable ? EnvRecord.Runnable : 0) |
                         (env.IpcWaitMessage != 0 ? EnvRecord.Waiting : 0) | (env.IpcCallee != 0 ? EnvRecord.Calling : 0) |
-                        (env.WaitingOn != null ? EnvRecord.Predicate : 0) | (env.Slots != 0 ? EnvRecord.HasSlot : 0) | (env.DiskWait != 0 ? EnvRecord.Disk : 0);
+                        (env.BlockedOn != null ? env.BlockedOn.StatusBit : 0) | (env.Slots != 0 ? EnvRecord.HasSlot : 0);
             r->Callee = env.IpcCallee;
             r->ExitStatus = 0;
         }
@@ -79,8 +78,13 @@ namespace ExoSharp.Kernel.Core
                 Environment env = s_table[i];
                 if (env == null) continue;
                 env.WriteLinePrefix();
-                Console.WriteLine(env.WaitingOn != null ? "destroyed: its wakeup predicate can never hold (nobody else can run)"
-                    : env.IpcWaitMessage != 0 || env.IpcCallee != 0 ? "destroyed: blocked in IPC with nobody left to wake it"
+                if (env.BlockedOn != null)
+                {
+                    Console.Write("destroyed: ");
+                    Console.Write(env.BlockedOn.Stuck);
+                    Console.WriteLine(" (nobody else can run)");
+                }
+                else Console.WriteLine(env.IpcWaitMessage != 0 || env.IpcCallee != 0 ? "destroyed: blocked in IPC with nobody left to wake it"
                     : !env.Runnable ? "destroyed: never made runnable" : "destroyed: it has no time slot");
                 Destroy(env, StatusKilled);
             }
@@ -110,9 +114,7 @@ namespace ExoSharp.Kernel.Core
         {
             Scheduler.Forget(env);
             Ipc.Forget(env);
-            KernelExecutive.Forget(env);
-            Net.Network.Forget(env);
-            Xn.XnService.Forget(env);
+            Subsystems.ReleaseAll(env);
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
             env.Capabilities.Dispose();

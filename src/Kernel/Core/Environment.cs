@@ -2,7 +2,6 @@
 // CPU exceptions go. Ids are (generation << 12) | table index, so a dead environment's id
 // is never valid again. Created by EnvTable, scheduled by Scheduler.
 using ExoSharp.Abi;
-using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -50,21 +49,16 @@ namespace ExoSharp.Kernel.Core
         public ulong IpcCallee { get => Fast->Callee; set => Fast->Callee = value; }
         public ulong IpcReplyMessage { get => Fast->ReplyPlace; set => Fast->ReplyPlace = value; }
 
-        /// <summary>In PredicateWait: the predicate that must hold before it runs (null: not
-        /// waiting); and its last predicate, kept so that waiting on it again compiles nothing.</summary>
-        public WakeupPredicate WaitingOn;
-        public WakeupPredicate LastPredicate;
-
-        /// <summary>In XnFetch or XnSync (Xn.XnService's WaitFetch, WaitSync; 0: not waiting) and the block fetched.</summary>
-        public uint DiskWait;
+        /// <summary>Waiting on a subsystem (a wakeup predicate, the disk; null: not), which the
+        /// scheduler asks before running it.</summary>
+        public Blocker BlockedOn;
 
         /// <summary>Made runnable at least once. A child never started when its parent ends is
         /// ended with it (nobody else holds a reason to start it).</summary>
         public bool Started;
-        public uint DiskBlock;
 
         /// <summary>Can the scheduler give it the processor?</summary>
-        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && WaitingOn == null && DiskWait == 0;
+        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && BlockedOn == null;
 
         public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
         {

@@ -3,7 +3,7 @@
 // writable one) into an environment the caller holds a handle for; the target then holds its
 // own capability for the frame, so every page an environment maps is one it holds.
 // Dropping a frame capability removes every mapping of that frame in that environment,
-// found through the space's reverse map (X64/ReverseMap.cs): the cost is those mappings.
+// found through the space's reverse map (Core/ReverseMap.cs): the cost is those mappings.
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;

@@ -78,20 +78,20 @@ namespace ExoSharp.Kernel.Core
             {
                 ulong* pt = AllocateZeroedFrame();
                 if (pd == null || pt == null) Panic.Halt("no memory for the kernel's page tables");
-                pd[t] = PhysicalOf(pt) | X64.AddressSpace.Present | X64.AddressSpace.Writable;
+                pd[t] = PhysicalOf(pt) | AddressSpace.Present | AddressSpace.Writable;
                 for (ulong i = 0; i < 512; i++)
                 {
                     ulong address = (t << 21) + (i << 12);
                     if (address < start || address >= end) continue;
-                    ulong flags = X64.AddressSpace.Present;
-                    if (address >= data) flags |= X64.AddressSpace.Writable | X64.AddressSpace.NoExecute;
-                    else if (address >= rodata) flags |= X64.AddressSpace.NoExecute;
+                    ulong flags = AddressSpace.Present;
+                    if (address >= data) flags |= AddressSpace.Writable | AddressSpace.NoExecute;
+                    else if (address >= rodata) flags |= AddressSpace.NoExecute;
                     pt[i] = address | flags;
                 }
             }
             ulong* pml4 = (ulong*)Pointer(s_kernelRoot);
-            ulong* pdptHigh = (ulong*)Pointer(pml4[511] & X64.AddressSpace.AddressMask);
-            pdptHigh[510] = PhysicalOf(pd) | X64.AddressSpace.Present | X64.AddressSpace.Writable;
+            ulong* pdptHigh = (ulong*)Pointer(pml4[511] & AddressSpace.AddressMask);
+            pdptHigh[510] = PhysicalOf(pd) | AddressSpace.Present | AddressSpace.Writable;
             X64.Cpu.WriteCr3(s_kernelRoot);
         }
 

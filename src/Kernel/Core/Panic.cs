@@ -27,9 +27,26 @@ namespace ExoSharp.Kernel.Core
                 Console.Write("kernel: at ");
                 Symbols.WriteLocation(Symbols.Kernel, frame->Rip);
                 Console.Write('\n');
-                frame->Dump();
+                WriteRegisters(frame);
             }
             PowerOff.Exit(PowerOff.StatusPanic);
+        }
+
+        private static void WriteRegisters(TrapFrame* f)
+        {
+            Reg("rax", f->Rax); Reg(" rbx", f->Rbx); Reg(" rcx", f->Rcx); Reg(" rdx", f->Rdx); Console.Write('\n');
+            Reg("rsi", f->Rsi); Reg(" rdi", f->Rdi); Reg(" rbp", f->Rbp); Reg(" rsp", f->Rsp); Console.Write('\n');
+            Reg("r8 ", f->R8); Reg(" r9 ", f->R9); Reg(" r10", f->R10); Reg(" r11", f->R11); Console.Write('\n');
+            Reg("r12", f->R12); Reg(" r13", f->R13); Reg(" r14", f->R14); Reg(" r15", f->R15); Console.Write('\n');
+            Reg("rip", f->Rip); Reg(" rfl", f->Rflags); Reg(" cs ", f->Cs); Reg(" ss ", f->Ss); Console.Write('\n');
+        }
+
+        private static void Reg(string name, ulong value)
+        {
+            if (name[0] != ' ') Console.Write("kernel:   ");
+            Console.Write(name);
+            Console.Write('=');
+            Console.WriteHex(value, 16);
         }
     }
 }

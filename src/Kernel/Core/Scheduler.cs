@@ -4,11 +4,10 @@
 // environment with slice handlers is upcalled at the start of each slice (prologue) and at
 // its end (epilogue), where it saves its own context and must yield within a grace period:
 // overstaying costs its next turn, and EpilogueStrikes overstays kill it.
-// An environment blocked in PredicateWait runs once its predicate holds: the predicate is
-// evaluated when its slot comes up or a Yield names it (Executive/Predicates.cs).
+// An environment blocked on a subsystem (Environment.BlockedOn: a wakeup predicate, the disk)
+// runs once its Blocker says so, asked when its slot comes up or a Yield names it.
 // Missing: slot capabilities and revocation of slots. Interrupts off throughout.
 using ExoSharp.Abi;
-using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -108,7 +107,7 @@ namespace ExoSharp.Kernel.Core
         public static void YieldTo(TrapFrame* frame, Environment target)
         {
             SaveCurrent(frame);
-            if (target != null && target.WaitingOn != null && target.Runnable && !Predicates.TryWake(target)) target = null;
+            if (target != null && target.BlockedOn != null && target.Runnable && !target.BlockedOn.TryWake(target)) target = null;
             if (target != null && target.CanRun) StartSlice(target);
             RunNext();
         }
@@ -125,15 +124,10 @@ namespace ExoSharp.Kernel.Core
                     int slot = (s_slot + step) % s_owners.Length;
                     Environment owner = s_owners[slot];
                     if (owner == null) continue;
-                    if (owner.WaitingOn != null && owner.Runnable && !Predicates.TryWake(owner))
+                    Blocker blocker = owner.BlockedOn;
+                    if (blocker != null && owner.Runnable && !blocker.TryWake(owner))
                     {
-                        // time alone, or a frame arriving in its ring, can still make it true
-                        sleeping |= owner.WaitingOn.ReadsTime || Net.Network.Receives(owner);
-                        continue;
-                    }
-                    if (owner.DiskWait != 0 && owner.Runnable)
-                    {
-                        sleeping = true;                            // the disk's interrupt will wake it
+                        sleeping |= blocker.MayWakeAlone(owner);    // time or a device can still end the wait
                         continue;
                     }
                     if (!owner.CanRun) continue;

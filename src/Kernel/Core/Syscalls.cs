@@ -5,7 +5,6 @@
 using System.Runtime;
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
-using ExoSharp.Kernel.Executive;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
@@ -95,35 +94,12 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcCallRegisters: return Ipc.CallRegisters(env, frame, a0, a1, a2, a3);
                 case Syscall.IpcReplyRegisters: return Ipc.ReplyRegisters(env, frame, a0, a1, a2, a3, a4);
                 case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
-                case Syscall.FilterInstall:
-                case Syscall.FilterRemove:
-                case Syscall.FilterClassify:
-                case Syscall.UdfRegister:
-                case Syscall.UdfRun:
-                case Syscall.PredicateWait:
-                    return KernelExecutive.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
-                case Syscall.RingAttach: return Net.Network.Attach(env, a0, a1, a2);
-                case Syscall.NetTransmit: return Net.Network.Transmit(env);
-                case Syscall.NetInfo: return Net.Network.Info(env, a0);
-                case Syscall.XnTemplate:
-                case Syscall.XnRootCreate:
-                case Syscall.XnRootOpen:
-                case Syscall.XnAlloc:
-                case Syscall.XnFree:
-                case Syscall.XnWrite:
-                case Syscall.XnRead:
-                case Syscall.XnFetch:
-                case Syscall.XnSync:
-                case Syscall.XnInfo:
-                case Syscall.XnMap:
-                case Syscall.XnEvict:
-                    return Xn.XnService.Call(env, frame, (Syscall)frame->Rax, a0, a1, a2, a3, a4);
                 case Syscall.KernelCheck:
                     if (!Invariants.Enabled) return (long)Error.NoSuchCall;
                     if (a0 != 0 && !UserMemory.CanAccess(env.Space, a0, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
                     return Invariants.Check(env, (KernelCheckInfo*)a0);
                 default:
-                    return (long)Error.NoSuchCall;
+                    return Subsystems.Call(env, frame, frame->Rax, a0, a1, a2, a3, a4);     // the executive, the network, XN
             }
         }
 

@@ -2,8 +2,8 @@
 // A CPU exception in user mode goes to the environment's exception handler
 // (ExceptionUpcall) or, without one, kills it with a line naming the exception, the address,
 // the reason and the C# method at the faulting RIP; in kernel mode it is a panic.
-// Hardware interrupts: the timer tick ends the running slice; device lines go to their drivers
-// (Devices.InterruptLines), from user mode or from the idle loop.
+// Hardware interrupts: the timer tick runs the subsystems' tick work and ends the running slice;
+// device lines go to their drivers (X64.InterruptLines), from user mode or from the idle loop.
 using System.Runtime;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -22,13 +22,13 @@ namespace ExoSharp.Kernel.Core
                 int line = (int)vector - Pic.VectorBase;
                 if (line == 0)
                 {
-                    Pit.Ticks++;
+                    WallClock.Tick();
                     Revocation.Tick();
-                    Xn.XnService.Tick();
+                    Subsystems.Tick();
                 }
                 else
                 {
-                    Devices.InterruptLines.Dispatch(line);
+                    InterruptLines.Dispatch(line);
                 }
                 Pic.EndOfInterrupt(line);
                 Environment current = Scheduler.Current;

@@ -5,6 +5,7 @@
 // for boot time (it polls, and still reports other requests' completions).
 // Interrupts off throughout; nothing here allocates after Initialize.
 using ExoSharp.Kernel.Core;
+using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Devices
 {

@@ -3,11 +3,11 @@
 // device needs no per-register emulation quirks, and it is what cloud machines offer; an e1000
 // driver would be a second descriptor format for no gain in what the kernel demonstrates.
 // Receive: every receive buffer stays posted; the interrupt handler hands each frame to
-// Network.Deliver (which copies it out) and posts the buffer again at once, so the kernel
+// OnReceive (Net.Network.Deliver, which copies it out) and posts the buffer again at once, so the kernel
 // never holds frames and never stalls. Transmit: a frame is copied into a transmit buffer.
 // Interrupts off throughout; nothing here allocates after Initialize.
 using ExoSharp.Kernel.Core;
-using ExoSharp.Kernel.Net;
+using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Devices
 {
@@ -24,6 +24,9 @@ namespace ExoSharp.Kernel.Devices
 
         public static bool Present => s_device != null;
         public static ulong Mac;
+
+        /// <summary>Where received frames go (set before Initialize; null: dropped).</summary>
+        public static delegate*<byte*, uint, void> OnReceive;
 
         /// <summary>Boot time: finds and starts the card; false (and a console line) when there is none usable.</summary>
         public static bool Initialize()
@@ -62,14 +65,14 @@ namespace ExoSharp.Kernel.Devices
             return true;
         }
 
-        /// <summary>The card's interrupt: hands every received frame to Network.Deliver.</summary>
+        /// <summary>The card's interrupt: hands every received frame to OnReceive.</summary>
         private static void Interrupt()
         {
             if ((s_device.AcknowledgeInterrupt() & 1) == 0) return;
             bool posted = false;
             while (s_receive.NextUsed(out int index, out int length))
             {
-                if (length > HeaderSize) Network.Deliver(s_receive.Buffer(index) + HeaderSize, (uint)(length - HeaderSize));
+                if (length > HeaderSize && OnReceive != null) OnReceive(s_receive.Buffer(index) + HeaderSize, (uint)(length - HeaderSize));
                 s_receive.Post(index, s_receive.BufferSize);
                 posted = true;
             }

@@ -1,7 +1,8 @@
-// The executive's system calls in the kernel (Syscalls.Dispatch sends them to Call). Its state is
-// made at the first such call, so a boot that never uses it pays nothing; everything an
-// environment downloaded goes when it ends (EnvTable.Destroy calls Forget, which only frees:
-// kills happen in the timer path too). See docs/executive.md, "In the kernel".
+// The executive's kernel side (its core, src/Executive, is plain C# also run on the host): its
+// system calls (registered with Core's Subsystems at boot by
+// Initialize). Its tables are made at the first such call, so a boot that never uses it pays
+// nothing; everything an environment downloaded goes when it ends (Subsystems calls Forget, which
+// only frees: kills happen in the timer path too). See docs/executive.md, "In the kernel".
 using ExoSharp.Abi;
 using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
@@ -12,7 +13,19 @@ namespace ExoSharp.Kernel.Executive
     {
         private static bool s_ready;
 
-        /// <summary>The executive's system calls (Syscalls.Dispatch sends them here).</summary>
+        /// <summary>Boot time: plugs the executive's system calls and its release into Core.</summary>
+        public static void Initialize()
+        {
+            Subsystems.Register(&Forget, null, null);
+            Subsystems.RegisterCall(Syscall.FilterInstall, &Call);
+            Subsystems.RegisterCall(Syscall.FilterRemove, &Call);
+            Subsystems.RegisterCall(Syscall.FilterClassify, &Call);
+            Subsystems.RegisterCall(Syscall.UdfRegister, &Call);
+            Subsystems.RegisterCall(Syscall.UdfRun, &Call);
+            Subsystems.RegisterCall(Syscall.PredicateWait, &Call);
+        }
+
+        /// <summary>The executive's system calls.</summary>
         public static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
         {
             EnsureReady();

@@ -16,6 +16,9 @@ namespace ExoSharp.Kernel.Executive
 {
     internal static unsafe class Predicates
     {
+        /// <summary>Each environment's last predicate, by table index (kept to be waited on again).</summary>
+        private static readonly WakeupPredicate[] s_last = new WakeupPredicate[Capability.MaxEnvironments];
+
         /// <summary>PredicateWait(program, count, words, wordCount, report): the predicate's value
         /// once it holds (at once if it already does).</summary>
         public static long Wait(Environment env, TrapFrame* frame, ulong program, ulong count, ulong words, ulong wordCount, ulong report)
@@ -31,7 +34,7 @@ namespace ExoSharp.Kernel.Executive
                 if (!UserMemory.CanAccess(env.Space, addresses[i], 4, false)) return (long)Error.BadAddress;
             }
 
-            WakeupPredicate p = env.LastPredicate;
+            WakeupPredicate p = s_last[env.Index];
             if (p == null || p.WordCount != (int)wordCount || !Same(p.Program, code))
             {
                 var options = new VerifierOptions
@@ -51,7 +54,7 @@ namespace ExoSharp.Kernel.Executive
                 p.Code = NativeCode.Compile(p.Program);
                 p.Verdict = verdict;
                 p.WordCount = (int)wordCount;
-                env.LastPredicate = p;
+                s_last[env.Index] = p;
                 ExecutiveBudget.End(before);
             }
             else
@@ -63,7 +66,7 @@ namespace ExoSharp.Kernel.Executive
 
             long now = Evaluate(env, p);
             if (now != 0) return now;
-            env.WaitingOn = p;
+            env.BlockedOn = p;
             env.InEpilogue = false;         // blocking gives the processor back, as a Yield does
             EnvTable.Publish(env);
             frame->Rax = 0;
@@ -76,11 +79,10 @@ namespace ExoSharp.Kernel.Executive
         /// became unreadable) the wait ends with that result in rax. True if env may run now.</summary>
         public static bool TryWake(Environment env)
         {
-            WakeupPredicate p = env.WaitingOn;
-            if (p == null) return true;
+            if (!(env.BlockedOn is WakeupPredicate p)) return true;
             long result = Evaluate(env, p);
             if (result == 0) return false;
-            env.WaitingOn = null;
+            env.BlockedOn = null;
             env.Frame->Rax = (ulong)result;
             EnvTable.Publish(env);
             return true;
@@ -108,9 +110,10 @@ namespace ExoSharp.Kernel.Executive
         /// <summary>env is ending: frees its predicate's code.</summary>
         public static void Forget(Environment env)
         {
-            if (env.LastPredicate != null) env.LastPredicate.Code.Free();
-            env.LastPredicate = null;
-            env.WaitingOn = null;
+            WakeupPredicate last = s_last[env.Index];
+            if (last != null) last.Code.Free();
+            s_last[env.Index] = null;
+            if (env.BlockedOn is WakeupPredicate) env.BlockedOn = null;
         }
 
         private static bool Same(Instruction[] kept, ReadOnlySpan<Instruction> program)

@@ -27,7 +27,12 @@ namespace ExoSharp.Kernel.Net
         {
             s_receive = new KernelRing[environments];
             s_transmit = new KernelRing[environments];
+            Subsystems.Register(&Forget, &Receives, null);
+            Subsystems.RegisterCall(Syscall.RingAttach, &Call);
+            Subsystems.RegisterCall(Syscall.NetTransmit, &Call);
+            Subsystems.RegisterCall(Syscall.NetInfo, &Call);
             AntiSpoofing.Initialize();
+            VirtioNet.OnReceive = &Deliver;
             if (!VirtioNet.Initialize()) return;
             s_info.Mac = VirtioNet.Mac;
             Console.Write("kernel: net: virtio-net card ");
@@ -44,6 +49,18 @@ namespace ExoSharp.Kernel.Net
             const string digits = "0123456789abcdef";
             Console.Write(digits[b >> 4]);
             Console.Write(digits[b & 15]);
+        }
+
+        /// <summary>The network's system calls (registered with Subsystems).</summary>
+        private static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+        {
+            switch (call)
+            {
+                case Syscall.RingAttach: return Attach(env, a0, a1, a2);
+                case Syscall.NetTransmit: return Transmit(env);
+                case Syscall.NetInfo: return Info(env, a0);
+                default: return (long)Error.NoSuchCall;
+            }
         }
 
         /// <summary>RingAttach(kind, address, slots).</summary>

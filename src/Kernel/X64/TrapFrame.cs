@@ -1,7 +1,7 @@
 // The register frame isr_common (stubs.asm) pushes before calling ExoSharpTrap: general
 // registers (r15 lowest), vector, error code, then what the CPU pushed (rip, cs, rflags, rsp, ss).
+// Core.Panic prints one.
 using System.Runtime.InteropServices;
-using ExoSharp.Kernel.Core;
 
 namespace ExoSharp.Kernel.X64
 {
@@ -32,22 +32,5 @@ namespace ExoSharp.Kernel.X64
         [FieldOffset(168)] public ulong Ss;
 
         public bool FromUser => (Cs & 3) == 3;
-
-        public void Dump()
-        {
-            Reg("rax", Rax); Reg(" rbx", Rbx); Reg(" rcx", Rcx); Reg(" rdx", Rdx); Console.Write('\n');
-            Reg("rsi", Rsi); Reg(" rdi", Rdi); Reg(" rbp", Rbp); Reg(" rsp", Rsp); Console.Write('\n');
-            Reg("r8 ", R8); Reg(" r9 ", R9); Reg(" r10", R10); Reg(" r11", R11); Console.Write('\n');
-            Reg("r12", R12); Reg(" r13", R13); Reg(" r14", R14); Reg(" r15", R15); Console.Write('\n');
-            Reg("rip", Rip); Reg(" rfl", Rflags); Reg(" cs ", Cs); Reg(" ss ", Ss); Console.Write('\n');
-        }
-
-        private static void Reg(string name, ulong value)
-        {
-            if (name[0] != ' ') Console.Write("kernel:   ");
-            Console.Write(name);
-            Console.Write('=');
-            Console.WriteHex(value, 16);
-        }
     }
 }

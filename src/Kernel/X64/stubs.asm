@@ -89,7 +89,7 @@ EF_REPLY   equ 40
 EF_SLOTS   equ 48
 EF_PML4    equ 56
 ; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
-; Abi.PageFlags, Abi.UserLayout, Abi.Capability.TableSize, X64/AddressSpace, Core/Memory.
+; Abi.PageFlags, Abi.UserLayout, Abi.Capability.TableSize, Core/AddressSpace, Core/Memory.
 SLOT_SHIFT     equ 4
 SLOT_TYPE      equ 0
 SLOT_WRITABLE  equ 1

@@ -1,4 +1,4 @@
-// XN in the kernel (docs/xn.md): the virtio-blk disk mounted at boot (formatted when blank), XN's
+// XN's kernel side (docs/xn.md; it drives XN's core, the plain C# of src/Xn): the virtio-blk disk mounted at boot (formatted when blank), XN's
 // system calls, the buffer-cache registry window, environments waiting on the disk, and cached
 // blocks mapped read-only into their owners (taken back the moment a page stops caching that
 // block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
@@ -46,11 +46,30 @@ namespace ExoSharp.Kernel.Xn
         private static int s_watchedCount;
         private static bool s_overflow;
 
+        /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
+        private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
+        private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
+        private static readonly DiskWait s_diskWait = new DiskWait();
+
         public static bool Mounted => s_volume != null;
 
-        /// <summary>Boot time, after the disk driver: mount XN's volume (formatting a blank disk).</summary>
+        /// <summary>Boot time, after the disk driver: plugs XN's system calls, release and write-behind
+        /// into Core, then mounts XN's volume (formatting a blank disk) if there is a disk.</summary>
         public static void Initialize()
         {
+            Subsystems.Register(&Forget, null, &Tick);
+            Subsystems.RegisterCall(Syscall.XnTemplate, &Call);
+            Subsystems.RegisterCall(Syscall.XnRootCreate, &Call);
+            Subsystems.RegisterCall(Syscall.XnRootOpen, &Call);
+            Subsystems.RegisterCall(Syscall.XnAlloc, &Call);
+            Subsystems.RegisterCall(Syscall.XnFree, &Call);
+            Subsystems.RegisterCall(Syscall.XnWrite, &Call);
+            Subsystems.RegisterCall(Syscall.XnRead, &Call);
+            Subsystems.RegisterCall(Syscall.XnFetch, &Call);
+            Subsystems.RegisterCall(Syscall.XnSync, &Call);
+            Subsystems.RegisterCall(Syscall.XnInfo, &Call);
+            Subsystems.RegisterCall(Syscall.XnMap, &Call);
+            Subsystems.RegisterCall(Syscall.XnEvict, &Call);
             if (!VirtioBlock.Present) return;
             s_disk = new VirtioDisk();
             var pages = new FramePages();
@@ -271,8 +290,8 @@ namespace ExoSharp.Kernel.Xn
             Publish();
             if (e != 0) return (long)e;
             if (InCore(caller, (uint)block)) return 0;
-            env.DiskWait = WaitFetch;
-            env.DiskBlock = (uint)block;
+            s_waitKind[env.Index] = WaitFetch;
+            s_waitBlock[env.Index] = (uint)block;
             Block(env, frame);
             return 0;
         }
@@ -283,13 +302,14 @@ namespace ExoSharp.Kernel.Xn
             Pump();
             Publish();
             if (Clean(env)) return 0;
-            env.DiskWait = WaitSync;
+            s_waitKind[env.Index] = WaitSync;
             Block(env, frame);
             return 0;
         }
 
         private static void Block(Environment env, TrapFrame* frame)
         {
+            env.BlockedOn = s_diskWait;
             EnvTable.Publish(env);
             frame->Rax = 0;
             Scheduler.SaveCurrent(frame);
@@ -341,20 +361,23 @@ namespace ExoSharp.Kernel.Xn
 
         private static void Wake(Environment env, Environment unused)
         {
-            if (env.DiskWait == WaitFetch)
+            if (env.BlockedOn != s_diskWait) return;
+            uint kind = s_waitKind[env.Index];
+            if (kind == WaitFetch)
             {
-                uint block = env.DiskBlock;
+                uint block = s_waitBlock[env.Index];
                 BlockEntry entry = s_volume.Entry(block);
                 if (entry.Slot >= 0 && (s_registry[block].Flags & BlockRecord.Reading) != 0) return;
                 env.Frame->Rax = entry.Slot >= 0 ? 0 : unchecked((ulong)(long)Error.NotInCore);   // a failed read
             }
-            else if (env.DiskWait == WaitSync)
+            else if (kind == WaitSync)
             {
                 if (!Clean(env)) return;
                 env.Frame->Rax = 0;
             }
             else return;
-            env.DiskWait = 0;
+            s_waitKind[env.Index] = 0;
+            env.BlockedOn = null;
             EnvTable.Publish(env);
         }
 
@@ -494,12 +517,10 @@ namespace ExoSharp.Kernel.Xn
             return true;
         }
 
-        /// <summary>Whether env waits on the disk (the scheduler idles rather than ending it).</summary>
-        public static bool Waits(Environment env) => env.DiskWait != 0;
-
         /// <summary>env is ending: the keys it held go (the roots stay, with their keys).</summary>
         public static void Forget(Environment env)
         {
+            s_waitKind[env.Index] = 0;
             if (s_keys == null) return;
             int first = env.Index * KeysPerEnvironment;
             for (int i = 0; i < KeysPerEnvironment; i++) s_keys[first + i] = 0;

@@ -1,5 +1,5 @@
-// Time for environments, in the kernel's timer ticks (100 per second, docs/abi.md):
-// Sleep blocks on a wakeup predicate that only reads the ticks since the wait began, so a
+// Time for environments, in the kernel's timer ticks (100 per second, docs/abi.md), and the
+// wall clock from the kernel's clock page (the RTC at boot plus the ticks since). Sleep blocks on a wakeup predicate that only reads the ticks since the wait began, so a
 // sleeping environment uses no processor time.
 using ExoSharp.Abi;
 
@@ -8,6 +8,22 @@ namespace ExoSharp.LibOS.ExOS
     public static unsafe class Clock
     {
         private static uint s_anchor;
+
+        private static ClockRecord* Page => (ClockRecord*)UserLayout.Clock;
+
+        /// <summary>Timer ticks since boot, read from the clock page without a system call.</summary>
+        public static ulong Ticks => Page->Ticks;
+
+        /// <summary>Seconds since 1970-01-01 UTC (whole seconds); 0 if the RTC could not be read.</summary>
+        public static ulong UnixSeconds
+        {
+            get
+            {
+                ClockRecord* page = Page;
+                if (page->BootSeconds == 0) return 0;
+                return page->BootSeconds + (page->Ticks - page->BootTick) / page->TicksPerSecond;
+            }
+        }
 
         /// <summary>Blocks for at least ticks timer ticks.</summary>
         public static void Sleep(uint ticks)

@@ -1,6 +1,6 @@
 // ExOS's own use of the address space (policy of this library OS, not the kernel's): where
-// the heap grows, the exception stack, the scratch page for copies. The image is at 4 MiB
-// (user.ld); the stack is where the kernel put it (Abi.UserLayout).
+// the heap grows, the exception stack, the scratch page for copies. The image is at
+// 0x700000000000 (user.ld); the stack is where the kernel put it (Abi.UserLayout).
 namespace ExoSharp.LibOS.ExOS
 {
     public static class Layout

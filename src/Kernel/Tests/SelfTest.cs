@@ -7,9 +7,10 @@
 // garbage collector (GcSelfTest.cs).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Tests
 {
     internal static unsafe class SelfTest
     {
@@ -25,7 +26,7 @@ namespace ExoSharp.Kernel.Core
             else if (name == "disk") Disk();
             else if (name == "wx") WriteXorExecute();
             else if (name == "nxheap") RunFromHeap();
-            else if (name == "xn") ExoSharp.Kernel.Xn.XnSelfTest.Run();
+            else if (name == "xn") XnSelfTest.Run();
             else if (name == "gc") GcSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }

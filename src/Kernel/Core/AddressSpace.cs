@@ -6,9 +6,9 @@
 // the frame's own mappings. Precondition for callers that add a mapping: Reserve first.
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
-using ExoSharp.Kernel.Core;
+using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.X64
+namespace ExoSharp.Kernel.Core
 {
     internal sealed unsafe class AddressSpace
     {

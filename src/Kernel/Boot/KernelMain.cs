@@ -1,12 +1,15 @@
-// The kernel's C# entry, called once by Boot/boot.asm in long mode, interrupts off.
+// The kernel's C# entry, called once by Boot/boot.asm in long mode, interrupts off. The one
+// place that names every layer: it starts X64 and Core, then the subsystems beside Core (the
+// executive, the network, XN), which plug themselves into Core (Core.Subsystems).
 // Order matters: the heap's early arena before any allocation, module initialisation
 // (static fields) before any static reference is touched, the IDT before anything can fault.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime.CompilerHelpers;
+using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Boot
 {
     internal static unsafe class KernelMain
     {
@@ -44,26 +47,28 @@ namespace ExoSharp.Kernel.Core
             Console.WriteDecimal(boot.Modules.Length);
             Console.WriteLine(" boot modules");
             Pic.Initialize();
+            WallClock.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);
             UpcallCache.Initialize(symbols->UpcallCacheCell);
+            Executive.KernelExecutive.Initialize();
             Net.Network.Initialize(Abi.Capability.MaxEnvironments);
             if (Devices.VirtioBlock.Initialize())
             {
                 Console.Write("kernel: disk: virtio-blk, ");
                 Console.WriteDecimal(Devices.VirtioBlock.Blocks);
                 Console.WriteLine(" blocks of 4 KiB");
-                ulong mountStart = KernelStats.Stamp();
-                Xn.XnService.Initialize();
-                KernelStats.NoteMount(mountStart);
             }
+            ulong mountStart = KernelStats.Stamp();
+            Xn.XnService.Initialize();
+            KernelStats.NoteMount(mountStart);
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
             Invariants.Enabled = boot.Option("selfcheck") == "on";
             string selfTest = boot.Option("selftest");
-            if (selfTest != null) SelfTest.Run(selfTest);
+            if (selfTest != null) Tests.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);
             KernelStats.EndBoot();
             Scheduler.RunNext();

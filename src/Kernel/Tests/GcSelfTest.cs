@@ -3,9 +3,10 @@
 // locals, strings), makes garbage, collects, and checks that the live structures are intact
 // (contents, interface calls, strings), the garbage is reclaimed and heap use is back down; then
 // 64 MiB of garbage through a heap that must not grow by more than a few MiB.
+using ExoSharp.Kernel.Core;
 using Internal.Runtime;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Tests
 {
     internal static class GcSelfTest
     {

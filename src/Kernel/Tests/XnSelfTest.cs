@@ -6,9 +6,10 @@
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Kernel.Core;
+using ExoSharp.Kernel.Xn;
 using ExoSharp.Xn;
 
-namespace ExoSharp.Kernel.Xn
+namespace ExoSharp.Kernel.Tests
 {
     internal static unsafe class XnSelfTest
     {

@@ -2,9 +2,7 @@
 // line runs). Traps.Handle calls Dispatch for every line but the timer's. Handlers run with
 // interrupts off, on the trap stack, from user mode or from the idle loop; they must not
 // allocate and must not switch environments.
-using ExoSharp.Kernel.X64;
-
-namespace ExoSharp.Kernel.Devices
+namespace ExoSharp.Kernel.X64
 {
     internal static unsafe class InterruptLines
     {

@@ -7,9 +7,8 @@
 // Missing: shrinking after a space unmaps most of its pages.
 using System.Runtime.InteropServices;
 using Internal.Runtime;
-using ExoSharp.Kernel.Core;
 
-namespace ExoSharp.Kernel.X64
+namespace ExoSharp.Kernel.Core
 {
     internal sealed unsafe class ReverseMap
     {
