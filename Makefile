@@ -25,7 +25,7 @@ APPS_ASM    := src/LibOS/ExOS/start.asm src/Apps/Hostile/hostile.asm src/Apps/Jo
 LD        := ld
 LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
-.PHONY: all kernel apps run test unit boottest iso debug bench clean deps
+.PHONY: all kernel apps run test unit boottest iso debug bench soak clean deps
 all: kernel apps
 
 deps: $(DEPS)
@@ -88,6 +88,9 @@ unit: $(DEPS)
 
 test: all $(DEPS)
 	tools/test.sh
+
+soak: all $(DEPS)
+	tools/soak.sh
 
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj src/*/*/bin src/*/*/obj tests/*/bin tests/*/obj tools/*/bin tools/*/obj

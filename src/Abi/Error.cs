@@ -85,7 +85,7 @@ namespace ExoSharp.Abi
         /// <summary>XN: a UDF refused as a template: it claims blocks in an all-zero block, or its records are malformed.</summary>
         UdfLied = -27,
 
-        /// <summary>XN: a UDF is longer or may emit more than XN's budget for one metadata block.</summary>
+        /// <summary>XN: a UDF is longer or may emit more than XN's budget for one metadata block; FilterInstall: over the instruction budget per packet of filters that run alone.</summary>
         OverBudget = -28,
 
         /// <summary>XN: the block is tainted (a child it points to has not reached the disk) and cannot be written yet.</summary>

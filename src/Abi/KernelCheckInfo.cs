@@ -17,5 +17,11 @@ namespace ExoSharp.Abi
         public ulong CallerFrames;
         /// <summary>Bytes the kernel heap holds (in use or free in it): frames it took from the pool.</summary>
         public ulong KernelHeapBytes;
+        /// <summary>The longest stretch the kernel ran with interrupts off since the previous
+        /// KernelCheck (or the end of boot), in TSC cycles; the check starts a new measure.</summary>
+        public ulong LongestInterruptsOff;
+        /// <summary>What caused it: 0x1000 + a system call number, a trap vector (below 48), or
+        /// 0x3000 (the scheduler after an idle halt).</summary>
+        public ulong LongestCause;
     }
 }

@@ -33,6 +33,8 @@ namespace ExoSharp.Apps
             new Entry { Name = "ntflag", Main = &Hostile.NestedTask.Main },
             new Entry { Name = "refcount", Main = &Hostile.ReferenceCount.Main },
             new Entry { Name = "fastdiff", Main = &Hostile.FastPathDiff.Main },
+            new Entry { Name = "filterflood", Main = &Hostile.FilterFlood.Main },
+            new Entry { Name = "revokeflood", Main = &Hostile.RevokeFlood.Main },
             new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },
             new Entry { Name = "manageddivzero", Main = &Hostile.Attacks.ManagedDivZero },
             new Entry { Name = "noncanonical", Main = &Hostile.Attacks.ReadNonCanonical },

@@ -17,7 +17,7 @@ namespace ExoSharp.Executive.Demux
         /// <summary>The instruction budget per packet for filters that run alone (cannot be merged),
         /// proven by the verifier at install (each filter's MaxSteps) and kept by Classify: per
         /// owner, and for all owners together. The merged program is bounded by its length.</summary>
-        public const int MaxLoneStepsPerOwner = 4096, MaxLoneSteps = 16384;
+        public const int MaxLoneStepsPerOwner = 1024, MaxLoneSteps = 2048;
 
         private readonly GrowableArray<FilterEntry> _filters = new GrowableArray<FilterEntry>(8);
         private FilterEntry[] _byRank = new FilterEntry[0];

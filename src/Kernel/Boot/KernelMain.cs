@@ -67,6 +67,7 @@ namespace ExoSharp.Kernel.Boot
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
             Invariants.Enabled = boot.Option("selfcheck") == "on";
+            Executive.PacketFilters.RepeatAllowed = boot.Option("filterrepeat") == "on";
             string selfTest = boot.Option("selftest");
             if (selfTest != null) Tests.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);

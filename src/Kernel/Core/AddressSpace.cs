@@ -231,6 +231,7 @@ namespace ExoSharp.Kernel.Core
                     if (!create) return null;
                     ulong* next = Memory.AllocateZeroedFrameForEnvironment();
                     if (next == null) return null;
+                    _tables++;
                     *entry = Memory.PhysicalOf(next) | Present | Writable | User;
                 }
                 table = Table(*entry);
@@ -238,27 +239,67 @@ namespace ExoSharp.Kernel.Core
             return table + ((virtualAddress >> 12) & 511);
         }
 
-        /// <summary>Frees the page-table frames of the user half. Precondition: not active;
-        /// the frames they map are held by capabilities, released separately.</summary>
+        /// <summary>Frees the page-table frames of the user half: at once when there are few,
+        /// else a bounded number a timer tick (ReapSome), so ending a large space never keeps
+        /// interrupts off for long. Precondition: not active; the frames they map are held by
+        /// capabilities, released separately (the tables are never used again).</summary>
         public void Destroy()
         {
             UpcallCache.NoteSpaceChange(this);
-            for (int i = 0; i < 256; i++)
-            {
-                if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;
-                FreeTables(Table(_pml4[i]), 2);
-                _pml4[i] = 0;
-            }
-            Memory.FreeFrame(Root);
             _reverse.Free();
+            int budget = ReapPerStep;
+            if (_tables <= ReapPerStep && Reap(ref budget)) return;
+            _nextDying = s_dying;
+            s_dying = this;
         }
 
-        private static void FreeTables(ulong* table, int level)
+        /// <summary>Page-table frames freed a step (a tick) at most.</summary>
+        public const int ReapPerStep = 128;
+
+        private int _tables;                    // page-table frames below the PML4
+        private AddressSpace _nextDying;        // the list of spaces being freed
+        private static AddressSpace s_dying;
+        private int _reapSlot, _reapPointer, _reapDirectory;    // where Reap has reached
+
+        /// <summary>Every timer tick: frees up to ReapPerStep tables of destroyed spaces.</summary>
+        public static void ReapSome()
         {
-            if (level > 0)
-                for (int i = 0; i < 512; i++)
-                    if ((table[i] & Present) != 0) FreeTables(Table(table[i]), level - 1);
-            Memory.FreeFrame(Memory.PhysicalOf(table));
+            int budget = ReapPerStep;
+            while (s_dying != null && budget > 0)
+            {
+                AddressSpace space = s_dying;
+                if (space.IsActive || !space.Reap(ref budget)) return;
+                s_dying = space._nextDying;
+            }
+        }
+
+        /// <summary>Frees tables until budget runs out (false: more to do) or all are gone (true,
+        /// the PML4 too). Each step frees leaf tables one by one, their directories after them.</summary>
+        private bool Reap(ref int budget)
+        {
+            for (; _reapSlot < 256; _reapSlot++, _reapPointer = 0)
+            {
+                if ((_pml4[_reapSlot] & Present) == 0 || IsWindowSlot(_reapSlot)) continue;
+                ulong* pdpt = Table(_pml4[_reapSlot]);
+                for (; _reapPointer < 512; _reapPointer++, _reapDirectory = 0)
+                {
+                    if ((pdpt[_reapPointer] & Present) == 0) continue;
+                    ulong* pd = Table(pdpt[_reapPointer]);
+                    for (; _reapDirectory < 512; _reapDirectory++)
+                    {
+                        if ((pd[_reapDirectory] & Present) == 0) continue;
+                        if (budget-- <= 0) return false;
+                        Memory.FreeFrame(pd[_reapDirectory] & AddressMask);
+                        pd[_reapDirectory] = 0;
+                    }
+                    Memory.FreeFrame(Memory.PhysicalOf(pd));
+                    pdpt[_reapPointer] = 0;
+                }
+                Memory.FreeFrame(Memory.PhysicalOf(pdpt));
+                _pml4[_reapSlot] = 0;
+            }
+            Memory.FreeFrame(Root);
+            return true;
         }
     }
 }

@@ -45,6 +45,7 @@ namespace ExoSharp.Kernel.Core
                 info->Environments = (ulong)EnvTable.LiveCount;
                 info->CallerFrames = (ulong)caller.Capabilities.FrameCount;
                 info->KernelHeapBytes = (ulong)Internal.Runtime.GlobalHeap.TotalBytes;
+                info->LongestInterruptsOff = KernelStats.TakeLongest(out info->LongestCause);
             }
             return s_violations;
         }

@@ -50,12 +50,34 @@ namespace ExoSharp.Kernel.Core
             s_block->Longest = 0;
         }
 
+        /// <summary>The longest stretch since the last call (KernelCheck's measure, selfcheck=on),
+        /// then a new measure starts now, so the check's own work is not counted; the power-off
+        /// line keeps the longest of all.</summary>
+        public static ulong TakeLongest() => TakeLongest(out _);
+
+        public static ulong TakeLongest(out ulong cause)
+        {
+            ulong recent = s_block->Longest;
+            cause = s_block->LongestCause;
+            if (recent > s_overall)
+            {
+                s_overall = recent;
+                s_overallCause = s_block->LongestCause;
+            }
+            s_block->Longest = 0;
+            s_block->Since = Cpu.ReadTsc();
+            return recent;
+        }
+
+        private static ulong s_overall, s_overallCause;
+
         public static void Print()
         {
+            TakeLongest();
             Console.Write("kernel: longest stretch with interrupts off: ");
-            Console.WriteDecimal(s_block->Longest);
+            Console.WriteDecimal(s_overall);
             Console.Write(" TSC cycles (");
-            ulong cause = s_block->LongestCause;
+            ulong cause = s_overallCause;
             if (cause == CauseIdle) Console.Write("the scheduler after idling");
             else if (cause >= CauseSyscall)
             {

@@ -96,6 +96,10 @@ namespace ExoSharp.Kernel.Executive
 
         public const ulong MaxRepeat = 1000;
 
+        /// <summary>repeat above 1 (benchmarks only: its work is repeat times the merged program's)
+        /// only when booted with filterrepeat=on (tools/bench.sh); otherwise a call classifies once.</summary>
+        public static bool RepeatAllowed;
+
         /// <summary>FilterClassify(packet, length, match, engine, repeat): the owner's id, or 0 when no
         /// live environment's filter claims the packet. engine 0 or FilterEngine.Native: compiled
         /// code; FilterEngine.Interpreter: the interpreter (for benchmarks and comparisons).
@@ -104,7 +108,7 @@ namespace ExoSharp.Kernel.Executive
         public static long Classify(Environment env, ulong packet, ulong length, ulong match, ulong engine, ulong repeat)
         {
             if (engine != 0 && engine != FilterEngine.Native && engine != FilterEngine.Interpreter) return (long)Error.BadArgument;
-            if (repeat > MaxRepeat) return (long)Error.BadArgument;
+            if (repeat > MaxRepeat || (repeat > 1 && !RepeatAllowed)) return (long)Error.BadArgument;
             if (repeat == 0) repeat = 1;
             if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
             if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
