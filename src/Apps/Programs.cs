@@ -35,6 +35,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "fastdiff", Main = &Hostile.FastPathDiff.Main },
             new Entry { Name = "filterflood", Main = &Hostile.FilterFlood.Main },
             new Entry { Name = "revokeflood", Main = &Hostile.RevokeFlood.Main },
+            new Entry { Name = "mapmany", Main = &Hostile.MapMany.Main },
             new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },
             new Entry { Name = "manageddivzero", Main = &Hostile.Attacks.ManagedDivZero },
             new Entry { Name = "noncanonical", Main = &Hostile.Attacks.ReadNonCanonical },
