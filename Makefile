@@ -48,8 +48,8 @@ $(OUT)/Apps.o: $(APPS_SRC) $(DEPS)
 	cp src/Apps/$(NATIVE)/Apps.o $@
 	cp src/Apps/$(NATIVE)/Apps.map.xml $(OUT)/apps.map.xml
 
-KERNEL_OBJS := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(KERNEL_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/Kernel.o
-APPS_OBJS   := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(APPS_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/Apps.o
+KERNEL_OBJS := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(KERNEL_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/asm/Corelib/Native/exceptions.o $(OUT)/Kernel.o
+APPS_OBJS   := $(patsubst src/%.asm,$(OUT)/asm/%.o,$(APPS_ASM)) $(OUT)/asm/Corelib/Native/runtime.o $(OUT)/asm/Corelib/Native/exceptions.o $(OUT)/Apps.o
 
 $(OUT)/kernel.elf: $(KERNEL_OBJS) src/Kernel/Boot/kernel.ld
 	$(LD) $(LDFLAGS) -T src/Kernel/Boot/kernel.ld -o $@ $(KERNEL_OBJS)

@@ -67,7 +67,7 @@ exosharp "" > out/bench/exosharp-wall.txt
 linux "" > out/bench/linux-wall.txt
 for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run for $f did not finish:" >&2; cat "$f" >&2; exit 1; }; done
 
-ops="null_syscall upcall_roundtrip trap prot1 unprot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
+ops="null_syscall null_syscall_general upcall_roundtrip trap prot1 unprot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
 value() { grep "^BENCH $2 " "$1" | sed -E "s/.* $3=([0-9]+).*/\1/"; }
 table() { # $1: exosharp file, $2: linux file -> op, medians, ratio, then min-max of each side
     for op in $ops; do
@@ -78,7 +78,7 @@ table() { # $1: exosharp file, $2: linux file -> op, medians, ratio, then min-ma
 }
 table out/bench/exosharp-icount.txt out/bench/linux-icount.txt > out/bench/icount.table
 table out/bench/exosharp-wall.txt out/bench/linux-wall.txt > out/bench/wall.table
-while read -r op e l r _; do echo "BENCH $op exosharp=$e linux=$l ratio=$r"; done < out/bench/icount.table
+while read -r op e l r _; do echo "BENCH $op exosharp=$e linux=$l unit=instructions ratio=$r"; done < out/bench/icount.table
 echo "BENCH irqoff_hostile exosharp=$irqoff_max unit=instructions cause=\"$irqoff_cause\" goal=200000"
 echo "BENCH irqoff_boot exosharp=$irqoff_boot unit=instructions"
 echo "BENCH irqoff_mount exosharp=$irqoff_mount unit=instructions"
@@ -87,7 +87,7 @@ echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
 while read -r op e l r _; do printf '%-18s %12s %12s %8s\n' "$op" "$e" "$l" "$r"; done < out/bench/wall.table
 
-# Packet filters (issue 4, item 9): per packet, 1/10/100 'udp dst port P' filters, a frame the
+# Packet filters: per packet, 1/10/100 'udp dst port P' filters, a frame the
 # last one claims (hit) or none claims (miss).
 filter_table() { # $1: icount or wall
     for n in 0 1 10 100; do for m in "" _miss; do
@@ -160,7 +160,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "|---|---:|---:|---:|---:|---:|"
     while read -r op e l r re rl; do echo "| $op | $e | $l | $r | $re | $rl |"; done < out/bench/wall.table
     echo
-    echo "## Packet filters (issue 4, item 9)"
+    echo "## Packet filters"
     echo
     echo "Per packet, with 1, 10 or 100 filters \`udp dst port P\` installed (P = 1000, 1001, ...; libpcap's"
     echo "code for that expression on ExoSharp and libpcap, an equivalent eBPF program on Linux), on a"
@@ -192,7 +192,8 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo
     echo "| operation | ExoSharp | Linux |"
     echo "|---|---|---|"
-    echo "| null_syscall | \`EnvId\` | raw \`syscall\` getppid |"
+    echo "| null_syscall | \`EnvId\`, answered by \`syscall_entry\`'s special case (nothing saved, no C#): a floor, not a typical call | raw \`syscall\` getppid |"
+    echo "| null_syscall_general | \`EnvIdOf\` of a child's handle through the general entry (frame and FXSAVE saved, C# dispatch, a capability lookup) | the same getppid (Linux has one entry path) |"
     echo "| upcall_roundtrip | \`ud2\`, handled and resumed in user space | \`ud2\`, SIGILL handler, sigreturn |"
     echo "| trap | write to a read-only page; the handler maps it writable | same with SIGSEGV and mprotect |"
     echo "| prot1 / unprot1 | \`PageMapOne\`: one page read-only / writable again | \`mprotect\` one page |"
@@ -203,7 +204,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| ipc_roundtrip | \`IpcCallRegisters\` to a server in \`IpcReplyRegisters\`-and-wait (one word each way) | one byte each way through two pipes |"
     echo "| env_switch | directed \`Yield\` between two environments (per switch) | \`sched_yield\` between two SCHED_FIFO processes (per switch) |"
     echo
-    echo "Where the instructions go on ExoSharp's paths today, and what issue 6 wants: see the"
+    echo "Where the instructions go on ExoSharp's paths today, and the targets: see the"
     echo "notes in docs/benchmarks-notes.md."
 } > docs/benchmarks.md
 echo

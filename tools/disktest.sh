@@ -10,7 +10,10 @@
 #   crash-N      boot `files stress` and kill QEMU (SIGKILL) in the middle of its metadata writes,
 #                after a different round each time; boot `files verify` on the disk: XN's mount
 #                must find it consistent (no pointer to an uninitialised or doubly owned block)
-#                and every file's blocks must hold what was written or zeros.
+#                and every file's blocks must hold what was written or zeros. The kill must land
+#                mid-run: the stress run never ended, and from the round watched for to the kill
+#                blocks were dirty or being written (each round's line says how many, with XN's
+#                write count).
 # Prints "PASS disk/<name>" or "FAIL disk/<name>: why" (with the serial log), then
 # "disk: N passed, M failed". usage: tools/disktest.sh [crash points, default 10]
 set -uo pipefail
@@ -70,16 +73,25 @@ for k in $(seq 1 "$points"); do
     setsid tools/run.sh --disk "$image" "files stress 1000" >"$log" 2>&1 &
     leader=$!
     for _ in $(seq 1 600); do
-        grep -q "files: stress round $round\$" "$log" 2>/dev/null && break
+        grep -q "files: stress round $round:" "$log" 2>/dev/null && break
         kill -0 "$leader" 2>/dev/null || break
         sleep 0.05
     done
     sleep "0.$(printf '%03d' "$delay")"
     kill -9 -- "-$leader" 2>/dev/null
     wait "$leader" 2>/dev/null
-    last="$(grep -o 'stress round [0-9]*' "$log" | tail -1)"
-    if ! grep -q "files: stress round $round\$" "$log"; then
+    last="$(grep -o 'stress round [0-9]*: [0-9]* writes, [0-9]* unwritten' "$log" | tail -1)"
+    if ! grep -q "files: stress round $round:" "$log"; then
         fail "crash-$k" "the stress run never reached round $round" "$log"
+        continue
+    fi
+    if grep -q "exited with status\|powering off" "$log"; then
+        fail "crash-$k" "the kill landed after the stress run ended" "$log"
+        continue
+    fi
+    # From the round watched for to the kill: some block dirty or being written.
+    if ! awk -v r="$round" '/^files: stress round [0-9]+: / { n = $4 + 0; if (n >= r && $7 + 0 > 0) found = 1 } END { exit !found }' "$log"; then
+        fail "crash-$k" "no block was dirty or being written from round $round to the kill" "$log"
         continue
     fi
     boot "crash-$k-verify" "$image" "files verify"
@@ -89,7 +101,7 @@ for k in $(seq 1 "$points"); do
        ! grep -q "files: verify: .* every block as written or zeros" "$v"; then
         fail "crash-$k" "inconsistent after a kill at $last (+${delay} ms)" "$log" "$v"
     else
-        pass "crash-$k (killed at $last +${delay} ms; $(grep -o 'verify: [0-9]* files' "$v"))"
+        pass "crash-$k (killed mid-run at $last, +${delay} ms; $(grep -o 'verify: [0-9]* files' "$v"))"
     fi
 done
 echo "disk: $passed passed, $failed failed"

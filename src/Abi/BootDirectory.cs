@@ -1,7 +1,8 @@
 // The page at UserLayout.BootModules in the first environment: the boot modules the kernel
 // did not run itself (the first program included, entry 0), for a library OS to spawn.
 // Each module is mapped read-only; the first environment holds read-only capabilities for
-// its frames, so it can pass them on. Command lines are "path args..." in ASCII.
+// its frames, so it can pass them on. Command lines are "path args..." in ASCII. Machine is
+// the first environment's handle for the machine capability (MachineStatus).
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Abi
@@ -17,5 +18,6 @@ namespace ExoSharp.Abi
         /// <summary>Where the module's command line is (in this page) and its length.</summary>
         public fixed ulong CommandLine[MaxModules];
         public fixed ulong CommandLineLength[MaxModules];
+        public ulong Machine;
     }
 }

@@ -14,8 +14,9 @@ namespace ExoSharp.Abi
         /// <summary>Exit(status): ends the calling environment; does not return.</summary>
         Exit = 1,
 
-        /// <summary>Abort(typeAddress, message, length): ends the caller as killed by an
-        /// unhandled exception; message is UTF-16; does not return.</summary>
+        /// <summary>Abort(typeAddress, message, length, trace, frames): ends the caller as killed
+        /// by an unhandled exception; message is UTF-16; trace holds frames (at most 16) return
+        /// addresses, named in the kill line; does not return.</summary>
         Abort = 2,
 
         /// <summary>EnvId(): the caller's environment id.</summary>
@@ -184,9 +185,13 @@ namespace ExoSharp.Abi
         /// caching policy); its mappings go with it.</summary>
         XnEvict = 47,
 
+        /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
+        /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
+        MachineStatus = 48,
+
         /// <summary>KernelCheck(info): the kernel checks its memory bookkeeping and returns how many
         /// violations it found (0: none), filling a KernelCheckInfo at info when it is non-zero;
         /// NoSuchCall unless booted with selfcheck=on (tests only).</summary>
-        KernelCheck = 48,
+        KernelCheck = 49,
     }
 }

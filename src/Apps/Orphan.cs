@@ -1,5 +1,5 @@
-// A parent that makes a child (exofork) and ends without ever making it runnable: the kernel
-// ends the child with it (tests/Boot/orphan.test) instead of keeping it until power-off.
+// A parent that makes a child (exofork) and ends without ever making it runnable: ExOS's exit
+// policy (Process.AtExit) destroys the child (tests/Boot/orphan.test); the kernel has no such rule.
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.Apps

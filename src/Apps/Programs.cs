@@ -19,6 +19,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "rpc", Main = &RegisterRpc.Main },
             new Entry { Name = "corelib", Main = &CorelibTests.CorelibTest.Main },
             new Entry { Name = "throw", Main = &Throw.Main },
+            new Entry { Name = "eh", Main = &Eh.EhSuite.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },
             new Entry { Name = "clock", Main = &WallClockDemo.Main },
             new Entry { Name = "orphan", Main = &Orphan.Main },

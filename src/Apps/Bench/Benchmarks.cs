@@ -1,6 +1,8 @@
 // ExoSharp's side of make bench (the peer's is src/Bench/Linux/bench.c, the same operations
 // on Linux): the kernel's primitives in time-stamp counter ticks (guest instructions when
-// QEMU runs with -icount shift=0): a null system call, an exception upcall round trip (ud2
+// QEMU runs with -icount shift=0): a null system call two ways (EnvId, which syscall_entry
+// answers as a special case, and EnvIdOf of a child's handle through the general entry: the
+// frame saved, C#, a capability lookup, as getppid looks up the parent), an exception upcall round trip (ud2
 // handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
 // protection (PageMap with and without Writable), a first-touch fault served by a handler,
 // an IPC round trip in registers (IpcCallRegisters, IpcReplyRegisters-and-wait), a switch
@@ -20,7 +22,7 @@ namespace ExoSharp.Apps.Bench
 
         [RuntimeImport("bench_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] internal static extern ulong Tsc();
         [RuntimeImport("bench_ud2")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Ud2();
-        [RuntimeImport("bench_null_syscall")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong NullSyscall();
+        [RuntimeImport("bench_syscall")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern long Syscall1(ulong number, ulong argument);
 
         private static ulong s_overhead;
 
@@ -100,7 +102,7 @@ namespace ExoSharp.Apps.Bench
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
-                NullSyscall();
+                Syscall1((ulong)Syscall.EnvId, 0);
                 samples[i] = Tsc() - t0;
             }
             Report("null_syscall", samples);
@@ -199,6 +201,15 @@ namespace ExoSharp.Apps.Bench
                 return 0;
             }
             ulong server = (ulong)SystemCall.EnvIdOf((ulong)child);
+            if (Syscall1((ulong)Syscall.EnvIdOf, (ulong)child) != (long)server)
+                System.Console.WriteLine("BENCH null_syscall_general: EnvIdOf through bench_syscall gave another answer");
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                Syscall1((ulong)Syscall.EnvIdOf, (ulong)child);
+                samples[i] = Tsc() - t0;
+            }
+            Report("null_syscall_general", samples);
             IpcMessage m = default;
             while (SystemCall.IpcCallRegisters(server, 0, 0, 0, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
             for (int i = 0; i < Runs; i++)

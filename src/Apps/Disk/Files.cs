@@ -3,7 +3,8 @@
 //                  already has it: as `files check`);
 //   files check    after a reboot: the files written last time read back as written;
 //   files stress N rounds of creating and deleting files with syncs in between, for the crash
-//                  test (QEMU is killed in the middle);
+//                  test (QEMU is killed in the middle); each round's line tells how many disk
+//                  writes XN has made and how many blocks are dirty or being written;
 //   files verify   after such a crash: every file reads back, each block either as written or all
 //                  zeros (never another file's bytes, never garbage).
 // File contents are a pattern derived from the file's name, so a checker needs no record.
@@ -86,14 +87,27 @@ namespace ExoSharp.Apps.Disk
                 long made = Make(fs, name, 1000 + round * 2777 % 60000);
                 if (made < 0 && made != (long)Error.TableFull) return Fail("stress: create " + name + ": " + ExecutiveText.Result(made));
                 if (round % 3 == 0) fs.Delete("f" + ((round + 7) % 24).ToString());
+                System.Console.WriteLine("files: stress round " + round.ToString() + ": " + DiskActivity());
                 if (round % 2 == 0)
                 {
                     SystemCall.XnSync();
                     fs.Evict(name);             // and read it from the disk next time
                 }
-                System.Console.WriteLine("files: stress round " + round.ToString());
             }
             return 0;
+        }
+
+        /// <summary>"W writes, U unwritten": XN's disk writes so far and the blocks now dirty or being
+        /// written (the registry window), which the crash test reports at its kill.</summary>
+        private static string DiskActivity()
+        {
+            XnInfo info;
+            SystemCall.XnInfo(&info);
+            var registry = (BlockRecord*)UserLayout.BlockRegistry;
+            int unwritten = 0;
+            for (ulong b = 0; b < info.Blocks; b++)
+                if ((registry[b].Flags & (BlockRecord.Dirty | BlockRecord.Writing)) != 0) unwritten++;
+            return info.Writes.ToString() + " writes, " + unwritten.ToString() + " unwritten";
         }
 
         private static int Verify(FileSystem fs)

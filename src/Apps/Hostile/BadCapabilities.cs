@@ -32,6 +32,9 @@ namespace ExoSharp.Apps.Hostile
             Expect("map with a forged frame handle", SystemCall.PageMap(Capability.Self, Scratch, 0x1234_5678, PageFlags.Writable), Error.BadHandle);
             Expect("map with an environment handle as a frame", SystemCall.PageMap(Capability.Self, Scratch, Capability.Self, 0), Error.BadHandle);
             Expect("destroy with a forged environment handle", SystemCall.EnvDestroy(0x777), Error.BadHandle);
+            Expect("set the machine's status with a forged handle", SystemCall.MachineStatus(0x777, 0), Error.BadHandle);
+            Expect("set the machine's status with a frame handle", SystemCall.MachineStatus((ulong)frame, 0), Error.BadHandle);
+            Expect("set the machine's status with its own environment handle", SystemCall.MachineStatus(Capability.Self, 0), Error.BadHandle);
             Expect("destroy with a frame handle", SystemCall.EnvDestroy((ulong)frame), Error.BadHandle);
             Expect("map at a kernel address", SystemCall.PageMap(Capability.Self, 0xFFFF_8000_0000_0000, (ulong)frame, 0), Error.BadAddress);
             Expect("map at a non-canonical address", SystemCall.PageMap(Capability.Self, 0x8000_0000_0000_0000, (ulong)frame, 0), Error.BadAddress);
@@ -121,9 +124,10 @@ namespace ExoSharp.Apps.Hostile
             int count = 0;
             long result;
             while ((result = SystemCall.FrameAlloc()) > 0) handles[count++] = result;
+            // Free them before printing: the heap cannot grow while the table is full.
+            for (int i = 0; i < count; i++) SystemCall.FrameFree((ulong)handles[i]);
             Expect("allocate with a full capability table", result, Error.TableFull);
             Check("the table held " + count.ToString() + " more frames", count > 3900);
-            for (int i = 0; i < count; i++) SystemCall.FrameFree((ulong)handles[i]);
         }
 
         private static void ReadOnlyAndForeign()

@@ -9,6 +9,8 @@
 ;   only rax and r10. Otherwise saves every argument register, asks
 ;   ExoSharpResolveInterface(cell, this) (C#: Internal/Runtime/InterfaceDispatch.cs, System V)
 ;   for the target and tail-jumps to it.
+; - exo_leaf_helper_bounds(rdi = ulong[3] out) (C#: Internal/Runtime/HardwareFaults.cs):
+;   where faults belong to the compiled caller (below).
 ; - exo_dispatch_cache_address() -> rax: the cache, for the C# resolver (one table, two readers).
 ; - exo_copy_up(rdi = destination, rsi = source, rdx = length) and exo_fill(rdi = destination,
 ;   rsi = length, rdx = byte value) (C#: System/SpanHelpers.cs, System V): string
@@ -23,12 +25,14 @@ global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpAssignRefAVLocat
 global RhpCheckedLockCmpXchg, RhpCheckedXchg
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
 global __security_cookie, exo_dispatch_cache_address, RhpTrapThreads
-global exo_copy_up, exo_fill
+global exo_copy_up, exo_fill, exo_leaf_helper_bounds
 
 DISPATCH_CACHE_BITS    equ 9
 DISPATCH_CACHE_ENTRIES equ 1 << DISPATCH_CACHE_BITS
 extern ExoSharpResolveInterface
 
+exo_leaf_helpers_start:             ; from here to exo_leaf_helpers_end: no stack use, so a fault's
+                                    ; [rsp] is the compiled caller's return address
 RhpAssignRef:
 RhpCheckedAssignRef:
 RhpAssignRefAVLocation:
@@ -53,6 +57,7 @@ RhpCheckedXchg:
     mov rax, rsi
     xchg [rdi], rax
     ret
+exo_leaf_helpers_end:
 
 RhpInitialDynamicInterfaceDispatch:
 RhpInitialInterfaceDispatch:
@@ -114,8 +119,20 @@ RhpInitialInterfaceDispatch:
     pop rbp
     jmp r11
 .null_this:
+exo_null_this_fault:
     mov rax, [rdi]                  ; faults on page 0: a NullReferenceException at the caller
     ud2
+
+; exo_leaf_helper_bounds(rdi = ulong[3] out): the leaf helpers' range and the dispatch stub's
+; null-this fault, where a fault is the caller's (Internal/Runtime/HardwareFaults.cs).
+exo_leaf_helper_bounds:
+    lea rax, [exo_leaf_helpers_start]
+    mov [rdi], rax
+    lea rax, [exo_leaf_helpers_end]
+    mov [rdi + 8], rax
+    lea rax, [exo_null_this_fault]
+    mov [rdi + 16], rax
+    ret
 
 exo_dispatch_cache_address:
     lea rax, [exo_dispatch_cache]

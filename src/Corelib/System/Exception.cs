@@ -1,5 +1,5 @@
-// Base of exceptions. There is no catch yet: a throw ends in RuntimeExports.ThrowException,
-// which hands the exception to the platform (the kernel panics, a user program is killed).
+// Base of exceptions. Throwing and catching: System/Runtime/ExceptionHandling.cs; one nothing
+// catches goes to the platform (the kernel panics, a user program is killed with a trace).
 namespace System
 {
     public class Exception

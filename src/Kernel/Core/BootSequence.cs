@@ -1,8 +1,9 @@
 // Starts the first program among the boot modules (the kernel's own image module only
 // provides symbols) and shows it every program module, read-only, with a BootDirectory at
 // UserLayout.BootModules: spawning the others is the library OS's business, not the
-// kernel's. When no environment is left (or none can ever run again) the machine powers off
-// with the first environment's exit status.
+// kernel's. The first environment also gets the machine capability (BootDirectory.Machine),
+// with which it sets the status the machine powers off with (PowerOff) when no environment is
+// left or none can ever run again.
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 using ExoSharp.Shared;
@@ -12,7 +13,6 @@ namespace ExoSharp.Kernel.Core
     internal static unsafe class BootSequence
     {
         private static ulong s_firstId;
-        private static int s_machineStatus = -1;
 
         /// <summary>Starts the first program. Precondition: frames, tables and the scheduler work.</summary>
         public static void Start(BootInfo boot, ulong kernelEntry)
@@ -29,17 +29,19 @@ namespace ExoSharp.Kernel.Core
             Environment first = ProgramLoader.Start(programs[0]);
             if (first == null) return;
             s_firstId = first.Id;
-            if (!ShowModules(first, programs, count))
+            ulong machine = first.Capabilities.Insert(CapabilityType.Machine, 0, true);
+            if (!ShowModules(first, programs, count, machine))
                 Console.WriteLine("kernel: not enough memory to show the boot modules to the first program");
         }
 
-        private static bool ShowModules(Environment env, BootModule[] programs, int count)
+        private static bool ShowModules(Environment env, BootModule[] programs, int count, ulong machine)
         {
             ulong* page = Memory.AllocateZeroedFrame();
             if (page == null) return false;
             ulong pageFrame = Memory.PhysicalOf(page) / 4096;
             FrameTable.Pin(pageFrame);
             var directory = (BootDirectory*)page;
+            directory->Machine = machine;
             byte* text = (byte*)page + sizeof(BootDirectory);
             byte* textEnd = (byte*)page + 4096;
             ulong at = UserLayout.BootModules + 4096;
@@ -65,13 +67,6 @@ namespace ExoSharp.Kernel.Core
             return Mappings.MapPinnedFrame(env, UserLayout.BootModules, pageFrame);
         }
 
-        public static void NoteEnd(Environment env, int status)
-        {
-            if (env.Id != s_firstId || s_machineStatus >= 0) return;
-            s_machineStatus = status == EnvTable.StatusKilled ? PowerOff.StatusKilled
-                : status >= 0 && status < PowerOff.StatusKilled ? status : PowerOff.StatusKilled - 1;
-        }
-
         /// <summary>Called when no environment is runnable: ends the ones that can never run,
         /// then powers off. Never returns.</summary>
         public static void NothingRunnable()
@@ -83,7 +78,7 @@ namespace ExoSharp.Kernel.Core
                 Console.WriteLine(" that remain");
                 EnvTable.DestroyAll();
             }
-            int status = s_machineStatus < 0 ? 0 : s_machineStatus;
+            int status = PowerOff.Status(s_firstId != 0);
             if (s_firstId == 0) Console.WriteLine("kernel: no program to run (pass one as a boot module)");
             KernelStats.Print();
             Console.Write("kernel: all environments have ended; powering off with status ");

@@ -6,5 +6,6 @@ namespace ExoSharp.Kernel.Core
         None = 0,
         Frame = 1,
         Environment = 2,
+        Machine = 3,
     }
 }

@@ -129,25 +129,6 @@ namespace ExoSharp.Kernel.Core
             record->ExitStatus = (ulong)status;
             s_generation[env.Index]++;
             s_live--;
-            BootSequence.NoteEnd(env, status);
-            EndUnstartedChildren(env);
-        }
-
-        /// <summary>The children env made and never made runnable end with it: they could only be
-        /// started by env (or a holder of a handle env gave away, which an unstarted child never
-        /// had a chance to use), so they would otherwise live until power-off.</summary>
-        private static void EndUnstartedChildren(Environment parent)
-        {
-            for (int i = 1; i < s_table.Length; i++)
-            {
-                Environment child = s_table[i];
-                if (child == null || child.ParentId != parent.Id || child.Started) continue;
-                child.WriteLinePrefix();
-                Console.Write("destroyed: its parent (env ");
-                Console.WriteDecimal(parent.Id);
-                Console.WriteLine(") ended before making it runnable");
-                Destroy(child, StatusKilled);
-            }
         }
     }
 }

@@ -56,10 +56,6 @@ namespace ExoSharp.Kernel.Core
         /// scheduler asks before running it.</summary>
         public Blocker BlockedOn;
 
-        /// <summary>Made runnable at least once. A child never started when its parent ends is
-        /// ended with it (nobody else holds a reason to start it).</summary>
-        public bool Started;
-
         /// <summary>Can the scheduler give it the processor?</summary>
         public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && BlockedOn == null && RepossessLeft == 0;
 

@@ -40,7 +40,6 @@ namespace ExoSharp.Kernel.Core
             }
             Console.WriteLine("started");
             env.Runnable = true;
-            env.Started = true;
             EnvTable.Publish(env);
             return env;
         }

@@ -25,7 +25,7 @@ namespace ExoSharp.Kernel.Core
             {
                 case Syscall.ConsoleWrite: return ConsoleWrite(env, a0, a1);
                 case Syscall.Exit: Exit(env, (long)a0); return 0;
-                case Syscall.Abort: Abort(env, a0, a1, a2); return 0;
+                case Syscall.Abort: Abort(env, a0, a1, a2, a3, a4); return 0;
                 case Syscall.EnvId: return (long)env.Id;
                 case Syscall.Yield:
                     env.InEpilogue = false;
@@ -88,6 +88,7 @@ namespace ExoSharp.Kernel.Core
                     return target == null ? error : Revocation.Request(target, a1);
                 }
                 case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
+                case Syscall.MachineStatus: return PowerOff.SetStatus(env, a0, a1);
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
@@ -127,6 +128,8 @@ namespace ExoSharp.Kernel.Core
             return (long)length;
         }
 
+        private const ulong MaxAbortTrace = 16;
+
         private static void Exit(Environment env, long status)
         {
             if (status < 0 || status > int.MaxValue) status = int.MaxValue;
@@ -138,8 +141,9 @@ namespace ExoSharp.Kernel.Core
             Scheduler.RunNext();
         }
 
-        /// <summary>An unhandled exception in the program: print its type and message, kill it.</summary>
-        private static void Abort(Environment env, ulong typeAddress, ulong message, ulong length)
+        /// <summary>An unhandled exception in the program: print its type, message and the
+        /// methods of its trace (return addresses, at most MaxAbortTrace), kill it.</summary>
+        private static void Abort(Environment env, ulong typeAddress, ulong message, ulong length, ulong trace, ulong frames)
         {
             env.WriteLinePrefix();
             Console.Write("killed: unhandled exception ");
@@ -152,6 +156,14 @@ namespace ExoSharp.Kernel.Core
                 for (ulong i = 0; i < length; i++) Console.Write(text[i]);
             }
             Console.Write('\n');
+            if (frames > MaxAbortTrace) frames = MaxAbortTrace;
+            if (frames != 0 && UserMemory.CanAccess(env.Space, trace, frames * 8, false))
+                for (ulong i = 0; i < frames; i++)
+                {
+                    Console.Write("    at ");
+                    Symbols.WriteLocation(env.Symbols, ((ulong*)trace)[i]);
+                    Console.Write('\n');
+                }
             EnvTable.Destroy(env, EnvTable.StatusKilled);
             Scheduler.RunNext();
         }
@@ -187,7 +199,6 @@ namespace ExoSharp.Kernel.Core
             if (target == null) return error;
             if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
             target.Runnable = status == (ulong)EnvStatus.Runnable;
-            target.Started |= target.Runnable;
             EnvTable.Publish(target);
             if (target == env && !target.Runnable)
             {

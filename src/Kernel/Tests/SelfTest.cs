@@ -4,7 +4,7 @@
 // allocator handing out and taking back every frame, the disk driver writing and reading back
 // a block synchronously and through its interrupt, XN's core on a RAM disk, W^X (heap memory never
 // executable, compiled code never writable; running heap bytes is a kernel page fault), the
-// garbage collector (GcSelfTest.cs).
+// garbage collector (GcSelfTest.cs), exceptions caught in the kernel (EhSelfTest.cs).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.Core;
@@ -28,6 +28,7 @@ namespace ExoSharp.Kernel.Tests
             else if (name == "nxheap") RunFromHeap();
             else if (name == "xn") XnSelfTest.Run();
             else if (name == "gc") GcSelfTest.Run();
+            else if (name == "eh") EhSelfTest.Run();
             else Console.WriteLine("kernel: no such self-test");
         }
 
@@ -51,18 +52,28 @@ namespace ExoSharp.Kernel.Tests
         private static void Heap()
         {
             // 256 MiB of allocations through a heap that cannot hold more than a few MiB
-            // at once: only works if Free really returns memory.
+            // at once: only works if Free really returns memory. "ok" only when every
+            // allocation succeeded, kept what was written and the heap grew by at most 64 KiB.
             nuint before = Internal.Runtime.GlobalHeap.TotalBytes;
+            int failed = 0, corrupted = 0;
             for (int i = 0; i < 65536; i++)
             {
                 byte* p = (byte*)NativeMemory.Alloc(4096);
+                if (p == null) { failed++; continue; }
                 p[0] = (byte)i;
-                p[4095] = (byte)i;
+                p[4095] = (byte)(i >> 8);
+                if (p[0] != (byte)i || p[4095] != (byte)(i >> 8)) corrupted++;
                 NativeMemory.Free(p);
             }
-            Console.Write("kernel: heap ok, grew by ");
-            Console.WriteDecimal((ulong)(Internal.Runtime.GlobalHeap.TotalBytes - before));
-            Console.WriteLine(" bytes over 256 MiB of allocations");
+            ulong grew = (ulong)(Internal.Runtime.GlobalHeap.TotalBytes - before);
+            bool ok = failed == 0 && corrupted == 0 && grew <= 65536;
+            Console.Write(ok ? "kernel: heap ok, grew by " : "kernel: heap FAILED, grew by ");
+            Console.WriteDecimal(grew);
+            Console.Write(" bytes over 256 MiB of allocations, ");
+            Console.WriteDecimal(failed);
+            Console.Write(" failed, ");
+            Console.WriteDecimal(corrupted);
+            Console.WriteLine(" corrupted");
         }
 
         /// <summary>The leaf entry mapping a kernel address in the kernel's tables (a 2 MiB or 4 KiB page), or 0.</summary>

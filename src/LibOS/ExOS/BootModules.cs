@@ -21,6 +21,9 @@ namespace ExoSharp.LibOS.ExOS
 
         public static byte* Image(int i) => (byte*)Directory->Address[i];
 
+        /// <summary>The machine capability's handle (MachineStatus), or 0 outside the first environment.</summary>
+        public static ulong Machine => Directory == null ? 0 : Directory->Machine;
+
         public static ulong Size(int i) => Directory->Size[i];
 
         /// <summary>"path args..." as the boot loader gave it.</summary>

@@ -2,10 +2,15 @@
 // handler; ExOS maps its exception stack and points the kernel at exo_exception_entry
 // (start.asm), which calls the handler (directly, or through Dispatch for Revoke upcalls and
 // fat function pointers) and then resumes the faulting code by itself.
-// A fault with no handler set, or one the handler does not fix, faults again forever unless
-// the handler ends the program; the default handler reports and exits.
+// Every program starts with ExOS's default handler (Startup.cs): faults in compiled code
+// that .NET turns into exceptions (null dereference, division by zero) become managed
+// exceptions (RaiseManaged); any other fault removes the handler and resumes, so the fault
+// repeats and the kernel kills the program with its own line (stack overflow included).
+// A program's own handler replaces the default and sees every fault first; ExOS's own
+// handlers (fork, threads) call RaiseManaged for the faults they do not handle.
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Internal.Runtime;
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
@@ -20,13 +25,34 @@ namespace ExoSharp.LibOS.ExOS
         public static long SetRevokeHandler(delegate*<ulong, void> handler)
         {
             s_revokeHandler = handler;
-            return s_handler == null ? SetHandler(&IgnoreExceptions) : 0;
+            return s_handler == null ? SetHandler(&DefaultHandler) : 0;
         }
 
-        private static void IgnoreExceptions(ExceptionFrame* frame)
+        /// <summary>Installs the default handler (at startup, before the program runs).</summary>
+        public static long InstallDefault() => SetHandler(&DefaultHandler);
+
+        private static void DefaultHandler(ExceptionFrame* frame)
         {
-            System.Console.WriteLine("exos: exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x"));
-            SystemCall.EnvDestroy(Capability.Self);
+            if (RaiseManaged(frame)) return;
+            Unhandled(frame);
+        }
+
+        /// <summary>Makes the faulting frame throw the managed exception the fault stands for
+        /// (NullReferenceException, DivideByZeroException) when it is in compiled code; the
+        /// frame then resumes into the throw. False for any other fault.</summary>
+        public static bool RaiseManaged(ExceptionFrame* frame)
+        {
+            if (frame->Vector >= 32) return false;
+            return HardwareFaults.Redirect(frame->Vector, frame->FaultAddress, ref frame->Registers.Rip, ref frame->Registers.Rsp, ref frame->Registers.Rdi);
+        }
+
+        /// <summary>A fault nobody handles: drop the handler and resume, so the fault repeats
+        /// and the kernel kills the program naming the fault and the method.</summary>
+        public static void Unhandled(ExceptionFrame* frame)
+        {
+            s_handler = null;
+            *TargetCell() = 0;
+            SystemCall.SetExceptionHandler(Capability.Self, 0, 0);
         }
 
         [RuntimeImport("exo_exception_entry_address")]
@@ -75,8 +101,8 @@ namespace ExoSharp.LibOS.ExOS
                 s_handler(frame);
                 return;
             }
-            System.Console.WriteLine("exos: exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x") + " with no handler");
-            SystemCall.Exit(1);
+            if (RaiseManaged(frame)) return;
+            Unhandled(frame);
         }
     }
 }

@@ -2,7 +2,11 @@
 // page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
 // in start.asm) that lets a program choose its own copying policy (dumbfork does).
 // The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
-// Missing: spawn from an image, wait for a child, freeing page-table frames early.
+// ExOS's exit policy (AtExit, the kernel has none): children this environment made and never
+// started are destroyed (at most MaxUnstarted are tracked), and the holder of the machine
+// capability sets the machine's power-off status to its exit status. Spawning from an image is
+// Spawn.cs. Missing: waiting for a child (Init polls the environment table), freeing page-table
+// frames early.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -27,6 +31,41 @@ namespace ExoSharp.LibOS.ExOS
         public static long Fork() => ForkPrimitive(&FinishCopyOnWrite);
 
         public static ulong Id => SystemCall.EnvId();
+
+        public const int MaxUnstarted = 64;
+        private static readonly ulong[] s_unstarted = new ulong[MaxUnstarted];
+        private static int s_unstartedCount;
+        private static ulong s_unstartedOwner;      // the list is this environment's (a forked child inherits a copy)
+
+        /// <summary>child was made (EnvCreate) and not yet made runnable.</summary>
+        public static void NoteUnstarted(ulong child)
+        {
+            ulong me = Id;
+            if (s_unstartedOwner != me) { s_unstartedOwner = me; s_unstartedCount = 0; }
+            if (s_unstartedCount < MaxUnstarted) s_unstarted[s_unstartedCount++] = child;
+        }
+
+        /// <summary>child was made runnable: it is no longer ended at exit.</summary>
+        public static void NoteStarted(ulong child)
+        {
+            if (s_unstartedOwner != Id) return;
+            for (int i = 0; i < s_unstartedCount; i++)
+                if (s_unstarted[i] == child) { s_unstarted[i] = s_unstarted[--s_unstartedCount]; return; }
+        }
+
+        /// <summary>Before the Exit system call: destroys the children never started, and, in the
+        /// holder of the machine capability, makes status (0-126; others become 125) the
+        /// machine's power-off status.</summary>
+        public static void AtExit(int status)
+        {
+            if (s_unstartedOwner == Id)
+            {
+                for (int i = 0; i < s_unstartedCount; i++) SystemCall.EnvDestroy(s_unstarted[i]);
+                s_unstartedCount = 0;
+            }
+            ulong machine = BootModules.Machine;
+            if (machine != 0) SystemCall.MachineStatus(machine, status >= 0 && status <= 126 ? (ulong)status : 125);
+        }
 
         /// <summary>Creates a child that will start at rip with rsp, rdi and rsi (not yet runnable).</summary>
         public static long CreateChild(ulong rip, ulong rsp, ulong rdi = 0, ulong rsi = 0)
@@ -119,6 +158,7 @@ namespace ExoSharp.LibOS.ExOS
             SystemCall.PageQuery(page, &info);
             if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0 || (info.Flags & PageFlags.CopyOnWrite) == 0)
             {
+                if (Exceptions.RaiseManaged(frame)) return;
                 System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
                                          ", rip 0x" + frame->Registers.Rip.ToString("x"));
                 SystemCall.EnvDestroy(Capability.Self);

@@ -1,10 +1,12 @@
 // A user program's life: ExoSharpUserMain (called by start.asm) initialises static fields,
 // then runs the program named by the first argument word (ExoSharpAppMain, provided by the
 // program). Also the platform hooks the corelib calls: ExoSharpWrite (System.Console) and
-// ExoSharpUnhandledException (Abort system call: the kernel names the type and kills us);
+// ExoSharpUnhandledException (Abort system call with the exception's trace: the kernel names
+// the type and the methods and kills us);
 // the heap's supply is in Memory.cs.
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Internal.Runtime;
 using Internal.Runtime.CompilerHelpers;
 using ExoSharp.Abi;
 
@@ -12,6 +14,7 @@ namespace ExoSharp.LibOS.ExOS
 {
     public static unsafe class Startup
     {
+        private const int AbortTraceLimit = 16;
         private static ulong s_imageStart, s_imageEnd;
 
         /// <summary>The program image's pages (code, data, bss), for fork.</summary>
@@ -28,11 +31,14 @@ namespace ExoSharp.LibOS.ExOS
             s_imageStart = imageStart & ~4095UL;
             s_imageEnd = (imageEnd + 4095) & ~4095UL;
             StartupCodeHelpers.InitializeModules(modulesStart, modulesEnd);
+            Exceptions.InstallDefault();
             string commandLine = new string(arguments, 0, length);
             int space = commandLine.IndexOf(' ');
             string name = space < 0 ? commandLine : commandLine.Substring(0, space);
             string rest = space < 0 ? "" : commandLine.Substring(space + 1);
-            return AppMain(name, rest);
+            int status = AppMain(name, rest);
+            Process.AtExit(status);
+            return status;
         }
 
         [RuntimeExport("ExoSharpWrite")]
@@ -49,8 +55,12 @@ namespace ExoSharp.LibOS.ExOS
             }
             ulong type = *(ulong*)Unsafe.As<object, nint>(ref exception);
             string text = ((System.Exception)exception).Message;
+            int count = ExceptionTrace.Count;
+            if (count > AbortTraceLimit) count = AbortTraceLimit;
+            ulong* trace = stackalloc ulong[AbortTraceLimit];
+            for (int i = 0; i < count; i++) trace[i] = ExceptionTrace.Frame(i);
             fixed (char* p = text)
-                SystemCall.Invoke(Syscall.Abort, type, (ulong)p, (ulong)text.Length);
+                SystemCall.Invoke(Syscall.Abort, type, (ulong)p, (ulong)text.Length, (ulong)trace, (ulong)count);
         }
     }
 }

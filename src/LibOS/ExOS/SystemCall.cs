@@ -25,12 +25,30 @@ namespace ExoSharp.LibOS.ExOS
             Raw(a0, a1, a2, a3, a4, number);
 
         public static long ConsoleWrite(byte* bytes, long length) => Invoke(Syscall.ConsoleWrite, (ulong)bytes, (ulong)length);
-        public static void Exit(int status) => Invoke(Syscall.Exit, (ulong)status);
+        /// <summary>Ends the caller after ExOS's exit policy (Process.AtExit).</summary>
+        public static void Exit(int status)
+        {
+            Process.AtExit(status);
+            Invoke(Syscall.Exit, (ulong)status);
+        }
         public static ulong EnvId() => (ulong)Invoke(Syscall.EnvId);
         public static long Yield(ulong envId = 0) => Invoke(Syscall.Yield, envId);
-        public static long EnvCreate() => Invoke(Syscall.EnvCreate);
+        /// <summary>Also notes the child as unstarted (Process.AtExit ends it if it still is).</summary>
+        public static long EnvCreate()
+        {
+            long child = Invoke(Syscall.EnvCreate);
+            if (child > 0) Process.NoteUnstarted((ulong)child);
+            return child;
+        }
         public static long EnvIdOf(ulong handle) => Invoke(Syscall.EnvIdOf, handle);
-        public static long EnvSetStatus(ulong handle, EnvStatus status) => Invoke(Syscall.EnvSetStatus, handle, (ulong)status);
+        public static long EnvSetStatus(ulong handle, EnvStatus status)
+        {
+            long r = Invoke(Syscall.EnvSetStatus, handle, (ulong)status);
+            if (r == 0 && status == EnvStatus.Runnable) Process.NoteStarted(handle);
+            return r;
+        }
+
+        public static long MachineStatus(ulong machine, ulong status) => Invoke(Syscall.MachineStatus, machine, status);
         public static long EnvSetRegisters(ulong handle, Registers* registers) => Invoke(Syscall.EnvSetRegisters, handle, (ulong)registers);
         public static long EnvDestroy(ulong handle) => Invoke(Syscall.EnvDestroy, handle);
         public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke(Syscall.FrameAlloc, frame);

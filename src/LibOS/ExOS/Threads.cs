@@ -111,6 +111,7 @@ namespace ExoSharp.LibOS.ExOS
                 s_otherExceptions(frame);
                 return;
             }
+            if (Exceptions.RaiseManaged(frame)) return;
             System.Console.WriteLine("exos: thread " + s_current.ToString() + ": exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x"));
             SystemCall.EnvDestroy(Capability.Self);
         }

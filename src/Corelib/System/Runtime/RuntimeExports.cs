@@ -1,7 +1,7 @@
-// Allocation, boxing and throw entry points, under the names ILCompiler calls. Objects come
+// Allocation, boxing and runtime entry points, under the names ILCompiler calls. Objects come
 // from GlobalHeap, zeroed and marked as objects (a platform collector may free them:
-// GarbageCollector.cs; the kernel has one). A throw is not caught:
-// it goes to the platform's unhandled-exception hook (kernel: panic; user program: killed).
+// GarbageCollector.cs; the kernel has one). Throws go to RhpThrowEx (Native/exceptions.asm)
+// and ExceptionHandling.cs; a fail-fast goes straight to the platform's unhandled hook.
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
 using Internal.Runtime.CompilerHelpers;
@@ -118,18 +118,12 @@ namespace System.Runtime
             if (type != boxType) throw new InvalidCastException();
         }
 
-        [RuntimeExport("RhpThrowEx")]
-        public static void ThrowException(object exception)
+        [RuntimeExport("RhpFallbackFailFast")]
+        public static void FallbackFailFast()
         {
-            PlatformUnhandledException(exception);
+            PlatformUnhandledException(new InvalidOperationException("fail fast"));
             while (true) { }
         }
-
-        [RuntimeExport("RhpRethrow")]
-        public static void Rethrow() => ThrowException(new InvalidOperationException("rethrow without a caught exception"));
-
-        [RuntimeExport("RhpFallbackFailFast")]
-        public static void FallbackFailFast() => ThrowException(new InvalidOperationException("fail fast"));
 
         [RuntimeExport("RhpReversePInvoke")]
         public static void ReversePInvoke(nint frame) { }
