@@ -90,6 +90,15 @@ namespace ExoSharp.Apps.Hostile
         private static bool ChangesMappings(ulong number) =>
             number == (ulong)Syscall.PageMap || number == (ulong)Syscall.PageMapOne || number == (ulong)Syscall.PageUnmap;
 
+        /// <summary>A child environment made by EnvCreate runs at once in its empty space, faults and
+        /// is killed: an unstarted one would outlive a killed fuzzing child (nobody else could end it).</summary>
+        private static void Doom(long handle)
+        {
+            if (handle <= 0) return;
+            SystemCall.SliceAlloc((ulong)handle);
+            SystemCall.EnvSetStatus((ulong)handle, EnvStatus.Runnable);
+        }
+
         private static void Child(ulong seed, int calls)
         {
             ulong* shared = (ulong*)Shared;
@@ -110,8 +119,9 @@ namespace ExoSharp.Apps.Hostile
             long stale = SystemCall.FrameAlloc();
             if (stale > 0) SystemCall.FrameFree((ulong)stale);
             s_staleHandle = stale > 0 ? (ulong)stale : 0;
-            long grandchild = SystemCall.EnvCreate();   // an environment capability (the new one never runs: empty space)
+            long grandchild = SystemCall.EnvCreate();   // an environment capability (its space is empty)
             s_envHandle = grandchild > 0 ? (ulong)grandchild : 0;
+            Doom(grandchild);
             for (int i = 0; i < calls; i++)
             {
                 ulong number = Next() % ((ulong)Syscall.KernelCheck + 4);   // every call (KernelCheck is the last) and a few past them
@@ -127,6 +137,7 @@ namespace ExoSharp.Apps.Hostile
                     a1 = 0x5000_0000 + (Next() % 64) * 4096;   // its own space: mostly the fuzzing pages, not its code
                 shared[SharedLast] = number;
                 long r = SystemCall.InvokeRaw(number, a0, a1, Argument(mapped), Argument(mapped), Argument(mapped));
+                if (number == (ulong)Syscall.EnvCreate) Doom(r);
                 shared[SharedCalls]++;
                 shared[SharedResults + (r >= 0 ? 0UL : (ulong)(-r) < Codes - 1 ? (ulong)(-r) : Codes - 1)]++;
             }
