@@ -16,6 +16,8 @@ namespace ExoSharp.Kernel.Core
         private int _frames;
         /// <summary>No slot below this index is free (Insert starts here; Remove lowers it).</summary>
         private int _firstFree = 1;
+        /// <summary>No slot above this index has ever been filled (scans stop here).</summary>
+        private int _highest;
 
         public CapabilityTable(ulong selfId)
         {
@@ -37,7 +39,7 @@ namespace ExoSharp.Kernel.Core
         /// the most recently filled one), or null; repossession walks down once with it.</summary>
         public CapabilitySlot* LastFrame(int below = Capability.TableSize)
         {
-            for (int i = below - 1; i > 0; i--)
+            for (int i = (below <= _highest ? below - 1 : _highest); i > 0; i--)
                 if (_slots[i].Type == CapabilityType.Frame) return _slots + i;
             return null;
         }
@@ -67,6 +69,7 @@ namespace ExoSharp.Kernel.Core
                 CapabilitySlot* slot = _slots + i;
                 if (slot->Type != CapabilityType.None) continue;
                 _firstFree = i + 1;
+                if (i > _highest) _highest = i;
                 slot->Type = type;
                 slot->Object = obj;
                 slot->Writable = writable;
@@ -82,7 +85,7 @@ namespace ExoSharp.Kernel.Core
         {
             found = null;
             ulong handle = 0;
-            for (int i = 1; i < Capability.TableSize; i++)
+            for (int i = 1; i <= _highest; i++)
             {
                 CapabilitySlot* slot = _slots + i;
                 if (slot->Type != CapabilityType.Frame || slot->Object != frame) continue;
