@@ -38,6 +38,7 @@ namespace ExoSharp.Kernel.Core
                     Report("frame ", f, " has a count unequal to its capabilities and kernel holds: ", (ulong)references);
                 if (references != 0 && Memory.Frames.IsFree(f)) Report("frame ", f, " is referenced but free: ", (ulong)references);
             }
+            ulong longest = KernelStats.TakeLongest(out ulong cause);    // and the check's own walk is not counted
             if (info != null)
             {
                 info->Violations = (ulong)s_violations;
@@ -45,7 +46,8 @@ namespace ExoSharp.Kernel.Core
                 info->Environments = (ulong)EnvTable.LiveCount;
                 info->CallerFrames = (ulong)caller.Capabilities.FrameCount;
                 info->KernelHeapBytes = (ulong)Internal.Runtime.GlobalHeap.TotalBytes;
-                info->LongestInterruptsOff = KernelStats.TakeLongest(out info->LongestCause);
+                info->LongestInterruptsOff = longest;
+                info->LongestCause = cause;
             }
             return s_violations;
         }
