@@ -73,27 +73,27 @@ namespace ExoSharp.Apps.Hostile
         private static void Server()
         {
             IpcMessage m;
-            SystemCall.IpcWaitRegisters(&m);
+            long reply = SystemCall.IpcWaitRegisters(&m);
             while (true)
             {
                 if (m.Word0 == 99)                              // wait in a buffer next, for the other form
                 {
-                    IpcMessage reply = default;
-                    reply.Word0 = m.Word0 + 1;
-                    SystemCall.IpcReply(m.From, &reply, &m);
+                    IpcMessage answer = default;
+                    answer.Word0 = m.Word0 + 1;
+                    reply = SystemCall.IpcReply((ulong)reply, &answer, &m);
                     continue;
                 }
-                SystemCall.IpcReplyRegisters(m.From, m.Word0 + 1, m.Word1 * 2, m.Word2 ^ 0xFF, &m);
+                reply = SystemCall.IpcReplyRegisters((ulong)reply, m.Word0 + 1, m.Word1 * 2, m.Word2 ^ 0xFF, &m);
             }
         }
 
-        private static long CallUntilReceived(ulong id, ulong w0, ulong w1, ulong w2, IpcMessage* reply)
+        private static long CallUntilReceived(ulong endpoint, ulong w0, ulong w1, ulong w2, IpcMessage* reply)
         {
             for (int i = 0; i < 1000; i++)
             {
-                long r = SystemCall.IpcCallRegisters(id, w0, w1, w2, reply);
+                long r = SystemCall.IpcCallRegisters(endpoint, w0, w1, w2, reply);
                 if (r != (long)Error.NotReceiving) return r;
-                SystemCall.Yield(id);
+                SystemCall.Yield(endpoint);
             }
             return (long)Error.NotReceiving;
         }
@@ -154,16 +154,16 @@ namespace ExoSharp.Apps.Hostile
             long child = Process.Fork();
             if (child == 0)
             {
-                Ipc.Receive(out ulong parent, Child);
-                Ipc.Send(parent, 0, Child, 0);
+                Ipc.Receive(out _, Child);
+                Ipc.Send(Process.Parent, 0, Child, 0);
                 Server();
             }
-            ulong childId = (ulong)SystemCall.EnvIdOf((ulong)child);
-            Ipc.Send(childId, 0, Page, PageFlags.Writable);
+            ulong server = (ulong)child;
+            Ipc.Send(server, 0, Page, PageFlags.Writable);
             IpcMessage got;
-            SystemCall.IpcWaitRegisters(&got);              // the frame back, read-only: a new capability
-            ulong readOnly = got.FrameHandle;
-            SystemCall.IpcReplyRegisters(got.From, 0, 0, 0);
+            long gotReply = SystemCall.IpcWaitRegisters(&got);   // the frame back, read-only: a new capability
+            ulong readOnly = got.Handle;
+            SystemCall.IpcReplyRegisters((ulong)gotReply, 0, 0, 0);
             Case("a read-only capability mapped writable", SystemCall.PageMap(Capability.Self, ReadOnly, readOnly, PageFlags.Writable));
             Case("a read-only capability mapped read-only", SystemCall.PageMap(Capability.Self, ReadOnly, readOnly, 0));
             Case("a read-only capability remapped read-only", SystemCall.PageMap(Capability.Self, ReadOnly, readOnly, 0));
@@ -173,30 +173,32 @@ namespace ExoSharp.Apps.Hostile
 
             // Register IPC: the child now serves calls.
             IpcMessage reply;
-            Case("call a bad id", SystemCall.IpcCallRegisters(0x7777_0000_0000, 1, 2, 3, &reply));
-            Case("call index 0", SystemCall.IpcCallRegisters(0x1000, 1, 2, 3, &reply));
-            Case("call a stale generation", SystemCall.IpcCallRegisters(childId + 0x1000, 1, 2, 3, &reply));
-            Case("call ourselves", SystemCall.IpcCallRegisters(Process.Id, 1, 2, 3, &reply));
+            long noCall = SystemCall.CapMint(server, CapabilityRights.Yield);
+            Case("call a forged handle", SystemCall.IpcCallRegisters(0x7777_0000_0000, 1, 2, 3, &reply));
+            Case("call a frame handle", SystemCall.IpcCallRegisters(handle, 1, 2, 3, &reply));
+            Case("call a stale generation", SystemCall.IpcCallRegisters(server + (1UL << Capability.HandleIndexBits), 1, 2, 3, &reply));
+            Case("call without the Call right", SystemCall.IpcCallRegisters((ulong)noCall, 1, 2, 3, &reply));
+            Case("call ourselves", SystemCall.IpcCallRegisters(Capability.Self, 1, 2, 3, &reply));
             for (ulong i = 0; i < 3; i++)
             {
-                Case("call the server", CallUntilReceived(childId, 10 + i, 20 + i, 30 + i, &reply));
+                Case("call the server", CallUntilReceived(server, 10 + i, 20 + i, 30 + i, &reply));
                 Fold(reply.Word0);
                 Fold(reply.Word1);
                 Fold(reply.Word2);
-                Fold(reply.From == childId ? 1UL : 0);
+                Fold(reply.From);
                 System.Console.WriteLine("fastdiff: reply " + reply.Word0.ToString() + " " + reply.Word1.ToString() + " " + reply.Word2.ToString() +
-                                         (reply.From == childId ? " from the server" : " from someone else"));
+                                         " from " + reply.From.ToString());
             }
-            Case("call the server, answered from a buffer", CallUntilReceived(childId, 99, 0, 0, &reply));
+            Case("call the server, answered from a buffer", CallUntilReceived(server, 99, 0, 0, &reply));
             Fold(reply.Word0);
-            Case("call the server waiting in a buffer", CallUntilReceived(childId, 5, 6, 7, &reply));
+            Case("call the server waiting in a buffer", CallUntilReceived(server, 5, 6, 7, &reply));
             Fold(reply.Word0);
             Fold(reply.Word2);
             System.Console.WriteLine("fastdiff: reply " + reply.Word0.ToString() + " " + reply.Word1.ToString() + " " + reply.Word2.ToString());
-            Case("reply to nobody calling", SystemCall.IpcReplyRegisters(childId, 1, 2, 3));
-            Case("reply to a bad id", SystemCall.IpcReplyRegisters(0x7777_0000_0000, 1, 2, 3));
-            Case("reply to index 0", SystemCall.IpcReplyRegisters(0x1000, 1, 2, 3));
-            Case("reply with wait 2", SystemCall.InvokeRaw((ulong)Syscall.IpcReplyRegisters, childId, 1, 2, 3, 2));
+            Case("reply through an environment handle", SystemCall.IpcReplyRegisters(server, 1, 2, 3));
+            Case("reply through a forged handle", SystemCall.IpcReplyRegisters(0x7777_0000_0000, 1, 2, 3));
+            Case("reply with no call to answer", SystemCall.IpcReplyRegisters(Capability.ReplySlot, 1, 2, 3));
+            Case("reply with wait 2", SystemCall.InvokeRaw((ulong)Syscall.IpcReplyRegisters, Capability.ReplySlot, 1, 2, 3, 2));
             SystemCall.EnvDestroy((ulong)child);
 
             System.Console.WriteLine("fastdiff: digest 0x" + s_digest.ToString("x"));

@@ -22,7 +22,11 @@ namespace ExoSharp.Apps.Hostile
         private const ulong SharedCalls = 0, SharedDone = 1, SharedResults = 2, SharedLast = SharedResults + Codes;
         private const ulong LeakToleranceFrames = 64;
         private static ulong s_state;
-        private static ulong s_frameHandle, s_staleHandle, s_envHandle;
+        /// <summary>Handles of every kind the child holds or held: its creator's endpoint, a frame, a
+        /// read-only frame, a minted badged endpoint, a dropped (stale) one, the reply slot, and the
+        /// same with a wrong generation (Handles, filled in by Child).</summary>
+        private static ulong* s_handles;
+        private const int HandleCount = 8;
 
         private static ulong Next()
         {
@@ -45,9 +49,9 @@ namespace ExoSharp.Apps.Hostile
                 case 8: return Next();
                 case 9: return UserLayout.PageTables + (Next() % 4096) * 8;
                 case 10: return Process.Id;
-                case 11: return s_frameHandle;                       // a valid frame capability
-                case 12: return s_staleHandle;                       // a freed one (its generation moved on)
-                case 13: return s_envHandle;                         // a valid environment capability
+                case 11:
+                case 12:
+                case 13: return s_handles[Next() % HandleCount];     // valid, stale and forged ones of every kind
                 default: return 1UL << (int)(Next() % 64);
             }
         }
@@ -113,15 +117,17 @@ namespace ExoSharp.Apps.Hostile
                 // a PageMapEntry batch, a program, a ring...), small numbers more often than not.
                 for (int w = 0; w < 512; w++) ((ulong*)mapped[i])[w] = Next() % 4 == 0 ? Next() : Next() % 64;
             }
-            PageInfo info;
-            SystemCall.PageQuery(mapped[0], &info);
-            s_frameHandle = info.FrameHandle;
-            long stale = SystemCall.FrameAlloc();
-            if (stale > 0) SystemCall.FrameFree((ulong)stale);
-            s_staleHandle = stale > 0 ? (ulong)stale : 0;
-            long grandchild = SystemCall.EnvCreate();   // an environment capability (its space is empty)
-            s_envHandle = grandchild > 0 ? (ulong)grandchild : 0;
-            Doom(grandchild);
+            ulong* handles = stackalloc ulong[HandleCount];
+            s_handles = handles;
+            handles[0] = Process.Parent;
+            handles[1] = (ulong)SystemCall.FrameAlloc();
+            handles[2] = (ulong)SystemCall.CapMint(handles[1], 0);
+            handles[3] = (ulong)SystemCall.CapMint(Process.Parent, CapabilityRights.Call, seed);
+            handles[4] = (ulong)SystemCall.CapMint(Capability.Self, CapabilityRights.Yield);
+            SystemCall.CapDrop(handles[4]);                                 // stale from now on
+            handles[5] = (ulong)Capability.ReplySlot;
+            handles[6] = handles[1] + (1UL << Capability.HandleIndexBits);   // a generation never given
+            handles[7] = (ulong)SystemCall.CapMint(Capability.Self, CapabilityRights.Call | CapabilityRights.Yield, seed + 1);
             for (int i = 0; i < calls; i++)
             {
                 ulong number = Next() % ((ulong)Syscall.KernelCheck + 4);   // every call (KernelCheck is the last) and a few past them
@@ -132,7 +138,7 @@ namespace ExoSharp.Apps.Hostile
                 if (number == (ulong)Syscall.IpcWaitRegisters && Next() % 8 != 0) continue;    // it always blocks
                 ulong a0 = Argument(mapped), a1 = Argument(mapped);
                 if (a0 == Capability.Self && ActsOnEnvironment(number) && Next() % 16 != 0)
-                    a0 = s_envHandle;                       // mostly on the grandchild: a child that wrecks itself makes few calls
+                    a0 = handles[7];                        // mostly a minted one without Control: a child that wrecks itself makes few calls
                 else if (a0 == Capability.Self && ChangesMappings(number) && Next() % 16 != 0)
                     a1 = 0x5000_0000 + (Next() % 64) * 4096;   // its own space: mostly the fuzzing pages, not its code
                 shared[SharedLast] = number;
@@ -170,10 +176,10 @@ namespace ExoSharp.Apps.Hostile
                 if (child == 0) Child(seed + (ulong)c, calls);
                 if (child < 0) continue;
                 ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
-                Ipc.Send(id, 0, Shared, PageFlags.Writable);
+                Ipc.Send((ulong)child, 0, Shared, PageFlags.Writable);
                 int waited = 0;
                 while ((KernelTables.Environment(id).Status & EnvRecord.Ended) == 0 && KernelTables.Environment(id).Id == id && waited++ < Patience)
-                    SystemCall.Yield(id);
+                    SystemCall.Yield((ulong)child);
                 EnvRecord record = KernelTables.Environment(id);
                 if (waited > Patience && SystemCall.EnvDestroy((ulong)child) == 0)
                 {
@@ -183,7 +189,7 @@ namespace ExoSharp.Apps.Hostile
                 else if (shared[SharedDone] != 0) finished++;
                 else if (record.Id == id && (record.Status & EnvRecord.Ended) != 0 && record.ExitStatus == 126) killed++;
                 else exitedEarly++;
-                SystemCall.EnvDestroy((ulong)child);           // the ended child's row goes (no-op errors are fine)
+                Process.Release((ulong)child);
                 made += shared[SharedCalls];
                 for (int k = 0; k < Codes; k++) results[k] += shared[SharedResults + (ulong)k];
                 if (checking)

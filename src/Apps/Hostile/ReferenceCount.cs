@@ -1,7 +1,7 @@
 // The frame table counts references in 16 bits: 65,535 at most. This program drives one
 // frame's count to that limit by granting it over IPC to children that keep every
 // capability they get, then asks for one more reference both ways a frame changes hands
-// (an IPC grant and a mapping into another environment). The kernel must refuse both
+// (an IPC grant, a mapping into another environment, a minted copy). The kernel must refuse them
 // (TableFull) and keep the count equal to the capabilities that name the frame; a kernel
 // that ignored the refusal would later free the frame while it is still mapped.
 using ExoSharp.Abi;
@@ -18,19 +18,19 @@ namespace ExoSharp.Apps.Hostile
         private static void Keeper()
         {
             IpcMessage m;
-            SystemCall.IpcWaitRegisters(&m);
-            while (true) SystemCall.IpcReplyRegisters(m.From, 0, 0, 0, &m);
+            long reply = SystemCall.IpcWaitRegisters(&m);
+            while (true) reply = SystemCall.IpcReplyRegisters((ulong)reply, 0, 0, 0, &m);
         }
 
-        private static long Call(ulong id, ulong frameHandle)
+        private static long Call(ulong endpoint, ulong frameHandle)
         {
             while (true)
             {
                 IpcMessage m = default;
-                m.FrameHandle = frameHandle;
-                long r = SystemCall.IpcCall(id, &m);
+                m.Handle = frameHandle;
+                long r = SystemCall.IpcCall(endpoint, &m);
                 if (r != (long)Error.NotReceiving) return r;
-                SystemCall.Yield(id);
+                SystemCall.Yield(endpoint);
             }
         }
 
@@ -49,10 +49,9 @@ namespace ExoSharp.Apps.Hostile
                 if (child == 0) Keeper();
                 if (child < 0) return Fail("fork: " + child.ToString());
                 children[made++] = child;
-                ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
                 while (KernelTables.FrameReferences(frame) < ushort.MaxValue)
                 {
-                    lastError = Call(id, handle);
+                    lastError = Call((ulong)child, handle);
                     if (lastError < 0) break;       // its table is full: the next child
                     granted++;
                 }
@@ -65,12 +64,14 @@ namespace ExoSharp.Apps.Hostile
             long fresh = Process.Fork();
             if (fresh == 0) Keeper();
             if (fresh < 0) return Fail("fork: " + fresh.ToString());
-            long byIpc = Call((ulong)SystemCall.EnvIdOf((ulong)fresh), handle);
+            long byIpc = Call((ulong)fresh, handle);
             long byMap = SystemCall.PageMap((ulong)fresh, Shared, handle, 0);
-            System.Console.WriteLine("refcount: one more reference over IPC: " + Describe(byIpc) + "; by mapping into another environment: " + Describe(byMap));
+            long byMint = SystemCall.CapMint(handle, 0);
+            System.Console.WriteLine("refcount: one more reference over IPC: " + Describe(byIpc) + "; by mapping into another environment: " + Describe(byMap) +
+                                     "; by minting: " + Describe(byMint));
             references = KernelTables.FrameReferences(frame);
             System.Console.WriteLine("refcount: the frame's count is still " + references.ToString());
-            if (byIpc >= 0 || byMap >= 0) return Survived();
+            if (byIpc >= 0 || byMap >= 0 || byMint >= 0) return Survived();
             for (int i = 0; i < made; i++) SystemCall.EnvDestroy((ulong)children[i]);
             SystemCall.EnvDestroy((ulong)fresh);
             references = KernelTables.FrameReferences(frame);

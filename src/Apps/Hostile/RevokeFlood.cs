@@ -28,7 +28,7 @@ namespace ExoSharp.Apps.Hostile
                 if (SystemCall.PageMap(Capability.Self, Base + (ulong)i * 0x20_0000, (ulong)frame, PageFlags.Writable) < 0) break;
                 mapped++;
             }
-            Ipc.Send(parent, (ulong)mapped);
+            Ipc.Send(Process.Parent, (ulong)mapped);
             while (true) SystemCall.Yield();        // keeps nothing back; the parent ends it
         }
 

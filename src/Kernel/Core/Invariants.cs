@@ -54,11 +54,11 @@ namespace ExoSharp.Kernel.Core
 
         private static void CheckEnvironment(Environment env, Environment unused)
         {
-            CapabilitySlot* slots = env.Capabilities.Slots;
-            for (int i = 1; i < Abi.Capability.TableSize; i++)
+            for (int i = 1; i < env.Capabilities.Capacity; i++)
             {
-                if (slots[i].Type != CapabilityType.Frame) continue;
-                ulong f = slots[i].Object;
+                CapabilitySlot* slot = env.Capabilities.SlotAt(i);
+                if (slot->Type != CapabilityType.Frame) continue;
+                ulong f = slot->Object;
                 if (f >= FrameTable.Count) { Report("a capability names frame ", f, " beyond memory in env ", env.Id); continue; }
                 s_capabilities[f]++;
                 s_heldBy[f] = (uint)env.Index + 1;

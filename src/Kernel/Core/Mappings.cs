@@ -4,6 +4,7 @@
 // own capability for the frame, so every page an environment maps is one it holds.
 // Dropping a frame capability removes every mapping of that frame in that environment,
 // found through the space's reverse map (Core/ReverseMap.cs): the cost is those mappings.
+// A frame reference the frame table refuses (its 16-bit count is full) is never handed out.
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -16,7 +17,7 @@ namespace ExoSharp.Kernel.Core
         public static long AllocateFrame(Environment env, ulong frame)
         {
             if (frame != Capability.AnyFrame && frame >= Memory.Frames.FrameCount) return (long)Error.NoMemory;
-            if (env.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
             long got = FrameTable.Allocate(frame);
             if (got < 0) return (long)Error.NoMemory;
             return (long)env.Capabilities.Insert(CapabilityType.Frame, (ulong)got, true);
@@ -80,7 +81,7 @@ namespace ExoSharp.Kernel.Core
                     if (!FrameTable.CanRetain(slot->Object, count)) return (long)Error.TableFull;
                 }
             }
-            if (newCapabilities > target.Capabilities.FreeSlots) return (long)Error.TableFull;
+            if (!target.Capabilities.Reserve(newCapabilities)) return (long)Error.TableFull;
             if (!target.Space.Reserve(count)) return (long)Error.NoMemory;
             // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
             bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
@@ -89,7 +90,7 @@ namespace ExoSharp.Kernel.Core
                 PageMapEntry* e = entries + i;
                 CapabilitySlot* slot = s_slots[i];
                 // Grant inserts into target's table, never the caller's: the caller's slots stay put.
-                if (target != caller) slot = Grant(target, slot->Object, (e->Flags & PageFlags.Writable) != 0);
+                if (target != caller) slot = Grant(target, slot, (e->Flags & PageFlags.Writable) != 0);
                 target.Space.SetLeaf(s_leaves[i], e->Address, AddressSpace.Entry(slot->Object, e->Flags), active && !flushAll);
             }
             if (flushAll) target.Space.Activate();        // reloading CR3 drops every user TLB entry
@@ -110,28 +111,29 @@ namespace ExoSharp.Kernel.Core
             if (leaf == null || !target.Space.Reserve(1)) return (long)Error.NoMemory;
             if (target != caller)
             {
-                if (target.Capabilities.FreeSlots < 1 || !FrameTable.CanRetain(slot->Object, 1)) return (long)Error.TableFull;
-                slot = Grant(target, slot->Object, writable);
+                if (!target.Capabilities.Reserve(1) || !FrameTable.CanRetain(slot->Object, 1)) return (long)Error.TableFull;
+                slot = Grant(target, slot, writable);
             }
             target.Space.SetLeaf(leaf, address, AddressSpace.Entry(slot->Object, flags), target.Space.IsActive);
             return 1;
         }
 
-        /// <summary>target's capability for a frame it is being given, reusing one it has.
-        /// Precondition: a table slot is free; the frame is held by the giver and CanRetain.</summary>
-        private static CapabilitySlot* Grant(Environment target, ulong frame, bool writable)
+        /// <summary>target's capability for a frame it is being given, reusing one it has; a new one
+        /// is derived from the giver's. Precondition: a table slot is free; the frame is held by the giver and CanRetain.</summary>
+        private static CapabilitySlot* Grant(Environment target, CapabilitySlot* giver, bool writable)
         {
+            ulong frame = giver->Object;
             target.Capabilities.FindFrame(frame, out CapabilitySlot* existing);
             if (existing != null && (existing->Writable || !writable)) return existing;
             if (!FrameTable.Retain(frame)) Panic.Halt("Mappings.Grant without CanRetain");
-            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable);
+            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable, giver);
             return target.Capabilities.Lookup(handle, CapabilityType.Frame);
         }
 
         /// <summary>Gives env a read-only capability for a pinned frame and maps it at address.</summary>
         public static bool MapPinnedFrame(Environment env, ulong address, ulong frame)
         {
-            if (env.Capabilities.FreeSlots == 0 || !env.Space.Prepare(address) || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
+            if (!env.Capabilities.Reserve(1) || !env.Space.Prepare(address) || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
             env.Capabilities.Insert(CapabilityType.Frame, frame, false);
             return env.Space.Set(address, AddressSpace.Entry(frame, 0));    // cannot fail: prepared and reserved
         }

@@ -59,19 +59,19 @@ namespace ExoSharp.Kernel.Core
                 Console.WriteDecimal(requested);
                 Console.WriteLine(" frames asked back: repossessed them (see its repossession vector)");
                 env.RepossessLeft = missing;
-                env.RepossessBelow = Capability.TableSize;
+                env.RepossessBelow = int.MaxValue;
                 EnvTable.Publish(env);
             }
             // One walk down the table over the ticks; each frame costs its own mappings (the reverse map).
             for (int i = 0; i < RepossessPerTick && env.RepossessLeft > 0; i++)
             {
-                CapabilitySlot* slot = env.Capabilities.LastFrame(env.RepossessBelow);
+                CapabilitySlot* slot = env.Capabilities.LastFrame(env.RepossessBelow, out int index);
                 if (slot == null)
                 {
                     env.RepossessLeft = 0;
                     break;
                 }
-                env.RepossessBelow = env.Capabilities.IndexOf(slot);
+                env.RepossessBelow = index;
                 ulong frame = slot->Object;
                 env.Space.UnmapFrame(frame);
                 env.Capabilities.Release(slot);
