@@ -1,17 +1,20 @@
 # ExoSharp build. `make run` builds and boots; `make test` runs every test.
 # Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order;
-# default "hello,files,echo": ExOS's file system on the disk, then the UDP echo service, which
-# keeps the system up), NET (the network card: user:PORT forwards 127.0.0.1:PORT/udp to the echo
-# service, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
-# (64 MiB) when missing; XN formats it at the first boot; none: no disk),
+# default "hello,files,inet": ExOS's file system on the disk, then echo, discard and chargen on
+# ExOS's TCP/IP stack, which keep the system up), NET (the network card: user:PORT forwards
+# 127.0.0.1:PORT, PORT+1, PORT+2 (TCP and UDP) to the guest's echo, discard and chargen ports 7,
+# 9, 19, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
+# (64 MiB) when missing; XN formats it at the first boot; none: no disk), ROOT (a host directory:
+# the disk is remade by tools/fsimage holding that tree in C-FFS's system volume, docs/filesystem.md),
 # TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
 # (extra QEMU arguments). See README.md.
 
 OUT       := out
 DOTNET    ?= dotnet
-APP       ?= hello,files,echo
+APP       ?= hello,files,inet
 NET       ?= user:5555
 DISK      ?= $(OUT)/disk.img
+ROOT      ?=
 TIMEOUT   ?= 0
 APPEND    ?=
 NATIVE    := obj/Release/net10.0/linux-x64/native
@@ -21,11 +24,11 @@ CORELIB_SRC := $(shell find src/Corelib -name '*.cs' -o -name '*.csproj') build/
 KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel src/Abi src/Shared src/Executive src/Xn -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
 APPS_SRC    := $(CORELIB_SRC) $(shell find src/Apps src/LibOS src/Abi src/Shared src/Bench/Managed -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
 KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm src/Kernel/X64/gc.asm
-APPS_ASM    := src/LibOS/ExOS/start.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm src/Apps/Bench/bench.asm src/Apps/State/xstate.asm
+APPS_ASM    := src/LibOS/ExOS/start.asm src/LibOS/Net/Ring/net.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm src/Apps/Bench/bench.asm src/Apps/State/xstate.asm
 LD        := ld
 LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
-.PHONY: all kernel apps run test unit boottest iso debug bench soak clean deps
+.PHONY: all kernel apps run test soak unit boottest iso debug bench clean deps
 all: kernel apps
 
 deps: $(DEPS)
@@ -72,6 +75,7 @@ apps: $(OUT)/apps.elf
 # Boot the system in QEMU with APP's programs as boot modules. The run fails (make reports
 # "Error S") when the guest powers off with a status S other than 0.
 run: all $(if $(filter none,$(DISK)),,$(DISK))
+	$(if $(ROOT),tools/fsimage make "$(DISK)" "$(ROOT)")
 	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") "$(APP)"
 
 # The default disk: blank, so XN formats it at the first boot; it keeps its files across runs.
@@ -98,8 +102,12 @@ unit: $(DEPS)
 test: all $(DEPS)
 	tools/test.sh
 
+# The long forms: the system-call fuzzer for 1,000,000+ calls with the kernel's self-check
+# (tools/soak.sh), the fsx exerciser at 1,000,000 operations, 50 C-FFS power cuts.
 soak: all $(DEPS)
 	tools/soak.sh
+	FSX_OPS=1000000 tools/fs-tests.sh
+	tools/disktest.sh 12 50
 
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj src/*/*/bin src/*/*/obj tests/*/bin tests/*/obj tools/*/bin tools/*/obj

@@ -3,8 +3,8 @@
 # usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
 #                     [--serial FILE] [--net NET] [--disk IMAGE] [--kernel ELF] PROGRAMS
 # --kernel: another kernel image (make bench's out/kernel-bench.elf); default out/kernel.elf.
-# --net: a virtio-net card on QEMU's user network, UDP 127.0.0.1:PORT on the host forwarded to
-#   the guest's port 7 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
+# --net: a virtio-net card on QEMU's user network, 127.0.0.1:PORT, PORT+1 and PORT+2 on the host
+#   forwarded (TCP and UDP) to the guest's ports 7, 9 and 19 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
 #   the guest's card (QEMU listens on 127.0.0.1:GUEST) and 127.0.0.1:HOST ("dgram:GUEST:HOST");
 #   "none" (the default): no card.
 # --disk: a virtio-blk disk backed by the raw image file IMAGE.
@@ -60,8 +60,11 @@ fi
 [ "$gdb" = 1 ] && qemu+=(-S -gdb tcp:127.0.0.1:1234)
 case "$net" in
     none) ;;
-    user:*) qemu+=(-netdev "user,id=net0,hostfwd=udp:127.0.0.1:${net#user:}-10.0.2.15:7"
-                   -device virtio-net-pci,netdev=net0) ;;
+    user:*) p="${net#user:}" fwd=""
+            for proto in tcp udp; do
+                fwd="$fwd,hostfwd=$proto:127.0.0.1:$p-10.0.2.15:7,hostfwd=$proto:127.0.0.1:$((p + 1))-10.0.2.15:9,hostfwd=$proto:127.0.0.1:$((p + 2))-10.0.2.15:19"
+            done
+            qemu+=(-netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0) ;;
     dgram:*:*) ports="${net#dgram:}"
                qemu+=(-netdev "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=${ports%%:*},remote.type=inet,remote.host=127.0.0.1,remote.port=${ports#*:}"
                       -device virtio-net-pci,netdev=net0) ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: host unit tests (tools/unit.sh), the executive's host tests against libpcap
-# (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), the Linux-ABI library OS's
-# host tests (tools/linux-tests.sh), boot tests (tools/boottest.sh),
+# (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), C-FFS's (tools/fs-tests.sh), the
+# Linux-ABI library OS's host tests (tools/linux-tests.sh), the network stack's host tests
+# (tools/net-tests.sh), boot tests (tools/boottest.sh),
 # multi-boot disk and crash tests (tools/disktest.sh) and tool tests (make debug's gdb session).
 # One line per test; the last line is "N passed, M failed".
 set -uo pipefail
@@ -26,8 +27,14 @@ count "$(grep -E '^executive: [0-9]+ passed' out/tests/executive.out | tail -1)"
 tools/xn-tests.sh 2>&1 | tee out/tests/xn.out
 count "$(grep -E '^xn: [0-9]+ passed' out/tests/xn.out | tail -1)"
 
+tools/fs-tests.sh 2>&1 | tee out/tests/fs.out
+count "$(grep -E '^fs: [0-9]+ passed' out/tests/fs.out | tail -1)"
+
 tools/linux-tests.sh 2>&1 | tee out/tests/linux.out
 count "$(grep -E '^linux: [0-9]+ passed' out/tests/linux.out | tail -1)"
+
+tools/net-tests.sh 2>&1 | tee out/tests/net.out
+count "$(grep -E '^net: [0-9]+ passed' out/tests/net.out | tail -1)"
 
 tools/boottest.sh 2>&1 | tee out/tests/boot.out
 count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"

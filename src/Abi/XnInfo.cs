@@ -21,5 +21,7 @@ namespace ExoSharp.Abi
         public ulong OwnsRuns;
         /// <summary>Those of them that ran as compiled x86-64 code (the rest were interpreted).</summary>
         public ulong OwnsCompiled;
+        /// <summary>The type the next XnTemplate will get (the lowest free slot; 0: none is free).</summary>
+        public ulong NextTemplate;
     }
 }

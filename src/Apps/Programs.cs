@@ -80,9 +80,12 @@ namespace ExoSharp.Apps
             new Entry { Name = "badprograms", Main = &Executive.BadPrograms.Main },
             new Entry { Name = "execflood", Main = &Executive.Flood.Main },
             new Entry { Name = "echo", Main = &Net.Echo.Main },
+            new Entry { Name = "inet", Main = &Net.Inet.Main },
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
             new Entry { Name = "files", Main = &Disk.Files.Main },
+            new Entry { Name = "cffs", Main = &Disk.CffsDemo.Main },
+            new Entry { Name = "cffsattack", Main = &Disk.CffsAttack.Main },
             new Entry { Name = "xnattack", Main = &Disk.XnAttack.Main },
             new Entry { Name = "extents", Main = &Disk.Extents.Main },
         };

@@ -308,6 +308,17 @@ namespace ExoSharp.Xn
             return emitted == 0 ? 0 : Error.UdfLied;
         }
 
+        /// <summary>The type the next RegisterTemplate gives (the lowest free slot), 0 when none is free.</summary>
+        public uint NextTemplate
+        {
+            get
+            {
+                for (uint t = 1; t <= XnLayout.MaxTemplates; t++)
+                    if (_templates[t] == null) return t;
+                return 0;
+            }
+        }
+
         /// <summary>The type's template, or null.</summary>
         public Template TemplateOf(uint type) => type >= 1 && type <= XnLayout.MaxTemplates ? _templates[type] : null;
 

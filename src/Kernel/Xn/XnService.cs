@@ -329,6 +329,7 @@ namespace ExoSharp.Kernel.Xn
             info->Writes = (ulong)s_volume.Statistics.Writes;
             info->OwnsRuns = (ulong)s_volume.Statistics.OwnsRuns;
             info->OwnsCompiled = (ulong)s_runner.CompiledRuns;
+            info->NextTemplate = s_volume.NextTemplate;
             return 0;
         }
 

@@ -1,0 +1,91 @@
+// C-FFS's seam onto XN in the guest (Cffs.IXnPort): ExOS's system-call wrappers, one root key.
+// Free and in-core blocks come from the buffer-cache registry window without a system call.
+// Times come from the kernel's clock page (Clock.UnixSeconds).
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS.Cffs;
+
+namespace ExoSharp.LibOS.ExOS
+{
+    public sealed unsafe class CffsPort : IXnPort
+    {
+        private readonly ulong _key;
+        private readonly uint _blocks, _first;
+
+        public CffsPort(ulong key)
+        {
+            _key = key;
+            XnInfo info;
+            SystemCall.XnInfo(&info);
+            _blocks = (uint)info.Blocks;
+            _first = (uint)info.FirstBlock;
+        }
+
+        public uint BlockCount => _blocks;
+        public uint FirstBlock => _first;
+
+        public uint NextTemplateType()
+        {
+            XnInfo info;
+            SystemCall.XnInfo(&info);
+            return (uint)info.NextTemplate;
+        }
+
+        public long RegisterTemplate(ProgramInstruction* program, int count) => SystemCall.XnTemplate(program, count);
+        public long OpenRoot(byte* name, int length, ulong key) => SystemCall.XnRootOpen(name, length, key);
+        public long CreateRoot(byte* name, int length, ulong key, uint block, uint type) => SystemCall.XnRootCreate(name, length, key, block, type);
+
+        public long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type)
+        {
+            var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count, Type = type };
+            return SystemCall.XnAlloc(&change);
+        }
+
+        public long Free(uint parent, int offset, byte* bytes, int length, uint first, uint count)
+        {
+            var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count };
+            return SystemCall.XnFree(&change);
+        }
+
+        public long Write(uint block, int offset, byte* bytes, int length)
+        {
+            var change = new XnChange { Block = block, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length };
+            return SystemCall.XnWrite(&change);
+        }
+
+        /// <summary>The buffer's pages are written first: after a fork they may be copy-on-write, and
+        /// the kernel refuses to write into a page the environment cannot write (BadAddress).</summary>
+        public long Read(uint block, int offset, byte* into, int length)
+        {
+            if (length > 0)
+            {
+                for (byte* p = into; p < into + length; p += 4096 - (long)((ulong)p % 4096)) *p = 0;
+                into[length - 1] = 0;
+            }
+            return SystemCall.XnRead(block, (ulong)offset, into, (ulong)length);
+        }
+
+        public long Fetch(uint block) => InCore(block) ? 0 : SystemCall.XnFetch(block);
+        public long Evict(uint block) => SystemCall.XnEvict(block);
+        public long Sync() => SystemCall.XnSync();
+
+        public long Reclaim()
+        {
+            long r = SystemCall.XnSync();
+            var registry = (BlockRecord*)UserLayout.BlockRegistry;
+            for (uint b = _first; b < _blocks; b++)
+            {
+                byte flags = registry[b].Flags;
+                if ((flags & BlockRecord.InCore) != 0 && (flags & (BlockRecord.Dirty | BlockRecord.Writing | BlockRecord.Reading)) == 0)
+                    SystemCall.XnEvict(b);
+            }
+            return r;
+        }
+
+        public bool IsFree(uint block) => block < _blocks && ((BlockRecord*)UserLayout.BlockRegistry)[block].State == BlockRecord.Free;
+
+        public bool InCore(uint block) =>
+            block < _blocks && (((BlockRecord*)UserLayout.BlockRegistry)[block].Flags & (BlockRecord.InCore | BlockRecord.Reading)) == BlockRecord.InCore;
+
+        public ulong Now() => Clock.UnixSeconds;
+    }
+}
