@@ -105,8 +105,10 @@ unit: $(DEPS)
 test: all $(DEPS)
 	tools/test.sh
 
-# The long forms: the fsx exerciser at 1,000,000 operations, 50 C-FFS power cuts.
+# The long forms: the system-call fuzzer for 1,000,000+ calls with the kernel's self-check
+# (tools/soak.sh), the fsx exerciser at 1,000,000 operations, 50 C-FFS power cuts.
 soak: all $(DEPS)
+	tools/soak.sh
 	FSX_OPS=1000000 tools/fs-tests.sh
 	tools/disktest.sh 12 50
 

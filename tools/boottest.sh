@@ -5,6 +5,7 @@
 #   append:   kernel command line      (optional)
 #   iso:      yes                      boot from a GRUB ISO (tools/mkiso.sh) instead of -kernel
 #   timeout:  seconds                  (default 30)
+#   qemu:     flags                    extra QEMU flags (tools/run.sh's QEMUFLAGS), e.g. -icount shift=0
 #   status:   N                        expected guest exit status (default 0)
 #   expect:   text                     a line containing text; expects match distinct lines in
 #                                      this order; " ... " in text stands for anything
@@ -40,6 +41,7 @@ one() {
     append="$(field append | head -1)"
     local iso; iso="$(field iso | head -1)"
     timeout="$(field timeout | head -1)"; timeout="${timeout:-30}"
+    local qemuflags; qemuflags="$(field qemu | head -1)"
     status="$(field status | head -1)"; status="${status:-0}"
     local net host hostpid="" netflag="" disk disksize
     net="$(field net | head -1)"
@@ -62,7 +64,7 @@ one() {
     fi
     local start end
     start=$(date +%s.%N)
-    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}" tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" >"$log" 2>&1
+    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}${qemuflags:+ $qemuflags}" tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" >"$log" 2>&1
     rc=$?
     if [ -n "$hostpid" ]; then
         ( sleep 15; kill "$hostpid" 2>/dev/null ) &

@@ -31,7 +31,7 @@ namespace ExoSharp.Abi
         /// <summary>The time slot asked for is taken, or every slot is.</summary>
         NoSlot = -9,
 
-        /// <summary>A fixed-size kernel table is full (environments, capabilities).</summary>
+        /// <summary>A fixed-size kernel table is full (environments, capabilities), or a frame's reference count is at its limit.</summary>
         TableFull = -10,
 
         /// <summary>IpcCall: the environment is not waiting for a call (try again later).</summary>
@@ -85,7 +85,7 @@ namespace ExoSharp.Abi
         /// <summary>XN: a UDF refused as a template: it claims blocks in an all-zero block, or its records are malformed.</summary>
         UdfLied = -27,
 
-        /// <summary>XN: a UDF is longer or may emit more than XN's budget for one metadata block.</summary>
+        /// <summary>XN: a UDF is longer or may emit more than XN's budget for one metadata block; FilterInstall: over the instruction budget per packet of filters that run alone.</summary>
         OverBudget = -28,
 
         /// <summary>XN: the block is tainted (a child it points to has not reached the disk) and cannot be written yet.</summary>

@@ -218,5 +218,10 @@ namespace ExoSharp.Abi
         /// UpcallVector.ForeignSyscall upcall; 0 turns it off. For a library OS that runs foreign
         /// binaries (Linux's) in its own space. Children made by EnvCreate inherit it.</summary>
         ForeignSyscalls = 54,
+
+        /// <summary>KernelCheck(info): the kernel checks its memory bookkeeping and returns how many
+        /// violations it found (0: none), filling a KernelCheckInfo at info when it is non-zero;
+        /// NoSuchCall unless booted with selfcheck=on (tests only).</summary>
+        KernelCheck = 55,
     }
 }

@@ -14,6 +14,8 @@ namespace ExoSharp.Apps.Hostile
         [RuntimeImport("hostile_divide_by_zero")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern long DivideByZero(long dividend, long divisor);
         [RuntimeImport("hostile_read")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern byte Read(ulong address);
         [RuntimeImport("hostile_write")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void Write(ulong address, byte value);
+        [RuntimeImport("hostile_set_nt")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong SetNestedTask();
+        [RuntimeImport("hostile_flags")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong Flags();
         [RuntimeImport("hostile_call")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void Call(ulong address);
     }
 }

@@ -15,9 +15,10 @@ namespace ExoSharp.Apps.Hostile
 
         public static int Main(string arguments)
         {
+            // Printed first: once the epilogue is set, a slice ending mid-line would never finish it.
+            System.Console.WriteLine("overstay: my epilogue will never yield");
             Exceptions.SetHandler(&Upcall);
             SystemCall.SetSliceHandlers(Capability.Self, 0, Exceptions.Entry);
-            System.Console.WriteLine("overstay: my epilogue will never yield");
             while (true) { }
         }
     }

@@ -1,11 +1,12 @@
 ; Instructions C# cannot express, for the hostile programs (Hostile/*.cs call these through
-; [RuntimeImport]; System V calling convention). Each one must make the CPU fault in ring 3.
+; [RuntimeImport]; System V calling convention). Most must make the CPU fault in ring 3; the
+; flag ones (hostile_set_nt) are legal in ring 3 and attack the kernel entered afterwards.
 
 bits 64
 default rel
 section .text
 global hostile_cli, hostile_hlt, hostile_out, hostile_mov_cr3, hostile_wrmsr
-global hostile_divide_by_zero, hostile_read, hostile_write, hostile_call
+global hostile_divide_by_zero, hostile_read, hostile_write, hostile_call, hostile_set_nt, hostile_flags
 
 hostile_cli:
     cli
@@ -41,4 +42,15 @@ hostile_write:                  ; rdi = address, sil = value
     ret
 hostile_call:                   ; rdi = address to call
     call rdi
+    ret
+hostile_set_nt:                 ; sets RFLAGS.NT (popfq may, in ring 3) -> rax = rflags after
+    pushfq
+    or qword [rsp], 0x4000
+    popfq
+    pushfq
+    pop rax
+    ret
+hostile_flags:                  ; rax = rflags
+    pushfq
+    pop rax
     ret

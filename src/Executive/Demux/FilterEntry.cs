@@ -7,13 +7,17 @@ namespace ExoSharp.Executive.Demux
 {
     public sealed class FilterEntry
     {
-        public FilterEntry(uint id, uint owner, Instruction[] program, FilterShape shape)
+        public FilterEntry(uint id, uint owner, Instruction[] program, FilterShape shape, int maxSteps)
         {
             Id = id;
             Owner = owner;
             Program = program;
             Shape = shape;
+            MaxSteps = maxSteps;
         }
+
+        /// <summary>The most instructions one run can take (the verifier's proof: jumps go forward).</summary>
+        public int MaxSteps { get; }
 
         public uint Id { get; }
         public uint Owner { get; }

@@ -14,12 +14,20 @@ namespace ExoSharp.Executive.Demux
     {
         public const int MaxFilters = 1024;
 
+        /// <summary>The instruction budget per packet for filters that run alone (cannot be merged),
+        /// proven by the verifier at install (each filter's MaxSteps) and kept by Classify: per
+        /// owner, and for all owners together. The merged program is bounded by its length.</summary>
+        public const int MaxLoneStepsPerOwner = 1024, MaxLoneSteps = 2048;
+
         private readonly GrowableArray<FilterEntry> _filters = new GrowableArray<FilterEntry>(8);
         private FilterEntry[] _byRank = new FilterEntry[0];
         private FilterEntry[] _alone = new FilterEntry[0];
         private Instruction[] _merged;
         private uint _nextId = 1;
         private static readonly InterpretingRunner Interpreting = new InterpretingRunner();
+
+        /// <summary>The interpreter as a runner (the reference engine).</summary>
+        public static IFilterRunner Interpreter => Interpreting;
 
         public FilterSet()
         {
@@ -60,7 +68,18 @@ namespace ExoSharp.Executive.Demux
             }
             var copy = new Instruction[program.Length];
             for (int i = 0; i < program.Length; i++) copy[i] = program[i];
-            var entry = new FilterEntry(_nextId, owner, copy, shape);
+            var entry = new FilterEntry(_nextId, owner, copy, shape, verdict.MaxSteps);
+            if (!entry.Mergeable)
+            {
+                int ownerSteps = 0, allSteps = 0;
+                for (int i = 0; i < _alone.Length; i++)
+                {
+                    allSteps += _alone[i].MaxSteps;
+                    if (_alone[i].Owner == owner) ownerSteps += _alone[i].MaxSteps;
+                }
+                if (ownerSteps + entry.MaxSteps > MaxLoneStepsPerOwner || allSteps + entry.MaxSteps > MaxLoneSteps)
+                    return new InstallResult { Status = InstallStatus.OverBudget, Verification = verdict };
+            }
             _filters.Add(entry);
             if (!Rebuild())
             {
@@ -99,10 +118,13 @@ namespace ExoSharp.Executive.Demux
                 FilterEntry winner = _byRank[best - 1];
                 result = new DemuxResult { Matched = true, FilterId = winner.Id, Owner = winner.Owner, Value = winner.Shape.Conjunctions[0].Result };
             }
+            int steps = 0;
             for (int i = 0; i < _alone.Length; i++)
             {
                 FilterEntry filter = _alone[i];
                 if (result.Matched && filter.Rank > best) break;
+                steps += filter.MaxSteps;
+                if (steps > MaxLoneSteps) break;        // never, while Install keeps the budget
                 uint value = runner.RunFilter(filter, packet, length, wireLength);
                 if (value != 0) return new DemuxResult { Matched = true, FilterId = filter.Id, Owner = filter.Owner, Value = value };
             }

@@ -13,5 +13,8 @@ namespace ExoSharp.Executive.Demux
         Full = 3,
         NotFound = 4,
         NotOwner = 5,
+        /// <summary>It cannot be merged, and running it alone would take its owner's lone filters
+        /// (or all owners') past their instruction budget per packet (FilterSet.MaxLoneSteps*).</summary>
+        OverBudget = 6,
     }
 }

@@ -30,6 +30,7 @@ namespace ExoSharp.Kernel.Boot
             var multiboot = new Multiboot(Memory.Pointer(info));
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
             BootInfo boot = BootInfo.Read(multiboot);
+            KernelStats.Initialize(symbols->KernelStatsCell, boot.Option("fastpath") == "off");
             Memory.InitializeFrames(boot, *symbols);
             Memory.ProtectImage(*symbols);
             Collector.Initialize(symbols, boot.Option("gc"));
@@ -59,11 +60,14 @@ namespace ExoSharp.Kernel.Boot
                 Console.WriteDecimal(Devices.VirtioBlock.Blocks);
                 Console.WriteLine(" blocks of 4 KiB");
             }
+            ulong mountStart = KernelStats.Stamp();
             Xn.XnService.Initialize();
+            KernelStats.NoteMount(mountStart);
             string cpuLimit = boot.Option("cpulimit");
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
+            Invariants.Enabled = boot.Option("selfcheck") == "on";
             if (boot.Option("capgen") == "near")        // test only: generations start 3 short of retiring
             {
                 CapabilityTable.InitialGeneration = Abi.Capability.MaxGeneration - 3;
@@ -72,6 +76,7 @@ namespace ExoSharp.Kernel.Boot
             string selfTest = boot.Option("selftest");
             if (selfTest != null) Tests.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);
+            KernelStats.EndBoot();
             Scheduler.RunNext();
         }
 

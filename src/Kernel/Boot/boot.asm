@@ -22,6 +22,7 @@ extern __load_start, __load_end, __bss_end, __kernel_end, __start___modules, __s
 extern __rodata_start, __data_start
 extern ExoSharpKernelMain, exo_trap_stack, exo_trap_stack_top, isr_table, syscall_entry, exo_current_id, exo_foreign_limit, exo_fs_owner
 extern exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records, exo_asm_contract
+extern exo_kernel_stats
 global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top, exo_boot_symbols, exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask, exo_fsgsbase
 
 section .multiboot
@@ -240,6 +241,7 @@ exo_boot_symbols:
     dq __rodata_start, __data_start
     dq boot_stack, boot_stack_top, exo_trap_stack    ; the stacks the collector scans (Core/Collector.cs)
     dq exo_foreign_limit, exo_fs_owner
+    dq exo_kernel_stats
 
 align 16
 ; 0x08 kernel code, 0x10 kernel data, 0x18 user code (32-bit, unused), 0x20 user data,

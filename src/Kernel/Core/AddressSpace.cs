@@ -1,8 +1,9 @@
 // One x86-64 address space: PML4 slots 256-511 are the kernel's (shared with every space,
 // supervisor only), slots 0-255 map user pages (UserLayout). Page-table frames come from
 // Memory; user frames are held by capabilities (FrameTable), so Destroy frees only the
-// tables. Tables are reached through the direct map.
-// Missing: a read-only view of these tables for the environment itself (UVPT).
+// tables. Tables are reached through the direct map. Every user leaf entry is also in the
+// space's ReverseMap (which frame each page maps), changed only here, so UnmapFrame costs
+// the frame's own mappings. Precondition for callers that add a mapping: Reserve first.
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -17,6 +18,7 @@ namespace ExoSharp.Kernel.Core
         public const ulong PageSize = 4096;
 
         private readonly ulong* _pml4;
+        private readonly ReverseMap _reverse = new ReverseMap();
 
         /// <summary>The physical address of the PML4 (what CR3 holds).</summary>
         public readonly ulong Root;
@@ -71,27 +73,46 @@ namespace ExoSharp.Kernel.Core
         /// tables are freed only by Destroy).</summary>
         public ulong* PrepareLeaf(ulong virtualAddress) => Walk(virtualAddress, true);
 
+        /// <summary>Room in the reverse map for `pages` new mappings (false: out of memory).</summary>
+        public bool Reserve(int pages) => _reverse.Reserve(pages);
+
+        /// <summary>How many user pages are mapped (the reverse map's records).</summary>
+        public int MappedPages => _reverse.Count;
+
+        /// <summary>The reverse map, read by the kernel's self-check.</summary>
+        public ReverseMap Reverse => _reverse;
+
         /// <summary>Set through a leaf from PrepareLeaf; active: IsActive, read once per batch.
-        /// Precondition: IsUserPage(virtualAddress), leaf is its entry in this space.</summary>
+        /// Precondition: IsUserPage(virtualAddress), leaf is its entry in this space, value a
+        /// present entry, and Reserve made room when the page maps nothing or another frame.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void SetLeaf(ulong* leaf, ulong virtualAddress, ulong value, bool active)
         {
             UpcallCache.NoteChange(this, virtualAddress);
+            Track(*leaf, virtualAddress, value);
             *leaf = value;
             if (active) Cpu.InvalidatePage(virtualAddress);
         }
 
-        /// <summary>Sets the leaf entry of a user page (0 removes it); returns the old entry.
-        /// Precondition: IsUserPage, and Prepare succeeded when value is non-zero.</summary>
-        public ulong Set(ulong virtualAddress, ulong value)
+        /// <summary>The reverse map follows one leaf entry going from old to value.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Track(ulong old, ulong virtualAddress, ulong value)
         {
-            ulong* entry = Walk(virtualAddress, value != 0);
-            if (entry == null) return 0;
-            UpcallCache.NoteChange(this, virtualAddress);
-            ulong old = *entry;
-            *entry = value;
-            if (IsActive) Cpu.InvalidatePage(virtualAddress);
-            return old;
+            bool had = (old & Present) != 0, has = (value & Present) != 0;
+            if (had && has && ((old ^ value) & AddressMask) == 0) return;     // same frame: flags only
+            if (had) _reverse.Remove(virtualAddress);
+            if (has) _reverse.Add(virtualAddress, (value & AddressMask) / PageSize);
+        }
+
+        /// <summary>Sets the leaf entry of a user page (a present entry); false when out of
+        /// memory for the tables or the reverse map. Precondition: IsUserPage.</summary>
+        public bool Set(ulong virtualAddress, ulong value)
+        {
+            if (!_reverse.Reserve(1)) return false;
+            ulong* entry = Walk(virtualAddress, true);
+            if (entry == null) return false;
+            SetLeaf(entry, virtualAddress, value, IsActive);
+            return true;
         }
 
         /// <summary>Maps a kernel-owned page user-readable (never writable) outside the user
@@ -136,6 +157,7 @@ namespace ExoSharp.Kernel.Core
                 ulong* leaf = table + ((va >> 12) & 511);
                 if ((*leaf & Present) != 0)
                 {
+                    _reverse.Remove(va);
                     *leaf = 0;
                     if (IsActive) Cpu.InvalidatePage(va);
                 }
@@ -143,11 +165,30 @@ namespace ExoSharp.Kernel.Core
             }
         }
 
-        /// <summary>Removes every mapping of a frame; returns how many there were.</summary>
+        /// <summary>Removes every mapping of a frame; returns how many there were. Costs the
+        /// frame's mappings in this space (the reverse map names them), never a table scan.</summary>
         public int UnmapFrame(ulong frame)
         {
-            UpcallCache.NoteSpaceChange(this);
             int removed = 0;
+            bool active = IsActive;
+            for (ulong va = _reverse.AnyPageOf(frame); va != 0; va = _reverse.AnyPageOf(frame))
+            {
+                ulong* leaf = Walk(va, false);
+                if (leaf == null || (*leaf & AddressMask) / PageSize != frame) Panic.Halt("the reverse map names a page that does not map its frame");
+                UpcallCache.NoteChange(this, va);
+                _reverse.Remove(va);
+                *leaf = 0;
+                if (active) Cpu.InvalidatePage(va);
+                removed++;
+            }
+            return removed;
+        }
+
+        /// <summary>Calls visit(page, frame) for every present user leaf entry (the self-check;
+        /// a full walk of the tables, so never on a path a program can time); returns how many.</summary>
+        public int Audit(delegate*<ulong, ulong, void> visit)
+        {
+            int present = 0;
             for (int i = 0; i < 256; i++)
             {
                 if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;
@@ -162,15 +203,16 @@ namespace ExoSharp.Kernel.Core
                         ulong* pt = Table(pd[k]);
                         for (int l = 0; l < 512; l++)
                         {
-                            if ((pt[l] & Present) == 0 || (pt[l] & AddressMask) / PageSize != frame) continue;
-                            pt[l] = 0;
-                            removed++;
-                            if (IsActive) Cpu.InvalidatePage(((ulong)i << 39) | ((ulong)j << 30) | ((ulong)k << 21) | ((ulong)l << 12));
+                            if ((pt[l] & Present) == 0) continue;
+                            ulong va = ((ulong)i << 39) | ((ulong)j << 30) | ((ulong)k << 21) | ((ulong)l << 12);
+                            if (va >= UserLayout.WindowsStart && va < UserLayout.WindowsEnd) continue;   // the kernel's windows
+                            present++;
+                            visit(va, (pt[l] & AddressMask) / PageSize);
                         }
                     }
                 }
             }
-            return removed;
+            return present;
         }
 
         /// <summary>Slots whose tables are not this space's to free or scan (shared, recursive).</summary>
@@ -189,6 +231,7 @@ namespace ExoSharp.Kernel.Core
                     if (!create) return null;
                     ulong* next = Memory.AllocateZeroedFrameForEnvironment();
                     if (next == null) return null;
+                    _tables++;
                     *entry = Memory.PhysicalOf(next) | Present | Writable | User;
                 }
                 table = Table(*entry);
@@ -196,26 +239,67 @@ namespace ExoSharp.Kernel.Core
             return table + ((virtualAddress >> 12) & 511);
         }
 
-        /// <summary>Frees the page-table frames of the user half. Precondition: not active;
-        /// the frames they map are held by capabilities, released separately.</summary>
+        /// <summary>Frees the page-table frames of the user half: at once when there are few,
+        /// else a bounded number a timer tick (ReapSome), so ending a large space never keeps
+        /// interrupts off for long. Precondition: not active; the frames they map are held by
+        /// capabilities, released separately (the tables are never used again).</summary>
         public void Destroy()
         {
             UpcallCache.NoteSpaceChange(this);
-            for (int i = 0; i < 256; i++)
-            {
-                if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;
-                FreeTables(Table(_pml4[i]), 2);
-                _pml4[i] = 0;
-            }
-            Memory.FreeFrame(Root);
+            _reverse.Free();
+            int budget = ReapPerStep;
+            if (_tables <= ReapPerStep && Reap(ref budget)) return;
+            _nextDying = s_dying;
+            s_dying = this;
         }
 
-        private static void FreeTables(ulong* table, int level)
+        /// <summary>Page-table frames freed a step (a tick) at most.</summary>
+        public const int ReapPerStep = 128;
+
+        private int _tables;                    // page-table frames below the PML4
+        private AddressSpace _nextDying;        // the list of spaces being freed
+        private static AddressSpace s_dying;
+        private int _reapSlot, _reapPointer, _reapDirectory;    // where Reap has reached
+
+        /// <summary>Every timer tick: frees up to ReapPerStep tables of destroyed spaces.</summary>
+        public static void ReapSome()
         {
-            if (level > 0)
-                for (int i = 0; i < 512; i++)
-                    if ((table[i] & Present) != 0) FreeTables(Table(table[i]), level - 1);
-            Memory.FreeFrame(Memory.PhysicalOf(table));
+            int budget = ReapPerStep;
+            while (s_dying != null && budget > 0)
+            {
+                AddressSpace space = s_dying;
+                if (space.IsActive || !space.Reap(ref budget)) return;
+                s_dying = space._nextDying;
+            }
+        }
+
+        /// <summary>Frees tables until budget runs out (false: more to do) or all are gone (true,
+        /// the PML4 too). Each step frees leaf tables one by one, their directories after them.</summary>
+        private bool Reap(ref int budget)
+        {
+            for (; _reapSlot < 256; _reapSlot++, _reapPointer = 0)
+            {
+                if ((_pml4[_reapSlot] & Present) == 0 || IsWindowSlot(_reapSlot)) continue;
+                ulong* pdpt = Table(_pml4[_reapSlot]);
+                for (; _reapPointer < 512; _reapPointer++, _reapDirectory = 0)
+                {
+                    if ((pdpt[_reapPointer] & Present) == 0) continue;
+                    ulong* pd = Table(pdpt[_reapPointer]);
+                    for (; _reapDirectory < 512; _reapDirectory++)
+                    {
+                        if ((pd[_reapDirectory] & Present) == 0) continue;
+                        if (budget-- <= 0) return false;
+                        Memory.FreeFrame(pd[_reapDirectory] & AddressMask);
+                        pd[_reapDirectory] = 0;
+                    }
+                    Memory.FreeFrame(Memory.PhysicalOf(pd));
+                    pdpt[_reapPointer] = 0;
+                }
+                Memory.FreeFrame(Memory.PhysicalOf(pdpt));
+                _pml4[_reapSlot] = 0;
+            }
+            Memory.FreeFrame(Root);
+            return true;
         }
     }
 }

@@ -23,6 +23,8 @@ namespace ExoSharp.Kernel.Core
             EnvFast* f = &fast;
             CapabilitySlot* s = &slot;
             EnvRecord* r = &record;
+            KernelStats.Block stats;
+            KernelStats.Block* k = &stats;
             ulong vector = Off(t, &t->Vector);
             ulong[] expected =
             {
@@ -43,6 +45,9 @@ namespace ExoSharp.Kernel.Core
                 ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~ExceptionUpcall.HandlerClears & ~0x202UL,
                 Off(s, &s->Rights), Off(s, &s->Badge), (ulong)CapabilityType.None, (ulong)CapabilityType.Environment,
                 (ulong)CapabilityType.Reply, CapabilityRights.Call, Capability.ReplySlot, Capability.MaxGeneration,
+                UserContext.SanitizeFlags(~0UL) & ~0x202UL,
+                Off(k, &k->FastPathsOff), Off(k, &k->UpcallFast), Off(k, &k->PageMapOneFast), Off(k, &k->IpcFast),
+                Off(k, &k->Since), Off(k, &k->Longest), Off(k, &k->LongestCause), Off(k, &k->Cause),
             };
             for (int i = 0; i < expected.Length; i++)
             {

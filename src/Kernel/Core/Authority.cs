@@ -70,7 +70,7 @@ namespace ExoSharp.Kernel.Core
                 bool writable = (rights & CapabilityRights.Write) != 0;
                 if (writable && !source->Writable) return (long)Error.NoRights;
                 if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
-                FrameTable.Retain(source->Object);
+                if (!FrameTable.Retain(source->Object)) return (long)Error.TableFull;     // its count is at the limit
                 return (long)env.Capabilities.Insert(CapabilityType.Frame, source->Object, writable, source);
             }
             if (source->Type != CapabilityType.Environment)
@@ -126,7 +126,7 @@ namespace ExoSharp.Kernel.Core
             {
                 bool writable = (flags & PageFlags.Writable) != 0;
                 if (writable && !slot->Writable) return (long)Error.NoRights;
-                if (!FrameTable.Retain(slot->Object)) return (long)Error.NoMemory;
+                if (!FrameTable.Retain(slot->Object)) return (long)Error.TableFull;       // its count is at the limit
                 return (long)to.Capabilities.Insert(CapabilityType.Frame, slot->Object, writable, slot);
             }
             return (long)to.Capabilities.Insert(slot->Type, slot->Object, false, slot, slot->Rights, slot->Badge);

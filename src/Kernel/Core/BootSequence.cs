@@ -80,6 +80,7 @@ namespace ExoSharp.Kernel.Core
             }
             int status = PowerOff.Status(s_firstId != 0);
             if (s_firstId == 0) Console.WriteLine("kernel: no program to run (pass one as a boot module)");
+            KernelStats.Print();
             Console.Write("kernel: all environments have ended; powering off with status ");
             Console.WriteDecimal(status);
             Console.Write('\n');

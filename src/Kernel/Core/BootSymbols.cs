@@ -33,5 +33,6 @@ namespace ExoSharp.Kernel.Core
         public ulong TrapStack;
         public ulong ForeignLimitCell;
         public ulong FsOwnerCell;
+        public ulong KernelStatsCell;
     }
 }

@@ -1,6 +1,7 @@
 // One entry of a capability table. Object is a frame number, or an environment id (an
 // environment or reply capability); for a frame, Writable says whether it may be mapped
-// writable and MapCount how many page-table entries of the table's environment use it.
+// writable (which pages map a frame is the address space's reverse map's business,
+// Core/ReverseMap.cs; MapCount is not used for that and stays 0).
 // Generation counts the slot's reuses (a handle carries it); Rights and Badge are what the
 // minter gave it. Parent, FirstChild and the siblings are the derivation tree (Authority.cs):
 // every capability made from another (minted, passed over IPC, granted by a mapping) is its

@@ -100,14 +100,24 @@ namespace ExoSharp.Kernel.Core
             fast->Capacity = (ulong)Capacity;
         }
 
+        /// <summary>Slot index (below Capacity), for the kernel's self-check.</summary>
+        public CapabilitySlot* SlotAt(int index) => At(index);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private CapabilitySlot* At(int index) => _chunks[index >> ChunkShift] + (index & ChunkMask);
 
-        /// <summary>The most recently filled frame slot (highest index), or null.</summary>
-        public CapabilitySlot* LastFrame()
+        /// <summary>The frame slot with the highest index below `below` (int.MaxValue: the most
+        /// recently filled one), or null; index: its index, for the next call (repossession walks
+        /// down the table once with it).</summary>
+        public CapabilitySlot* LastFrame(int below, out int index)
         {
-            for (int i = Capacity - 1; i > 0; i--)
-                if (At(i)->Type == CapabilityType.Frame) return At(i);
+            for (int i = (below < Capacity ? below : Capacity) - 1; i > 0; i--)
+                if (At(i)->Type == CapabilityType.Frame)
+                {
+                    index = i;
+                    return At(i);
+                }
+            index = 0;
             return null;
         }
 

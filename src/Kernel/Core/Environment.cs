@@ -38,6 +38,9 @@ namespace ExoSharp.Kernel.Core
         public int RevokeBaseline;
         public ulong RevokeDeadline;
         public bool RevokeDelivered;
+        /// <summary>Frames still to take by force (Revocation, a bounded number a tick), and the
+        /// capability slot the walk down the table has reached; the environment waits meanwhile.</summary>
+        public int RepossessLeft, RepossessBelow;
 
         /// <summary>Its row of the table stubs.asm's IPC fast paths share (EnvFast).</summary>
         public readonly EnvFast* Fast;
@@ -54,7 +57,7 @@ namespace ExoSharp.Kernel.Core
         public Blocker BlockedOn;
 
         /// <summary>Can the scheduler give it the processor?</summary>
-        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && BlockedOn == null;
+        public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && BlockedOn == null && RepossessLeft == 0;
 
         public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
         {

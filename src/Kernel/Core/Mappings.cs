@@ -2,7 +2,9 @@
 // installed only with a frame capability from the caller's table (write access only with a
 // writable one) into an environment the caller holds a handle for; the target then holds its
 // own capability for the frame, so every page an environment maps is one it holds.
-// Dropping a frame capability removes every mapping of that frame in that environment.
+// Dropping a frame capability removes every mapping of that frame in that environment,
+// found through the space's reverse map (Core/ReverseMap.cs): the cost is those mappings.
+// A frame reference the frame table refuses (its 16-bit count is full) is never handed out.
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -25,10 +27,7 @@ namespace ExoSharp.Kernel.Core
         {
             CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Frame);
             if (slot == null) return (long)Error.BadHandle;
-            // Another capability of env's for the frame may have made mappings of it (Query names
-            // either); none can exist when this capability is the frame's only reference.
-            if (slot->MapCount != 0 || (FrameTable.References(slot->Object) > 1 && env.Capabilities.FindFrame(slot->Object, out _) != handle))
-                env.Space.UnmapFrame(slot->Object);
+            env.Space.UnmapFrame(slot->Object);
             env.Capabilities.Release(slot);
             return 0;
         }
@@ -71,9 +70,15 @@ namespace ExoSharp.Kernel.Core
                 }
                 s_slots[i] = slot;
                 s_leaves[i] = leaf;
-                if (target != caller) newCapabilities++;
+                if (target != caller)
+                {
+                    newCapabilities++;
+                    // each entry may need a reference: refused up front, never halfway
+                    if (!FrameTable.CanRetain(slot->Object, count)) return (long)Error.TableFull;
+                }
             }
             if (!target.Capabilities.Reserve(newCapabilities)) return (long)Error.TableFull;
+            if (!target.Space.Reserve(count)) return (long)Error.NoMemory;
             // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
             bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
             for (int i = 0; i < count; i++)
@@ -82,7 +87,6 @@ namespace ExoSharp.Kernel.Core
                 CapabilitySlot* slot = s_slots[i];
                 // Grant inserts into target's table, never the caller's: the caller's slots stay put.
                 if (target != caller) slot = Grant(target, slot, (e->Flags & PageFlags.Writable) != 0);
-                slot->MapCount++;
                 target.Space.SetLeaf(s_leaves[i], e->Address, AddressSpace.Entry(slot->Object, e->Flags), active && !flushAll);
             }
             if (flushAll) target.Space.Activate();        // reloading CR3 drops every user TLB entry
@@ -151,25 +155,24 @@ namespace ExoSharp.Kernel.Core
             bool writable = (flags & PageFlags.Writable) != 0;
             if (writable && !slot->Writable) return (long)Error.NoRights;
             ulong* leaf = target.Space.PrepareLeaf(address);
-            if (leaf == null) return (long)Error.NoMemory;
+            if (leaf == null || !target.Space.Reserve(1)) return (long)Error.NoMemory;
             if (target != caller)
             {
-                if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                if (!target.Capabilities.Reserve(1) || !FrameTable.CanRetain(slot->Object, 1)) return (long)Error.TableFull;
                 slot = Grant(target, slot, writable);
             }
-            slot->MapCount++;
             target.Space.SetLeaf(leaf, address, AddressSpace.Entry(slot->Object, flags), target.Space.IsActive);
             return 1;
         }
 
         /// <summary>target's capability for a frame it is being given, reusing one it has; a new one
-        /// is derived from the giver's. Precondition: a table slot is free; the frame is held by the giver.</summary>
+        /// is derived from the giver's. Precondition: a table slot is free; the frame is held by the giver and CanRetain.</summary>
         private static CapabilitySlot* Grant(Environment target, CapabilitySlot* giver, bool writable)
         {
             ulong frame = giver->Object;
             target.Capabilities.FindFrame(frame, out CapabilitySlot* existing);
             if (existing != null && (existing->Writable || !writable)) return existing;
-            FrameTable.Retain(frame);
+            if (!FrameTable.Retain(frame)) Panic.Halt("Mappings.Grant without CanRetain");
             ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable, giver);
             return target.Capabilities.Lookup(handle, CapabilityType.Frame);
         }
@@ -177,11 +180,9 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Gives env a read-only capability for a pinned frame and maps it at address.</summary>
         public static bool MapPinnedFrame(Environment env, ulong address, ulong frame)
         {
-            if (!env.Capabilities.Reserve(1) || !env.Space.Prepare(address) || !FrameTable.Retain(frame)) return false;
-            ulong handle = env.Capabilities.Insert(CapabilityType.Frame, frame, false);
-            env.Capabilities.Lookup(handle, CapabilityType.Frame)->MapCount++;
-            env.Space.Set(address, AddressSpace.Entry(frame, 0));
-            return true;
+            if (!env.Capabilities.Reserve(1) || !env.Space.Prepare(address) || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
+            env.Capabilities.Insert(CapabilityType.Frame, frame, false);
+            return env.Space.Set(address, AddressSpace.Entry(frame, 0));    // cannot fail: prepared and reserved
         }
 
         /// <summary>Maps a fresh frame at a page of a new environment (the loader's use).</summary>
@@ -189,10 +190,9 @@ namespace ExoSharp.Kernel.Core
         {
             memory = null;
             long handle = AllocateFrame(env, Capability.AnyFrame);
-            if (handle < 0 || !env.Space.Prepare(address)) return false;
+            if (handle < 0) return false;
             CapabilitySlot* slot = env.Capabilities.Lookup((ulong)handle, CapabilityType.Frame);
-            slot->MapCount++;
-            env.Space.Set(address, AddressSpace.Entry(slot->Object, flags));
+            if (!env.Space.Set(address, AddressSpace.Entry(slot->Object, flags))) return false;    // the frame stays held: freed with env
             memory = Memory.Pointer(slot->Object * AddressSpace.PageSize);
             return true;
         }

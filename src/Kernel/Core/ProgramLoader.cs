@@ -89,7 +89,7 @@ namespace ExoSharp.Kernel.Core
                     // Two segments share this page: it gets the union of their permissions.
                     ulong widened = existing | (pageFlags & PageFlags.Writable);
                     if (executable) widened &= ~AddressSpace.NoExecute;
-                    _env.Space.Set(page, widened);
+                    if (!_env.Space.Set(page, widened)) return null;      // out of memory for the reverse map
                     return Memory.Pointer(existing & AddressSpace.AddressMask);
                 }
                 return Mappings.MapNewFrame(_env, page, pageFlags, out byte* frame) ? frame : null;

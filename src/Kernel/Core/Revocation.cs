@@ -34,37 +34,62 @@ namespace ExoSharp.Kernel.Core
             if (s_pending != 0) EnvTable.ForEach(&Enforce, null);
         }
 
+        /// <summary>Frames taken by force in one tick at most: the work with interrupts off stays
+        /// bounded (docs/abi.md, "Bounded kernel work"); the rest waits for the next ticks.</summary>
+        public const int RepossessPerTick = 128;
+
         private static void Enforce(Environment env, Environment unused)
         {
-            ulong requested = env.Repossessed->Requested;
-            if (requested == 0 || Pit.Ticks < env.RevokeDeadline) return;
-            int target = env.RevokeBaseline - (int)requested;
-            int missing = env.Capabilities.FrameCount - target;
-            env.Repossessed->Requested = 0;
-            s_pending--;
-            if (missing <= 0) return;
-            env.WriteLinePrefix();
-            Console.Write("kept ");
-            Console.WriteDecimal(missing);
-            Console.Write(" of the ");
-            Console.WriteDecimal(requested);
-            Console.WriteLine(" frames asked back: repossessed them (see its repossession vector)");
-            for (int i = 0; i < missing; i++)
+            if (env.RepossessLeft == 0)
             {
-                CapabilitySlot* slot = env.Capabilities.LastFrame();
-                if (slot == null) break;
+                ulong requested = env.Repossessed->Requested;
+                if (requested == 0 || Pit.Ticks < env.RevokeDeadline) return;
+                int target = env.RevokeBaseline - (int)requested;
+                int missing = env.Capabilities.FrameCount - target;
+                env.Repossessed->Requested = 0;
+                if (missing <= 0)
+                {
+                    s_pending--;
+                    return;
+                }
+                env.WriteLinePrefix();
+                Console.Write("kept ");
+                Console.WriteDecimal(missing);
+                Console.Write(" of the ");
+                Console.WriteDecimal(requested);
+                Console.WriteLine(" frames asked back: repossessed them (see its repossession vector)");
+                env.RepossessLeft = missing;
+                env.RepossessBelow = int.MaxValue;
+                EnvTable.Publish(env);
+            }
+            // One walk down the table over the ticks; each frame costs its own mappings (the reverse map).
+            for (int i = 0; i < RepossessPerTick && env.RepossessLeft > 0; i++)
+            {
+                CapabilitySlot* slot = env.Capabilities.LastFrame(env.RepossessBelow, out int index);
+                if (slot == null)
+                {
+                    env.RepossessLeft = 0;
+                    break;
+                }
+                env.RepossessBelow = index;
                 ulong frame = slot->Object;
                 env.Space.UnmapFrame(frame);
                 env.Capabilities.Release(slot);
                 RepossessionVector* v = env.Repossessed;
                 if (v->Count < RepossessionVector.Capacity) v->Frames[v->Count] = frame;
                 v->Count++;
+                env.RepossessLeft--;
+            }
+            if (env.RepossessLeft == 0)
+            {
+                s_pending--;
+                EnvTable.Publish(env);
             }
         }
 
         public static void Forget(Environment env)
         {
-            if (env.Repossessed != null && env.Repossessed->Requested != 0) s_pending--;
+            if (env.Repossessed != null && (env.Repossessed->Requested != 0 || env.RepossessLeft != 0)) s_pending--;
         }
     }
 }

@@ -126,6 +126,10 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcCallRegisters: return Ipc.CallRegisters(env, frame, a0, a1, a2, a3);
                 case Syscall.IpcReplyRegisters: return Ipc.ReplyRegisters(env, frame, a0, a1, a2, a3, a4);
                 case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
+                case Syscall.KernelCheck:
+                    if (!Invariants.Enabled) return (long)Error.NoSuchCall;
+                    if (a0 != 0 && !UserMemory.CanAccess(env.Space, a0, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
+                    return Invariants.Check(env, (KernelCheckInfo*)a0);
                 default:
                     return Subsystems.Call(env, frame, frame->Rax, a0, a1, a2, a3, a4);     // the executive, the network, XN
             }

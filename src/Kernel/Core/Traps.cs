@@ -24,6 +24,7 @@ namespace ExoSharp.Kernel.Core
                 {
                     WallClock.Tick();
                     Revocation.Tick();
+                    AddressSpace.ReapSome();
                     Subsystems.Tick();
                 }
                 else

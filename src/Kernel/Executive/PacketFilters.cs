@@ -70,6 +70,8 @@ namespace ExoSharp.Kernel.Executive
                     return result.FilterId;
                 case InstallStatus.Rejected:
                     return (long)Error.ProgramRefused;
+                case InstallStatus.OverBudget:
+                    return (long)Error.OverBudget;
                 case InstallStatus.Overlap:
                 {
                     FilterEntry other = s_set.Find(result.ConflictingFilterId);
@@ -125,16 +127,12 @@ namespace ExoSharp.Kernel.Executive
             if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
             System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
             s_runner.UsedInterpreter = false;
-            // Repeats (the bench build's) only rerun the program (Linux's test run does the same):
-            // when every filter is merged and compiled, the merged program alone decides, so run
-            // just that, then classify once in full for the result.
-            if (!interpret && s_set.Alone.Length == 0)
-                for (; repeat > 1; repeat--) s_runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
-            DemuxResult result = default;
-            for (ulong r = 0; r < repeat; r++)
-                result = interpret
-                    ? s_set.Classify(s_packet, (uint)length, (uint)length)
-                    : s_set.Classify(s_runner, s_packet, (uint)length, (uint)length);
+            // Repeats only rerun the merged program (Linux's test run reruns the program too), then
+            // one full classification gives the result: filters that run alone run once, so a
+            // call costs at most repeat merged runs plus FilterSet.MaxLoneSteps.
+            IFilterRunner runner = interpret ? FilterSet.Interpreter : s_runner;
+            for (; repeat > 1; repeat--) runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
+            DemuxResult result = s_set.Classify(runner, s_packet, (uint)length, (uint)length);
             // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
             ulong owner = result.Matched ? OwnerOf(result.FilterId) : 0;
             if (owner != 0 && EnvTable.Find(owner) == null) owner = 0;

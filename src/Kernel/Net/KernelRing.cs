@@ -30,7 +30,7 @@ namespace ExoSharp.Kernel.Net
         /// <summary>Gives the frames back (the ring is going).</summary>
         public void Release()
         {
-            foreach (ulong frame in Frames) FrameTable.Release(frame);
+            foreach (ulong frame in Frames) FrameTable.ReleaseForKernel(frame);
         }
     }
 }

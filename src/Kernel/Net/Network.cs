@@ -82,9 +82,9 @@ namespace ExoSharp.Kernel.Net
                 for (ulong i = 0; i < pages; i++)
                 {
                     frames[i] = (env.Space.Query(address + i * AddressSpace.PageSize) & AddressSpace.AddressMask) / AddressSpace.PageSize;
-                    if (!FrameTable.Retain(frames[i]))
+                    if (!FrameTable.RetainForKernel(frames[i]))
                     {
-                        for (ulong j = 0; j < i; j++) FrameTable.Release(frames[j]);
+                        for (ulong j = 0; j < i; j++) FrameTable.ReleaseForKernel(frames[j]);
                         return (long)Error.NoRights;
                     }
                 }

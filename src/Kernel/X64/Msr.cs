@@ -7,13 +7,17 @@ namespace ExoSharp.Kernel.X64
         public const uint LStar = 0xC0000082;
         public const uint FMask = 0xC0000084;
 
-        /// <summary>SYSCALL enters syscall_entry with IF, DF, TF and AC cleared; SYSRET returns to
-        /// the ring-3 selectors 0x2B/0x23 (boot.asm's GDT order). EFER.SCE is set by boot.asm.</summary>
+        /// <summary>AC, NT, DF, IF, TF: the flags SYSCALL clears.</summary>
+        public const ulong SyscallFlagMask = 0x44700;
+
+        /// <summary>SYSCALL enters syscall_entry with IF, DF, TF, NT and AC cleared (NT set in ring 0
+        /// makes the kernel's next iretq fault); SYSRET returns to the ring-3 selectors 0x2B/0x23
+        /// (boot.asm's GDT order). EFER.SCE is set by boot.asm.</summary>
         public static void EnableSyscall(ulong entry)
         {
             Cpu.WriteMsr(Star, (0x18UL << 48) | ((ulong)Gdt.KernelCode << 32));
             Cpu.WriteMsr(LStar, entry);
-            Cpu.WriteMsr(FMask, 0x40700);
+            Cpu.WriteMsr(FMask, SyscallFlagMask);
         }
     }
 }

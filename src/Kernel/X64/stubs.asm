@@ -18,11 +18,14 @@
 ;   frame's rax; returns with sysretq to the frame's rip. Every register but rax, rcx, r11
 ;   comes back as it was (but a message delivered in registers: rdi, rsi, rdx, r10, r8, r9);
 ;   the extended state is saved and restored. No kernel value is left in any register.
-; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the
-;   caller's own space, with a valid frame capability, at a user page whose page tables
-;   exist, is installed here exactly as Core/Mappings.MapOne would (MapCount, the entry, the
-;   upcall cache's watched pages, invlpg); any failed check, or tables to allocate, goes the
-;   general way to C#, which gives the error.
+; - PageMapOne fast path (before anything is saved, like EnvId's): a new protection for a
+;   page of the caller's own space that already maps the same frame, with a valid frame
+;   capability, is installed here exactly as Core/Mappings.MapOne would (the entry, the
+;   upcall cache's watched pages, invlpg; the reverse map does not change when the frame
+;   stays); any failed check, an empty page or another frame goes the general way to C#.
+; - fastpath=off (exo_kernel_stats' first word) sends all three fast paths the general way;
+;   each counts in exo_kernel_stats when taken, and every kernel entry and exit times the
+;   stretch with interrupts off (IRQOFF_START/IRQOFF_END; Core/KernelStats.cs).
 ; - IPC fast paths (after the general path has saved the caller in place, before C#):
 ;   IpcCallRegisters through an endpoint capability to an environment waiting in registers,
 ;   and IpcReplyRegisters with wait through the reply capability to a caller that wants its
@@ -47,7 +50,7 @@ default rel
 extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask, exo_fsgsbase
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id, exo_foreign_limit, exo_fs_owner
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
-global exo_asm_contract
+global exo_asm_contract, exo_kernel_stats
 
 USER_CS equ 0x2B
 USER_DS equ 0x23
@@ -148,6 +151,47 @@ SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
 UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
 UPCALL_FLAGS_SET  equ 0x202
+; UserContext.SanitizeFlags: every return to ring 3 (sysret and iretq) rebuilds RFLAGS from
+; these, so no flag a program may not set (NT, IOPL, VM, RF...) ever reaches ring 3 or ring 0.
+USER_FLAGS_KEEP equ 0x40DD5
+USER_FLAGS_SET  equ 0x202
+%macro USER_FLAGS_R11 0
+    and r11, USER_FLAGS_KEEP
+    or r11, USER_FLAGS_SET
+%endmacro
+; exo_kernel_stats (Core/KernelStats.cs reads and writes it, field for field): fastpath=off,
+; how often each fast path was taken, and the interrupts-off stretch being timed (guest TSC
+; at its start, what started it) and the longest one so far (its length and cause).
+KS_FAST_OFF    equ 0
+KS_UPCALL      equ 8
+KS_PAGE_MAP    equ 16
+KS_IPC         equ 24
+KS_SINCE       equ 32
+KS_MAX         equ 40
+KS_MAX_CAUSE   equ 48
+KS_CAUSE       equ 56
+CAUSE_SYSCALL  equ 0x1000       ; + the call number; a vector (0-47) alone for traps
+CAUSE_IDLE     equ 0x3000       ; the scheduler after an idle halt
+; The start of a stretch with interrupts off (a kernel entry): clobbers rax and rdx.
+%macro IRQOFF_START 0
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    mov [exo_kernel_stats + KS_SINCE], rax
+%endmacro
+; Its end (back to ring 3, or halting with interrupts on): clobbers rax and rdx.
+%macro IRQOFF_END 0
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    sub rax, [exo_kernel_stats + KS_SINCE]
+    cmp rax, [exo_kernel_stats + KS_MAX]
+    jbe %%shorter
+    mov [exo_kernel_stats + KS_MAX], rax
+    mov rax, [exo_kernel_stats + KS_CAUSE]
+    mov [exo_kernel_stats + KS_MAX_CAUSE], rax
+%%shorter:
+%endmacro
 
 ; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
 ; at the highest): the one place that layout is spelled out in assembly.
@@ -257,6 +301,8 @@ isr_%1:
 %macro UPCALL_FAST 1
     test byte [rsp + TF_CS], 3
     jz isr_general
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne isr_general
     mov [upcall_scratch], rax
     mov rax, [exo_current_id]
     cmp rax, [exo_upcall_cache + UC_ENV]
@@ -307,6 +353,7 @@ isr_%1:
     mov rdi, rax
     mov rbx, [rax + XREG(13)]   ; the user's rbx and rax back: no kernel value leaves
     mov rax, [upcall_scratch]
+    inc qword [exo_kernel_stats + KS_UPCALL]
     add rsp, 16                 ; vector, error code
     iretq
 %endmacro
@@ -324,12 +371,21 @@ isr_general:
     sub rsp, XSTATE_AREA
     and rsp, -64                ; a no-op for traps from user mode (frame at the stack's top)
     SAVE_XSTATE
+    IRQOFF_START
+    mov rax, [rbx + 15 * 8]     ; the vector (the TrapFrame's, above the registers)
+    mov [exo_kernel_stats + KS_CAUSE], rax
     mov rdi, rbx
     call ExoSharpTrap
+    IRQOFF_END
     RESTORE_XSTATE
     mov rsp, rbx
     POP_GPRS
     add rsp, 16                 ; vector, error code
+    test byte [rsp + 8], 3      ; back to ring 3: only the flags a program may hold
+    jz .kernel
+    and qword [rsp + 16], USER_FLAGS_KEEP
+    or qword [rsp + 16], USER_FLAGS_SET
+.kernel:
     iretq
 
 syscall_entry:
@@ -338,9 +394,12 @@ syscall_entry:
     cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
     jne .not_env_id
     mov rax, [exo_current_id]
+    USER_FLAGS_R11
     o64 sysret
 .not_env_id:
     cmp rax, SYS_PAGE_MAP_ONE
+    jne .general
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
     je page_map_one_fast
 .general:
     mov [saved_user_rsp], rsp
@@ -356,10 +415,15 @@ syscall_entry:
     mov rdi, rsp                ; TrapFrame*
     sub rsp, XSTATE_AREA        ; the context's start: 64-byte aligned
     SAVE_XSTATE
+    IRQOFF_START
     mov rax, [rdi + TF_RAX]     ; the call number again
+    lea rdx, [rax + CAUSE_SYSCALL]
+    mov [exo_kernel_stats + KS_CAUSE], rdx
     mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
     cmp rcx, [exo_foreign_limit] ; rcx is still the user's rip: foreign calls take no fast path
     jbe .csharp
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne .csharp
     cmp rax, SYS_IPC_CALL_REGISTERS
     je ipc_call_fast
     cmp rax, SYS_IPC_REPLY_REGISTERS
@@ -368,18 +432,20 @@ syscall_entry:
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
     mov rsp, rbx
+    IRQOFF_END
     RESTORE_XSTATE
     add rsp, XSTATE_AREA
     POP_GPRS
     mov rcx, [rsp + 16]         ; rip (the kernel may have changed it: always a user address)
     mov r11, [rsp + 32]         ; rflags
+    USER_FLAGS_R11
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
 
 ; PageMapOne(envHandle = rdi, address = rsi, frameHandle = rdx, flags = r10) into the
 ; caller's own space (envHandle 0), as Mappings.MapOne: the same checks (any failure: the
-; general path and C#, which gives the error), and the page tables must already exist (else
-; C#, which may allocate them). Returns 1 with sysret. Entered from syscall_entry with the
+; general path and C#, which gives the error), and the page must already map the frame
+; (else C#, which may allocate tables and keeps the reverse map). Returns 1 with sysret. Entered from syscall_entry with the
 ; user's registers (rcx = rip, r11 = rflags) before anything is saved: it works on the trap
 ; stack and gives back every register it uses, so only rax changes. Interrupts off.
 page_map_one_fast:
@@ -453,7 +519,14 @@ page_map_one_fast:
     shr rcx, 12
     and ecx, 511
     lea r11, [rax + rcx * 8]    ; the leaf entry
-    inc dword [r9 + SLOT_MAPCOUNT]
+    mov rax, [r11]              ; it must map this frame already (else C#: the reverse map)
+    test al, PTE_PRESENT
+    jz .general
+    mov rcx, PTE_ADDRESS
+    and rax, rcx
+    shr rax, 12
+    cmp rax, [r9 + SLOT_OBJECT]
+    jne .general
     mov rax, [r9 + SLOT_OBJECT] ; AddressSpace.Entry(frame, flags)
     shl rax, 12
     or rax, PTE_PRESENT | PTE_USER
@@ -485,6 +558,8 @@ page_map_one_fast:
     pop rcx
     mov rsp, [saved_user_rsp]
     mov eax, 1
+    inc qword [exo_kernel_stats + KS_PAGE_MAP]
+    USER_FLAGS_R11
     o64 sysret
 .general:                       ; everything back as it came, then the general path
     pop r9
@@ -676,6 +751,7 @@ ipc_switch:
     wrgsbase rax
     mov [exo_fs_owner], rdx
 .bases_done:
+    inc qword [exo_kernel_stats + KS_IPC]
     mov [exo_current_id], rcx
     mov [exo_current_index], rdx
     mov rdi, [r8 + EF_CTX_END]
@@ -692,17 +768,23 @@ ipc_switch:
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
 exo_resume_user:
     mov rsp, rdi
+    IRQOFF_END
     RESTORE_XSTATE
     add rsp, XSTATE_AREA
     POP_GPRS
     add rsp, 16
+    and qword [rsp + 16], USER_FLAGS_KEEP
+    or qword [rsp + 16], USER_FLAGS_SET
     iretq
 
 ; exo_idle(): interrupts on, halt until an interrupt, interrupts off again; returns.
 exo_idle:
+    IRQOFF_END
     sti
     hlt
     cli
+    IRQOFF_START
+    mov qword [exo_kernel_stats + KS_CAUSE], CAUSE_IDLE
     ret
 
 section .data
@@ -721,6 +803,8 @@ exo_asm_contract:
     dq MAX_ENVS, REC_SIZE, REC_STATUS, REC_CALLEE, REC_WAITING, REC_CALLING, IPC_IN_REGISTERS
     dq EXCEPTION_STACK_SPAN, UPCALL_FLAGS_KEEP
     dq SLOT_RIGHTS, SLOT_BADGE, CAP_NONE, CAP_ENV, CAP_REPLY, RIGHT_CALL, REPLY_SLOT, MAX_GENERATION
+    dq USER_FLAGS_KEEP
+    dq KS_FAST_OFF, KS_UPCALL, KS_PAGE_MAP, KS_IPC, KS_SINCE, KS_MAX, KS_MAX_CAUSE, KS_CAUSE
     dq -1                       ; the end
 isr_table:
 %assign i 0
@@ -738,6 +822,7 @@ exo_fs_owner: resq 1            ; the index whose FS and GS bases the CPU holds 
 exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
 exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
 exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)
+exo_kernel_stats: resq 8        ; KS_* above (Core/KernelStats.cs)
 exo_upcall_cache: resq 7        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096

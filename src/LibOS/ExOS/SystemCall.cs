@@ -63,6 +63,7 @@ namespace ExoSharp.LibOS.ExOS
             Invoke(Syscall.PageMapOne, envHandle, address, frameHandle, flags);
 
         public static long PageUnmap(ulong envHandle, ulong address, ulong pages = 1) => Invoke(Syscall.PageUnmap, envHandle, address, pages);
+        public static long KernelCheck(KernelCheckInfo* info) => Invoke(Syscall.KernelCheck, (ulong)info);
         public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
         public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);
         public static long SliceAlloc(ulong envHandle, ulong slot = Capability.AnySlot) => Invoke(Syscall.SliceAlloc, envHandle, slot);

@@ -1,0 +1,91 @@
+// The kernel's self-check of its memory bookkeeping (KernelCheck, enabled by the test-only
+// boot option selfcheck=on): every page mapped in any space maps a frame that space holds a
+// capability for, and that is not free; every space's reverse map names exactly its present
+// leaf entries; every frame's reference count equals the capabilities that name it plus the
+// kernel's own holds. Prints each violation (the first few) and returns how many there were.
+// A full walk of every table: never enabled outside tests (it is not bounded work).
+using System.Runtime.InteropServices;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class Invariants
+    {
+        public static bool Enabled;
+        private static uint* s_capabilities;     // per frame: capabilities naming it, all tables
+        private static uint* s_heldBy;           // per frame: the last environment (index + 1) holding it
+        private static Environment s_env;
+        private static long s_violations;
+        private const int MaxReported = 8;
+
+        /// <summary>info: null, or checked writable memory of the caller's.</summary>
+        public static long Check(Environment caller, Abi.KernelCheckInfo* info)
+        {
+            ulong frames = FrameTable.Count;
+            if (s_capabilities == null)
+            {
+                s_capabilities = (uint*)NativeMemory.Alloc((nuint)(frames * 4));
+                s_heldBy = (uint*)NativeMemory.Alloc((nuint)(frames * 4));
+            }
+            NativeMemory.Clear(s_capabilities, (nuint)(frames * 4));
+            NativeMemory.Clear(s_heldBy, (nuint)(frames * 4));
+            s_violations = 0;
+            EnvTable.ForEach(&CheckEnvironment, null);
+            for (ulong f = 0; f < frames; f++)
+            {
+                int references = FrameTable.References(f);
+                if (references != (int)s_capabilities[f] + FrameTable.KernelHolds(f))
+                    Report("frame ", f, " has a count unequal to its capabilities and kernel holds: ", (ulong)references);
+                if (references != 0 && Memory.Frames.IsFree(f)) Report("frame ", f, " is referenced but free: ", (ulong)references);
+            }
+            ulong longest = KernelStats.TakeLongest(out ulong cause);    // and the check's own walk is not counted
+            if (info != null)
+            {
+                info->Violations = (ulong)s_violations;
+                info->FreeFrames = Memory.Frames.FreeCount;
+                info->Environments = (ulong)EnvTable.LiveCount;
+                info->CallerFrames = (ulong)caller.Capabilities.FrameCount;
+                info->KernelHeapBytes = (ulong)Internal.Runtime.GlobalHeap.TotalBytes;
+                info->LongestInterruptsOff = longest;
+                info->LongestCause = cause;
+            }
+            return s_violations;
+        }
+
+        private static void CheckEnvironment(Environment env, Environment unused)
+        {
+            for (int i = 1; i < env.Capabilities.Capacity; i++)
+            {
+                CapabilitySlot* slot = env.Capabilities.SlotAt(i);
+                if (slot->Type != CapabilityType.Frame) continue;
+                ulong f = slot->Object;
+                if (f >= FrameTable.Count) { Report("a capability names frame ", f, " beyond memory in env ", env.Id); continue; }
+                s_capabilities[f]++;
+                s_heldBy[f] = (uint)env.Index + 1;
+            }
+            s_env = env;
+            int present = env.Space.Audit(&CheckMapping);
+            if (present != env.Space.MappedPages)
+                Report("env ", env.Id, " has a reverse map of a different size than its mappings: ", (ulong)env.Space.MappedPages);
+        }
+
+        private static void CheckMapping(ulong page, ulong frame)
+        {
+            if (frame >= FrameTable.Count || s_heldBy[frame] != (uint)s_env.Index + 1)
+                Report("a page maps a frame its space holds no capability for: page ", page, " frame ", frame);
+            else if (Memory.Frames.IsFree(frame)) Report("a page maps a free frame: page ", page, " frame ", frame);
+            if (s_env.Space.Reverse.FrameAt(page) != frame) Report("the reverse map misses page ", page, " of frame ", frame);
+        }
+
+        private static void Report(string a, ulong x, string b, ulong y)
+        {
+            if (s_violations++ >= MaxReported) return;
+            Console.Write("kernel: self-check: ");
+            Console.Write(a);
+            Console.WriteHex(x);
+            Console.Write(b);
+            Console.WriteHex(y);
+            Console.Write('\n');
+        }
+    }
+}
