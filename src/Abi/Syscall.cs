@@ -188,5 +188,10 @@ namespace ExoSharp.Abi
         /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
         /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
         MachineStatus = 48,
+
+        /// <summary>XnMove(from, to): moves the block pointers from.Block's change drops to to.Block,
+        /// whose change must add exactly them (XnChange each; First, Count, Type unused), each checked
+        /// by its block's owns UDF; exactly one parent names them on disk at every crash point.</summary>
+        XnMove = 49,
     }
 }
