@@ -593,6 +593,9 @@ namespace ExoSharp.Xn
             {
                 for (int m = 0; m < _moves.Length && record < 0; m++) if (_moves[m].Phase == 0) record = m;
                 if (record < 0) return Error.TableFull;
+                // `from` will wait for `to`: refused when `to` already waits (through other moves) for
+                // `from`, which would leave both waiting for ever. The caller syncs and tries again.
+                if (Waits(to, from)) return Error.BlockInUse;
             }
 
             error = Induce(from, fromOffset, fromChange);
@@ -667,6 +670,29 @@ namespace ExoSharp.Xn
             t.Taint++;
             f.Taint++;
             return 0;
+        }
+
+        /// <summary>Whether block waits, through moves in phase 1 or 2 (a `from` waits for its `to`),
+        /// for target. Every edge is followed: a block can be the `from` of several moves.</summary>
+        private bool Waits(uint block, uint target)
+        {
+            Span<int> seen = stackalloc int[XnLayout.MaxMoves];
+            Span<uint> stack = stackalloc uint[XnLayout.MaxMoves + 1];
+            seen.Clear();
+            int top = 0;
+            stack[top++] = block;
+            while (top > 0)
+            {
+                uint w = stack[--top];
+                for (int m = 0; m < _moves.Length; m++)
+                {
+                    if (seen[m] != 0 || (_moves[m].Phase != 1 && _moves[m].Phase != 2) || _moves[m].From != w) continue;
+                    if (_moves[m].To == target) return true;
+                    seen[m] = 1;
+                    stack[top++] = _moves[m].To;
+                }
+            }
+            return false;
         }
 
         /// <summary>A write of block completed: the moves waiting for it go on (see MoveState).</summary>

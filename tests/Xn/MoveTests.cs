@@ -92,6 +92,24 @@ namespace ExoSharp.Tests.Xn
         /// with a random prefix of the queued writes, and after each remount exactly one directory
         /// names the file, mount finds nothing wrong, and its data block is intact.</summary>
         [Fact]
+        public void OppositeMovesDoNotWaitForEachOtherForEver()
+        {
+            var rig = new Rig();
+            var (a, b, inode, _) = Setup(rig);
+            Assert.Equal((Error)0, rig.CreateFile(b, 1, out uint other));
+            rig.Flush();
+            Assert.Equal((Error)0, MoveFile(rig, a, 0, b, 3, inode));
+            Assert.Equal(Error.BlockInUse, MoveFile(rig, b, 1, a, 4, other));   // b would wait for a, a waits for b
+            rig.Flush();
+            Assert.Equal((Error)0, MoveFile(rig, b, 1, a, 4, other));
+            rig.Flush();
+            Assert.Equal(0, rig.Disk.Pending);
+            rig.AssertRegistryConsistent();
+            Assert.False(rig.Xn.Entry(inode).Moving);
+            Assert.False(rig.Xn.Entry(other).Moving);
+        }
+
+        [Fact]
         public void ExactlyOneParentAtEveryCrashPoint()
         {
             int redone = 0, points = 0;
@@ -113,6 +131,16 @@ namespace ExoSharp.Tests.Xn
                         int toSlot = random.Next(6);
                         Error e = MoveFile(rig, where, slot, to, toSlot, inode);
                         Assert.True(e == 0 || e == Error.BlockInUse || e == Error.TableFull, $"move: {e}");
+                        if (random.Next(4) == 0 && e == 0)
+                        {
+                            // a second file the other way at once: the wait cycle is refused, not a deadlock
+                            Error back = rig.CreateFile(to, 7, out uint other);
+                            if (back == 0)
+                            {
+                                back = MoveFile(rig, to, 7, where, 8, other);
+                                Assert.True(back == 0 || back == Error.BlockInUse, $"move back: {back}");
+                            }
+                        }
                         if (e == 0) { where = to; slot = toSlot; }
                     }
                     else if (action < 4)
