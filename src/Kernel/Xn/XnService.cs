@@ -70,6 +70,7 @@ namespace ExoSharp.Kernel.Xn
             Subsystems.RegisterCall(Syscall.XnInfo, &Call);
             Subsystems.RegisterCall(Syscall.XnMap, &Call);
             Subsystems.RegisterCall(Syscall.XnEvict, &Call);
+            Subsystems.RegisterCall(Syscall.XnMove, &Call);
             if (!VirtioBlock.Present) return;
             s_disk = new VirtioDisk();
             var pages = new FramePages();
