@@ -33,7 +33,9 @@ linux() { # $1: extra flags
         -kernel "$vmlinuz" -initrd "$peer/initrd.cpio" -append "console=ttyS0 quiet panic=-1" </dev/null |
         tr -d '\r' | grep '^BENCH' || true
 }
-exosharp() { QEMUFLAGS="$1" tools/run.sh --timeout 600 bench | grep '^BENCH' || true; }
+# The bench build of the kernel (make bench makes it): FilterClassify also takes the
+# benchmark-only engine and repeat arguments, which the ABI does not have.
+exosharp() { QEMUFLAGS="$1" tools/run.sh --timeout 600 --kernel out/kernel-bench.elf bench | grep '^BENCH' || true; }
 
 # The host's libpcap (bpf_filter) on the same filters and frames: ns per packet, and
 # instructions per packet counted by valgrind's callgrind when it is installed.
@@ -72,6 +74,15 @@ table() { # $1: exosharp file, $2: linux file -> op, medians, ratio, then min-ma
 table out/bench/exosharp-icount.txt out/bench/linux-icount.txt > out/bench/icount.table
 table out/bench/exosharp-wall.txt out/bench/linux-wall.txt > out/bench/wall.table
 while read -r op e l r _; do echo "BENCH $op exosharp=$e linux=$l unit=instructions ratio=$r"; done < out/bench/icount.table
+# C# run-time operations (src/Bench/Managed, one source for both sides): the Linux column is
+# the same source built by stock NativeAOT for linux-x64 and run on the peer, read from
+# out/bench/dotnet-icount.txt when that run exists; "-" until then.
+for op in eh_throw_catch_10; do
+    e=$(value out/bench/exosharp-icount.txt "$op" median)
+    l=$( [ -f out/bench/dotnet-icount.txt ] && value out/bench/dotnet-icount.txt "$op" median || true)
+    r=$( [ -n "$l" ] && [ -n "$e" ] && awk -v e="$e" -v l="$l" 'BEGIN { printf "%.2f", (e > 0 ? l / e : 0) }' || echo -)
+    echo "BENCH $op exosharp=${e:--} linux=${l:--} unit=instructions ratio=$r"
+done
 echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
@@ -162,7 +173,8 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo
     echo "- ExoSharp: one \`FilterClassify\` system call per packet (the packet copied into the kernel,"
     echo "  the merged program run, the owner checked), with \`FilterEngine.Interpreter\` or \`Native\` as"
-    echo "  its engine argument; 64 filters per environment, so a forked child owns ports 1050-1099."
+    echo "  its engine argument (the bench build's only: \`make bench\` boots out/kernel-bench.elf); 64 filters"
+    echo "  per environment, so a forked child owns ports 1050-1099."
     echo "- Linux eBPF JIT: one \`BPF_PROG_TYPE_SCHED_CLS\` program standing for N filters (ethertype, protocol,"
     echo "  fragment offset, then N port comparisons in turn; no IPv6 branch), JIT-compiled"
     echo "  (\`bpf_jit_enable\` = 1), run by \`BPF_PROG_TEST_RUN\` with repeat 100: rdtsc around the call"

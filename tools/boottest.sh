@@ -15,6 +15,7 @@
 #                                      network (host UDP port $HOST_PORT forwarded to the guest's
 #                                      port 7) or carrying raw frames between the guest's card
 #                                      ($GUEST_PORT) and the host ($HOST_PORT), ports picked per run
+#   memory:   SIZE                     the guest's RAM (QEMU's -m, e.g. 512M; default 256M)
 #   disk:     SIZE                     a virtio-blk disk: a fresh zeroed image of SIZE (truncate's
 #                                      units, e.g. 16M) at $DISK (out/tests/<name>.img)
 #   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
@@ -41,6 +42,7 @@ one() {
     net="$(field net | head -1)"
     host="$(field host | head -1)"
     disksize="$(field disk | head -1)"
+    local memory; memory="$(field memory | head -1)"
     export DISK="$results/$name.img"
     if [ -n "$disksize" ]; then rm -f "$DISK"; truncate -s "$disksize" "$DISK"; fi
     export LOG="$log" HOST_PORT=$((20000 + RANDOM % 20000)) GUEST_PORT=$((40000 + RANDOM % 20000)) NETPEER=out/netpeer
@@ -55,7 +57,7 @@ one() {
     fi
     local start end
     start=$(date +%s.%N)
-    tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "$programs" >"$log" 2>&1
+    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}" tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "$programs" >"$log" 2>&1
     rc=$?
     if [ -n "$hostpid" ]; then
         ( sleep 15; kill "$hostpid" 2>/dev/null ) &

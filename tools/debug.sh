@@ -7,6 +7,11 @@
 #   (gdb) continue
 #   (gdb) bt
 # C# method names are <Assembly>_<Namespace>_<Type>__<Method>; `info functions Traps` lists them.
+# The images keep the compiler's DWARF (build/Bare.props: portable PDBs, so ILCompiler emits
+# source lines), so source lines work too, in the kernel and in programs:
+#   (gdb) hbreak Scheduler.cs:120
+#   (gdb) continue
+#   (gdb) list
 set -uo pipefail
 cd "$(dirname "$0")/.."
 batch=""

@@ -150,7 +150,7 @@ for k in $(seq 1 "$points"); do
     log="$work/crash-$k-stress.log"
     setsid tools/run.sh --disk "$image" "files stress 1000" >"$log" 2>&1 &
     leader=$!
-    for _ in $(seq 1 600); do
+    for _ in $(seq 1 2400); do                  # up to 2 minutes (a loaded machine boots slowly)
         grep -q "files: stress round $round:" "$log" 2>/dev/null && break
         kill -0 "$leader" 2>/dev/null || break
         sleep 0.05

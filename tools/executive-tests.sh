@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The executive's tests (issue 4, host side). First builds src/Executive against our own corelib
+# The executive's tests (host side). First builds src/Executive against our own corelib
 # (the kernel's world: "PASS executive/Build.AgainstCorelib"), then the filter-verdicts tool, then
 # runs tests/Executive (xunit on the real .NET 10: verifier, text loader, both engines, libpcap
 # differential tests, fuzzing, the merged demultiplexer, the tool). Prints one line per test,

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
 # usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
-#                     [--serial FILE] [--net NET] [--disk IMAGE] PROGRAMS
-# --net: a virtio-net card on QEMU's user network, UDP 127.0.0.1:PORT on the host forwarded to
-#   the guest's port 7 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
+#                     [--serial FILE] [--net NET] [--disk IMAGE] [--kernel ELF] PROGRAMS
+# --kernel: another kernel image (make bench's out/kernel-bench.elf); default out/kernel.elf.
+# --net: a virtio-net card on QEMU's user network, 127.0.0.1:PORT, PORT+1 and PORT+2 on the host
+#   forwarded (TCP and UDP) to the guest's ports 7, 9 and 19 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
 #   the guest's card (QEMU listens on 127.0.0.1:GUEST) and 127.0.0.1:HOST ("dgram:GUEST:HOST");
 #   "none" (the default): no card.
 # --disk: a virtio-blk disk backed by the raw image file IMAGE.
@@ -14,7 +15,7 @@
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timeout=0 append="" iso=0 gdb=0 serial=stdio net=none disk=
+timeout=0 append="" iso=0 gdb=0 serial=stdio net=none disk= kernel=out/kernel.elf
 while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout="$2"; shift 2 ;;
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
         --serial) serial="file:$2"; shift 2 ;;
         --net) net="$2"; shift 2 ;;
         --disk) disk="$2"; shift 2 ;;
+        --kernel) kernel="$2"; shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac
@@ -34,7 +36,7 @@ programs="${*:-hello}"
 # first on the command line and wins.
 [ "${GC_STRESS:-0}" = 1 ] && append="${append:+$append }gc=stress"
 
-modules="out/kernel.elf"
+modules="$kernel"
 IFS=',' read -ra list <<< "$programs"
 # The kernel starts only the first program; with several, ExOS's init spawns them in turn.
 [ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
@@ -52,14 +54,17 @@ if [ "$iso" = 1 ]; then
     tools/mkiso.sh "$isofile" "$programs" "$append" >/dev/null || exit 1
     qemu+=(-cdrom "$isofile")
 else
-    qemu+=(-kernel out/kernel.elf -initrd "$modules")
+    qemu+=(-kernel "$kernel" -initrd "$modules")
     [ -n "$append" ] && qemu+=(-append "$append")
 fi
 [ "$gdb" = 1 ] && qemu+=(-S -gdb tcp:127.0.0.1:1234)
 case "$net" in
     none) ;;
-    user:*) qemu+=(-netdev "user,id=net0,hostfwd=udp:127.0.0.1:${net#user:}-10.0.2.15:7"
-                   -device virtio-net-pci,netdev=net0) ;;
+    user:*) p="${net#user:}" fwd=""
+            for proto in tcp udp; do
+                fwd="$fwd,hostfwd=$proto:127.0.0.1:$p-10.0.2.15:7,hostfwd=$proto:127.0.0.1:$((p + 1))-10.0.2.15:9,hostfwd=$proto:127.0.0.1:$((p + 2))-10.0.2.15:19"
+            done
+            qemu+=(-netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0) ;;
     dgram:*:*) ports="${net#dgram:}"
                qemu+=(-netdev "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=${ports%%:*},remote.type=inet,remote.host=127.0.0.1,remote.port=${ports#*:}"
                       -device virtio-net-pci,netdev=net0) ;;

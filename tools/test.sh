@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: host unit tests (tools/unit.sh), the executive's host tests against libpcap
 # (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), C-FFS's (tools/fs-tests.sh), the
-# Linux-ABI library OS's host tests (tools/linux-tests.sh), boot tests (tools/boottest.sh),
+# Linux-ABI library OS's host tests (tools/linux-tests.sh), the network stack's host tests
+# (tools/net-tests.sh), boot tests (tools/boottest.sh),
 # multi-boot disk and crash tests (tools/disktest.sh) and tool tests (make debug's gdb session).
 # One line per test; the last line is "N passed, M failed".
 set -uo pipefail
@@ -32,6 +33,9 @@ count "$(grep -E '^fs: [0-9]+ passed' out/tests/fs.out | tail -1)"
 tools/linux-tests.sh 2>&1 | tee out/tests/linux.out
 count "$(grep -E '^linux: [0-9]+ passed' out/tests/linux.out | tail -1)"
 
+tools/net-tests.sh 2>&1 | tee out/tests/net.out
+count "$(grep -E '^net: [0-9]+ passed' out/tests/net.out | tail -1)"
+
 tools/boottest.sh 2>&1 | tee out/tests/boot.out
 count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"
 
@@ -41,11 +45,27 @@ count "$(grep -E '^disk: [0-9]+ passed' out/tests/disk.out | tail -1)"
 # make debug: a breakpoint on a C# method is hit and gdb shows a backtrace through it.
 printf 'hbreak Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch\ncontinue\nbt 3\n' > out/tests/debug.gdb
 DEBUG_TIMEOUT=60 timeout 90 tools/debug.sh --batch out/tests/debug.gdb hello > out/tests/debug.out 2>&1
-if grep -q 'Breakpoint 1, .* in Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch' out/tests/debug.out &&
+if grep -qE 'Breakpoint 1, (.* in )?Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch' out/tests/debug.out &&
    grep -qE '^#[0-9]+ .* in syscall_entry' out/tests/debug.out; then
     echo "PASS tool/debug"; passed=$((passed + 1))
 else
     echo "FAIL tool/debug: no breakpoint hit or no backtrace"; sed 's/^/| /' out/tests/debug.out; failed=$((failed + 1))
+fi
+
+# make debug shows C# source: a breakpoint by file and line in the kernel, then in a user
+# program, each hit and listed by gdb (the images keep the compiler's DWARF).
+kline=$(grep -n 'frame->Rax = (ulong)Dispatch(' src/Kernel/Core/Syscalls.cs | head -1 | cut -d: -f1)
+uline=$(grep -n 'WriteLine("hello, world")' src/Apps/Hello.cs | head -1 | cut -d: -f1)
+printf 'hbreak Syscalls.cs:%s\ncontinue\nlist %s,%s\ndelete 1\nhbreak Hello.cs:%s\ncontinue\nlist %s,%s\n' \
+    "$kline" "$kline" "$kline" "$uline" "$uline" "$uline" > out/tests/debug-source.gdb
+DEBUG_TIMEOUT=60 timeout 90 tools/debug.sh --batch out/tests/debug-source.gdb hello > out/tests/debug-source.out 2>&1
+if grep -qE "^Breakpoint 1, .* at .*/Syscalls.cs:$kline" out/tests/debug-source.out &&
+   grep -qE "^$kline[[:space:]]+frame->Rax = \(ulong\)Dispatch\(" out/tests/debug-source.out &&
+   grep -qE "^Breakpoint 2, Apps_ExoSharp_Apps_Hello__Main .* at .*/Hello.cs:$uline" out/tests/debug-source.out &&
+   grep -qE "^$uline[[:space:]]+System.Console.WriteLine\(\"hello, world\"\);" out/tests/debug-source.out; then
+    echo "PASS tool/debug-source"; passed=$((passed + 1))
+else
+    echo "FAIL tool/debug-source: no source-line breakpoint hit or no source listed"; sed 's/^/| /' out/tests/debug-source.out; failed=$((failed + 1))
 fi
 
 echo "$passed passed, $failed failed"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# XN's tests (issue 5 item 5, host side). First builds src/Xn against our own corelib (the kernel's
+# XN's tests (host side). First builds src/Xn against our own corelib (the kernel's
 # world: "PASS xn/Build.AgainstCorelib"), then runs tests/Xn (xunit on the real .NET 10: extents,
 # templates, roots, checked operations, hostile UDFs and changes, write ordering, mount, crash
 # consistency). Prints one line per test, "PASS xn/<Class>.<Method>" or "FAIL ...", then

@@ -1,13 +1,39 @@
 // Capabilities: each environment has a table of them, named by handles. A handle is
-// (generation << 16) | slot: a freed slot's next use gets a new generation, so stale handles
-// fail; another environment's handle indexes the caller's own table, so it cannot reach
-// anything the caller does not hold. Handle 0 is always the caller itself.
+// (generation << HandleIndexBits) | slot: a freed slot's next use gets a new generation, and a
+// slot whose generation reaches MaxGeneration is never used again, so a stale handle never
+// names anything; another environment's handle indexes the caller's own table, so it cannot
+// reach anything the caller does not hold. Handle 0 is always the caller itself. Tables grow
+// (a page of slots at a time) up to MaxTableSize slots.
 namespace ExoSharp.Abi
 {
     public static class Capability
     {
         public const ulong Self = 0;
-        public const int TableSize = 4096;
+
+        /// <summary>The slot that holds the reply capability while a call is being served (IpcWait
+        /// returns its handle; IpcReply uses it up). Never handed out for anything else.</summary>
+        public const int ReplySlot = 1;
+
+        /// <summary>The handle EnvCreate gives a child for its creator: Call and Yield rights, badge
+        /// the child's own id (derived from the creator's Self: CapRevoke(Self) takes it back).</summary>
+        public const ulong Parent = 2;
+        /// <summary>Bits of a handle that name the slot; the generation is above them.</summary>
+        public const int HandleIndexBits = 20;
+
+        /// <summary>Most slots a table can grow to (handle & (MaxTableSize - 1) is the slot).</summary>
+        public const int MaxTableSize = 1 << HandleIndexBits;
+
+        /// <summary>Slots a table grows by (one page of them).</summary>
+        public const int TableChunk = 64;
+
+        /// <summary>A slot freed at this generation is retired (never reused): handles stay below 2^63.</summary>
+        public const ulong MaxGeneration = (1UL << (63 - HandleIndexBits)) - 1;
+
+        /// <summary>Bits of an environment id that name its table index; the generation is above them
+        /// (an index whose generation reaches MaxEnvGeneration is never used again).</summary>
+        public const int EnvIndexBits = 12;
+        public const ulong MaxEnvGeneration = (1UL << (63 - EnvIndexBits)) - 1;
+
         public const int MaxEnvironments = 1024;
         public const int SliceCount = 1024;
 

@@ -90,5 +90,8 @@ namespace ExoSharp.Abi
 
         /// <summary>XN: the block is tainted (a child it points to has not reached the disk) and cannot be written yet.</summary>
         Tainted = -29,
+
+        /// <summary>IpcCall: the receiver dropped the call unanswered (dropped its reply capability, or took another call first).</summary>
+        CallDropped = -30,
     }
 }

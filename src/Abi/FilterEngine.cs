@@ -1,6 +1,6 @@
 // Which engine ran the filters for FilterMatch.Engine: every program that ran was compiled
-// x86-64 code (Native), or at least one went through the interpreter (Interpreter). Also
-// FilterClassify's optional fourth argument: which engine to run (0 = Native).
+// x86-64 code (Native), or at least one went through the interpreter (Interpreter). The bench
+// build of the kernel (not the ABI) also takes it as FilterClassify's engine argument.
 namespace ExoSharp.Abi
 {
     public static class FilterEngine

@@ -1,7 +1,9 @@
 // What IpcCall sends and IpcWait receives (and IpcReply answers with): three words and,
-// optionally, a frame capability: the sender names its handle and PageFlags (Writable to let
-// the receiver map it writable, if the sender's capability allows); the receiver finds a
-// handle in its own table. From is filled in by the kernel.
+// optionally, a capability of any kind but a reply: the sender names its handle (and, for a
+// frame, PageFlags.Writable in HandleFlags to let the receiver map it writable, if the
+// sender's capability allows); the receiver finds a handle in its own table, derived from the
+// sender's (the sender can revoke it). From is filled in by the kernel: the badge of the
+// endpoint capability the call came through (0 in a reply).
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Abi
@@ -13,7 +15,7 @@ namespace ExoSharp.Abi
         public ulong Word0;
         public ulong Word1;
         public ulong Word2;
-        public ulong FrameHandle;
-        public ulong FrameFlags;
+        public ulong Handle;
+        public ulong HandleFlags;
     }
 }

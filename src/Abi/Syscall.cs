@@ -189,9 +189,28 @@ namespace ExoSharp.Abi
         /// when no environment is left; machine: a machine capability (BootDirectory.Machine).</summary>
         MachineStatus = 48,
 
+        /// <summary>EnvSetExtendedState(envHandle, area, length): replaces that environment's saved
+        /// x87/SSE/AVX state (0: the caller's own, loaded as the call returns) with length bytes at
+        /// area, in the format XSAVE writes (FXSAVE's where the CPU has no XSAVE), once the
+        /// kernel has checked its header and MXCSR.</summary>
+        EnvSetExtendedState = 49,
+
+        /// <summary>CapDrop(handle): removes a capability of any type from the caller's table (a frame's
+        /// mappings go with it, as for FrameFree; an environment capability leaves the environment be).</summary>
+        CapDrop = 50,
+
+        /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived from
+        /// handle (0: the caller itself) with those CapabilityRights (a subset of the source's) and
+        /// badge (0: the source's; a badge once set stays); returns its handle.</summary>
+        CapMint = 51,
+
+        /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the caller
+        /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
+        CapRevoke = 52,
+
         /// <summary>XnMove(from, to): moves the block pointers from.Block's change drops to to.Block,
         /// whose change must add exactly them (XnChange each; First, Count, Type unused), each checked
         /// by its block's owns UDF; exactly one parent names them on disk at every crash point.</summary>
-        XnMove = 49,
+        XnMove = 53,
     }
 }

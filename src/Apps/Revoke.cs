@@ -66,11 +66,10 @@ namespace ExoSharp.Apps
 
         public static int Main(string arguments)
         {
-            ulong me = Process.Id;
             long complier = Process.Fork();
-            if (complier == 0) return Complier(me);
+            if (complier == 0) return Complier(Process.Parent);
             long refuser = Process.Fork();
-            if (refuser == 0) return Refuser(me);
+            if (refuser == 0) return Refuser(Process.Parent);
             Ipc.Receive(out _);
             Ipc.Receive(out _);
             System.Console.WriteLine("revoke: asking each child for 4 frames");

@@ -42,7 +42,7 @@ namespace ExoSharp.Apps
                 return 0;
             }
             ulong kidId = (ulong)SystemCall.EnvIdOf((ulong)child);
-            SystemCall.Yield(kidId);
+            SystemCall.Yield((ulong)child);
             EnvRecord kid = KernelTables.Environment(kidId);
             bool kidOk = kid.ParentId == Process.Id && (kid.Status & EnvRecord.Waiting) != 0;
             System.Console.WriteLine("tables: my child's row names me as parent, and it waits" + (kidOk ? " ok" : " WRONG"));

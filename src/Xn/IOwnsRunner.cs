@@ -1,7 +1,7 @@
 // The seam for running a template's owns UDF: verify it once when the template is registered or
 // read back at mount, then run it over a metadata block (a cache page, mount's scratch page) to get
-// the extents it points to. The host tests and the kernel (for now) use InterpretingOwnsRunner;
-// the kernel may substitute compiled code. Missing: a runner that keeps native code per type.
+// the extents it points to. The host tests use InterpretingOwnsRunner; the kernel uses
+// CompilingOwnsRunner (src/Kernel/Xn), which keeps compiled code for the programs it has run.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;

@@ -6,7 +6,7 @@
 // handled in user space), Appel and Li's virtual-memory set done with ExOS's user-level
 // protection (PageMap with and without Writable), a first-touch fault served by a handler,
 // an IPC round trip in registers (IpcCallRegisters, IpcReplyRegisters-and-wait), a switch
-// between environments (directed yield)
+// between environments (directed yield), a C# exception thrown and caught across 10 frames
 // and packet filters (FilterBenchmarks.cs). Medians over many runs, the timer's own cost
 // taken off. Prints "BENCH <operation> median=<n> min=<n> max=<n>".
 using System.Runtime;
@@ -46,7 +46,7 @@ namespace ExoSharp.Apps.Bench
         private static ulong* s_handles;
         private static int s_mode;
         private static ulong s_freshHandle;
-        private const int ModeSkipUd2 = 0, ModeUnprotect = 1, ModeAppel1 = 2, ModeFirstTouch = 3;
+        private const int ModeUnprotect = 1, ModeAppel1 = 2, ModeFirstTouch = 3;
 
         private static void Protect(int page, bool writable) =>
             SystemCall.PageMap(Capability.Self, Region + (ulong)page * 4096, s_handles[page], writable ? PageFlags.Writable : 0);
@@ -59,13 +59,11 @@ namespace ExoSharp.Apps.Bench
             SystemCall.PageMap(Capability.Self, batch, Pages);
         }
 
+        /// <summary>upcall_roundtrip's handler, the peer's skip_ud2.</summary>
+        private static void SkipUd2(ExceptionFrame* frame) => frame->Registers.Rip += 2;
+
         private static void Handler(ExceptionFrame* frame)
         {
-            if (s_mode == ModeSkipUd2)
-            {
-                frame->Registers.Rip += 2;
-                return;
-            }
             if (s_mode == ModeFirstTouch)
             {
                 long h = SystemCall.FrameAlloc();
@@ -80,8 +78,8 @@ namespace ExoSharp.Apps.Bench
         private static void Server()
         {
             IpcMessage message;
-            SystemCall.IpcWaitRegisters(&message);
-            while (true) SystemCall.IpcReplyRegisters(message.From, message.Word0 + 1, 0, 0, &message);
+            long reply = SystemCall.IpcWaitRegisters(&message);
+            while (true) reply = SystemCall.IpcReplyRegisters((ulong)reply, message.Word0 + 1, 0, 0, &message);
         }
 
         public static int Main(string arguments)
@@ -107,8 +105,7 @@ namespace ExoSharp.Apps.Bench
             }
             Report("null_syscall", samples);
 
-            Exceptions.SetHandler(&Handler);
-            s_mode = ModeSkipUd2;
+            Exceptions.SetHandler(&SkipUd2);
             for (int i = 0; i < Runs; i++)
             {
                 ulong t0 = Tsc();
@@ -116,6 +113,7 @@ namespace ExoSharp.Apps.Bench
                 samples[i] = Tsc() - t0;
             }
             Report("upcall_roundtrip", samples);
+            Exceptions.SetHandler(&Handler);
 
             s_handles = (ulong*)System.Runtime.InteropServices.NativeMemory.Alloc(Pages * 8);
             for (int i = 0; i < Pages; i++)
@@ -200,8 +198,8 @@ namespace ExoSharp.Apps.Bench
                 Server();
                 return 0;
             }
-            ulong server = (ulong)SystemCall.EnvIdOf((ulong)child);
-            if (Syscall1((ulong)Syscall.EnvIdOf, (ulong)child) != (long)server)
+            ulong serverId = (ulong)SystemCall.EnvIdOf((ulong)child);
+            if (Syscall1((ulong)Syscall.EnvIdOf, (ulong)child) != (long)serverId)
                 System.Console.WriteLine("BENCH null_syscall_general: EnvIdOf through bench_syscall gave another answer");
             for (int i = 0; i < Runs; i++)
             {
@@ -210,6 +208,7 @@ namespace ExoSharp.Apps.Bench
                 samples[i] = Tsc() - t0;
             }
             Report("null_syscall_general", samples);
+            ulong server = (ulong)child;       // the endpoint: the child's capability
             IpcMessage m = default;
             while (SystemCall.IpcCallRegisters(server, 0, 0, 0, &m) == (long)Error.NotReceiving) SystemCall.Yield(server);
             for (int i = 0; i < Runs; i++)
@@ -221,11 +220,10 @@ namespace ExoSharp.Apps.Bench
             Report("ipc_roundtrip", samples);
             SystemCall.EnvDestroy((ulong)child);
 
-            ulong me = Process.Id;
             long partner = Process.Fork();
             if (partner == 0)
-                while (true) SystemCall.Yield(me);
-            ulong partnerId = (ulong)SystemCall.EnvIdOf((ulong)partner);
+                while (true) SystemCall.Yield(Process.Parent);
+            ulong partnerId = (ulong)partner;      // a capability with the Yield right
             SystemCall.Yield(partnerId);
             for (int i = 0; i < Runs; i++)
             {
@@ -235,6 +233,16 @@ namespace ExoSharp.Apps.Bench
             }
             Report("env_switch", samples, 2);
             SystemCall.EnvDestroy((ulong)partner);
+            // C# exceptions (src/Bench/Managed/EhThrowCatch.cs, shared with the .NET side).
+            int carried = 0;
+            for (int i = 0; i < Runs; i++)
+            {
+                ulong t0 = Tsc();
+                carried += ExoSharp.Bench.Managed.EhThrowCatch.Once(ExoSharp.Bench.Managed.EhThrowCatch.Depth);
+                samples[i] = Tsc() - t0;
+            }
+            if (carried != 42 * Runs) System.Console.WriteLine("bench: eh_throw_catch_10 caught the wrong value");
+            Report("eh_throw_catch_10", samples);
             FilterBenchmarks.Run(samples);
             System.Console.WriteLine("BENCH done");
             return 0;

@@ -1,4 +1,4 @@
-// Packet filters for make bench (issue 4, item 9): FilterClassify per packet with 1, 10 and 100
+// Packet filters for make bench: FilterClassify per packet with 1, 10 and 100
 // filters installed ('udp dst port P' as libpcap compiles it, P = 1000..1099; 64 filters per
 // environment is the limit, so a forked child owns the last 50), in the interpreter and in
 // compiled code, on a UDP frame the last installed filter claims and on one none claims. The
@@ -135,7 +135,7 @@ namespace ExoSharp.Apps.Bench
             }
             ulong childId = (ulong)SystemCall.EnvIdOf((ulong)child);
             Frame(hit, FirstPort + 99);
-            for (int i = 0; i < 100000 && SystemCall.FilterClassify(hit, FrameLength) != (long)childId; i++) SystemCall.Yield(childId);
+            for (int i = 0; i < 100000 && SystemCall.FilterClassify(hit, FrameLength) != (long)childId; i++) SystemCall.Yield((ulong)child);
             if (SystemCall.FilterClassify(hit, FrameLength) == (long)childId) Measure(100, hit, miss, samples);
             else System.Console.WriteLine("BENCH filter: the child did not install its 50 filters");
             SystemCall.EnvDestroy((ulong)child);

@@ -98,11 +98,13 @@ namespace ExoSharp.Apps.Executive
         {
             ulong me = Process.Id;
             long child = Process.Fork();
-            if (child == 0) return Dns(me);
+            if (child == 0) return Dns(Process.Parent);
+            long dns = child;
             s_dns = (ulong)SystemCall.EnvIdOf((ulong)child);
             long dnsFilter = (long)Ipc.Receive(out _);
             child = Process.Fork();
-            if (child == 0) return Web(me);
+            if (child == 0) return Web(Process.Parent);
+            long web = child;
             s_web = (ulong)SystemCall.EnvIdOf((ulong)child);
             Ipc.Receive(out _);
 
@@ -114,15 +116,15 @@ namespace ExoSharp.Apps.Executive
             ulong[] owners = { s_dns, s_web, s_web, me, 0, s_dns, 0, 0, 0, 0, 0, s_web };
             for (int i = 0; i < owners.Length; i++) Classify(i + 1, owners[i]);
 
-            Ipc.Send(s_dns, OrderExit);
+            Ipc.Send((ulong)dns, OrderExit);
             WaitUntilEnded(s_dns);
             System.Console.WriteLine("filters: dns has ended");
             Classify(1, 0);
-            Ipc.Send(s_web, OrderClaimDns);
+            Ipc.Send((ulong)web, OrderClaimDns);
             Ipc.Receive(out _);
             Classify(1, s_web);
             Classify(6, s_web);
-            Ipc.Send(s_web, OrderExit);
+            Ipc.Send((ulong)web, OrderExit);
             WaitUntilEnded(s_web);
             System.Console.WriteLine("filters: web has ended");
             Classify(2, 0);

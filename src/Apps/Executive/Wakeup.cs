@@ -54,13 +54,13 @@ namespace ExoSharp.Apps.Executive
         private static int Sleeper()
         {
             EnvironmentName.Set("sleeper");
-            Ipc.Receive(out ulong parent, SharedInSleeper);
+            Ipc.Receive(out _, SharedInSleeper);
             System.Console.WriteLine("wakeup: sleeper waits until the shared word is 42");
             long woke = Wait(WordIs(42), SharedInSleeper);
             Check("sleeper woke, word " + (*(uint*)SharedInSleeper).ToString() + ", PredicateWait", woke, 42);
             Check("same predicate again, already true: returned at once", Wait(WordIs(42), SharedInSleeper), 42);
             Check("word is 7 or 20 ticks: timed out with", Wait(SevenOrTimeout, SharedInSleeper), 2);
-            Ipc.Send(parent, 0);
+            Ipc.Send(Process.Parent, 0);
             Check("waiting on a word whose page was unmapped", Wait(WordIs(99), SharedInSleeper), (long)Error.BadAddress);
             return s_failures == 0 ? 0 : 1;
         }
@@ -71,11 +71,11 @@ namespace ExoSharp.Apps.Executive
             long child = Process.Fork();
             if (child == 0) return Sleeper();
             ulong sleeper = (ulong)SystemCall.EnvIdOf((ulong)child);
-            Ipc.Send(sleeper, 0, Shared, PageFlags.Writable);
+            Ipc.Send((ulong)child, 0, Shared, PageFlags.Writable);
             while (!Blocked(sleeper)) SystemCall.Yield();
             System.Console.WriteLine("wakeup: the environment table shows the sleeper blocked on its predicate");
             *(uint*)Shared = 41;
-            for (int i = 0; i < 5; i++) SystemCall.Yield(sleeper);
+            for (int i = 0; i < 5; i++) SystemCall.Yield((ulong)child);
             bool still = Blocked(sleeper);
             if (!still) s_failures++;
             System.Console.WriteLine("wakeup: stored 41: the sleeper is " + (still ? "still blocked" : "awake WRONG"));
@@ -85,7 +85,7 @@ namespace ExoSharp.Apps.Executive
             while (!Blocked(sleeper)) SystemCall.Yield();
             System.Console.WriteLine("wakeup: unmapping the sleeper's shared page");
             SystemCall.PageUnmap((ulong)child, SharedInSleeper);
-            SystemCall.Yield(sleeper);
+            SystemCall.Yield((ulong)child);
             while (KernelTables.Environment(sleeper).Status != EnvRecord.Ended) SystemCall.Yield();
             return s_failures == 0 && KernelTables.Environment(sleeper).ExitStatus == 0 ? 0 : 1;
         }

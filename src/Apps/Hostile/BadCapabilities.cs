@@ -42,8 +42,11 @@ namespace ExoSharp.Apps.Hostile
             Expect("map the last page below the canonical boundary", SystemCall.PageMap(Capability.Self, 0x7FFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an unaligned address", SystemCall.PageMap(Capability.Self, Scratch + 8, (ulong)frame, 0), Error.BadArgument);
             // Edges of the PageMapOne fast path's own checks (stubs.asm).
-            Expect("map with a handle above 32 bits", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame | (1UL << 32), 0), Error.BadHandle);
+            Expect("map with a handle of another generation", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame + (1UL << Capability.HandleIndexBits), 0), Error.BadHandle);
+            Expect("map with a handle of generation 2^42", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame ^ (1UL << 62), 0), Error.BadHandle);
+            Expect("map with bit 63 set", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame | (1UL << 63), 0), Error.BadHandle);
             Expect("map with a slot past the table", SystemCall.PageMap(Capability.Self, Scratch, 0xFFFF, 0), Error.BadHandle);
+            Expect("map with the last slot a table can have", SystemCall.PageMap(Capability.Self, Scratch, (ulong)Capability.MaxTableSize - 1, 0), Error.BadHandle);
             Expect("map at the kernel's windows", SystemCall.PageMap(Capability.Self, UserLayout.WindowsStart, (ulong)frame, 0), Error.BadAddress);
             Expect("map at the windows' last page", SystemCall.PageMap(Capability.Self, UserLayout.WindowsEnd - 4096, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an address that wraps", SystemCall.PageMap(Capability.Self, 0xFFFF_FFFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
@@ -59,24 +62,45 @@ namespace ExoSharp.Apps.Hostile
             Expect("registers with a kernel rip", SystemCall.EnvSetRegisters((ulong)unborn, &evil), Error.BadAddress);
             Check("map a frame into it", SystemCall.PageMap((ulong)unborn, Scratch, (ulong)frame, PageFlags.Writable) == 1);
             ulong unbornId = (ulong)SystemCall.EnvIdOf((ulong)unborn);
+            ulong endpoint = (ulong)unborn;         // its capability: Call among its rights
             IpcMessage message = default;
-            Expect("call one that is not waiting", SystemCall.IpcCall(unbornId, &message), Error.NotReceiving);
-            Expect("call it in registers", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NotReceiving);
+            Expect("call one that is not waiting", SystemCall.IpcCall(endpoint, &message), Error.NotReceiving);
+            Expect("call it in registers", SystemCall.IpcCallRegisters(endpoint, 1, 2, 3, &message), Error.NotReceiving);
+            Expect("call it by its global id", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.BadHandle);
+            Expect("call through a frame capability", SystemCall.IpcCallRegisters((ulong)frame, 1, 2, 3, &message), Error.BadHandle);
+            long yieldOnly = SystemCall.CapMint(endpoint, CapabilityRights.Yield);
+            Check("mint a yield-only capability for it", yieldOnly > 0);
+            Expect("call through a capability without Call", SystemCall.IpcCallRegisters((ulong)yieldOnly, 1, 2, 3, &message), Error.NoRights);
+            Expect("call through it in memory form", SystemCall.IpcCall((ulong)yieldOnly, &message), Error.NoRights);
+            Expect("destroy through a capability without Control", SystemCall.EnvDestroy((ulong)yieldOnly), Error.NoRights);
+            Expect("map through a capability without Control", SystemCall.PageMap((ulong)yieldOnly, Scratch, (ulong)frame, 0), Error.NoRights);
+            long callOnly = SystemCall.CapMint(endpoint, CapabilityRights.Call, 77);
+            Expect("yield through a capability without Yield", SystemCall.Yield((ulong)callOnly), Error.NoRights);
+            Expect("widen rights when minting", SystemCall.CapMint((ulong)yieldOnly, CapabilityRights.Call), Error.NoRights);
+            Expect("change a badge when minting", SystemCall.CapMint((ulong)callOnly, CapabilityRights.Call, 78), Error.BadArgument);
+            Expect("mint unknown rights", SystemCall.CapMint(endpoint, 0x80), Error.BadArgument);
+            Expect("mint a writable frame from a read-only one", SystemCall.CapMint((ulong)SystemCall.CapMint((ulong)frame, 0), CapabilityRights.Write), Error.NoRights);
+            long derived = SystemCall.CapMint((ulong)callOnly, CapabilityRights.Call);
+            Expect("revoke what was minted from the endpoint", SystemCall.CapRevoke(endpoint), (Error)3);
+            Expect("call through a revoked capability", SystemCall.IpcCallRegisters((ulong)callOnly, 1, 2, 3, &message), Error.BadHandle);
+            Expect("call through a capability derived from a revoked one", SystemCall.IpcCallRegisters((ulong)derived, 1, 2, 3, &message), Error.BadHandle);
+            Expect("the endpoint itself stays", SystemCall.IpcCallRegisters(endpoint, 1, 2, 3, &message), Error.NotReceiving);
+            Expect("reply with no call being served", SystemCall.IpcReply((ulong)Capability.ReplySlot, &message), Error.BadHandle);
+            Expect("reply through an environment capability", SystemCall.IpcReply(endpoint, &message), Error.BadHandle);
             Expect("destroy it", SystemCall.EnvDestroy((ulong)unborn), 0);
             Expect("destroy it again (stale handle)", SystemCall.EnvDestroy((ulong)unborn), Error.NoSuchEnv);
-            Expect("call it now that it is dead", SystemCall.IpcCall(unbornId, &message), Error.NoSuchEnv);
-            Expect("reply to it now that it is dead", SystemCall.IpcReply(unbornId, &message), Error.NoSuchEnv);
-            Expect("call myself", SystemCall.IpcCall(Process.Id, &message), Error.BadArgument);
+            Check("its id survives it", SystemCall.EnvIdOf((ulong)unborn) == (long)unbornId);
+            Expect("call it now that it is dead", SystemCall.IpcCall(endpoint, &message), Error.NoSuchEnv);
+            Expect("call myself", SystemCall.IpcCall(Capability.Self, &message), Error.BadArgument);
             // The register forms, whose common cases stubs.asm answers without C#.
-            Expect("call it in registers now that it is dead", SystemCall.IpcCallRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("call myself in registers", SystemCall.IpcCallRegisters(Process.Id, 1, 2, 3, &message), Error.BadArgument);
-            Expect("call id 0 in registers", SystemCall.IpcCallRegisters(0, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("call an index past the table in registers", SystemCall.IpcCallRegisters(0xFFFF_FFFF_FFFF_FFFF, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("call a forged generation in registers", SystemCall.IpcCallRegisters(Process.Id + 0x1000, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("reply in registers to the dead", SystemCall.IpcReplyRegisters(unbornId, 1, 2, 3, &message), Error.NoSuchEnv);
-            Expect("reply in registers to myself, not calling", SystemCall.IpcReplyRegisters(Process.Id, 1, 2, 3, &message), Error.NotCalling);
+            Expect("call it in registers now that it is dead", SystemCall.IpcCallRegisters(endpoint, 1, 2, 3, &message), Error.NoSuchEnv);
+            Expect("call myself in registers", SystemCall.IpcCallRegisters(Capability.Self, 1, 2, 3, &message), Error.BadArgument);
+            Expect("call a handle past the table in registers", SystemCall.IpcCallRegisters(0xFFFF_FFFF_FFFF_FFFF, 1, 2, 3, &message), Error.BadHandle);
+            Expect("call a forged generation in registers", SystemCall.IpcCallRegisters(endpoint + (1UL << Capability.HandleIndexBits), 1, 2, 3, &message), Error.BadHandle);
+            Expect("reply in registers with no call being served", SystemCall.IpcReplyRegisters((ulong)Capability.ReplySlot, 1, 2, 3, &message), Error.BadHandle);
+            Expect("reply in registers through a frame capability", SystemCall.IpcReplyRegisters((ulong)frame, 1, 2, 3, &message), Error.BadHandle);
             Check("no message written on errors", message.Word0 == 0 && message.From == 0);
-            Expect("yield to an environment that does not exist", SystemCall.Yield(0x7777), 0);
+            Expect("yield through a forged handle", SystemCall.Yield(0x7777), Error.BadHandle);
             Expect("status 99", SystemCall.EnvSetStatus(Capability.Self, (EnvStatus)99), Error.BadArgument);
 
             // A frame somebody holds (here: the page this code runs from) cannot be allocated again.
@@ -94,18 +118,39 @@ namespace ExoSharp.Apps.Hostile
             SystemCall.PageQuery(Scratch, &after);
             Check("freeing a frame capability unmaps it", after.Flags == 0);
             long again = SystemCall.FrameAlloc();
-            Check("the slot is used again with a new handle", again > 0 && again != frame && ((ulong)again & 0xFFFF) == ((ulong)frame & 0xFFFF));
+            Check("the slot is used again with a new handle", again > 0 && again != frame && ((ulong)again & (Capability.MaxTableSize - 1)) == ((ulong)frame & (Capability.MaxTableSize - 1)));
             Expect("map with a stale handle", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame, 0), Error.BadHandle);
             Expect("free a stale handle", SystemCall.FrameFree((ulong)frame), Error.BadHandle);
             SystemCall.PageMap(Capability.Self, Scratch, (ulong)again, PageFlags.Writable);
             Check("a reused frame comes zeroed", *(ulong*)Scratch == 0);
 
+            Drop(unborn);
             ReadOnlyAndForeign();
             Table();
             Slots();
             if (s_failures != 0) return 1;
             System.Console.WriteLine("badcaps: all refused");
             return 0;
+        }
+
+        /// <summary>CapDrop on every kind of handle: a dead child's, a frame's, forged, stale, the caller's own.</summary>
+        private static void Drop(long deadChild)
+        {
+            Expect("drop the dead child's capability", SystemCall.CapDrop((ulong)deadChild), 0);
+            Expect("use the dropped child capability", SystemCall.EnvIdOf((ulong)deadChild), Error.BadHandle);
+            Expect("drop it again", SystemCall.CapDrop((ulong)deadChild), Error.BadHandle);
+            Expect("drop my own slot", SystemCall.CapDrop(Capability.Self), Error.BadHandle);
+            Expect("drop a forged handle", SystemCall.CapDrop(0x1234_5678), Error.BadHandle);
+            long live = SystemCall.EnvCreate();
+            Expect("drop a live child's capability", SystemCall.CapDrop((ulong)live), 0);
+            Expect("destroy it through the dropped handle", SystemCall.EnvDestroy((ulong)live), Error.BadHandle);
+            long frame = SystemCall.FrameAlloc();
+            SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, PageFlags.Writable);
+            Expect("drop a mapped frame capability", SystemCall.CapDrop((ulong)frame), 0);
+            PageInfo info;
+            SystemCall.PageQuery(Scratch + 0x8000, &info);
+            Check("dropping a frame capability unmaps it", info.Flags == 0);
+            Expect("map the dropped frame", SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, 0), Error.BadHandle);
         }
 
         private static void Slots()
@@ -118,16 +163,17 @@ namespace ExoSharp.Apps.Hostile
             Expect("a slot that does not exist", SystemCall.SliceAlloc(Capability.Self, (ulong)Capability.SliceCount), Error.BadArgument);
         }
 
+        /// <summary>The table grows past its old fixed size (4096); every slot is given back.</summary>
         private static void Table()
         {
-            long[] handles = new long[Capability.TableSize];
+            const int Count = 5000;
+            long[] handles = new long[Count];
             int count = 0;
-            long result;
-            while ((result = SystemCall.FrameAlloc()) > 0) handles[count++] = result;
-            // Free them before printing: the heap cannot grow while the table is full.
+            long result = 0;
+            while (count < Count && (result = SystemCall.FrameAlloc()) > 0) handles[count++] = result;
+            Check("the table grew to hold " + count.ToString() + " frames", count == Count);
             for (int i = 0; i < count; i++) SystemCall.FrameFree((ulong)handles[i]);
-            Expect("allocate with a full capability table", result, Error.TableFull);
-            Check("the table held " + count.ToString() + " more frames", count > 3900);
+            Expect("a stale handle from the grown part", SystemCall.FrameFree((ulong)handles[count - 1]), Error.BadHandle);
         }
 
         private static void ReadOnlyAndForeign()

@@ -28,7 +28,6 @@ namespace ExoSharp.Apps.Hostile
 
         public static int Main(string arguments)
         {
-            ulong me = Process.Id;
             long[] children = new long[MaxChildren];
             int count = 0, total = 0;
             bool outOfMemory = false;
@@ -44,7 +43,7 @@ namespace ExoSharp.Apps.Hostile
                     long r;
                     while ((r = SystemCall.FrameAlloc()) > 0) last[taken++ % Slack] = r;
                     for (int i = 0; i < Slack && i < taken; i++) SystemCall.FrameFree((ulong)last[i]);
-                    Ipc.Send(me, (ulong)taken | (r == (long)Error.NoMemory ? 1UL << 32 : 0));
+                    Ipc.Send(Process.Parent, (ulong)taken | (r == (long)Error.NoMemory ? 1UL << 32 : 0));
                     while (true) Ipc.Receive(out _);
                 }
                 children[count++] = child;

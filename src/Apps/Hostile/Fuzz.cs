@@ -15,6 +15,11 @@ namespace ExoSharp.Apps.Hostile
         private const int CallsPerChild = 1000;
         private const int Patience = 300;     // yields before a child that will not end is destroyed
         private static ulong s_state;
+        /// <summary>Handles of every kind the child holds or held: its creator's endpoint, a frame, a
+        /// read-only frame, a minted badged endpoint, a dropped (stale) one, the reply slot, and the
+        /// same with a wrong generation (Handles, filled in by Child).</summary>
+        private static ulong* s_handles;
+        private const int HandleCount = 8;
 
         private static ulong Next()
         {
@@ -36,7 +41,7 @@ namespace ExoSharp.Apps.Hostile
                 case 7: return ulong.MaxValue - Next() % 16;
                 case 8: return Next();
                 case 9: return UserLayout.PageTables + (Next() % 4096) * 8;
-                case 10: return Process.Id;
+                case 10: return s_handles[Next() % HandleCount];
                 default: return 1UL << (int)(Next() % 64);
             }
         }
@@ -71,9 +76,20 @@ namespace ExoSharp.Apps.Hostile
                 // a PageMapEntry batch, a program, a ring...), small numbers more often than not.
                 for (int w = 0; w < 512; w++) ((ulong*)mapped[i])[w] = Next() % 4 == 0 ? Next() : Next() % 64;
             }
+            ulong* handles = stackalloc ulong[HandleCount];
+            s_handles = handles;
+            handles[0] = Process.Parent;
+            handles[1] = (ulong)SystemCall.FrameAlloc();
+            handles[2] = (ulong)SystemCall.CapMint(handles[1], 0);
+            handles[3] = (ulong)SystemCall.CapMint(Process.Parent, CapabilityRights.Call, seed);
+            handles[4] = (ulong)SystemCall.CapMint(Capability.Self, CapabilityRights.Yield);
+            SystemCall.CapDrop(handles[4]);                                 // stale from now on
+            handles[5] = (ulong)Capability.ReplySlot;
+            handles[6] = handles[1] + (1UL << Capability.HandleIndexBits);   // a generation never given
+            handles[7] = (ulong)SystemCall.CapMint(Capability.Self, CapabilityRights.Call | CapabilityRights.Yield, seed + 1);
             for (int i = 0; i < CallsPerChild; i++)
             {
-                ulong number = Next() % ((ulong)Syscall.XnEvict + 4);   // every call (XnEvict is the last) and a few past them
+                ulong number = Next() % ((ulong)Syscall.CapRevoke + 4);   // every call (CapRevoke is the last) and a few past them
                 // Exit and Abort would only end the child early: keep most of them out.
                 if ((number == (ulong)Syscall.Exit || number == (ulong)Syscall.Abort) && Next() % 8 != 0) continue;
                 // Calls that may block for good would end most children early too: rarely.
@@ -96,8 +112,9 @@ namespace ExoSharp.Apps.Hostile
                 ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
                 int waited = 0;
                 while ((KernelTables.Environment(id).Status & EnvRecord.Ended) == 0 && KernelTables.Environment(id).Id == id && waited++ < Patience)
-                    SystemCall.Yield(id);
+                    SystemCall.Yield((ulong)child);
                 if (waited > Patience && SystemCall.EnvDestroy((ulong)child) == 0) destroyed++;
+                Process.Release((ulong)child);
                 ended++;
             }
             System.Console.WriteLine("fuzz: " + ended.ToString() + " children made up to " + (Children * CallsPerChild).ToString() +

@@ -23,7 +23,7 @@ namespace ExoSharp.Apps.Jos
                     SystemCall.Exit(1);
                 }
                 if (child == 0) continue;      // the child is the next filter: receive its first prime
-                ulong next = (ulong)SystemCall.EnvIdOf((ulong)child);
+                ulong next = (ulong)child;
                 while (true)
                 {
                     ulong i = Ipc.Receive(out from);
@@ -38,7 +38,7 @@ namespace ExoSharp.Apps.Jos
             long child = Process.Fork();
             if (child < 0) return 1;
             if (child == 0) PrimeProcess();
-            ulong first = (ulong)SystemCall.EnvIdOf((ulong)child);
+            ulong first = (ulong)child;
             for (ulong i = 2; ; i++)
                 if (Ipc.Send(first, i) < 0) return 0;    // the sieve has finished
         }

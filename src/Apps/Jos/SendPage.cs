@@ -33,17 +33,17 @@ namespace ExoSharp.Apps.Jos
             long child = Process.Fork();
             if (child == 0)
             {
-                Ipc.Receive(out who, TempAddressChild);
+                Ipc.Receive(out _, TempAddressChild);
+                who = KernelTables.Environment(Process.Id).ParentId;   // it came through our capability for the parent: badge 0
                 System.Console.WriteLine(Format.Hex(who) + " got message: " + Read(TempAddressChild));
                 if (Read(TempAddressChild).StartsWith(Str1)) System.Console.WriteLine("child received correct message");
                 Copy(TempAddressChild, Str2);
-                Ipc.Send(who, 0, TempAddressChild, PageFlags.Writable);
+                Ipc.Send(Process.Parent, 0, TempAddressChild, PageFlags.Writable);
                 return 0;
             }
-            who = (ulong)SystemCall.EnvIdOf((ulong)child);
             Memory.AllocatePage(TempAddress);
             Copy(TempAddress, Str1);
-            Ipc.Send(who, 0, TempAddress, PageFlags.Writable);
+            Ipc.Send((ulong)child, 0, TempAddress, PageFlags.Writable);
             Ipc.Receive(out who, TempAddress);
             System.Console.WriteLine(Format.Hex(who) + " got message: " + Read(TempAddress));
             if (Read(TempAddress).StartsWith(Str2)) System.Console.WriteLine("parent received correct message");

@@ -1,5 +1,5 @@
 /*
- * The host's side of make bench's packet filters (issue 4, item 9): libpcap's bpf_filter on
+ * The host's side of make bench's packet filters: libpcap's bpf_filter on
  * the frames ExoSharp's bench classifies. N filters 'udp dst port P' (P = 1000..1000+N-1) are
  * compiled with pcap_compile and run in turn until one accepts, as N separate libpcap filters
  * would be. "pcapbench time" prints "BENCH filter_pcap_<n>[_miss] median= min= max=" in host

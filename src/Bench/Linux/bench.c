@@ -90,7 +90,7 @@ static void handle(int sig, void (*handler)(int, siginfo_t *, void *))
 }
 
 /*
- * Packet filters (issue 4, item 9): Linux's eBPF JIT on the packets ExoSharp's bench
+ * Packet filters: Linux's eBPF JIT on the packets ExoSharp's bench
  * classifies (src/Apps/Bench/FilterBenchmarks.cs). One program stands for N installed
  * filters 'udp dst port P', P = 1000..1000+N-1: it checks the ethertype (IPv4), the protocol
  * (UDP) and the fragment offset like libpcap's code, finds the UDP header past the IPv4

@@ -25,6 +25,7 @@ namespace ExoSharp.Kernel.Boot
             AsmContract.Check((ulong*)symbols->AsmContract);
             Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
             Idt.Load(symbols->IsrTable);
+            ExtendedState.Initialize();
             if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
             var multiboot = new Multiboot(Memory.Pointer(info));
             if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
@@ -63,6 +64,11 @@ namespace ExoSharp.Kernel.Boot
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
+            if (boot.Option("capgen") == "near")        // test only: generations start 3 short of retiring
+            {
+                CapabilityTable.InitialGeneration = Abi.Capability.MaxGeneration - 3;
+                EnvTable.StartGenerationsAt(Abi.Capability.MaxEnvGeneration - 3);
+            }
             string selfTest = boot.Option("selftest");
             if (selfTest != null) Tests.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);

@@ -22,7 +22,7 @@ extern __load_start, __load_end, __bss_end, __kernel_end, __start___modules, __s
 extern __rodata_start, __data_start
 extern ExoSharpKernelMain, exo_trap_stack, exo_trap_stack_top, isr_table, syscall_entry, exo_current_id
 extern exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records, exo_asm_contract
-global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top, exo_boot_symbols
+global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top, exo_boot_symbols, exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask
 
 section .multiboot
 align 4
@@ -130,6 +130,7 @@ long_mode:
     mov qword [boot_pml4], 0    ; the identity map is gone: the lower half is user space
     mov rax, cr3
     mov cr3, rax
+    call xsave_init
     fninit
     mov eax, 0x1F80             ; MXCSR default: all exceptions masked
     push rax
@@ -143,8 +144,69 @@ long_mode:
     hlt
     jmp .halt
 
+; XSAVE, when CPUID.1:ECX bit 26 says the CPU has it: CR4.OSXSAVE on, XCR0 = the x87, SSE
+; and AVX components CPUID.(EAX=0Dh,ECX=0):EAX reports (AVX-512 and the rest stay off: their
+; state would not fit X64/UserContext.XStateArea), kept in exo_xsave_mask for stubs.asm's
+; saves; the area's size for it (CPUID.(0Dh,0):EBX, in exo_xsave_size) must fit XSTATE_AREA,
+; else XCR0 keeps x87 and SSE only. Without XSAVE exo_xsave_mask stays 0 and stubs.asm uses
+; FXSAVE. exo_mxcsr_mask: the MXCSR bits this CPU accepts (X64/ExtendedState.cs checks).
+; Preserves rdi and rsi (the multiboot arguments).
+XSTATE_AREA equ 1040            ; X64/UserContext.XStateArea
+xsave_init:
+    push rbx
+    mov eax, 1
+    cpuid
+    bt ecx, 26
+    jnc .done
+    mov eax, 0x0D
+    xor ecx, ecx
+    cpuid
+    and eax, 7                  ; x87, SSE, AVX
+    or eax, 3
+    mov r8d, eax
+    mov rax, cr4
+    bts rax, 18                 ; OSXSAVE
+    mov cr4, rax
+    mov eax, r8d
+    xor edx, edx
+    xor ecx, ecx
+    xsetbv
+    mov eax, 0x0D
+    xor ecx, ecx
+    cpuid                       ; ebx = the area's size for XCR0 as now set
+    cmp ebx, XSTATE_AREA
+    jbe .set
+    mov r8d, 3
+    mov eax, r8d
+    xor edx, edx
+    xor ecx, ecx
+    xsetbv
+    mov eax, 0x0D
+    xor ecx, ecx
+    cpuid
+.set:
+    mov [exo_xsave_mask], r8
+    mov [exo_xsave_size], rbx
+.done:
+    sub rsp, 528                ; MXCSR_MASK from an FXSAVE image (0 there means 0xFFBF)
+    mov rax, rsp
+    and rax, -16
+    fxsave64 [rax]
+    mov eax, [rax + 28]
+    test eax, eax
+    jnz .mask
+    mov eax, 0xFFBF
+.mask:
+    mov [exo_mxcsr_mask], rax
+    add rsp, 528
+    pop rbx
+    ret
+
 section .data
 align 8
+exo_xsave_mask: dq 0            ; XCR0 (x87 1, SSE 2, AVX 4), 0: no XSAVE (stubs.asm: FXSAVE)
+exo_xsave_size: dq 512          ; the area's size for it (FXSAVE's without XSAVE)
+exo_mxcsr_mask: dq 0xFFBF       ; the MXCSR bits the CPU accepts
 exo_boot_symbols:
     dq _start, __kernel_end, __start___modules, __stop___modules
     dq boot_gdt_tss, boot_df_stack_top, exo_trap_stack_top, isr_table

@@ -33,14 +33,16 @@ namespace ExoSharp.Kernel.Core
                 Off(x, &x->Registers.R15), Off(x, &x->Registers.Rdi), Off(x, &x->Registers.Rbx), Off(x, &x->Registers.Rax),
                 Off(x, &x->Registers.Rip), Off(x, &x->Registers.Rflags), Off(x, &x->Registers.Rsp),
                 ShiftOf((ulong)sizeof(EnvFast)), Off(f, &f->Id), Off(f, &f->ContextEnd), Off(f, &f->Root), Off(f, &f->WaitPlace),
-                Off(f, &f->Callee), Off(f, &f->ReplyPlace), Off(f, &f->Slots), Off(f, &f->Pml4),
+                Off(f, &f->Callee), Off(f, &f->ReplyPlace), Off(f, &f->Slots), Off(f, &f->Pml4), Off(f, &f->Capacity),
                 ShiftOf((ulong)sizeof(CapabilitySlot)), Off(s, &s->Type), Off(s, &s->Writable), Off(s, &s->Generation),
-                Off(s, &s->MapCount), Off(s, &s->Object), (ulong)CapabilityType.Frame, Capability.TableSize,
+                Off(s, &s->MapCount), Off(s, &s->Object), (ulong)CapabilityType.Frame, Capability.HandleIndexBits, ShiftOf(Capability.TableChunk),
                 PageFlags.Writable, PageFlags.Executable, PageFlags.Available, PageFlags.Allowed,
                 UserLayout.Base, UserLayout.End, UserLayout.WindowsStart, UserLayout.WindowsEnd, Memory.DirectMap, AddressSpace.AddressMask,
                 Capability.MaxEnvironments, (ulong)sizeof(EnvRecord), Off(r, &r->Status), Off(r, &r->Callee), EnvRecord.Waiting, EnvRecord.Calling,
                 Ipc.InRegisters,
-                ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~0x400UL & ~0x202UL,
+                ExceptionUpcall.StackSpan, UserContext.SanitizeFlags(~0UL) & ~ExceptionUpcall.HandlerClears & ~0x202UL,
+                Off(s, &s->Rights), Off(s, &s->Badge), (ulong)CapabilityType.None, (ulong)CapabilityType.Environment,
+                (ulong)CapabilityType.Reply, CapabilityRights.Call, Capability.ReplySlot, Capability.MaxGeneration,
             };
             for (int i = 0; i < expected.Length; i++)
             {

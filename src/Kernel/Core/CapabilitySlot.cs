@@ -1,18 +1,29 @@
-// One entry of a capability table. Object is a frame number or an environment id; for a
-// frame, Writable says whether it may be mapped writable and MapCount how many page-table
-// entries of the table's environment use it.
-// The layout is fixed: X64/stubs.asm's PageMapOne fast path reads it (SLOT_* there).
+// One entry of a capability table. Object is a frame number, or an environment id (an
+// environment or reply capability); for a frame, Writable says whether it may be mapped
+// writable and MapCount how many page-table entries of the table's environment use it.
+// Generation counts the slot's reuses (a handle carries it); Rights and Badge are what the
+// minter gave it. Parent, FirstChild and the siblings are the derivation tree (Authority.cs):
+// every capability made from another (minted, passed over IPC, granted by a mapping) is its
+// child, in whatever table it lives, so the minter can revoke it.
+// The layout is fixed: X64/stubs.asm's fast paths read it (SLOT_* there).
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Kernel.Core
 {
-    [StructLayout(LayoutKind.Explicit, Size = 16)]
-    internal struct CapabilitySlot
+    [StructLayout(LayoutKind.Explicit, Size = 64)]
+    internal unsafe struct CapabilitySlot
     {
         [FieldOffset(0)] public CapabilityType Type;
         [FieldOffset(1)] public bool Writable;
-        [FieldOffset(2)] public ushort Generation;
+        /// <summary>Abi.CapabilityRights the holder has (environment capabilities).</summary>
+        [FieldOffset(2)] public byte Rights;
         [FieldOffset(4)] public uint MapCount;
         [FieldOffset(8)] public ulong Object;
+        [FieldOffset(16)] public ulong Generation;
+        [FieldOffset(24)] public ulong Badge;
+        [FieldOffset(32)] public CapabilitySlot* Parent;
+        [FieldOffset(40)] public CapabilitySlot* FirstChild;
+        [FieldOffset(48)] public CapabilitySlot* NextSibling;
+        [FieldOffset(56)] public CapabilitySlot* PreviousSibling;
     }
 }

@@ -1,8 +1,14 @@
 // An environment's capabilities, named by handles (Abi/Capability.cs): handle =
-// (generation << 16) | slot. Slot 0 is the environment itself. Lookups check type and
-// generation, so forged, stale and freed handles all fail. Frame capabilities hold a
-// reference on their frame (FrameTable) for as long as they exist.
-// Missing: a faster find-by-frame than a scan; capabilities for time slots.
+// (generation << HandleIndexBits) | slot. Slot 0 is the environment itself, slot 1 the reply
+// slot (only ever a Reply capability, whose generation may wrap: it can only ever name the
+// holder's own current caller), slot 2 first holds the creator's endpoint. Lookups check type
+// and generation, so forged, stale and freed handles all fail; a slot whose generation runs
+// out is retired, so no handle ever names a second capability. Slots live in page-sized chunks
+// (Capability.TableChunk slots each) behind a directory: the table grows a chunk at a time, out
+// of the frames environments may take (never the kernel's reserve), and a slot never moves, so
+// slot pointers stay valid while the table grows. Frame capabilities hold a reference on their
+// frame (FrameTable) for as long as they exist.
+// Missing: a faster find-by-frame than a scan; giving chunks back when a table shrinks.
 using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -11,67 +17,239 @@ namespace ExoSharp.Kernel.Core
 {
     internal sealed unsafe class CapabilityTable
     {
-        private readonly CapabilitySlot* _slots;
+        private const int ChunkShift = 6;
+        private const int ChunkMask = Capability.TableChunk - 1;
+
+        /// <summary>The chunk directory (_directorySize entries, _chunkCount of them filled).</summary>
+        private CapabilitySlot** _chunks;
+        private int _directorySize;
+        private int _chunkCount;
         private int _used;
         private int _frames;
-        /// <summary>No slot below this index is free (Insert starts here; Remove lowers it).</summary>
-        private int _firstFree = 1;
+        /// <summary>No ordinary slot below this index is free (Insert starts here; Remove lowers it).</summary>
+        private int _firstFree = FirstOrdinary;
+        private const int FirstOrdinary = Capability.ReplySlot + 1;
+        private readonly int _ownerIndex;
 
-        public CapabilityTable(ulong selfId)
+        /// <summary>The environment index whose table each chunk frame is (by frame number), so a
+        /// slot reached through the derivation tree leads to its holder (OwnerOf).</summary>
+        private static ushort* s_chunkOwners;
+        /// <summary>stubs.asm's row for the holder: its directory and capacity follow growth.</summary>
+        private EnvFast* _fast;
+
+        /// <summary>A table with one chunk, or Ok false when no frame is left for it.</summary>
+        public CapabilityTable(ulong selfId, int ownerIndex)
         {
-            _slots = (CapabilitySlot*)NativeMemory.AllocZeroed((nuint)(Capability.TableSize * sizeof(CapabilitySlot)));
-            _slots[0].Type = CapabilityType.Environment;
-            _slots[0].Object = selfId;
-            _used = 1;
+            _ownerIndex = ownerIndex;
+            _directorySize = 8;
+            _chunks = (CapabilitySlot**)NativeMemory.AllocZeroed((nuint)(_directorySize * sizeof(void*)));
+            Ok = Grow();
+            if (!Ok) return;
+            _chunks[0][0].Type = CapabilityType.Environment;
+            _chunks[0][0].Rights = CapabilityRights.AllEnvironment;
+            _chunks[0][0].Object = selfId;
+            _used = 2;                  // slot 0, and the reply slot, which Insert never hands out
         }
 
-        public int FreeSlots => Capability.TableSize - _used;
+        /// <summary>The index of the environment holding the table a slot is in.</summary>
+        public static int OwnerOf(CapabilitySlot* slot) => s_chunkOwners[Memory.PhysicalOf(slot) >> 12];
 
-        /// <summary>The slots themselves (Capability.TableSize of them), for stubs.asm's PageMapOne.</summary>
-        public CapabilitySlot* Slots => _slots;
+        /// <summary>The caller itself (slot 0: the root of everything derived from its Self).</summary>
+        public CapabilitySlot* SelfSlot => _chunks[0];
+
+        /// <summary>The reply slot (Capability.ReplySlot).</summary>
+        public CapabilitySlot* ReplySlot => _chunks[0] + Capability.ReplySlot;
+
+        /// <summary>Fills the empty reply slot with a reply capability for callerId; its handle.</summary>
+        public ulong SetReply(ulong callerId)
+        {
+            CapabilitySlot* slot = ReplySlot;
+            slot->Type = CapabilityType.Reply;
+            slot->Object = callerId;
+            return HandleOf(Capability.ReplySlot, slot->Generation);
+        }
+
+        /// <summary>Uses up the reply capability: the slot is empty and its handle stale.</summary>
+        public void ConsumeReply()
+        {
+            CapabilitySlot* slot = ReplySlot;
+            slot->Type = CapabilityType.None;
+            slot->Object = 0;
+            slot->Generation = (slot->Generation + 1) & Capability.MaxGeneration;
+        }
+
+        public readonly bool Ok;
+
+        /// <summary>Slots the table has now (a multiple of Capability.TableChunk).</summary>
+        public int Capacity => _chunkCount << ChunkShift;
+
+        /// <summary>Frames the table itself takes (its chunks), charged to its holder.</summary>
+        public int ChunkFrames => _chunkCount;
 
         /// <summary>How many frame capabilities the table holds.</summary>
         public int FrameCount => _frames;
 
+        /// <summary>How many slots are in use (slot 0 and retired slots included).</summary>
+        public int Used => _used;
+
+        /// <summary>The holder's fast-path row: the table keeps its Slots and Capacity current.</summary>
+        public void Publish(EnvFast* fast)
+        {
+            _fast = fast;
+            fast->Slots = _chunks;
+            fast->Capacity = (ulong)Capacity;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private CapabilitySlot* At(int index) => _chunks[index >> ChunkShift] + (index & ChunkMask);
+
         /// <summary>The most recently filled frame slot (highest index), or null.</summary>
         public CapabilitySlot* LastFrame()
         {
-            for (int i = Capability.TableSize - 1; i > 0; i--)
-                if (_slots[i].Type == CapabilityType.Frame) return _slots + i;
+            for (int i = Capacity - 1; i > 0; i--)
+                if (At(i)->Type == CapabilityType.Frame) return At(i);
             return null;
         }
 
-        private static ulong HandleOf(int index, ushort generation) => ((ulong)generation << 16) | (uint)index;
+        private static ulong HandleOf(int index, ulong generation) => (generation << Capability.HandleIndexBits) | (uint)index;
+
+        /// <summary>The handle of a slot of this table.</summary>
+        public ulong HandleOf(CapabilitySlot* slot)
+        {
+            for (int c = 0; c < _chunkCount; c++)
+                if (slot >= _chunks[c] && slot < _chunks[c] + Capability.TableChunk)
+                    return HandleOf((c << ChunkShift) + (int)(slot - _chunks[c]), slot->Generation);
+            return 0;
+        }
 
         /// <summary>The slot a handle names if it is of that type, else null.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public CapabilitySlot* Lookup(ulong handle, CapabilityType type)
         {
-            ulong index = handle & 0xFFFF;
-            if (handle >> 32 != 0 || index >= Capability.TableSize) return null;
-            CapabilitySlot* slot = _slots + index;
-            if (slot->Type != type || slot->Generation != (ushort)(handle >> 16)) return null;
+            ulong index = handle & (Capability.MaxTableSize - 1);
+            if (index >= (ulong)Capacity) return null;
+            CapabilitySlot* slot = At((int)index);
+            if (slot->Type != type || slot->Generation != handle >> Capability.HandleIndexBits) return null;
             return slot;
         }
 
-        /// <summary>Adds a capability; returns its handle, or 0 when the table is full.
-        /// A frame capability must come with a reference already taken on the frame.</summary>
-        public ulong Insert(CapabilityType type, ulong obj, bool writable)
+        /// <summary>The slot a handle names whatever its type (never slot 0 or a free one), else null.</summary>
+        public CapabilitySlot* LookupAny(ulong handle)
         {
-            for (int i = _firstFree; i < Capability.TableSize; i++)
+            ulong index = handle & (Capability.MaxTableSize - 1);
+            if (index == 0 || index >= (ulong)Capacity) return null;
+            CapabilitySlot* slot = At((int)index);
+            if (slot->Type == CapabilityType.None || slot->Type == CapabilityType.Retired ||
+                slot->Generation != handle >> Capability.HandleIndexBits) return null;
+            return slot;
+        }
+
+        /// <summary>Makes sure count more capabilities fit, growing the table; false when it
+        /// cannot grow (MaxTableSize, or no frame left for a chunk).</summary>
+        public bool Reserve(int count)
+        {
+            while (Capacity - _used < count)
+                if (!Grow()) return false;
+            return true;
+        }
+
+        /// <summary>One more chunk of free slots.</summary>
+        private bool Grow()
+        {
+            if (Capacity >= Capability.MaxTableSize) return false;
+            if (_chunkCount == _directorySize)
             {
-                CapabilitySlot* slot = _slots + i;
+                var bigger = (CapabilitySlot**)NativeMemory.AllocZeroed((nuint)(_directorySize * 2 * sizeof(void*)));
+                if (bigger == null) return false;
+                for (int c = 0; c < _chunkCount; c++) bigger[c] = _chunks[c];
+                NativeMemory.Free(_chunks);
+                _chunks = bigger;
+                _directorySize *= 2;
+            }
+            var chunk = (CapabilitySlot*)Memory.AllocateZeroedFrameForEnvironment();
+            if (chunk == null) return false;
+            if (s_chunkOwners == null)
+                s_chunkOwners = (ushort*)NativeMemory.AllocZeroed((nuint)(Memory.Frames.FrameCount * sizeof(ushort)));
+            s_chunkOwners[Memory.PhysicalOf(chunk) >> 12] = (ushort)_ownerIndex;
+            if (InitialGeneration != 0)
+                for (int i = _chunkCount == 0 ? 1 : 0; i < Capability.TableChunk; i++) chunk[i].Generation = InitialGeneration;
+            _chunks[_chunkCount++] = chunk;
+            if (_fast != null) Publish(_fast);
+            return true;
+        }
+
+        /// <summary>Adds a capability; returns its handle, or 0 when the table is full and cannot
+        /// grow. A frame capability must come with a reference already taken on the frame.
+        /// parent: what it is derived from (null: a root); rights: environment capabilities'.</summary>
+        public ulong Insert(CapabilityType type, ulong obj, bool writable, CapabilitySlot* parent = null,
+                            byte rights = CapabilityRights.AllEnvironment, ulong badge = 0)
+        {
+            if (!Reserve(1)) return 0;
+            for (int i = _firstFree; i < Capacity; i++)
+            {
+                CapabilitySlot* slot = At(i);
                 if (slot->Type != CapabilityType.None) continue;
                 _firstFree = i + 1;
-                slot->Type = type;
-                slot->Object = obj;
-                slot->Writable = writable;
-                slot->MapCount = 0;
-                _used++;
-                if (type == CapabilityType.Frame) _frames++;
+                Fill(slot, type, obj, writable, parent, rights, badge);
                 return HandleOf(i, slot->Generation);
             }
             return 0;
+        }
+
+        /// <summary>Insert at a given free ordinary slot of the first chunk (EnvCreate's
+        /// Capability.Parent). Precondition: the slot is free.</summary>
+        public ulong InsertAt(int index, CapabilityType type, ulong obj, CapabilitySlot* parent, byte rights, ulong badge)
+        {
+            CapabilitySlot* slot = At(index);
+            Fill(slot, type, obj, false, parent, rights, badge);
+            if (_firstFree == index) _firstFree = index + 1;
+            return HandleOf(index, slot->Generation);
+        }
+
+        private void Fill(CapabilitySlot* slot, CapabilityType type, ulong obj, bool writable, CapabilitySlot* parent, byte rights, ulong badge)
+        {
+            slot->Type = type;
+            slot->Object = obj;
+            slot->Writable = writable;
+            slot->Rights = type == CapabilityType.Environment ? rights : (byte)0;
+            slot->Badge = badge;
+            slot->MapCount = 0;
+            slot->FirstChild = null;
+            slot->Parent = null;
+            slot->NextSibling = slot->PreviousSibling = null;
+            if (parent != null) Link(slot, parent);
+            _used++;
+            if (type == CapabilityType.Frame) _frames++;
+        }
+
+        /// <summary>Makes child the newest child of parent in the derivation tree.</summary>
+        private static void Link(CapabilitySlot* child, CapabilitySlot* parent)
+        {
+            child->Parent = parent;
+            child->PreviousSibling = null;
+            child->NextSibling = parent->FirstChild;
+            if (parent->FirstChild != null) parent->FirstChild->PreviousSibling = child;
+            parent->FirstChild = child;
+        }
+
+        /// <summary>Takes a slot out of the derivation tree; its children move up to its parent
+        /// (or become roots), so dropping a capability never revokes what was derived from it.</summary>
+        private static void Unlink(CapabilitySlot* slot)
+        {
+            CapabilitySlot* parent = slot->Parent;
+            for (CapabilitySlot* c = slot->FirstChild; c != null;)
+            {
+                CapabilitySlot* next = c->NextSibling;
+                c->Parent = null;
+                c->NextSibling = c->PreviousSibling = null;
+                if (parent != null) Link(c, parent);
+                c = next;
+            }
+            slot->FirstChild = null;
+            if (slot->PreviousSibling != null) slot->PreviousSibling->NextSibling = slot->NextSibling;
+            else if (parent != null) parent->FirstChild = slot->NextSibling;
+            if (slot->NextSibling != null) slot->NextSibling->PreviousSibling = slot->PreviousSibling;
+            slot->Parent = slot->NextSibling = slot->PreviousSibling = null;
         }
 
         /// <summary>A frame capability for this frame, preferring a writable one; its handle or 0.</summary>
@@ -79,9 +257,10 @@ namespace ExoSharp.Kernel.Core
         {
             found = null;
             ulong handle = 0;
-            for (int i = 1; i < Capability.TableSize; i++)
+            if (_frames == 0) return 0;
+            for (int i = 1; i < Capacity; i++)
             {
-                CapabilitySlot* slot = _slots + i;
+                CapabilitySlot* slot = At(i);
                 if (slot->Type != CapabilityType.Frame || slot->Object != frame) continue;
                 if (found == null || (slot->Writable && !found->Writable))
                 {
@@ -93,16 +272,24 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>Empties a slot (its frame reference is released by the caller's policy:
-        /// Release below does both). The slot's next use gets a new generation.</summary>
+        /// Release below does both). The slot's next use gets a new generation; a slot whose
+        /// generation has run out is retired instead.</summary>
         public void Remove(CapabilitySlot* slot)
         {
             if (slot->Type == CapabilityType.Frame) _frames--;
-            slot->Type = CapabilityType.None;
+            Unlink(slot);
             slot->Object = 0;
             slot->MapCount = 0;
-            slot->Generation++;
+            slot->Badge = 0;
+            slot->Rights = 0;
+            if (++slot->Generation >= Capability.MaxGeneration)
+            {
+                slot->Type = CapabilityType.Retired;        // stays counted in _used
+                return;
+            }
+            slot->Type = CapabilityType.None;
             _used--;
-            int index = (int)(slot - _slots);
+            int index = (int)(HandleOf(slot) & (Capability.MaxTableSize - 1));
             if (index < _firstFree) _firstFree = index;
         }
 
@@ -114,13 +301,23 @@ namespace ExoSharp.Kernel.Core
             FrameTable.Release(frame);
         }
 
+        /// <summary>Test hook (boot option capgen=near): the generation new slots start at, so
+        /// retiring can be shown without 2^43 reuses. 0 otherwise.</summary>
+        public static ulong InitialGeneration;
+
         /// <summary>Releases every frame capability and frees the table. Precondition: the
         /// environment's page tables no longer map any of these frames.</summary>
         public void Dispose()
         {
-            for (int i = 1; i < Capability.TableSize; i++)
-                if (_slots[i].Type == CapabilityType.Frame) FrameTable.Release(_slots[i].Object);
-            NativeMemory.Free(_slots);
+            for (int i = 0; i < Capacity; i++)
+            {
+                CapabilitySlot* slot = At(i);
+                Unlink(slot);
+                if (slot->Type == CapabilityType.Frame) FrameTable.Release(slot->Object);
+            }
+            for (int c = 0; c < _chunkCount; c++) Memory.FreeFrame(Memory.PhysicalOf(_chunks[c]));
+            NativeMemory.Free(_chunks);
+            _chunkCount = 0;
         }
     }
 }

@@ -1,4 +1,6 @@
-// What a capability names.
+// What a capability names. Reply lives only in a table's reply slot (Abi.Capability.ReplySlot):
+// the one-shot right to answer the call being served. Retired marks a slot whose generation
+// ran out: it is never used again, so no handle can name two capabilities (CapabilityTable).
 namespace ExoSharp.Kernel.Core
 {
     internal enum CapabilityType : byte
@@ -7,5 +9,7 @@ namespace ExoSharp.Kernel.Core
         Frame = 1,
         Environment = 2,
         Machine = 3,
+        Reply = 4,
+        Retired = 255,
     }
 }

@@ -1,14 +1,14 @@
 // The part of an environment that X64/stubs.asm's IPC fast paths read and write, in one
 // native row per table index (exo_env_fast; EF_* in stubs.asm, field for field): its id
 // (0 while the index is unused), the end of its saved context, its CR3, its IPC state, and
-// its capability slots and PML4 (for PageMapOne).
+// its capability directory, capacity and PML4 (for PageMapOne).
 // Environment's IpcWaitMessage, IpcCallee and IpcReplyMessage are these fields, so C# and the
 // assembly share one copy. Interrupts off whenever either touches it.
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Kernel.Core
 {
-    [StructLayout(LayoutKind.Explicit, Size = 64)]
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal unsafe struct EnvFast
     {
         [FieldOffset(0)] public ulong Id;
@@ -20,9 +20,12 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(32)] public ulong Callee;
         /// <summary>Environment.IpcReplyMessage: 0, a checked buffer, or Ipc.InRegisters.</summary>
         [FieldOffset(40)] public ulong ReplyPlace;
-        /// <summary>Its capability table's slots and its PML4 (direct map), for PageMapOne's fast path.</summary>
-        [FieldOffset(48)] public CapabilitySlot* Slots;
+        /// <summary>Its capability table's chunk directory (CapabilityTable keeps it current) and its
+        /// PML4 (direct map), for PageMapOne's fast path.</summary>
+        [FieldOffset(48)] public CapabilitySlot** Slots;
         [FieldOffset(56)] public ulong* Pml4;
+        /// <summary>How many slots the table has now (handles at or past it name nothing).</summary>
+        [FieldOffset(64)] public ulong Capacity;
 
         private static EnvFast* s_rows;
 

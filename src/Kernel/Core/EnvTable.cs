@@ -12,7 +12,9 @@ namespace ExoSharp.Kernel.Core
         public const int StatusKilled = PowerOff.StatusKilled;
 
         private static readonly Environment[] s_table = new Environment[Capability.MaxEnvironments];
-        private static readonly ushort[] s_generation = new ushort[Capability.MaxEnvironments];
+        /// <summary>Each index's next generation; an index whose generation reached
+        /// Capability.MaxEnvGeneration is never used again, so an id names one environment ever.</summary>
+        private static readonly ulong[] s_generation = new ulong[Capability.MaxEnvironments];
         private static int s_live;
         private static EnvRecord* s_records;
         private static int s_nextIndex = 1;
@@ -46,7 +48,7 @@ namespace ExoSharp.Kernel.Core
             for (int n = 1; n < s_table.Length; n++)
             {
                 int i = (s_nextIndex + n - 2) % (s_table.Length - 1) + 1;
-                if (s_table[i] != null) continue;
+                if (s_table[i] != null || s_generation[i] >= Capability.MaxEnvGeneration) continue;
                 s_nextIndex = i % (s_table.Length - 1) + 1;
                 AddressSpace space = AddressSpace.Create();
                 if (space == null) return null;
@@ -57,8 +59,16 @@ namespace ExoSharp.Kernel.Core
                     space.Destroy();
                     return null;
                 }
-                ulong id = ((ulong)s_generation[i] << 12) | (uint)i;
+                ulong id = (s_generation[i] << Capability.EnvIndexBits) | (uint)i;
                 var env = new Environment(id, i, parentId, name, space, symbols);
+                if (!env.Capabilities.Ok)
+                {
+                    *env.Fast = default;
+                    NativeMemory.Free(env.Context);
+                    Memory.FreeFrame(Memory.PhysicalOf(vector));
+                    space.Destroy();
+                    return null;
+                }
                 env.Repossessed = (RepossessionVector*)vector;
                 env.RepossessedPage = Memory.PhysicalOf(vector);
                 s_table[i] = env;
@@ -68,6 +78,12 @@ namespace ExoSharp.Kernel.Core
                 return env;
             }
             return null;
+        }
+
+        /// <summary>Test hook (boot option capgen=near): every index's next generation starts at generation.</summary>
+        public static void StartGenerationsAt(ulong generation)
+        {
+            for (int i = 1; i < s_generation.Length; i++) s_generation[i] = generation;
         }
 
         /// <summary>Ends every environment (none can run): each gets a console line.</summary>
@@ -102,7 +118,7 @@ namespace ExoSharp.Kernel.Core
 
         public static Environment Find(ulong id)
         {
-            ulong index = id & 0xFFF;
+            ulong index = id & ((1UL << Capability.EnvIndexBits) - 1);
             if (index == 0 || index >= (ulong)s_table.Length) return null;
             Environment env = s_table[index];
             return env != null && env.Id == id ? env : null;
@@ -120,7 +136,7 @@ namespace ExoSharp.Kernel.Core
             env.Capabilities.Dispose();
             Memory.FreeFrame(env.RepossessedPage);
             Revocation.Forget(env);
-            NativeMemory.Free(env.Context);
+            UserContext.Free(env.Context);
             s_table[env.Index] = null;
             *env.Fast = default;            // Id 0: the fast paths no longer find it
             EnvRecord* record = s_records + env.Index;

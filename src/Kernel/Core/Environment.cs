@@ -64,13 +64,13 @@ namespace ExoSharp.Kernel.Core
             Name = name;
             Space = space;
             Symbols = symbols;
-            Capabilities = new CapabilityTable(id);
+            Capabilities = new CapabilityTable(id, index);
             Context = UserContext.Allocate();
             Fast = EnvFast.At(index);
             *Fast = default;
             Fast->ContextEnd = (ulong)(Context + UserContext.Size);
             Fast->Root = space.Root;
-            Fast->Slots = Capabilities.Slots;
+            Capabilities.Publish(Fast);
             Fast->Pml4 = space.Pml4;
             Fast->Id = id;
         }

@@ -16,6 +16,10 @@ namespace ExoSharp.Kernel.Core
         /// <summary>How far below its top the exception stack reaches (for nesting).</summary>
         public const ulong StackSpan = 64 * 1024;
 
+        /// <summary>rflags bits the handler starts without: DF (the ABI) and TF (a program
+        /// that single-steps itself gets its #DB upcalls in an untraced handler).</summary>
+        public const ulong HandlerClears = 0x500;
+
         public enum Outcome { Delivered, NoHandler, Refused }
 
         /// <summary>Is rsp on env's exception stack (so a new frame must go below it)?</summary>
@@ -49,7 +53,7 @@ namespace ExoSharp.Kernel.Core
             ulong rsp = frame->Rsp;
             // Nested: the handler faulted on its own stack; keep what it has there.
             bool nested = OnExceptionStack(env, rsp);
-            ulong at = ((nested ? rsp - RedZone : top) - size) & ~15UL;
+            ulong at = ((nested ? rsp - RedZone : top) - size) & ~63UL;   // 64: room for an XSAVE area below
             if (!AddressSpace.IsUserRange(top - 1, 1) || !UserMemory.CanAccess(env.Space, at, size, true))
             {
                 Refuse(env, vector, frame, "its exception stack at ", at, nested ? " overflowed" : " is not mapped writable");
@@ -67,7 +71,7 @@ namespace ExoSharp.Kernel.Core
             frame->Rip = entry;
             frame->Rsp = at;
             frame->Rdi = at;
-            frame->Rflags = UserContext.SanitizeFlags(frame->Rflags) & ~0x400UL;   // DF clear, as the ABI wants
+            frame->Rflags = UserContext.SanitizeFlags(frame->Rflags) & ~HandlerClears;
             return Outcome.Delivered;
         }
 

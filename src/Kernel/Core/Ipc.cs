@@ -1,8 +1,11 @@
-// Protected control transfer between environments. IpcWait blocks a receiver; IpcCall
-// delivers three words (and optionally a frame capability) to a waiting receiver, blocks the
-// caller and runs the receiver at once on the caller's slice; IpcReply answers, and with a
-// wait message it also waits for the next call and gives the slice back to the caller (the
-// round trip of an RPC server). A caller whose receiver dies is woken with NoSuchEnv.
+// Protected control transfer between environments. IpcWait blocks a receiver; IpcCall, through
+// an endpoint (an environment capability with the Call right), delivers three words, the
+// endpoint's badge and optionally a capability of any kind to a waiting receiver, puts a
+// one-shot reply capability in the receiver's reply slot, blocks the caller and runs the
+// receiver at once on the caller's slice; IpcReply answers through that reply capability, and
+// with a wait message it also waits for the next call and gives the slice back to the caller
+// (the round trip of an RPC server). A caller whose receiver dies is woken with NoSuchEnv; one
+// whose receiver drops the reply capability (CapDrop, or taking a new call) with CallDropped.
 // The *Registers calls carry the words in registers (no buffer, no copy through the other
 // address space); either form can talk to the other (Deliver picks the receiver's place).
 // stubs.asm does the common register-to-register cases itself (its IPC fast paths must
@@ -40,39 +43,45 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>IpcCall: the message from the caller's memory, the reply into it.</summary>
-        public static long Call(Environment env, TrapFrame* frame, ulong targetId, ulong message)
+        public static long Call(Environment env, TrapFrame* frame, ulong endpoint, ulong message)
         {
             if (!UserMemory.CanAccess(env.Space, message, (ulong)sizeof(IpcMessage), true)) return (long)Error.BadAddress;
-            return CallWith(env, frame, targetId, *(IpcMessage*)message, message);
+            return CallWith(env, frame, endpoint, *(IpcMessage*)message, message);
         }
 
         /// <summary>IpcCallRegisters: three words from registers (no frame), the reply into registers.</summary>
-        public static long CallRegisters(Environment env, TrapFrame* frame, ulong targetId, ulong word0, ulong word1, ulong word2)
+        public static long CallRegisters(Environment env, TrapFrame* frame, ulong endpoint, ulong word0, ulong word1, ulong word2)
         {
             IpcMessage m = default;
             m.Word0 = word0;
             m.Word1 = word1;
             m.Word2 = word2;
-            return CallWith(env, frame, targetId, m, InRegisters);
+            return CallWith(env, frame, endpoint, m, InRegisters);
         }
 
         /// <summary>replyPlace: where the reply goes (a checked buffer, or InRegisters).</summary>
-        private static long CallWith(Environment env, TrapFrame* frame, ulong targetId, IpcMessage m, ulong replyPlace)
+        private static long CallWith(Environment env, TrapFrame* frame, ulong endpoint, IpcMessage m, ulong replyPlace)
         {
-            Environment target = EnvTable.Find(targetId);
+            CapabilitySlot* slot = env.Capabilities.Lookup(endpoint, CapabilityType.Environment);
+            if (slot == null) return (long)Error.BadHandle;
+            if ((slot->Rights & CapabilityRights.Call) == 0) return (long)Error.NoRights;
+            Environment target = EnvTable.Find(slot->Object);
             if (target == null) return (long)Error.NoSuchEnv;
             if (target == env) return (long)Error.BadArgument;
             if (target.IpcWaitMessage == 0) return (long)Error.NotReceiving;
-            long granted = Grant(env, target, ref m);
+            ulong badge = slot->Badge;
+            long granted = Authority.Transfer(env, target, m.Handle, m.HandleFlags);
             if (granted < 0) return granted;
-            m.From = env.Id;
+            m.Handle = (ulong)granted;
+            m.From = badge;
             if (!Deliver(target, target.IpcWaitMessage, &m))
             {
-                DropGrant(target, m.FrameHandle);
+                Authority.Untransfer(target, m.Handle);
                 return (long)Error.NoSuchEnv;       // the receiver's buffer went away: treat it as gone
             }
+            if (target.Capabilities.ReplySlot->Type == CapabilityType.Reply) DropReply(target);
             target.IpcWaitMessage = 0;
-            target.Frame->Rax = 0;
+            target.Frame->Rax = target.Capabilities.SetReply(env.Id);
             env.IpcCallee = target.Id;
             env.IpcReplyMessage = replyPlace;
             EnvTable.Publish(target);
@@ -83,41 +92,74 @@ namespace ExoSharp.Kernel.Core
             return 0;
         }
 
-        /// <summary>IpcReply: the reply from the caller's memory; waitMessage 0 or a buffer.</summary>
-        public static long Reply(Environment env, TrapFrame* frame, ulong callerId, ulong message, ulong waitMessage)
+        /// <summary>The caller env's reply capability names, using it up; null with the error when
+        /// the handle is not env's reply capability or the caller is gone.</summary>
+        private static Environment TakeCaller(Environment env, ulong reply, out long error)
         {
-            Environment caller = EnvTable.Find(callerId);
-            if (caller == null) return (long)Error.NoSuchEnv;
-            if (caller.IpcCallee != env.Id) return (long)Error.NotCalling;
+            error = 0;
+            CapabilitySlot* slot = env.Capabilities.Lookup(reply, CapabilityType.Reply);
+            if (slot == null)
+            {
+                error = (long)Error.BadHandle;
+                return null;
+            }
+            Environment caller = EnvTable.Find(slot->Object);
+            if (caller == null || caller.IpcCallee != env.Id)
+            {
+                env.Capabilities.ConsumeReply();
+                error = caller == null ? (long)Error.NoSuchEnv : (long)Error.NotCalling;
+                return null;
+            }
+            return caller;
+        }
+
+        /// <summary>env drops its reply capability unused: the caller it names is woken with CallDropped.</summary>
+        public static void DropReply(Environment env)
+        {
+            Environment caller = EnvTable.Find(env.Capabilities.ReplySlot->Object);
+            env.Capabilities.ConsumeReply();
+            if (caller == null || caller.IpcCallee != env.Id) return;
+            caller.IpcCallee = 0;
+            caller.IpcReplyMessage = 0;
+            caller.Frame->Rax = unchecked((ulong)(long)Error.CallDropped);
+            EnvTable.Publish(caller);
+        }
+
+        /// <summary>IpcReply: the reply from the caller's memory; waitMessage 0 or a buffer.</summary>
+        public static long Reply(Environment env, TrapFrame* frame, ulong reply, ulong message, ulong waitMessage)
+        {
+            if (env.Capabilities.Lookup(reply, CapabilityType.Reply) == null) return (long)Error.BadHandle;
             IpcMessage m;
             if (!UserMemory.CopyFrom(env, message, &m, (ulong)sizeof(IpcMessage))) return (long)Error.BadAddress;
             if (waitMessage != 0 && !UserMemory.CanAccess(env.Space, waitMessage, (ulong)sizeof(IpcMessage), true)) return (long)Error.BadAddress;
-            return ReplyWith(env, frame, caller, m, waitMessage);
+            return ReplyWith(env, frame, reply, m, waitMessage);
         }
 
         /// <summary>IpcReplyRegisters: three words from registers; wait non-zero: then wait for
         /// the next call in registers.</summary>
-        public static long ReplyRegisters(Environment env, TrapFrame* frame, ulong callerId, ulong word0, ulong word1, ulong word2, ulong wait)
+        public static long ReplyRegisters(Environment env, TrapFrame* frame, ulong reply, ulong word0, ulong word1, ulong word2, ulong wait)
         {
-            Environment caller = EnvTable.Find(callerId);
-            if (caller == null) return (long)Error.NoSuchEnv;
-            if (caller.IpcCallee != env.Id) return (long)Error.NotCalling;
+            if (env.Capabilities.Lookup(reply, CapabilityType.Reply) == null) return (long)Error.BadHandle;
             if (wait > 1) return (long)Error.BadArgument;
             IpcMessage m = default;
             m.Word0 = word0;
             m.Word1 = word1;
             m.Word2 = word2;
-            return ReplyWith(env, frame, caller, m, wait != 0 ? InRegisters : 0);
+            return ReplyWith(env, frame, reply, m, wait != 0 ? InRegisters : 0);
         }
 
         /// <summary>waitPlace: 0 (carry on), a checked buffer, or InRegisters.</summary>
-        private static long ReplyWith(Environment env, TrapFrame* frame, Environment caller, IpcMessage m, ulong waitPlace)
+        private static long ReplyWith(Environment env, TrapFrame* frame, ulong reply, IpcMessage m, ulong waitPlace)
         {
-            long granted = Grant(env, caller, ref m);
-            if (granted < 0) return granted;
-            m.From = env.Id;
+            Environment caller = TakeCaller(env, reply, out long error);
+            if (caller == null) return error;
+            long granted = Authority.Transfer(env, caller, m.Handle, m.HandleFlags);
+            if (granted < 0) return granted;       // the reply capability is not used up
+            env.Capabilities.ConsumeReply();
+            m.Handle = (ulong)granted;
+            m.From = 0;
             bool delivered = Deliver(caller, caller.IpcReplyMessage, &m);
-            if (!delivered) DropGrant(caller, m.FrameHandle);
+            if (!delivered) Authority.Untransfer(caller, m.Handle);
             caller.Frame->Rax = delivered ? 0 : unchecked((ulong)(long)Error.BadAddress);
             caller.IpcCallee = 0;
             caller.IpcReplyMessage = 0;
@@ -133,7 +175,7 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>Puts a message where env waits for it: its buffer (through its own address
         /// space, checked again now), or its saved registers: rdi = From, rsi, rdx, r10 = the
-        /// words, r8 = FrameHandle, r9 = FrameFlags (rax is the caller's to set). False when
+        /// words, r8 = Handle, r9 = HandleFlags (rax is the caller's to set). False when
         /// the buffer is no longer writable. Precondition: env is blocked (its context saved).</summary>
         private static bool Deliver(Environment env, ulong place, IpcMessage* m)
         {
@@ -143,31 +185,9 @@ namespace ExoSharp.Kernel.Core
             f->Rsi = m->Word0;
             f->Rdx = m->Word1;
             f->R10 = m->Word2;
-            f->R8 = m->FrameHandle;
-            f->R9 = m->FrameFlags;
+            f->R8 = m->Handle;
+            f->R9 = m->HandleFlags;
             return true;
-        }
-
-        /// <summary>Gives the receiver its own capability for the frame the message names;
-        /// rewrites FrameHandle to the receiver's handle (0 when there is none).</summary>
-        private static long Grant(Environment from, Environment to, ref IpcMessage m)
-        {
-            if (m.FrameHandle == 0) return 0;
-            CapabilitySlot* slot = from.Capabilities.Lookup(m.FrameHandle, CapabilityType.Frame);
-            if (slot == null) return (long)Error.BadHandle;
-            bool writable = (m.FrameFlags & PageFlags.Writable) != 0;
-            if (writable && !slot->Writable) return (long)Error.NoRights;
-            if (to.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
-            FrameTable.Retain(slot->Object);
-            m.FrameHandle = to.Capabilities.Insert(CapabilityType.Frame, slot->Object, writable);
-            return 0;
-        }
-
-        private static void DropGrant(Environment env, ulong handle)
-        {
-            if (handle == 0) return;
-            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Frame);
-            if (slot != null) env.Capabilities.Release(slot);
         }
 
         /// <summary>env is ending: everyone blocked in a call to it gets NoSuchEnv.</summary>

@@ -15,7 +15,7 @@ namespace ExoSharp.Kernel.Core
         public static long AllocateFrame(Environment env, ulong frame)
         {
             if (frame != Capability.AnyFrame && frame >= Memory.Frames.FrameCount) return (long)Error.NoMemory;
-            if (env.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
             long got = FrameTable.Allocate(frame);
             if (got < 0) return (long)Error.NoMemory;
             return (long)env.Capabilities.Insert(CapabilityType.Frame, (ulong)got, true);
@@ -25,7 +25,9 @@ namespace ExoSharp.Kernel.Core
         {
             CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Frame);
             if (slot == null) return (long)Error.BadHandle;
-            if (slot->MapCount != 0 || env.Capabilities.FindFrame(slot->Object, out _) != handle)
+            // Another capability of env's for the frame may have made mappings of it (Query names
+            // either); none can exist when this capability is the frame's only reference.
+            if (slot->MapCount != 0 || (FrameTable.References(slot->Object) > 1 && env.Capabilities.FindFrame(slot->Object, out _) != handle))
                 env.Space.UnmapFrame(slot->Object);
             env.Capabilities.Release(slot);
             return 0;
@@ -75,7 +77,7 @@ namespace ExoSharp.Kernel.Core
                 s_leaves[i] = leaf;
                 if (target != caller) newCapabilities++;
             }
-            if (newCapabilities > target.Capabilities.FreeSlots) return (long)Error.TableFull;
+            if (!target.Capabilities.Reserve(newCapabilities)) return (long)Error.TableFull;
             // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
             bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
             for (int i = 0; i < count; i++)
@@ -83,7 +85,7 @@ namespace ExoSharp.Kernel.Core
                 PageMapEntry* e = entries + i;
                 CapabilitySlot* slot = s_slots[i];
                 // Grant inserts into target's table, never the caller's: the caller's slots stay put.
-                if (target != caller) slot = Grant(target, slot->Object, (e->Flags & PageFlags.Writable) != 0);
+                if (target != caller) slot = Grant(target, slot, (e->Flags & PageFlags.Writable) != 0);
                 slot->MapCount++;
                 target.Space.SetLeaf(s_leaves[i], e->Address, AddressSpace.Entry(slot->Object, e->Flags), active && !flushAll);
             }
@@ -105,29 +107,30 @@ namespace ExoSharp.Kernel.Core
             if (leaf == null) return (long)Error.NoMemory;
             if (target != caller)
             {
-                if (target.Capabilities.FreeSlots < 1) return (long)Error.TableFull;
-                slot = Grant(target, slot->Object, writable);
+                if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                slot = Grant(target, slot, writable);
             }
             slot->MapCount++;
             target.Space.SetLeaf(leaf, address, AddressSpace.Entry(slot->Object, flags), target.Space.IsActive);
             return 1;
         }
 
-        /// <summary>target's capability for a frame it is being given, reusing one it has.
-        /// Precondition: a table slot is free; the frame is held by the giver.</summary>
-        private static CapabilitySlot* Grant(Environment target, ulong frame, bool writable)
+        /// <summary>target's capability for a frame it is being given, reusing one it has; a new one
+        /// is derived from the giver's. Precondition: a table slot is free; the frame is held by the giver.</summary>
+        private static CapabilitySlot* Grant(Environment target, CapabilitySlot* giver, bool writable)
         {
+            ulong frame = giver->Object;
             target.Capabilities.FindFrame(frame, out CapabilitySlot* existing);
             if (existing != null && (existing->Writable || !writable)) return existing;
             FrameTable.Retain(frame);
-            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable);
+            ulong handle = target.Capabilities.Insert(CapabilityType.Frame, frame, writable, giver);
             return target.Capabilities.Lookup(handle, CapabilityType.Frame);
         }
 
         /// <summary>Gives env a read-only capability for a pinned frame and maps it at address.</summary>
         public static bool MapPinnedFrame(Environment env, ulong address, ulong frame)
         {
-            if (env.Capabilities.FreeSlots == 0 || !env.Space.Prepare(address) || !FrameTable.Retain(frame)) return false;
+            if (!env.Capabilities.Reserve(1) || !env.Space.Prepare(address) || !FrameTable.Retain(frame)) return false;
             ulong handle = env.Capabilities.Insert(CapabilityType.Frame, frame, false);
             env.Capabilities.Lookup(handle, CapabilityType.Frame)->MapCount++;
             env.Space.Set(address, AddressSpace.Entry(frame, 0));

@@ -48,12 +48,8 @@ namespace ExoSharp.Kernel.Core
         {
             string problem = image.Validate();
             if (problem != null) return problem;
-            for (int i = 0; i < image.ProgramHeaderCount; i++)
-            {
-                if (image.SegmentType(i) != ElfImage.PtLoad) continue;
-                problem = LoadSegment(env, image, i);
-                if (problem != null) return problem;
-            }
+            problem = ElfLoader.Load(image, new Pages(env));
+            if (problem != null) return problem;
             if ((env.Space.Query(image.Entry) & AddressSpace.Present) == 0) return "entry point outside the loaded image";
 
             ulong stackBottom = UserLayout.StackTop - UserLayout.StackSize;
@@ -72,35 +68,32 @@ namespace ExoSharp.Kernel.Core
             return null;
         }
 
-        private static string LoadSegment(Environment env, ElfImage image, int i)
+        /// <summary>The new environment's pages for ElfLoader: fresh frames, or a page two segments share widened.</summary>
+        private sealed class Pages : IElfPages
         {
-            ulong address = image.SegmentAddress(i), memorySize = image.SegmentMemorySize(i);
-            ulong fileSize = image.SegmentFileSize(i), offset = image.SegmentOffset(i);
-            uint flags = image.SegmentFlags(i);
-            if (memorySize == 0) return null;
-            if (fileSize > memorySize || !image.Within(offset, fileSize)) return "segment outside the file";
-            if (!AddressSpace.IsUserRange(address, memorySize) || address + memorySize > UserLayout.StackTop - UserLayout.StackSize - AddressSpace.PageSize)
-                return "segment outside user space";
-            ulong pageFlags = ((flags & ElfImage.PfWrite) != 0 ? PageFlags.Writable : 0) |
-                              ((flags & ElfImage.PfExecute) != 0 ? PageFlags.Executable : 0);
-            for (ulong page = address & ~4095UL; page < address + memorySize; page += AddressSpace.PageSize)
+            private readonly Environment _env;
+
+            public Pages(Environment env) => _env = env;
+
+            public bool Fits(ulong address, ulong size) =>
+                AddressSpace.IsUserRange(address, size) && address + size <= UserLayout.StackTop - UserLayout.StackSize - AddressSpace.PageSize;
+
+            public byte* Begin(ulong page, bool writable, bool executable)
             {
-                ulong existing = env.Space.Query(page);
-                byte* frame;
+                ulong pageFlags = (writable ? PageFlags.Writable : 0) | (executable ? PageFlags.Executable : 0);
+                ulong existing = _env.Space.Query(page);
                 if ((existing & AddressSpace.Present) != 0)
                 {
                     // Two segments share this page: it gets the union of their permissions.
                     ulong widened = existing | (pageFlags & PageFlags.Writable);
-                    if ((pageFlags & PageFlags.Executable) != 0) widened &= ~AddressSpace.NoExecute;
-                    env.Space.Set(page, widened);
-                    frame = Memory.Pointer(existing & AddressSpace.AddressMask);
+                    if (executable) widened &= ~AddressSpace.NoExecute;
+                    _env.Space.Set(page, widened);
+                    return Memory.Pointer(existing & AddressSpace.AddressMask);
                 }
-                else if (!Mappings.MapNewFrame(env, page, pageFlags, out frame)) return "out of memory for the image";
-                ulong from = page > address ? page : address;
-                ulong to = page + AddressSpace.PageSize < address + fileSize ? page + AddressSpace.PageSize : address + fileSize;
-                for (ulong a = from; a < to; a++) frame[a - page] = image.Data[offset + (a - address)];
+                return Mappings.MapNewFrame(_env, page, pageFlags, out byte* frame) ? frame : null;
             }
-            return null;
+
+            public bool End(ulong page) => true;
         }
     }
 }

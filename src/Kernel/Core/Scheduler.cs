@@ -113,7 +113,7 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>Moves to the next slot with a runnable owner and runs it. Never returns;
-        /// when nobody can run, the boot sequence starts the next program or powers off.</summary>
+        /// when nobody can run, the boot sequence ends what is left and powers off.</summary>
         public static void RunNext()
         {
             while (true)

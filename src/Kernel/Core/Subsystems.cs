@@ -44,10 +44,10 @@ namespace ExoSharp.Kernel.Core
             return handler == null ? (long)Error.NoSuchCall : handler(env, frame, (Syscall)number, a0, a1, a2, a3, a4);
         }
 
-        /// <summary>env is ending: every subsystem releases what it holds for it, last registered first.</summary>
+        /// <summary>env is ending: every subsystem releases what it holds for it, in registration order.</summary>
         public static void ReleaseAll(Environment env)
         {
-            for (int i = s_count - 1; i >= 0; i--)
+            for (int i = 0; i < s_count; i++)
                 if (s_release[i] != null) s_release[i](env);
         }
 

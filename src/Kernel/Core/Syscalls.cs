@@ -28,10 +28,20 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.Abort: Abort(env, a0, a1, a2, a3, a4); return 0;
                 case Syscall.EnvId: return (long)env.Id;
                 case Syscall.Yield:
+                {
+                    Environment to = null;
+                    if (a0 != 0)
+                    {
+                        CapabilitySlot* slot = env.Capabilities.Lookup(a0, CapabilityType.Environment);
+                        if (slot == null) return (long)Error.BadHandle;
+                        if ((slot->Rights & CapabilityRights.Yield) == 0) return (long)Error.NoRights;
+                        to = EnvTable.Find(slot->Object);        // ended: a plain yield
+                    }
                     env.InEpilogue = false;
                     frame->Rax = 0;
-                    Scheduler.YieldTo(frame, a0 == 0 ? null : EnvTable.Find(a0));
+                    Scheduler.YieldTo(frame, to);
                     return 0;
+                }
                 case Syscall.EnvCreate: return EnvCreate(env, frame);
                 case Syscall.EnvIdOf:
                 {
@@ -43,6 +53,7 @@ namespace ExoSharp.Kernel.Core
                 }
                 case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, a0, a1);
                 case Syscall.EnvSetRegisters: return EnvSetRegisters(env, a0, a1);
+                case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, a0, a1, a2);
                 case Syscall.EnvDestroy: return EnvDestroy(env, a0);
                 case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
                 case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
@@ -89,6 +100,9 @@ namespace ExoSharp.Kernel.Core
                 }
                 case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
                 case Syscall.MachineStatus: return PowerOff.SetStatus(env, a0, a1);
+                case Syscall.CapDrop: return Authority.Drop(env, a0);
+                case Syscall.CapMint: return Authority.Mint(env, a0, a1, a2);
+                case Syscall.CapRevoke: return Authority.Revoke(env, a0);
                 case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
                 case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
                 case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
@@ -100,7 +114,8 @@ namespace ExoSharp.Kernel.Core
             }
         }
 
-        /// <summary>The environment an environment handle names (0: the caller), or null with the error.</summary>
+        /// <summary>The environment an environment handle with the Control right names (0: the
+        /// caller), or null with the error.</summary>
         private static Environment Target(Environment env, ulong handle, out long error)
         {
             error = 0;
@@ -109,6 +124,11 @@ namespace ExoSharp.Kernel.Core
             if (slot == null)
             {
                 error = (long)Error.BadHandle;
+                return null;
+            }
+            if ((slot->Rights & CapabilityRights.Control) == 0)
+            {
+                error = (long)Error.NoRights;
                 return null;
             }
             Environment target = EnvTable.Find(slot->Object);
@@ -166,9 +186,11 @@ namespace ExoSharp.Kernel.Core
 
         private static long EnvCreate(Environment env, TrapFrame* frame)
         {
-            if (env.Capabilities.FreeSlots == 0) return (long)Error.TableFull;
+            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
             Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols);
             if (child == null) return (long)Error.TableFull;
+            child.Capabilities.InsertAt((int)Capability.Parent, CapabilityType.Environment, env.Id, env.Capabilities.SelfSlot,
+                                        CapabilityRights.Call | CapabilityRights.Yield, child.Id);
             UserContext.Save(child.Context, frame);
             child.Frame->Rax = 0;
             child.ExceptionEntry = env.ExceptionEntry;
@@ -217,6 +239,20 @@ namespace ExoSharp.Kernel.Core
             f->Rip = r.Rip;
             f->Rsp = r.Rsp;
             f->Rflags = UserContext.SanitizeFlags(r.Rflags);
+            return 0;
+        }
+
+        /// <summary>The area is copied in first, then checked, so the kernel's XRSTOR of the
+        /// context never meets a header that would fault in ring 0.</summary>
+        private static long EnvSetExtendedState(Environment env, ulong handle, ulong area, ulong length)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (length != ExtendedState.Size) return (long)Error.BadLength;
+            byte* copy = stackalloc byte[UserContext.XStateArea];
+            if (!UserMemory.CopyFrom(env, area, copy, length)) return (long)Error.BadAddress;
+            if (!ExtendedState.IsValid(copy)) return (long)Error.BadArgument;
+            System.Buffer.MemoryCopy(copy, target.Context, (long)length, (long)length);
             return 0;
         }
 

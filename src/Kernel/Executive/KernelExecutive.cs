@@ -33,7 +33,11 @@ namespace ExoSharp.Kernel.Executive
             {
                 case Syscall.FilterInstall: return PacketFilters.Install(env, a0, a1, a2);
                 case Syscall.FilterRemove: return PacketFilters.Remove(env, a0);
-                case Syscall.FilterClassify: return PacketFilters.Classify(env, a0, a1, a2, a3, a4);
+#if BENCH
+                case Syscall.FilterClassify: return PacketFilters.ClassifyForBench(env, a0, a1, a2, a3, a4);
+#else
+                case Syscall.FilterClassify: return PacketFilters.Classify(env, a0, a1, a2);
+#endif
                 case Syscall.UdfRegister: return Udfs.Register(env, a0, a1, a2, a3);
                 case Syscall.UdfRun: return Udfs.Run(env, a0, a1, a2, a3);
                 case Syscall.PredicateWait: return Predicates.Wait(env, frame, a0, a1, a2, a3, a4);

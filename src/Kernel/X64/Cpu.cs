@@ -25,6 +25,7 @@ namespace ExoSharp.Kernel.X64
         [RuntimeImport("cpu_cli")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void DisableInterrupts();
         [RuntimeImport("cpu_sti")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void EnableInterrupts();
         [RuntimeImport("cpu_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong ReadTsc();
+        [RuntimeImport("cpu_xstate")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void ExtendedStateInfo(ulong* info);
         [RuntimeImport("cpu_halt_forever")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void HaltForever();
     }
 }

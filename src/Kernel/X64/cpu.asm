@@ -9,7 +9,9 @@ section .text
 global cpu_outb, cpu_inb, cpu_outw, cpu_inw, cpu_outd, cpu_ind
 global cpu_rdmsr, cpu_wrmsr, cpu_read_cr2, cpu_read_cr3, cpu_write_cr3, cpu_invlpg
 global cpu_lidt, cpu_ltr, cpu_hlt, cpu_cli, cpu_sti, cpu_pause, cpu_rdtsc, cpu_read_rflags
-global cpu_halt_forever
+global cpu_halt_forever, cpu_xstate
+
+extern exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask
 
 cpu_outb:   mov edx, edi
             mov eax, esi
@@ -72,6 +74,15 @@ cpu_rdtsc:      rdtsc
 cpu_read_rflags:
                 pushfq
                 pop rax
+                ret
+; cpu_xstate(rdi = ulong[3]): XCR0 as Boot/boot.asm set it (0: FXSAVE only), the area's
+; size, MXCSR_MASK.
+cpu_xstate:     mov rax, [exo_xsave_mask]
+                mov [rdi], rax
+                mov rax, [exo_xsave_size]
+                mov [rdi + 8], rax
+                mov rax, [exo_mxcsr_mask]
+                mov [rdi + 16], rax
                 ret
 cpu_halt_forever:
                 cli

@@ -1,6 +1,6 @@
 ; Entry and exit paths between user mode, interrupts and the C# kernel.
 ; - isr_N (IDT vectors 0-47, installed by X64/Idt.cs via the isr_table): push a TrapFrame
-;   (X64/TrapFrame.cs), save FPU/SSE state just below it, call ExoSharpTrap(TrapFrame*)
+;   (X64/TrapFrame.cs), save the extended state (x87/SSE/AVX: SAVE_XSTATE) just below it, call ExoSharpTrap(TrapFrame*)
 ;   (C#: Core/Traps.cs, System V, interrupts off), restore, iretq.
 ; - Upcall fast path (isr_common's head): a CPU exception from user mode in the environment
 ;   whose handler and exception stack Core/UpcallCache.cs has validated (exo_upcall_cache) is
@@ -8,34 +8,40 @@
 ;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
 ;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
 ; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
-;   every other call builds the same TrapFrame (vector 256) and FXSAVE area in place in the
+;   every other call builds the same TrapFrame (vector 256) and extended state in place in the
 ;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
 ;   so saving the caller is no copy), then calls on the trap stack
 ;   ExoSharpSyscall(TrapFrame*) (C#: Core/Syscalls.cs), which leaves its result in the
 ;   frame's rax; returns with sysretq to the frame's rip. Every register but rax, rcx, r11
 ;   comes back as it was (but a message delivered in registers: rdi, rsi, rdx, r10, r8, r9);
-;   SSE state is saved and restored. No kernel value is left in any register.
+;   the extended state is saved and restored. No kernel value is left in any register.
 ; - PageMapOne fast path (before anything is saved, like EnvId's): a mapping into the
 ;   caller's own space, with a valid frame capability, at a user page whose page tables
 ;   exist, is installed here exactly as Core/Mappings.MapOne would (MapCount, the entry, the
 ;   upcall cache's watched pages, invlpg); any failed check, or tables to allocate, goes the
 ;   general way to C#, which gives the error.
 ; - IPC fast paths (after the general path has saved the caller in place, before C#):
-;   IpcCallRegisters to an environment waiting in registers, and IpcReplyRegisters with wait
-;   to a caller that wants its reply in registers, are done here: the message goes into the
+;   IpcCallRegisters through an endpoint capability to an environment waiting in registers,
+;   and IpcReplyRegisters with wait through the reply capability to a caller that wants its
+;   reply in registers, are done here: the capabilities are checked as Core/Ipc.cs checks
+;   them (the table's chunk directory, type, rights, generation), the message goes into the
 ;   other environment's saved registers, the IPC state (exo_env_fast rows, Core/EnvFast.cs)
 ;   and the published records (Core/EnvTable.cs) change as Core/Ipc.cs would change them,
 ;   and the other environment resumes through exo_resume_user. Any other case, or a failed
 ;   check, goes on to C# with the frame already built.
-; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the FXSAVE area and TrapFrame as a
-;   trap leaves them on the stack (512 + 176 bytes), loaded into the CPU; iretq. The kernel
-;   switches environments by saving the current frame and resuming another's context.
-; The layout FXSAVE area at rsp, TrapFrame at rsp + 512 is shared by all these paths.
+; - exo_resume_user(UserContext*) (C#: X64/UserMode.cs): the extended state and TrapFrame as
+;   a trap leaves them on the stack (XSTATE_AREA + 176 bytes), loaded into the CPU; iretq. The
+;   kernel switches environments by saving the current frame and resuming another's context,
+;   so no register (ymm upper halves included) passes from one environment to another.
+; The layout extended state at rsp (64-byte aligned), TrapFrame at rsp + XSTATE_AREA is shared
+; by all these paths. The state is XSAVE's for the features in XCR0 (exo_xsave_mask, set by
+; Boot/boot.asm from CPUID), or FXSAVE's when the CPU has no XSAVE; XRSTOR only ever loads
+; areas the kernel's own XSAVE wrote (or UserContext.Allocate's initial one).
 
 bits 64
 default rel
 
-extern ExoSharpTrap, ExoSharpSyscall
+extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 global exo_asm_contract
@@ -77,9 +83,10 @@ TF_RSI equ 80
 TF_RDX equ 88
 TF_RAX equ 112
 TRAP_FRAME_SIZE equ 176
-CONTEXT_SIZE    equ 512 + TRAP_FRAME_SIZE   ; X64/UserContext.Size
+XSTATE_AREA     equ 1040                    ; X64/UserContext.XStateArea: 16 mod 64
+CONTEXT_SIZE    equ XSTATE_AREA + TRAP_FRAME_SIZE   ; X64/UserContext.Size
 ; exo_env_fast rows (Core/EnvFast.cs), EnvRecord rows (Abi/EnvRecord.cs), IPC constants.
-EF_SHIFT   equ 6                ; 64-byte rows
+EF_SHIFT   equ 7                ; 128-byte rows
 EF_ID      equ 0
 EF_CTX_END equ 8
 EF_ROOT    equ 16
@@ -88,16 +95,27 @@ EF_CALLEE  equ 32
 EF_REPLY   equ 40
 EF_SLOTS   equ 48
 EF_PML4    equ 56
+EF_CAPACITY equ 64
 ; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
-; Abi.PageFlags, Abi.UserLayout, Abi.Capability.TableSize, Core/AddressSpace, Core/Memory.
-SLOT_SHIFT     equ 4
+; Abi.PageFlags, Abi.UserLayout, Abi.Capability (handle layout), Core/AddressSpace, Core/Memory.
+SLOT_SHIFT     equ 6
 SLOT_TYPE      equ 0
 SLOT_WRITABLE  equ 1
-SLOT_GEN       equ 2
+SLOT_RIGHTS    equ 2
+SLOT_GEN       equ 16
 SLOT_MAPCOUNT  equ 4
 SLOT_OBJECT    equ 8
+SLOT_BADGE     equ 24
+CAP_NONE       equ 0            ; CapabilityType.None
 CAP_FRAME      equ 1            ; CapabilityType.Frame
-CAP_TABLE_SIZE equ 4096
+CAP_ENV        equ 2            ; CapabilityType.Environment
+CAP_REPLY      equ 4            ; CapabilityType.Reply
+RIGHT_CALL     equ 2            ; Abi.CapabilityRights.Call
+REPLY_SLOT     equ 1            ; Abi.Capability.ReplySlot (in the first chunk)
+REPLY_OFFSET   equ REPLY_SLOT << SLOT_SHIFT
+MAX_GENERATION equ (1 << 43) - 1 ; Abi.Capability.MaxGeneration
+HANDLE_INDEX_BITS equ 20        ; Abi.Capability.HandleIndexBits
+CHUNK_SHIFT    equ 6            ; Abi.Capability.TableChunk slots per directory entry
 PF_WRITABLE    equ 1 << 1
 PF_EXECUTABLE  equ 1 << 3
 PF_AVAILABLE   equ 7 << 9
@@ -113,7 +131,7 @@ PTE_ADDRESS    equ 0x000FFFFFFFFFF000
 DIRECT_MAP     equ 0xFFFF800000000000
 SYS_PAGE_MAP_ONE equ 29         ; ExoSharp.Abi.Syscall.PageMapOne
 MAX_ENVS   equ 1024             ; Abi.Capability.MaxEnvironments
-ENV_INDEX_MASK equ 0xFFF        ; id = (generation << 12) | index
+ENV_INDEX_MASK equ 0xFFF        ; id = (generation << Abi.Capability.EnvIndexBits) | index
 REC_SIZE   equ 40
 REC_STATUS equ 16
 REC_CALLEE equ 24
@@ -123,7 +141,7 @@ IPC_IN_REGISTERS equ 1          ; Core/Ipc.cs InRegisters
 SYS_IPC_CALL_REGISTERS  equ 30  ; ExoSharp.Abi.Syscall.IpcCallRegisters
 SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
-UPCALL_FLAGS_KEEP equ 0x409D5
+UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
 UPCALL_FLAGS_SET  equ 0x202
 
 ; The general registers of a TrapFrame (X64/TrapFrame.cs: r15 at the lowest address, rax
@@ -161,6 +179,37 @@ UPCALL_FLAGS_SET  equ 0x202
     pop rcx
     pop rbx
     pop rax
+%endmacro
+
+; The extended state (x87/SSE/AVX) into [rsp] (64-byte aligned) and back: XSAVE/XRSTOR
+; with the XCR0 mask, or FXSAVE/FXRSTOR when the mask is 0. Clobber rax and rdx. XSAVE
+; writes only XSTATE_BV's bits for XCR0's features and no other byte of the header, and
+; XRSTOR refuses any other bit there or anything in the next 16 bytes: the stack below a trap
+; frame holds anything, so the three words are cleared first.
+%macro SAVE_XSTATE 0
+    mov eax, [exo_xsave_mask]
+    test eax, eax
+    jz %%fx
+    xor edx, edx
+    mov [rsp + 512], rdx
+    mov [rsp + 520], rdx
+    mov [rsp + 528], rdx
+    xsave64 [rsp]
+    jmp %%done
+%%fx:
+    fxsave64 [rsp]
+%%done:
+%endmacro
+%macro RESTORE_XSTATE 0
+    mov eax, [exo_xsave_mask]
+    test eax, eax
+    jz %%fx
+    xor edx, edx
+    xrstor64 [rsp]
+    jmp %%done
+%%fx:
+    fxrstor64 [rsp]
+%%done:
 %endmacro
 
 section .text
@@ -266,12 +315,14 @@ isr_general_rax:
 isr_general:
     cld
     PUSH_GPRS
-    mov rdi, rsp                ; TrapFrame*
-    sub rsp, 512
-    fxsave [rsp]
+    mov rbx, rsp                ; TrapFrame*
+    sub rsp, XSTATE_AREA
+    and rsp, -64                ; a no-op for traps from user mode (frame at the stack's top)
+    SAVE_XSTATE
+    mov rdi, rbx
     call ExoSharpTrap
-    fxrstor [rsp]
-    add rsp, 512
+    RESTORE_XSTATE
+    mov rsp, rbx
     POP_GPRS
     add rsp, 16                 ; vector, error code
     iretq
@@ -296,8 +347,9 @@ syscall_entry:
     push SYSCALL_VECTOR
     PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
-    sub rsp, 512
-    fxsave [rsp]
+    sub rsp, XSTATE_AREA        ; the context's start: 64-byte aligned
+    SAVE_XSTATE
+    mov rax, [rdi + TF_RAX]     ; the call number again
     mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
     cmp rax, SYS_IPC_CALL_REGISTERS
     je ipc_call_fast
@@ -307,8 +359,8 @@ syscall_entry:
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
     mov rsp, rbx
-    fxrstor [rsp]
-    add rsp, 512
+    RESTORE_XSTATE
+    add rsp, XSTATE_AREA
     POP_GPRS
     mov rcx, [rsp + 16]         ; rip (the kernel may have changed it: always a user address)
     mov r11, [rsp + 32]         ; rflags
@@ -348,23 +400,25 @@ page_map_one_fast:
     cmp rsi, rcx
     jb .general
 .in_range:
-    mov rax, rdx                ; the frame handle: (generation << 16) | slot, below 2^32
-    shr rax, 32
-    jnz .general
-    movzx eax, dx
-    cmp eax, CAP_TABLE_SIZE
-    jae .general
+    mov eax, edx                ; the frame handle: (generation << 20) | slot
+    and eax, (1 << HANDLE_INDEX_BITS) - 1
     mov rcx, [exo_current_index]
     shl rcx, EF_SHIFT
     lea r8, [exo_env_fast]
     add r8, rcx                 ; the caller's row
-    shl rax, SLOT_SHIFT
+    cmp rax, [r8 + EF_CAPACITY]
+    jae .general
+    mov rcx, rax
+    shr rcx, CHUNK_SHIFT
     mov r9, [r8 + EF_SLOTS]
+    mov r9, [r9 + rcx * 8]      ; the slot's chunk
+    and eax, (1 << CHUNK_SHIFT) - 1
+    shl rax, SLOT_SHIFT
     add r9, rax                 ; the slot
     cmp byte [r9 + SLOT_TYPE], CAP_FRAME
     jne .general
-    shr rdx, 16
-    cmp dx, [r9 + SLOT_GEN]
+    shr rdx, HANDLE_INDEX_BITS
+    cmp rdx, [r9 + SLOT_GEN]
     jne .general
     test r10, PF_WRITABLE
     jz .rights_ok
@@ -449,39 +503,84 @@ page_map_one_fast:
     mov [rdi + TF_RAX], rax
 %endmacro
 
-; IpcCallRegisters(envId = frame rdi, words = frame rsi, rdx, r10) from the running
-; environment C to T. Fast when T exists, is not C, and waits in registers; otherwise C#
-; (which also gives the errors). Then, as Ipc.CallWith: T gets rax 0, rdi = C's id, rsi,
-; rdx, r10 = the words, r8 = r9 = 0 (no frame); T stops waiting; C calls T with its reply
-; due in registers; C's result is 0 until the reply; T runs on C's slice.
-; In: rdi = C's frame, rbx = C's context; may use every other register. Interrupts off.
-ipc_call_fast:
-    mov rcx, [rdi + TF_RDI]     ; T's id
+; The slot a handle (rcx) names in the table of the row r9, into rsi, or to C# when the slot
+; is past the table; rax, rdx are scratch; rcx keeps the handle.
+%macro SLOT_OF_HANDLE 0
+    mov eax, ecx
+    and eax, (1 << HANDLE_INDEX_BITS) - 1
+    cmp rax, [r9 + EF_CAPACITY]
+    jae syscall_entry.csharp
+    mov rdx, rax
+    shr rdx, CHUNK_SHIFT
+    mov rsi, [r9 + EF_SLOTS]
+    mov rsi, [rsi + rdx * 8]    ; the chunk
+    and eax, (1 << CHUNK_SHIFT) - 1
+    shl eax, SLOT_SHIFT
+    add rsi, rax
+%endmacro
+
+; The row of the environment whose id is rcx, into r8 and its index into rdx, or to C#
+; when no live environment has that id. rax is scratch.
+%macro ROW_OF_ID 0
     mov rax, rcx
     and eax, ENV_INDEX_MASK
     jz syscall_entry.csharp
     cmp eax, MAX_ENVS
     jae syscall_entry.csharp
-    mov rdx, rax                ; T's index
+    mov rdx, rax
     shl rax, EF_SHIFT
     lea r8, [exo_env_fast]
-    add r8, rax                 ; T's row
+    add r8, rax
     cmp rcx, [r8 + EF_ID]
     jne syscall_entry.csharp
+%endmacro
+
+; IpcCallRegisters(endpoint = frame rdi, words = frame rsi, rdx, r10) from the running
+; environment C to T. Fast when the endpoint is an environment capability of C's with the
+; Call right, T exists, is not C, waits in registers and has no unused reply capability;
+; otherwise C# (which also gives the errors). Then, as Ipc.CallWith: T gets rax = its new
+; reply capability's handle, rdi = the endpoint's badge, rsi, rdx, r10 = the words, r8 = r9
+; = 0 (no capability); T stops waiting; C calls T with its reply due in registers; C's
+; result is 0 until the reply; T runs on C's slice.
+; In: rdi = C's frame, rbx = C's context; may use every other register (all are saved in
+; C's frame and every way out reloads them). Interrupts off.
+ipc_call_fast:
+    mov r11, [exo_current_index]    ; C's index
+    mov r9, r11
+    shl r9, EF_SHIFT
+    lea rax, [exo_env_fast]
+    add r9, rax                 ; C's row
+    mov rcx, [rdi + TF_RDI]     ; the endpoint handle
+    SLOT_OF_HANDLE
+    cmp byte [rsi + SLOT_TYPE], CAP_ENV
+    jne syscall_entry.csharp
+    test byte [rsi + SLOT_RIGHTS], RIGHT_CALL
+    jz syscall_entry.csharp
+    shr rcx, HANDLE_INDEX_BITS
+    cmp rcx, [rsi + SLOT_GEN]
+    jne syscall_entry.csharp
+    mov rcx, [rsi + SLOT_OBJECT]    ; T's id
+    ROW_OF_ID
     cmp qword [r8 + EF_WAIT], IPC_IN_REGISTERS
     jne syscall_entry.csharp
-    mov rax, [exo_current_index]
-    mov r11, rax                ; C's index
-    shl rax, EF_SHIFT
-    lea r9, [exo_env_fast]
-    add r9, rax                 ; C's row
     cmp r8, r9
     je syscall_entry.csharp           ; a call to itself: C# refuses it
+    mov rax, [r8 + EF_SLOTS]
+    mov rax, [rax]              ; T's first chunk
+    cmp byte [rax + REPLY_OFFSET + SLOT_TYPE], CAP_NONE
+    jne syscall_entry.csharp          ; an unused reply to drop first: C#
+    mov byte [rax + REPLY_OFFSET + SLOT_TYPE], CAP_REPLY    ; CapabilityTable.SetReply
+    mov r12, [r9 + EF_ID]
+    mov [rax + REPLY_OFFSET + SLOT_OBJECT], r12
+    mov r13, [rax + REPLY_OFFSET + SLOT_GEN]
+    shl r13, HANDLE_INDEX_BITS
+    or r13, REPLY_SLOT          ; the reply capability's handle
+    mov r12, [rsi + SLOT_BADGE]
     mov r10, [r8 + EF_CTX_END]
     sub r10, TRAP_FRAME_SIZE    ; T's saved frame
-    mov rax, [r9 + EF_ID]
-    mov [r10 + TF_RDI], rax
+    mov [r10 + TF_RDI], r12
     DELIVER_WORDS
+    mov [r10 + TF_RAX], r13
     mov [r8 + EF_WAIT], rax
     mov [r9 + EF_CALLEE], rcx
     mov qword [r9 + EF_REPLY], IPC_IN_REGISTERS
@@ -493,39 +592,51 @@ ipc_call_fast:
     mov [rsi + rax + REC_CALLEE], rcx
     jmp ipc_switch
 
-; IpcReplyRegisters(envId = frame rdi, words = frame rsi, rdx, r10, wait = frame r8) from
-; the running environment S to its caller C. Fast when wait is 1, C exists, is calling S
-; and wants its reply in registers; otherwise C#. Then, as Ipc.ReplyWith: C gets rax 0,
-; rdi = S's id, rsi, rdx, r10 = the words, r8 = r9 = 0; C no longer calls; S waits in
-; registers; C runs on S's slice. In: as ipc_call_fast.
+; IpcReplyRegisters(reply = frame rdi, words = frame rsi, rdx, r10, wait = frame r8) from
+; the running environment S to its caller C. Fast when wait is 1, the handle is S's reply
+; capability, C exists, is calling S and wants its reply in registers; otherwise C#. Then,
+; as Ipc.ReplyWith: the reply capability is used up (its slot empty, its generation on);
+; C gets rax 0, rdi = 0, rsi, rdx, r10 = the words, r8 = r9 = 0; C no longer calls; S waits
+; in registers; C runs on S's slice. In: as ipc_call_fast.
 ipc_reply_fast:
     cmp qword [rdi + TF_R8], 1
     jne syscall_entry.csharp
-    mov rcx, [rdi + TF_RDI]     ; C's id
-    mov rax, rcx
-    and eax, ENV_INDEX_MASK
-    jz syscall_entry.csharp
-    cmp eax, MAX_ENVS
-    jae syscall_entry.csharp
-    mov rdx, rax                ; C's index
-    shl rax, EF_SHIFT
-    lea r8, [exo_env_fast]
-    add r8, rax                 ; C's row
-    cmp rcx, [r8 + EF_ID]
+    mov rcx, [rdi + TF_RDI]     ; the reply handle
+    mov eax, ecx
+    and eax, (1 << HANDLE_INDEX_BITS) - 1
+    cmp eax, REPLY_SLOT
     jne syscall_entry.csharp
-    mov rax, [exo_current_index]
-    mov r11, rax                ; S's index
-    shl rax, EF_SHIFT
-    lea r9, [exo_env_fast]
+    mov r11, [exo_current_index]    ; S's index
+    mov r9, r11
+    shl r9, EF_SHIFT
+    lea rax, [exo_env_fast]
     add r9, rax                 ; S's row
+    mov rsi, [r9 + EF_SLOTS]
+    mov rsi, [rsi]
+    add rsi, REPLY_OFFSET       ; S's reply slot
+    cmp byte [rsi + SLOT_TYPE], CAP_REPLY
+    jne syscall_entry.csharp
+    shr rcx, HANDLE_INDEX_BITS
+    cmp rcx, [rsi + SLOT_GEN]
+    jne syscall_entry.csharp
+    mov rcx, [rsi + SLOT_OBJECT]    ; C's id
+    ROW_OF_ID
     mov rax, [r9 + EF_ID]
     cmp [r8 + EF_CALLEE], rax
     jne syscall_entry.csharp          ; not calling S: C# says NotCalling
     cmp qword [r8 + EF_REPLY], IPC_IN_REGISTERS
     jne syscall_entry.csharp
+    mov byte [rsi + SLOT_TYPE], CAP_NONE    ; CapabilityTable.ConsumeReply
+    xor eax, eax
+    mov [rsi + SLOT_OBJECT], rax
+    mov rax, [rsi + SLOT_GEN]
+    inc rax
+    mov r12, MAX_GENERATION
+    and rax, r12
+    mov [rsi + SLOT_GEN], rax
     mov r10, [r8 + EF_CTX_END]
     sub r10, TRAP_FRAME_SIZE    ; C's saved frame
-    mov [r10 + TF_RDI], rax
+    mov qword [r10 + TF_RDI], 0 ; a reply's From
     DELIVER_WORDS
     mov [r8 + EF_CALLEE], rax
     mov [r8 + EF_REPLY], rax
@@ -552,12 +663,12 @@ ipc_switch:
     mov cr3, rax
     jmp exo_resume_user
 
-; exo_resume_user(rdi = UserContext*: 512-byte FXSAVE area, then a TrapFrame): loads every
+; exo_resume_user(rdi = UserContext*: the extended state, then a TrapFrame): loads every
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
 exo_resume_user:
     mov rsp, rdi
-    fxrstor [rsp]
-    add rsp, 512
+    RESTORE_XSTATE
+    add rsp, XSTATE_AREA
     POP_GPRS
     add rsp, 16
     iretq
@@ -578,12 +689,13 @@ exo_asm_contract:
     dq TF_VECTOR, TF_ERROR, TF_RIP, TF_CS, TF_RFLAGS, TF_RSP
     dq TF_R10, TF_R9, TF_R8, TF_RDI, TF_RSI, TF_RDX, TF_RAX, TRAP_FRAME_SIZE, CONTEXT_SIZE
     dq XREG(0), XREG(9), XREG(13), XREG(14), XREG(15), XREG(16), XREG(17)
-    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4
-    dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, CAP_TABLE_SIZE
+    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4, EF_CAPACITY
+    dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, HANDLE_INDEX_BITS, CHUNK_SHIFT
     dq PF_WRITABLE, PF_EXECUTABLE, PF_AVAILABLE, PF_ALLOWED
     dq UL_BASE, UL_END, UL_WINDOWS_START, UL_WINDOWS_END, DIRECT_MAP, PTE_ADDRESS
     dq MAX_ENVS, REC_SIZE, REC_STATUS, REC_CALLEE, REC_WAITING, REC_CALLING, IPC_IN_REGISTERS
     dq EXCEPTION_STACK_SPAN, UPCALL_FLAGS_KEEP
+    dq SLOT_RIGHTS, SLOT_BADGE, CAP_NONE, CAP_ENV, CAP_REPLY, RIGHT_CALL, REPLY_SLOT, MAX_GENERATION
     dq -1                       ; the end
 isr_table:
 %assign i 0

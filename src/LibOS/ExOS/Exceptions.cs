@@ -1,7 +1,8 @@
 // CPU exceptions handled in user mode (JOS's set_pgfault_handler): the program registers a
 // handler; ExOS maps its exception stack and points the kernel at exo_exception_entry
-// (start.asm), which calls the handler (directly, or through Dispatch for Revoke upcalls and
-// fat function pointers) and then resumes the faulting code by itself.
+// (start.asm), which saves the x87/SSE/AVX state (ExtendedState.cs), calls the handler
+// (directly, or through Dispatch for Revoke upcalls and fat function pointers) and then
+// resumes the faulting code by itself with every register as the handler left the frame.
 // Every program starts with ExOS's default handler (Startup.cs): faults in compiled code
 // that .NET turns into exceptions (null dereference, division by zero) become managed
 // exceptions (RaiseManaged); any other fault removes the handler and resumes, so the fault
@@ -63,6 +64,10 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern ulong* TargetCell();
 
+        [RuntimeImport("exo_exception_dispatch_address")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern ulong DispatchAddress();
+
         /// <summary>The address the kernel should upcall (for a child being set up).</summary>
         public static ulong Entry => EntryAddress();
 
@@ -71,17 +76,18 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (s_handler == null)
             {
-                PageInfo info;
-                SystemCall.PageQuery(Layout.ExceptionStackPage, &info);
-                if (info.Flags == 0)
+                for (ulong page = Layout.ExceptionStackBase; page < Layout.ExceptionStackTop; page += 4096)
                 {
-                    long r = Memory.AllocatePage(Layout.ExceptionStackPage);
+                    PageInfo info;
+                    SystemCall.PageQuery(page, &info);
+                    if (info.Flags != 0) continue;
+                    long r = Memory.AllocatePage(page);
                     if (r < 0) return r;
                 }
             }
             s_handler = handler;
             // start.asm calls a plain code address itself; anything else goes through Dispatch.
-            *TargetCell() = ((ulong)handler & 2) == 0 ? (ulong)handler : 0;
+            *TargetCell() = handler != null && ((ulong)handler & 2) == 0 ? (ulong)handler : DispatchAddress();
             return SystemCall.SetExceptionHandler(Capability.Self, EntryAddress(), Layout.ExceptionStackTop);
         }
 

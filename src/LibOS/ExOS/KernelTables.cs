@@ -22,7 +22,7 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>The row for an id (all zero when there is no such environment).</summary>
         public static EnvRecord Environment(ulong id)
         {
-            ulong index = id & 0xFFF;
+            ulong index = id & ((1UL << Capability.EnvIndexBits) - 1);
             if (index >= Capability.MaxEnvironments) return default;
             EnvRecord row = ((EnvRecord*)UserLayout.EnvTable)[index];
             return row.Id == id ? row : default;

@@ -1,6 +1,7 @@
 // ExOS's own use of the address space (policy of this library OS, not the kernel's): where
-// the heap grows, the exception stack, the scratch page for copies. The image is at
-// 0x700000000000 (user.ld); the stack is where the kernel put it (Abi.UserLayout).
+// the heap grows, the exception stack (every upcall's frame and saved state), the scratch
+// page for copies. The image is at 0x700000000000 (user.ld); the stack is where the kernel
+// put it (Abi.UserLayout).
 namespace ExoSharp.LibOS.ExOS
 {
     public static class Layout
@@ -20,10 +21,15 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>The page for a scratch mapping (copy-on-write copies, dumbfork).</summary>
         public const ulong TempPage = 0x6FF0_0000;
 
-        /// <summary>The exception stack: one page; its top 16 bytes hold the resume slot
-        /// (start.asm's RESUME_SLOT), so the kernel is told the stack ends below them.</summary>
-        public const ulong ExceptionStackPage = 0x6FFF_F000;
-        public const ulong ResumeSlot = 0x6FFF_FFF0;
-        public const ulong ExceptionStackTop = ResumeSlot;
+        /// <summary>The exception stack: ExceptionStackPages pages below ExceptionStackTop;
+        /// the first upcall's frame goes in its top page (ExceptionStackPage), nested ones and
+        /// each one's saved extended state (ExtendedState.cs) below.</summary>
+        public const ulong ExceptionStackTop = 0x7000_0000;
+        public const int ExceptionStackPages = 4;
+        public const ulong ExceptionStackBase = ExceptionStackTop - ExceptionStackPages * 4096;
+        public const ulong ExceptionStackPage = ExceptionStackTop - 4096;
+
+        /// <summary>Is rsp on the exception stack (inside an upcall's handler)?</summary>
+        public static bool OnExceptionStack(ulong rsp) => rsp > ExceptionStackBase && rsp <= ExceptionStackTop;
     }
 }

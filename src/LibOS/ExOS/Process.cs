@@ -6,8 +6,9 @@
 // ExOS's exit policy (AtExit, the kernel has none): children this environment made and never
 // started are destroyed (at most MaxUnstarted are tracked), and the holder of the machine
 // capability sets the machine's power-off status to its exit status. Spawning from an image is
-// Spawn.cs. Missing: waiting for a child (Init polls the environment table), freeing page-table
-// frames early.
+// Spawn.cs. Wait reaps a child: it yields until the child's row says it ended, then drops the
+// capability (Release), so a program that forks and reaps never fills its table.
+// Missing: freeing page-table frames early.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -50,6 +51,10 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         public static ulong Id => SystemCall.EnvId();
+
+        /// <summary>The endpoint for the environment that made this one (Call and Yield rights; its
+        /// badge is this environment's id), as EnvCreate leaves it.</summary>
+        public const ulong Parent = Capability.Parent;
 
         public const int MaxUnstarted = 64;
         private static readonly ulong[] s_unstarted = new ulong[MaxUnstarted];
@@ -109,14 +114,39 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>Gives the child an exception stack of its own, a time slot, and starts it.</summary>
         public static long Start(ulong child)
         {
-            long frame = SystemCall.FrameAlloc();
-            if (frame < 0) return frame;
-            long r = SystemCall.PageMap(child, Layout.ExceptionStackPage, (ulong)frame, PageFlags.Writable);
-            SystemCall.FrameFree((ulong)frame);
-            if (r < 0) return r;
+            long r;
+            for (ulong page = Layout.ExceptionStackBase; page < Layout.ExceptionStackTop; page += PageSize)
+            {
+                long frame = SystemCall.FrameAlloc();
+                if (frame < 0) return frame;
+                r = SystemCall.PageMap(child, page, (ulong)frame, PageFlags.Writable);
+                SystemCall.FrameFree((ulong)frame);
+                if (r < 0) return r;
+            }
             r = SystemCall.SliceAlloc(child);
             if (r < 0) return r;
             return SystemCall.EnvSetStatus(child, EnvStatus.Runnable);
+        }
+
+        /// <summary>Drops the capability for a child (ended or not): the handle is stale afterwards.</summary>
+        public static long Release(ulong child) => SystemCall.CapDrop(child);
+
+        /// <summary>Waits until the child has ended, drops its capability and returns its exit
+        /// status (126: killed), or a negative Abi.Error for a handle that names no child.</summary>
+        public static long Wait(ulong child)
+        {
+            long id = SystemCall.EnvIdOf(child);
+            if (id < 0) return id;
+            while (true)
+            {
+                EnvRecord row = KernelTables.Environment((ulong)id);
+                if (row.Id != (ulong)id || (row.Status & EnvRecord.Ended) != 0)
+                {
+                    Release(child);
+                    return row.Id == (ulong)id ? (long)row.ExitStatus : 126;
+                }
+                SystemCall.Yield(child);
+            }
         }
 
         private static long FinishCopyOnWrite(ulong childRip, ulong childRsp)
@@ -148,7 +178,7 @@ namespace ExoSharp.LibOS.ExOS
             {
                 PageInfo info;
                 SystemCall.PageQuery(page, &info);
-                if (info.Flags == 0 || page == Layout.ExceptionStackPage) continue;
+                if (info.Flags == 0 || Layout.OnExceptionStack(page + 1)) continue;
                 ulong flags = info.Flags & PageFlags.Allowed;
                 if ((flags & (PageFlags.Writable | PageFlags.CopyOnWrite)) != 0)
                     flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;

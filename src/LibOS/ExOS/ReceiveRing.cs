@@ -42,8 +42,11 @@ namespace ExoSharp.LibOS.ExOS
         public long Wait(uint timeoutTicks = 0)
         {
             ulong word = (ulong)&Slot->Length;
-            ProgramInstruction[] program = timeoutTicks == 0 ? s_untilFull : UntilFullOr(timeoutTicks);
-            fixed (ProgramInstruction* p = program) return SystemCall.PredicateWait(p, program.Length, &word, 1);
+            if (timeoutTicks == 0)
+                fixed (ProgramInstruction* p = s_untilFull) return SystemCall.PredicateWait(p, s_untilFull.Length, &word, 1);
+            ProgramInstruction* program = stackalloc ProgramInstruction[7];     // no allocation per wait
+            UntilFullOr(program, timeoutTicks);
+            return SystemCall.PredicateWait(program, 7, &word, 1);
         }
 
         private static ProgramInstruction I(ushort code, byte jumpTrue, byte jumpFalse, uint k) => new ProgramInstruction(code, jumpTrue, jumpFalse, k);
@@ -57,15 +60,15 @@ namespace ExoSharp.LibOS.ExOS
             I(0x16, 0, 0, 0),           // ret a           the length
         };
 
-        private static ProgramInstruction[] UntilFullOr(uint ticks) => new[]
+        private static void UntilFullOr(ProgramInstruction* p, uint ticks)
         {
-            I(0xc0, 0, 0, 0),           // ld ctx[0]
-            I(0x15, 0, 4, 0),           // jeq #0          else -> ret a
-            I(0xc0, 0, 0, 4),           // ld ctx[4]
-            I(0x35, 0, 1, ticks),       // jge #ticks
-            I(0x06, 0, 0, (uint)TimedOut),
-            I(0x06, 0, 0, 0),
-            I(0x16, 0, 0, 0),           // ret a           the length
-        };
+            p[0] = I(0xc0, 0, 0, 0);           // ld ctx[0]
+            p[1] = I(0x15, 0, 4, 0);           // jeq #0          else -> ret a
+            p[2] = I(0xc0, 0, 0, 4);           // ld ctx[4]
+            p[3] = I(0x35, 0, 1, ticks);       // jge #ticks
+            p[4] = I(0x06, 0, 0, (uint)TimedOut);
+            p[5] = I(0x06, 0, 0, 0);
+            p[6] = I(0x16, 0, 0, 0);           // ret a           the length
+        }
     }
 }

@@ -33,28 +33,42 @@ namespace ExoSharp.LibOS.ExOS
             return child;
         }
 
+        /// <summary>The child's pages for ElfLoader: each filled in a scratch frame, then given.
+        /// A page two segments share is refused (ExOS's linker script never makes one).</summary>
+        private sealed class Pages : IElfPages
+        {
+            private readonly long _child;
+            private long _frame;
+            private ulong _flags, _last = ulong.MaxValue;
+            public long Error;
+
+            public Pages(long child) => _child = child;
+
+            public bool Fits(ulong address, ulong size) => address >= UserLayout.Base && size <= UserLayout.StackTop - UserLayout.StackSize - address;
+
+            public byte* Begin(ulong page, bool writable, bool executable)
+            {
+                if (page == _last) { Error = (long)Abi.Error.BadArgument; return null; }
+                _frame = Scratch(out byte* memory);
+                if (_frame < 0) { Error = _frame; return null; }
+                _flags = (writable ? PageFlags.Writable : 0) | (executable ? PageFlags.Executable : 0);
+                return memory;
+            }
+
+            public bool End(ulong page)
+            {
+                _last = page;
+                long r = Give(_child, page, _frame, _flags);
+                if (r < 0) Error = r;
+                return r >= 0;
+            }
+        }
+
         private static long Load(long child, ElfImage elf)
         {
-            for (int i = 0; i < elf.ProgramHeaderCount; i++)
-            {
-                if (elf.SegmentType(i) != ElfImage.PtLoad || elf.SegmentMemorySize(i) == 0) continue;
-                ulong address = elf.SegmentAddress(i), memorySize = elf.SegmentMemorySize(i);
-                ulong fileSize = elf.SegmentFileSize(i), offset = elf.SegmentOffset(i);
-                if (fileSize > memorySize || !elf.Within(offset, fileSize)) return (long)Error.BadArgument;
-                ulong flags = ((elf.SegmentFlags(i) & ElfImage.PfWrite) != 0 ? PageFlags.Writable : 0) |
-                              ((elf.SegmentFlags(i) & ElfImage.PfExecute) != 0 ? PageFlags.Executable : 0);
-                for (ulong page = address & ~(PageSize - 1); page < address + memorySize; page += PageSize)
-                {
-                    long frame = Scratch(out byte* memory);
-                    if (frame < 0) return frame;
-                    ulong from = page > address ? page : address;
-                    ulong to = page + PageSize < address + fileSize ? page + PageSize : address + fileSize;
-                    for (ulong a = from; a < to; a++) memory[a - page] = elf.Data[offset + (a - address)];
-                    long r = Give(child, page, frame, flags);
-                    if (r < 0) return r;
-                }
-            }
-            return 0;
+            var pages = new Pages(child);
+            string problem = ElfLoader.Load(elf, pages);
+            return problem == null ? 0 : pages.Error < 0 ? pages.Error : (long)Error.BadArgument;
         }
 
         private static long Stack(long child, string arguments, ulong argumentAddress)

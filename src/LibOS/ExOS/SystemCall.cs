@@ -32,7 +32,7 @@ namespace ExoSharp.LibOS.ExOS
             Invoke(Syscall.Exit, (ulong)status);
         }
         public static ulong EnvId() => (ulong)Invoke(Syscall.EnvId);
-        public static long Yield(ulong envId = 0) => Invoke(Syscall.Yield, envId);
+        public static long Yield(ulong envHandle = 0) => Invoke(Syscall.Yield, envHandle);
         /// <summary>Also notes the child as unstarted (Process.AtExit ends it if it still is).</summary>
         public static long EnvCreate()
         {
@@ -50,9 +50,11 @@ namespace ExoSharp.LibOS.ExOS
 
         public static long MachineStatus(ulong machine, ulong status) => Invoke(Syscall.MachineStatus, machine, status);
         public static long EnvSetRegisters(ulong handle, Registers* registers) => Invoke(Syscall.EnvSetRegisters, handle, (ulong)registers);
+        public static long EnvSetExtendedState(ulong handle, byte* area, long length) => Invoke(Syscall.EnvSetExtendedState, handle, (ulong)area, (ulong)length);
         public static long EnvDestroy(ulong handle) => Invoke(Syscall.EnvDestroy, handle);
         public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke(Syscall.FrameAlloc, frame);
         public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
+        public static long CapDrop(ulong handle) => Invoke(Syscall.CapDrop, handle);
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
 
         public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags) =>
@@ -63,19 +65,25 @@ namespace ExoSharp.LibOS.ExOS
         public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);
         public static long SliceAlloc(ulong envHandle, ulong slot = Capability.AnySlot) => Invoke(Syscall.SliceAlloc, envHandle, slot);
         public static long SetSliceHandlers(ulong envHandle, ulong prologue, ulong epilogue) => Invoke(Syscall.SetSliceHandlers, envHandle, prologue, epilogue);
-        public static long IpcWait(IpcMessage* message) => Invoke(Syscall.IpcWait, (ulong)message);
-        public static long IpcCall(ulong envId, IpcMessage* message) => Invoke(Syscall.IpcCall, envId, (ulong)message);
-        public static long IpcReply(ulong envId, IpcMessage* message, IpcMessage* waitMessage = null) => Invoke(Syscall.IpcReply, envId, (ulong)message, (ulong)waitMessage);
+        public static long CapMint(ulong handle, ulong rights, ulong badge = 0) => Invoke(Syscall.CapMint, handle, rights, badge);
+        public static long CapRevoke(ulong handle) => Invoke(Syscall.CapRevoke, handle);
 
-        // The same in registers (no frame goes out; one can come in): the received message is
-        // stored at the last argument by exo_ipc when the call returns 0.
+        // IPC: calls go through an endpoint (an environment capability with the Call right); a
+        // wait returns the reply capability's handle (> 0), which the reply names.
+        public static long IpcWait(IpcMessage* message) => Invoke(Syscall.IpcWait, (ulong)message);
+        public static long IpcCall(ulong endpoint, IpcMessage* message) => Invoke(Syscall.IpcCall, endpoint, (ulong)message);
+        public static long IpcReply(ulong reply, IpcMessage* message, IpcMessage* waitMessage = null) => Invoke(Syscall.IpcReply, reply, (ulong)message, (ulong)waitMessage);
+
+        // The same in registers (no capability goes out; one can come in): the received message is
+        // stored at the last argument by exo_ipc when the call returns 0 or more.
         public static long IpcWaitRegisters(IpcMessage* received) =>
             RawIpc(0, 0, 0, 0, 0, (ulong)Syscall.IpcWaitRegisters, received);
-        public static long IpcCallRegisters(ulong envId, ulong word0, ulong word1, ulong word2, IpcMessage* reply) =>
-            RawIpc(envId, word0, word1, word2, 0, (ulong)Syscall.IpcCallRegisters, reply);
-        /// <summary>next: null to carry on after replying, else wait for the next call and store it there.</summary>
-        public static long IpcReplyRegisters(ulong envId, ulong word0, ulong word1, ulong word2, IpcMessage* next = null) =>
-            RawIpc(envId, word0, word1, word2, next != null ? 1UL : 0, (ulong)Syscall.IpcReplyRegisters, next);
+        public static long IpcCallRegisters(ulong endpoint, ulong word0, ulong word1, ulong word2, IpcMessage* reply) =>
+            RawIpc(endpoint, word0, word1, word2, 0, (ulong)Syscall.IpcCallRegisters, reply);
+        /// <summary>next: null to carry on after replying, else wait for the next call and store it
+        /// there (the result is then the next reply capability's handle).</summary>
+        public static long IpcReplyRegisters(ulong reply, ulong word0, ulong word1, ulong word2, IpcMessage* next = null) =>
+            RawIpc(reply, word0, word1, word2, next != null ? 1UL : 0, (ulong)Syscall.IpcReplyRegisters, next);
 
         // The executive: downloaded programs (docs/abi.md; report may be null).
         public static long FilterInstall(ProgramInstruction* program, long count, ProgramReport* report = null) =>

@@ -1,9 +1,11 @@
 // User-level threads, switched on the kernel's slice upcalls: at a slice's end (epilogue)
-// the interrupted thread's registers are saved from the upcall frame and the environment
-// yields; at the next slice's start (prologue) the next thread's registers are put in the
-// frame and the upcall returns into it. The kernel only gives the environment its slices;
-// which thread runs is this library's policy (round robin). Threads.Yield gives up the rest
-// of the slice voluntarily. Missing: blocking primitives (locks, join), thread-local data.
+// the interrupted thread's registers and x87/SSE/AVX state are saved from the upcall frame
+// and its save area (ExtendedState.cs) and the environment yields; at the next slice's start
+// (prologue) the next thread's are put there and the upcall returns into it. The kernel
+// only gives the environment its slices; which thread runs is this library's policy (round
+// robin). A thread interrupted inside an upcall handler (on the exception stack, which all
+// threads share) runs on until it leaves it. Threads.Yield gives up the rest of the slice
+// voluntarily. Missing: blocking primitives (locks, join), thread-local data.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
@@ -15,6 +17,7 @@ namespace ExoSharp.LibOS.ExOS
         private struct Thread
         {
             public Registers Registers;
+            public byte* State;             // ExtendedState.Size bytes
             public bool Alive;
         }
 
@@ -31,6 +34,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long Initialize(delegate*<ExceptionFrame*, void> otherExceptions = null)
         {
             s_threads = (Thread*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(MaxThreads * sizeof(Thread)));
+            s_threads[0].State = NewState();
             s_threads[0].Alive = true;
             s_count = 1;
             s_alive = 1;
@@ -52,6 +56,7 @@ namespace ExoSharp.LibOS.ExOS
                 if (r < 0) return r;
             }
             Thread* t = s_threads + index;
+            if (t->State == null) t->State = NewState();
             t->Registers.Rip = (ulong)(delegate*<void>)&Run;
             t->Registers.Rsp = stackBase + Layout.ThreadStackSize - 8;   // as if just called
             t->Registers.Rdi = (ulong)body;
@@ -63,6 +68,19 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         public static int Current => s_current;
+
+        private static byte* NewState()
+        {
+            var state = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)ExtendedState.Size);
+            ExtendedState.Initialize(state);
+            return state;
+        }
+
+        private static void Save(ExceptionFrame* frame)
+        {
+            s_threads[s_current].Registers = frame->Registers;
+            ExtendedState.Copy(ExtendedState.Of(frame), s_threads[s_current].State);
+        }
 
         /// <summary>Gives up the rest of the slice; another thread may run at the next one.</summary>
         public static void Yield() => SystemCall.Yield();
@@ -81,7 +99,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (frame->Vector == UpcallVector.SliceEnd)
             {
-                s_threads[s_current].Registers = frame->Registers;
+                Save(frame);
                 s_inEpilogue = true;
                 SystemCall.Yield();            // never returns: the next slice starts with the prologue
                 return;
@@ -89,21 +107,24 @@ namespace ExoSharp.LibOS.ExOS
             if (frame->Vector == UpcallVector.SliceStart)
             {
                 // After a voluntary yield the frame is the yielding thread's: keep it.
-                if (!s_inEpilogue) s_threads[s_current].Registers = frame->Registers;
+                if (!s_inEpilogue) Save(frame);
                 s_inEpilogue = false;
                 int next = s_current;
-                for (int i = 1; i <= s_count; i++)
-                {
-                    int candidate = (s_current + i) % s_count;
-                    if (s_threads[candidate].Alive)
+                // Inside a handler the thread stays: another's upcall would reuse the stack.
+                if (!Layout.OnExceptionStack(s_threads[s_current].Registers.Rsp))
+                    for (int i = 1; i <= s_count; i++)
                     {
-                        next = candidate;
-                        break;
+                        int candidate = (s_current + i) % s_count;
+                        if (s_threads[candidate].Alive)
+                        {
+                            next = candidate;
+                            break;
+                        }
                     }
-                }
                 if (next != s_current) s_switches++;
                 s_current = next;
                 frame->Registers = s_threads[next].Registers;
+                ExtendedState.Copy(s_threads[next].State, ExtendedState.Of(frame));
                 return;
             }
             if (s_otherExceptions != null)

@@ -7,8 +7,9 @@
 ;   the number to rax and the 4th argument to r10, executes syscall, returns rax.
 ; - exo_ipc(rdi, rsi, rdx, rcx, r8, r9 = number, [rsp + 8] = IpcMessage* received) (C#:
 ;   SystemCall.cs, System V): a system call like exo_syscall for the IPC calls that deliver
-;   a message in registers; when it returns 0 and received is not null, stores rdi (From),
-;   rsi, rdx, r10 (the words), r8 (FrameHandle), r9 (FrameFlags) there.
+;   a message in registers; when it returns 0 or more (a wait returns the reply capability's
+;   handle) and received is not null, stores rdi (From), rsi, rdx, r10 (the words), r8
+;   (Handle), r9 (HandleFlags) there.
 ; - exo_fork(rdi = finish) (C#: Process.cs, System V): the fork primitive. Saves the
 ;   callee-saved registers on the stack and calls finish(rdi = exo_fork_child, rsi = that
 ;   stack pointer), which creates and starts the child with those as its rip and rsp; the
@@ -16,14 +17,24 @@
 ;   exo_fork_child on its copy of the stack: it restores the same registers and returns 0.
 ;   Nothing at or above the saved rsp is written between the save and the copy, so the
 ;   child's view of its callers' frames is exactly the parent's.
-; - exo_exception_entry: where the kernel sends CPU exceptions (Exceptions.cs registers it),
-;   with rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack (16-byte aligned,
-;   as the kernel places it). Calls the handler in exo_exception_target directly when one is
-;   set and the upcall is not Revoke, else ExoSharpException(frame) (C#: Exceptions.cs, which
-;   keeps exo_exception_target: a plain code address, never a fat function pointer), then resumes the faulting code from the
-;   frame without entering the kernel: every register, rflags and rsp restored, then a jump
-;   through RESUME_SLOT (a word on the exception stack page, never copy-on-write, below the
-;   2 GiB line so an absolute jmp can reach it; Layout.cs keeps it in step).
+; - exo_exception_entry (exo_exception_entry_fx where the CPU has no XSAVE): where the kernel
+;   sends CPU exceptions and slice and revocation upcalls (Exceptions.Entry names it), with
+;   rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack (64-byte aligned, as the
+;   kernel places it). It saves the interrupted code's x87/SSE/AVX state first (XSAVE of every
+;   feature XCR0 enables, or FXSAVE) in a save area just below the frame (64-byte aligned;
+;   ExtendedState.cs finds it from the frame), then calls the handler in exo_exception_target
+;   (a plain code address, never a fat function pointer: Exceptions.cs keeps it;
+;   ExoSharpException when there is none), but a Revoke upcall always goes to
+;   ExoSharpException(frame). It then resumes the interrupted code from the frame and the save
+;   area (a handler may change both) without entering the kernel: the extended state
+;   restored, an iretq frame (rip, cs, rflags, rsp, ss) pushed below the save area, every
+;   general register loaded from the frame, and iretq, which sets rip, rflags and rsp
+;   at once. The frame carries its own return path: no global word is written, so an upcall
+;   may land at any instruction of the path (it nests below rsp and returns here), and
+;   nested upcalls and several threads are safe.
+; - exo_xstate_init() (from _start, before any C#): the mask (0: FXSAVE only), the save
+;   area's size and its distance below a frame; exo_xstate_mask(), exo_xstate_size() and
+;   exo_xstate_reserve() read them back (C#: ExtendedState.cs).
 
 bits 64
 default rel
@@ -31,11 +42,17 @@ default rel
 extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
 extern __image_start, __image_end
 global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
-global exo_exception_target_cell, exo_ipc
+global exo_exception_target_cell, exo_exception_dispatch_address, exo_ipc, exo_xstate_mask, exo_xstate_size
+global exo_xstate_reserve
+global exo_exception_entry_fx, exo_exception_entry_resume, exo_exception_entry_iretq
+global exo_exception_entry_fx_resume, exo_exception_entry_fx_iretq
 
 SYS_EXIT     equ 1
-RESUME_SLOT  equ 0x6FFFFFF0
 UPCALL_REVOKE equ 0x102         ; ExoSharp.Abi.UpcallVector.Revoke: always through ExoSharpException
+XSAVE_RESERVE equ 832           ; x87 + SSE + AVX (all the kernel enables), 64-byte multiple
+FXSAVE_RESERVE equ 512
+USER_CS      equ 0x2B           ; the kernel's ring-3 selectors (Kernel/Boot/boot.asm's GDT),
+USER_SS      equ 0x23           ; what iretq loads back
 ; ExceptionFrame: Vector, ErrorCode, FaultAddress, then Registers: r15 r14 r13 r12 r11 r10 r9
 ; r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
 REGS         equ 24
@@ -45,6 +62,11 @@ section .text
 _start:
     xor ebp, ebp
     and rsp, -16
+    push rdi
+    push rsi
+    call exo_xstate_init
+    pop rsi
+    pop rdi
     lea rdx, [__start___modules]
     lea rcx, [__stop___modules]
     lea r8, [__image_start]
@@ -68,7 +90,7 @@ exo_ipc:
     mov r10, rcx
     syscall
     test rax, rax
-    jnz .done
+    js .done
     test rbx, rbx
     jz .done
     mov [rbx], rdi
@@ -114,6 +136,10 @@ exo_fork_child:
 
 exo_exception_entry_address:
     lea rax, [exo_exception_entry]
+    cmp qword [xstate_mask], 0
+    jne .done
+    lea rax, [exo_exception_entry_fx]
+.done:
     ret
 
 ; exo_exception_target_cell() -> rax = the address of exo_exception_target (Exceptions.cs).
@@ -121,40 +147,116 @@ exo_exception_target_cell:
     lea rax, [exo_exception_target]
     ret
 
-exo_exception_entry:
-    mov rax, [exo_exception_target]
-    test rax, rax
-    jz .dispatch
+; exo_exception_dispatch_address() -> rax = ExoSharpException, the target for anything
+; exo_exception_target cannot call directly.
+exo_exception_dispatch_address:
+    lea rax, [ExoSharpException]
+    ret
+
+; The extended state to save at every upcall: CPUID.1:ECX.OSXSAVE (bit 27) says the kernel
+; turned XSAVE on; then the mask is XCR0 (xgetbv) and the size CPUID.(EAX=0Dh,ECX=0):EBX,
+; the standard-form area for the features XCR0 enables. Otherwise FXSAVE's 512 bytes.
+; Clobbers rax, rbx, rcx, rdx.
+exo_xstate_init:
+    push rbx
+    mov eax, 1
+    cpuid
+    bt ecx, 27
+    jnc .fx
+    xor ecx, ecx
+    xgetbv
+    test edx, edx
+    jnz .fx                     ; state above bit 31: not ours to handle
+    mov r8d, eax
+    mov eax, 0x0D
+    xor ecx, ecx
+    cpuid
+    cmp ebx, XSAVE_RESERVE
+    ja .fx                      ; more than the area holds (the kernel enables less)
+    mov [xstate_mask], r8
+    mov [xstate_size], rbx
+    mov qword [xstate_reserve], XSAVE_RESERVE
+    pop rbx
+    ret
+.fx:
+    mov qword [xstate_mask], 0
+    mov qword [xstate_size], 512
+    mov qword [xstate_reserve], FXSAVE_RESERVE
+    pop rbx
+    ret
+
+exo_xstate_reserve:
+    mov rax, [xstate_reserve]
+    ret
+
+exo_xstate_mask:
+    mov rax, [xstate_mask]
+    ret
+
+exo_xstate_size:
+    mov rax, [xstate_size]
+    ret
+
+; Two copies of the entry and resume path, one per way of saving (Exceptions.Entry gives the
+; kernel the one exo_xstate_init chose), so that neither tests which at every upcall. The
+; save area is a constant distance below the frame (both 64-byte aligned), so the frame is
+; found from rsp alone. XSAVE writes no header byte but XSTATE_BV's bits for XCR0's features,
+; and XRSTOR refuses any other bit there or anything in the next 16 bytes (XCOMP_BV and one
+; reserved word): the stack below a frame holds anything, so those three words are cleared.
+%macro ENTRY 4                  ; name, save instruction, restore instruction, reserve
+%1:
+    sub rsp, %4                 ; the save area; the frame is at rsp + %4
+%ifidn %2, xsave64
+    mov qword [rsp + 512], 0
+    mov qword [rsp + 520], 0
+    mov qword [rsp + 528], 0
+    or eax, -1                  ; XSAVE's mask: every feature XCR0 enables (none above bit 31)
+%endif
+    %2 [rsp]
     cmp qword [rdi], UPCALL_REVOKE
-    je .dispatch
-    call rax                    ; handler(frame); rsp = the frame, 16-byte aligned
-.resume:
-    mov rdi, rsp                ; the frame: rsp is back where the kernel put it
-    mov rax, [rdi + REG(15)]    ; rip
-    mov [abs RESUME_SLOT], rax
-    push qword [rdi + REG(16)]  ; rflags
-    popfq
-    mov r15, [rdi + REG(0)]
-    mov r14, [rdi + REG(1)]
-    mov r13, [rdi + REG(2)]
-    mov r12, [rdi + REG(3)]
-    mov r11, [rdi + REG(4)]
-    mov r10, [rdi + REG(5)]
-    mov r9,  [rdi + REG(6)]
-    mov r8,  [rdi + REG(7)]
-    mov rbp, [rdi + REG(8)]
-    mov rsi, [rdi + REG(10)]
-    mov rdx, [rdi + REG(11)]
-    mov rcx, [rdi + REG(12)]
-    mov rbx, [rdi + REG(13)]
-    mov rax, [rdi + REG(14)]
-    mov rsp, [rdi + REG(17)]
-    mov rdi, [rdi + REG(9)]
-    jmp [abs RESUME_SLOT]
-.dispatch:
+    je %%dispatch
+    call [exo_exception_target] ; handler(rdi = frame); rsp = the save area
+%1_resume:                      ; rsp = the save area, the frame above it
+%ifidn %3, xrstor64
+    or eax, -1
+%endif
+    %3 [rsp]
+    push USER_SS                ; an iretq frame below the save area
+    push qword [rsp + 8 + %4 + REG(17)]     ; rsp
+    push qword [rsp + 16 + %4 + REG(16)]    ; rflags
+    push USER_CS
+    push qword [rsp + 32 + %4 + REG(15)]    ; rip
+    mov r15, [rsp + 40 + %4 + REG(0)]
+    mov r14, [rsp + 40 + %4 + REG(1)]
+    mov r13, [rsp + 40 + %4 + REG(2)]
+    mov r12, [rsp + 40 + %4 + REG(3)]
+    mov r11, [rsp + 40 + %4 + REG(4)]
+    mov r10, [rsp + 40 + %4 + REG(5)]
+    mov r9,  [rsp + 40 + %4 + REG(6)]
+    mov r8,  [rsp + 40 + %4 + REG(7)]
+    mov rbp, [rsp + 40 + %4 + REG(8)]
+    mov rdi, [rsp + 40 + %4 + REG(9)]
+    mov rsi, [rsp + 40 + %4 + REG(10)]
+    mov rdx, [rsp + 40 + %4 + REG(11)]
+    mov rcx, [rsp + 40 + %4 + REG(12)]
+    mov rbx, [rsp + 40 + %4 + REG(13)]
+    mov rax, [rsp + 40 + %4 + REG(14)]
+%1_iretq:
+    iretq
+%%dispatch:
     call ExoSharpException
-    jmp .resume
+    jmp %1_resume
+%endmacro
+
+    ENTRY exo_exception_entry, xsave64, xrstor64, XSAVE_RESERVE
+    ENTRY exo_exception_entry_fx, fxsave64, fxrstor64, FXSAVE_RESERVE
+
+section .data
+align 8
+exo_exception_target: dq ExoSharpException  ; called for every upcall but Revoke (Exceptions.cs)
 
 section .bss
 alignb 8
-exo_exception_target: resq 1    ; the C# handler called for every upcall but Revoke (0: none)
+xstate_mask: resq 1             ; XCR0 when XSAVE is on, else 0 (exo_xstate_init)
+xstate_size: resq 1             ; the save area's size in bytes
+xstate_reserve: resq 1          ; the area starts that far below a frame (XSAVE_RESERVE or FXSAVE_RESERVE)

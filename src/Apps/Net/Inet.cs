@@ -1,0 +1,176 @@
+// The small inetd services (RFC 862 echo on port 7, RFC 863 discard on 9, RFC 864 chargen on
+// 19), over TCP and UDP, on ExOS's network stack (src/LibOS/Net): one environment, one event
+// loop over every connection, no thread per connection. `make run` forwards host ports to
+// them. Arguments: "[N] [dhcp]": exit once N TCP connections have been served and closed
+// (default: serve for ever); dhcp: take the address from DHCP instead of 10.0.2.15.
+// On exit it prints the stack's counters and its memory, which never grows after start.
+using ExoSharp.LibOS.Net;
+using ExoSharp.LibOS.Net.Ring;
+
+namespace ExoSharp.Apps.Net
+{
+    internal static unsafe class Inet
+    {
+        private const int MaxConnections = 264;
+        private const byte Echo = 1, Discard = 2, Chargen = 3;
+        private const uint Chunk = 16384;
+
+        public static int Main(string arguments)
+        {
+            long limit = (long)Arguments.Number(arguments, 1_000_000);
+            bool dhcp = Has(arguments, "dhcp");
+            var config = new NetConfig
+            {
+                Address = dhcp ? 0u : 0x0A00_020Fu, Gateway = 0x0A00_0202, Netmask = 0xFFFF_FF00,
+                TcpConnections = MaxConnections + 8, TcpSendBuffer = 16384, TcpReceiveBuffer = 16384, TimeWait = 10_000,
+            };
+            NetInterface nif = NetInterface.Open(config, out string problem);
+            if (nif == null)
+            {
+                System.Console.WriteLine("inet: " + problem);
+                return 1;
+            }
+            NetStack stack = nif.Stack;
+            int echo = stack.TcpListen(7, MaxConnections), discard = stack.TcpListen(9, 64), chargen = stack.TcpListen(19, 64);
+            int udpEcho = stack.UdpBind(7), udpDiscard = stack.UdpBind(9), udpChargen = stack.UdpBind(19);
+            if (echo < 0 || discard < 0 || chargen < 0 || udpEcho < 0 || udpDiscard < 0 || udpChargen < 0)
+            {
+                System.Console.WriteLine("inet: a port is refused");
+                return 1;
+            }
+            System.Console.WriteLine("inet: ready: echo, discard, chargen on TCP and UDP ports 7, 9, 19 at " + Wire.FormatIpv4(stack.Address) +
+                                     (dhcp ? " (from DHCP, router " + Wire.FormatIpv4(config.Gateway) + ", DNS " + Wire.FormatIpv4(stack.DnsServer) + ")" : "") +
+                                     "; stack memory " + (stack.MemoryUsed >> 10).ToString() + " KiB");
+            ulong memoryAtStart = stack.MemoryUsed;
+            int* handles = stackalloc int[MaxConnections];
+            byte* kinds = stackalloc byte[MaxConnections];
+            uint* position = stackalloc uint[MaxConnections];
+            int active = 0, peak = 0;
+            long served = 0, bytesIn = 0, bytesOut = 0;
+            byte[] bufferArray = new byte[Chunk];
+            fixed (byte* buffer = bufferArray)
+            {
+                while (limit == 0 || served < limit || active > 0)
+                {
+                    bool progress = nif.Poll() > 0;
+                    for (int l = 0; l < 3; l++)
+                    {
+                        int listener = l == 0 ? echo : l == 1 ? discard : chargen;
+                        while (active < MaxConnections)
+                        {
+                            int h = stack.TcpAccept(listener);
+                            if (h < 0) break;
+                            stack.TcpNoDelay(h, true);
+                            handles[active] = h;
+                            kinds[active] = (byte)(l + 1);
+                            position[active] = 0;
+                            active++;
+                            progress = true;
+                        }
+                    }
+                    if (active > peak) peak = active;
+                    for (int i = 0; i < active; i++)
+                    {
+                        int h = handles[i];
+                        TcpConnection c = stack.Connection(h);
+                        bool finished = false;
+                        if (kinds[i] == Chargen)
+                        {
+                            while (c.Send.Free > 0 && (stack.Readiness(h) & NetStack.Writable) != 0)
+                            {
+                                uint n = c.Send.Free < Chunk ? c.Send.Free : Chunk;
+                                for (uint k = 0; k < n; k++) buffer[k] = ChargenByte(position[i] + k);
+                                int sent = stack.TcpSend(h, buffer, n);
+                                if (sent <= 0) break;
+                                position[i] += (uint)sent;
+                                bytesOut += sent;
+                                progress = true;
+                            }
+                        }
+                        while (true)
+                        {
+                            uint room = kinds[i] == Echo ? (c.Send.Free < Chunk ? c.Send.Free : Chunk) : Chunk;
+                            if (room == 0) break;
+                            int n = stack.TcpReceive(h, buffer, room);
+                            if (n == NetError.WouldBlock) break;
+                            if (n <= 0) { finished = true; break; }
+                            bytesIn += n;
+                            progress = true;
+                            if (kinds[i] == Echo)
+                            {
+                                stack.TcpSend(h, buffer, (uint)n);
+                                bytesOut += n;
+                            }
+                        }
+                        if (!finished && (stack.Readiness(h) & NetStack.Failed) != 0) finished = true;
+                        if (!finished) continue;
+                        stack.TcpClose(h);
+                        served++;
+                        handles[i] = handles[active - 1];
+                        kinds[i] = kinds[active - 1];
+                        position[i] = position[active - 1];
+                        active--;
+                        i--;
+                        progress = true;
+                    }
+                    progress |= Datagrams(stack, udpEcho, udpChargen, udpDiscard, buffer);
+                    if (!progress) nif.Wait(1);
+                }
+            }
+            NetCounters k2 = stack.Counters;
+            System.Console.WriteLine("inet: served " + served.ToString() + " TCP connections (at most " + peak.ToString() + " at once), " +
+                                     bytesIn.ToString() + " bytes in, " + bytesOut.ToString() + " bytes out");
+            System.Console.WriteLine("inet: segments in " + k2.SegmentsIn.ToString() + ", out " + k2.SegmentsOut.ToString() +
+                                     "; retransmits: timeout " + k2.RetransmitsTimeout.ToString() + ", fast " + k2.RetransmitsFast.ToString() +
+                                     ", SACK " + k2.RetransmitsSack.ToString() + ", partial " + k2.RetransmitsPartial.ToString() +
+                                     "; bad checksums " + (k2.TcpBadChecksum + k2.IpBadChecksum + k2.UdpBadChecksum).ToString() +
+                                     ", out of window " + k2.OutOfWindow.ToString() + ", transmit busy " + k2.TransmitBusy.ToString());
+            System.Console.WriteLine("inet: stack memory " + (memoryAtStart >> 10).ToString() + " KiB at start, " + (stack.MemoryUsed >> 10).ToString() +
+                                     " KiB at end; control blocks in use " + stack.ConnectionsInUse.ToString() + " (the 3 listeners and TIME-WAIT)");
+            return 0;
+        }
+
+        private static bool Has(string text, string word)
+        {
+            for (int i = 0; i + word.Length <= text.Length; i++)
+            {
+                int k = 0;
+                while (k < word.Length && text[i + k] == word[k]) k++;
+                if (k == word.Length) return true;
+            }
+            return false;
+        }
+
+        /// <summary>RFC 864's pattern: lines of 72 printable characters, each starting one later.</summary>
+        private static byte ChargenByte(uint at)
+        {
+            uint line = at / 74, column = at % 74;
+            if (column == 72) return 13;
+            if (column == 73) return 10;
+            return (byte)(32 + (line + column) % 95);
+        }
+
+        private static bool Datagrams(NetStack stack, int echo, int chargen, int discard, byte* buffer)
+        {
+            bool progress = false;
+            for (int s = 0; s < 3; s++)
+            {
+                int h = s == 0 ? echo : s == 1 ? chargen : discard;
+                while (stack.UdpReadable(h))
+                {
+                    int n = stack.UdpReceive(h, buffer, Chunk, out uint from, out ushort port);
+                    if (n < 0) break;
+                    progress = true;
+                    if (h == echo) stack.UdpSend(h, from, port, buffer, (uint)n);
+                    else if (h == chargen)
+                    {
+                        uint length = 1 + (uint)(stack.Now % 512);
+                        for (uint k = 0; k < length; k++) buffer[k] = ChargenByte(k);
+                        stack.UdpSend(h, from, port, buffer, length);
+                    }
+                }
+            }
+            return progress;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+// The capability calls that work on any kind: CapDrop, CapMint, CapRevoke, and passing a
+// capability over IPC (Transfer). Every capability made from another is its child in the
+// derivation tree (CapabilityTable), whichever table it lands in; CapRevoke removes every
+// descendant, a frame's with its mappings in its holder's space, so whoever minted or passed a
+// capability can take it back. Dropping one moves its children up, revoking nothing.
+// Work: CapRevoke costs one step per capability removed (plus a frame's unmapping), charged to
+// the caller; nothing else here loops. Missing: revoking a mapping made into a space the
+// holder did not control (mappings into another environment reuse a frame capability it has).
+using ExoSharp.Abi;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class Authority
+    {
+        /// <summary>CapDrop(handle): any capability but slot 0.</summary>
+        public static long Drop(Environment env, ulong handle)
+        {
+            CapabilitySlot* slot = env.Capabilities.LookupAny(handle);
+            if (slot == null) return (long)Error.BadHandle;
+            if (slot->Type == CapabilityType.Reply)
+            {
+                Ipc.DropReply(env);
+                return 0;
+            }
+            Remove(env, slot);
+            return 0;
+        }
+
+        /// <summary>Removes one capability from env's table: a frame's mappings in env's space
+        /// go too when no other capability of env's may have made them.</summary>
+        private static void Remove(Environment env, CapabilitySlot* slot)
+        {
+            if (slot->Type != CapabilityType.Frame)
+            {
+                env.Capabilities.Remove(slot);
+                return;
+            }
+            Mappings.FreeFrame(env, env.Capabilities.HandleOf(slot));
+        }
+
+        /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived
+        /// from handle (0: the caller itself) with rights narrowed to those given and the badge
+        /// (0: keep the source's; a badged capability's badge cannot change). Returns its handle.</summary>
+        public static long Mint(Environment env, ulong handle, ulong rights, ulong badge)
+        {
+            CapabilitySlot* source = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.LookupAny(handle);
+            if (source == null) return (long)Error.BadHandle;
+            if (source->Type == CapabilityType.Reply) return (long)Error.BadArgument;
+            if (source->Type == CapabilityType.Frame)
+            {
+                if ((rights & ~(ulong)CapabilityRights.Write) != 0 || badge != 0) return (long)Error.BadArgument;
+                bool writable = (rights & CapabilityRights.Write) != 0;
+                if (writable && !source->Writable) return (long)Error.NoRights;
+                if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                FrameTable.Retain(source->Object);
+                return (long)env.Capabilities.Insert(CapabilityType.Frame, source->Object, writable, source);
+            }
+            if (source->Type != CapabilityType.Environment)
+            {
+                // Kinds without rights or badges (the machine): a plain copy.
+                if (rights != 0 || badge != 0) return (long)Error.BadArgument;
+                if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                return (long)env.Capabilities.Insert(source->Type, source->Object, false, source, 0, 0);
+            }
+            if ((rights & ~(ulong)CapabilityRights.AllEnvironment) != 0) return (long)Error.BadArgument;
+            if ((rights & ~(ulong)source->Rights) != 0) return (long)Error.NoRights;
+            if (source->Badge != 0 && badge != 0 && badge != source->Badge) return (long)Error.BadArgument;
+            if (badge == 0) badge = source->Badge;
+            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+            return (long)env.Capabilities.Insert(CapabilityType.Environment, source->Object, false, source, (byte)rights, badge);
+        }
+
+        /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the
+        /// caller itself), in every table, leaving handle's own. Returns how many went.</summary>
+        public static long Revoke(Environment env, ulong handle)
+        {
+            CapabilitySlot* root = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.LookupAny(handle);
+            if (root == null) return (long)Error.BadHandle;
+            long removed = 0;
+            while (root->FirstChild != null)
+            {
+                CapabilitySlot* leaf = root->FirstChild;
+                while (leaf->FirstChild != null) leaf = leaf->FirstChild;
+                Environment holder = EnvTable.AtIndex(CapabilityTable.OwnerOf(leaf));
+                if (holder == null) Panic.Halt("a derived capability in a table nobody holds");
+                Remove(holder, leaf);
+                removed++;
+            }
+            return removed;
+        }
+
+        /// <summary>Gives to its own capability for the one from names by handle (IPC): derived
+        /// from the sender's, a frame writable only when flags ask and the sender's allows it.
+        /// Returns the receiver's handle (0 for handle 0), or a negative Error.</summary>
+        public static long Transfer(Environment from, Environment to, ulong handle, ulong flags)
+        {
+            if (handle == 0) return 0;
+            CapabilitySlot* slot = from.Capabilities.LookupAny(handle);
+            if (slot == null) return (long)Error.BadHandle;
+            if (slot->Type == CapabilityType.Reply) return (long)Error.BadArgument;
+            if (!to.Capabilities.Reserve(1)) return (long)Error.TableFull;
+            if (slot->Type == CapabilityType.Frame)
+            {
+                bool writable = (flags & PageFlags.Writable) != 0;
+                if (writable && !slot->Writable) return (long)Error.NoRights;
+                if (!FrameTable.Retain(slot->Object)) return (long)Error.NoMemory;
+                return (long)to.Capabilities.Insert(CapabilityType.Frame, slot->Object, writable, slot);
+            }
+            return (long)to.Capabilities.Insert(slot->Type, slot->Object, false, slot, slot->Rights, slot->Badge);
+        }
+
+        /// <summary>Drops a capability Transfer made when its message could not be delivered.</summary>
+        public static void Untransfer(Environment env, ulong handle)
+        {
+            CapabilitySlot* slot = handle == 0 ? null : env.Capabilities.LookupAny(handle);
+            if (slot != null) Remove(env, slot);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+// The TCP calls a program makes (non-blocking; Ring/Sockets.cs adds blocking and a poll-like
+// wait over the rings). A handle is a control block's index; it stays the program's until
+// TcpClose, even after the connection ends (its error stays readable). Readiness bits for a
+// wait over many handles: Readable (data, end of stream, an error, or a connection to accept),
+// Writable (room in the send buffer of an open connection), Failed, Connected.
+// Missing: handle generations (a stale handle after TcpClose names whatever reuses the block).
+namespace ExoSharp.LibOS.Net
+{
+    public sealed unsafe partial class NetStack
+    {
+        public const int Readable = 1, Writable = 2, Failed = 4, Connected = 8;
+
+        private TcpConnection Handle(int h) =>
+            h >= 0 && h < _tcbs.Length && _tcbs[h].State != TcpState.Free && (_tcbs[h].Parent == null || _tcbs[h].Accepted) && !_tcbs[h].UserClosed ? _tcbs[h] : null;
+
+        /// <summary>The control block behind a handle, for its state and numbers (read only).</summary>
+        public TcpConnection Connection(int handle) => Handle(handle);
+
+        public TcpState TcpStateOf(int handle) => Handle(handle)?.State ?? TcpState.Free;
+
+        /// <summary>Listens on port with at most backlog connections half-open or waiting for accept.</summary>
+        public int TcpListen(ushort port, int backlog)
+        {
+            if (port == 0 || backlog <= 0) return NetError.Invalid;
+            if (FindListener(port) != null) return NetError.InUse;
+            int slot = -1;
+            for (int i = 0; i < MaxListeners; i++) if (_listeners[i] == null) { slot = i; break; }
+            if (slot < 0) return NetError.NoResources;
+            TcpConnection l = Allocate();
+            if (l == null) return NetError.NoResources;
+            l.State = TcpState.Listen;
+            l.LocalIp = Config.Address;
+            l.LocalPort = port;
+            l.Backlog = backlog;
+            _listeners[slot] = l;
+            return l.Index;
+        }
+
+        /// <summary>The next established connection of a listener, or WouldBlock.</summary>
+        public int TcpAccept(int listener)
+        {
+            TcpConnection l = Handle(listener);
+            if (l == null || l.State != TcpState.Listen) return NetError.Invalid;
+            TcpConnection c = l.AcceptHead;
+            if (c == null) return NetError.WouldBlock;
+            l.AcceptHead = c.QueueNext;
+            if (l.AcceptHead == null) l.AcceptTail = null;
+            c.QueueNext = null;
+            l.Queued--;
+            c.Accepted = true;
+            c.Parent = null;
+            return c.Index;
+        }
+
+        /// <summary>Opens a connection (SYN sent at once); its handle. Connected once Readiness says so.</summary>
+        public int TcpConnect(uint address, ushort port, ushort localPort = 0)
+        {
+            if (address == 0 || port == 0 || Config.Address == 0) return NetError.Invalid;
+            if (localPort == 0) localPort = EphemeralPort(address, port);
+            if (localPort == 0) return NetError.InUse;
+            if (Lookup(localPort, address, port) != null) return NetError.InUse;
+            TcpConnection c = Allocate();
+            if (c == null) return NetError.NoResources;
+            c.State = TcpState.SynSent;
+            c.LocalIp = Config.Address;
+            c.LocalPort = localPort;
+            c.RemoteIp = address;
+            c.RemotePort = port;
+            c.Accepted = true;
+            InitConnection(c);
+            HashInsert(c);
+            Counters.ActiveOpens++;
+            TcpOutput(c);
+            return c.Index;
+        }
+
+        /// <summary>RFC 6056 algorithm 3: a keyed offset per destination plus a counter.</summary>
+        private ushort EphemeralPort(uint address, ushort port)
+        {
+            uint count = (uint)(Config.EphemeralHigh - Config.EphemeralLow + 1);
+            uint offset = (uint)SipHash.Hash(Config.Key0 ^ 0x6056, Config.Key1, Config.Address, address, port, 0);
+            for (uint i = 0; i < count; i++)
+            {
+                ushort candidate = (ushort)(Config.EphemeralLow + (offset + _ephemeralNext + i) % count);
+                if (Lookup(candidate, address, port) != null || FindListener(candidate) != null) continue;
+                _ephemeralNext += i + 1;
+                return candidate;
+            }
+            return 0;
+        }
+
+        /// <summary>Queues up to length bytes; how many (at least 1), WouldBlock when the buffer is
+        /// full, or an error.</summary>
+        public int TcpSend(int handle, byte* data, uint length)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return NetError.Invalid;
+            if (c.Error != 0) return c.Error;
+            if (c.FinQueued || c.State == TcpState.Closed) return NetError.Closed;
+            if (c.State == TcpState.Listen) return NetError.NotConnected;
+            if (length == 0) return 0;
+            uint n = c.Send.Append(data, length);
+            if (n == 0) return NetError.WouldBlock;
+            if (c.Synchronized) TcpOutput(c);
+            return (int)n;
+        }
+
+        /// <summary>Takes up to capacity bytes: how many, 0 at the end of the stream, WouldBlock, or an error.</summary>
+        public int TcpReceive(int handle, byte* buffer, uint capacity)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return NetError.Invalid;
+            uint n = Wire.Min(capacity, c.Receive.Count);
+            if (n == 0)
+            {
+                if (c.Error != 0) return c.Error;
+                if (c.FinReceived || c.State == TcpState.Closed) return 0;
+                if (c.State == TcpState.Listen) return NetError.NotConnected;
+                return NetError.WouldBlock;
+            }
+            c.Receive.ReadAt(0, buffer, n);
+            c.Receive.Drop(n);
+            // A window update when the right edge can move by two segments or half the buffer.
+            if (c.Synchronized && !c.FinReceived && (c.RcvNxt + c.Receive.Free) - c.RcvAdv >= Wire.Min(c.Receive.Size / 2, 2u * c.Mss))
+            {
+                c.AckNow = true;
+                TcpOutput(c);
+            }
+            return (int)n;
+        }
+
+        /// <summary>Ends the sending direction (a FIN after the queued data).</summary>
+        public int TcpShutdown(int handle)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return NetError.Invalid;
+            if (c.FinQueued) return 0;
+            switch (c.State)
+            {
+                case TcpState.SynSent:
+                    Release(c);
+                    return 0;
+                case TcpState.SynReceived:
+                    c.FinQueued = true;
+                    return 0;
+                case TcpState.Established:
+                    c.FinQueued = true;
+                    c.State = TcpState.FinWait1;
+                    break;
+                case TcpState.CloseWait:
+                    c.FinQueued = true;
+                    c.State = TcpState.LastAck;
+                    break;
+                default:
+                    return c.State == TcpState.Listen ? NetError.NotConnected : 0;
+            }
+            TcpOutput(c);
+            return 0;
+        }
+
+        /// <summary>Gives the handle back: a graceful close (FIN after queued data), or a RST when
+        /// received data was never read (RFC 2525 2.17); the connection finishes on its own.</summary>
+        public int TcpClose(int handle)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return NetError.Invalid;
+            if (c.State == TcpState.Listen)
+            {
+                for (int i = 0; i < MaxListeners; i++) if (_listeners[i] == c) _listeners[i] = null;
+                foreach (TcpConnection t in _tcbs)
+                    if (t.Parent == c && !t.Accepted && t.State != TcpState.Free) Abort(t, NetError.Reset);
+                FreeTcb(c);
+                return 0;
+            }
+            if (c.Receive.Count > 0 && c.Synchronized && c.State != TcpState.TimeWait)
+            {
+                c.UserClosed = true;
+                Abort(c, NetError.Reset);
+                return 0;
+            }
+            TcpShutdown(handle);
+            c.UserClosed = true;
+            if (c.State == TcpState.Closed || c.State == TcpState.SynSent) { Release(c); return 0; }
+            if (c.State == TcpState.FinWait2 && c.TimeWaitAt == 0) c.TimeWaitAt = _now + Config.TimeWait;    // no FIN-WAIT-2 for ever
+            return 0;
+        }
+
+        /// <summary>Resets the connection (RST) and gives the handle back.</summary>
+        public void TcpAbort(int handle)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return;
+            c.UserClosed = true;
+            if (c.State == TcpState.Listen) { TcpClose(handle); return; }
+            Abort(c, NetError.Reset);
+        }
+
+        public void TcpNoDelay(int handle, bool on)
+        {
+            TcpConnection c = Handle(handle);
+            if (c != null) { c.NoDelay = on; if (c.Synchronized) TcpOutput(c); }
+        }
+
+        public void TcpKeepAlive(int handle, bool on)
+        {
+            TcpConnection c = Handle(handle);
+            if (c != null) c.KeepAlive = on;
+        }
+
+        /// <summary>The readiness bits of a handle.</summary>
+        public int Readiness(int handle)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return Failed;
+            if (c.State == TcpState.Listen) return c.AcceptHead != null ? Readable : 0;
+            int r = 0;
+            if (c.Receive.Count > 0 || c.FinReceived || c.State == TcpState.Closed || c.Error != 0) r |= Readable;
+            if (c.Error != 0) r |= Failed;
+            if (c.Synchronized && c.State != TcpState.TimeWait) r |= Connected;
+            if ((c.State == TcpState.Established || c.State == TcpState.CloseWait) && !c.FinQueued && c.Send.Free > 0) r |= Writable;
+            return r;
+        }
+
+        /// <summary>Connections in use (not free), listeners included: what a leak test counts.</summary>
+        public int ConnectionsInUse
+        {
+            get
+            {
+                int n = 0;
+                foreach (TcpConnection c in _tcbs) if (c.State != TcpState.Free) n++;
+                return n;
+            }
+        }
+    }
+}

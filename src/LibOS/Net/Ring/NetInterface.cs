@@ -1,0 +1,99 @@
+// A stack on this environment's network card: filters for its address, a receive and a
+// transmit ring, the arena mapped from fresh pages, and the loop step that feeds received
+// frames (parsed where they lie in the ring) to the stack and runs its timers. Wait blocks on
+// the receive ring's wakeup predicate, with a timeout of at most one timer tick.
+// Address: a static one, or 0 to ask DHCP (Open waits for the lease, at most ten seconds).
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+
+namespace ExoSharp.LibOS.Net.Ring
+{
+    public sealed unsafe class NetInterface
+    {
+        public const ulong RingsAt = 0x8000_0000, ArenaAt = 0x9000_0000;
+        public const uint ReceiveSlots = 256, TransmitSlots = 64;
+
+        public readonly NetStack Stack;
+        private readonly ReceiveRing _receive;
+        private bool _addressFilters;
+
+        private NetInterface(NetStack stack, ReceiveRing receive)
+        {
+            Stack = stack;
+            _receive = receive;
+        }
+
+        /// <summary>Brings the card up with config (its Mac is filled in from NetInfo; Address 0:
+        /// DHCP). Null with the reason when something is refused.</summary>
+        public static NetInterface Open(NetConfig config, out string problem)
+        {
+            problem = null;
+            NetInfo info;
+            long r = SystemCall.NetInfo(&info);
+            if (r < 0) { problem = "no network card"; return null; }
+            config.Mac = info.Mac;
+            NetClock.Calibrate();
+            config.Key0 ^= NetClock.Tsc();
+            config.Key1 ^= NetClock.Tsc() * 0x9E37_79B9_7F4A_7C15UL;
+            ReceiveRing receive = ReceiveRing.Attach(RingsAt, ReceiveSlots, out r);
+            if (receive == null) { problem = "receive ring refused (" + r.ToString() + ")"; return null; }
+            TransmitRing transmit = TransmitRing.Attach(RingsAt + 0x100_0000, TransmitSlots, out r);
+            if (transmit == null) { problem = "transmit ring refused (" + r.ToString() + ")"; return null; }
+            ulong size = (NetStack.MemoryNeeded(config) + 4095) & ~4095UL;
+            for (ulong at = 0; at < size; at += 4096)
+            {
+                r = Memory.AllocatePage(ArenaAt + at);
+                if (r < 0) { problem = "out of memory for the stack (" + (size >> 20).ToString() + " MiB, page " + (at >> 12).ToString() + ": error " + r.ToString() + ")"; return null; }
+            }
+            uint address = config.Address;
+            var stack = new NetStack(config, new RingLink(transmit), (byte*)ArenaAt, size, NetClock.Now);
+            var nif = new NetInterface(stack, receive);
+            if (address == 0)
+            {
+                if ((r = NetFilterPrograms.InstallDhcpClient()) < 0) { problem = "DHCP filter refused (" + r.ToString() + ")"; return null; }
+                stack.DhcpStart();
+                long until = NetClock.Now + 10_000;
+                while (!stack.DhcpBound && NetClock.Now < until) nif.Wait(1);
+                if (!stack.DhcpBound) { problem = "no DHCP lease"; return null; }
+            }
+            if (!nif.InstallAddressFilters(out problem)) return null;
+            stack.Announce();
+            return nif;
+        }
+
+        private bool InstallAddressFilters(out string problem)
+        {
+            problem = null;
+            if (_addressFilters) return true;
+            long r = NetFilterPrograms.InstallArp(Stack.Address);
+            if (r < 0) { problem = "ARP filter refused (" + r.ToString() + ")"; return false; }
+            r = NetFilterPrograms.InstallIpv4(Stack.Address);
+            if (r < 0) { problem = "IPv4 filter refused (" + r.ToString() + ")"; return false; }
+            _addressFilters = true;
+            return true;
+        }
+
+        /// <summary>Feeds every frame waiting in the ring to the stack, then runs its timers;
+        /// how many frames there were.</summary>
+        public int Poll()
+        {
+            int n = 0;
+            long now = NetClock.Now;
+            while (n < (int)ReceiveSlots && _receive.Next(out byte* frame, out PacketSlot header))
+            {
+                if (header.Length <= PacketRing.MaxFrame) Stack.Input(frame, header.Length, now);
+                _receive.Done();
+                n++;
+            }
+            Stack.Tick(NetClock.Now);
+            return n;
+        }
+
+        /// <summary>Blocks until a frame comes or ticks timer ticks pass (0: until a frame), then polls.</summary>
+        public int Wait(uint ticks)
+        {
+            if (!_receive.Next(out _, out _)) _receive.Wait(ticks);
+            return Poll();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// Byte-level access to frames in network order, and the small copies the stack needs. Every
+// caller has checked its bounds first; nothing here checks them again.
+// Missing: vectorised copies (the corelib's Memmove is used where it exists).
+namespace ExoSharp.LibOS.Net
+{
+    public static unsafe class Wire
+    {
+        public static ushort Get16(byte* at) => (ushort)(at[0] << 8 | at[1]);
+
+        public static uint Get32(byte* at) => (uint)(at[0] << 24 | at[1] << 16 | at[2] << 8 | at[3]);
+
+        public static void Put16(byte* at, uint value)
+        {
+            at[0] = (byte)(value >> 8);
+            at[1] = (byte)value;
+        }
+
+        public static void Put32(byte* at, uint value)
+        {
+            at[0] = (byte)(value >> 24);
+            at[1] = (byte)(value >> 16);
+            at[2] = (byte)(value >> 8);
+            at[3] = (byte)value;
+        }
+
+        /// <summary>A MAC as NetInfo gives it (first byte in the lowest bits).</summary>
+        public static ulong GetMac(byte* at)
+        {
+            ulong mac = 0;
+            for (int i = 5; i >= 0; i--) mac = mac << 8 | at[i];
+            return mac;
+        }
+
+        public static void PutMac(byte* at, ulong mac)
+        {
+            for (int i = 0; i < 6; i++) at[i] = (byte)(mac >> (8 * i));
+        }
+
+        public static void Copy(byte* to, byte* from, uint count)
+        {
+            ulong* t8 = (ulong*)to, f8 = (ulong*)from;
+            uint words = count >> 3;
+            for (uint i = 0; i < words; i++) t8[i] = f8[i];
+            for (uint i = words << 3; i < count; i++) to[i] = from[i];
+        }
+
+        public static void Zero(byte* to, uint count)
+        {
+            for (uint i = 0; i < count; i++) to[i] = 0;
+        }
+
+        public static uint Min(uint a, uint b) => a < b ? a : b;
+
+        public static uint Max(uint a, uint b) => a > b ? a : b;
+
+        public static string FormatIpv4(uint address) =>
+            (address >> 24).ToString() + "." + ((address >> 16) & 255).ToString() + "." + ((address >> 8) & 255).ToString() + "." + (address & 255).ToString();
+    }
+}

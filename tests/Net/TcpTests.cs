@@ -1,0 +1,169 @@
+// TCP between two stacks in memory: the handshake with its options, data both ways byte-exact
+// on a clean and on a lossy link (drop, duplicate, reorder, corrupt), the closing sequences
+// (active, passive, simultaneous) through TIME-WAIT, and simultaneous open.
+using ExoSharp.LibOS.Net;
+
+namespace ExoSharp.Tests.Net
+{
+    public class TcpTests
+    {
+        [Fact]
+        public void HandshakeNegotiatesOptions()
+        {
+            var rig = new Rig();
+            var (a, b) = rig.Connect();
+            TcpConnection ca = rig.A.Connection(a), cb = rig.B.Connection(b);
+            Assert.Equal(TcpState.Established, ca.State);
+            Assert.Equal(TcpState.Established, cb.State);
+            Assert.True(ca.TsOk && cb.TsOk, "timestamps");
+            Assert.True(ca.SackOk && cb.SackOk, "SACK");
+            Assert.Equal(1, ca.SndShift);               // 64 KiB buffers need a shift of 1
+            Assert.Equal(1460 - 12, ca.Mss);
+            Assert.True(cb.Srtt > 0, "an RTT sample from the SYN");
+        }
+
+        [Fact]
+        public void OptionsOffWhenDisabled()
+        {
+            var rig = new Rig(1, c => { c.Sack = false; c.Timestamps = false; c.WindowScale = false; });
+            var (a, _) = rig.Connect();
+            TcpConnection ca = rig.A.Connection(a);
+            Assert.False(ca.TsOk || ca.SackOk);
+            Assert.Equal(0, ca.SndShift);
+            Assert.Equal(1460, ca.Mss);
+        }
+
+        [Fact]
+        public void BulkBothWaysClean()
+        {
+            var rig = new Rig();
+            var (a, b) = rig.Connect();
+            Bulk.Exchange(rig, a, b, 4 << 20, 120_000);
+            Assert.Equal(0, rig.A.Counters.RetransmitsTimeout + rig.B.Counters.RetransmitsTimeout);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void BulkBothWaysLossy(int seed)
+        {
+            var rig = new Rig(seed);
+            var (a, b) = rig.Connect();
+            rig.Drop = 0.05; rig.Reorder = 0.05; rig.Duplicate = 0.01; rig.Corrupt = 0.005;
+            Bulk.Exchange(rig, a, b, 2 << 20, 600_000);
+            NetCounters c = rig.A.Counters, d = rig.B.Counters;
+            Assert.True(c.RetransmitsFast + d.RetransmitsFast > 0, "fast retransmit");
+            Assert.True(c.RetransmitsTimeout + d.RetransmitsTimeout > 0, "timeout retransmit");
+            Assert.True(c.TcpBadChecksum + d.TcpBadChecksum + c.IpBadChecksum + d.IpBadChecksum > 0, "corruption caught");
+        }
+
+        [Fact]
+        public void LossyWithoutSackOrTimestamps()
+        {
+            var rig = new Rig(9, c => { c.Sack = false; c.Timestamps = false; });
+            var (a, b) = rig.Connect();
+            rig.Drop = 0.05; rig.Reorder = 0.05;
+            Bulk.Exchange(rig, a, b, 1 << 20, 600_000);
+        }
+
+        [Fact]
+        public void ActiveCloseGoesThroughTimeWait()
+        {
+            var rig = new Rig(1, c => c.TimeWait = 2_000);
+            var (a, b) = rig.Connect();
+            rig.B.TcpClose(b);
+            Assert.True(rig.RunUntil(() => rig.A.TcpStateOf(a) == TcpState.CloseWait, 2_000));
+            byte[] buffer = new byte[16];
+            Assert.Equal(0, Rig.Receive(rig.A, a, buffer));                // end of stream
+            rig.A.TcpClose(a);
+            int before = rig.B.ConnectionsInUse;
+            Assert.True(rig.RunUntil(() => rig.A.ConnectionsInUse == 1, 2_000), "passive side freed after LAST-ACK");
+            Assert.Equal(before, rig.B.ConnectionsInUse);                  // B in TIME-WAIT
+            rig.Run(2_100);
+            Assert.Equal(0, rig.B.ConnectionsInUse);
+        }
+
+        [Fact]
+        public void SimultaneousClose()
+        {
+            var rig = new Rig(1, c => c.TimeWait = 1_000);
+            var (a, b) = rig.Connect();
+            TcpConnection ca = rig.A.Connection(a), cb = rig.B.Connection(b);
+            rig.Latency = 5;
+            rig.A.TcpShutdown(a);
+            rig.B.TcpShutdown(b);
+            bool sawClosing = false;
+            Assert.True(rig.RunUntil(() =>
+            {
+                sawClosing |= ca.State == TcpState.Closing || cb.State == TcpState.Closing;
+                return ca.State == TcpState.TimeWait && cb.State == TcpState.TimeWait;
+            }, 5_000), $"states {ca.State} {cb.State}");
+            Assert.True(sawClosing, "CLOSING seen");
+            rig.Run(1_100);
+            Assert.Equal(TcpState.Closed, ca.State);
+        }
+
+        [Fact]
+        public void SimultaneousOpen()
+        {
+            var rig = new Rig();
+            rig.Latency = 5;
+            int a = rig.A.TcpConnect(Rig.IpB, 5000, 6000);
+            int b = rig.B.TcpConnect(Rig.IpA, 6000, 5000);
+            bool sawSynReceived = false;
+            Assert.True(rig.RunUntil(() =>
+            {
+                sawSynReceived |= rig.A.TcpStateOf(a) == TcpState.SynReceived;
+                return rig.A.TcpStateOf(a) == TcpState.Established && rig.B.TcpStateOf(b) == TcpState.Established;
+            }, 10_000));
+            Assert.True(sawSynReceived);
+            var atA = new Bulk(100_000, 1, 2);
+            var atB = new Bulk(100_000, 2, 1);
+            Assert.True(rig.RunUntil(() => { atA.Pump(rig.A, a); atB.Pump(rig.B, b); return atA.Done && atB.Done; }, 10_000));
+            Assert.False(atA.Mismatch || atB.Mismatch);
+        }
+
+        [Fact]
+        public void ConnectToClosedPortIsRefused()
+        {
+            var rig = new Rig();
+            int b = rig.B.TcpConnect(Rig.IpA, 81);
+            Assert.True(rig.RunUntil(() => rig.B.TcpStateOf(b) == TcpState.Closed, 2_000));
+            byte[] x = new byte[4];
+            Assert.Equal(NetError.Refused, Rig.Receive(rig.B, b, x));
+            Assert.Equal(1, rig.A.Counters.ResetsOut);
+        }
+
+        [Fact]
+        public void UnreadDataOnCloseSendsReset()
+        {
+            var rig = new Rig();
+            var (a, b) = rig.Connect();
+            Assert.Equal(5, Rig.Send(rig.B, b, new byte[5], 0, 5));
+            rig.Run(100);
+            rig.A.TcpClose(a);
+            rig.Run(10);
+            Assert.Equal(NetError.Reset, Rig.Receive(rig.B, b, new byte[4]));
+        }
+
+        [Fact]
+        public void ClosedPortResetsAndPoolIsReused()
+        {
+            var rig = new Rig(1, c => { c.TimeWait = 500; c.TcpConnections = 8; });
+            int listener = rig.A.TcpListen(80, 4);
+            for (int round = 0; round < 40; round++)
+            {
+                int b = rig.B.TcpConnect(Rig.IpA, 80);
+                Assert.True(b >= 0, "connect " + round + ": " + b);
+                int a = -1;
+                Assert.True(rig.RunUntil(() => (a = rig.A.TcpAccept(listener)) >= 0, 3_000), "accept " + round);
+                rig.B.TcpClose(b);
+                rig.RunUntil(() => rig.A.TcpStateOf(a) == TcpState.CloseWait, 1_000);
+                rig.A.TcpClose(a);
+                rig.Run(20);
+            }
+            Assert.True(rig.B.Counters.TimeWaitRecycled > 0 || rig.B.ConnectionsInUse <= 8);
+        }
+    }
+}
