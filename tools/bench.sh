@@ -56,6 +56,28 @@ else
     echo "BENCH done" > "$host"
 fi
 
+# The .NET side of the C# run-time operations: src/Bench/Managed/Dotnet (the same source as
+# ExoSharp's) built by the stock NativeAOT compiler for linux-x64 and run on the peer under
+# src/Bench/Linux/exec-init.c with the libc, libm and ld-linux it needs, copied from the host.
+dotnet_peer() { # $1: extra QEMU flags
+    local root=out/bench/dotnet-root lib
+    rm -rf "$root"; mkdir -p "$root/proc"
+    gcc -O2 -static -o "$root/init" src/Bench/Linux/exec-init.c
+    cp out/bench/ehbench/ehbench "$root/program"
+    for lib in $(ldd "$root/program" | grep -oE '/[^ ]+'); do mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; done
+    (cd "$root" && find . | cpio -o -H newc --quiet > ../dotnet-initrd.cpio)
+    # shellcheck disable=SC2086
+    timeout 600 qemu-system-x86_64 "${qemu_common[@]}" $1 -serial stdio \
+        -kernel "$vmlinuz" -initrd out/bench/dotnet-initrd.cpio -append "console=ttyS0 quiet panic=-1" </dev/null |
+        tr -d '\r' | grep '^BENCH' || true
+}
+if dotnet publish src/Bench/Managed/Dotnet/EhBench.csproj -c Release -o out/bench/ehbench --nologo -v quiet -clp:ErrorsOnly >&2; then
+    dotnet_peer "-icount shift=0" > out/bench/dotnet-icount.txt
+else
+    echo "bench: the stock NativeAOT build of src/Bench/Managed/Dotnet failed: its column stays empty" >&2
+    rm -f out/bench/dotnet-icount.txt
+fi
+
 exosharp "-icount shift=0" > out/bench/exosharp-icount.txt
 linux "-icount shift=0" > out/bench/linux-icount.txt
 exosharp "" > out/bench/exosharp-wall.txt
@@ -72,6 +94,7 @@ table() { # $1: exosharp file, $2: linux file -> op, medians, ratio, then min-ma
     done
 }
 table out/bench/exosharp-icount.txt out/bench/linux-icount.txt > out/bench/icount.table
+rm -f out/bench/managed.table
 table out/bench/exosharp-wall.txt out/bench/linux-wall.txt > out/bench/wall.table
 while read -r op e l r _; do echo "BENCH $op exosharp=$e linux=$l unit=instructions ratio=$r"; done < out/bench/icount.table
 # C# run-time operations (src/Bench/Managed, one source for both sides): the Linux column is
@@ -82,6 +105,7 @@ for op in eh_throw_catch_10; do
     l=$( [ -f out/bench/dotnet-icount.txt ] && value out/bench/dotnet-icount.txt "$op" median || true)
     r=$( [ -n "$l" ] && [ -n "$e" ] && awk -v e="$e" -v l="$l" 'BEGIN { printf "%.2f", (e > 0 ? l / e : 0) }' || echo -)
     echo "BENCH $op exosharp=${e:--} linux=${l:--} unit=instructions ratio=$r"
+    echo "$op ${e:--} ${l:--} $r" >> out/bench/managed.table
 done
 echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
@@ -149,6 +173,16 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo
     echo "![instructions per operation](benchmarks.svg)"
     echo
+    echo "## C# run time (guest instructions, -icount shift=0)"
+    echo
+    echo "The same C# source (\`src/Bench/Managed\`) compiled for ExoSharp and by the stock NativeAOT"
+    echo "compiler for linux-x64, run on the Linux peer with .NET's own runtime"
+    echo "(\`src/Bench/Managed/Dotnet\`). eh_throw_catch_10: an exception thrown and caught 10 frames up."
+    echo
+    echo "| operation | ExoSharp | .NET on Linux | .NET / ExoSharp |"
+    echo "|---|---:|---:|---:|"
+    [ -f out/bench/managed.table ] && while read -r op e l r; do echo "| $op | $e | $l | $r |"; done < out/bench/managed.table
+    echo
     echo "## Wall clock (emulated TSC ticks, plain TCG; noisy)"
     echo
     echo "| operation | ExoSharp | Linux | Linux / ExoSharp | ExoSharp min-max | Linux min-max |"
@@ -193,7 +227,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| upcall_roundtrip | \`ud2\`, handled and resumed in user space | \`ud2\`, SIGILL handler, sigreturn |"
     echo "| trap | write to a read-only page; the handler maps it writable | same with SIGSEGV and mprotect |"
     echo "| prot1 / unprot1 | \`PageMapOne\`: one page read-only / writable again | \`mprotect\` one page |"
-    echo "| prot100 / unprot100 | one batched \`PageMap\` of 100 pages | one \`mprotect\` of 100 pages |"
+    echo "| prot100 / unprot100 | one \`PageMapRange\` of 100 pages (one flags word; the handles an array the program keeps) | one \`mprotect\` of 100 pages |"
     echo "| appel1 | trap + unprotect it + protect another page | same |"
     echo "| appel2 | protect 100 pages, touch each (per page) | same |"
     echo "| first_touch_fault | fault on an unmapped page; the handler allocates and maps a frame | demand-zero fault in the kernel |"

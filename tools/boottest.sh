@@ -18,6 +18,8 @@
 #   memory:   SIZE                     the guest's RAM (QEMU's -m, e.g. 512M; default 256M)
 #   disk:     SIZE                     a virtio-blk disk: a fresh zeroed image of SIZE (truncate's
 #                                      units, e.g. 16M) at $DISK (out/tests/<name>.img)
+#   file:     HOST=NAME                a data module (tools/run.sh --file), for example a Linux
+#                                      binary for `linux NAME` (tools/busybox.sh fetches out/linux/ first)
 #   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
 #                                      $GUEST_PORT, $HOST_PORT and $NETPEER (tools/netpeer, built);
 #                                      its output is added to the log after QEMU ends, to be checked
@@ -27,6 +29,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results=out/tests
 mkdir -p "$results"
+grep -qs '^file: out/linux/' tests/Boot/*.test && { tools/busybox.sh >/dev/null || echo "boottest: could not fetch busybox-static" >&2; }
 
 one() {
     local file="$1" name log programs append timeout status rc why=""
@@ -43,6 +46,8 @@ one() {
     host="$(field host | head -1)"
     disksize="$(field disk | head -1)"
     local memory; memory="$(field memory | head -1)"
+    local files=() f
+    while read -r f; do [ -n "$f" ] && files+=(--file "$f"); done < <(field file)
     export DISK="$results/$name.img"
     if [ -n "$disksize" ]; then rm -f "$DISK"; truncate -s "$disksize" "$DISK"; fi
     export LOG="$log" HOST_PORT=$((20000 + RANDOM % 20000)) GUEST_PORT=$((40000 + RANDOM % 20000)) NETPEER=out/netpeer
@@ -57,7 +62,7 @@ one() {
     fi
     local start end
     start=$(date +%s.%N)
-    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}" tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "$programs" >"$log" 2>&1
+    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}" tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" >"$log" 2>&1
     rc=$?
     if [ -n "$hostpid" ]; then
         ( sleep 15; kill "$hostpid" 2>/dev/null ) &

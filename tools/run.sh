@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
 # usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
-#                     [--serial FILE] [--net NET] [--disk IMAGE] [--kernel ELF] PROGRAMS
+#                     [--serial FILE] [--net NET] [--disk IMAGE] [--kernel ELF] [--file HOST[=NAME]] PROGRAMS
 # --kernel: another kernel image (make bench's out/kernel-bench.elf); default out/kernel.elf.
 # --net: a virtio-net card on QEMU's user network, 127.0.0.1:PORT, PORT+1 and PORT+2 on the host
 #   forwarded (TCP and UDP) to the guest's ports 7, 9 and 19 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
         --net) net="$2"; shift 2 ;;
         --disk) disk="$2"; shift 2 ;;
         --kernel) kernel="$2"; shift 2 ;;
+        --file) files="${files:+$files,}$2"; shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac
@@ -43,6 +44,15 @@ IFS=',' read -ra list <<< "$programs"
 for p in "${list[@]}"; do
     p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
     [ -n "$p" ] && modules="$modules,out/apps.elf $p"
+done
+# --file HOST[=NAME]: a data module "HOST file NAME" (NAME: HOST's base name), which no one
+# runs: ExOS's BootModules.FindFile gives it to a program (the Linux library OS's binaries).
+IFS=',' read -ra extra <<< "${files:-}"
+for f in "${extra[@]}"; do
+    [ -z "$f" ] && continue
+    host="${f%%=*}"; name="${f#*=}"; [ "$name" = "$f" ] && name="$(basename "$host")"
+    [ -f "$host" ] || { echo "run.sh: no file $host" >&2; exit 2; }
+    modules="$modules,$host file $name"
 done
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M

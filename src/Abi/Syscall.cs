@@ -208,9 +208,20 @@ namespace ExoSharp.Abi
         /// itself), in every environment's table, keeping handle's own; returns how many went.</summary>
         CapRevoke = 52,
 
+        /// <summary>PageMapRange(env, address, count, handles, flags): maps count consecutive pages
+        /// from address, page i to the frame handles[i] names, all with flags; all or none.</summary>
+        PageMapRange = 53,
+
+        /// <summary>ForeignSyscalls(envHandle, limit): from now on a `syscall` instruction that
+        /// environment runs from code below limit (its return address at most limit) is not a
+        /// system call: the kernel delivers it untouched to the exception handler as an
+        /// UpcallVector.ForeignSyscall upcall; 0 turns it off. For a library OS that runs foreign
+        /// binaries (Linux's) in its own space. Children made by EnvCreate inherit it.</summary>
+        ForeignSyscalls = 54,
+
         /// <summary>XnMove(from, to): moves the block pointers from.Block's change drops to to.Block,
         /// whose change must add exactly them (XnChange each; First, Count, Type unused), each checked
         /// by its block's owns UDF; exactly one parent names them on disk at every crash point.</summary>
-        XnMove = 53,
+        XnMove = 55,
     }
 }

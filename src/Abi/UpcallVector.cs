@@ -13,5 +13,11 @@ namespace ExoSharp.Abi
         /// <summary>Give back ErrorCode frames (FrameFree) within Capability.RevokeGraceTicks,
         /// or the kernel takes that many and lists them in the RepossessionVector.</summary>
         public const ulong Revoke = 0x102;
+
+        /// <summary>A `syscall` instruction in foreign code (below the limit ForeignSyscalls set):
+        /// Registers are the caller's as the instruction left them (Rip and Rcx the address after
+        /// it, R11 its rflags, Rax the number); ErrorCode is the number too. The kernel did
+        /// nothing else; resume at Registers.Rip with the result in Rax.</summary>
+        public const ulong ForeignSyscall = 0x103;
     }
 }

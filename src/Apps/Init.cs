@@ -14,6 +14,7 @@ namespace ExoSharp.Apps
             int first = -1;
             for (int i = 1; i < BootModules.Count; i++)
             {
+                if (BootModules.IsFile(i)) continue;           // data for a program, not one
                 string line = BootModules.CommandLine(i);
                 int space = line.IndexOf(' ');
                 string programArguments = space < 0 ? "" : line.Substring(space + 1);

@@ -51,13 +51,9 @@ namespace ExoSharp.Apps.Bench
         private static void Protect(int page, bool writable) =>
             SystemCall.PageMap(Capability.Self, Region + (ulong)page * 4096, s_handles[page], writable ? PageFlags.Writable : 0);
 
-        private static void ProtectAll(bool writable)
-        {
-            PageMapEntry* batch = stackalloc PageMapEntry[Pages];
-            for (int i = 0; i < Pages; i++)
-                batch[i] = new PageMapEntry { Address = Region + (ulong)i * 4096, FrameHandle = s_handles[i], Flags = writable ? PageFlags.Writable : 0 };
-            SystemCall.PageMap(Capability.Self, batch, Pages);
-        }
+        /// <summary>All 100 pages in one PageMapRange (their handles are the array s_handles).</summary>
+        private static void ProtectAll(bool writable) =>
+            SystemCall.PageMapRange(Capability.Self, Region, Pages, s_handles, writable ? PageFlags.Writable : 0);
 
         /// <summary>upcall_roundtrip's handler, the peer's skip_ud2.</summary>
         private static void SkipUd2(ExceptionFrame* frame) => frame->Registers.Rip += 2;

@@ -77,6 +77,8 @@ namespace ExoSharp.Apps.Eh
             new Case { Name = "finally-runs-once", Body = &FinallyRunsOnce },
             new Case { Name = "null-reference-store", Body = &NullReferenceStore },
             new Case { Name = "null-interface-call", Body = &NullInterfaceCall },
+            new Case { Name = "fault-in-finally", Body = &FaultInFinally },
+            new Case { Name = "fault-in-catch", Body = &FaultInCatch },
         };
 
         public static int Main(string arguments)
@@ -631,6 +633,28 @@ namespace ExoSharp.Apps.Eh
             try { thrower.Run(51); }
             catch (NullReferenceException e) { Caught(e); }
             catch (EhTestException) { Log("wrong: called on null"); }
+        }
+
+        private static void FaultInFinally()
+        {
+            // A hardware fault inside a finally funclet replaces the exception being dispatched.
+            try
+            {
+                try { Throw(52); }
+                finally { Log("finally reads " + ReadThrough(null).ToString()); }
+            }
+            catch (EhTestException) { Log("wrong: old exception"); }
+            catch (NullReferenceException e) { Caught(e); }
+        }
+
+        private static void FaultInCatch()
+        {
+            try
+            {
+                try { Throw(53); }
+                catch (EhTestException e) { Caught(e); Log("quotient " + Divide(e.Value, s_zero).ToString()); }
+            }
+            catch (DivideByZeroException e) { Caught(e); }
         }
 
         private static void FinallyRunsOnce()

@@ -32,6 +32,24 @@ namespace ExoSharp.Apps.Hostile
             Expect("map with a forged frame handle", SystemCall.PageMap(Capability.Self, Scratch, 0x1234_5678, PageFlags.Writable), Error.BadHandle);
             Expect("map with an environment handle as a frame", SystemCall.PageMap(Capability.Self, Scratch, Capability.Self, 0), Error.BadHandle);
             Expect("destroy with a forged environment handle", SystemCall.EnvDestroy(0x777), Error.BadHandle);
+            ulong* handles = stackalloc ulong[3];
+            handles[0] = (ulong)frame; handles[1] = 0x1234_5678; handles[2] = (ulong)frame;
+            Expect("map a range with a forged handle in it", SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, 0), Error.BadHandle);
+            PageInfo ranged;
+            SystemCall.PageQuery(Scratch, &ranged);
+            Check("a refused range maps none of its pages", ranged.Flags == 0);
+            handles[1] = (ulong)frame;
+            Expect("map a range at an unaligned address", SystemCall.PageMapRange(Capability.Self, Scratch + 8, 3, handles, 0), Error.BadArgument);
+            Expect("map a range with an unknown flag", SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, 1UL << 40), Error.BadArgument);
+            Expect("map a range of 513 pages", SystemCall.PageMapRange(Capability.Self, Scratch, 513, handles, 0), Error.BadLength);
+            Expect("map a range from an unmapped handle array", SystemCall.PageMapRange(Capability.Self, Scratch, 3, (ulong*)0x10, 0), Error.BadAddress);
+            Expect("map a range into kernel space", SystemCall.PageMapRange(Capability.Self, 0xFFFF_8000_0000_0000, 3, handles, 0), Error.BadAddress);
+            Expect("map a range that ends past user space", SystemCall.PageMapRange(Capability.Self, UserLayout.End - 4096, 3, handles, 0), Error.BadAddress);
+            Expect("map a range with a forged environment handle", SystemCall.PageMapRange(0x777, Scratch, 3, handles, 0), Error.BadHandle);
+            Check("map a range of three pages", SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, PageFlags.Writable) == 3);
+            *(ulong*)(Scratch + 2 * 4096) = 0x5A5A;
+            Check("the range's pages share the frame", *(ulong*)Scratch == 0x5A5A);
+            SystemCall.PageUnmap(Capability.Self, Scratch, 3);
             Expect("set the machine's status with a forged handle", SystemCall.MachineStatus(0x777, 0), Error.BadHandle);
             Expect("set the machine's status with a frame handle", SystemCall.MachineStatus((ulong)frame, 0), Error.BadHandle);
             Expect("set the machine's status with its own environment handle", SystemCall.MachineStatus(Capability.Self, 0), Error.BadHandle);
@@ -127,6 +145,8 @@ namespace ExoSharp.Apps.Hostile
             Drop(unborn);
             ReadOnlyAndForeign();
             Table();
+            EveryEnvironmentCall();
+            SlotCapabilities();
             Slots();
             if (s_failures != 0) return 1;
             System.Console.WriteLine("badcaps: all refused");
@@ -151,6 +171,87 @@ namespace ExoSharp.Apps.Hostile
             SystemCall.PageQuery(Scratch + 0x8000, &info);
             Check("dropping a frame capability unmaps it", info.Flags == 0);
             Expect("map the dropped frame", SystemCall.PageMap(Capability.Self, Scratch + 0x8000, (ulong)frame, 0), Error.BadHandle);
+        }
+
+        /// <summary>Every call that acts on an environment, through a capability of the wrong
+        /// type (a frame), without the Control right (a Call-only endpoint), stale (dropped),
+        /// revoked, and forged: each must be refused with the same error, and nothing happen.</summary>
+        private static void EveryEnvironmentCall()
+        {
+            long child = SystemCall.EnvCreate();
+            long frame = SystemCall.FrameAlloc();
+            long callOnly = SystemCall.CapMint((ulong)child, CapabilityRights.Call);
+            long dropped = SystemCall.CapMint((ulong)child, CapabilityRights.AllEnvironment);
+            SystemCall.CapDrop((ulong)dropped);
+            long revoked = SystemCall.CapMint((ulong)child, CapabilityRights.AllEnvironment);
+            long via = SystemCall.CapMint((ulong)revoked, CapabilityRights.AllEnvironment);
+            SystemCall.CapRevoke((ulong)revoked);        // via goes, revoked stays: use via
+            ulong[] handles = { (ulong)frame, (ulong)callOnly, (ulong)dropped, (ulong)via, 0x7FFF_FFFF_FFF0_0123 };
+            Error[] expected = { Error.BadHandle, Error.NoRights, Error.BadHandle, Error.BadHandle, Error.BadHandle };
+            string[] kinds = { "a frame capability", "a Call-only capability", "a dropped capability", "a revoked capability", "a forged handle" };
+            Registers r = default;
+            r.Rip = Startup.ImageStart;
+            byte* name = stackalloc byte[4];
+            name[0] = (byte)'e'; name[1] = (byte)'v'; name[2] = (byte)'i'; name[3] = (byte)'l';
+            byte* area = stackalloc byte[512];
+            for (int k = 0; k < handles.Length; k++)
+            {
+                ulong h = handles[k];
+                int wrong = 0;
+                long[] results =
+                {
+                    SystemCall.EnvSetStatus(h, EnvStatus.Runnable),
+                    SystemCall.EnvSetRegisters(h, &r),
+                    SystemCall.EnvDestroy(h),
+                    SystemCall.PageMap(h, Scratch, (ulong)frame, 0),
+                    SystemCall.PageUnmap(h, Scratch),
+                    SystemCall.SetExceptionHandler(h, Startup.ImageStart, Scratch),
+                    SystemCall.SliceAlloc(h),
+                    SystemCall.SetSliceHandlers(h, Startup.ImageStart, Startup.ImageStart),
+                    SystemCall.Invoke(Syscall.Revoke, h, 1),
+                    SystemCall.Invoke(Syscall.EnvSetName, h, (ulong)name, 4),
+                    SystemCall.EnvSetExtendedState(h, area, 512),
+                };
+                for (int i = 0; i < results.Length; i++)
+                    if (results[i] != (long)expected[k]) wrong++;
+                Check("11 environment calls through " + kinds[k] + " all refused with " + ((long)expected[k]).ToString() +
+                      " (" + wrong.ToString() + " otherwise)", wrong == 0);
+            }
+            EnvRecord row = KernelTables.Environment((ulong)SystemCall.EnvIdOf((ulong)child));
+            Check("the child is untouched: not runnable, no slot", (row.Status & (EnvRecord.Runnable | EnvRecord.HasSlot)) == 0 && row.Status != 0);
+            SystemCall.EnvDestroy((ulong)child);
+            SystemCall.CapDrop((ulong)child);
+            SystemCall.CapDrop((ulong)callOnly);
+            SystemCall.CapDrop((ulong)revoked);
+            SystemCall.FrameFree((ulong)frame);
+        }
+
+        /// <summary>Time slots are capabilities: the one SliceAlloc gives the environment owns the
+        /// slot; dropping it gives the slot back, and the giver takes a child's slot back by
+        /// revoking what it derived from its capability for the child.</summary>
+        private static void SlotCapabilities()
+        {
+            const ulong Wanted = 1000;
+            long mine = SystemCall.SliceAlloc(Capability.Self, Wanted);
+            Check("slot 1000 taken: a slot capability (" + mine.ToString() + ")", mine > 0);
+            Expect("slot 1000 again while held", SystemCall.SliceAlloc(Capability.Self, Wanted), Error.NoSlot);
+            Expect("drop the slot capability", SystemCall.CapDrop((ulong)mine), 0);
+            long again = SystemCall.SliceAlloc(Capability.Self, Wanted);
+            Check("slot 1000 is free again after the drop", again > 0);
+            SystemCall.CapDrop((ulong)again);
+            long child = SystemCall.EnvCreate();
+            ulong childId = (ulong)SystemCall.EnvIdOf((ulong)child);
+            long given = SystemCall.SliceAlloc((ulong)child, Wanted);
+            bool has = (KernelTables.Environment(childId).Status & EnvRecord.HasSlot) != 0;
+            Check("a child given slot 1000 shows HasSlot", given > 0 && has);
+            Expect("revoke what was derived from the child's capability", SystemCall.CapRevoke((ulong)child), (Error)1);
+            has = (KernelTables.Environment(childId).Status & EnvRecord.HasSlot) != 0;
+            Check("the child's slot is taken back", !has);
+            long reuse = SystemCall.SliceAlloc(Capability.Self, Wanted);
+            Check("and slot 1000 is free for another", reuse > 0);
+            SystemCall.CapDrop((ulong)reuse);
+            SystemCall.EnvDestroy((ulong)child);
+            SystemCall.CapDrop((ulong)child);
         }
 
         private static void Slots()

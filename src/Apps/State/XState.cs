@@ -1,9 +1,7 @@
-// The interrupted code's whole register state survives every kind of upcall, a thread switch
-// and other environments: xstate.asm loads a pattern into every vector register (ymm with
-// AVX), st0 and MXCSR, lets the event happen, stores them back, and this compares. Handlers
-// clobber them all first. Modes (the argument): fault, slice, revoke, threads, trace (#DB
-// at every instruction of ExOS's resume path), dirty and leak (between environments), badstate
-// (XRSTOR of bad save areas). Each prints what it checked; exit status 0 when all held.
+// The interrupted code's whole register state survives every kind of upcall, thread switches
+// and other environments: xstate.asm loads a pattern into every vector register, st0 and
+// MXCSR, lets the event happen (handlers clobber them all), stores them back; this compares.
+// Modes (the argument) are listed in Main; each prints what it checked, status 0 if all held.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -128,6 +126,40 @@ namespace ExoSharp.Apps.State
             SystemCall.FrameFree((ulong)s_spareFrame);
             s_words[1]++;
             s_upcalls++;
+        }
+
+        /// <summary>A page fault in a thread: served slowly (about a tick), so that slice ends
+        /// land inside the handler, on the exception stack all threads share.</summary>
+        private static void ThreadFault(ExceptionFrame* frame)
+        {
+            Clobber(s_avx);
+            if (frame->Vector != 14)
+            {
+                System.Console.WriteLine("xstate: unexpected exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x"));
+                SystemCall.Exit(1);
+            }
+            Memory.AllocatePage(frame->FaultAddress & ~4095UL);
+            ulong ticks = Clock.Ticks;
+            while (Clock.Ticks < ticks + 1) Clobber(s_avx);
+            s_upcalls++;
+        }
+
+        private static void WaitTick()
+        {
+            ulong ticks = Clock.Ticks;
+            while (Clock.Ticks < ticks + 1) Clobber(s_avx);      // a call: the tick is read again each round
+        }
+
+        private static void FaultingThread()
+        {
+            bool ok = true;
+            for (int i = 0; i < 10 && ok; i++)
+            {
+                ok = Round(300 + i, ModeFault, FaultAddress + 0x10_0000 + (ulong)i * 4096, "thread 2 fault " + i.ToString(), true);
+                WaitTick();             // a slice end outside the handler too: a switch
+            }
+            s_secondOk = ok;
+            s_secondDone = 1;
         }
 
         private static void Second()
@@ -354,6 +386,20 @@ namespace ExoSharp.Apps.State
                                              (ok ? "intact" : "MISMATCH") + " (" + Threads.Switches.ToString() + " switches)");
                     ok &= Threads.Switches >= 8;
                     break;
+                case "threadfaults":
+                    Threads.Initialize(&ThreadFault);
+                    Threads.Create(&FaultingThread);
+                    for (int i = 0; i < 10 && ok; i++)
+                    {
+                        ok = Round(400 + i, ModeFault, FaultAddress + (ulong)i * 4096, "thread 1 fault " + i.ToString(), true);
+                        WaitTick();
+                    }
+                    while (s_secondDone == 0) { }
+                    ok &= s_secondOk;
+                    System.Console.WriteLine("xstate: threadfaults: two threads, 10 slow page faults each: " + Registers + ", st0 and MXCSR " + (ok ? "intact" : "MISMATCH") +
+                                             "; " + Threads.Switches.ToString() + " switches, " + (Threads.KeptInHandler > 0 ? "some" : "no") + " slice ends inside a handler (the thread kept the processor)");
+                    ok &= s_upcalls == 20 && Threads.KeptInHandler > 0 && Threads.Switches >= 4;
+                    break;
                 case "trace":
                     return Trace();
                 case "dirty":
@@ -371,7 +417,7 @@ namespace ExoSharp.Apps.State
                 case "badstate":
                     return BadState();
                 default:
-                    System.Console.WriteLine("xstate: modes: fault slice revoke threads trace dirty leak badstate");
+                    System.Console.WriteLine("xstate: modes: fault slice revoke threads threadfaults trace dirty leak badstate");
                     return 2;
             }
             System.Console.WriteLine("xstate: " + arguments + (ok ? ": passed" : ": MISMATCH"));

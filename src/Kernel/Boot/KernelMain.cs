@@ -38,7 +38,7 @@ namespace ExoSharp.Kernel.Boot
             ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
             if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
                 Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
-            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell);
+            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);
             EnvTable.Initialize(symbols->EnvRecordsCell);
             FindKernelSymbols(boot, symbols->KernelEntry);
             Console.Write("kernel: ");
@@ -89,7 +89,8 @@ namespace ExoSharp.Kernel.Boot
                 if (module.Image.Validate() == null && module.Image.Entry == kernelEntry) Symbols.Kernel = Symbols.From(module.Image);
         }
 
-        /// <summary>A throw in the kernel is a panic: print the exception's type and message.</summary>
+        /// <summary>A throw the kernel does not catch is a panic: print the exception's type,
+        /// message and stack trace.</summary>
         [RuntimeExport("ExoSharpUnhandledException")]
         public static void UnhandledException(object exception)
         {
@@ -103,6 +104,12 @@ namespace ExoSharp.Kernel.Boot
                 if (!Symbols.WriteTypeName(Symbols.Kernel, *(ulong*)Unsafe.As<object, nint>(ref exception))) Console.Write("(unknown type)");
                 Console.Write(": ");
                 Console.WriteLine(((System.Exception)exception).Message);
+                for (int i = 0; i < Internal.Runtime.ExceptionTrace.Count && i < 16; i++)
+                {
+                    Console.Write("    at ");
+                    Symbols.WriteLocation(Symbols.Kernel, Internal.Runtime.ExceptionTrace.Frame(i));
+                    Console.Write('\n');
+                }
             }
             Panic.Halt("unhandled exception in the kernel");
         }

@@ -20,9 +20,9 @@ EARLY_HEAP_SIZE equ 2 * 1024 * 1024
 
 extern __load_start, __load_end, __bss_end, __kernel_end, __start___modules, __stop___modules
 extern __rodata_start, __data_start
-extern ExoSharpKernelMain, exo_trap_stack, exo_trap_stack_top, isr_table, syscall_entry, exo_current_id
+extern ExoSharpKernelMain, exo_trap_stack, exo_trap_stack_top, isr_table, syscall_entry, exo_current_id, exo_foreign_limit, exo_fs_owner
 extern exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records, exo_asm_contract
-global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top, exo_boot_symbols, exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask
+global _start, boot_pml4, boot_gdt, boot_gdt_tss, boot_stack_top, boot_df_stack_top, exo_boot_symbols, exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask, exo_fsgsbase
 
 section .multiboot
 align 4
@@ -131,6 +131,7 @@ long_mode:
     mov rax, cr3
     mov cr3, rax
     call xsave_init
+    call fsgsbase_init
     fninit
     mov eax, 0x1F80             ; MXCSR default: all exceptions masked
     push rax
@@ -151,6 +152,28 @@ long_mode:
 ; else XCR0 keeps x87 and SSE only. Without XSAVE exo_xsave_mask stays 0 and stubs.asm uses
 ; FXSAVE. exo_mxcsr_mask: the MXCSR bits this CPU accepts (X64/ExtendedState.cs checks).
 ; Preserves rdi and rsi (the multiboot arguments).
+; fsgsbase_init: CR4.FSGSBASE when CPUID.(7,0):EBX bit 0 says the CPU has it, so user code
+; sets its own FS and GS bases (thread-local storage) with wrfsbase/wrgsbase; exo_fsgsbase = 1
+; then (stubs.asm and X64/cpu.asm keep the bases per environment). Preserves rdi and rsi.
+fsgsbase_init:
+    push rbx
+    xor eax, eax
+    cpuid
+    cmp eax, 7
+    jb .done
+    mov eax, 7
+    xor ecx, ecx
+    cpuid
+    bt ebx, 0
+    jnc .done
+    mov rax, cr4
+    bts rax, 16                 ; FSGSBASE
+    mov cr4, rax
+    mov qword [exo_fsgsbase], 1
+.done:
+    pop rbx
+    ret
+
 XSTATE_AREA equ 1040            ; X64/UserContext.XStateArea
 xsave_init:
     push rbx
@@ -207,6 +230,7 @@ align 8
 exo_xsave_mask: dq 0            ; XCR0 (x87 1, SSE 2, AVX 4), 0: no XSAVE (stubs.asm: FXSAVE)
 exo_xsave_size: dq 512          ; the area's size for it (FXSAVE's without XSAVE)
 exo_mxcsr_mask: dq 0xFFBF       ; the MXCSR bits the CPU accepts
+exo_fsgsbase:   dq 0            ; 1: CR4.FSGSBASE is on (fsgsbase_init)
 exo_boot_symbols:
     dq _start, __kernel_end, __start___modules, __stop___modules
     dq boot_gdt_tss, boot_df_stack_top, exo_trap_stack_top, isr_table
@@ -215,6 +239,7 @@ exo_boot_symbols:
     dq exo_current_index, exo_env_fast, exo_env_records, exo_asm_contract
     dq __rodata_start, __data_start
     dq boot_stack, boot_stack_top, exo_trap_stack    ; the stacks the collector scans (Core/Collector.cs)
+    dq exo_foreign_limit, exo_fs_owner
 
 align 16
 ; 0x08 kernel code, 0x10 kernel data, 0x18 user code (32-bit, unused), 0x20 user data,

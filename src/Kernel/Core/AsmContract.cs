@@ -33,7 +33,7 @@ namespace ExoSharp.Kernel.Core
                 Off(x, &x->Registers.R15), Off(x, &x->Registers.Rdi), Off(x, &x->Registers.Rbx), Off(x, &x->Registers.Rax),
                 Off(x, &x->Registers.Rip), Off(x, &x->Registers.Rflags), Off(x, &x->Registers.Rsp),
                 ShiftOf((ulong)sizeof(EnvFast)), Off(f, &f->Id), Off(f, &f->ContextEnd), Off(f, &f->Root), Off(f, &f->WaitPlace),
-                Off(f, &f->Callee), Off(f, &f->ReplyPlace), Off(f, &f->Slots), Off(f, &f->Pml4), Off(f, &f->Capacity),
+                Off(f, &f->Callee), Off(f, &f->ReplyPlace), Off(f, &f->Slots), Off(f, &f->Pml4), Off(f, &f->Capacity), Off(f, &f->ForeignLimit), Off(f, &f->FsBase),
                 ShiftOf((ulong)sizeof(CapabilitySlot)), Off(s, &s->Type), Off(s, &s->Writable), Off(s, &s->Generation),
                 Off(s, &s->MapCount), Off(s, &s->Object), (ulong)CapabilityType.Frame, Capability.HandleIndexBits, ShiftOf(Capability.TableChunk),
                 PageFlags.Writable, PageFlags.Executable, PageFlags.Available, PageFlags.Allowed,

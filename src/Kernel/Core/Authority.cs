@@ -30,12 +30,30 @@ namespace ExoSharp.Kernel.Core
         /// go too when no other capability of env's may have made them.</summary>
         private static void Remove(Environment env, CapabilitySlot* slot)
         {
+            if (slot->Type == CapabilityType.Slot && (slot->Rights & OwnsSlot) != 0)
+            {
+                RevokeBelow(slot);
+                Scheduler.Release(env, (int)slot->Object);
+            }
             if (slot->Type != CapabilityType.Frame)
             {
                 env.Capabilities.Remove(slot);
                 return;
             }
             Mappings.FreeFrame(env, env.Capabilities.HandleOf(slot));
+        }
+
+        /// <summary>Rights bit of the Slot capability that owns its slot (never copied).</summary>
+        public const byte OwnsSlot = 0x80;
+
+        /// <summary>Gives target the capability for a slot it was just given (SliceAlloc, the
+        /// loader): it owns the slot; derived from parent (the giver's capability for target, or
+        /// null). Returns its handle in target's table. Precondition: a slot is reserved.</summary>
+        public static ulong GrantSlot(Environment target, int slotNumber, CapabilitySlot* parent)
+        {
+            ulong handle = target.Capabilities.Insert(CapabilityType.Slot, (ulong)slotNumber, false, parent);
+            target.Capabilities.LookupAny(handle)->Rights = OwnsSlot;
+            return handle;
         }
 
         /// <summary>CapMint(handle, rights, badge): a new capability in the caller's table derived
@@ -76,6 +94,11 @@ namespace ExoSharp.Kernel.Core
         {
             CapabilitySlot* root = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.LookupAny(handle);
             if (root == null) return (long)Error.BadHandle;
+            return RevokeBelow(root);
+        }
+
+        private static long RevokeBelow(CapabilitySlot* root)
+        {
             long removed = 0;
             while (root->FirstChild != null)
             {

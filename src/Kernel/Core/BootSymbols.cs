@@ -31,5 +31,7 @@ namespace ExoSharp.Kernel.Core
         public ulong BootStack;
         public ulong BootStackTop;
         public ulong TrapStack;
+        public ulong ForeignLimitCell;
+        public ulong FsOwnerCell;
     }
 }

@@ -1,4 +1,6 @@
-// What a capability names. Reply lives only in a table's reply slot (Abi.Capability.ReplySlot):
+// What a capability names. A Slot capability names a time slot (Object); the one SliceAlloc
+// puts in the slot's environment owns it (Rights OwnsSlot): removing that one gives the slot
+// back and revokes its copies. Reply lives only in a table's reply slot (Abi.Capability.ReplySlot):
 // the one-shot right to answer the call being served. Retired marks a slot whose generation
 // ran out: it is never used again, so no handle can name two capabilities (CapabilityTable).
 namespace ExoSharp.Kernel.Core
@@ -10,6 +12,7 @@ namespace ExoSharp.Kernel.Core
         Environment = 2,
         Machine = 3,
         Reply = 4,
+        Slot = 5,
         Retired = 255,
     }
 }

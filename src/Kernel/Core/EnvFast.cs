@@ -26,6 +26,12 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(56)] public ulong* Pml4;
         /// <summary>How many slots the table has now (handles at or past it name nothing).</summary>
         [FieldOffset(64)] public ulong Capacity;
+        /// <summary>Environment.ForeignLimit: syscall_entry sends syscalls from at or below it
+        /// (return address) to the exception handler (0: none).</summary>
+        [FieldOffset(72)] public ulong ForeignLimit;
+        /// <summary>Its FS and GS bases while it does not own the CPU's (Scheduler.Resume, ipc_switch).</summary>
+        [FieldOffset(80)] public ulong FsBase;
+        [FieldOffset(88)] public ulong GsBase;
 
         private static EnvFast* s_rows;
 

@@ -29,7 +29,9 @@ namespace ExoSharp.Kernel.Core
                 return null;
             }
             string problem = Load(env, image, arguments);
-            if (problem == null && Scheduler.Allocate(env, Capability.AnySlot) < 0) problem = "no free time slot";
+            long slot = problem == null && env.Capabilities.Reserve(1) ? Scheduler.Allocate(env, Capability.AnySlot) : -1;
+            if (problem == null && slot < 0) problem = "no free time slot";
+            if (problem == null) Authority.GrantSlot(env, (int)slot, null);
             env.WriteLinePrefix();
             if (problem != null)
             {

@@ -38,6 +38,15 @@ namespace ExoSharp.Kernel.Core
             return s_owners[slot] == null ? Take(env, (int)slot) : (long)Error.NoSlot;
         }
 
+        /// <summary>Gives a slot back when env still has it (its owning capability went).</summary>
+        public static void Release(Environment env, int slot)
+        {
+            if (slot < 0 || slot >= s_owners.Length || s_owners[slot] != env) return;
+            s_owners[slot] = null;
+            env.Slots--;
+            EnvTable.Publish(env);
+        }
+
         private static long Take(Environment env, int slot)
         {
             s_owners[slot] = env;
@@ -52,6 +61,7 @@ namespace ExoSharp.Kernel.Core
                 if (s_owners[i] == env) s_owners[i] = null;
             env.Slots = 0;
             if (Current == env) Current = null;
+            if (*s_fsOwner == (ulong)env.Index) *s_fsOwner = 0;   // its bases die with it
         }
 
         /// <summary>Saves the registers of the current environment from a kernel entry's frame.</summary>
@@ -182,11 +192,23 @@ namespace ExoSharp.Kernel.Core
 
         private static ulong* s_currentId;
         private static ulong* s_contextEnd;
+        private static ulong* s_foreignLimit;
+        private static ulong* s_fsOwner;      // the index whose FS and GS bases the CPU holds (0: none)
+
+        /// <summary>Sets env's foreign limit (ForeignSyscalls), in the cell syscall_entry reads too
+        /// when env is the one running.</summary>
+        public static void SetForeignLimit(Environment env, ulong limit)
+        {
+            env.Fast->ForeignLimit = limit;
+            if (env == Current) *s_foreignLimit = limit;
+        }
 
         /// <summary>Boot time: where stubs.asm's EnvId fast path reads the running id, and
         /// where syscall_entry reads the end of the running context (it saves into it).</summary>
-        public static void Initialize(ulong currentIdCell, ulong contextEndCell, ulong currentIndexCell)
+        public static void Initialize(ulong currentIdCell, ulong contextEndCell, ulong currentIndexCell, ulong foreignLimitCell, ulong fsOwnerCell)
         {
+            s_fsOwner = (ulong*)fsOwnerCell;
+            s_foreignLimit = (ulong*)foreignLimitCell;
             s_currentId = (ulong*)currentIdCell;
             s_contextEnd = (ulong*)contextEndCell;
             Running.IndexCell = (ulong*)currentIndexCell;
@@ -197,6 +219,14 @@ namespace ExoSharp.Kernel.Core
             Current = env;
             *s_currentId = env.Id;
             *s_contextEnd = (ulong)(env.Context + UserContext.Size);
+            *s_foreignLimit = env.Fast->ForeignLimit;
+            ulong owner = *s_fsOwner;
+            if (owner != (ulong)env.Index)
+            {
+                if (owner != 0) Cpu.SaveSegmentBases(&EnvFast.At((int)owner)->FsBase);
+                Cpu.LoadSegmentBases(&env.Fast->FsBase);
+                *s_fsOwner = (ulong)env.Index;
+            }
             if (Cpu.ReadCr3() != env.Space.Root) env.Space.Activate();
             UserMode.Resume(env.Context);
         }

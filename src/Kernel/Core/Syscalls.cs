@@ -16,7 +16,13 @@ namespace ExoSharp.Kernel.Core
         {
             Running.Sync();
             if (Collector.Stress) Collector.AtSystemCall();
-            frame->Rax = (ulong)Dispatch(Scheduler.Current, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+            Environment env = Scheduler.Current;
+            if (ForeignSyscall.IsForeign(env, frame))
+            {
+                ForeignSyscall.Deliver(env, frame);
+                return;
+            }
+            frame->Rax = (ulong)Dispatch(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
         }
 
         private static long Dispatch(Environment env, TrapFrame* frame, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
@@ -27,6 +33,11 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.Exit: Exit(env, (long)a0); return 0;
                 case Syscall.Abort: Abort(env, a0, a1, a2, a3, a4); return 0;
                 case Syscall.EnvId: return (long)env.Id;
+                case Syscall.ForeignSyscalls:
+                {
+                    Environment target = Target(env, a0, out long error);
+                    return target == null ? error : ForeignSyscall.Set(target, a1);
+                }
                 case Syscall.Yield:
                 {
                     Environment to = null;
@@ -58,6 +69,7 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
                 case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
                 case Syscall.PageMap: return PageMap(env, a0, a1, a2);
+                case Syscall.PageMapRange: return PageMapRange(env, a0, a1, a2, a3, a4);
                 case Syscall.PageMapOne:
                 {
                     Environment target = Target(env, a0, out long error);
@@ -83,7 +95,12 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.SliceAlloc:
                 {
                     Environment target = Target(env, a0, out long error);
-                    return target == null ? error : Scheduler.Allocate(target, a1);
+                    if (target == null) return error;
+                    if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
+                    long slot = Scheduler.Allocate(target, a1);
+                    if (slot < 0) return slot;
+                    CapabilitySlot* giver = a0 == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(a0, CapabilityType.Environment);
+                    return (long)Authority.GrantSlot(target, (int)slot, giver);
                 }
                 case Syscall.SetSliceHandlers:
                 {
@@ -195,6 +212,8 @@ namespace ExoSharp.Kernel.Core
             child.Frame->Rax = 0;
             child.ExceptionEntry = env.ExceptionEntry;
             child.ExceptionStackTop = env.ExceptionStackTop;
+            Scheduler.SetForeignLimit(child, env.Fast->ForeignLimit);
+            Cpu.SaveSegmentBases(&child.Fast->FsBase);          // the caller's, live in the CPU
             return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
         }
 
@@ -286,5 +305,16 @@ namespace ExoSharp.Kernel.Core
         }
 
         private static PageMapEntry* s_pageMapBuffer;
+
+        /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
+        private static long PageMapRange(Environment env, ulong handle, ulong address, ulong count, ulong handles, ulong flags)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (count == 0) return 0;
+            if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
+            if (!UserMemory.CanAccess(env.Space, handles, count * 8, false)) return (long)Error.BadAddress;
+            return Mappings.MapRange(env, target, address, (int)count, (ulong*)handles, flags);
+        }
     }
 }

@@ -26,6 +26,9 @@ namespace ExoSharp.Kernel.X64
         [RuntimeImport("cpu_sti")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void EnableInterrupts();
         [RuntimeImport("cpu_rdtsc")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern ulong ReadTsc();
         [RuntimeImport("cpu_xstate")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void ExtendedStateInfo(ulong* info);
+        /// <summary>The FS and GS bases into bases[0..1] / from them (no-ops without CR4.FSGSBASE).</summary>
+        [RuntimeImport("cpu_fsgs_save")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void SaveSegmentBases(ulong* bases);
+        [RuntimeImport("cpu_fsgs_load")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void LoadSegmentBases(ulong* bases);
         [RuntimeImport("cpu_halt_forever")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void HaltForever();
     }
 }

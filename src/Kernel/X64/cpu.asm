@@ -9,9 +9,9 @@ section .text
 global cpu_outb, cpu_inb, cpu_outw, cpu_inw, cpu_outd, cpu_ind
 global cpu_rdmsr, cpu_wrmsr, cpu_read_cr2, cpu_read_cr3, cpu_write_cr3, cpu_invlpg
 global cpu_lidt, cpu_ltr, cpu_hlt, cpu_cli, cpu_sti, cpu_pause, cpu_rdtsc, cpu_read_rflags
-global cpu_halt_forever, cpu_xstate
+global cpu_halt_forever, cpu_xstate, cpu_fsgs_save, cpu_fsgs_load
 
-extern exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask
+extern exo_xsave_mask, exo_xsave_size, exo_mxcsr_mask, exo_fsgsbase
 
 cpu_outb:   mov edx, edi
             mov eax, esi
@@ -88,3 +88,21 @@ cpu_halt_forever:
                 cli
 .again:         hlt
                 jmp .again
+
+; cpu_fsgs_save(rdi = ulong[2]): the FS and GS bases now in the CPU; cpu_fsgs_load(rdi =
+; ulong[2]): sets them. Both do nothing without CR4.FSGSBASE (exo_fsgsbase 0). Callers:
+; Core/Scheduler.cs (environment switches), Core/Syscalls.cs (EnvCreate). Interrupts off.
+cpu_fsgs_save:  cmp qword [exo_fsgsbase], 0
+                je .none
+                rdfsbase rax
+                mov [rdi], rax
+                rdgsbase rax
+                mov [rdi + 8], rax
+.none:          ret
+cpu_fsgs_load:  cmp qword [exo_fsgsbase], 0
+                je .none
+                mov rax, [rdi]
+                wrfsbase rax
+                mov rax, [rdi + 8]
+                wrgsbase rax
+.none:          ret

@@ -7,7 +7,10 @@
 ;   written straight onto that stack as an ExceptionFrame and sent to the handler with
 ;   iretq, without the TrapFrame, fxsave or C#. Only rax and rbx are used as scratch, and
 ;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
-; - syscall_entry (MSR LSTAR, X64/Msr.cs): EnvId is answered at once from exo_current_id;
+; - syscall_entry (MSR LSTAR, X64/Msr.cs): a call from foreign code (return address at or
+;   below exo_foreign_limit, the running environment's EnvFast.ForeignLimit) skips every fast
+;   path and goes to C#, which makes it an upcall (Core/ForeignSyscall.cs);
+;   EnvId is answered at once from exo_current_id;
 ;   every other call builds the same TrapFrame (vector 256) and extended state in place in the
 ;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
 ;   so saving the caller is no copy), then calls on the trap stack
@@ -41,8 +44,8 @@
 bits 64
 default rel
 
-extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask
-global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id
+extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask, exo_fsgsbase
+global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id, exo_foreign_limit, exo_fs_owner
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 global exo_asm_contract
 
@@ -96,6 +99,8 @@ EF_REPLY   equ 40
 EF_SLOTS   equ 48
 EF_PML4    equ 56
 EF_CAPACITY equ 64
+EF_FOREIGN  equ 72               ; EnvFast.ForeignLimit
+EF_FS       equ 80               ; EnvFast.FsBase, then GsBase
 ; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
 ; Abi.PageFlags, Abi.UserLayout, Abi.Capability (handle layout), Core/AddressSpace, Core/Memory.
 SLOT_SHIFT     equ 6
@@ -328,6 +333,8 @@ isr_general:
     iretq
 
 syscall_entry:
+    cmp rcx, [exo_foreign_limit] ; from foreign code: an upcall, built in C# (Core/ForeignSyscall.cs)
+    jbe .general
     cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
     jne .not_env_id
     mov rax, [exo_current_id]
@@ -351,6 +358,8 @@ syscall_entry:
     SAVE_XSTATE
     mov rax, [rdi + TF_RAX]     ; the call number again
     mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
+    cmp rcx, [exo_foreign_limit] ; rcx is still the user's rip: foreign calls take no fast path
+    jbe .csharp
     cmp rax, SYS_IPC_CALL_REGISTERS
     je ipc_call_fast
     cmp rax, SYS_IPC_REPLY_REGISTERS
@@ -520,13 +529,11 @@ page_map_one_fast:
 %endmacro
 
 ; The row of the environment whose id is rcx, into r8 and its index into rdx, or to C#
-; when no live environment has that id. rax is scratch.
+; when no live environment has that id. rcx comes from an environment or reply capability,
+; which only the kernel writes: its index is always 1 to MAX_ENVS - 1. rax is scratch.
 %macro ROW_OF_ID 0
-    mov rax, rcx
+    mov eax, ecx
     and eax, ENV_INDEX_MASK
-    jz syscall_entry.csharp
-    cmp eax, MAX_ENVS
-    jae syscall_entry.csharp
     mov rdx, rax
     shl rax, EF_SHIFT
     lea r8, [exo_env_fast]
@@ -651,6 +658,24 @@ ipc_reply_fast:
 
 ; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does).
 ipc_switch:
+    mov rax, [r8 + EF_FOREIGN]
+    mov [exo_foreign_limit], rax
+    cmp qword [exo_fsgsbase], 0 ; the caller owns the CPU's FS and GS bases: keep them in its
+    je .bases_done              ; row and give the CPU the target's (Scheduler.Resume's rule)
+    mov rax, [exo_current_index]
+    shl rax, EF_SHIFT
+    lea rdi, [exo_env_fast]
+    add rdi, rax
+    rdfsbase rax
+    mov [rdi + EF_FS], rax
+    rdgsbase rax
+    mov [rdi + EF_FS + 8], rax
+    mov rax, [r8 + EF_FS]
+    wrfsbase rax
+    mov rax, [r8 + EF_FS + 8]
+    wrgsbase rax
+    mov [exo_fs_owner], rdx
+.bases_done:
     mov [exo_current_id], rcx
     mov [exo_current_index], rdx
     mov rdi, [r8 + EF_CTX_END]
@@ -689,7 +714,7 @@ exo_asm_contract:
     dq TF_VECTOR, TF_ERROR, TF_RIP, TF_CS, TF_RFLAGS, TF_RSP
     dq TF_R10, TF_R9, TF_R8, TF_RDI, TF_RSI, TF_RDX, TF_RAX, TRAP_FRAME_SIZE, CONTEXT_SIZE
     dq XREG(0), XREG(9), XREG(13), XREG(14), XREG(15), XREG(16), XREG(17)
-    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4, EF_CAPACITY
+    dq EF_SHIFT, EF_ID, EF_CTX_END, EF_ROOT, EF_WAIT, EF_CALLEE, EF_REPLY, EF_SLOTS, EF_PML4, EF_CAPACITY, EF_FOREIGN, EF_FS
     dq SLOT_SHIFT, SLOT_TYPE, SLOT_WRITABLE, SLOT_GEN, SLOT_MAPCOUNT, SLOT_OBJECT, CAP_FRAME, HANDLE_INDEX_BITS, CHUNK_SHIFT
     dq PF_WRITABLE, PF_EXECUTABLE, PF_AVAILABLE, PF_ALLOWED
     dq UL_BASE, UL_END, UL_WINDOWS_START, UL_WINDOWS_END, DIRECT_MAP, PTE_ADDRESS
@@ -708,6 +733,8 @@ section .bss
 alignb 16
 saved_user_rsp: resq 1
 exo_current_id: resq 1          ; the running environment's id (Core/Scheduler.cs keeps it)
+exo_foreign_limit: resq 1       ; its EnvFast.ForeignLimit (Scheduler.cs, ipc_switch)
+exo_fs_owner: resq 1            ; the index whose FS and GS bases the CPU holds (0: none)
 exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
 exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
 exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)

@@ -29,5 +29,25 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>"path args..." as the boot loader gave it.</summary>
         public static string CommandLine(int i) =>
             new string((sbyte*)Directory->CommandLine[i], 0, (int)Directory->CommandLineLength[i]);
+
+        /// <summary>A data module ("HOST file NAME", tools/run.sh --file), not a program to run.</summary>
+        public static bool IsFile(int i) => FileName(i) != null;
+
+        /// <summary>A data module's name, or null for a program.</summary>
+        public static string FileName(int i)
+        {
+            string line = CommandLine(i);
+            int space = line.IndexOf(' ');
+            if (space < 0 || line.Length < space + 6 || line.Substring(space + 1, 5) != "file ") return null;
+            return line.Substring(space + 6);
+        }
+
+        /// <summary>The index of the data module called name, or -1.</summary>
+        public static int FindFile(string name)
+        {
+            for (int i = 0; i < Count; i++)
+                if (FileName(i) == name) return i;
+            return -1;
+        }
     }
 }

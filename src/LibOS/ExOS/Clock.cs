@@ -11,8 +11,9 @@ namespace ExoSharp.LibOS.ExOS
 
         private static ClockRecord* Page => (ClockRecord*)UserLayout.Clock;
 
-        /// <summary>Timer ticks since boot, read from the clock page without a system call.</summary>
-        public static ulong Ticks => Page->Ticks;
+        /// <summary>Timer ticks since boot, read from the clock page without a system call (a
+        /// volatile read: the kernel changes the word, so a wait loop must read it every time).</summary>
+        public static ulong Ticks => System.Threading.Volatile.Read(ref Page->Ticks);
 
         /// <summary>Seconds since 1970-01-01 UTC (whole seconds); 0 if the RTC could not be read.</summary>
         public static ulong UnixSeconds
@@ -21,7 +22,7 @@ namespace ExoSharp.LibOS.ExOS
             {
                 ClockRecord* page = Page;
                 if (page->BootSeconds == 0) return 0;
-                return page->BootSeconds + (page->Ticks - page->BootTick) / page->TicksPerSecond;
+                return page->BootSeconds + (Ticks - page->BootTick) / page->TicksPerSecond;
             }
         }
 

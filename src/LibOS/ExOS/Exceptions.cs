@@ -52,7 +52,7 @@ namespace ExoSharp.LibOS.ExOS
         public static void Unhandled(ExceptionFrame* frame)
         {
             s_handler = null;
-            *TargetCell() = 0;
+            *TargetCell() = DispatchAddress();      // never 0: start.asm calls through it
             SystemCall.SetExceptionHandler(Capability.Self, 0, 0);
         }
 

@@ -1,9 +1,8 @@
-// The x87/SSE/AVX registers of interrupted code: exo_exception_entry (start.asm) saves them
-// in a save area just below every upcall's ExceptionFrame and loads them back from there
-// when the handler returns, so a handler may read or replace them (Threads.cs does, to switch
-// threads). The area is XSAVE's standard form for the features XCR0 enables (or FXSAVE's 512
-// bytes when the kernel has not turned XSAVE on), 64-byte aligned. Missing: AVX-512 (the
-// kernel does not enable it).
+// The x87/SSE/AVX registers of interrupted code: exo_exception_entry (start.asm) saves them in
+// a save area below every upcall's ExceptionFrame and loads them back when the handler returns,
+// so a handler may read or replace them (Threads.cs does). The area is XSAVE's standard form
+// for the features XCR0 enables (FXSAVE's 512 bytes without XSAVE), 64-byte aligned.
+// Missing: AVX-512 (the kernel does not enable it).
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;

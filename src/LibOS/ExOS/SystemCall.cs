@@ -56,6 +56,8 @@ namespace ExoSharp.LibOS.ExOS
         public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
         public static long CapDrop(ulong handle) => Invoke(Syscall.CapDrop, handle);
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
+        public static long PageMapRange(ulong envHandle, ulong address, ulong count, ulong* handles, ulong flags) =>
+            Invoke(Syscall.PageMapRange, envHandle, address, count, (ulong)handles, flags);
 
         public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags) =>
             Invoke(Syscall.PageMapOne, envHandle, address, frameHandle, flags);
@@ -67,6 +69,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long SetSliceHandlers(ulong envHandle, ulong prologue, ulong epilogue) => Invoke(Syscall.SetSliceHandlers, envHandle, prologue, epilogue);
         public static long CapMint(ulong handle, ulong rights, ulong badge = 0) => Invoke(Syscall.CapMint, handle, rights, badge);
         public static long CapRevoke(ulong handle) => Invoke(Syscall.CapRevoke, handle);
+        public static long ForeignSyscalls(ulong envHandle, ulong limit) => Invoke(Syscall.ForeignSyscalls, envHandle, limit);
 
         // IPC: calls go through an endpoint (an environment capability with the Call right); a
         // wait returns the reply capability's handle (> 0), which the reply names.

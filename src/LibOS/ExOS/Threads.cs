@@ -24,11 +24,15 @@ namespace ExoSharp.LibOS.ExOS
         private static Thread* s_threads;
         private static int s_count, s_current, s_alive;
         private static bool s_inEpilogue;
-        private static ulong s_switches;
+        private static ulong s_switches, s_keptInHandler;
         private static delegate*<ExceptionFrame*, void> s_otherExceptions;
 
         /// <summary>How many times a slice upcall moved the processor to another thread.</summary>
         public static ulong Switches => s_switches;
+
+        /// <summary>How many slice boundaries found the thread inside an upcall handler, so it
+        /// kept the processor (another thread's upcall would reuse the exception stack).</summary>
+        public static ulong KeptInHandler => s_keptInHandler;
 
         /// <summary>Makes the calling code thread 0 and sends slice upcalls here. 0 or an Abi.Error.</summary>
         public static long Initialize(delegate*<ExceptionFrame*, void> otherExceptions = null)
@@ -111,7 +115,8 @@ namespace ExoSharp.LibOS.ExOS
                 s_inEpilogue = false;
                 int next = s_current;
                 // Inside a handler the thread stays: another's upcall would reuse the stack.
-                if (!Layout.OnExceptionStack(s_threads[s_current].Registers.Rsp))
+                if (Layout.OnExceptionStack(s_threads[s_current].Registers.Rsp)) s_keptInHandler++;
+                else
                     for (int i = 1; i <= s_count; i++)
                     {
                         int candidate = (s_current + i) % s_count;

@@ -18,7 +18,7 @@ namespace Internal.Runtime
         public uint SkipTryStart, SkipTryEnd;
         /// <summary>The dispatch whose catch funclet the walk last came out of, or null.</summary>
         public ExInfo* LeftCatch;
-        private byte* _fde;
+        private UnwindRow _row;
         private int _clause, _clauseCount;
         private bool _skippingSameTry;
         private byte* _clauseCursor;
@@ -48,29 +48,16 @@ namespace Internal.Runtime
                 Valid = true;
                 return;
             }
-            _fde = Unwinder.Find(Context.Rip - 1);
-            Valid = _fde != null;
+            Valid = Unwinder.Lookup(Context.Rip - 1, out _row);
             if (!Valid) return;
-            ulong start = Unwinder.Start(_fde);
-            byte* lsda = Unwinder.Lsda(_fde);
-            MethodStart = start;
-            if (lsda == null) return;
-            byte* main = lsda;
-            if ((lsda[0] & 3) != 0)
-            {
-                main = lsda + 1 + *(int*)(lsda + 1);
-                MethodStart = start - (ulong)(long)*(int*)(lsda + 5);
-            }
-            byte flags = main[0];
-            byte* p = main + 1;
-            if ((flags & 0x10) != 0) p += 4;
-            if ((flags & 0x04) != 0) EHInfo = p + *(int*)p;
+            MethodStart = _row.MethodStart;
+            EHInfo = _row.EHInfo;
         }
 
         public void Next()
         {
             if (!Valid) return;
-            if (AtFilterBoundary || !Unwinder.Step(_fde, Context.Rip - 1, ref Context))
+            if (AtFilterBoundary || !Unwinder.Step(ref _row, ref Context))
             {
                 Valid = false;
                 return;

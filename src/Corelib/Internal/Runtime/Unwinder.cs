@@ -2,9 +2,11 @@
 // start address, built at the first lookup; the CIE/FDE call-frame program run up to a pc to
 // get the CFA rule and where callee-saved registers and the return address are; and the
 // method each FDE belongs to (LSDA in .dotnet_eh_table: main body or funclet, EH info).
+// Decoded rows are cached by pc (UnwindRow), so a hot throw path decodes nothing.
 // Handles the CFA ops compilers emit for x86-64 prologs; DWARF expressions are not supported.
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace Internal.Runtime
 {
@@ -83,26 +85,54 @@ namespace Internal.Runtime
             return pc - begin < range ? fde : null;
         }
 
-        /// <summary>The start of the FDE's code (the method body or the funclet).</summary>
-        public static ulong Start(byte* fde)
+        private const int CacheSize = 512;
+        private static UnwindRow[] s_cache;
+
+        /// <summary>The row for pc (inside compiled code: a return address minus one), from the
+        /// cache or decoded; false when no FDE covers pc. The cache is safe against a thread
+        /// switch in the middle of a fill: an entry's Pc is cleared first and set last, and a
+        /// reader checks it before and after copying.</summary>
+        public static bool Lookup(ulong pc, out UnwindRow row)
         {
-            ReadFde(fde, out ulong begin, out _, out _, out _, out _);
-            return begin;
+            if (s_cache == null) s_cache = new UnwindRow[CacheSize];
+            int slot = (int)((pc ^ (pc >> 9)) & (CacheSize - 1));
+            ref UnwindRow cached = ref s_cache[slot];
+            if (Volatile.Read(ref cached.Pc) == pc)
+            {
+                row = cached;
+                if (Volatile.Read(ref cached.Pc) == pc && row.Pc == pc) return true;
+            }
+            row = default;
+            byte* fde = Find(pc);
+            if (fde == null) return false;
+            Decode(fde, pc, ref row);
+            Volatile.Write(ref cached.Pc, 0);
+            ulong keep = row.Pc;
+            cached = row;
+            cached.Pc = 0;
+            Volatile.Write(ref cached.Pc, keep);
+            return true;
         }
 
-        /// <summary>The FDE's LSDA (ILCompiler's unwind block flags and what follows), or null.</summary>
-        public static byte* Lsda(byte* fde)
+        private static void Decode(byte* fde, ulong pc, ref UnwindRow row)
         {
-            ReadFde(fde, out _, out _, out byte* lsda, out _, out _);
-            return lsda;
-        }
-
-        /// <summary>Replaces context by its caller's: rip, rsp and the callee-saved registers the
-        /// frame saved. pc is inside the frame's code (a return address minus one). False when
-        /// the call-frame program is beyond what this unwinder supports.</summary>
-        public static bool Step(byte* fde, ulong pc, ref RegisterContext context)
-        {
-            ReadFde(fde, out ulong location, out _, out _, out byte* program, out byte* programEnd);
+            row.Pc = pc;
+            ReadFde(fde, out ulong location, out _, out byte* lsda, out byte* program, out byte* programEnd);
+            row.MethodStart = location;
+            row.EHInfo = null;
+            if (lsda != null)
+            {
+                byte* main = lsda;
+                if ((lsda[0] & 3) != 0)
+                {
+                    main = lsda + 1 + *(int*)(lsda + 1);
+                    row.MethodStart = location - (ulong)(long)*(int*)(lsda + 5);
+                }
+                byte flags = main[0];
+                byte* p = main + 1;
+                if ((flags & 0x10) != 0) p += 4;
+                if ((flags & 0x04) != 0) row.EHInfo = p + *(int*)p;
+            }
             byte* cie = fde + 4 - *(uint*)(fde + 4);
             ReadCie(cie, out long codeAlign, out long dataAlign, out int returnRegister, out _, out byte* initial, out byte* initialEnd);
             long* offsets = stackalloc long[Tracked];
@@ -110,21 +140,43 @@ namespace Internal.Runtime
             for (int i = 0; i < Tracked; i++) { offsets[i] = 0; saved[i] = false; }
             int cfaRegister = RegRsp;
             long cfaOffset = 8;
-            if (!Run(initial, initialEnd, ulong.MaxValue, ref location, codeAlign, dataAlign, ref cfaRegister, ref cfaOffset, offsets, saved)) return false;
-            if (!Run(program, programEnd, pc, ref location, codeAlign, dataAlign, ref cfaRegister, ref cfaOffset, offsets, saved)) return false;
+            row.Unwindable = Run(initial, initialEnd, ulong.MaxValue, ref location, codeAlign, dataAlign, ref cfaRegister, ref cfaOffset, offsets, saved) &&
+                             Run(program, programEnd, pc, ref location, codeAlign, dataAlign, ref cfaRegister, ref cfaOffset, offsets, saved) &&
+                             returnRegister == RegReturn && saved[RegReturn] &&
+                             (cfaRegister == RegRsp || cfaRegister == RegRbp || cfaRegister == RegRbx || cfaRegister >= 12 && cfaRegister <= 15);
+            row.CfaRegister = cfaRegister;
+            row.CfaOffset = cfaOffset;
+            int mask = 0;
+            if (saved[RegReturn]) { mask |= UnwindRow.SavedReturn; row.ReturnOffset = offsets[RegReturn]; }
+            if (saved[RegRbx]) { mask |= UnwindRow.SavedRbx; row.RbxOffset = offsets[RegRbx]; }
+            if (saved[RegRbp]) { mask |= UnwindRow.SavedRbp; row.RbpOffset = offsets[RegRbp]; }
+            if (saved[12]) { mask |= UnwindRow.SavedR12; row.R12Offset = offsets[12]; }
+            if (saved[13]) { mask |= UnwindRow.SavedR12 << 1; row.R13Offset = offsets[13]; }
+            if (saved[14]) { mask |= UnwindRow.SavedR12 << 2; row.R14Offset = offsets[14]; }
+            if (saved[15]) { mask |= UnwindRow.SavedR12 << 3; row.R15Offset = offsets[15]; }
+            row.SavedMask = mask;
+        }
+
+        /// <summary>Replaces context by its caller's by row's rule: rip, rsp and the callee-saved
+        /// registers the frame saved. False when the row is not unwindable.</summary>
+        public static bool Step(ref UnwindRow row, ref RegisterContext context)
+        {
+            if (!row.Unwindable) return false;
             ulong cfa;
-            if (cfaRegister == RegRsp) cfa = context.Rsp;
-            else if (cfaRegister == RegRbp) cfa = context.Rbp;
-            else if (cfaRegister == RegRbx) cfa = context.Rbx;
-            else if (cfaRegister >= 12 && cfaRegister <= 15) cfa = Unsafe.Add(ref context.R12, cfaRegister - 12);
-            else return false;
-            cfa = (ulong)((long)cfa + cfaOffset);
-            if (returnRegister != RegReturn || !saved[RegReturn]) return false;
-            ulong returnAddress = *(ulong*)(cfa + (ulong)offsets[RegReturn]);
-            if (saved[RegRbx]) context.Rbx = *(ulong*)(cfa + (ulong)offsets[RegRbx]);
-            if (saved[RegRbp]) context.Rbp = *(ulong*)(cfa + (ulong)offsets[RegRbp]);
-            for (int r = 12; r <= 15; r++)
-                if (saved[r]) Unsafe.Add(ref context.R12, r - 12) = *(ulong*)(cfa + (ulong)offsets[r]);
+            int r = row.CfaRegister;
+            if (r == RegRsp) cfa = context.Rsp;
+            else if (r == RegRbp) cfa = context.Rbp;
+            else if (r == RegRbx) cfa = context.Rbx;
+            else cfa = Unsafe.Add(ref context.R12, r - 12);
+            cfa = (ulong)((long)cfa + row.CfaOffset);
+            int mask = row.SavedMask;
+            ulong returnAddress = *(ulong*)(cfa + (ulong)row.ReturnOffset);
+            if ((mask & UnwindRow.SavedRbx) != 0) context.Rbx = *(ulong*)(cfa + (ulong)row.RbxOffset);
+            if ((mask & UnwindRow.SavedRbp) != 0) context.Rbp = *(ulong*)(cfa + (ulong)row.RbpOffset);
+            if ((mask & UnwindRow.SavedR12) != 0) context.R12 = *(ulong*)(cfa + (ulong)row.R12Offset);
+            if ((mask & (UnwindRow.SavedR12 << 1)) != 0) context.R13 = *(ulong*)(cfa + (ulong)row.R13Offset);
+            if ((mask & (UnwindRow.SavedR12 << 2)) != 0) context.R14 = *(ulong*)(cfa + (ulong)row.R14Offset);
+            if ((mask & (UnwindRow.SavedR12 << 3)) != 0) context.R15 = *(ulong*)(cfa + (ulong)row.R15Offset);
             context.Rip = returnAddress;
             context.Rsp = cfa;
             return true;

@@ -1,6 +1,7 @@
 // The file system's errors: Linux's errno numbers, the one table ExOS's file calls answer with
 // (negated), so a Linux-ABI library OS passes them through one to one. XnErrors maps XN's
-// answers onto it. Missing: the errnos no call returns yet (EAGAIN, EINTR, ...).
+// answers onto it. The Linux library OS answers with the same table. Missing: EINTR and the
+// rest no call returns yet.
 namespace ExoSharp.LibOS.ExOS.Cffs
 {
     public enum Errno : int
@@ -10,19 +11,25 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         ENOENT = 2,
         EIO = 5,
         EBADF = 9,
+        EAGAIN = 11,
         ENOMEM = 12,
         EACCES = 13,
+        EFAULT = 14,
         EBUSY = 16,
         EEXIST = 17,
         EXDEV = 18,
+        ENODEV = 19,
         ENOTDIR = 20,
         EISDIR = 21,
         EINVAL = 22,
         EMFILE = 24,
+        ENOTTY = 25,
         EFBIG = 27,
         ENOSPC = 28,
+        ESPIPE = 29,
         EMLINK = 31,
         ENAMETOOLONG = 36,
+        ENOSYS = 38,
         ENOTEMPTY = 39,
         ELOOP = 40,
     }

@@ -1,0 +1,43 @@
+// System calls from foreign code: a `syscall` instruction whose return address is at or below
+// the environment's ForeignLimit (set by the ForeignSyscalls call) is no system call of ours.
+// syscall_entry saves the caller as for any call and comes here; the registers go to the
+// exception handler unchanged as an UpcallVector.ForeignSyscall upcall (the number in Rax and
+// ErrorCode), so a library OS serves another kernel's ABI in the same space. Interrupts off.
+using ExoSharp.Abi;
+using ExoSharp.Kernel.X64;
+
+namespace ExoSharp.Kernel.Core
+{
+    internal static unsafe class ForeignSyscall
+    {
+        /// <summary>Whether the call that built frame came from env's foreign code.</summary>
+        public static bool IsForeign(Environment env, TrapFrame* frame) => frame->Rip <= env.Fast->ForeignLimit;
+
+        /// <summary>Delivers the upcall (the return to user mode goes to the handler), or ends env
+        /// when it has no usable handler. Precondition: IsForeign.</summary>
+        public static void Deliver(Environment env, TrapFrame* frame)
+        {
+            ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, env.ExceptionEntry, UpcallVector.ForeignSyscall, frame->Rax, 0);
+            if (outcome == ExceptionUpcall.Outcome.Delivered) return;
+            if (outcome == ExceptionUpcall.Outcome.NoHandler)
+            {
+                env.WriteLinePrefix();
+                Console.Write("killed: foreign system call ");
+                Console.WriteDecimal(frame->Rax);
+                Console.Write(" with no exception handler at rip ");
+                Symbols.WriteLocation(env.Symbols, frame->Rip);
+                Console.Write('\n');
+            }
+            EnvTable.Destroy(env, EnvTable.StatusKilled);
+            Scheduler.RunNext();
+        }
+
+        /// <summary>ForeignSyscalls(target, limit). Precondition: target checked by the caller.</summary>
+        public static long Set(Environment target, ulong limit)
+        {
+            if (limit >= UserLayout.End) return (long)Error.BadAddress;
+            Scheduler.SetForeignLimit(target, limit);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+// Starts a static Linux x86-64 binary in this environment: ElfLoader's plan mapped into fresh
+// frames (file bytes copied, the rest zeroed; writable, and executable where the segment is,
+// since W^X for foreign segments would need a remap), the initial stack, the break after the
+// image, then ForeignSyscalls so every `syscall` below LinuxLayout.Limit comes to LinuxCalls,
+// and a jump to the entry point. One foreign process per environment. Missing: file-backed
+// mmap, execve, fork (the binary runs alone in its environment).
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+using ExoSharp.LibOS.Linux.Loader;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace ExoSharp.LibOS.Linux.Runtime
+{
+    public static unsafe class LinuxProcess
+    {
+        [RuntimeImport("linux_enter")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Enter(ulong entry, ulong rsp);
+
+        /// <summary>Runs the binary; returns only with a reason it could not start.</summary>
+        public static string Run(byte* image, ulong size, string[] arguments, string[] environment)
+        {
+            var plan = new ElfLoadPlan();
+            string refused = ElfLoader.Plan(image, size, LinuxLayout.PieBase, LinuxLayout.Low, LinuxLayout.Limit, plan);
+            if (refused != null) return refused;
+            for (int i = 0; i < plan.SegmentCount; i++)
+            {
+                LoadSegment s = plan.Segments[i];
+                ulong flags = PageFlags.Writable | ((s.Flags & 1) != 0 ? PageFlags.Executable : 0);
+                string error = MapZeroed(s.Address, s.End, flags);
+                if (error != null) return error;
+                System.Buffer.MemoryCopy(image + s.FileOffset, (void*)s.Address, (long)s.FileSize, (long)s.FileSize);
+            }
+            string stackError = MapZeroed(LinuxLayout.StackTop - LinuxLayout.StackSize, LinuxLayout.StackTop, PageFlags.Writable);
+            if (stackError != null) return stackError;
+            byte* random = stackalloc byte[16];
+            for (int i = 0; i < 16; i++) random[i] = (byte)(Entropy.Next() >> 24);
+            ulong rsp = InitialStack.Build((byte*)(LinuxLayout.StackTop - LinuxLayout.StackSize), LinuxLayout.StackTop, LinuxLayout.StackSize,
+                arguments, environment, plan, random, 0, 100);
+            if (rsp == 0) return "the arguments and environment do not fit the stack";
+            LinuxCalls.Start(plan.Break);
+            long handler = Exceptions.SetHandler(&LinuxCalls.Upcall);
+            if (handler < 0) return "no exception handler: error " + handler.ToString();
+            long foreign = SystemCall.ForeignSyscalls(Capability.Self, LinuxLayout.Limit);
+            if (foreign < 0) return "ForeignSyscalls refused: error " + foreign.ToString();
+            Enter(plan.Entry, rsp);
+            return "the program returned";
+        }
+
+        /// <summary>Maps [start, end) rounded out to pages, with fresh zeroed frames; pages already
+        /// mapped (a page two segments share) keep their frame and gain flags' rights.</summary>
+        public static string MapZeroed(ulong start, ulong end, ulong flags)
+        {
+            for (ulong page = start & ~0xFFFUL; page < end; page += 4096)
+            {
+                if ((KernelTables.PageEntry(page) & 1) != 0)
+                {
+                    PageInfo info;
+                    SystemCall.PageQuery(page, &info);
+                    continue;
+                }
+                long r = Memory.AllocatePage(page, flags);
+                if (r < 0) return "no memory for 0x" + page.ToString("x") + ": error " + r.ToString();
+                System.Runtime.InteropServices.NativeMemory.Clear((void*)page, 4096);
+            }
+            return null;
+        }
+    }
+}

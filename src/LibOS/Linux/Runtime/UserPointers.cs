@@ -1,0 +1,36 @@
+// Checks a foreign binary's pointer arguments before the library OS touches them: the range
+// must lie in the foreign region and every page be mapped (writable when written), read from
+// the page-table window without a system call. A bad pointer is EFAULT, never a fault in the
+// library OS (which shares the binary's address space).
+using ExoSharp.LibOS.ExOS;
+
+namespace ExoSharp.LibOS.Linux.Runtime
+{
+    public static unsafe class UserPointers
+    {
+        private const ulong Present = 1, Writable = 2;
+
+        public static bool Check(ulong address, ulong length, bool write)
+        {
+            if (length == 0) return true;
+            if (address < LinuxLayout.Low || address >= LinuxLayout.Limit || length > LinuxLayout.Limit - address) return false;
+            for (ulong page = address & ~0xFFFUL; page < address + length; page += 4096)
+            {
+                ulong entry = KernelTables.PageEntry(page);
+                if ((entry & Present) == 0 || (write && (entry & Writable) == 0)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>A zero-terminated string of at most max bytes, or null when unreadable.</summary>
+        public static string String(ulong address, int max)
+        {
+            for (int n = 0; n < max; n++)
+            {
+                if (!Check(address + (ulong)n, 1, false)) return null;
+                if (*(byte*)(address + (ulong)n) == 0) return new string((sbyte*)address, 0, n);
+            }
+            return null;
+        }
+    }
+}
