@@ -223,5 +223,10 @@ namespace ExoSharp.Abi
         /// violations it found (0: none), filling a KernelCheckInfo at info when it is non-zero;
         /// NoSuchCall unless booted with selfcheck=on (tests only).</summary>
         KernelCheck = 55,
+
+        /// <summary>XnMove(from, to): moves the block pointers from.Block's change drops to to.Block,
+        /// whose change must add exactly them (XnChange each; First, Count, Type unused), each checked
+        /// by its block's owns UDF; exactly one parent names them on disk at every crash point.</summary>
+        XnMove = 56,
     }
 }

@@ -35,6 +35,8 @@ namespace ExoSharp.Xn
         public uint WaitSeq;
         /// <summary>The list of FreePending blocks waiting for this block's writes (NoBlock ends it).</summary>
         public uint FirstWaiter;
+        /// <summary>In a logged move whose record is not yet cleared (it may not move again until then).</summary>
+        public bool Moving;
         public uint NextWaiter;
     }
 }

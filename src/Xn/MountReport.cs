@@ -14,6 +14,8 @@ namespace ExoSharp.Xn
         public int Reachable;
         public int Templates;
         public int Roots;
+        /// <summary>Moves whose `to` had reached the disk before `from`: their change to `from` redone.</summary>
+        public int MovesRedone;
 
         public bool IsConsistent => Fatal == 0 && Problems.Count == 0;
 

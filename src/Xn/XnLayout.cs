@@ -31,6 +31,14 @@ namespace ExoSharp.Xn
         /// <summary>The most records one owns run may emit (the verifier proves MaxEmits).</summary>
         public const int MaxRecords = MaxTemplateInstructions;
 
+        /// <summary>The move log, in the superblock: MaxMoves records of MoveRecordSize bytes from
+        /// MoveLogOffset: { a moved block (the witness), 1, from, to, from's type, to's type, the
+        /// change's offset and length } (32 bytes), then the change made to `from` (at most
+        /// MoveChangeMax bytes), redone at mount when `to` already names the witness on disk (each
+        /// parent's copy names all the moved blocks or none). Second word 0: the record is free.</summary>
+        public const int MoveLogOffset = 64, MoveRecordSize = 288, MoveChangeMax = 256;
+        public const int MaxMoves = (BlockSize - MoveLogOffset) / MoveRecordSize;
+
         public const uint FirstTemplateBlock = 1;
         public const uint CatalogueBlock = FirstTemplateBlock + MaxTemplates * SlotBlocks;
         /// <summary>A catalogue entry: name (16 bytes), block, type, owner (64 bits; 0: the entry is free).</summary>

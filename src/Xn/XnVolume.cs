@@ -18,8 +18,8 @@ namespace ExoSharp.Xn
         public const ulong NoOwner = 0;
         /// <summary>Transfers in flight at once (request slots).</summary>
         public const int QueueDepth = 32;
-        /// <summary>XN keeps its catalogue and template slots in core.</summary>
-        public const int ReservedSlots = 1 + XnLayout.MaxTemplates * XnLayout.SlotBlocks;
+        /// <summary>XN keeps its superblock (the move log), catalogue and template slots in core.</summary>
+        public const int ReservedSlots = 2 + XnLayout.MaxTemplates * XnLayout.SlotBlocks;
 
         private readonly IBlockDevice _disk;
         private readonly IOwnsRunner _runner;
@@ -48,6 +48,25 @@ namespace ExoSharp.Xn
         private readonly Extent[] _added = new Extent[2 * XnLayout.MaxRecords];
         private readonly Extent[] _removed = new Extent[2 * XnLayout.MaxRecords];
         private readonly byte[] _saved = new byte[XnLayout.BlockSize];
+        private readonly byte[] _savedFrom = new byte[XnLayout.BlockSize];
+
+        /// <summary>A move in flight. Phase 1: its record waits for a superblock write taken after
+        /// Seq (`to` and `from` tainted); 2: `to` may be written, `from` waits for a write of `to`
+        /// taken after Seq; 3: `from` may be written, the record is cleared after a write of `from`
+        /// taken after Seq; 0: none.</summary>
+        private struct MoveState
+        {
+            public int Phase, Record;
+            public uint From, To, Seq;
+            public Extent[] Extents;
+            public int ExtentCount;
+        }
+
+        /// <summary>The most extents one move may carry.</summary>
+        public const int MaxMoveExtents = 8;
+        private readonly Extent[] _moved = new Extent[MaxMoveExtents];
+        private readonly MoveState[] _moves = new MoveState[XnLayout.MaxMoves];
+        private int _movesActive;
         private readonly byte* _scratch;
         private readonly ulong _scratchFrame;
         private readonly byte[] _zero = new byte[XnLayout.BlockSize];
@@ -137,6 +156,7 @@ namespace ExoSharp.Xn
             }
 
             for (uint type = 1; type <= XnLayout.MaxTemplates; type++) MountTemplate(type, report);
+            if (!RecoverMoves(report)) { report.Fatal = Error.BadAddress; return report; }
 
             int catalogue = TakeSlot(XnLayout.CatalogueBlock);
             Span<byte> entries = _cache.Bytes(catalogue);
@@ -189,6 +209,56 @@ namespace ExoSharp.Xn
             }
             _mounted = true;
             return report;
+        }
+
+        /// <summary>Finishes the moves the superblock's log holds: when `to` names the blocks on disk
+        /// and `from` still does, the change to `from` is redone and written; when `to` does not,
+        /// `from` keeps them. Then the log is cleared and the superblock kept in core.</summary>
+        private bool RecoverMoves(MountReport report)
+        {
+            int super = TakeSlot(XnLayout.SuperBlock);
+            if (super < 0 || !_disk.ReadNow(XnLayout.SuperBlock, _cache.Page(super), _cache.Frame(super))) return false;
+            Span<byte> log = _cache.Bytes(super);
+            bool cleared = false;
+            for (int r = 0; r < XnLayout.MaxMoves; r++)
+            {
+                int at = XnLayout.MoveLogOffset + r * XnLayout.MoveRecordSize;
+                uint block = XnLayout.ReadWord(log, at), count = XnLayout.ReadWord(log, at + 4);
+                if (count == 0) continue;
+                uint from = XnLayout.ReadWord(log, at + 8), to = XnLayout.ReadWord(log, at + 12);
+                uint fromType = XnLayout.ReadWord(log, at + 16), toType = XnLayout.ReadWord(log, at + 20);
+                int offset = (int)XnLayout.ReadWord(log, at + 24), length = (int)XnLayout.ReadWord(log, at + 28);
+                cleared = true;
+                bool valid = from < _blockCount && to < _blockCount && TemplateOf(fromType) != null && TemplateOf(toType) != null &&
+                             offset >= 0 && length >= 0 && length <= XnLayout.MoveChangeMax && offset <= XnLayout.BlockSize - length;
+                if (!valid) { report.Add(Error.BadArgument, from, to); continue; }
+                bool toNames = NamesOnDisk(to, toType, block, count);
+                if (!toNames || !NamesOnDisk(from, fromType, block, count)) continue;
+                if (!_disk.ReadNow(from, _scratch, _scratchFrame)) return false;
+                Span<byte> bytes = Scratch;
+                for (int i = 0; i < length; i++) bytes[offset + i] = log[at + 32 + i];
+                if (!_disk.WriteNow(from, _scratch, _scratchFrame)) return false;
+                report.MovesRedone++;
+            }
+            if (!cleared) return true;
+            log.Slice(XnLayout.MoveLogOffset).Clear();
+            return _disk.WriteNow(XnLayout.SuperBlock, _cache.Page(super), _cache.Frame(super));
+        }
+
+        /// <summary>Whether block's copy on disk, read as type, names all of [first, first + count).</summary>
+        private bool NamesOnDisk(uint block, uint type, uint first, uint count)
+        {
+            if (!_disk.ReadNow(block, _scratch, _scratchFrame)) return false;
+            int emitted = _runner.Run(_templates[type].Program, Scratch, _records);
+            if (emitted > _records.Length) emitted = _records.Length;
+            ulong named = 0;
+            for (int i = 0; i < emitted; i++)
+            {
+                ulong a = _records[i].A, end = a + _records[i].X;
+                ulong lo = a > first ? a : first, hi = end < (ulong)first + count ? end : (ulong)first + count;
+                if (hi > lo) named += hi - lo;
+            }
+            return named == count;
         }
 
         private void MountTemplate(uint type, MountReport report)
@@ -488,7 +558,7 @@ namespace ExoSharp.Xn
             {
                 Statistics.BlocksChecked++;
                 if (_blocks[b].State != BlockState.Allocated || _blocks[b].Parent != parent) return Error.NotOwner;
-                if (_blocks[b].Children != 0) return Error.BlockInUse;
+                if (_blocks[b].Children != 0 || _blocks[b].Moving || InMove(b)) return Error.BlockInUse;
             }
             error = Induce(parent, offset, change);
             if (error != 0) return error;
@@ -500,6 +570,183 @@ namespace ExoSharp.Xn
             for (uint b = block; b < block + count; b++) FreeBlock(parent, b);
             _blocks[parent].Dirty = true;
             return 0;
+        }
+
+        /// <summary>Moves blocks from `from` to `to` (another metadata block of the same root): applies
+        /// fromChange to `from` and toChange to `to`; the blocks `from`'s owns stops naming must be
+        /// exactly the blocks `to`'s starts naming, with their types (at most MaxMoveExtents extents),
+        /// and nothing else may change: both changes or neither. Exactly one parent names them on disk
+        /// at every crash point: when `from` is on disk the move is logged in the superblock (with
+        /// fromChange, at most MoveChangeMax bytes) before `to` may be written, `from` waits for `to`,
+        /// and mount redoes `from`'s change when `to` got there first. A block may be in one move at
+        /// a time, and `to` may not lie under a moved block.</summary>
+        public Error Move(ulong caller, uint from, int fromOffset, ReadOnlySpan<byte> fromChange, uint to, int toOffset, ReadOnlySpan<byte> toChange)
+        {
+            Error error = CheckMetadata(caller, from, fromOffset, fromChange.Length);
+            if (error == 0) error = CheckMetadata(caller, to, toOffset, toChange.Length);
+            if (error != 0) return error;
+            if (from == to || _blocks[from].Root != _blocks[to].Root) return Error.BadArgument;
+            if (fromChange.Length > XnLayout.MoveChangeMax) return Error.BadLength;
+            bool logged = _blocks[from].OnDisk;
+            int record = -1;
+            if (logged)
+            {
+                for (int m = 0; m < _moves.Length && record < 0; m++) if (_moves[m].Phase == 0) record = m;
+                if (record < 0) return Error.TableFull;
+                // `from` will wait for `to`: refused when `to` already waits (through other moves) for
+                // `from`, which would leave both waiting for ever. The caller syncs and tries again.
+                if (Waits(to, from)) return Error.BlockInUse;
+            }
+
+            error = Induce(from, fromOffset, fromChange);
+            if (error != 0) return error;
+            if (_addedCount != 0) error = Error.ForgedPointer;
+            else if (_removedCount == 0) error = Error.BadArgument;          // nothing moves: a plain write
+            else if (_removedCount > MaxMoveExtents) error = Error.OverBudget;
+            for (int i = 0; i < _removedCount && error == 0; i++)
+                for (uint b = _removed[i].Block; b < _removed[i].End && error == 0; b++)
+                {
+                    Statistics.BlocksChecked++;
+                    if (_blocks[b].Moving) error = Error.BlockInUse;
+                    for (uint up = to; up != NoBlock && up != XnLayout.CatalogueBlock && error == 0; up = _blocks[up].Parent)
+                        if (up == b) error = Error.BadArgument;           // into its own subtree
+                }
+            if (error != 0) { Restore(from, fromOffset, fromChange.Length); return error; }
+            int moved = _removedCount;
+            for (int i = 0; i < moved; i++) _moved[i] = _removed[i];
+            for (int i = 0; i < fromChange.Length; i++) _savedFrom[i] = _saved[i];
+
+            error = Induce(to, toOffset, toChange);
+            if (error == 0)
+            {
+                if (_removedCount != 0) error = Error.LostPointer;
+                else if (_addedCount != moved) error = _addedCount < moved ? Error.LostPointer : Error.ForgedPointer;
+                for (int i = 0; i < moved && error == 0; i++)
+                    if (_added[i].Block != _moved[i].Block || _added[i].Count != _moved[i].Count || _added[i].Type != _moved[i].Type) error = Error.ForgedPointer;
+                if (error != 0) Restore(to, toOffset, toChange.Length);
+            }
+            if (error != 0)
+            {
+                Span<byte> buffer = _cache.Bytes(_blocks[from].Slot);
+                for (int i = 0; i < fromChange.Length; i++) buffer[fromOffset + i] = _savedFrom[i];
+                return error;
+            }
+
+            int unwritten = 0, count = 0;
+            for (int i = 0; i < moved; i++)
+                for (uint b = _moved[i].Block; b < _moved[i].End; b++)
+                {
+                    _blocks[b].Parent = to;
+                    _blocks[b].Moving = logged;
+                    if (!_blocks[b].OnDisk) unwritten++;
+                    count++;
+                }
+            ref BlockEntry f = ref _blocks[from];
+            ref BlockEntry t = ref _blocks[to];
+            f.Children -= count;
+            t.Children += count;
+            f.Taint -= unwritten;
+            t.Taint += unwritten;
+            f.Dirty = true;
+            t.Dirty = true;
+            if (!logged) return 0;      // `from` never reached the disk: nothing there names the blocks
+
+            Span<byte> log = _cache.Bytes(_blocks[XnLayout.SuperBlock].Slot);
+            int at = XnLayout.MoveLogOffset + record * XnLayout.MoveRecordSize;
+            XnLayout.WriteWord(log, at, _moved[0].Block);          // a witness: each parent's copy names all or none
+            XnLayout.WriteWord(log, at + 4, 1);
+            XnLayout.WriteWord(log, at + 8, from);
+            XnLayout.WriteWord(log, at + 12, to);
+            XnLayout.WriteWord(log, at + 16, f.Type);
+            XnLayout.WriteWord(log, at + 20, t.Type);
+            XnLayout.WriteWord(log, at + 24, (uint)fromOffset);
+            XnLayout.WriteWord(log, at + 28, (uint)fromChange.Length);
+            for (int i = 0; i < fromChange.Length; i++) log[at + 32 + i] = fromChange[i];
+            _blocks[XnLayout.SuperBlock].Dirty = true;
+            var state = new MoveState { Phase = 1, Record = record, From = from, To = to, Seq = _blocks[XnLayout.SuperBlock].Snapshots, Extents = new Extent[moved], ExtentCount = moved };
+            for (int i = 0; i < moved; i++) state.Extents[i] = _moved[i];
+            _moves[record] = state;
+            _movesActive++;
+            t.Taint++;
+            f.Taint++;
+            return 0;
+        }
+
+        /// <summary>Whether block waits, through moves in phase 1 or 2 (a `from` waits for its `to`),
+        /// for target. Every edge is followed: a block can be the `from` of several moves.</summary>
+        private bool Waits(uint block, uint target)
+        {
+            Span<int> seen = stackalloc int[XnLayout.MaxMoves];
+            Span<uint> stack = stackalloc uint[XnLayout.MaxMoves + 1];
+            seen.Clear();
+            int top = 0;
+            stack[top++] = block;
+            while (top > 0)
+            {
+                uint w = stack[--top];
+                for (int m = 0; m < _moves.Length; m++)
+                {
+                    if (seen[m] != 0 || (_moves[m].Phase != 1 && _moves[m].Phase != 2) || _moves[m].From != w) continue;
+                    if (_moves[m].To == target) return true;
+                    seen[m] = 1;
+                    stack[top++] = _moves[m].To;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>A write of block completed: the moves waiting for it go on (see MoveState).</summary>
+        private void AdvanceMoves(uint block)
+        {
+            uint durable = _blocks[block].Durable;
+            for (int m = 0; m < _moves.Length; m++)
+            {
+                ref MoveState move = ref _moves[m];
+                if (move.Phase == 1 && block == XnLayout.SuperBlock && move.Seq < durable)
+                {
+                    move.Phase = 2;
+                    _blocks[move.To].Taint--;
+                    move.Seq = _blocks[move.To].Snapshots;
+                }
+                else if (move.Phase == 2 && block == move.To && move.Seq < durable)
+                {
+                    move.Phase = 3;
+                    _blocks[move.From].Taint--;
+                    move.Seq = _blocks[move.From].Snapshots;
+                }
+                else if (move.Phase == 3 && block == move.From && move.Seq < durable)
+                {
+                    move.Phase = 0;
+                    _movesActive--;
+                    for (int i = 0; i < move.ExtentCount; i++)
+                        for (uint b = move.Extents[i].Block; b < move.Extents[i].End; b++) _blocks[b].Moving = false;
+                    Span<byte> log = _cache.Bytes(_blocks[XnLayout.SuperBlock].Slot);
+                    log.Slice(XnLayout.MoveLogOffset + move.Record * XnLayout.MoveRecordSize, XnLayout.MoveRecordSize).Clear();
+                    _blocks[XnLayout.SuperBlock].Dirty = true;
+                }
+            }
+        }
+
+        /// <summary>How much of the block's Taint is moves' (`to` until the log is written, `from` until
+        /// `to` is): for checks of the registry.</summary>
+        public int MoveHolds(uint block)
+        {
+            int n = 0;
+            for (int m = 0; m < _moves.Length; m++)
+            {
+                if (_moves[m].Phase == 1 && _moves[m].To == block) n++;
+                if ((_moves[m].Phase == 1 || _moves[m].Phase == 2) && _moves[m].From == block) n++;
+            }
+            return n;
+        }
+
+        /// <summary>A block is the parent on either side of a move in flight (it may not be freed).</summary>
+        private bool InMove(uint block)
+        {
+            if (_movesActive == 0) return false;
+            for (int m = 0; m < _moves.Length; m++)
+                if (_moves[m].Phase != 0 && (_moves[m].From == block || _moves[m].To == block)) return true;
+            return false;
         }
 
         /// <summary>Changes a metadata block's bytes without changing what it points to:
@@ -716,6 +963,7 @@ namespace ExoSharp.Xn
                     if (entry.State == BlockState.Allocated && entry.Parent != NoBlock) _blocks[entry.Parent].Taint--;
                 }
                 ReleaseWaiters(block);
+                if (_movesActive > 0) AdvanceMoves(block);
             }
             if (entry.State == BlockState.FreePending && entry.WaitBlock == NoBlock) Release(block);
         }

@@ -232,6 +232,16 @@ namespace ExoSharp.Tests.Fs
             Assert.Equal(0, rig.Fs.Rename("/a", "/c"));
             Assert.Equal(new[] { "b", "c" }, rig.Names("/"));
             rig.RemountAndCheck();
+            Assert.Equal(0, rig.Fs.Mkdir("/c/sub", 0x1ED));
+            rig.Make("/c/sub/deep", FsRig.Pattern(7000, 7));
+            Assert.Equal(0, rig.Fs.Rename("/c/sub", "/b/moved-dir"));        // a directory to another parent: one XN move
+            Assert.Equal(FsRig.Pattern(7000, 7), rig.ReadAll("/b/moved-dir/deep"));
+            Assert.Equal(0, rig.Fs.Stat("/b/moved-dir/..", true, out FileStat up));
+            Assert.Equal(0, rig.Fs.Stat("/b", true, out FileStat b));
+            Assert.Equal(b.Ino, up.Ino);
+            rig.RemountAndCheck();
+            Assert.Equal(new[] { "moved", "moved-dir" }, rig.Names("/b"));
+            Assert.Empty(rig.Names("/c"));
         }
 
         [Fact]

@@ -100,7 +100,7 @@ namespace ExoSharp.Tests.Xn
                 BlockEntry entry = Xn.Entry(b);
                 if (entry.State != BlockState.Allocated) continue;
                 Assert.Equal(children.GetValueOrDefault(b), entry.Children);
-                Assert.Equal(taint.GetValueOrDefault(b), entry.Taint);
+                Assert.Equal(taint.GetValueOrDefault(b) + Xn.MoveHolds(b), entry.Taint);
                 if (entry.Type == 0 || entry.Slot < 0) continue;
                 Assert.Equal((Error)0, Xn.Read(Xn.OwnerOf(b), b, 0, bytes));
                 int n = runner.Run(Xn.TemplateOf(entry.Type).Program, bytes, records);

@@ -57,6 +57,9 @@ namespace ExoSharp.Tools.FsImage
         public long Free(uint parent, int offset, byte* bytes, int length, uint first, uint count) =>
             (long)_xn.Free(_key, parent, offset, new ReadOnlySpan<byte>(bytes, length), first, count);
 
+        public long Move(uint from, int fromOffset, byte* fromBytes, int fromLength, uint to, int toOffset, byte* toBytes, int toLength) =>
+            (long)_xn.Move(_key, from, fromOffset, new ReadOnlySpan<byte>(fromBytes, fromLength), to, toOffset, new ReadOnlySpan<byte>(toBytes, toLength));
+
         public long Write(uint block, int offset, byte* bytes, int length)
         {
             if (block >= _xn.BlockCount) return (long)Error.NoSuchBlock;

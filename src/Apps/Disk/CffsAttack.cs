@@ -91,6 +91,25 @@ namespace ExoSharp.Apps.Disk
             Expect("allocate a data block typed as a directory block", Raw(Syscall.XnAlloc, root, 10 * CffsLayout.SlotSize + CffsLayout.ExtentOffset, w, 3, free, 1, fs.DirectoryType), (long)Error.ForgedPointer);
             w[0] = data; w[1] = 1;
             Expect("free /secret's data block while the change keeps the pointer", Raw(Syscall.XnFree, root, extent, w, 2, data, 1), (long)Error.ForgedPointer);
+            // Lying moves: /secret's entry into /dir's first block.
+            fs.Stat("/dir", true, out FileStat dirStat);
+            uint dirBlock = 0;
+            SystemCall.XnRead(root, (ulong)(dirStat.Ino % CffsLayout.Slots) * CffsLayout.SlotSize + CffsLayout.ChildPointer, (byte*)&dirBlock, 4);
+            byte* entry = stackalloc byte[CffsLayout.SlotSize];
+            byte* zero = stackalloc byte[CffsLayout.SlotSize];
+            for (int i = 0; i < CffsLayout.SlotSize; i++) zero[i] = 0;
+            SystemCall.XnRead(root, (ulong)(secret.Slot * CffsLayout.SlotSize), entry, CffsLayout.SlotSize);
+            *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize) = free;       // a second extent: a block never allocated
+            *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize + 4) = 1;
+            var mf = new XnChange { Block = root, Offset = (ulong)(secret.Slot * CffsLayout.SlotSize), Bytes = (ulong)zero, Length = CffsLayout.SlotSize };
+            var mt = new XnChange { Block = dirBlock, Offset = 5 * CffsLayout.SlotSize, Bytes = (ulong)entry, Length = CffsLayout.SlotSize };
+            Expect("move /secret's entry into /dir, adding a block on the way", SystemCall.XnMove(&mf, &mt), (long)Error.ForgedPointer);
+            *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize + 4) = 0;
+            *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize) = 0;
+            *(uint*)(entry + CffsLayout.ExtentOffset + 4) = 0;
+            Expect("move /secret's entry into /dir, dropping its data on the way", SystemCall.XnMove(&mf, &mt), (long)Error.LostPointer);
+            mt.Block = data;
+            Expect("move it into /secret's own data block", SystemCall.XnMove(&mf, &mt), (long)Error.NoSuchType);
             w[0] = 4000;
             Expect("write /secret's size (no pointer changes: the library's business)", Raw(Syscall.XnWrite, root, (ulong)(secret.Slot * CffsLayout.SlotSize + CffsLayout.Size), w, 1), 0);
             w[0] = 3000;
@@ -134,6 +153,12 @@ namespace ExoSharp.Apps.Disk
             w[0] = data; w[1] = 1; w[2] = 0;
             change = new XnChange { Block = mine.RootBlock, Offset = 2 * CffsLayout.SlotSize + CffsLayout.ExtentOffset, Bytes = (ulong)w, Length = 12, First = data, Count = 1 };
             Expect("stranger: claim /secret's data block in its own directory", SystemCall.XnAlloc(&change), (long)Error.BlockInUse);
+            var sf = new XnChange { Block = root, Offset = (ulong)(secret.Slot * CffsLayout.SlotSize + CffsLayout.ExtentOffset), Bytes = (ulong)w, Length = 4 };
+            uint* mine4 = stackalloc uint[1];
+            mine4[0] = data;
+            var st2 = new XnChange { Block = mine.RootBlock, Offset = 3 * CffsLayout.SlotSize + CffsLayout.ExtentOffset, Bytes = (ulong)mine4, Length = 4 };
+            w[0] = 0;
+            Expect("stranger: move /secret's data block into its own directory", SystemCall.XnMove(&sf, &st2), (long)Error.NotOwner);
             Expect("stranger: its own file reads back", mine.ReadAt(n, 0, buffer, 16) == 16 && buffer[0] == 50 ? 0 : -1, 0);
             mine.Sync();
             return s_failures == 0 ? 0 : 1;

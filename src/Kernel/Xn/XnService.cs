@@ -70,6 +70,7 @@ namespace ExoSharp.Kernel.Xn
             Subsystems.RegisterCall(Syscall.XnInfo, &Call);
             Subsystems.RegisterCall(Syscall.XnMap, &Call);
             Subsystems.RegisterCall(Syscall.XnEvict, &Call);
+            Subsystems.RegisterCall(Syscall.XnMove, &Call);
             if (!VirtioBlock.Present) return;
             s_disk = new VirtioDisk();
             var pages = new FramePages();
@@ -135,6 +136,7 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnAlloc:
                 case Syscall.XnFree:
                 case Syscall.XnWrite: result = Change(env, call, a0); break;
+                case Syscall.XnMove: result = Move(env, a0, a1); break;
                 case Syscall.XnRead: result = Read(env, a0, a1, a2, a3); break;
                 case Syscall.XnFetch: return Fetch(env, frame, a0);
                 case Syscall.XnSync: return Sync(env, frame);
@@ -266,6 +268,26 @@ namespace ExoSharp.Kernel.Xn
             else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
             Named(c.Block, 1, false);
             if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count, call == Syscall.XnFree);
+            return (long)e;
+        }
+
+        private static long Move(Environment env, ulong fromAddress, ulong toAddress)
+        {
+            if (!UserMemory.CanAccess(env.Space, fromAddress, (ulong)sizeof(XnChange), false) ||
+                !UserMemory.CanAccess(env.Space, toAddress, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
+            XnChange f = *(XnChange*)fromAddress, t = *(XnChange*)toAddress;
+            if (f.Length > XnLayout.MoveChangeMax || f.Offset > XnLayout.BlockSize || f.Offset + f.Length > XnLayout.BlockSize) return (long)Error.BadLength;
+            if (t.Length > XnLayout.BlockSize || t.Offset > XnLayout.BlockSize || t.Offset + t.Length > XnLayout.BlockSize) return (long)Error.BadLength;
+            if (f.Block > uint.MaxValue || t.Block > uint.MaxValue) return (long)Error.NoSuchBlock;
+            if (!UserMemory.CanAccess(env.Space, f.Bytes, f.Length, false) || !UserMemory.CanAccess(env.Space, t.Bytes, t.Length, false)) return (long)Error.BadAddress;
+            byte* fromBytes = stackalloc byte[XnLayout.MoveChangeMax];
+            System.Buffer.MemoryCopy((void*)f.Bytes, fromBytes, XnLayout.MoveChangeMax, (long)f.Length);
+            System.Buffer.MemoryCopy((void*)t.Bytes, s_change, XnLayout.BlockSize, (long)t.Length);
+            Error e = s_volume.Move(KeyFor(env, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
+                                    (uint)t.Block, (int)t.Offset, new ReadOnlySpan<byte>(s_change, (int)t.Length));
+            Named(f.Block, 1, false);
+            Named(t.Block, 1, false);
+            Named(XnLayout.SuperBlock, 1, false);
             return (long)e;
         }
 

@@ -46,6 +46,13 @@ namespace ExoSharp.LibOS.ExOS
             return SystemCall.XnFree(&change);
         }
 
+        public long Move(uint from, int fromOffset, byte* fromBytes, int fromLength, uint to, int toOffset, byte* toBytes, int toLength)
+        {
+            var f = new XnChange { Block = from, Offset = (ulong)fromOffset, Bytes = (ulong)fromBytes, Length = (ulong)fromLength };
+            var t = new XnChange { Block = to, Offset = (ulong)toOffset, Bytes = (ulong)toBytes, Length = (ulong)toLength };
+            return SystemCall.XnMove(&f, &t);
+        }
+
         public long Write(uint block, int offset, byte* bytes, int length)
         {
             var change = new XnChange { Block = block, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length };

@@ -5,8 +5,8 @@
 // the directory (explicit grouping: a directory's small files sit in the blocks after it), sizes
 // written after blocks are allocated and before they are freed, caching (Reclaim on a full cache).
 // Invariant: bytes past a file's size in its last block are zero. No garbage collector or exceptions
-// are needed: buffers are allocated once per volume. Missing: rename of a directory to another
-// parent (needs XN's move), an open file surviving its unlink, UTF-8 names beyond Latin-1.
+// are needed: buffers are allocated once per volume. Renames to another directory and the first
+// link of a file use XN's move. Missing: an open file surviving its unlink, UTF-8 names beyond Latin-1.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS.Cffs
@@ -179,12 +179,46 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return XnErrors.ToErrno(r);
         }
 
+        /// <summary>XN's move; a block still in an earlier move (or a full log) waits for a sync once.</summary>
+        private long MoveEntry(uint from, int fromOffset, byte* fromBytes, int fromLength, uint to, int toOffset, byte* toBytes, int toLength)
+        {
+            Changed();
+            _extValid = false;
+            long r = Get(from);
+            if (r == 0) r = Get(to);
+            if (r < 0) return r;
+            r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
+            if (r == (long)Error.BlockInUse || r == (long)Error.TableFull)
+            {
+                _xn.Sync();
+                r = Get(from);
+                if (r == 0) r = Get(to);
+                if (r == 0) r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
+            }
+            return XnErrors.ToErrno(r);
+        }
+
+        /// <summary>Whether an entry (256 bytes) names any block.</summary>
+        private static bool HasPointers(byte* entry)
+        {
+            for (int i = CffsLayout.ExtentOffset; i < CffsLayout.NameLength; i += 4)
+                if (*(uint*)(entry + i) != 0) return true;
+            return false;
+        }
+
         private long FreeBlocks(uint parent, int offset, byte* bytes, int length, uint first, uint count)
         {
             Changed();
             long r = Get(parent);
             if (r < 0) return r;
-            return XnErrors.ToErrno(_xn.Free(parent, offset, bytes, length, first, count));
+            r = _xn.Free(parent, offset, bytes, length, first, count);
+            if (r == (long)Error.BlockInUse)
+            {
+                _xn.Sync();                                     // blocks of a move XN has not finished
+                r = Get(parent);
+                if (r == 0) r = _xn.Free(parent, offset, bytes, length, first, count);
+            }
+            return XnErrors.ToErrno(r);
         }
 
         private uint U32(uint block, int offset)
@@ -966,44 +1000,35 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return 0;
         }
 
-        /// <summary>Moves an embedded inode into the inode table, its entry naming it from then on.
-        /// Its data is copied into blocks of the external inode (XN has no move between parents
-        /// yet), then the embedded copy is released.</summary>
+        /// <summary>Moves an embedded inode into the inode table, its entry naming it from then on:
+        /// one XN move carries its pointers from the entry to the table's slot, so a crash leaves
+        /// the file whole under one of the two.</summary>
         private long Externalise(uint block, int slot, out Node external)
         {
             external = default;
             long r = FreeInodeSlot(out uint tb, out int ts);
             if (r < 0) return r;
-            Node from = new Node(block, slot), to = new Node(tb, ts);
-            byte* inode = stackalloc byte[56];
+            byte* entry = stackalloc byte[SlotSize];
             r = Get(block);
             if (r < 0) return r;
-            _xn.Read(block, slot * SlotSize, inode, 56);
-            ulong size = *(ulong*)(inode + CffsLayout.Size);
-            *(ulong*)(inode + CffsLayout.Size) = 0;
-            r = Meta(tb, ts * SlotSize, inode, 56);
-            if (r < 0) return r;
-            byte* buffer = stackalloc byte[BlockSize];
-            for (ulong pos = 0; pos < size; pos += BlockSize)
+            _xn.Read(block, slot * SlotSize, entry, SlotSize);
+            byte* inode = stackalloc byte[CffsLayout.NameLength];
+            for (int i = 0; i < CffsLayout.NameLength; i++) inode[i] = entry[i];
+            *(uint*)(inode + CffsLayout.ExternalInode) = 0;
+            *(uint*)(inode + CffsLayout.Flags) = 0;
+            byte* reference = stackalloc byte[CffsLayout.NameLength - CffsLayout.ExternalInode];
+            for (int i = 0; i < CffsLayout.NameLength - CffsLayout.ExternalInode; i++) reference[i] = 0;
+            *(uint*)reference = (uint)CffsLayout.Ino(tb, ts);
+            *(uint*)(reference + 4) = CffsLayout.External;
+            if (HasPointers(entry))
+                r = MoveEntry(block, slot * SlotSize + CffsLayout.ExternalInode, reference, CffsLayout.NameLength - CffsLayout.ExternalInode,
+                              tb, ts * SlotSize, inode, CffsLayout.NameLength);
+            else
             {
-                r = LoadExtents(from);
-                if (r < 0) return r;
-                if (Map((uint)(pos / BlockSize), out _) == 0) continue;   // holes stay holes
-                ulong chunk = size - pos < BlockSize ? size - pos : BlockSize;
-                r = ReadAt(from, pos, buffer, chunk);
-                if (r < 0) return r;
-                r = WriteAt(to, pos, buffer, chunk);
-                if (r < 0) return r;
+                r = Meta(tb, ts * SlotSize, inode, CffsLayout.NameLength);
+                if (r == 0) r = Meta(block, slot * SlotSize + CffsLayout.ExternalInode, reference, CffsLayout.NameLength - CffsLayout.ExternalInode);
             }
-            r = Truncate(to, size);        // the size, even past a final hole
-            if (r < 0) return r;
-            r = Release(from);
-            if (r < 0) return r;
-            uint* reference = stackalloc uint[2];
-            reference[0] = (uint)CffsLayout.Ino(tb, ts);
-            reference[1] = CffsLayout.External;
-            r = Meta(block, slot * SlotSize + CffsLayout.ExternalInode, (byte*)reference, 8);
-            external = to;
+            external = new Node(tb, ts);
             return r;
         }
 
@@ -1047,8 +1072,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         }
 
         /// <summary>Renames from to to, replacing a file or empty directory there. Within one directory
-        /// it is one checked write of one block: atomic across a crash. A file moving to another
-        /// directory is made external first; a directory cannot move to another parent yet (EXDEV).</summary>
+        /// it is one checked write of one block; into another, one XN move of the whole entry: both
+        /// atomic across a crash (a replaced target is removed first).</summary>
         public long Rename(string from, string to)
         {
             int links = 0;
@@ -1092,17 +1117,35 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 r = Meta(ob, oslot * SlotSize + CffsLayout.NameLength, name, 1 + CffsLayout.NameMax);
                 return r < 0 ? r : Touch(odir, true, true);
             }
-            if (IsDirectory(mode)) return -(long)Errno.EXDEV;
-            if (n.Block == ob && n.Slot == oslot)
-            {
-                r = Externalise(ob, oslot, out n);
-                if (r < 0) return r;
-            }
-            r = AddReference(dir, to, s, e, n, mode);
-            if (r < 0) return r;
+            // Another directory: the whole entry (its embedded inode and pointers) moves in one XN
+            // move, atomic across a crash; an entry with no pointers is written anew, then cleared.
+            byte* entry = stackalloc byte[SlotSize];
             byte* zero = stackalloc byte[SlotSize];
             for (int i = 0; i < SlotSize; i++) zero[i] = 0;
-            r = Meta(ob, oslot * SlotSize, zero, SlotSize);
+            r = Get(ob);
+            if (r < 0) return r;
+            _xn.Read(ob, oslot * SlotSize, entry, SlotSize);
+            for (int i = CffsLayout.NameLength; i < SlotSize; i++) entry[i] = 0;
+            MakeName(entry, to, s, e);
+            r = FreeSlot(dir, out uint nb, out int nslot);
+            if (r < 0) return r;
+            if (HasPointers(entry)) r = MoveEntry(ob, oslot * SlotSize, zero, SlotSize, nb, nslot * SlotSize, entry, SlotSize);
+            else
+            {
+                r = Meta(nb, nslot * SlotSize, entry, SlotSize);
+                if (r == 0) r = Meta(ob, oslot * SlotSize, zero, SlotSize);
+            }
+            if (r < 0) return r;
+            if (IsDirectory(mode))
+            {
+                // its own header: the new parent (for ..) and its new inode number
+                uint* header = stackalloc uint[2];
+                header[0] = FirstBlockOf(dir);
+                header[1] = (uint)CffsLayout.Ino(nb, nslot);
+                r = Meta(*(uint*)(entry + CffsLayout.ChildPointer), CffsLayout.Parent, (byte*)header, 8);
+                if (r < 0) return r;
+            }
+            r = Touch(dir, true, true);
             return r < 0 ? r : Touch(odir, true, true);
         }
 

@@ -19,6 +19,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         long CreateRoot(byte* name, int length, ulong key, uint block, uint type);
         long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type);
         long Free(uint parent, int offset, byte* bytes, int length, uint first, uint count);
+        /// <summary>Moves the pointers fromBytes drop from `from` to `to`, whose toBytes must add exactly
+        /// them: both changes or neither, one parent on disk at every crash point (docs/xn.md).</summary>
+        long Move(uint from, int fromOffset, byte* fromBytes, int fromLength, uint to, int toOffset, byte* toBytes, int toLength);
         /// <summary>Writes into a block in core (a whole data block needs no fetch).</summary>
         long Write(uint block, int offset, byte* bytes, int length);
         long Read(uint block, int offset, byte* into, int length);
