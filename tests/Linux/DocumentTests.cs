@@ -8,22 +8,13 @@ namespace ExoSharp.Tests.Linux
 {
     public class DocumentTests
     {
-        private static string Root
-        {
-            get
-            {
-                string dir = AppContext.BaseDirectory;
-                while (dir != null && !File.Exists(Path.Combine(dir, "Makefile"))) dir = Path.GetDirectoryName(dir);
-                return dir ?? ".";
-            }
-        }
 
         [Fact]
         public void TheCallTableMatchesTheDispatcher()
         {
-            string code = File.ReadAllText(Path.Combine(Root, "src/LibOS/Linux/Runtime/LinuxCalls.cs"));
+            string code = File.ReadAllText(Path.Combine(Repository.Root, "src/LibOS/Linux/Runtime/LinuxCalls.cs"));
             var served = Regex.Matches(code, @"case (\d+):").Select(m => SyscallNames.Of(ulong.Parse(m.Groups[1].Value))).ToHashSet();
-            string page = File.ReadAllText(Path.Combine(Root, "docs/linux.md"));
+            string page = File.ReadAllText(Path.Combine(Repository.Root, "docs/linux.md"));
             string table = page[page.IndexOf("| call | what it does here |")..];
             var documented = Regex.Matches(table, @"^\| ([a-z0-9_]+) \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Where(n => n != "call").ToHashSet();
             Assert.True(served.Count > 20, "the dispatcher serves calls (" + served.Count + ")");

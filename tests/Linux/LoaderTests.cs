@@ -16,17 +16,8 @@ namespace ExoSharp.Tests.Linux
         }
 
         public static string BusyboxPath =>
-            System.Environment.GetEnvironmentVariable("BUSYBOX") ?? Path.Combine(Root, "out/linux/busybox-static/bin/busybox");
+            System.Environment.GetEnvironmentVariable("BUSYBOX") ?? Path.Combine(Repository.Root, "out/linux/busybox-static/bin/busybox");
 
-        private static string Root
-        {
-            get
-            {
-                string dir = AppContext.BaseDirectory;
-                while (dir != null && !File.Exists(Path.Combine(dir, "Makefile"))) dir = Path.GetDirectoryName(dir);
-                return dir ?? ".";
-            }
-        }
 
         [Fact]
         public void BusyboxStaticPlansAsReadelfShowsIt()
