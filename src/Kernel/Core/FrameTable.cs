@@ -32,7 +32,7 @@ namespace ExoSharp.Kernel.Core
         public static long Allocate(ulong frame)
         {
             long got;
-            if (Memory.Frames.FreeCount <= KernelReserve) return -1;
+            if (!Memory.EnvironmentMayTake(1)) return -1;
             if (frame == Abi.Capability.AnyFrame) got = Memory.Frames.Allocate();
             else got = Memory.Frames.Allocate(frame) ? (long)frame : -1;
             if (got < 0) return -1;

@@ -98,7 +98,18 @@ namespace ExoSharp.Kernel.Core
         /// <summary>A zeroed frame the kernel needs because an environment asked (its page
         /// tables, its PML4): like FrameAlloc, refused once only the kernel's reserve is left.</summary>
         public static ulong* AllocateZeroedFrameForEnvironment() =>
-            Frames.FreeCount <= FrameTable.KernelReserve ? null : AllocateZeroedFrame();
+            EnvironmentMayTake(1) ? AllocateZeroedFrame() : null;
+
+        /// <summary>Can a request made for an environment take `frames` more frames and leave the
+        /// kernel's reserve whole? When not, one bounded step of the page tables that destroyed
+        /// spaces still hold is freed first (AddressSpace.ReapSome), so memory a dead environment
+        /// has not yet given back is never refused to a live one. Interrupts off.</summary>
+        public static bool EnvironmentMayTake(ulong frames)
+        {
+            if (Frames.FreeCount >= FrameTable.KernelReserve + frames) return true;
+            AddressSpace.ReapSome();
+            return Frames.FreeCount >= FrameTable.KernelReserve + frames;
+        }
 
         /// <summary>A zeroed frame for the kernel's own use, as a direct-map pointer, or null
         /// when none is left (it may take the reserve).</summary>

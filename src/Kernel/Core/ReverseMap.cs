@@ -35,7 +35,7 @@ namespace ExoSharp.Kernel.Core
             int capacity = _capacity == 0 ? 64 : _capacity;
             while (capacity < _count + more) capacity *= 2;
             ulong bytes = (ulong)capacity * (ulong)sizeof(Record) + 4UL * (ulong)capacity * sizeof(int);
-            if (bytes > (ulong)GlobalHeap.FreeBytes && Memory.Frames.FreeCount <= FrameTable.KernelReserve + bytes / 4096 + 1) return false;
+            if (bytes > (ulong)GlobalHeap.FreeBytes && !Memory.EnvironmentMayTake(bytes / 4096 + 2)) return false;
             Record* records = (Record*)GlobalHeap.Allocate((nuint)(capacity * sizeof(Record)));
             int* byPage = (int*)GlobalHeap.Allocate((nuint)(2 * capacity * sizeof(int)));
             int* byFrame = (int*)GlobalHeap.Allocate((nuint)(2 * capacity * sizeof(int)));
