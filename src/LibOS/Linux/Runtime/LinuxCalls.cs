@@ -76,6 +76,9 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 318: return GetRandom(a0, a1);
                 case 60: case 231: SystemCall.Exit((int)(a0 & 0xFF)); return 0; // exit, exit_group
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
+                // Files, descriptors and pipes.
+                // Processes and signals.
+                // The console and the terminal.
                 default:
                     LogUnknown(number);
                     return Error(Errno.ENOSYS);
