@@ -42,6 +42,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "filterflood", Main = &Hostile.FilterFlood.Main },
             new Entry { Name = "revokeflood", Main = &Hostile.RevokeFlood.Main },
             new Entry { Name = "mapmany", Main = &Hostile.MapMany.Main },
+            new Entry { Name = "maprange", Main = &Hostile.MapRange.Main },
             new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },
             new Entry { Name = "manageddivzero", Main = &Hostile.Attacks.ManagedDivZero },
             new Entry { Name = "noncanonical", Main = &Hostile.Attacks.ReadNonCanonical },

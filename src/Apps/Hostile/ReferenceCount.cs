@@ -1,7 +1,7 @@
 // The frame table counts references in 16 bits: 65,535 at most. This program drives one
 // frame's count to that limit by granting it over IPC to children that keep every
 // capability they get, then asks for one more reference both ways a frame changes hands
-// (an IPC grant, a mapping into another environment, a minted copy). The kernel must refuse them
+// (an IPC grant, a mapping into another environment, one by PageMapRange, a minted copy). The kernel must refuse them
 // (TableFull) and keep the count equal to the capabilities that name the frame; a kernel
 // that ignored the refusal would later free the frame while it is still mapped.
 using ExoSharp.Abi;
@@ -66,12 +66,15 @@ namespace ExoSharp.Apps.Hostile
             if (fresh < 0) return Fail("fork: " + fresh.ToString());
             long byIpc = Call((ulong)fresh, handle);
             long byMap = SystemCall.PageMap((ulong)fresh, Shared, handle, 0);
+            ulong* range = stackalloc ulong[1];
+            range[0] = handle;
+            long byRange = SystemCall.PageMapRange((ulong)fresh, Shared, 1, range, 0);
             long byMint = SystemCall.CapMint(handle, 0);
             System.Console.WriteLine("refcount: one more reference over IPC: " + Describe(byIpc) + "; by mapping into another environment: " + Describe(byMap) +
-                                     "; by minting: " + Describe(byMint));
+                                     "; by a range mapping: " + Describe(byRange) + "; by minting: " + Describe(byMint));
             references = KernelTables.FrameReferences(frame);
             System.Console.WriteLine("refcount: the frame's count is still " + references.ToString());
-            if (byIpc >= 0 || byMap >= 0 || byMint >= 0) return Survived();
+            if (byIpc >= 0 || byMap >= 0 || byRange >= 0 || byMint >= 0) return Survived();
             for (int i = 0; i < made; i++) SystemCall.EnvDestroy((ulong)children[i]);
             SystemCall.EnvDestroy((ulong)fresh);
             references = KernelTables.FrameReferences(frame);

@@ -94,6 +94,15 @@ namespace ExoSharp.Kernel.Core
             if (active) Cpu.InvalidatePage(virtualAddress);
         }
 
+        /// <summary>SetLeaf for a page of a range whose upcall-cache note and TLB flush the caller
+        /// makes once for the whole range. Same preconditions as SetLeaf.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void SetLeafInRange(ulong* leaf, ulong virtualAddress, ulong value)
+        {
+            Track(*leaf, virtualAddress, value);
+            *leaf = value;
+        }
+
         /// <summary>The reverse map follows one leaf entry going from old to value.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Track(ulong old, ulong virtualAddress, ulong value)

@@ -95,8 +95,8 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>PageMapRange: count consecutive pages from address, page i to the frame that
         /// handles[i] (the caller's memory, checked readable) names, all with one flags word; all
-        /// or none. The same checks as Map, with one range check, one leaf walk per 2 MiB, and the
-        /// upcall cache told once for the range. Precondition: 0 < count <= MaxPageMapBatch.</summary>
+        /// or none. The same checks and bookkeeping as Map (reference limits, the reverse map), with
+        /// one range check, one leaf walk per 2 MiB, and the upcall cache told once for the range. Precondition: 0 < count <= MaxPageMapBatch.</summary>
         public static long MapRange(Environment caller, Environment target, ulong address, int count, ulong* handles, ulong flags)
         {
             if ((address & (AddressSpace.PageSize - 1)) != 0 || (flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
@@ -111,6 +111,8 @@ namespace ExoSharp.Kernel.Core
                 CapabilitySlot* slot = table.Lookup(handles[i], CapabilityType.Frame);
                 if (slot == null) return (long)Error.BadHandle;
                 if (writable && !slot->Writable) return (long)Error.NoRights;
+                // each entry may need a reference: refused up front, never halfway
+                if (target != caller && !FrameTable.CanRetain(slot->Object, count)) return (long)Error.TableFull;
                 slots[i] = slot;
             }
             // The leaf tables, one per 2 MiB the range touches (made now: nothing is installed yet).
@@ -118,6 +120,7 @@ namespace ExoSharp.Kernel.Core
             for (ulong page = address; page < end; page = (page | 0x1F_FFFF) + 1)
                 if (target.Space.PrepareLeaf(page) == null) return (long)Error.NoMemory;
             if (target != caller && !target.Capabilities.Reserve(count)) return (long)Error.TableFull;
+            if (!target.Space.Reserve(count)) return (long)Error.NoMemory;
             bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
             UpcallCache.NoteRangeChange(target.Space, address, end);
             ulong bits = AddressSpace.Entry(0, flags);
@@ -129,8 +132,7 @@ namespace ExoSharp.Kernel.Core
                 else leaf++;
                 CapabilitySlot* slot = slots[i];
                 if (target != caller) slot = Grant(target, slot, writable);
-                slot->MapCount++;
-                *leaf = slot->Object * AddressSpace.PageSize | bits;
+                target.Space.SetLeafInRange(leaf, page, slot->Object * AddressSpace.PageSize | bits);
                 if (active && !flushAll) Cpu.InvalidatePage(page);
             }
             if (flushAll) target.Space.Activate();
