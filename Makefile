@@ -25,7 +25,7 @@ DEPS      := $(OUT)/.deps
 CORELIB_SRC := $(shell find src/Corelib -name '*.cs' -o -name '*.csproj') build/Bare.props build/Native.props build/Native.targets
 KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel src/Abi src/Shared src/Executive src/Xn -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
 APPS_SRC    := $(CORELIB_SRC) $(shell find src/Apps src/LibOS src/Abi src/Shared src/Bench/Managed -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
-KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm src/Kernel/X64/gc.asm
+KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm
 APPS_ASM    := src/LibOS/ExOS/start.asm src/LibOS/Net/Ring/net.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm src/Apps/Bench/bench.asm src/Apps/State/xstate.asm src/Apps/Foreign/foreign.asm src/Apps/Foreign/segbases.asm src/LibOS/Linux/Runtime/linux.asm
 LD        := ld
 LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments

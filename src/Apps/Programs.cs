@@ -22,6 +22,8 @@ namespace ExoSharp.Apps
             new Entry { Name = "throw", Main = &Throw.Main },
             new Entry { Name = "eh", Main = &Eh.EhSuite.Main },
             new Entry { Name = "ehthreads", Main = &Eh.EhThreads.Main },
+            new Entry { Name = "gc", Main = &Gc.GcSuite.Main },
+            new Entry { Name = "gcleak", Main = &Gc.GcLeak.Main },
             new Entry { Name = "exit", Main = &ExitStatus.Main },
             new Entry { Name = "clock", Main = &WallClockDemo.Main },
             new Entry { Name = "foreign", Main = &Foreign.ForeignCalls.Main },

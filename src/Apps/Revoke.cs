@@ -48,6 +48,10 @@ namespace ExoSharp.Apps
         private static int Refuser(ulong parent)
         {
             Exceptions.SetRevokeHandler(&Refuse);
+            // A collection now copies the heap pages the fork shares (the collector writes mark bits):
+            // the one ExOS runs on the Revoke upcall then copies none, so the scratch frames stay the
+            // most recently acquired, the ones the kernel takes first.
+            System.GC.Collect();
             TakeFrames();
             Ipc.Send(parent, 2);
             var vector = (RepossessionVector*)UserLayout.RepossessionVector;

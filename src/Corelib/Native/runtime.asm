@@ -16,6 +16,11 @@
 ;   rsi = length, rdx = byte value) (C#: System/SpanHelpers.cs, System V): string
 ;   instructions, 8 bytes a step then the rest; exo_copy_up copies upward only (the caller
 ;   checks overlap). Both clear DF first; they clobber rax, rcx, rsi, rdi, r8.
+; - exo_gc_collect() (C#: the platform's collector, Kernel/Core/Collector.cs or ExOS's
+;   Collector.cs, System V, no arguments; the kernel calls it with interrupts off): spills the
+;   callee-saved registers (rbx, rbp, r12-r15: the only ones that can hold a caller's references
+;   across this call) onto the stack, then calls the platform's ExoSharpCollectFrom(rdi = rsp),
+;   which scans the stack conservatively from rdi upward, so the spilled registers are seen.
 
 bits 64
 default rel
@@ -25,7 +30,8 @@ global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpAssignRefAVLocat
 global RhpCheckedLockCmpXchg, RhpCheckedXchg
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
 global __security_cookie, exo_dispatch_cache_address, RhpTrapThreads
-global exo_copy_up, exo_fill, exo_leaf_helper_bounds
+global exo_copy_up, exo_fill, exo_leaf_helper_bounds, exo_gc_collect
+extern ExoSharpCollectFrom
 
 DISPATCH_CACHE_BITS    equ 9
 DISPATCH_CACHE_ENTRIES equ 1 << DISPATCH_CACHE_BITS
@@ -159,6 +165,25 @@ exo_fill:
     mov rcx, rsi
     and rcx, 7
     rep stosb
+    ret
+
+exo_gc_collect:
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp
+    sub rsp, 8                  ; 16-byte alignment at the call
+    call ExoSharpCollectFrom
+    add rsp, 8
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
     ret
 
 section .data

@@ -99,6 +99,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (frame->Vector == UpcallVector.Revoke)
             {
+                Collector.GiveBack();       // empty heap regions go first
                 if (s_revokeHandler != null) s_revokeHandler(frame->ErrorCode);
                 return;
             }

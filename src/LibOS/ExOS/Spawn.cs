@@ -88,6 +88,7 @@ namespace ExoSharp.LibOS.ExOS
 
         private static long Name(long child, string arguments)
         {
+            arguments = Startup.WithoutOptions(arguments, out _);
             int length = arguments.IndexOf(' ');
             if (length < 0) length = arguments.Length;
             if (length == 0) return 0;

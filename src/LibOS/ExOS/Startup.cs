@@ -1,6 +1,6 @@
 // A user program's life: ExoSharpUserMain (called by start.asm) initialises static fields,
-// then runs the program named by the first argument word (ExoSharpAppMain, provided by the
-// program). Also the platform hooks the corelib calls: ExoSharpWrite (System.Console) and
+// takes ExOS's options off the command line (gc=...) and installs the collector, then runs the
+// program named by the next word (ExoSharpAppMain, provided by the program). Also the platform hooks the corelib calls: ExoSharpWrite (System.Console) and
 // ExoSharpUnhandledException (Abort system call with the exception's trace: the kernel names
 // the type and the methods and kills us);
 // the heap's supply is in Memory.cs.
@@ -32,13 +32,38 @@ namespace ExoSharp.LibOS.ExOS
             s_imageEnd = (imageEnd + 4095) & ~4095UL;
             StartupCodeHelpers.InitializeModules(modulesStart, modulesEnd);
             Exceptions.InstallDefault();
-            string commandLine = new string(arguments, 0, length);
+            string commandLine = WithoutOptions(new string(arguments, 0, length), out string gcMode);
+            Collector.Initialize(modulesStart, modulesEnd, gcMode);
             int space = commandLine.IndexOf(' ');
             string name = space < 0 ? commandLine : commandLine.Substring(0, space);
+            if (gcMode != null) SetName(name);          // the kernel named us by the first word, an option
             string rest = space < 0 ? "" : commandLine.Substring(space + 1);
             int status = AppMain(name, rest);
             Process.AtExit(status);
             return status;
+        }
+
+        /// <summary>ExOS's own options, words before the program's name: gc=off (no collector),
+        /// gc=stress (a collection every 64 object allocations too), gc=verbose (a line per
+        /// collection). Returns the command line without them; gcMode: the last gc= value, or null.</summary>
+        public static string WithoutOptions(string commandLine, out string gcMode)
+        {
+            gcMode = null;
+            while (commandLine.StartsWith("gc="))
+            {
+                int space = commandLine.IndexOf(' ');
+                gcMode = commandLine.Substring(3, (space < 0 ? commandLine.Length : space) - 3);
+                commandLine = space < 0 ? "" : commandLine.Substring(space + 1);
+            }
+            return commandLine;
+        }
+
+        private static void SetName(string name)
+        {
+            int length = name.Length < 32 ? name.Length : 32;
+            byte* bytes = stackalloc byte[32];
+            for (int i = 0; i < length; i++) bytes[i] = (byte)name[i];
+            SystemCall.Invoke(Syscall.EnvSetName, Capability.Self, (ulong)bytes, (ulong)length);
         }
 
         [RuntimeExport("ExoSharpWrite")]

@@ -5,7 +5,8 @@
 // only gives the environment its slices; which thread runs is this library's policy (round
 // robin). A thread interrupted inside an upcall handler (on the exception stack, which all
 // threads share) runs on until it leaves it. Threads.Yield gives up the rest of the slice
-// voluntarily. Missing: blocking primitives (locks, join), thread-local data.
+// voluntarily. A thread inside the heap (GlobalHeap.Busy) keeps the processor too; the saved
+// registers are roots of the collector. Missing: blocking primitives (locks, join), thread-local data.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
@@ -22,6 +23,11 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         private static Thread* s_threads;
+        // A slice that ended inside an upcall handler (on the exception stack, perhaps inside this
+        // very file's prologue handler copying a thread record): its state is kept here, never in
+        // the thread's record, which the interrupted handler may be reading.
+        private static Thread* s_inHandler;
+        private static bool s_inHandlerSaved;
         private static int s_count, s_current, s_alive;
         private static bool s_inEpilogue;
         private static ulong s_switches, s_keptInHandler;
@@ -38,7 +44,11 @@ namespace ExoSharp.LibOS.ExOS
         public static long Initialize(delegate*<ExceptionFrame*, void> otherExceptions = null)
         {
             s_threads = (Thread*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(MaxThreads * sizeof(Thread)));
+            Collector.AddRoot(s_threads, (ulong)(MaxThreads * sizeof(Thread)));     // the others' registers
             s_threads[0].State = NewState();
+            s_inHandler = (Thread*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(Thread));
+            s_inHandler->State = NewState();
+            Collector.AddRoot(s_inHandler, (ulong)sizeof(Thread));
             s_threads[0].Alive = true;
             s_count = 1;
             s_alive = 1;
@@ -103,7 +113,13 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (frame->Vector == UpcallVector.SliceEnd)
             {
-                Save(frame);
+                if (Layout.OnExceptionStack(frame->Registers.Rsp))
+                {
+                    s_inHandler->Registers = frame->Registers;
+                    ExtendedState.Copy(ExtendedState.Of(frame), s_inHandler->State);
+                    s_inHandlerSaved = true;
+                }
+                else Save(frame);
                 s_inEpilogue = true;
                 SystemCall.Yield();            // never returns: the next slice starts with the prologue
                 return;
@@ -113,9 +129,19 @@ namespace ExoSharp.LibOS.ExOS
                 // After a voluntary yield the frame is the yielding thread's: keep it.
                 if (!s_inEpilogue) Save(frame);
                 s_inEpilogue = false;
+                if (s_inHandlerSaved)
+                {
+                    // The slice ended inside a handler: it runs on until it leaves it.
+                    s_inHandlerSaved = false;
+                    s_keptInHandler++;
+                    frame->Registers = s_inHandler->Registers;
+                    ExtendedState.Copy(s_inHandler->State, ExtendedState.Of(frame));
+                    return;
+                }
                 int next = s_current;
-                // Inside a handler the thread stays: another's upcall would reuse the stack.
-                if (Layout.OnExceptionStack(s_threads[s_current].Registers.Rsp)) s_keptInHandler++;
+                // Inside a handler the thread stays: another's upcall would reuse the stack; so it
+                // does inside the heap (an allocation or a collection is not reentrant).
+                if (Layout.OnExceptionStack(s_threads[s_current].Registers.Rsp) || Internal.Runtime.GlobalHeap.Busy) s_keptInHandler++;
                 else
                     for (int i = 1; i <= s_count; i++)
                     {

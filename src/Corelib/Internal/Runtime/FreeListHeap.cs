@@ -163,6 +163,35 @@ namespace Internal.Runtime
             return freed;
         }
 
+        /// <summary>Takes regions that are wholly free out of the heap, as long as at least keepFree
+        /// bytes stay free, and hands each to release (its start and length, as AddRegion was
+        /// given them, give or take alignment). Returns the bytes released. Low and High stay.</summary>
+        public nuint ReleaseEmptyRegions(delegate*<void*, nuint, void> release, nuint keepFree)
+        {
+            nuint released = 0;
+            byte* previous = null;
+            for (byte* region = _regions; region != null;)
+            {
+                byte* next = NextRegion(region);
+                byte* first = FirstBlock(region);
+                nuint size = SizeOf(first);
+                if ((FlagsOf(first) & InUse) == 0 && SizeOf(first + size) == 0 && _freeBytes >= size + keepFree)
+                {
+                    RemoveFree(first);
+                    _freeBytes -= size;
+                    _totalBytes -= size;
+                    if (previous == null) _regions = next;
+                    else *(byte**)previous = next;
+                    nuint length = (nuint)(RegionEnd(region) - region);
+                    released += length;
+                    release(region, length);
+                }
+                else previous = region;
+                region = next;
+            }
+            return released;
+        }
+
         /// <summary>The usable size of an allocated block (at least what was asked for).</summary>
         public static nuint UsableSize(void* payload) => SizeOf((byte*)payload - HeaderSize) - HeaderSize;
 

@@ -3,7 +3,8 @@
 // ranges the platform scans conservatively (its stacks and spilled registers): any word that
 // points into an object block, interior pointers included, keeps it. Objects are traced
 // precisely with their GCDesc. NativeMemory blocks are neither freed nor scanned. Allocates
-// nothing while collecting; callers keep interrupts off. Missing: finalizers, weak references.
+// nothing while marking; callers keep interrupts off. Weak references (WeakHandles) are cleared
+// when their targets die. Missing: finalizers.
 using System.Runtime.CompilerServices;
 
 namespace Internal.Runtime
@@ -19,15 +20,17 @@ namespace Internal.Runtime
         private static int s_candidateCapacity, s_candidateCount;
         private static byte** s_markStack;
         private static int s_markCount;
-        private static bool s_overflow;
+        private static bool s_overflow, s_rootsLost;
         private static nuint s_low, s_high;
 
         /// <summary>Statistics of the last collection.</summary>
         public static nuint LastFreedBytes, LastLiveBytes;
         public static ulong Collections, BadReferences, FrozenObjects;
+        /// <summary>Collections abandoned because their roots did not fit in memory.</summary>
+        public static ulong Skipped;
 
-        /// <summary>Precondition: modules initialised, the heap works. maxRootWords bounds the
-        /// words of all conservative ranges passed to Collect.</summary>
+        /// <summary>Precondition: modules initialised, the heap works. maxRootWords: how many
+        /// candidate words the buffer holds at first (it grows when a collection needs more).</summary>
         public static void Initialize(nint* modulesStart, nint* modulesEnd, int maxRootWords)
         {
             s_modulesStart = modulesStart;
@@ -42,34 +45,76 @@ namespace Internal.Runtime
         /// that may hold references are inside one of the ranges.</summary>
         public static void Collect(ulong* low1, ulong* high1, ulong* low2, ulong* high2)
         {
+            BeginRoots();
+            AddRoots(low1, high1);
+            AddRoots(low2, high2);
+            CollectFromRoots();
+        }
+
+        /// <summary>Starts a collection whose conservative roots the platform then gives range by
+        /// range (AddRoots) before CollectFromRoots. Precondition: nothing else runs.</summary>
+        public static void BeginRoots()
+        {
             ref FreeListHeap heap = ref GlobalHeap.Heap;
             s_low = heap.Low;
             s_high = heap.High;
-            s_markCount = 0;
-            s_overflow = false;
             s_candidateCount = 0;
-            AddCandidates(low1, high1);
-            AddCandidates(low2, high2);
-            Sort(s_candidates, s_candidateCount);
-            MarkCandidates(ref heap);
-            MarkModuleRoots();
-            Drain();
-            while (s_overflow) RescanMarked(ref heap);
-            nuint before = heap.TotalBytes - heap.FreeBytes;
-            LastFreedBytes = heap.Sweep();
-            LastLiveBytes = before - LastFreedBytes;
-            Collections++;
+            s_rootsLost = false;
         }
 
-        private static void AddCandidates(ulong* low, ulong* high)
+        /// <summary>Every word in [low, high) that points into the heap is a candidate reference.
+        /// The buffer grows when full (before any marking, so the new native block is never
+        /// swept); when even that fails, the collection is abandoned, never run on partial roots.</summary>
+        public static void AddRoots(ulong* low, ulong* high)
         {
             for (ulong* p = low; p < high; p++)
             {
                 ulong word = *p;
                 if (word < s_low || word >= s_high) continue;
-                if (s_candidateCount == s_candidateCapacity) return;   // bounded by Initialize
+                if (s_candidateCount == s_candidateCapacity && !GrowCandidates()) return;
                 s_candidates[s_candidateCount++] = word;
             }
+        }
+
+        private static bool GrowCandidates()
+        {
+            int capacity = s_candidateCapacity * 2;
+            ulong* bigger = (ulong*)GlobalHeap.Allocate((nuint)capacity * 8);
+            if (bigger == null)
+            {
+                s_rootsLost = true;
+                return false;
+            }
+            for (int i = 0; i < s_candidateCount; i++) bigger[i] = s_candidates[i];
+            GlobalHeap.Free(s_candidates);
+            s_candidates = bigger;
+            s_candidateCapacity = capacity;
+            return true;
+        }
+
+        /// <summary>Marks from the roots given since BeginRoots, clears the weak references whose
+        /// targets died (WeakHandles) and sweeps. Abandoned (counted in Skipped) when some roots
+        /// could not be recorded.</summary>
+        public static void CollectFromRoots()
+        {
+            if (s_rootsLost)
+            {
+                Skipped++;
+                return;
+            }
+            ref FreeListHeap heap = ref GlobalHeap.Heap;
+            s_markCount = 0;
+            s_overflow = false;
+            Sort(s_candidates, s_candidateCount);
+            MarkCandidates(ref heap);
+            MarkModuleRoots();
+            Drain();
+            while (s_overflow) RescanMarked(ref heap);
+            WeakHandles.ClearDead(s_low, s_high);
+            nuint before = heap.TotalBytes - heap.FreeBytes;
+            LastFreedBytes = heap.Sweep();
+            LastLiveBytes = before - LastFreedBytes;
+            Collections++;
         }
 
         /// <summary>Heapsort (no recursion, no allocation).</summary>

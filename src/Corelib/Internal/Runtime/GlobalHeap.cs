@@ -1,8 +1,9 @@
 // The one heap of a program (kernel or user): objects and NativeMemory come from here.
 // When it runs dry it asks the platform for more memory through ExoSharpMoreCore
 // (kernel: physical frames; user program: its own arena). Callers keep interrupts off.
-// A platform may install a collector (the kernel does: Kernel/Core/Collector.cs); it is then
-// called before the heap grows, when enough has been allocated since the last collection.
+// A platform may install a collector (the kernel: Kernel/Core/Collector.cs; user programs:
+// ExOS's Collector.cs); it is then called before the heap grows, when enough has been allocated
+// since the last collection. Busy tells a user-level thread switcher to wait.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -44,17 +45,42 @@ namespace Internal.Runtime
 
         public static bool CollectorInstalled => s_collect != null;
 
+        /// <summary>Inside an allocation, a free or a collection: a user-level thread switch must
+        /// wait (the heap is not reentrant), and a collection cannot start.</summary>
+        public static bool Busy => s_busy != 0;
+        private static int s_busy;
+
+        /// <summary>Gives the platform back regions a collection left wholly free (release unmaps
+        /// them), keeping keepFree bytes free for what comes next; the bytes released.</summary>
+        public static nuint ReleaseEmptyRegions(delegate*<void*, nuint, void> release, nuint keepFree)
+        {
+            s_busy++;
+            nuint released = s_heap.ReleaseEmptyRegions(release, keepFree);
+            s_busy--;
+            return released;
+        }
+
         /// <summary>Runs the platform's collector now (no-op without one, or while collecting).</summary>
         public static void Collect()
         {
             if (s_collect == null || s_collecting) return;
+            s_busy++;
             s_collecting = true;
             s_collect();
             s_collecting = false;
             s_allocatedSinceCollection = 0;
+            s_busy--;
         }
 
         public static void* Allocate(nuint size)
+        {
+            s_busy++;
+            void* p = AllocateLocked(size);
+            s_busy--;
+            return p;
+        }
+
+        private static void* AllocateLocked(nuint size)
         {
             void* p = s_heap.Allocate(size);
             if (p != null)
@@ -109,7 +135,12 @@ namespace Internal.Runtime
             return p;
         }
 
-        public static void Free(void* p) => s_heap.Free(p);
+        public static void Free(void* p)
+        {
+            s_busy++;
+            s_heap.Free(p);
+            s_busy--;
+        }
 
         /// <summary>Called when even the OutOfMemoryException cannot be allocated: null means out of memory.</summary>
         internal static void ReportOutOfMemory() => PlatformUnhandledException(null);
