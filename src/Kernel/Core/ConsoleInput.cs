@@ -1,7 +1,8 @@
 // The console's input, multiplexed by a capability: bytes the serial line receives (COM1's
 // receive interrupt, IRQ 4) go into the ConsoleRing of whichever holder of a console capability
 // attached one last (ConsoleAttach), a page of its own the kernel holds a reference on while it
-// writes there. No ring, or a full one: the byte is counted and dropped, never waited for. The
+// writes there. A full ring: the byte is counted and dropped, never waited for. No ring: the
+// line is not read (its interrupt is off), so what is typed waits in the UART until one comes. The
 // kernel interprets nothing (0x03 is a byte like any other): echo, lines and signals are the
 // library OS's. The holder waits with PredicateWait over Head and Tail; the scheduler idles for
 // it. The attachment ends with the capability it was made with (dropped, revoked), the ring's
@@ -22,13 +23,14 @@ namespace ExoSharp.Kernel.Core
         private static ulong s_frame;                   // the ring's frame (a kernel reference)
         private static uint s_head;                     // the kernel's own count: the page's Head is never read back
         private static ulong s_received, s_dropped, s_interrupts;
+        private static bool s_lineUsable;
 
         /// <summary>Boot time, after the PIC: the console's system call, hooks and interrupt.</summary>
         public static void Initialize()
         {
             Subsystems.Register(&Forget, &Receives, null);
             Subsystems.RegisterCall(Syscall.ConsoleAttach, &Call);
-            if (InterruptLines.Register(Serial.Line, &OnInterrupt)) Serial.EnableReceive();
+            s_lineUsable = InterruptLines.Register(Serial.Line, &OnInterrupt);
         }
 
         private static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4) =>
@@ -55,6 +57,7 @@ namespace ExoSharp.Kernel.Core
             s_capability = capability;
             s_frame = frame;
             s_head = 0;
+            if (s_lineUsable) Serial.Receive(true);
             return 0;
         }
 
@@ -62,26 +65,24 @@ namespace ExoSharp.Kernel.Core
         {
             if (s_holder == null) return;
             FrameTable.ReleaseForKernel(s_frame);
+            if (s_lineUsable) Serial.Receive(false);
             s_holder = null;
             s_capability = null;
             s_frame = 0;
         }
 
-        /// <summary>IRQ 4: takes at most MaxPerInterrupt bytes (the rest raise the next interrupt).</summary>
+        /// <summary>IRQ 4: takes at most MaxPerInterrupt bytes (the rest raise the next interrupt);
+        /// none when no ring is attached (an interrupt raised before the detach).</summary>
         private static void OnInterrupt()
         {
             s_interrupts++;
+            if (s_holder == null) return;
             for (int i = 0; i < MaxPerInterrupt && Serial.TryRead(out byte b); i++) Deliver(b);
         }
 
         private static void Deliver(byte b)
         {
             s_received++;
-            if (s_holder == null)
-            {
-                s_dropped++;
-                return;
-            }
             var ring = (ConsoleRing*)Memory.Pointer(s_frame * AddressSpace.PageSize);
             ring->Received++;
             // Whatever the holder wrote in Tail, the kernel stays inside its own page.
@@ -121,7 +122,7 @@ namespace ExoSharp.Kernel.Core
             Console.WriteDecimal(s_interrupts);
             Console.Write(" interrupts, ");
             Console.WriteDecimal(s_dropped);
-            Console.WriteLine(" dropped (no ring, or a full one)");
+            Console.WriteLine(" dropped (a full ring)");
         }
     }
 }

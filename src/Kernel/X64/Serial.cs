@@ -1,5 +1,6 @@
-// COM1 at 115200 8N1. Output is polled: every line the kernel prints goes here. Input: after
-// EnableReceive the UART raises IRQ 4 when its receive FIFO holds bytes; TryRead takes one.
+// COM1 at 115200 8N1. Output is polled: every line the kernel prints goes here. Input: while
+// Receive(true) the UART raises IRQ 4 when its receive FIFO holds bytes; TryRead takes one.
+// While it is off, what comes waits in the FIFO (and, under QEMU, in the host's stream).
 // Must not allocate (used by the panic path and the interrupt handler).
 namespace ExoSharp.Kernel.X64
 {
@@ -19,13 +20,12 @@ namespace ExoSharp.Kernel.X64
             Cpu.OutByte(Port + 4, 0x03);  // DTR, RTS
         }
 
-        /// <summary>Interrupts for received bytes (and nothing else). Precondition: a handler is
-        /// registered for Line.</summary>
-        public static void EnableReceive()
+        /// <summary>Interrupts for received bytes (and nothing else), on or off. Precondition: a
+        /// handler is registered for Line. Turned on with bytes waiting, the UART interrupts at once.</summary>
+        public static void Receive(bool on)
         {
             Cpu.OutByte(Port + 4, 0x0B);  // DTR, RTS, OUT2 (routes the UART's interrupt to the PIC)
-            Cpu.OutByte(Port + 1, 0x01);  // received data available
-            while (TryRead(out _)) { }    // what came before anyone could hold the console
+            Cpu.OutByte(Port + 1, on ? (byte)0x01 : (byte)0x00);
         }
 
         /// <summary>One received byte, if the FIFO holds one.</summary>
