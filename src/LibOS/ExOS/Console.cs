@@ -126,6 +126,22 @@ namespace ExoSharp.LibOS.ExOS
             }
         }
 
+        /// <summary>Whether a Read would answer without waiting (poll's readiness), waiting for
+        /// that up to ticks timer ticks (0: not at all; uint.MaxValue: as long as it takes).</summary>
+        public static bool WaitReadable(uint ticks)
+        {
+            if (s_ring == null) return false;
+            ulong started = Clock.Ticks;
+            while (true)
+            {
+                Pull();
+                if (s_interrupt || (IsCanonical ? s_markCount > 0 : s_readyCount > 0)) return true;
+                ulong waited = Clock.Ticks - started;
+                if (ticks == 0 || waited >= ticks) return false;
+                WaitForInput(ticks == uint.MaxValue ? 0 : (uint)(ticks - waited));
+            }
+        }
+
         /// <summary>Drops what was typed and not read, the ring's bytes included.</summary>
         public static void Flush()
         {
