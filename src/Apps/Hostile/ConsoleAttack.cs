@@ -109,8 +109,50 @@ namespace ExoSharp.Apps.Hostile
                     " (cause 0x" + check.LongestCause.ToString("x") + "; at most " + Bound.ToString() + ": " + (ok ? "ok" : "TOO LONG") +
                     "); self-check " + violations.ToString() + " violations");
             }
+            PassOverIpc(console);
             System.Console.WriteLine(s_failed ? "consoleattack: FAILED" : "consoleattack: all refused, nothing blocked");
             return s_failed ? 1 : 0;
+        }
+
+        /// <summary>The capability passed to a child in an IPC message: the child attaches its own
+        /// ring with it and reads a typed byte; the parent's CapRevoke then takes the child's copy
+        /// back, and the child's ring with it (the kernel's reference on its frame goes).</summary>
+        private static void PassOverIpc(ulong console)
+        {
+            long child = Process.Fork();
+            if (child == 0)
+            {
+                IpcMessage message;
+                long reply = SystemCall.IpcWait(&message);
+                ulong given = message.Handle;
+                SystemCall.IpcReplyRegisters((ulong)reply, 0, 0, 0);
+                Memory.AllocatePage(ChildRing);
+                Memory.AllocatePage(Target);
+                long r = Attach(given, ChildRing);
+                System.Console.WriteLine("consoleattack: child: the console came over IPC; attach -> " + r.ToString() + (r == 0 ? " ok" : " WRONG") + "; type a byte");
+                var ring = (ConsoleRing*)ChildRing;
+                WaitReceived(&ring->Head, 1, 6000);
+                System.Console.WriteLine("consoleattack: child: read '" + ((char)((byte*)ChildRing)[ConsoleRing.DataOffset]).ToString() + "'");
+                PageInfo info;
+                SystemCall.PageQuery(ChildRing, &info);
+                Ipc.Send(Process.Parent, info.Frame);
+                while (true) SystemCall.Yield();        // the parent ends it
+            }
+            IpcMessage give = default;
+            give.Handle = console;
+            long sent;
+            while ((sent = SystemCall.IpcCall((ulong)child, &give)) == (long)Error.NotReceiving)
+            {
+                SystemCall.Yield((ulong)child);
+                give = default;
+                give.Handle = console;
+            }
+            Check("pass the console capability in a message", sent, 0);
+            ulong frame = Ipc.Receive(out _);
+            ushort held = References(frame);
+            Check("revoke what was derived from the console capability", SystemCall.CapRevoke(console), 1);
+            Check("the child's ring went with its copy (frame released)", References(frame) == held - 1);
+            SystemCall.EnvDestroy((ulong)child);
         }
 
         /// <summary>Blocks until the word at counter reaches count (1) or ticks pass (2). The
