@@ -1,7 +1,8 @@
 // consoleread: reads what is typed on the serial console through ExOS's line discipline
 // (tests/Boot/console-read.test types it): lines in canonical mode with echo, erase and kill,
 // until ^D; then a line cut short by ^C; then raw mode without echo or signals. Prints each
-// read's bytes escaped (\n, \xNN), so the test checks them byte for byte.
+// read's bytes escaped (\n, \xNN), so the test checks them byte for byte. A forked child
+// starts with the console closed: it holds no console capability.
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.Apps.Terminal
@@ -43,6 +44,17 @@ namespace ExoSharp.Apps.Terminal
             }
             System.Console.WriteLine("consoleread: raw bytes " + Escaped(buffer, got) + "; ring received " + Console.Received.ToString() +
                 ", dropped " + Console.Dropped.ToString());
+            long child = Process.Fork();
+            if (child == 0)
+            {
+                // The fork's copy of the library's state: no ring and no capability here.
+                bool open = Console.IsOpen;
+                long read = Console.Read(buffer, 1, false);
+                long reopened = Console.Open();
+                System.Console.WriteLine("consoleread: forked child: open " + (open ? "yes" : "no") + ", read -> " + read.ToString() + ", Open -> " + reopened.ToString());
+                SystemCall.Exit(0);
+            }
+            Process.Wait((ulong)child);
             return 0;
         }
 

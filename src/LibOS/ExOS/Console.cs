@@ -3,7 +3,8 @@
 // raw mode (bytes as they come, VMIN and VTIME), ^C reported as Interrupted when Signals is on;
 // settings as Linux's termios (ConsoleSettings). Open attaches a ring page with the console
 // capability; Read takes bytes from it, waiting with a wakeup predicate over Head and Tail, so
-// a reader costs no processor time. One console per environment; not for several threads.
+// a reader costs no processor time. One console per environment; not for several threads. A
+// forked child starts closed (it holds no console capability unless one is passed to it).
 // Missing: the other signal characters (^\, ^Z are data), output processing (the host's
 // terminal turns "\n" into "\r\n"), VREPRINT and VLNEXT, tab columns when erasing.
 using ExoSharp.Abi;
@@ -27,15 +28,24 @@ namespace ExoSharp.LibOS.ExOS
         private static ulong[] s_marks;                     // canonical: where each finished line ends (in s_appended's count)
         private static int s_markStart, s_markCount;
         private static bool s_interrupt;
+        private static ulong s_owner;                       // the environment that opened it
 
-        public static bool IsOpen => s_ring != null;
+        /// <summary>Whether this environment attached the ring (a fork's child has not).</summary>
+        public static bool IsOpen
+        {
+            get
+            {
+                if (s_ring != null && s_owner != SystemCall.EnvId()) s_ring = null;     // the copy a fork left
+                return s_ring != null;
+            }
+        }
 
         /// <summary>Maps a fresh page at Layout.ConsoleRing and attaches it with the console
         /// capability handle (default: the one the kernel gave the first environment). 0 or a
         /// negative Abi.Error (BadHandle: this environment holds no console capability).</summary>
         public static long Open(ulong handle = ulong.MaxValue)
         {
-            if (s_ring != null) return 0;
+            if (IsOpen) return 0;
             if (handle == ulong.MaxValue) handle = BootModules.Console;
             if (handle == 0) return (long)Error.BadHandle;
             PageInfo info;
@@ -51,6 +61,10 @@ namespace ExoSharp.LibOS.ExOS
             s_echo = new byte[256];
             s_marks = new ulong[MaxMarks];
             s_ring = (ConsoleRing*)Layout.ConsoleRing;
+            s_owner = SystemCall.EnvId();
+            s_readyStart = s_readyCount = s_lineLength = s_markCount = s_echoLength = 0;
+            s_consumed = s_appended = 0;
+            s_interrupt = false;
             return 0;
         }
 
@@ -63,7 +77,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             bool wasCanonical = IsCanonical;
             s_settings = settings;
-            if (s_ring == null) return;
+            if (!IsOpen) return;
             if (flush) Flush();
             if (wasCanonical && !IsCanonical)
             {
@@ -82,7 +96,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             get
             {
-                if (s_ring == null) return 0;
+                if (!IsOpen) return 0;
                 Pull();
                 if (!IsCanonical) return s_readyCount;
                 return s_markCount == 0 ? 0 : (int)(s_marks[(s_markStart + s_markCount - 1) % MaxMarks] - s_consumed);
@@ -94,7 +108,7 @@ namespace ExoSharp.LibOS.ExOS
         /// blocking false: WouldBlock rather than wait. Interrupted after ^C; BadHandle before Open.</summary>
         public static long Read(byte* buffer, int length, bool blocking)
         {
-            if (s_ring == null) return (long)Error.BadHandle;
+            if (!IsOpen) return (long)Error.BadHandle;
             if (length < 0) return (long)Error.BadLength;
             ulong started = Clock.Ticks, lastByte = 0;
             while (true)
@@ -130,7 +144,7 @@ namespace ExoSharp.LibOS.ExOS
         /// that up to ticks timer ticks (0: not at all; uint.MaxValue: as long as it takes).</summary>
         public static bool WaitReadable(uint ticks)
         {
-            if (s_ring == null) return false;
+            if (!IsOpen) return false;
             ulong started = Clock.Ticks;
             while (true)
             {
@@ -145,15 +159,15 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>Drops what was typed and not read, the ring's bytes included.</summary>
         public static void Flush()
         {
-            if (s_ring == null) return;
+            if (!IsOpen) return;
             System.Threading.Volatile.Write(ref s_ring->Tail, System.Threading.Volatile.Read(ref s_ring->Head));
             s_consumed = s_appended;
             s_readyStart = s_readyCount = s_lineLength = s_markCount = 0;
         }
 
         /// <summary>The ring's counters: bytes the kernel dropped because the ring was full, and received.</summary>
-        public static uint Dropped => s_ring == null ? 0 : s_ring->Dropped;
-        public static uint Received => s_ring == null ? 0 : s_ring->Received;
+        public static uint Dropped => !IsOpen ? 0 : s_ring->Dropped;
+        public static uint Received => !IsOpen ? 0 : s_ring->Received;
 
         private static long TakeLine(byte* buffer, int length)
         {

@@ -21,7 +21,6 @@ namespace ExoSharp.LibOS.Linux.Devices
 
         private static ushort s_rows = 24, s_columns = 80, s_xPixels, s_yPixels;
         private static int s_foregroundGroup = 1;
-        private static bool s_opened, s_noConsole;
 
         /// <summary>Set when ^C interrupted a read; the signal code takes it (SIGINT to the foreground group).</summary>
         public static bool InterruptPending;
@@ -29,16 +28,8 @@ namespace ExoSharp.LibOS.Linux.Devices
         /// <summary>The foreground process group (TIOCSPGRP's).</summary>
         public static int ForegroundGroup => s_foregroundGroup;
 
-        /// <summary>Attaches the console's ring (once; later calls answer whether it is there).</summary>
-        public static bool Open()
-        {
-            if (!s_opened)
-            {
-                s_opened = true;
-                s_noConsole = Console.Open() < 0;
-            }
-            return !s_noConsole;
-        }
+        /// <summary>Attaches the console's ring unless it is; whether it is (false: no console capability).</summary>
+        public static bool Open() => Console.IsOpen || Console.Open() >= 0;
 
         /// <summary>read(2) on the terminal: blocks for a line (canonical) or bytes (raw).</summary>
         public static long Read(ulong buffer, ulong length)
