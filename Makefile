@@ -79,7 +79,7 @@ apps: $(OUT)/apps.elf
 run: all $(if $(filter none,$(DISK)),,$(DISK))
 	$(if $(ROOT),tools/fsimage make "$(DISK)" "$(ROOT)")
 	$(if $(FILES),tools/busybox.sh >/dev/null)
-	tools/run.sh --timeout $(TIMEOUT) --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"
+	tools/run.sh --timeout $(TIMEOUT) --stdin --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"
 
 # The default disk: blank, so XN formats it at the first boot; it keeps its files across runs.
 $(OUT)/disk.img:

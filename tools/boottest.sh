@@ -8,7 +8,8 @@
 #   qemu:     flags                    extra QEMU flags (tools/run.sh's QEMUFLAGS), e.g. -icount shift=0
 #   status:   N                        expected guest exit status (default 0)
 #   expect:   text                     a line containing text; expects match distinct lines in
-#                                      this order; " ... " in text stands for anything
+#                                      this order; " ... " in text stands for anything; \xNN is
+#                                      that byte (also in contains and forbid)
 #   contains: text                     some line, anywhere, contains text (any order)
 #   forbid:   text                     no line may contain text ("kernel: PANIC" is always
 #                                      forbidden unless the test expects it)
@@ -21,6 +22,11 @@
 #                                      units, e.g. 16M) at $DISK (out/tests/<name>.img)
 #   file:     HOST=NAME                a data module (tools/run.sh --file), for example a Linux
 #                                      binary for `linux NAME` (tools/busybox.sh fetches out/linux/ first)
+#   input:    after=TEXT send=BYTES [repeat=N]
+#                                      typed on the guest's serial (QEMU's stdin, a FIFO) once a
+#                                      line of the log contains TEXT: BYTES with \n, \r, \xNN
+#                                      escapes (printf %b), N times; input lines run in order.
+#                                      0x01 is QEMU's mux escape (Ctrl-A): send \x01\x01 for one
 #   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
 #                                      $GUEST_PORT, $HOST_PORT and $NETPEER (tools/netpeer, built);
 #                                      its output is added to the log after QEMU ends, to be checked
@@ -31,6 +37,23 @@ cd "$(dirname "$0")/.."
 results=out/tests
 mkdir -p "$results"
 grep -qs '^file: out/linux/' tests/Boot/*.test && { tools/busybox.sh >/dev/null || echo "boottest: could not fetch busybox-static" >&2; }
+
+# Lines with \xNN escapes made bytes (expect, contains, forbid).
+unescape() { perl -pe 's/\\x([0-9a-fA-F]{2})/chr(hex($1))/ge'; }
+
+# The input directives on stdin, typed when their text shows in the log ($1); ends when done.
+feed() {
+    local line after send repeat i
+    while IFS= read -r line; do
+        [ -z "$line" ] && continue
+        after="${line#after=}"; after="${after%% send=*}"
+        send="${line#* send=}"; repeat=1
+        case "$send" in *" repeat="*) repeat="${send##* repeat=}"; send="${send% repeat=*}" ;; esac
+        after="$(printf '%b' "$after")"
+        until grep -qaF -- "$after" "$1"; do sleep 0.1; done
+        for ((i = 0; i < repeat; i++)); do printf '%b' "$send"; done
+    done
+}
 
 one() {
     local file="$1" name log programs append timeout status rc why=""
@@ -48,7 +71,8 @@ one() {
     host="$(field host | head -1)"
     disksize="$(field disk | head -1)"
     local memory; memory="$(field memory | head -1)"
-    local files=() f
+    local files=() f inputs feeder="" stdin=/dev/null
+    inputs="$(field input)"
     while read -r f; do [ -n "$f" ] && files+=(--file "$f"); done < <(field file)
     export DISK="$results/$name.img"
     if [ -n "$disksize" ]; then rm -f "$DISK"; truncate -s "$disksize" "$DISK"; fi
@@ -62,10 +86,20 @@ one() {
         bash -c "$host" >"$results/$name.host" 2>&1 &
         hostpid=$!
     fi
+    if [ -n "$inputs" ]; then
+        stdin="$results/$name.in"
+        rm -f "$stdin"; mkfifo "$stdin"
+        feed "$log" <<<"$inputs" >"$stdin" &
+        feeder=$!
+    fi
     local start end
     start=$(date +%s.%N)
-    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}${qemuflags:+ $qemuflags}" tools/run.sh --timeout "$timeout" ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" >"$log" 2>&1
+    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}${qemuflags:+ $qemuflags}" tools/run.sh --timeout "$timeout" ${inputs:+--stdin} ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" <"$stdin" >"$log" 2>&1
     rc=$?
+    if [ -n "$feeder" ]; then
+        kill "$feeder" 2>/dev/null; wait "$feeder" 2>/dev/null
+        rm -f "$stdin"
+    fi
     if [ -n "$hostpid" ]; then
         ( sleep 15; kill "$hostpid" 2>/dev/null ) &
         local watchdog=$!
@@ -74,9 +108,9 @@ one() {
         cat "$results/$name.host" >>"$log"
     fi
     end=$(date +%s.%N)
-    field expect >"$results/$name.expect"
-    field forbid >"$results/$name.forbid"
-    field contains >"$results/$name.contains"
+    field expect | unescape >"$results/$name.expect"
+    field forbid | unescape >"$results/$name.forbid"
+    field contains | unescape >"$results/$name.contains"
     grep -qF "kernel: PANIC" "$results/$name.expect" || echo "kernel: PANIC" >>"$results/$name.forbid"
     why="$(awk -v expfile="$results/$name.expect" -v forfile="$results/$name.forbid" -v anyfile="$results/$name.contains" '
         BEGIN {
@@ -116,7 +150,7 @@ one() {
         { echo "FAIL boot/$name: $why"; echo "---- serial log of boot/$name ----"; sed 's/^/| /' "$log"; echo "----"; } >"$results/$name.result"
     fi
 }
-export -f one
+export -f one unescape feed
 export results
 
 if [ "${1:-}" = "--one" ]; then one "$2"; exit 0; fi

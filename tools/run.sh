@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdout.
-# usage: tools/run.sh [--timeout SECONDS] [--append KERNEL-CMDLINE] [--iso] [--gdb]
+# Boots ExoSharp in QEMU (TCG, -cpu max) with the serial console on stdin and stdout:
+# `-chardev stdio,mux=on,signal=off`, so Ctrl-C is the byte 0x03 for the guest (its console
+# input, docs/abi.md ConsoleAttach) and Ctrl-A x ends QEMU (Ctrl-A is QEMU's escape: Ctrl-A
+# Ctrl-A sends one 0x01). With --timeout the guest's input is /dev/null unless --stdin.
+# usage: tools/run.sh [--timeout SECONDS] [--stdin] [--append KERNEL-CMDLINE] [--iso] [--gdb]
 #                     [--serial FILE] [--net NET] [--disk IMAGE] [--kernel ELF] [--file HOST[=NAME]] PROGRAMS
+# --stdin: the serial's input is this script's standard input even with --timeout (tests that type).
+# --serial FILE: the serial's output to FILE instead (no input).
 # --kernel: another kernel image (make bench's out/kernel-bench.elf); default out/kernel.elf.
 # --net: a virtio-net card on QEMU's user network, 127.0.0.1:PORT, PORT+1 and PORT+2 on the host
 #   forwarded (TCP and UDP) to the guest's ports 7, 9 and 19 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
@@ -15,10 +20,11 @@
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timeout=0 append="" iso=0 gdb=0 serial=stdio net=none disk= kernel=out/kernel.elf
+timeout=0 stdin=0 append="" iso=0 gdb=0 serial=stdio net=none disk= kernel=out/kernel.elf
 while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout="$2"; shift 2 ;;
+        --stdin) stdin=1; shift ;;
         --append) append="$2"; shift 2 ;;
         --iso) iso=1; shift ;;
         --gdb) gdb=1; shift ;;
@@ -56,8 +62,13 @@ for f in "${extra[@]}"; do
 done
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M
-      -serial "$serial" -display none -monitor none -no-reboot
+      -display none -monitor none -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ "$serial" = stdio ]; then
+    qemu+=(-chardev stdio,id=console,mux=on,signal=off -serial chardev:console)
+else
+    qemu+=(-serial "$serial")
+fi
 if [ "$iso" = 1 ]; then
     isofile="out/run-$$.iso"
     trap 'rm -f "$isofile"' EXIT
@@ -84,7 +95,9 @@ esac
 # shellcheck disable=SC2206
 qemu+=(${QEMUFLAGS:-})
 
-if [ "$timeout" != 0 ]; then
+if [ "$timeout" != 0 ] && [ "$stdin" = 1 ]; then
+    timeout --foreground -k 2 "$timeout" "${qemu[@]}"
+elif [ "$timeout" != 0 ]; then
     timeout --foreground -k 2 "$timeout" "${qemu[@]}" </dev/null
 else
     "${qemu[@]}"

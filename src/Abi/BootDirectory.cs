@@ -2,7 +2,8 @@
 // did not run itself (the first program included, entry 0), for a library OS to spawn.
 // Each module is mapped read-only; the first environment holds read-only capabilities for
 // its frames, so it can pass them on. Command lines are "path args..." in ASCII. Machine is
-// the first environment's handle for the machine capability (MachineStatus).
+// the first environment's handle for the machine capability (MachineStatus); Console its
+// handle for the console capability (ConsoleAttach).
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Abi
@@ -19,5 +20,6 @@ namespace ExoSharp.Abi
         public fixed ulong CommandLine[MaxModules];
         public fixed ulong CommandLineLength[MaxModules];
         public ulong Machine;
+        public ulong Console;
     }
 }

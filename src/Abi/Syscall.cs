@@ -228,5 +228,11 @@ namespace ExoSharp.Abi
         /// whose change must add exactly them (XnChange each; First, Count, Type unused), each checked
         /// by its block's owns UDF; exactly one parent names them on disk at every crash point.</summary>
         XnMove = 56,
+
+        /// <summary>ConsoleAttach(console, address): bytes received on the console's serial line go,
+        /// from now on, into the ConsoleRing in the caller's page at address (page aligned, mapped
+        /// writable), replacing whichever ring had them; console: a console capability
+        /// (BootDirectory.Console). address 0 detaches the caller's ring.</summary>
+        ConsoleAttach = 57,
     }
 }

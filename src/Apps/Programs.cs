@@ -96,6 +96,8 @@ namespace ExoSharp.Apps
             new Entry { Name = "posix", Main = &Disk.PosixFiles.Main },
             new Entry { Name = "xnattack", Main = &Disk.XnAttack.Main },
             new Entry { Name = "extents", Main = &Disk.Extents.Main },
+            new Entry { Name = "consoleread", Main = &Terminal.ConsoleRead.Main },
+            new Entry { Name = "consoleattack", Main = &Hostile.ConsoleAttack.Main },
         };
 
         [RuntimeExport("ExoSharpAppMain")]

@@ -48,6 +48,7 @@ namespace ExoSharp.Kernel.Boot
             Console.WriteDecimal(boot.Modules.Length);
             Console.WriteLine(" boot modules");
             Pic.Initialize();
+            ConsoleInput.Initialize();
             WallClock.Initialize();
             Pit.Initialize();
             Msr.EnableSyscall(symbols->SyscallEntry);

@@ -35,6 +35,7 @@ namespace ExoSharp.Kernel.Core
                 RevokeBelow(slot);
                 Scheduler.Release(env, (int)slot->Object);
             }
+            if (slot->Type == CapabilityType.Console) ConsoleInput.Removed(slot);
             if (slot->Type != CapabilityType.Frame)
             {
                 env.Capabilities.Remove(slot);

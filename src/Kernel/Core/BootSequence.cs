@@ -3,7 +3,8 @@
 // UserLayout.BootModules: spawning the others is the library OS's business, not the
 // kernel's. The first environment also gets the machine capability (BootDirectory.Machine),
 // with which it sets the status the machine powers off with (PowerOff) when no environment is
-// left or none can ever run again.
+// left or none can ever run again, and the console capability (BootDirectory.Console), with
+// which it receives the console's input (ConsoleInput).
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 using ExoSharp.Shared;
@@ -30,11 +31,12 @@ namespace ExoSharp.Kernel.Core
             if (first == null) return;
             s_firstId = first.Id;
             ulong machine = first.Capabilities.Insert(CapabilityType.Machine, 0, true);
-            if (!ShowModules(first, programs, count, machine))
+            ulong console = first.Capabilities.Insert(CapabilityType.Console, 0, false);
+            if (!ShowModules(first, programs, count, machine, console))
                 Console.WriteLine("kernel: not enough memory to show the boot modules to the first program");
         }
 
-        private static bool ShowModules(Environment env, BootModule[] programs, int count, ulong machine)
+        private static bool ShowModules(Environment env, BootModule[] programs, int count, ulong machine, ulong console)
         {
             ulong* page = Memory.AllocateZeroedFrame();
             if (page == null) return false;
@@ -42,6 +44,7 @@ namespace ExoSharp.Kernel.Core
             FrameTable.Pin(pageFrame);
             var directory = (BootDirectory*)page;
             directory->Machine = machine;
+            directory->Console = console;
             byte* text = (byte*)page + sizeof(BootDirectory);
             byte* textEnd = (byte*)page + 4096;
             ulong at = UserLayout.BootModules + 4096;
@@ -81,6 +84,7 @@ namespace ExoSharp.Kernel.Core
             int status = PowerOff.Status(s_firstId != 0);
             if (s_firstId == 0) Console.WriteLine("kernel: no program to run (pass one as a boot module)");
             KernelStats.Print();
+            ConsoleInput.Print();
             Console.Write("kernel: all environments have ended; powering off with status ");
             Console.WriteDecimal(status);
             Console.Write('\n');

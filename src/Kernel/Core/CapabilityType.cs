@@ -13,6 +13,8 @@ namespace ExoSharp.Kernel.Core
         Machine = 3,
         Reply = 4,
         Slot = 5,
+        /// <summary>The right to receive the console's input (ConsoleAttach); no rights bits.</summary>
+        Console = 6,
         Retired = 255,
     }
 }

@@ -24,6 +24,9 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>The machine capability's handle (MachineStatus), or 0 outside the first environment.</summary>
         public static ulong Machine => Directory == null ? 0 : Directory->Machine;
 
+        /// <summary>The console capability's handle (ConsoleAttach), or 0 outside the first environment.</summary>
+        public static ulong Console => Directory == null ? 0 : Directory->Console;
+
         public static ulong Size(int i) => Directory->Size[i];
 
         /// <summary>"path args..." as the boot loader gave it.</summary>

@@ -18,6 +18,9 @@ namespace ExoSharp.LibOS.ExOS
         /// every child a fork makes, so parent and children share file offsets.</summary>
         public const ulong FileTable = 0x6FE0_0000;
 
+        /// <summary>The console's receive ring (Console.Open; Abi.ConsoleRing), one page.</summary>
+        public const ulong ConsoleRing = 0x6FD0_0000;
+
         /// <summary>The page for a scratch mapping (copy-on-write copies, dumbfork).</summary>
         public const ulong TempPage = 0x6FF0_0000;
 

@@ -105,6 +105,9 @@ namespace ExoSharp.LibOS.ExOS
         public static long NetTransmit() => Invoke(Syscall.NetTransmit);
         public static long NetInfo(NetInfo* info) => Invoke(Syscall.NetInfo, (ulong)info);
 
+        // The console's input (Abi.ConsoleRing; Console.cs puts a line discipline on it).
+        public static long ConsoleAttach(ulong console, ulong address) => Invoke(Syscall.ConsoleAttach, console, address);
+
         // The disk through XN (docs/xn.md).
         public static long XnTemplate(ProgramInstruction* program, long count, ProgramReport* report = null) =>
             Invoke(Syscall.XnTemplate, (ulong)program, (ulong)count, (ulong)report);

@@ -1,7 +1,7 @@
 // The file system's errors: Linux's errno numbers, the one table ExOS's file calls answer with
 // (negated), so a Linux-ABI library OS passes them through one to one. XnErrors maps XN's
-// answers onto it. The Linux library OS answers with the same table. Missing: EINTR and the
-// rest no call returns yet.
+// answers onto it. The Linux library OS answers with the same table. Missing: the rest no call
+// returns yet.
 namespace ExoSharp.LibOS.ExOS.Cffs
 {
     public enum Errno : int
@@ -9,6 +9,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         None = 0,
         EPERM = 1,
         ENOENT = 2,
+        EINTR = 4,
         EIO = 5,
         EBADF = 9,
         EAGAIN = 11,

@@ -9,6 +9,7 @@
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
+using ExoSharp.LibOS.Linux.Devices;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -28,6 +29,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             s_breakStart = s_break = breakStart;
             s_mapNext = LinuxLayout.MapBase;
             s_logged = new ulong[64];
+            ConsoleDevice.Open();           // the terminal is open before the program runs: nothing typed is lost
         }
 
         public static void Upcall(ExceptionFrame* frame)
@@ -51,12 +53,12 @@ namespace ExoSharp.LibOS.Linux.Runtime
         {
             switch (number)
             {
-                case 0: return a0 == 0 ? 0 : Error(Errno.EBADF);                 // read: stdin is empty
+                case 0: return a0 == 0 ? ConsoleDevice.Read(a1, a2) : Error(Errno.EBADF);   // read: stdin is the console
                 case 1: return Write(a0, a1, a2);
                 case 20: return Writev(a0, a1, a2);
                 case 5: return Fstat(a0, a1);                                   // fstat
                 case 262: return a3 == 0x1000 && (long)a0 >= 0 ? Fstat(a0, a2) : Error(Errno.ENOENT); // newfstatat(fd, "", st, AT_EMPTY_PATH)
-                case 16: return a0 <= 2 ? Error(Errno.ENOTTY) : Error(Errno.EBADF); // ioctl: no terminal yet
+                case 16: return a0 <= 2 ? ConsoleDevice.Ioctl(a1, a2) : Error(Errno.EBADF);  // ioctl: 0-2 are the terminal
                 case 12: return Brk(a0);
                 case 9: return Mmap(a0, a1, a2, a3, (long)a4);
                 case 11: return 0;                                              // munmap: kept (no reuse yet)
@@ -78,7 +80,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
                 // Processes and signals.
-                // The console and the terminal.
+                // The console and the terminal: read and ioctl on descriptors 0-2 above (Devices/ConsoleDevice.cs).
+                case 7: return ConsoleDevice.Poll(a0, a1, (long)a2);                // poll: descriptors 0-2 only
                 default:
                     LogUnknown(number);
                     return Error(Errno.ENOSYS);
@@ -96,14 +99,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
         private static long Write(ulong fd, ulong buffer, ulong length)
         {
             if (fd != 1 && fd != 2) return Error(Errno.EBADF);
-            if (!UserPointers.Check(buffer, length, false)) return Error(Errno.EFAULT);
-            for (ulong done = 0; done < length;)
-            {
-                ulong chunk = length - done > (ulong)UserLayout.MaxConsoleWrite ? (ulong)UserLayout.MaxConsoleWrite : length - done;
-                SystemCall.ConsoleWrite((byte*)(buffer + done), (long)chunk);
-                done += chunk;
-            }
-            return (long)length;
+            return ConsoleDevice.Write(buffer, length);
         }
 
         private static long Writev(ulong fd, ulong vector, ulong count)
