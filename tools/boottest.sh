@@ -58,6 +58,7 @@ feed() {
 one() {
     local file="$1" name log programs append timeout status rc why=""
     name="$(basename "$file" .test)"
+    if [ ! -f "$file" ]; then echo "FAIL boot/$name: no such test ($file)" >"$results/$name.result"; return 0; fi
     log="$results/$name.log"
     field() { grep -E "^$1:" "$file" | sed -E "s/^$1:[ ]?//"; }
     programs="$(field programs | head -1)"

@@ -1,6 +1,7 @@
 // The `gcleak` program: a million short-lived objects in a heap capped at 16 MiB (ExOS's
 // Memory.SetHeapLimit): without a collector it runs out of memory; with one the heap stays
 // within its cap and the live data stays whole. Prints the collections and the heap it used.
+using Console = System.Console;
 using System;
 using ExoSharp.LibOS.ExOS;
 

@@ -5,6 +5,7 @@
 // one held only by the code an upcall interrupted (its registers and stack, saved on the
 // exception stack), survive collections made by others; weak references die with their targets;
 // emptied heap regions go back to the kernel. Each check prints what it saw.
+using Console = System.Console;
 using System;
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
