@@ -6,7 +6,8 @@
 // overstaying costs its next turn, and EpilogueStrikes overstays kill it.
 // An environment blocked on a subsystem (Environment.BlockedOn: a wakeup predicate, the disk)
 // runs once its Blocker says so, asked when its slot comes up or a Yield names it.
-// Missing: slot capabilities and revocation of slots. Interrupts off throughout.
+// Time slots are named by Slot capabilities (SliceAlloc gives the owning one; dropping it frees
+// the slot and revokes its copies). Interrupts off throughout.
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
