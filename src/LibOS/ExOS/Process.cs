@@ -2,7 +2,8 @@
 // page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
 // in start.asm) that lets a program choose its own copying policy (dumbfork does).
 // The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
-// The file table page (Layout.FileTable) is shared writable, not copied (POSIX's shared offsets).
+// The file table page (Layout.FileTable) and the pages mapped in Layout.SharedPages (pipes) are
+// shared writable, not copied (POSIX's shared offsets, a pipe's buffer); ShareWritablePages does it.
 // ExOS's exit policy (AtExit, the kernel has none): children this environment made and never
 // started are destroyed (at most MaxUnstarted are tracked), and the holder of the machine
 // capability sets the machine's power-off status to its exit status. Spawning from an image is
@@ -32,22 +33,30 @@ namespace ExoSharp.LibOS.ExOS
         /// negative Abi.Error.</summary>
         public static long Fork()
         {
-            if (s_beforeFork != null) s_beforeFork(false);
+            for (int i = 0; i < s_hooks; i++) if (s_beforeFork[i] != 0) ((delegate*<bool, void>)s_beforeFork[i])(false);
             long r = ForkPrimitive(&FinishCopyOnWrite);
-            if (r < 0 && s_beforeFork != null) s_beforeFork(true);
-            if (r == 0 && s_inChild != null) s_inChild();
+            if (r < 0) for (int i = 0; i < s_hooks; i++) if (s_beforeFork[i] != 0) ((delegate*<bool, void>)s_beforeFork[i])(true);
+            if (r == 0) for (int i = 0; i < s_hooks; i++) if (s_inChild[i] != 0) ((delegate*<void>)s_inChild[i])();
             return r;
         }
 
-        private static delegate*<bool, void> s_beforeFork;
-        private static delegate*<void> s_inChild;
+        public const int MaxForkHooks = 4;
+        private static int s_hooks;
+        private static readonly nint[] s_beforeFork = new nint[MaxForkHooks];     // delegate*<bool, void>
+        private static readonly nint[] s_inChild = new nint[MaxForkHooks];        // delegate*<void>
 
-        /// <summary>Hooks of the rest of ExOS around Fork: before(false) in the parent before it
-        /// (before(true) when the fork failed), inChild() in the child as it starts.</summary>
-        public static void SetForkHooks(delegate*<bool, void> before, delegate*<void> inChild)
+        /// <summary>Adds hooks of the rest of ExOS around Fork (at most MaxForkHooks pairs, run in the
+        /// order added; false when full): before(false) in the parent before it (before(true) when the
+        /// fork failed), inChild() in the child as it starts. A pair already added is not added twice.</summary>
+        public static bool AddForkHooks(delegate*<bool, void> before, delegate*<void> inChild)
         {
-            s_beforeFork = before;
-            s_inChild = inChild;
+            for (int i = 0; i < s_hooks; i++)
+                if (s_beforeFork[i] == (nint)before && s_inChild[i] == (nint)inChild) return true;
+            if (s_hooks == MaxForkHooks) return false;
+            s_beforeFork[s_hooks] = (nint)before;
+            s_inChild[s_hooks] = (nint)inChild;
+            s_hooks++;
+            return true;
         }
 
         public static ulong Id => SystemCall.EnvId();
@@ -158,7 +167,7 @@ namespace ExoSharp.LibOS.ExOS
             r = ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
             if (r >= 0) r = ShareRange(child, Layout.HeapBase, Memory.HeapBreak);
             if (r >= 0) r = ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
-            if (r >= 0) r = ShareWritable(child, Layout.FileTable);
+            if (r >= 0) r = ShareWritablePages(child);
             if (r >= 0) r = Start((ulong)child);
             if (r < 0)
             {
@@ -191,6 +200,16 @@ namespace ExoSharp.LibOS.ExOS
                 }
             }
             return Flush(child, batch, n);
+        }
+
+        /// <summary>Maps the file table page and every page mapped in Layout.SharedPages writable into
+        /// the child, the same frames (a fork with its own policy, ForkWith, calls this too).</summary>
+        public static long ShareWritablePages(long child)
+        {
+            long r = ShareWritable(child, Layout.FileTable);
+            for (ulong page = Layout.SharedPages; r >= 0 && page < Layout.SharedPagesLimit; page += PageSize)
+                if ((KernelTables.PageEntry(page) & 1) != 0) r = ShareWritable(child, page);
+            return r;
         }
 
         /// <summary>Maps the page at address, when there is one, writable into the child: the same
