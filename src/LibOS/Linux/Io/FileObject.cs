@@ -33,7 +33,7 @@ namespace ExoSharp.LibOS.Linux.Io
         public override long Seek(long offset, int whence) => Files.Seek(_fd, offset, whence);
 
         public override long Truncate(ulong size) =>
-            _directory != null ? Fail(Errno.EISDIR) : Files.FTruncate(_fd, size);
+            _directory != null ? Fail(Errno.EINVAL) : Files.FTruncate(_fd, size);
 
         public override long Sync() => Files.Fsync(_fd);
 

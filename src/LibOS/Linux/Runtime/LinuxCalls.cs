@@ -44,8 +44,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 int signal = frame->Vector == 14 || frame->Vector == 13 ? 11 : frame->Vector == 0 ? 8 : frame->Vector == 6 ? 4 : 5;
                 System.Console.WriteLine("linux: signal " + signal.ToString() + " (CPU exception " + frame->Vector.ToString() + " at rip 0x" +
                     r->Rip.ToString("x") + ", address 0x" + frame->FaultAddress.ToString("x") + "): killed");
-                DescriptorTable.CloseAll();
-                SystemCall.Exit(128 + signal);
+                Exit(128 + signal);
                 return;
             }
             Calls++;
@@ -53,6 +52,15 @@ namespace ExoSharp.LibOS.Linux.Runtime
         }
 
         private static long Error(Errno e) => -(long)e;
+
+        /// <summary>Ends the process: its descriptors closed (pipe ends released), what it wrote
+        /// to the volume synced to the disk, then the environment's exit.</summary>
+        private static void Exit(int status)
+        {
+            DescriptorTable.CloseAll();
+            if (Files.Volume != null) Files.Sync();
+            SystemCall.Exit(status);
+        }
         private const ulong AtFdCwd = unchecked((ulong)-100L);
 
         private static long Call(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
@@ -76,7 +84,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 228: return ClockGetTime(a0, a1);
                 case 96: return GetTimeOfDay(a0);
                 case 318: return GetRandom(a0, a1);
-                case 60: case 231: DescriptorTable.CloseAll(); SystemCall.Exit((int)(a0 & 0xFF)); return 0; // exit, exit_group
+                case 60: case 231: Exit((int)(a0 & 0xFF)); return 0;            // exit, exit_group
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
                 case 0: return DescriptorCalls.Read(a0, a1, a2);
@@ -119,6 +127,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 93: return PathCalls.ChangeOwner(a0, 0, a1, a2, 0, true);            // fchown
                 case 94: return PathCalls.ChangeOwner(AtFdCwd, a0, a1, a2, 0x100, false); // lchown
                 case 95: return PathCalls.SetCreationMask(a0);                            // umask
+                case 162: return Files.Volume != null ? Files.Sync() : 0;                 // sync
                 case 217: return DescriptorCalls.ReadDirectory(a0, a1, a2);               // getdents64
                 case 257: return PathCalls.Open(a0, a1, a2, a3);                          // openat
                 case 258: return PathCalls.MakeDirectory(a0, a1, a2);                     // mkdirat
@@ -135,6 +144,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 292: return DescriptorCalls.Dup3(a0, a1, a2);
                 case 293: return DescriptorCalls.Pipe(a0, a1);                            // pipe2
                 case 316: return PathCalls.Rename(a0, a1, a2, a3, a4);                    // renameat2
+                case 306: return DescriptorCalls.Sync(a0);                                // syncfs
                 case 332: return PathCalls.Statx(a0, a1, a2, a3, a4);
                 case 439: return PathCalls.Access(a0, a1, a2, a3);                        // faccessat2
                 // Processes and signals.

@@ -1,0 +1,306 @@
+/* fileprobe: the Linux library OS's descriptor, file and pipe calls from a static glibc program
+ * (tests/Boot/linux-files-probe.test builds it with gcc -static into the test's disk tree). Raw
+ * system calls (syscall(2)), so garbage pointers and flags reach the library OS unfiltered.
+ * Every check prints "probe: WHAT -> GOT ok" or "... WRONG (expected E)"; the exit status is the
+ * number of wrong ones. Pipes within one process (fork is not served yet). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int wrong;
+
+static void expect(const char *what, long got, long want)
+{
+    printf("probe: %s -> %ld %s", what, got, got == want ? "ok\n" : "WRONG");
+    if (got != want) { printf(" (expected %ld)\n", want); wrong++; }
+}
+
+/* A raw call: the result or -errno, as the library OS answers. */
+static long sys(long n, long a, long b, long c, long d, long e)
+{
+    long r = syscall(n, a, b, c, d, e, 0);
+    return r == -1 ? -errno : r;
+}
+
+#define BAD ((long)0xdead0000beef)              /* not mapped, in the foreign region */
+#define KERNELISH ((long)0xffff800000001000)    /* outside it */
+
+int main(void)
+{
+    char buf[256];
+    struct stat st;
+    setvbuf(stdout, NULL, _IOLBF, 0);      /* the console is no terminal (no termios yet) */
+
+    /* Descriptors and fcntl. */
+    int fd = open("/probe.txt", O_CREAT | O_RDWR | O_TRUNC, 0640);
+    expect("open /probe.txt O_CREAT|O_RDWR (the lowest free descriptor)", fd, 3);
+    expect("write 12 bytes", write(fd, "hello, files", 12), 12);
+    int d = dup(fd);
+    expect("dup -> 4", d, 4);
+    expect("lseek through the dup (shared offset) SEEK_CUR", lseek(d, 0, SEEK_CUR), 12);
+    expect("lseek SEEK_SET 7 on one", lseek(fd, 7, SEEK_SET), 7);
+    expect("read 5 through the other", read(d, buf, 5), 5);
+    expect("they are \"files\"", memcmp(buf, "files", 5), 0);
+    expect("dup2(3, 10)", dup2(fd, 10), 10);
+    expect("dup2(10, 10) (same)", dup2(10, 10), 10);
+    expect("dup3(3, 3, 0): EINVAL", sys(SYS_dup3, 3, 3, 0, 0, 0), -EINVAL);
+    expect("dup3 bad flags: EINVAL", sys(SYS_dup3, 3, 11, 0x1234, 0, 0), -EINVAL);
+    expect("dup3(3, 11, O_CLOEXEC)", dup3(fd, 11, O_CLOEXEC), 11);
+    expect("F_GETFD on 11: FD_CLOEXEC", fcntl(11, F_GETFD), FD_CLOEXEC);
+    expect("F_GETFD on 10: 0", fcntl(10, F_GETFD), 0);
+    expect("F_SETFD FD_CLOEXEC on 10", fcntl(10, F_SETFD, FD_CLOEXEC), 0);
+    expect("F_GETFD on 10 now", fcntl(10, F_GETFD), FD_CLOEXEC);
+    expect("F_DUPFD from 20", fcntl(fd, F_DUPFD, 20), 20);
+    expect("F_DUPFD_CLOEXEC from 20 (20 taken)", fcntl(fd, F_DUPFD_CLOEXEC, 20), 21);
+    expect("F_GETFD on 21", fcntl(21, F_GETFD), FD_CLOEXEC);
+    expect("F_GETFL: O_RDWR|O_LARGEFILE", fcntl(fd, F_GETFL), O_RDWR | 0x8000);
+    expect("F_SETFL O_APPEND", fcntl(fd, F_SETFL, O_APPEND), 0);
+    expect("F_GETFL on the dup sees O_APPEND (one description)", fcntl(d, F_GETFL) & O_APPEND, O_APPEND);
+    expect("pwrite at 0 (offset unchanged)", pwrite(fd, "H", 1, 0), 1);
+    expect("append write", write(d, "!", 1), 1);
+    expect("fstat size 13", fstat(fd, &st) == 0 ? st.st_size : -1, 13);
+    expect("mode 0640 less umask 022", st.st_mode & 07777, 0640);
+    expect("pread 13", pread(fd, buf, 64, 0), 13);
+    expect("the bytes are \"Hello, files!\"", memcmp(buf, "Hello, files!", 13), 0);
+    expect("fcntl unknown command: EINVAL", sys(SYS_fcntl, fd, 9999, 0, 0, 0), -EINVAL);
+    expect("F_DUPFD past the table: EINVAL", sys(SYS_fcntl, fd, F_DUPFD, 100000, 0, 0), -EINVAL);
+    for (int i = 4; i < 30; i++) if (i != 10) close(i);
+    expect("close 10", close(10), 0);
+    expect("close 10 again: EBADF", sys(SYS_close, 10, 0, 0, 0, 0), -EBADF);
+
+    /* Descriptor exhaustion: EMFILE, then everything closes again. */
+    int opened = 0, last = 0;
+    for (;;) {
+        long r = sys(SYS_openat, AT_FDCWD, (long)"/probe.txt", O_RDONLY, 0, 0);
+        if (r < 0) { last = (int)r; break; }
+        opened++;
+    }
+    expect("opens until the table is full (64 less 0-3)", opened, 60);
+    expect("then EMFILE", last, -EMFILE);
+    expect("dup when full: EMFILE", sys(SYS_dup, 3, 0, 0, 0, 0), -EMFILE);
+    expect("pipe when full: EMFILE", sys(SYS_pipe2, (long)buf, 0, 0, 0, 0), -EMFILE);
+    for (int i = 4; i < 64; i++) close(i);
+    expect("after closing them, open gets 4", open("/probe.txt", O_RDONLY), 4);
+    close(4);
+
+    /* Wrong descriptors and wrong kinds. */
+    expect("read on 99: EBADF", sys(SYS_read, 99, (long)buf, 1, 0, 0), -EBADF);
+    expect("read on -1: EBADF", sys(SYS_read, -1, (long)buf, 1, 0, 0), -EBADF);
+    expect("write on a huge descriptor: EBADF", sys(SYS_write, 0x7fffffff, (long)buf, 1, 0, 0), -EBADF);
+    expect("fstat on 63 (closed): EBADF", sys(SYS_fstat, 63, (long)&st, 0, 0, 0), -EBADF);
+    expect("lseek on 0 (the console): ESPIPE", sys(SYS_lseek, 0, 0, SEEK_CUR, 0, 0), -ESPIPE);
+    expect("lseek whence 7: EINVAL", sys(SYS_lseek, 3, 0, 7, 0, 0), -EINVAL);
+    expect("lseek to -1: EINVAL", sys(SYS_lseek, 3, -1, SEEK_SET, 0, 0), -EINVAL);
+    expect("getdents64 on a file: ENOTDIR", sys(SYS_getdents64, 3, (long)buf, sizeof buf, 0, 0), -ENOTDIR);
+    expect("openat relative to a file descriptor: ENOTDIR", sys(SYS_openat, 3, (long)"x", O_RDONLY, 0, 0), -ENOTDIR);
+    expect("openat relative to a closed descriptor: EBADF", sys(SYS_openat, 50, (long)"x", O_RDONLY, 0, 0), -EBADF);
+    expect("open a directory for writing: EISDIR", sys(SYS_open, (long)"/etc", O_WRONLY, 0, 0, 0), -EISDIR);
+    expect("open O_DIRECTORY on a file: ENOTDIR", sys(SYS_open, (long)"/probe.txt", O_RDONLY | O_DIRECTORY, 0, 0, 0), -ENOTDIR);
+    expect("open O_CREAT|O_EXCL on an existing file: EEXIST", sys(SYS_open, (long)"/probe.txt", O_CREAT | O_EXCL | O_WRONLY, 0600, 0, 0), -EEXIST);
+    expect("open with access mode 3: EINVAL", sys(SYS_open, (long)"/probe.txt", 3, 0, 0, 0), -EINVAL);
+    expect("open O_TMPFILE: EOPNOTSUPP", sys(SYS_open, (long)"/", 0x410000 | O_RDWR, 0600, 0, 0), -EOPNOTSUPP);
+    int dir = open("/etc", O_RDONLY | O_DIRECTORY);
+    expect("open /etc O_DIRECTORY", dir, 4);
+    expect("read on a directory: EISDIR", sys(SYS_read, dir, (long)buf, 10, 0, 0), -EISDIR);
+    expect("ftruncate on a directory: EINVAL", sys(SYS_ftruncate, dir, 0, 0, 0, 0), -EINVAL);
+    expect("write on a read-only directory descriptor: EBADF", sys(SYS_write, dir, (long)buf, 1, 0, 0), -EBADF);
+    int motd = openat(dir, "motd", O_RDONLY);
+    expect("openat(/etc, \"motd\")", motd, 5);
+    expect("read it", read(motd, buf, 8), 8);
+    expect("\"line one\"", memcmp(buf, "line one", 8), 0);
+    expect("write on a read-only file: EBADF", sys(SYS_write, motd, (long)buf, 1, 0, 0), -EBADF);
+    expect("fstatat(dir, \"motd\") size", fstatat(dir, "motd", &st, 0) == 0 ? st.st_size : -1, 29);
+    expect("fstatat(motd, \"\", AT_EMPTY_PATH) size", fstatat(motd, "", &st, AT_EMPTY_PATH) == 0 ? st.st_size : -1, 29);
+    expect("fstatat(motd, \"\", 0): ENOENT", sys(SYS_newfstatat, motd, (long)"", (long)&st, 0, 0), -ENOENT);
+    expect("fstatat bad flags: EINVAL", sys(SYS_newfstatat, AT_FDCWD, (long)"/", (long)&st, 0x8000000, 0), -EINVAL);
+    expect("getdents64 on /etc", sys(SYS_getdents64, dir, (long)buf, sizeof buf, 0, 0) > 0, 1);
+    expect("getdents64 with a 10-byte buffer: EINVAL", sys(SYS_getdents64, dir, (long)buf, 10, 0, 0) == -EINVAL || sys(SYS_getdents64, dir, (long)buf, 10, 0, 0) == 0, 1);
+    expect("fchdir to /etc", fchdir(dir), 0);
+    expect("getcwd", getcwd(buf, sizeof buf) != NULL ? strcmp(buf, "/etc") : -1, 0);
+    expect("getcwd into 3 bytes: ERANGE", sys(SYS_getcwd, (long)buf, 3, 0, 0, 0), -ERANGE);
+    expect("relative open after fchdir", open("passwd", O_RDONLY), 6);
+    expect("chdir ../home/guest", chdir("../home/guest"), 0);
+    expect("getcwd folds ..", getcwd(buf, sizeof buf) != NULL ? strcmp(buf, "/home/guest") : -1, 0);
+    expect("chdir to a file: ENOTDIR", sys(SYS_chdir, (long)"words", 0, 0, 0, 0), -ENOTDIR);
+    expect("fchdir to a file: ENOTDIR", sys(SYS_fchdir, motd, 0, 0, 0, 0), -ENOTDIR);
+    expect("fsync a file", fsync(motd), 0);
+    expect("fsync the console: EINVAL", sys(SYS_fsync, 1, 0, 0, 0, 0), -EINVAL);
+    chdir("/");
+    close(6); close(5); close(4);
+
+    /* Path calls. */
+    expect("umask 077 (old 022)", umask(077), 022);
+    expect("mkdir /d", mkdir("/d", 0777), 0);
+    expect("stat /d mode 0700 (umask)", stat("/d", &st) == 0 ? (long)(st.st_mode & 07777) : -1, 0700);
+    umask(022);
+    expect("mkdir /d again: EEXIST", sys(SYS_mkdir, (long)"/d", 0755, 0, 0, 0), -EEXIST);
+    expect("mkdirat under a missing parent: ENOENT", sys(SYS_mkdirat, AT_FDCWD, (long)"/no/such", 0755, 0, 0), -ENOENT);
+    expect("symlink /d/l -> /probe.txt", symlink("/probe.txt", "/d/l"), 0);
+    expect("readlink /d/l", readlink("/d/l", buf, sizeof buf), 10);
+    expect("readlink into 0 bytes: EINVAL", sys(SYS_readlink, (long)"/d/l", (long)buf, 0, 0, 0), -EINVAL);
+    expect("readlink of a file: EINVAL", sys(SYS_readlink, (long)"/probe.txt", (long)buf, 10, 0, 0), -EINVAL);
+    expect("lstat /d/l is a link", lstat("/d/l", &st) == 0 ? S_ISLNK(st.st_mode) : -1, 1);
+    expect("stat /d/l follows to 13 bytes", stat("/d/l", &st) == 0 ? st.st_size : -1, 13);
+    expect("open O_NOFOLLOW on a link: ELOOP", sys(SYS_open, (long)"/d/l", O_RDONLY | O_NOFOLLOW, 0, 0, 0), -ELOOP);
+    expect("link /probe.txt /d/hard", link("/probe.txt", "/d/hard"), 0);
+    expect("nlink 2", stat("/probe.txt", &st) == 0 ? (long)st.st_nlink : -1, 2);
+    expect("link a directory: EPERM", sys(SYS_link, (long)"/d", (long)"/d2", 0, 0, 0), -EPERM);
+    expect("renameat2 RENAME_NOREPLACE onto an existing name: EEXIST", sys(SYS_renameat2, AT_FDCWD, (long)"/d/hard", AT_FDCWD, (long)"/probe.txt", 1), -EEXIST);
+    expect("renameat2 RENAME_EXCHANGE: EINVAL", sys(SYS_renameat2, AT_FDCWD, (long)"/d/hard", AT_FDCWD, (long)"/probe.txt", 2), -EINVAL);
+    expect("rename /d/hard /d/moved", rename("/d/hard", "/d/moved"), 0);
+    expect("rmdir a non-empty /d: ENOTEMPTY", sys(SYS_rmdir, (long)"/d", 0, 0, 0, 0), -ENOTEMPTY);
+    expect("unlink a directory: EISDIR", sys(SYS_unlink, (long)"/d", 0, 0, 0, 0), -EISDIR);
+    expect("unlinkat bad flags: EINVAL", sys(SYS_unlinkat, AT_FDCWD, (long)"/d/l", 0x4000, 0, 0), -EINVAL);
+    expect("truncate /d/moved to 5", truncate("/d/moved", 5), 0);
+    expect("size 5 (one inode, two names)", stat("/probe.txt", &st) == 0 ? st.st_size : -1, 5);
+    expect("truncate to -1: EINVAL", sys(SYS_truncate, (long)"/probe.txt", -1, 0, 0, 0), -EINVAL);
+    expect("truncate a directory: EISDIR", sys(SYS_truncate, (long)"/d", 0, 0, 0, 0), -EISDIR);
+    expect("chmod 0600", chmod("/probe.txt", 0600), 0);
+    expect("mode 0600", stat("/probe.txt", &st) == 0 ? (long)(st.st_mode & 07777) : -1, 0600);
+    expect("access X_OK on a 0600 file: EACCES", sys(SYS_access, (long)"/probe.txt", X_OK, 0, 0, 0), -EACCES);
+    expect("access R_OK|W_OK", access("/probe.txt", R_OK | W_OK), 0);
+    expect("access bad mode: EINVAL", sys(SYS_access, (long)"/probe.txt", 64, 0, 0, 0), -EINVAL);
+    expect("faccessat2 bad flags: EINVAL", sys(439, AT_FDCWD, (long)"/probe.txt", 0, 0x40000, 0), -EINVAL);
+    struct timespec times[2] = { { 1000000000, 0 }, { 1234567890, 0 } };
+    expect("utimensat", utimensat(AT_FDCWD, "/probe.txt", times, 0), 0);
+    expect("mtime 1234567890", stat("/probe.txt", &st) == 0 ? st.st_mtime : -1, 1234567890);
+    times[0].tv_nsec = 2000000000;
+    expect("utimensat bad nanoseconds: EINVAL", sys(SYS_utimensat, AT_FDCWD, (long)"/probe.txt", (long)times, 0, 0), -EINVAL);
+    expect("statx size", sys(SYS_statx, AT_FDCWD, (long)"/probe.txt", 0, 0x7ff, (long)buf) == 0 ? (long)*(unsigned long long *)(buf + 40) : -1, 5);
+    expect("unlinkat AT_REMOVEDIR on a file: ENOTDIR", sys(SYS_unlinkat, AT_FDCWD, (long)"/d/moved", AT_REMOVEDIR, 0, 0), -ENOTDIR);
+    expect("unlink /d/moved", unlink("/d/moved"), 0);
+    expect("unlink /d/l", unlink("/d/l"), 0);
+    expect("rmdir /d", rmdir("/d"), 0);
+    expect("stat /d: ENOENT", sys(SYS_stat, (long)"/d", (long)&st, 0, 0, 0), -ENOENT);
+
+    /* Garbage pointers, lengths and paths: EFAULT, ENAMETOOLONG, never a crash. */
+    long bads[] = { 0, 1, BAD, KERNELISH, -1 };
+    for (int i = 0; i < 5; i++) {
+        char what[96];
+        long p = bads[i];
+        snprintf(what, sizeof what, "pointer %#lx: open", p);
+        expect(what, sys(SYS_open, p, O_RDONLY, 0, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: read", p);
+        expect(what, sys(SYS_read, 3, p, 10, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: write", p);
+        expect(what, sys(SYS_write, 1, p, 10, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: fstat", p);
+        expect(what, sys(SYS_fstat, 3, p, 0, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: newfstatat path", p);
+        expect(what, sys(SYS_newfstatat, AT_FDCWD, p, (long)&st, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: newfstatat buffer", p);
+        expect(what, sys(SYS_newfstatat, AT_FDCWD, (long)"/", p, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: writev vector", p);
+        expect(what, sys(SYS_writev, 1, p, 2, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: pipe2", p);
+        expect(what, sys(SYS_pipe2, p, 0, 0, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: getcwd", p);
+        expect(what, sys(SYS_getcwd, p, 100, 0, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: rename", p);
+        expect(what, sys(SYS_rename, (long)"/probe.txt", p, 0, 0, 0), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: readlink buffer", p);
+        expect(what, sys(SYS_readlink, (long)"/bin/sh-link", p, 10, 0, 0) == -EFAULT || sys(SYS_readlink, (long)"/bin/sh-link", p, 10, 0, 0) == -ENOENT, 1);
+        snprintf(what, sizeof what, "pointer %#lx: getdents64", p);
+        expect(what, sys(SYS_getdents64, 3, p, 100, 0, 0) == -EFAULT || sys(SYS_getdents64, 3, p, 100, 0, 0) == -ENOTDIR, 1);
+        snprintf(what, sizeof what, "pointer %#lx: statx", p);
+        expect(what, sys(SYS_statx, AT_FDCWD, (long)"/", 0, 0x7ff, p), -EFAULT);
+        snprintf(what, sizeof what, "pointer %#lx: utimensat times", p);
+        expect(what, p == 0 ? -EFAULT : sys(SYS_utimensat, AT_FDCWD, (long)"/probe.txt", p, 0, 0), -EFAULT);
+    }
+    struct iovec vec[2] = { { (void *)"ok ", 3 }, { (void *)BAD, 5 } };
+    expect("writev with one bad buffer: EFAULT, nothing written", sys(SYS_writev, 1, (long)vec, 2, 0, 0), -EFAULT);
+    expect("writev 2000 buffers: EINVAL", sys(SYS_writev, 1, (long)vec, 2000, 0, 0), -EINVAL);
+    static char longpath[5000];
+    memset(longpath, 'a', sizeof longpath - 1);
+    expect("a 4999-byte path: ENAMETOOLONG", sys(SYS_open, (long)longpath, O_RDONLY, 0, 0, 0), -ENAMETOOLONG);
+    expect("a 300-byte name: ENAMETOOLONG", sys(SYS_mkdir, (long)(longpath + 4999 - 300), 0755, 0, 0, 0), -ENAMETOOLONG);
+    expect("read a huge count into a small buffer: EFAULT", sys(SYS_read, 3, (long)buf, 1L << 40, 0, 0), -EFAULT);
+
+    /* Pipes in one process. */
+    int p[2];
+    expect("pipe2(O_CLOEXEC)", pipe2(p, O_CLOEXEC), 0);
+    expect("its ends are 4 and 5", p[0] * 10 + p[1], 45);
+    expect("F_GETFD: FD_CLOEXEC", fcntl(p[0], F_GETFD), FD_CLOEXEC);
+    expect("F_GETFL of the write end: O_WRONLY", fcntl(p[1], F_GETFL), O_WRONLY);
+    expect("fstat: a FIFO", fstat(p[0], &st) == 0 ? S_ISFIFO(st.st_mode) : -1, 1);
+    expect("write 5", write(p[1], "pipe!", 5), 5);
+    int n = -1;
+    expect("FIONREAD", ioctl(p[0], 0x541B, &n) == 0 ? n : -1, 5);
+    expect("read 3", read(p[0], buf, 3), 3);
+    expect("read the rest (2)", read(p[0], buf + 3, 10), 2);
+    expect("the bytes", memcmp(buf, "pipe!", 5), 0);
+    expect("read on the write end: EBADF", sys(SYS_read, p[1], (long)buf, 1, 0, 0), -EBADF);
+    expect("write on the read end: EBADF", sys(SYS_write, p[0], (long)buf, 1, 0, 0), -EBADF);
+    expect("lseek on a pipe: ESPIPE", sys(SYS_lseek, p[0], 0, SEEK_SET, 0, 0), -ESPIPE);
+    expect("empty, every writer ours: EDEADLK (not a hang)", sys(SYS_read, p[0], (long)buf, 1, 0, 0), -EDEADLK);
+    expect("F_SETFL O_NONBLOCK on the read end", fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+    expect("empty, non-blocking: EAGAIN", sys(SYS_read, p[0], (long)buf, 1, 0, 0), -EAGAIN);
+    static char big[20000];
+    memset(big, 'x', sizeof big);
+    fcntl(p[1], F_SETFL, O_NONBLOCK);
+    expect("a 20000-byte non-blocking write fills the pipe (8128)", write(p[1], big, sizeof big), 8128);
+    expect("full: EAGAIN", sys(SYS_write, p[1], (long)big, 1, 0, 0), -EAGAIN);
+    fcntl(p[1], F_SETFL, 0);
+    expect("full, every reader ours: EDEADLK (not a hang)", sys(SYS_write, p[1], (long)big, 100, 0, 0), -EDEADLK);
+    long total = 0, r;
+    while ((r = read(p[0], big, sizeof big)) > 0) total += r;
+    expect("drained 8128", total, 8128);
+    int w2 = dup(p[1]);
+    expect("dup of the write end", w2, 6);
+    expect("close one write end", close(p[1]), 0);
+    fcntl(p[0], F_SETFL, 0);
+    expect("one writer left (ours): still EDEADLK, not EOF", sys(SYS_read, p[0], (long)buf, 1, 0, 0), -EDEADLK);
+    expect("write through the dup", write(w2, "z", 1), 1);
+    expect("close the last write end", close(w2), 0);
+    expect("the buffered byte still reads", read(p[0], buf, 10), 1);
+    expect("then end of file", read(p[0], buf, 10), 0);
+    expect("pipe2 again (slot reuse)", pipe(p), 0);
+    expect("close the read end", close(p[0]), 0);
+    expect("write with no reader: EPIPE", sys(SYS_write, p[1], (long)"x", 1, 0, 0), -EPIPE);
+    close(p[1]);
+    expect("pipe2 bad flags: EINVAL", sys(SYS_pipe2, (long)p, 0x1, 0, 0, 0), -EINVAL);
+    int created = 0;
+    for (int i = 0; i < 40; i++) {
+        if (pipe(p) != 0) break;
+        created++;
+        write(p[1], "q", 1);
+        close(p[0]);
+        close(p[1]);
+    }
+    expect("40 pipes made and closed one after another", created, 40);
+
+    /* sendfile and dup2 onto stdout. */
+    int src = open("/etc/motd", O_RDONLY);
+    int dst = open("/copy.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    off_t off = 5;
+    expect("sendfile 9 bytes from offset 5", sys(SYS_sendfile, dst, src, (long)&off, 9, 0), 9);
+    expect("the offset advanced to 14", off, 14);
+    expect("sendfile to a read-only descriptor: EBADF", sys(SYS_sendfile, src, src, 0, 9, 0), -EBADF);
+    int saved = dup(1);
+    expect("dup2 the file onto stdout", dup2(dst, 1), 1);
+    printf("through stdout\n");
+    fflush(stdout);
+    expect("dup2 the console back", dup2(saved, 1), 1);
+    close(saved);
+    close(dst);
+    close(src);
+    dst = open("/copy.txt", O_RDONLY);
+    n = read(dst, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    printf("probe: /copy.txt read back: %d bytes:", n);
+    for (int i = 0; i < n; i++) printf(" %02x", (unsigned char)buf[i]);
+    printf("\n");
+    expect("/copy.txt holds the 9 bytes, dup2's own line and \"through stdout\\n\"",
+           strcmp(buf, "one\nline probe: dup2 the file onto stdout -> 1 ok\nthrough stdout\n"), 0);
+    close(dst);
+
+    printf("probe: %d wrong\n", wrong);
+    return wrong;
+}
