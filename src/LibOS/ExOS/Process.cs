@@ -242,16 +242,42 @@ namespace ExoSharp.LibOS.ExOS
                                          ", rip 0x" + frame->Registers.Rip.ToString("x"));
                 SystemCall.EnvDestroy(Capability.Self);
             }
-            long copy = SystemCall.FrameAlloc();
-            if (copy < 0 || SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
+            if (!CopyPage(page, &info))
             {
                 System.Console.WriteLine("exos: out of memory for a copy-on-write page");
                 SystemCall.EnvDestroy(Capability.Self);
             }
+        }
+
+        /// <summary>Gives the copy-on-write page at page a private writable copy.</summary>
+        private static bool CopyPage(ulong page, PageInfo* info)
+        {
+            long copy = SystemCall.FrameAlloc();
+            if (copy < 0) return false;
+            if (SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
+            {
+                SystemCall.FrameFree((ulong)copy);
+                return false;
+            }
             System.Buffer.MemoryCopy((void*)page, (void*)Layout.TempPage, (long)PageSize, (long)PageSize);
-            SystemCall.PageMap(Capability.Self, page, (ulong)copy, (info.Flags & PageFlags.Executable) | PageFlags.Writable);
+            SystemCall.PageMap(Capability.Self, page, (ulong)copy, (info->Flags & PageFlags.Executable) | PageFlags.Writable);
             SystemCall.PageUnmap(Capability.Self, Layout.TempPage);
-            SystemCall.FrameFree(info.FrameHandle);
+            SystemCall.FrameFree(info->FrameHandle);
+            return true;
+        }
+
+        /// <summary>Makes the page holding address writable now when it is copy-on-write (what the
+        /// fault handler would do at the first write), for code that checks a buffer before it
+        /// writes into it and must not fault (a library OS serving a foreign program's read): true
+        /// when the page is mapped writable afterwards.</summary>
+        public static bool MakeWritable(ulong address)
+        {
+            ulong page = address & ~(PageSize - 1);
+            PageInfo info;
+            SystemCall.PageQuery(page, &info);
+            if ((info.Flags & PageFlags.Writable) != 0) return true;
+            if ((info.Flags & PageFlags.CopyOnWrite) == 0) return false;
+            return CopyPage(page, &info);
         }
     }
 }
