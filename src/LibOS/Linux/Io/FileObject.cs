@@ -1,8 +1,8 @@
 // A file, directory or symbolic link of ExOS's volume as a descriptor's object: one ExOS
 // descriptor (ExOS.Files) of its own, whose open description (offset, flags) lives in ExOS's
 // shared file table, so dup and fork share offsets as Linux does. A directory keeps its absolute
-// path (the base of *at calls). Missing: "." and ".." in getdents64 (C-FFS does not store them),
-// a directory's path after a rename of it or a parent.
+// path (the base of *at calls); its getdents64 makes "." and ".." (C-FFS stores neither).
+// Missing: a directory's path after a rename of it or a parent.
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
 
@@ -58,6 +58,10 @@ namespace ExoSharp.LibOS.Linux.Io
 
         public override long Node(out Node node) => Files.NodeOf(_fd, out node);
 
+        // A directory's offset: 0 before ".", 1 before "..", then C-FFS's entry cookie plus 2
+        // (C-FFS stores neither; "." is the directory's inode, ".." its parent's).
+        private const long Dots = 2;
+
         public override long ReadDirectory(byte* buffer, ulong count)
         {
             if (_directory == null) return Fail(Errno.ENOTDIR);
@@ -65,25 +69,41 @@ namespace ExoSharp.LibOS.Linux.Io
             ulong at = 0;
             while (true)
             {
-                long before = Files.Seek(_fd, 0, Files.SeekCurrent);
-                if (before < 0) return at > 0 ? (long)at : before;
-                long r = Files.ReadDir(_fd, name, out int length, out ulong ino, out uint mode);
-                if (r < 0) return at > 0 ? (long)at : r;
-                if (r == 0) return (long)at;
-                ulong size = (ulong)(19 + length + 1 + 7) & ~7UL;
-                if (at + size > count)
+                long offset = Files.Seek(_fd, 0, Files.SeekCurrent);
+                if (offset < 0) return at > 0 ? (long)at : offset;
+                int length;
+                ulong ino;
+                uint mode = CffsLayout.Directory;
+                long next;
+                if (offset < Dots)
                 {
-                    Files.Seek(_fd, before, Files.SeekSet);
-                    return at > 0 ? (long)at : Fail(Errno.EINVAL);
+                    name[0] = name[1] = (byte)'.';
+                    length = (int)offset + 1;
+                    long r = offset == 0 ? Files.FStat(_fd, out FileStat st) : Files.Stat(_directory == "/" ? "/" : _directory + "/..", out st);
+                    if (r < 0) return at > 0 ? (long)at : r;
+                    ino = st.Ino;
+                    next = offset + 1;
                 }
+                else
+                {
+                    Files.Seek(_fd, offset - Dots, Files.SeekSet);
+                    long r = Files.ReadDir(_fd, name, out length, out ino, out mode);
+                    next = Files.Seek(_fd, 0, Files.SeekCurrent) + Dots;
+                    Files.Seek(_fd, offset, Files.SeekSet);
+                    if (r < 0) return at > 0 ? (long)at : r;
+                    if (r == 0) return (long)at;
+                }
+                ulong size = (ulong)(19 + length + 1 + 7) & ~7UL;
+                if (at + size > count) return at > 0 ? (long)at : Fail(Errno.EINVAL);
                 byte* d = buffer + at;
                 *(ulong*)d = ino;
-                *(long*)(d + 8) = Files.Seek(_fd, 0, Files.SeekCurrent);
+                *(long*)(d + 8) = next;
                 *(ushort*)(d + 16) = (ushort)size;
                 d[18] = TypeOf(mode);
                 for (int i = 0; i < length; i++) d[19 + i] = name[i];
                 for (ulong i = 19 + (ulong)length; i < size; i++) d[i] = 0;
                 at += size;
+                Files.Seek(_fd, next, Files.SeekSet);
             }
         }
 
