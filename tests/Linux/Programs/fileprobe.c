@@ -298,6 +298,21 @@ int main(void)
     }
     expect("40 pipes made and closed one after another", created, 40);
 
+    /* The devices the library OS makes itself. */
+    int null = open("/dev/null", O_RDWR);
+    expect("open /dev/null", null >= 0, 1);
+    expect("write 5 to /dev/null", write(null, "gone!", 5), 5);
+    expect("read /dev/null: end of file", read(null, buf, 10), 0);
+    expect("fstat /dev/null: character device 1,3", fstat(null, &st) == 0 && S_ISCHR(st.st_mode) ? (long)st.st_rdev : -1, 0x103);
+    close(null);
+    int zero = open("/dev/../dev/zero", O_RDONLY);
+    memset(buf, 7, 16);
+    expect("read 16 from /dev/zero", read(zero, buf, 16), 16);
+    expect("zeros", buf[0] | buf[15], 0);
+    expect("write to read-only /dev/zero: EBADF", sys(SYS_write, zero, (long)buf, 1, 0, 0), -EBADF);
+    close(zero);
+    expect("stat /dev/tty: the console", stat("/dev/tty", &st) == 0 ? (long)st.st_rdev : -1, 0x500);
+
     /* sendfile and dup2 onto stdout. */
     int src = open("/etc/motd", O_RDONLY);
     int dst = open("/copy.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);

@@ -27,6 +27,8 @@ namespace ExoSharp.LibOS.Linux.Io
             if ((f & Files.AccessMask) == Files.AccessMask) return Fail(Errno.EINVAL);
             if ((f & Path) != 0) f = (f & (Files.Directory | Files.NoFollow | DescriptorCalls.CloseOnExec)) | Files.ReadOnly;
             if (DescriptorTable.Free() == 0) return Fail(Errno.EMFILE);
+            OpenObject device = Devices.Open(UserPaths.Normalize(path), f);
+            if (device != null) return DescriptorTable.Add(device, (f & DescriptorCalls.CloseOnExec) != 0);
             uint creationMode = (uint)mode & 0xFFF & ~UserPaths.CreationMask;
             long fd = Files.Open(path, f & ~DescriptorCalls.CloseOnExec, creationMode);
             if (fd < 0) return fd;
@@ -49,6 +51,7 @@ namespace ExoSharp.LibOS.Linux.Io
                 OpenObject o = DescriptorTable.Get(dirfd, out r);
                 return o == null ? r : o.Stat(out st, out device);
             }
+            if (Devices.Stat(UserPaths.Normalize(path), out st, out device)) return 0;
             return (flags & AtSymlinkNoFollow) != 0 ? Files.LStat(path, out st) : Files.Stat(path, out st);
         }
 

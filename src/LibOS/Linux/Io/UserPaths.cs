@@ -1,9 +1,10 @@
 // Paths of the foreign process: read from its memory (every page checked: EFAULT; at most
 // PathMax bytes with the terminator: ENAMETOOLONG) and made absolute against the working
 // directory or a directory descriptor (the *at calls' dirfd, AT_FDCWD = -100). The working
-// directory is kept as a normalized absolute path (lexically: "." and ".." folded), and so is
-// a directory descriptor's. The creation mask (umask) lives here too. Missing: a working
-// directory that follows a rename of itself.
+// directory is kept as a normalized absolute path (lexically: "." and ".." folded), and so is a
+// directory descriptor's. Without a volume only device paths (Devices) resolve; the rest are
+// ENOENT. The creation mask (umask) lives here too. Missing: a working directory that follows
+// a rename of itself.
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
 using ExoSharp.LibOS.Linux.Runtime;
@@ -44,8 +45,12 @@ namespace ExoSharp.LibOS.Linux.Io
             long r = Read(address, out string path);
             if (r < 0) return r;
             if (path.Length == 0) return emptyAllowed ? 0 : -(long)Errno.ENOENT;
+            if (path[0] == '/')
+            {
+                absolute = path;
+                return Files.Volume == null && !Devices.Is(Normalize(path)) ? -(long)Errno.ENOENT : 0;
+            }
             if (Files.Volume == null) return -(long)Errno.ENOENT;
-            if (path[0] == '/') { absolute = path; return 0; }
             string base_;
             if ((int)dirfd == (int)AtFdCwd) base_ = WorkingDirectory;
             else
