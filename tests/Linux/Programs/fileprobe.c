@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -49,8 +50,108 @@ static long sys(long n, long a, long b, long c, long d, long e)
 #define BAD ((long)0xdead0000beef)              /* not mapped, in the foreign region */
 #define KERNELISH ((long)0xffff800000001000)    /* outside it */
 
-int main(void)
+/* fileprobe fuzz N SEED: N random calls among the file, descriptor and pipe calls, with
+ * arguments drawn from good and bad descriptors, pointers, paths, flags and counts (bounded, so a
+ * call cannot write gigabytes); descriptors 0-2 are never a target. Every answer must be a count
+ * or -errno (-1..-4095); the program must live to check that files and stdout still work. */
+static unsigned long long seed;
+static unsigned long long rnd(void) { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed; }
+static long pick(const long *set, int n) { return set[rnd() % n]; }
+
+static int fuzz(long calls)
 {
+    static char area[70000];
+    static const int numbers[] = { SYS_read, SYS_write, SYS_open, SYS_close, SYS_stat, SYS_fstat, SYS_lstat, SYS_lseek,
+        SYS_ioctl, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_access, SYS_pipe, SYS_dup, SYS_dup2,
+        SYS_sendfile, SYS_fcntl, SYS_fsync, SYS_fdatasync, SYS_truncate, SYS_ftruncate, SYS_getcwd, SYS_chdir,
+        SYS_fchdir, SYS_rename, SYS_mkdir, SYS_rmdir, SYS_creat, SYS_link, SYS_unlink, SYS_symlink, SYS_readlink,
+        SYS_chmod, SYS_fchmod, SYS_chown, SYS_fchown, SYS_lchown, SYS_umask, SYS_getdents64, SYS_openat, SYS_mkdirat,
+        SYS_fchownat, SYS_newfstatat, SYS_unlinkat, SYS_renameat, SYS_linkat, SYS_symlinkat, SYS_readlinkat,
+        SYS_fchmodat, SYS_faccessat, SYS_utimensat, SYS_dup3, SYS_pipe2, SYS_renameat2, SYS_statx, 439 };
+    const int count = sizeof numbers / sizeof numbers[0];
+    static const char *names[] = { "/fz", "/fz/a", "/fz/b", "/fz/d", "/fz/d/e", "fz/a", "a", "..", ".", "/",
+        "/etc/motd", "/dev/null", "/fz/l", "/fz/a/", "//fz//a", "" };
+    long bad = 0, ok = 0, errors = 0;
+    mkdir("/fz", 0755);
+    for (long i = 0; i < calls; i++) {
+        long fds[] = { 3, 4, 5, 6, 7, 8, 9, 10, 20, 63, 64, -1, AT_FDCWD, 1L << 33 };
+        long ptrs[] = { (long)area, (long)(area + 69990), 0, 1, BAD, KERNELISH, -1, (long)(area + 100) };
+        long paths[] = { (long)names[rnd() % 16], (long)names[rnd() % 16], (long)names[rnd() % 16], 0, BAD, KERNELISH };
+        long flags[] = { 0, 1, 2, 3, O_CREAT | O_RDWR, O_CREAT | O_EXCL | O_WRONLY, O_DIRECTORY, O_TRUNC | O_RDWR, O_APPEND | O_WRONLY,
+            O_NONBLOCK, O_CLOEXEC, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, -1, (long)(rnd() & 0xffffffff) };
+        long counts[] = { 0, 1, 100, 4096, 70000, 1L << 40, -1 };
+        long small[] = { 0, 1, 100, 4096, 65536 };
+        int n = numbers[rnd() % count];
+        long a[5];
+        switch (n) {
+        case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64: case SYS_getdents64:
+            a[0] = pick(fds, 14); a[1] = pick(ptrs, 8); a[2] = pick(counts, 7); a[3] = pick(small, 5); break;
+        case SYS_readv: case SYS_writev:
+            *(long *)area = (long)(area + 64); *(long *)(area + 8) = pick(small, 5);
+            *(long *)(area + 16) = pick(ptrs, 8); *(long *)(area + 24) = pick(small, 5);
+            a[0] = pick(fds, 14); a[1] = pick(ptrs, 8); a[2] = pick(small, 5) % 2000; break;
+        case SYS_sendfile:
+            a[0] = pick(fds, 14); a[1] = pick(fds, 14); a[2] = rnd() % 2 ? 0 : pick(ptrs, 8); a[3] = pick(small, 5); break;
+        case SYS_dup2: case SYS_dup3:
+            a[0] = pick(fds, 14); a[1] = pick(fds, 14); a[2] = pick(flags, 16); break;
+        case SYS_ftruncate: case SYS_truncate:
+            a[0] = n == SYS_truncate ? pick(paths, 6) : pick(fds, 14); a[1] = pick(small, 5); break;
+        case SYS_renameat2: case SYS_renameat: case SYS_linkat:
+            a[0] = pick(fds, 14); a[1] = pick(paths, 6); a[2] = pick(fds, 14); a[3] = pick(paths, 6); a[4] = pick(flags, 16); break;
+        case SYS_rename: case SYS_link: case SYS_symlink:
+            a[0] = pick(paths, 6); a[1] = pick(paths, 6); break;
+        default:
+            if (n == SYS_openat || n == SYS_mkdirat || n == SYS_newfstatat || n == SYS_unlinkat || n == SYS_readlinkat ||
+                n == SYS_fchmodat || n == SYS_faccessat || n == SYS_utimensat || n == SYS_fchownat || n == SYS_statx || n == 439 ||
+                n == SYS_symlinkat) {
+                a[0] = pick(fds, 14); a[1] = pick(paths, 6);
+                a[2] = n == SYS_newfstatat || n == SYS_readlinkat || n == SYS_utimensat ? pick(ptrs, 8) : pick(flags, 16);
+                a[3] = n == SYS_readlinkat ? pick(small, 5) : pick(flags, 16);
+                a[4] = pick(ptrs, 8);
+                if (n == SYS_symlinkat) { a[0] = pick(paths, 6); a[1] = pick(fds, 14); a[2] = pick(paths, 6); }
+            } else if (n == SYS_open || n == SYS_stat || n == SYS_lstat || n == SYS_access || n == SYS_chdir || n == SYS_mkdir ||
+                       n == SYS_rmdir || n == SYS_creat || n == SYS_unlink || n == SYS_readlink || n == SYS_chmod || n == SYS_chown ||
+                       n == SYS_lchown) {
+                a[0] = pick(paths, 6); a[1] = n == SYS_stat || n == SYS_lstat || n == SYS_readlink ? pick(ptrs, 8) : pick(flags, 16);
+                a[2] = n == SYS_readlink ? pick(small, 5) : pick(flags, 16); a[3] = 0; a[4] = 0;
+            } else {
+                a[0] = pick(fds, 14); a[1] = n == SYS_fstat || n == SYS_getcwd || n == SYS_pipe || n == SYS_pipe2 ? pick(ptrs, 8) : pick(flags, 16);
+                a[2] = n == SYS_ioctl ? pick(ptrs, 8) : pick(flags, 16); a[3] = pick(flags, 16); a[4] = 0;
+                if (n == SYS_getcwd || n == SYS_pipe || n == SYS_pipe2 || n == SYS_umask || n == SYS_chdir) { a[0] = pick(ptrs, 8); a[1] = n == SYS_getcwd ? pick(small, 5) : pick(flags, 16); }
+                if (n == SYS_umask) a[0] = 022;
+            }
+        }
+        if ((n == SYS_close || n == SYS_dup2 || n == SYS_dup3) && a[n == SYS_close ? 0 : 1] >= 0 && a[n == SYS_close ? 0 : 1] <= 2) continue;
+        if (n == SYS_fcntl && a[0] >= 0 && a[0] <= 2) continue;
+        if (n == SYS_fchdir || n == SYS_chdir) { if (rnd() % 4) continue; }
+        long r = syscall(n, a[0], a[1], a[2], a[3], a[4], 0);
+        if (r == -1) r = -errno;
+        if (r >= 0) ok++;
+        else if (r >= -4095) errors++;
+        else bad++;
+        if (n == SYS_chdir || n == SYS_fchdir) chdir("/");
+    }
+    printf("fuzz: %ld calls made: %ld succeeded, %ld failed with an errno, %ld other answers\n", ok + errors + bad, ok, errors, bad);
+    expect("fuzz: answers that are neither a count nor -errno", bad, 0);
+    for (int fd = 3; fd < 64; fd++) close(fd);
+    int fd = open("/after.txt", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    char line[9] = { 0 };
+    expect("fuzz: afterwards open /after.txt gets descriptor 3", fd, 3);
+    expect("fuzz: write 8 bytes", write(fd, "line one", 8), 8);
+    expect("fuzz: lseek back", lseek(fd, 0, SEEK_SET), 0);
+    expect("fuzz: and read \"line one\"", read(fd, line, 8) == 8 ? strcmp(line, "line one") : -1, 0);
+    printf("fuzz: %d wrong\n", wrong);
+    return wrong;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "fuzz") == 0) {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        seed = strtoull(argv[3], NULL, 0) | 1;
+        return fuzz(atol(argv[2]));
+    }
+
     char buf[256];
     struct stat st;
     setvbuf(stdout, NULL, _IOLBF, 0);      /* the console is no terminal (no termios yet) */
