@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -67,7 +68,7 @@ static int fuzz(long calls)
         SYS_fchdir, SYS_rename, SYS_mkdir, SYS_rmdir, SYS_creat, SYS_link, SYS_unlink, SYS_symlink, SYS_readlink,
         SYS_chmod, SYS_fchmod, SYS_chown, SYS_fchown, SYS_lchown, SYS_umask, SYS_getdents64, SYS_openat, SYS_mkdirat,
         SYS_fchownat, SYS_newfstatat, SYS_unlinkat, SYS_renameat, SYS_linkat, SYS_symlinkat, SYS_readlinkat,
-        SYS_fchmodat, SYS_faccessat, SYS_utimensat, SYS_dup3, SYS_pipe2, SYS_renameat2, SYS_statx, 439 };
+        SYS_fchmodat, SYS_faccessat, SYS_utimensat, SYS_dup3, SYS_pipe2, SYS_renameat2, SYS_statx, 439, SYS_poll };
     const int count = sizeof numbers / sizeof numbers[0];
     static const char *names[] = { "/fz", "/fz/a", "/fz/b", "/fz/d", "/fz/d/e", "fz/a", "a", "..", ".", "/",
         "/etc/motd", "/dev/null", "/fz/l", "/fz/a/", "//fz//a", "" };
@@ -94,6 +95,9 @@ static int fuzz(long calls)
             a[0] = pick(fds, 14); a[1] = pick(fds, 14); a[2] = rnd() % 2 ? 0 : pick(ptrs, 8); a[3] = pick(small, 5); break;
         case SYS_dup2: case SYS_dup3:
             a[0] = pick(fds, 14); a[1] = pick(fds, 14); a[2] = pick(flags, 16); break;
+        case SYS_poll:
+            *(int *)area = (int)pick(fds, 14); *(int *)(area + 4) = (int)rnd();
+            a[0] = pick(ptrs, 8); a[1] = pick(small, 5) % 3; a[2] = 0; break;
         case SYS_ftruncate: case SYS_truncate:
             a[0] = n == SYS_truncate ? pick(paths, 6) : pick(fds, 14); a[1] = pick(small, 5); break;
         case SYS_renameat2: case SYS_renameat: case SYS_linkat:
@@ -385,6 +389,30 @@ int main(int argc, char **argv)
     expect("close the last write end", close(w2), 0);
     expect("the buffered byte still reads", read(p[0], buf, 10), 1);
     expect("then end of file", read(p[0], buf, 10), 0);
+    /* poll on a pipe's ends. */
+    int q[2];
+    expect("pipe for poll", pipe(q), 0);
+    struct pollfd pf[3] = { { q[0], POLLIN, 0 }, { q[1], POLLOUT, 0 }, { 60, POLLIN, 0 } };
+    expect("poll: the write end writable, the closed descriptor POLLNVAL", poll(pf, 3, 0), 2);
+    expect("revents", pf[0].revents * 10000 + pf[1].revents * 100 + pf[2].revents, 0 * 10000 + POLLOUT * 100 + POLLNVAL);
+    struct timespec before, after;
+    clock_gettime(CLOCK_MONOTONIC, &before);
+    expect("poll the empty read end with a 50 ms timeout: 0", poll(pf, 1, 50), 0);
+    clock_gettime(CLOCK_MONOTONIC, &after);
+    long waited = (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1000000;
+    expect("it waited at least 40 ms", waited >= 40, 1);
+    expect("poll with no timeout, every writer ours: EDEADLK (not a hang)", sys(SYS_poll, (long)pf, 1, -1, 0, 0), -EDEADLK);
+    write(q[1], "x", 1);
+    expect("after a write: POLLIN", poll(pf, 1, -1) == 1 ? pf[0].revents : -1, POLLIN);
+    close(q[1]);
+    expect("writer closed: POLLIN|POLLHUP", poll(pf, 1, 0) == 1 ? pf[0].revents : -1, POLLIN | POLLHUP);
+    struct timespec zero_ts = { 0, 0 };
+    expect("ppoll with a zero timespec", sys(SYS_ppoll, (long)pf, 1, (long)&zero_ts, 0, 8), 1);
+    expect("ppoll bad timespec: EINVAL", sys(SYS_ppoll, (long)pf, 1, (long)&(struct timespec){ 0, 2000000000 }, 0, 8), -EINVAL);
+    expect("poll a bad array: EFAULT", sys(SYS_poll, BAD, 1, 0, 0, 0), -EFAULT);
+    expect("poll 100000 descriptors: EINVAL", sys(SYS_poll, (long)pf, 100000, 0, 0, 0), -EINVAL);
+    close(q[0]);
+
     expect("pipe2 again (slot reuse)", pipe(p), 0);
     expect("close the read end", close(p[0]), 0);
     expect("write with no reader: EPIPE", sys(SYS_write, p[1], (long)"x", 1, 0, 0), -EPIPE);

@@ -1,9 +1,10 @@
 // The Linux calls on descriptors (read, write and their vector and positioned forms, lseek,
 // fstat, getdents64, ftruncate, fsync, ioctl, close, dup/dup2/dup3, fcntl, pipe/pipe2,
-// sendfile), over DescriptorTable's objects. Arguments arrive as the registers left them; every
+// sendfile, poll/ppoll), over DescriptorTable's objects. Arguments arrive as the registers left them; every
 // buffer is checked (UserPointers: EFAULT) before an object touches it; results are counts or
-// -errno. Missing: preadv/pwritev, F_SETLK and the other locks, F_GETPIPE_SZ.
+// -errno. Missing: preadv/pwritev, F_SETLK and the other locks, F_GETPIPE_SZ, select, epoll.
 using ExoSharp.LibOS.ExOS;
+using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS.Cffs;
 using ExoSharp.LibOS.Linux.Runtime;
 
@@ -184,6 +185,63 @@ namespace ExoSharp.LibOS.Linux.Io
             ((int*)fds)[0] = (int)reader;
             ((int*)fds)[1] = (int)writer;
             return 0;
+        }
+
+        /// <summary>poll and ppoll: readiness of each pollfd's descriptor (POLLNVAL for a closed
+        /// one, ignored when negative), waiting by yielding until one is ready or the timeout
+        /// (milliseconds; negative: none) passes, at the clock's 10 ms ticks. A wait without a
+        /// timeout on objects no other process can change answers EDEADLK (it could never end).</summary>
+        public static long Poll(ulong fds, ulong count, long timeoutMs)
+        {
+            const short Invalid = 0x20;
+            if (count > 1024) return Fail(Errno.EINVAL);
+            if (!UserPointers.Check(fds, count * 8, true)) return Fail(Errno.EFAULT);
+            ulong deadline = timeoutMs < 0 ? ulong.MaxValue : Clock.Ticks + ((ulong)timeoutMs + 9) / 10;
+            while (true)
+            {
+                long ready = 0;
+                bool mayChange = false;
+                for (ulong i = 0; i < count; i++)
+                {
+                    byte* p = (byte*)(fds + i * 8);
+                    int fd = *(int*)p;
+                    short events = *(short*)(p + 4);
+                    short revents = 0;
+                    if (fd >= 0)
+                    {
+                        OpenObject o = DescriptorTable.Get((ulong)fd);
+                        if (o == null) revents = Invalid;
+                        else
+                        {
+                            int now = o.Poll();
+                            if ((now & OpenObject.PollIn) != 0) now |= OpenObject.PollReadNormal;
+                            if ((now & OpenObject.PollOut) != 0) now |= OpenObject.PollWriteNormal;
+                            revents = (short)(now & (events | OpenObject.PollError | OpenObject.PollHangUp));
+                            mayChange |= o.MayChange;
+                        }
+                    }
+                    *(short*)(p + 6) = revents;
+                    if (revents != 0) ready++;
+                }
+                if (ready > 0 || timeoutMs == 0 || Clock.Ticks >= deadline) return ready;
+                if (timeoutMs < 0 && !mayChange) return Fail(Errno.EDEADLK);
+                SystemCall.Yield();
+            }
+        }
+
+        /// <summary>ppoll: as poll with a timespec (null: no timeout); the signal mask is ignored
+        /// (no signals yet).</summary>
+        public static long PollTimespec(ulong fds, ulong count, ulong timespec)
+        {
+            long timeoutMs = -1;
+            if (timespec != 0)
+            {
+                if (!UserPointers.Check(timespec, 16, false)) return Fail(Errno.EFAULT);
+                long seconds = ((long*)timespec)[0], nanoseconds = ((long*)timespec)[1];
+                if (seconds < 0 || (ulong)nanoseconds >= 1_000_000_000) return Fail(Errno.EINVAL);
+                timeoutMs = seconds > 1_000_000_000 ? long.MaxValue / 2 : seconds * 1000 + (nanoseconds + 999_999) / 1_000_000;
+            }
+            return Poll(fds, count, timeoutMs);
         }
 
         /// <summary>sendfile(out, in, offset, count): through a buffer of the library OS's; in must be

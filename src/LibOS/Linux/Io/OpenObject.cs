@@ -26,6 +26,16 @@ namespace ExoSharp.LibOS.Linux.Io
         /// <summary>The attributes (Mode carries the file type); Device: st_rdev.</summary>
         public abstract long Stat(out FileStat st, out ulong device);
 
+        public const int PollIn = 0x1, PollOut = 0x4, PollError = 0x8, PollHangUp = 0x10, PollReadNormal = 0x40, PollWriteNormal = 0x100;
+
+        /// <summary>poll's readiness now, among PollIn, PollOut, PollError and PollHangUp (the
+        /// default: always readable and writable, as a regular file is).</summary>
+        public virtual int Poll() => PollIn | PollOut;
+
+        /// <summary>Could another process change Poll's answer (the other end of a pipe held
+        /// elsewhere)? A wait on objects none of which can change would never end.</summary>
+        public virtual bool MayChange => false;
+
         /// <summary>fcntl's F_GETFL: the access mode and status flags (Linux's O_* values).</summary>
         public abstract int Flags { get; }
 

@@ -66,6 +66,19 @@ namespace ExoSharp.LibOS.Linux.Io
             return (long)done;
         }
 
+        public override int Poll()
+        {
+            if (!WriteEnd)
+            {
+                int ready = PipeBuffer.Buffered(Slot) > 0 ? PollIn : 0;
+                return PipeBuffer.References(Slot, true) == 0 ? ready | PollHangUp : ready;
+            }
+            if (PipeBuffer.References(Slot, false) == 0) return PollError;
+            return PipeBuffer.Buffered(Slot) < PipeBuffer.Capacity ? PollOut : 0;
+        }
+
+        public override bool MayChange => !OtherEndOnlyOurs();
+
         public override long Ioctl(ulong request, ulong argument)
         {
             const ulong FionRead = 0x541B;

@@ -94,6 +94,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 4: return PathCalls.StatAt(AtFdCwd, a0, a1, 0);                      // stat
                 case 5: return DescriptorCalls.Stat(a0, a1);                              // fstat
                 case 6: return PathCalls.StatAt(AtFdCwd, a0, a1, 0x100);                  // lstat
+                case 7: return DescriptorCalls.Poll(a0, a1, (int)a2);                     // poll
                 case 8: return DescriptorCalls.Seek(a0, a1, a2);                          // lseek
                 case 16: return DescriptorCalls.Ioctl(a0, a1, a2);
                 case 17: return DescriptorCalls.ReadAt(a0, a1, a2, a3);                   // pread64
@@ -140,6 +141,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 267: return PathCalls.ReadLink(a0, a1, a2, a3);                      // readlinkat
                 case 268: return PathCalls.ChangeMode(a0, a1, a2, false);                 // fchmodat
                 case 269: return PathCalls.Access(a0, a1, a2, 0);                         // faccessat
+                case 271: return DescriptorCalls.PollTimespec(a0, a1, a2);                // ppoll
                 case 280: return PathCalls.SetTimes(a0, a1, a2, a3);                      // utimensat
                 case 292: return DescriptorCalls.Dup3(a0, a1, a2);
                 case 293: return DescriptorCalls.Pipe(a0, a1);                            // pipe2
