@@ -168,6 +168,16 @@ namespace ExoSharp.LibOS.ExOS
             return 0;
         }
 
+        /// <summary>Does an open description, in this process or any other sharing the file table,
+        /// name the inode?</summary>
+        public static bool IsOpen(Node node)
+        {
+            if (s_fs == null) return false;
+            for (int d = 0; d < Descriptions; d++)
+                if (Table[d].References != 0 && Table[d].Block == node.Block && Table[d].Slot == node.Slot) return true;
+            return false;
+        }
+
         public static long Read(int fd, byte* buffer, ulong count)
         {
             long r = Check(fd, out OpenFile* f);

@@ -302,6 +302,17 @@ int main(int argc, char **argv)
     times[0].tv_nsec = 2000000000;
     expect("utimensat bad nanoseconds: EINVAL", sys(SYS_utimensat, AT_FDCWD, (long)"/probe.txt", (long)times, 0, 0), -EINVAL);
     expect("statx size", sys(SYS_statx, AT_FDCWD, (long)"/probe.txt", 0, 0x7ff, (long)buf) == 0 ? (long)*(unsigned long long *)(buf + 40) : -1, 5);
+    int held = open("/d/held", O_CREAT | O_RDWR, 0644);
+    expect("open /d/held", held >= 0, 1);
+    expect("unlink it while open: EBUSY (no unlinked open files on C-FFS yet)", sys(SYS_unlink, (long)"/d/held", 0, 0, 0, 0), -EBUSY);
+    expect("rename it to another directory while open: EBUSY", sys(SYS_rename, (long)"/d/held", (long)"/held2", 0, 0, 0), -EBUSY);
+    expect("rename another file over it while open: EBUSY", sys(SYS_rename, (long)"/d/moved", (long)"/d/held", 0, 0, 0), -EBUSY);
+    expect("rename it within its directory while open", rename("/d/held", "/d/held3"), 0);
+    expect("write through it after", write(held, "kept", 4), 4);
+    expect("stat /d/held3 size 4", stat("/d/held3", &st) == 0 ? st.st_size : -1, 4);
+    expect("link a second name, then unlink one while open", link("/d/held3", "/d/held4") == 0 ? unlink("/d/held3") : -1, 0);
+    close(held);
+    expect("unlink the last name once closed", unlink("/d/held4"), 0);
     expect("unlinkat AT_REMOVEDIR on a file: ENOTDIR", sys(SYS_unlinkat, AT_FDCWD, (long)"/d/moved", AT_REMOVEDIR, 0, 0), -ENOTDIR);
     expect("unlink /d/moved", unlink("/d/moved"), 0);
     expect("unlink /d/l", unlink("/d/l"), 0);

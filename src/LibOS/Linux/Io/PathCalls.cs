@@ -2,7 +2,9 @@
 // links, readlink, truncate, chdir and getcwd, umask, access, utimensat, chmod and chown), over
 // ExOS.Files and its C-FFS volume. Paths are resolved by UserPaths (EFAULT, ENAMETOOLONG,
 // AT_FDCWD and directory descriptors); flags Linux does not know are EINVAL where Linux says so.
-// Everyone is root: access checks only existence and, for X_OK, an execute bit. Missing:
+// Everyone is root: access checks only existence and, for X_OK, an execute bit. Unlinking (or
+// moving to another directory, or renaming over) the last name of a file that is open answers
+// EBUSY (Busy): C-FFS cannot keep it yet. Missing:
 // O_TMPFILE (EOPNOTSUPP), RENAME_EXCHANGE and RENAME_WHITEOUT (EINVAL), nanosecond times.
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -87,7 +89,28 @@ namespace ExoSharp.LibOS.Linux.Io
             if ((flags & ~AtRemoveDir) != 0) return Fail(Errno.EINVAL);
             long r = UserPaths.Resolve(dirfd, pathAddress, false, out string path);
             if (r < 0) return r;
-            return (flags & AtRemoveDir) != 0 ? Files.Rmdir(path) : Files.Unlink(path);
+            if ((flags & AtRemoveDir) != 0) return Files.Rmdir(path);
+            return Busy(path) ? Fail(Errno.EBUSY) : Files.Unlink(path);
+        }
+
+        /// <summary>Would removing the entry at path (or moving it to another directory) free or
+        /// move an inode an open description still names, in this process or another? C-FFS cannot
+        /// keep such a file yet, and a write through the stale description would land in whatever
+        /// reuses the slot, so these calls answer EBUSY instead (a file with other links is fine:
+        /// its inode stays where it is).</summary>
+        private static bool Busy(string path)
+        {
+            if (Files.Volume.Lookup(path, false, out Node node) < 0 || Files.Volume.Stat(node, out FileStat st) < 0) return false;
+            return st.Nlink <= 1 && (st.Mode & CffsLayout.TypeMask) != CffsLayout.Directory && Files.IsOpen(node);
+        }
+
+        /// <summary>The directory holding the last component of an absolute path.</summary>
+        private static long ParentOf(string path, out Node node)
+        {
+            string n = UserPaths.Normalize(path);
+            int slash = n.Length - 1;
+            while (slash > 0 && n[slash] != '/') slash--;
+            return Files.Volume.Lookup(slash <= 0 ? "/" : n.Substring(0, slash), true, out node);
         }
 
         public static long Rename(ulong oldDirfd, ulong oldAddress, ulong newDirfd, ulong newAddress, ulong flags)
@@ -99,6 +122,10 @@ namespace ExoSharp.LibOS.Linux.Io
             r = UserPaths.Resolve(newDirfd, newAddress, false, out string to);
             if (r < 0) return r;
             if ((flags & NoReplace) != 0 && Files.LStat(to, out _) == 0) return Fail(Errno.EEXIST);
+            if (Busy(to) && Files.Volume.Lookup(to, false, out Node target) == 0 && Files.Volume.Lookup(from, false, out Node source) == 0 &&
+                (target.Block != source.Block || target.Slot != source.Slot)) return Fail(Errno.EBUSY);
+            if (Busy(from) && ParentOf(from, out Node fromDirectory) == 0 && ParentOf(to, out Node toDirectory) == 0 &&
+                (fromDirectory.Block != toDirectory.Block || fromDirectory.Slot != toDirectory.Slot)) return Fail(Errno.EBUSY);
             return Files.Rename(from, to);
         }
 
