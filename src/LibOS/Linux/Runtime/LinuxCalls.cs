@@ -3,10 +3,10 @@
 // negative errno on failure): files, descriptors and pipes (Io/: DescriptorCalls, PathCalls,
 // over ExOS.Files on the system volume, mounted at start when there is a disk), brk, anonymous
 // mmap, arch_prctl, uname, the identity calls, clocks, getrandom, signal calls accepted and
-// ignored. Every pointer is checked (EFAULT); an unknown
-// call answers ENOSYS and is logged once with its number and name. A CPU fault in the foreign
-// code ends the process as Linux's default signal action would (status 128 + signal).
-// Missing: processes, real signals, file-backed mmap, munmap's freeing, sockets, poll.
+// ignored. Every pointer is checked (EFAULT); an unknown call answers ENOSYS and is logged once
+// with its number and name. A CPU fault in the foreign code ends the process as Linux's default
+// signal action would (status 128 + signal); every end closes the descriptors and syncs.
+// Missing: processes, real signals, file-backed mmap, munmap's freeing, sockets.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -61,6 +61,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (Files.Volume != null) Files.Sync();
             SystemCall.Exit(status);
         }
+
         private const ulong AtFdCwd = unchecked((ulong)-100L);
 
         private static long Call(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
