@@ -1,7 +1,8 @@
 // Whole trees between the host and a C-FFS volume: copy a host directory in, describe or extract
 // the volume's tree, and check the file system's own invariants (fsck above XN's mount walk):
 // every entry's inode readable, no data mapped past a file's size, directories' parents right,
-// external inodes' link counts equal to the entries naming them. Extracting never writes outside
+// external inodes' link counts equal to the entries naming them, no entry named "." or "..".
+// Extracting never writes outside
 // the host directory (HostPath refuses ".", "..", names held twice and paths through links).
 using System.Text;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -184,6 +185,9 @@ namespace ExoSharp.Tools.FsImage
             foreach (Item i in Walk(fs, "/"))
             {
                 uint type = i.Stat.Mode & CffsLayout.TypeMask;
+                string name = i.Path.Substring(i.Path.LastIndexOf('/') + 1);
+                if (name == "." || name == "..")
+                    problems.Add($"{i.Path}: an entry named {name} (never stored)");
                 if (type != CffsLayout.Regular && type != CffsLayout.Directory && type != CffsLayout.Symlink)
                     problems.Add($"{i.Path}: bad mode {Convert.ToString(i.Stat.Mode, 8)}");
                 if (type != CffsLayout.Directory && i.Stat.Blocks * CffsLayout.BlockSize > ((i.Stat.Size + 4095) & ~4095UL) + 0)
