@@ -2,8 +2,8 @@
 // the volume's tree, and check the file system's own invariants (fsck above XN's mount walk):
 // every entry's inode readable, no data mapped past a file's size, directories' parents right,
 // external inodes' link counts equal to the entries naming them, no entry named "." or "..".
-// Extracting never writes outside
-// the host directory (HostPath refuses ".", "..", names held twice and paths through links).
+// Extracting never writes outside the host directory (HostPath refuses ".", "..", names held
+// twice and paths through links).
 using System.Text;
 using ExoSharp.LibOS.ExOS.Cffs;
 
