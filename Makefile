@@ -76,7 +76,7 @@ apps: $(OUT)/apps.elf
 
 # Boot the system in QEMU with APP's programs as boot modules. The run fails (make reports
 # "Error S") when the guest powers off with a status S other than 0.
-run: all $(if $(filter none,$(DISK)),,$(DISK))
+run: all $(if $(or $(ROOT),$(filter none,$(DISK))),,$(DISK))
 	$(if $(ROOT),tools/fsimage make "$(DISK)" "$(ROOT)")
 	$(if $(FILES),tools/busybox.sh >/dev/null)
 	tools/run.sh --timeout $(TIMEOUT) --stdin --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"

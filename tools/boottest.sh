@@ -27,6 +27,16 @@
 #                                      line of the log contains TEXT: BYTES with \n, \r, \xNN
 #                                      escapes (printf %b), N times; input lines run in order.
 #                                      0x01 is QEMU's mux escape (Ctrl-A): send \x01\x01 for one
+#   root:     DIR                      the disk holds a C-FFS system volume made by tools/fsimage make
+#                                      from a copy of host directory DIR (out/tests/<name>.root), of
+#                                      disk:'s size in MiB when given (e.g. 32M)
+#   rootfile: HOST=/PATH               a host file copied to /PATH in that tree (repeatable; with or
+#                                      without root:), e.g. busybox for `linux /bin/busybox ...`
+#   before:   command                  run by bash with $ROOT after the tree is copied and before the
+#                                      image is made (e.g. gcc -static ... -o "$ROOT/bin/test")
+#   after:    command                  run by bash after QEMU ends, with $DISK and $ROOT (the tree);
+#                                      its output is added to the log, to be checked (e.g. tools/fsimage
+#                                      list "$DISK": what the guest wrote, read on the host)
 #   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
 #                                      $GUEST_PORT, $HOST_PORT and $NETPEER (tools/netpeer, built);
 #                                      its output is added to the log after QEMU ends, to be checked
@@ -36,7 +46,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results=out/tests
 mkdir -p "$results"
-grep -qs '^file: out/linux/' tests/Boot/*.test && { tools/busybox.sh >/dev/null || echo "boottest: could not fetch busybox-static" >&2; }
+grep -qsE '^(file|rootfile): out/linux/' tests/Boot/*.test && { tools/busybox.sh >/dev/null || echo "boottest: could not fetch busybox-static" >&2; }
 
 # Lines with \xNN escapes made bytes (expect, contains, forbid).
 unescape() { perl -pe 's/\\x([0-9a-fA-F]{2})/chr(hex($1))/ge'; }
@@ -77,6 +87,23 @@ one() {
     while read -r f; do [ -n "$f" ] && files+=(--file "$f"); done < <(field file)
     export DISK="$results/$name.img"
     if [ -n "$disksize" ]; then rm -f "$DISK"; truncate -s "$disksize" "$DISK"; fi
+    local rootdir after rootfiles=()
+    rootdir="$(field root | head -1)"
+    after="$(field after | head -1)"
+    local before; before="$(field before | head -1)"
+    while read -r f; do [ -n "$f" ] && rootfiles+=("$f"); done < <(field rootfile)
+    export ROOT="$results/$name.root"
+    if [ -n "$rootdir" ] || [ ${#rootfiles[@]} -gt 0 ]; then
+        rm -rf "$ROOT" "$results/$name.fsimage"; mkdir -p "$ROOT"
+        [ -n "$rootdir" ] && cp -a "$rootdir/." "$ROOT/"
+        for f in "${rootfiles[@]}"; do
+            mkdir -p "$ROOT/$(dirname "${f#*=}")" && cp "${f%%=*}" "$ROOT/${f#*=}"
+        done
+        [ -n "$before" ] && { bash -c "$before" >>"$results/$name.fsimage" 2>&1 || echo "boottest: before: failed" >>"$results/$name.fsimage"; }
+        rm -f "$DISK"
+        tools/fsimage make "$DISK" "$ROOT" ${disksize:+${disksize%M}} >>"$results/$name.fsimage" 2>&1 || echo "boottest: tools/fsimage make failed" >>"$results/$name.fsimage"
+        disksize="${disksize:-image}"
+    fi
     export LOG="$log" HOST_PORT=$((20000 + RANDOM % 20000)) GUEST_PORT=$((40000 + RANDOM % 20000)) NETPEER=out/netpeer
     case "$net" in
         user) netflag="user:$HOST_PORT" ;;
@@ -108,6 +135,8 @@ one() {
         kill "$watchdog" 2>/dev/null
         cat "$results/$name.host" >>"$log"
     fi
+    [ -s "$results/$name.fsimage" ] && [ -d "$ROOT" ] && sed 's/^/fsimage: /' "$results/$name.fsimage" >>"$log"
+    [ -n "$after" ] && bash -c "$after" >>"$log" 2>&1
     end=$(date +%s.%N)
     field expect | unescape >"$results/$name.expect"
     field forbid | unescape >"$results/$name.forbid"

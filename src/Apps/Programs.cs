@@ -29,6 +29,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "foreign", Main = &Foreign.ForeignCalls.Main },
             new Entry { Name = "segbases", Main = &Foreign.SegmentBases.Main },
             new Entry { Name = "linux", Main = &Foreign.LinuxRunner.Main },
+            new Entry { Name = "linuxpipes", Main = &Foreign.LinuxPipes.Main },
             new Entry { Name = "orphan", Main = &Orphan.Main },
             new Entry { Name = "readkernel", Main = &Hostile.Attacks.ReadKernel },
             new Entry { Name = "writekernel", Main = &Hostile.Attacks.WriteKernel },

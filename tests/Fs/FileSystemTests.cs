@@ -39,6 +39,23 @@ namespace ExoSharp.Tests.Fs
         }
 
         [Fact]
+        public void DotAndDotDotAreNeverMadeAsNames()
+        {
+            var rig = new FsRig();
+            Assert.Equal(0, rig.Fs.Mkdir("/a", 0x1ED));
+            rig.Make("/a/f", FsRig.Pattern(10, 3));
+            Assert.Equal(E(Errno.EEXIST), rig.Fs.Mkdir("/a/..", 0x1ED));
+            Assert.Equal(E(Errno.EEXIST), rig.Fs.Mkdir("/a/.", 0x1ED));
+            Assert.Equal(E(Errno.EEXIST), rig.Fs.Create("/a/..", 0x1A4, 0, 0, out _));
+            Assert.Equal(E(Errno.EEXIST), rig.Fs.Symlink("/a/f", "/a/.."));
+            Assert.Equal(E(Errno.EEXIST), rig.Fs.Link("/a/f", "/a/."));
+            Assert.Equal(E(Errno.EBUSY), rig.Fs.Rename("/a/f", "/a/.."));
+            Assert.Equal(E(Errno.EBUSY), rig.Fs.Rename("/a/..", "/a/g"));
+            Assert.Equal(new[] { "f" }, rig.Names("/a"));
+            Assert.Equal(new[] { "a" }, rig.Names("/"));
+        }
+
+        [Fact]
         public void NestedDirectoriesAndFilesSurviveARemount()
         {
             var rig = new FsRig();

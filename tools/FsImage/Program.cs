@@ -2,7 +2,8 @@
 //   make IMAGE DIR [MIB]   a new image (MIB MiB; default 64, or twice the tree) holding DIR's tree: files, directories,
 //                          symbolic links, modes, owners, times
 //   list IMAGE             every path with its mode, size and link target
-//   extract IMAGE DIR      the image's tree written under DIR
+//   extract IMAGE DIR      the image's tree written under DIR, never outside it (a hostile image's ".", ".."
+//                          or twice-held names are refused, as is a name already in DIR)
 //   check IMAGE            fsck: XN's mount walk, then the file system's own invariants
 // Exit status 0 on success; errors on stderr. Uses the guest's own XN and file-system code.
 using System.Text;

@@ -1,7 +1,9 @@
 // Whole trees between the host and a C-FFS volume: copy a host directory in, describe or extract
 // the volume's tree, and check the file system's own invariants (fsck above XN's mount walk):
 // every entry's inode readable, no data mapped past a file's size, directories' parents right,
-// external inodes' link counts equal to the entries naming them.
+// external inodes' link counts equal to the entries naming them, no entry named "." or "..".
+// Extracting never writes outside the host directory (HostPath refuses ".", "..", names held
+// twice and paths through links).
 using System.Text;
 using ExoSharp.LibOS.ExOS.Cffs;
 
@@ -119,7 +121,7 @@ namespace ExoSharp.Tools.FsImage
         {
             foreach (Item i in Walk(fs, dir))
             {
-                string host = System.IO.Path.Combine(to, i.Path.TrimStart('/'));
+                string host = HostPath(to, i.Path);
                 uint type = i.Stat.Mode & CffsLayout.TypeMask;
                 if (type == CffsLayout.Directory) { Directory.CreateDirectory(host); continue; }
                 if (type == CffsLayout.Symlink) { File.CreateSymbolicLink(host, Target(fs, i.Path)); continue; }
@@ -149,6 +151,31 @@ namespace ExoSharp.Tools.FsImage
             return 0;
         }
 
+        /// <summary>Where the image's path goes under the host directory `to`: refused (an
+        /// InvalidOperationException) when a hostile image's names would lead outside it (".", ".."
+        /// or an empty component), through something already made there (a symbolic link or a name
+        /// the image holds twice), so extracting never writes outside `to`.</summary>
+        private static string HostPath(string to, string path)
+        {
+            string root = System.IO.Path.GetFullPath(to);
+            string at = root;
+            string[] parts = path.TrimStart('/').Split('/');
+            for (int k = 0; k < parts.Length; k++)
+            {
+                string part = parts[k];
+                if (part.Length == 0 || part == "." || part == ".." || part.IndexOf('\0') >= 0)
+                    throw new InvalidOperationException($"refusing to extract {path}: a name that is not one component");
+                at = System.IO.Path.Combine(at, part);
+                var info = new FileInfo(at);
+                bool last = k == parts.Length - 1;
+                if (info.LinkTarget != null || (last && (info.Exists || Directory.Exists(at))) || (!last && info.Exists))
+                    throw new InvalidOperationException($"refusing to extract {path}: {at} is already there (a name held twice, or through a link)");
+            }
+            if (!at.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new InvalidOperationException($"refusing to extract {path}: outside {root}");
+            return at;
+        }
+
         /// <summary>The file system's own invariants over the whole tree; one line per problem.</summary>
         public static List<string> Check(FileSystem fs)
         {
@@ -158,6 +185,9 @@ namespace ExoSharp.Tools.FsImage
             foreach (Item i in Walk(fs, "/"))
             {
                 uint type = i.Stat.Mode & CffsLayout.TypeMask;
+                string name = i.Path.Substring(i.Path.LastIndexOf('/') + 1);
+                if (name == "." || name == "..")
+                    problems.Add($"{i.Path}: an entry named {name} (never stored)");
                 if (type != CffsLayout.Regular && type != CffsLayout.Directory && type != CffsLayout.Symlink)
                     problems.Add($"{i.Path}: bad mode {Convert.ToString(i.Stat.Mode, 8)}");
                 if (type != CffsLayout.Directory && i.Stat.Blocks * CffsLayout.BlockSize > ((i.Stat.Size + 4095) & ~4095UL) + 0)

@@ -1,6 +1,7 @@
-// `linux NAME [ARGS...]`: runs the static Linux binary that tools/run.sh gave as the data
-// module NAME (--file HOST=NAME), with argv = NAME ARGS and a small environment, under the
-// Linux library OS (src/LibOS/Linux/Runtime). The run's status is the program's exit status.
+// `linux NAME [ARGS...]`: runs a static Linux binary under the Linux library OS
+// (src/LibOS/Linux/Runtime), with argv = NAME ARGS and a small environment: NAME beginning with
+// '/' is a file on the disk's system volume (read whole into memory first), any other NAME the
+// data module tools/run.sh gave (--file HOST=NAME). The run's status is the program's exit status.
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Linux.Runtime;
 
@@ -16,33 +17,92 @@ namespace ExoSharp.Apps.Foreign
                 System.Console.WriteLine("linux: usage: linux NAME [ARGS...] (NAME: a --file boot module)");
                 return 2;
             }
-            int module = BootModules.FindFile(argv[0]);
-            if (module < 0)
-            {
-                System.Console.WriteLine("linux: no boot module file named '" + argv[0] + "' (tools/run.sh --file HOST=NAME)");
-                return 2;
-            }
             string[] environment = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb" };
-            string why = LinuxProcess.Run(BootModules.Image(module), BootModules.Size(module), argv, environment);
+            byte* image;
+            ulong size;
+            if (argv[0][0] == '/')
+            {
+                string problem = ReadFile(argv[0], out image, out size);
+                if (problem != null)
+                {
+                    System.Console.WriteLine("linux: cannot read '" + argv[0] + "': " + problem);
+                    return 2;
+                }
+            }
+            else
+            {
+                int module = BootModules.FindFile(argv[0]);
+                if (module < 0)
+                {
+                    System.Console.WriteLine("linux: no boot module file named '" + argv[0] + "' (tools/run.sh --file HOST=NAME)");
+                    return 2;
+                }
+                image = BootModules.Image(module);
+                size = BootModules.Size(module);
+            }
+            string why = LinuxProcess.Run(image, size, argv, environment);
             System.Console.WriteLine("linux: cannot run '" + argv[0] + "': " + why);
             return 126;
         }
 
+        /// <summary>The whole file at path on the system volume, in memory that is never freed.</summary>
+        private static string ReadFile(string path, out byte* image, out ulong size)
+        {
+            image = null;
+            size = 0;
+            long r = Files.Mount();
+            if (r < 0) return "no file system (error " + r.ToString() + "; a disk: make run ROOT=DIR)";
+            long fd = Files.Open(path, Files.ReadOnly);
+            if (fd < 0) return "error " + fd.ToString();
+            r = Files.FStat((int)fd, out ExoSharp.LibOS.ExOS.Cffs.FileStat st);
+            if (r >= 0 && (st.Mode & 0xF000) != 0x8000) r = -13;                     // EACCES: not a regular file
+            if (r >= 0 && (st.Size == 0 || st.Size > 256UL << 20)) r = -8;            // ENOEXEC
+            if (r >= 0)
+            {
+                image = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)st.Size);
+                r = image == null ? -12 : Files.Read((int)fd, image, st.Size);
+                if (r >= 0 && (ulong)r != st.Size) r = -5;
+            }
+            Files.Close((int)fd);
+            if (r < 0) return "error " + r.ToString();
+            size = st.Size;
+            return null;
+        }
+
+        /// <summary>Words separated by spaces; '...' or "..." keep spaces inside a word (no escapes).</summary>
         private static string[] Split(string text)
         {
-            int count = 0;
-            for (int i = 0; i < text.Length; i++)
-                if (text[i] != ' ' && (i == 0 || text[i - 1] == ' ')) count++;
-            var words = new string[count];
+            var words = new string[Count(text)];
             int w = 0;
+            char* word = stackalloc char[text.Length + 1];
             for (int i = 0; i < text.Length;)
             {
                 while (i < text.Length && text[i] == ' ') i++;
-                int start = i;
-                while (i < text.Length && text[i] != ' ') i++;
-                if (i > start) words[w++] = text.Substring(start, i - start);
+                if (i == text.Length) break;
+                int length = 0;
+                char quote = '\0';
+                for (; i < text.Length && (quote != '\0' || text[i] != ' '); i++)
+                {
+                    if (quote == '\0' && (text[i] == '\'' || text[i] == '"')) quote = text[i];
+                    else if (quote != '\0' && text[i] == quote) quote = '\0';
+                    else word[length++] = text[i];
+                }
+                words[w++] = new string(word, 0, length);
             }
             return words;
+        }
+
+        private static int Count(string text)
+        {
+            int count = 0;
+            char quote = '\0';
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (quote == '\0' && text[i] != ' ' && (i == 0 || text[i - 1] == ' ')) count++;
+                if (quote == '\0' && (text[i] == '\'' || text[i] == '"')) quote = text[i];
+                else if (quote != '\0' && text[i] == quote) quote = '\0';
+            }
+            return count;
         }
     }
 }

@@ -58,7 +58,7 @@ namespace ExoSharp.LibOS.ExOS
             s_fs = CffsFileSystem.Open(new CffsPort(CffsLayout.SystemKey), CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
             if (s_fs == null) return error;
             s_fs.SharedGeneration = Generation;
-            Process.SetForkHooks(&BeforeFork, &InChild);
+            Process.AddForkHooks(&BeforeFork, &InChild);
             return 0;
         }
 
@@ -140,6 +140,42 @@ namespace ExoSharp.LibOS.ExOS
             f->References++;
             s_fds[n] = s_fds[fd];
             return n;
+        }
+
+        /// <summary>The flags the description was opened with (changed by SetFlags), or -errno.</summary>
+        public static long GetFlags(int fd)
+        {
+            long r = Check(fd, out OpenFile* f);
+            return r < 0 ? r : f->Flags;
+        }
+
+        /// <summary>Replaces the description's flags in mask by those in flags (fcntl's F_SETFL).</summary>
+        public static long SetFlags(int fd, int flags, int mask)
+        {
+            long r = Check(fd, out OpenFile* f);
+            if (r < 0) return r;
+            f->Flags = (f->Flags & ~mask) | (flags & mask);
+            return 0;
+        }
+
+        /// <summary>The inode a descriptor names (for attribute calls on the volume), or -errno.</summary>
+        public static long NodeOf(int fd, out Node node)
+        {
+            node = default;
+            long r = Check(fd, out OpenFile* f);
+            if (r < 0) return r;
+            node = NodeOf(f);
+            return 0;
+        }
+
+        /// <summary>Does an open description, in this process or any other sharing the file table,
+        /// name the inode?</summary>
+        public static bool IsOpen(Node node)
+        {
+            if (s_fs == null) return false;
+            for (int d = 0; d < Descriptions; d++)
+                if (Table[d].References != 0 && Table[d].Block == node.Block && Table[d].Slot == node.Slot) return true;
+            return false;
         }
 
         public static long Read(int fd, byte* buffer, ulong count)

@@ -2,7 +2,8 @@
 // page-fault upcall, after JOS's lib/fork.c) and ForkWith, the primitive under it (exo_fork
 // in start.asm) that lets a program choose its own copying policy (dumbfork does).
 // The child gets a time slot and runs; Fork returns its handle in the parent, 0 in the child.
-// The file table page (Layout.FileTable) is shared writable, not copied (POSIX's shared offsets).
+// The file table page (Layout.FileTable) and the pages mapped in Layout.SharedPages (pipes) are
+// shared writable, not copied (POSIX's shared offsets, a pipe's buffer); ShareWritablePages does it.
 // ExOS's exit policy (AtExit, the kernel has none): children this environment made and never
 // started are destroyed (at most MaxUnstarted are tracked), and the holder of the machine
 // capability sets the machine's power-off status to its exit status. Spawning from an image is
@@ -32,22 +33,30 @@ namespace ExoSharp.LibOS.ExOS
         /// negative Abi.Error.</summary>
         public static long Fork()
         {
-            if (s_beforeFork != null) s_beforeFork(false);
+            for (int i = 0; i < s_hooks; i++) if (s_beforeFork[i] != 0) ((delegate*<bool, void>)s_beforeFork[i])(false);
             long r = ForkPrimitive(&FinishCopyOnWrite);
-            if (r < 0 && s_beforeFork != null) s_beforeFork(true);
-            if (r == 0 && s_inChild != null) s_inChild();
+            if (r < 0) for (int i = 0; i < s_hooks; i++) if (s_beforeFork[i] != 0) ((delegate*<bool, void>)s_beforeFork[i])(true);
+            if (r == 0) for (int i = 0; i < s_hooks; i++) if (s_inChild[i] != 0) ((delegate*<void>)s_inChild[i])();
             return r;
         }
 
-        private static delegate*<bool, void> s_beforeFork;
-        private static delegate*<void> s_inChild;
+        public const int MaxForkHooks = 4;
+        private static int s_hooks;
+        private static readonly nint[] s_beforeFork = new nint[MaxForkHooks];     // delegate*<bool, void>
+        private static readonly nint[] s_inChild = new nint[MaxForkHooks];        // delegate*<void>
 
-        /// <summary>Hooks of the rest of ExOS around Fork: before(false) in the parent before it
-        /// (before(true) when the fork failed), inChild() in the child as it starts.</summary>
-        public static void SetForkHooks(delegate*<bool, void> before, delegate*<void> inChild)
+        /// <summary>Adds hooks of the rest of ExOS around Fork (at most MaxForkHooks pairs, run in the
+        /// order added; false when full): before(false) in the parent before it (before(true) when the
+        /// fork failed), inChild() in the child as it starts. A pair already added is not added twice.</summary>
+        public static bool AddForkHooks(delegate*<bool, void> before, delegate*<void> inChild)
         {
-            s_beforeFork = before;
-            s_inChild = inChild;
+            for (int i = 0; i < s_hooks; i++)
+                if (s_beforeFork[i] == (nint)before && s_inChild[i] == (nint)inChild) return true;
+            if (s_hooks == MaxForkHooks) return false;
+            s_beforeFork[s_hooks] = (nint)before;
+            s_inChild[s_hooks] = (nint)inChild;
+            s_hooks++;
+            return true;
         }
 
         public static ulong Id => SystemCall.EnvId();
@@ -158,7 +167,7 @@ namespace ExoSharp.LibOS.ExOS
             r = ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
             if (r >= 0) r = ShareRange(child, Layout.HeapBase, Memory.HeapBreak);
             if (r >= 0) r = ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
-            if (r >= 0) r = ShareWritable(child, Layout.FileTable);
+            if (r >= 0) r = ShareWritablePages(child);
             if (r >= 0) r = Start((ulong)child);
             if (r < 0)
             {
@@ -193,6 +202,16 @@ namespace ExoSharp.LibOS.ExOS
             return Flush(child, batch, n);
         }
 
+        /// <summary>Maps the file table page and every page mapped in Layout.SharedPages writable into
+        /// the child, the same frames (a fork with its own policy, ForkWith, calls this too).</summary>
+        public static long ShareWritablePages(long child)
+        {
+            long r = ShareWritable(child, Layout.FileTable);
+            for (ulong page = Layout.SharedPages; r >= 0 && page < Layout.SharedPagesLimit; page += PageSize)
+                if ((KernelTables.PageEntry(page) & 1) != 0) r = ShareWritable(child, page);
+            return r;
+        }
+
         /// <summary>Maps the page at address, when there is one, writable into the child: the same
         /// frame, shared, not copied.</summary>
         private static long ShareWritable(long child, ulong address)
@@ -223,16 +242,42 @@ namespace ExoSharp.LibOS.ExOS
                                          ", rip 0x" + frame->Registers.Rip.ToString("x"));
                 SystemCall.EnvDestroy(Capability.Self);
             }
-            long copy = SystemCall.FrameAlloc();
-            if (copy < 0 || SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
+            if (!CopyPage(page, &info))
             {
                 System.Console.WriteLine("exos: out of memory for a copy-on-write page");
                 SystemCall.EnvDestroy(Capability.Self);
             }
+        }
+
+        /// <summary>Gives the copy-on-write page at page a private writable copy.</summary>
+        private static bool CopyPage(ulong page, PageInfo* info)
+        {
+            long copy = SystemCall.FrameAlloc();
+            if (copy < 0) return false;
+            if (SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
+            {
+                SystemCall.FrameFree((ulong)copy);
+                return false;
+            }
             System.Buffer.MemoryCopy((void*)page, (void*)Layout.TempPage, (long)PageSize, (long)PageSize);
-            SystemCall.PageMap(Capability.Self, page, (ulong)copy, (info.Flags & PageFlags.Executable) | PageFlags.Writable);
+            SystemCall.PageMap(Capability.Self, page, (ulong)copy, (info->Flags & PageFlags.Executable) | PageFlags.Writable);
             SystemCall.PageUnmap(Capability.Self, Layout.TempPage);
-            SystemCall.FrameFree(info.FrameHandle);
+            SystemCall.FrameFree(info->FrameHandle);
+            return true;
+        }
+
+        /// <summary>Makes the page holding address writable now when it is copy-on-write (what the
+        /// fault handler would do at the first write), for code that checks a buffer before it
+        /// writes into it and must not fault (a library OS serving a foreign program's read): true
+        /// when the page is mapped writable afterwards.</summary>
+        public static bool MakeWritable(ulong address)
+        {
+            ulong page = address & ~(PageSize - 1);
+            PageInfo info;
+            SystemCall.PageQuery(page, &info);
+            if ((info.Flags & PageFlags.Writable) != 0) return true;
+            if ((info.Flags & PageFlags.CopyOnWrite) == 0) return false;
+            return CopyPage(page, &info);
         }
     }
 }

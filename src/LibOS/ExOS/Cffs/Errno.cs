@@ -29,9 +29,13 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         ENOSPC = 28,
         ESPIPE = 29,
         EMLINK = 31,
+        EPIPE = 32,
+        ERANGE = 34,
+        EDEADLK = 35,
         ENAMETOOLONG = 36,
         ENOSYS = 38,
         ENOTEMPTY = 39,
         ELOOP = 40,
+        EOPNOTSUPP = 95,
     }
 }

@@ -315,6 +315,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return false;
         }
 
+        /// <summary>Is path[s..e) "." or ".." (never an entry's name: they are not stored)?</summary>
+        private static bool IsDots(string path, int s, int e) =>
+            (e - s == 1 && path[s] == '.') || (e - s == 2 && path[s] == '.' && path[s + 1] == '.');
+
         /// <summary>The parent directory of a directory (the root is its own).</summary>
         private Node ParentOf(Node dir)
         {
@@ -823,7 +827,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             int links = 0;
             long r = WalkParent(path, out Node dir, out int s, out int e, ref links);
             if (r < 0) return r;
-            if (e == s) return -(long)Errno.EEXIST;
+            if (e == s || IsDots(path, s, e)) return -(long)Errno.EEXIST;
             for (int i = s; i < e; i++) if (path[i] > 255) return -(long)Errno.EINVAL;
             if (FindEntry(dir, path, s, e, out _, out _)) return -(long)Errno.EEXIST;
             r = FreeSlot(dir, out uint block, out int slot);
@@ -1045,7 +1049,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             links = 0;
             r = WalkParent(path, out Node dir, out int s, out int e, ref links);
             if (r < 0) return r;
-            if (e == s || FindEntry(dir, path, s, e, out _, out _)) return -(long)Errno.EEXIST;
+            if (e == s || IsDots(path, s, e) || FindEntry(dir, path, s, e, out _, out _)) return -(long)Errno.EEXIST;
             if (n.Block == ob && n.Slot == oslot)
             {
                 r = Externalise(ob, oslot, out n);
@@ -1079,12 +1083,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             int links = 0;
             long r = WalkParent(from, out Node odir, out int os, out int oe, ref links);
             if (r < 0) return r;
-            if (oe == os) return -(long)Errno.EBUSY;
+            if (oe == os || IsDots(from, os, oe)) return -(long)Errno.EBUSY;
             if (!FindEntry(odir, from, os, oe, out uint ob, out int oslot)) return -(long)Errno.ENOENT;
             links = 0;
             r = WalkParent(to, out Node dir, out int s, out int e, ref links);
             if (r < 0) return r;
-            if (e == s) return -(long)Errno.EBUSY;
+            if (e == s || IsDots(to, s, e)) return -(long)Errno.EBUSY;
             for (int i = s; i < e; i++) if (to[i] > 255) return -(long)Errno.EINVAL;
             Node n = InodeOf(ob, oslot);
             uint mode = ModeOf(n);

@@ -1,8 +1,8 @@
 // The terminal of a Linux process: its standard input, output and error when they are the
 // console. Read goes through ExOS's line discipline (Console: canonical with echo, or raw as
 // the termios settings say), Write to the serial line, Ioctl serves the terminal requests
-// (termios get and set, window size, foreground process group, bytes ready), Poll waits on the
-// console ring for descriptors 0-2. The ring is attached when the process starts (Open), so
+// (termios get and set, window size, foreground process group, bytes ready); the descriptor
+// table's ConsoleObject calls them. The ring is attached when the process starts (Open), so
 // nothing typed meanwhile is lost. Results are
 // Linux's: a count, or -errno. ^C with ISIG: Read answers EINTR and InterruptPending is set for
 // whoever delivers SIGINT. No console capability (a child that was not given one): reads are
@@ -59,44 +59,6 @@ namespace ExoSharp.LibOS.Linux.Devices
                 done += chunk;
             }
             return (long)length;
-        }
-
-        /// <summary>poll(2) over descriptors 0-2 (the terminal: 0 readable when a read would not
-        /// wait, 1 and 2 always writable); other descriptors are POLLNVAL until the descriptor
-        /// table serves them. timeout in milliseconds, negative: no limit.</summary>
-        public static long Poll(ulong fds, ulong count, long timeout)
-        {
-            const short In = 0x1, Out = 0x4, Invalid = 0x20, ReadNormal = 0x40, WriteNormal = 0x100;
-            if (count > 1024) return -(long)Errno.EINVAL;
-            if (!UserPointers.Check(fds, count * 8, true)) return -(long)Errno.EFAULT;
-            bool open = Open();
-            while (true)
-            {
-                long ready = 0;
-                bool wantsInput = false;
-                for (ulong i = 0; i < count; i++)
-                {
-                    int fd = *(int*)(fds + i * 8);
-                    short events = *(short*)(fds + i * 8 + 4), revents = 0;
-                    if (fd < 0) { }
-                    else if (fd > 2) revents = Invalid;
-                    else
-                    {
-                        if ((events & (In | ReadNormal)) != 0 && fd == 0)
-                        {
-                            wantsInput = true;
-                            if (!open || Console.WaitReadable(0)) revents |= (short)(events & (In | ReadNormal));
-                        }
-                        if (fd != 0) revents |= (short)(events & (Out | WriteNormal));
-                    }
-                    *(short*)(fds + i * 8 + 6) = revents;
-                    if (revents != 0) ready++;
-                }
-                if (ready > 0 || timeout == 0 || !wantsInput || !open) return ready;
-                uint ticks = timeout < 0 ? uint.MaxValue : (uint)((timeout + 9) / 10);
-                bool came = Console.WaitReadable(ticks);
-                if (!came && timeout >= 0) timeout = 0;           // one more pass reports nothing ready
-            }
         }
 
         /// <summary>ioctl(2) on the terminal; requests it does not know: ENOTTY.</summary>

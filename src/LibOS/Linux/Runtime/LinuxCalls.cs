@@ -1,15 +1,17 @@
 // The Linux system calls of the foreign process, served in its own address space from the
 // ForeignSyscall upcall (the registers as the `syscall` left them; the result goes in rax,
-// negative errno on failure). What a static glibc or musl program needs to start, print and
-// exit: write, writev, brk, anonymous mmap, arch_prctl, uname, the identity calls, clocks,
-// getrandom, signal calls accepted and ignored. Every pointer is checked (EFAULT); an unknown
-// call answers ENOSYS and is logged once with its number and name. A CPU fault in the foreign
-// code ends the process as Linux's default signal action would (status 128 + signal).
-// Missing: files, pipes, processes, real signals, file-backed mmap, munmap's freeing.
+// negative errno on failure): files, descriptors and pipes (Io/: DescriptorCalls, PathCalls,
+// over ExOS.Files on the system volume, mounted at start when there is a disk), brk, anonymous
+// mmap, arch_prctl, uname, the identity calls, clocks, getrandom, signal calls accepted and
+// ignored. Every pointer is checked (EFAULT); an unknown call answers ENOSYS and is logged once
+// with its number and name. A CPU fault in the foreign code ends the process as Linux's default
+// signal action would (status 128 + signal); every end closes the descriptors and syncs.
+// Missing: processes, real signals, file-backed mmap, munmap's freeing, sockets.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
 using ExoSharp.LibOS.Linux.Devices;
+using ExoSharp.LibOS.Linux.Io;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -30,6 +32,10 @@ namespace ExoSharp.LibOS.Linux.Runtime
             s_mapNext = LinuxLayout.MapBase;
             s_logged = new ulong[64];
             ConsoleDevice.Open();           // the terminal is open before the program runs: nothing typed is lost
+            DescriptorTable.Start();
+            XnInfo disk;
+            SystemCall.XnInfo(&disk);
+            if (disk.Blocks > 0) Files.Mount();                                 // no disk: paths answer ENOENT
         }
 
         public static void Upcall(ExceptionFrame* frame)
@@ -40,7 +46,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 int signal = frame->Vector == 14 || frame->Vector == 13 ? 11 : frame->Vector == 0 ? 8 : frame->Vector == 6 ? 4 : 5;
                 System.Console.WriteLine("linux: signal " + signal.ToString() + " (CPU exception " + frame->Vector.ToString() + " at rip 0x" +
                     r->Rip.ToString("x") + ", address 0x" + frame->FaultAddress.ToString("x") + "): killed");
-                SystemCall.Exit(128 + signal);
+                Exit(128 + signal);
                 return;
             }
             Calls++;
@@ -49,16 +55,21 @@ namespace ExoSharp.LibOS.Linux.Runtime
 
         private static long Error(Errno e) => -(long)e;
 
+        /// <summary>Ends the process: its descriptors closed (pipe ends released), what it wrote
+        /// to the volume synced to the disk, then the environment's exit.</summary>
+        private static void Exit(int status)
+        {
+            DescriptorTable.CloseAll();
+            if (Files.Volume != null) Files.Sync();
+            SystemCall.Exit(status);
+        }
+
+        private const ulong AtFdCwd = unchecked((ulong)-100L);
+
         private static long Call(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {
             switch (number)
             {
-                case 0: return a0 == 0 ? ConsoleDevice.Read(a1, a2) : Error(Errno.EBADF);   // read: stdin is the console
-                case 1: return Write(a0, a1, a2);
-                case 20: return Writev(a0, a1, a2);
-                case 5: return Fstat(a0, a1);                                   // fstat
-                case 262: return a3 == 0x1000 && (long)a0 >= 0 ? Fstat(a0, a2) : Error(Errno.ENOENT); // newfstatat(fd, "", st, AT_EMPTY_PATH)
-                case 16: return a0 <= 2 ? ConsoleDevice.Ioctl(a1, a2) : Error(Errno.EBADF);  // ioctl: 0-2 are the terminal
                 case 12: return Brk(a0);
                 case 9: return Mmap(a0, a1, a2, a3, (long)a4);
                 case 11: return 0;                                              // munmap: kept (no reuse yet)
@@ -76,12 +87,73 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 228: return ClockGetTime(a0, a1);
                 case 96: return GetTimeOfDay(a0);
                 case 318: return GetRandom(a0, a1);
-                case 60: case 231: SystemCall.Exit((int)(a0 & 0xFF)); return 0; // exit, exit_group
+                case 60: case 231: Exit((int)(a0 & 0xFF)); return 0;            // exit, exit_group
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
+                case 0: return DescriptorCalls.Read(a0, a1, a2);
+                case 1: return DescriptorCalls.Write(a0, a1, a2);
+                case 2: return PathCalls.Open(AtFdCwd, a0, a1, a2);                       // open
+                case 3: return DescriptorCalls.Close(a0);
+                case 4: return PathCalls.StatAt(AtFdCwd, a0, a1, 0);                      // stat
+                case 5: return DescriptorCalls.Stat(a0, a1);                              // fstat
+                case 6: return PathCalls.StatAt(AtFdCwd, a0, a1, 0x100);                  // lstat
+                case 7: return DescriptorCalls.Poll(a0, a1, (int)a2);                     // poll
+                case 8: return DescriptorCalls.Seek(a0, a1, a2);                          // lseek
+                case 16: return DescriptorCalls.Ioctl(a0, a1, a2);
+                case 17: return DescriptorCalls.ReadAt(a0, a1, a2, a3);                   // pread64
+                case 18: return DescriptorCalls.WriteAt(a0, a1, a2, a3);                  // pwrite64
+                case 19: return DescriptorCalls.Vector(a0, a1, a2, false);                // readv
+                case 20: return DescriptorCalls.Vector(a0, a1, a2, true);                 // writev
+                case 21: return PathCalls.Access(AtFdCwd, a0, a1, 0);                     // access
+                case 22: return DescriptorCalls.Pipe(a0, 0);                              // pipe
+                case 32: return DescriptorCalls.Dup(a0);
+                case 33: return DescriptorCalls.Dup2(a0, a1);
+                case 40: return DescriptorCalls.SendFile(a0, a1, a2, a3);
+                case 72: return DescriptorCalls.Control(a0, a1, a2);                      // fcntl
+                case 74: return DescriptorCalls.Sync(a0);                                 // fsync
+                case 75: return DescriptorCalls.Sync(a0);                                 // fdatasync
+                case 76: return PathCalls.Truncate(a0, a1);
+                case 77: return DescriptorCalls.Truncate(a0, a1);                         // ftruncate
+                case 79: return PathCalls.GetWorkingDirectory(a0, a1);                    // getcwd
+                case 80: return PathCalls.ChangeDirectory(a0);                            // chdir
+                case 81: return PathCalls.ChangeDirectoryTo(a0);                          // fchdir
+                case 82: return PathCalls.Rename(AtFdCwd, a0, AtFdCwd, a1, 0);            // rename
+                case 83: return PathCalls.MakeDirectory(AtFdCwd, a0, a1);                 // mkdir
+                case 84: return PathCalls.Unlink(AtFdCwd, a0, 0x200);                     // rmdir
+                case 85: return PathCalls.Open(AtFdCwd, a0, 0x241, a1);                   // creat: O_CREAT|O_WRONLY|O_TRUNC
+                case 86: return PathCalls.Link(AtFdCwd, a0, AtFdCwd, a1, 0);              // link
+                case 87: return PathCalls.Unlink(AtFdCwd, a0, 0);                         // unlink
+                case 88: return PathCalls.Symlink(a0, AtFdCwd, a1);                       // symlink
+                case 89: return PathCalls.ReadLink(AtFdCwd, a0, a1, a2);                  // readlink
+                case 90: return PathCalls.ChangeMode(AtFdCwd, a0, a1, false);             // chmod
+                case 91: return PathCalls.ChangeMode(a0, 0, a1, true);                    // fchmod
+                case 92: return PathCalls.ChangeOwner(AtFdCwd, a0, a1, a2, 0, false);     // chown
+                case 93: return PathCalls.ChangeOwner(a0, 0, a1, a2, 0, true);            // fchown
+                case 94: return PathCalls.ChangeOwner(AtFdCwd, a0, a1, a2, 0x100, false); // lchown
+                case 95: return PathCalls.SetCreationMask(a0);                            // umask
+                case 162: return Files.Volume != null ? Files.Sync() : 0;                 // sync
+                case 217: return DescriptorCalls.ReadDirectory(a0, a1, a2);               // getdents64
+                case 257: return PathCalls.Open(a0, a1, a2, a3);                          // openat
+                case 258: return PathCalls.MakeDirectory(a0, a1, a2);                     // mkdirat
+                case 260: return PathCalls.ChangeOwner(a0, a1, a2, a3, a4, false);        // fchownat
+                case 262: return PathCalls.StatAt(a0, a1, a2, a3);                        // newfstatat
+                case 263: return PathCalls.Unlink(a0, a1, a2);                            // unlinkat
+                case 264: return PathCalls.Rename(a0, a1, a2, a3, 0);                     // renameat
+                case 265: return PathCalls.Link(a0, a1, a2, a3, a4);                      // linkat
+                case 266: return PathCalls.Symlink(a0, a1, a2);                           // symlinkat
+                case 267: return PathCalls.ReadLink(a0, a1, a2, a3);                      // readlinkat
+                case 268: return PathCalls.ChangeMode(a0, a1, a2, false);                 // fchmodat
+                case 269: return PathCalls.Access(a0, a1, a2, 0);                         // faccessat
+                case 271: return DescriptorCalls.PollTimespec(a0, a1, a2);                // ppoll
+                case 280: return PathCalls.SetTimes(a0, a1, a2, a3);                      // utimensat
+                case 292: return DescriptorCalls.Dup3(a0, a1, a2);
+                case 293: return DescriptorCalls.Pipe(a0, a1);                            // pipe2
+                case 316: return PathCalls.Rename(a0, a1, a2, a3, a4);                    // renameat2
+                case 306: return DescriptorCalls.Sync(a0);                                // syncfs
+                case 332: return PathCalls.Statx(a0, a1, a2, a3, a4);
+                case 439: return PathCalls.Access(a0, a1, a2, a3);                        // faccessat2
                 // Processes and signals.
-                // The console and the terminal: read and ioctl on descriptors 0-2 above (Devices/ConsoleDevice.cs).
-                case 7: return ConsoleDevice.Poll(a0, a1, (long)a2);                // poll: descriptors 0-2 only
+                // The console and the terminal: a descriptor's ConsoleObject (Io/ConsoleObject.cs) over Devices/ConsoleDevice.cs.
                 default:
                     LogUnknown(number);
                     return Error(Errno.ENOSYS);
@@ -94,38 +166,6 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (number < 4096) s_logged[number >> 6] |= 1UL << (int)(number & 63);
             string name = SyscallNames.Of(number);
             System.Console.WriteLine("linux: system call " + number.ToString() + " (" + (name ?? "not a Linux call") + ") is not implemented: ENOSYS");
-        }
-
-        private static long Write(ulong fd, ulong buffer, ulong length)
-        {
-            if (fd != 1 && fd != 2) return Error(Errno.EBADF);
-            return ConsoleDevice.Write(buffer, length);
-        }
-
-        private static long Writev(ulong fd, ulong vector, ulong count)
-        {
-            if (count > 1024) return Error(Errno.EINVAL);
-            if (!UserPointers.Check(vector, count * 16, false)) return Error(Errno.EFAULT);
-            long total = 0;
-            for (ulong i = 0; i < count; i++)
-            {
-                ulong* iov = (ulong*)(vector + i * 16);
-                long n = Write(fd, iov[0], iov[1]);
-                if (n < 0) return total > 0 ? total : n;
-                total += n;
-            }
-            return total;
-        }
-
-        private static long Fstat(ulong fd, ulong stat)
-        {
-            if (fd > 2) return Error(Errno.EBADF);
-            if (!UserPointers.Check(stat, 144, true)) return Error(Errno.EFAULT);
-            System.Runtime.InteropServices.NativeMemory.Clear((void*)stat, 144);
-            *(uint*)(stat + 24) = 0x2190;                                       // st_mode: S_IFCHR | 0620
-            *(ulong*)(stat + 40) = 0x8801;                                      // st_rdev: a terminal
-            *(long*)(stat + 56) = 1024;                                         // st_blksize
-            return 0;
         }
 
         private static long Brk(ulong wanted)

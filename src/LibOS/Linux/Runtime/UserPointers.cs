@@ -1,14 +1,15 @@
 // Checks a foreign binary's pointer arguments before the library OS touches them: the range
 // must lie in the foreign region and every page be mapped (writable when written), read from
 // the page-table window without a system call. A bad pointer is EFAULT, never a fault in the
-// library OS (which shares the binary's address space).
+// library OS (which shares the binary's address space). A copy-on-write page (after a fork) to be
+// written gets its private copy here, before the write, as the fault would have given it.
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.LibOS.Linux.Runtime
 {
     public static unsafe class UserPointers
     {
-        private const ulong Present = 1, Writable = 2;
+        private const ulong Present = 1, Writable = 2, CopyOnWrite = 1UL << 9;
 
         public static bool Check(ulong address, ulong length, bool write)
         {
@@ -17,7 +18,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
             for (ulong page = address & ~0xFFFUL; page < address + length; page += 4096)
             {
                 ulong entry = KernelTables.PageEntry(page);
-                if ((entry & Present) == 0 || (write && (entry & Writable) == 0)) return false;
+                if ((entry & Present) == 0) return false;
+                if (write && (entry & Writable) == 0 && ((entry & CopyOnWrite) == 0 || !Process.MakeWritable(page))) return false;
             }
             return true;
         }

@@ -5,10 +5,13 @@
 ; - linux_set_fs(rdi = base) / linux_get_fs() -> rax: arch_prctl's FS base (wrfsbase/rdfsbase,
 ;   CR4.FSGSBASE: docs/abi.md).
 ; - linux_rdtsc() -> rax = the time-stamp counter (Runtime/Entropy.cs).
+; - linux_xadd32(rdi = address, esi = delta) -> eax = the old value (lock xadd); and
+;   linux_xchg32(rdi = address, esi = value) -> eax = the old value: a pipe's counts and lock in
+;   a page other processes share (Io/PipeBuffer.cs), atomic even if preempted.
 bits 64
 default rel
 section .text
-global linux_enter, linux_set_fs, linux_get_fs, linux_rdtsc
+global linux_enter, linux_set_fs, linux_get_fs, linux_rdtsc, linux_xadd32, linux_xchg32
 linux_enter:
     mov rsp, rsi
     mov rax, rdi
@@ -37,4 +40,12 @@ linux_rdtsc:
     rdtsc
     shl rdx, 32
     or rax, rdx
+    ret
+linux_xadd32:
+    mov eax, esi
+    lock xadd [rdi], eax
+    ret
+linux_xchg32:
+    mov eax, esi
+    xchg [rdi], eax
     ret
