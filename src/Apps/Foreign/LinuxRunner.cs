@@ -1,5 +1,6 @@
 // `linux NAME [ARGS...]`: runs the static Linux binary that tools/run.sh gave as the data
-// module NAME (--file HOST=NAME), with argv = NAME ARGS and a small environment, under the
+// module NAME (--file HOST=NAME), with argv = NAME ARGS (a 'single-quoted' stretch is one
+// word) and a small environment, under the
 // Linux library OS (src/LibOS/Linux/Runtime). The run's status is the program's exit status.
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Linux.Runtime;
@@ -28,21 +29,33 @@ namespace ExoSharp.Apps.Foreign
             return 126;
         }
 
+        /// <summary>Words separated by spaces; a single-quoted stretch ('a b; c') is one word
+        /// without its quotes, so a shell's -c script can be given on the command line.</summary>
         private static string[] Split(string text)
         {
+            var words = new string[text.Length / 2 + 1];
             int count = 0;
-            for (int i = 0; i < text.Length; i++)
-                if (text[i] != ' ' && (i == 0 || text[i - 1] == ' ')) count++;
-            var words = new string[count];
-            int w = 0;
             for (int i = 0; i < text.Length;)
             {
                 while (i < text.Length && text[i] == ' ') i++;
-                int start = i;
-                while (i < text.Length && text[i] != ' ') i++;
-                if (i > start) words[w++] = text.Substring(start, i - start);
+                if (i == text.Length) break;
+                string word = "";
+                while (i < text.Length && text[i] != ' ')
+                {
+                    if (text[i] == '\'')
+                    {
+                        int close = i + 1;
+                        while (close < text.Length && text[close] != '\'') close++;
+                        word += text.Substring(i + 1, close - i - 1);
+                        i = close < text.Length ? close + 1 : close;
+                    }
+                    else word += text[i++];
+                }
+                words[count++] = word;
             }
-            return words;
+            var result = new string[count];
+            for (int i = 0; i < count; i++) result[i] = words[i];
+            return result;
         }
     }
 }

@@ -30,10 +30,15 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>Copy-on-write fork: handle of the child in the parent, 0 in the child, or a
         /// negative Abi.Error.</summary>
-        public static long Fork()
+        public static long Fork() => Fork(&FinishCopyOnWrite);
+
+        /// <summary>Fork with a custom finish (as ForkWith) and the rest of ExOS's fork hooks
+        /// around it (SetForkHooks): a library OS that copies more than ExOS's own regions (the
+        /// Linux library OS copies the foreign binary's) keeps ExOS's files working in the child.</summary>
+        public static long Fork(delegate*<ulong, ulong, long> finish)
         {
             if (s_beforeFork != null) s_beforeFork(false);
-            long r = ForkPrimitive(&FinishCopyOnWrite);
+            long r = ForkPrimitive(finish);
             if (r < 0 && s_beforeFork != null) s_beforeFork(true);
             if (r == 0 && s_inChild != null) s_inChild();
             return r;
@@ -170,7 +175,7 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>Maps every page of [start, end) into the child: writable pages copy-on-write
         /// in both (child first, so the parent's own writes cannot reach the child's view).</summary>
-        private static long ShareRange(long child, ulong start, ulong end)
+        public static long ShareRange(long child, ulong start, ulong end)
         {
             PageMapEntry* batch = stackalloc PageMapEntry[32];
             int n = 0;
@@ -213,16 +218,23 @@ namespace ExoSharp.LibOS.ExOS
 
         private static void CopyOnWriteFault(ExceptionFrame* frame)
         {
+            if (CopyOnWrite(frame)) return;
+            if (Exceptions.RaiseManaged(frame)) return;
+            System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
+                                     ", rip 0x" + frame->Registers.Rip.ToString("x"));
+            SystemCall.EnvDestroy(Capability.Self);
+        }
+
+        /// <summary>Serves a write fault on a copy-on-write page (the page gets a private copy);
+        /// false, touching nothing, for any other fault. Writes no memory but the new frame and
+        /// the stack, so it may run nested inside another handler.</summary>
+        public static bool CopyOnWrite(ExceptionFrame* frame)
+        {
+            if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0) return false;
             ulong page = frame->FaultAddress & ~(PageSize - 1);
             PageInfo info;
             SystemCall.PageQuery(page, &info);
-            if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0 || (info.Flags & PageFlags.CopyOnWrite) == 0)
-            {
-                if (Exceptions.RaiseManaged(frame)) return;
-                System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
-                                         ", rip 0x" + frame->Registers.Rip.ToString("x"));
-                SystemCall.EnvDestroy(Capability.Self);
-            }
+            if ((info.Flags & PageFlags.CopyOnWrite) == 0) return false;
             long copy = SystemCall.FrameAlloc();
             if (copy < 0 || SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
             {
@@ -233,6 +245,7 @@ namespace ExoSharp.LibOS.ExOS
             SystemCall.PageMap(Capability.Self, page, (ulong)copy, (info.Flags & PageFlags.Executable) | PageFlags.Writable);
             SystemCall.PageUnmap(Capability.Self, Layout.TempPage);
             SystemCall.FrameFree(info.FrameHandle);
+            return true;
         }
     }
 }

@@ -1,14 +1,14 @@
 // Checks a foreign binary's pointer arguments before the library OS touches them: the range
 // must lie in the foreign region and every page be mapped (writable when written), read from
-// the page-table window without a system call. A bad pointer is EFAULT, never a fault in the
-// library OS (which shares the binary's address space).
+// the page-table window without a system call (a copy-on-write page counts as writable: the
+// write faults and is copied). A bad pointer is EFAULT, never a fault in the library OS.
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.LibOS.Linux.Runtime
 {
     public static unsafe class UserPointers
     {
-        private const ulong Present = 1, Writable = 2;
+        private const ulong Present = 1, Writable = 2, CopyOnWrite = 1UL << 9;   // ExOS's copy-on-write mark (PageFlags)
 
         public static bool Check(ulong address, ulong length, bool write)
         {
@@ -17,7 +17,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             for (ulong page = address & ~0xFFFUL; page < address + length; page += 4096)
             {
                 ulong entry = KernelTables.PageEntry(page);
-                if ((entry & Present) == 0 || (write && (entry & Writable) == 0)) return false;
+                if ((entry & Present) == 0 || (write && (entry & (Writable | CopyOnWrite)) == 0)) return false;
             }
             return true;
         }

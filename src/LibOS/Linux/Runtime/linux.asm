@@ -5,10 +5,14 @@
 ; - linux_set_fs(rdi = base) / linux_get_fs() -> rax: arch_prctl's FS base (wrfsbase/rdfsbase,
 ;   CR4.FSGSBASE: docs/abi.md).
 ; - linux_rdtsc() -> rax = the time-stamp counter (Runtime/Entropy.cs).
+; - linux_atomic_or(rdi = ulong*, rsi = bits), linux_atomic_increment(rdi = uint*),
+;   linux_atomic_take_bit(rdi = ulong*, rsi = bit) -> rax = 1 if the bit was set (and is now
+;   clear): the shared process table's mailbox (Processes/ProcessTable.cs, Signals.cs).
 bits 64
 default rel
 section .text
 global linux_enter, linux_set_fs, linux_get_fs, linux_rdtsc
+global linux_atomic_or, linux_atomic_increment, linux_atomic_take_bit
 linux_enter:
     mov rsp, rsi
     mov rax, rdi
@@ -37,4 +41,15 @@ linux_rdtsc:
     rdtsc
     shl rdx, 32
     or rax, rdx
+    ret
+linux_atomic_or:
+    lock or [rdi], rsi
+    ret
+linux_atomic_increment:
+    lock inc dword [rdi]
+    ret
+linux_atomic_take_bit:
+    xor eax, eax
+    lock btr [rdi], rsi
+    setc al
     ret

@@ -1,0 +1,146 @@
+// fork, vfork and clone without CLONE_VM for a Linux process: ExOS's copy-on-write fork
+// (Process.Fork with a finish of our own) over the whole address space: every mapped page of
+// the foreign region and of ExOS's low part (heap, thread stacks) found by a page-table walk,
+// ExOS's image and stack, the boot modules window (read-only), the shared process table and file
+// table mapped shared, and the exception stack copied (the fork runs inside the ForeignSyscall
+// upcall, so the child resumes on a copy of it and returns from the same upcall with rax 0).
+// The kernel gives the child the caller's FS and GS bases, handler and foreign limit (EnvCreate).
+// Missing: vfork's sharing (it is a fork here), threads (CLONE_VM answers EINVAL).
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+using ExoSharp.LibOS.ExOS.Cffs;
+using ExoSharp.LibOS.Linux.Runtime;
+
+namespace ExoSharp.LibOS.Linux.Processes
+{
+    public static unsafe class LinuxFork
+    {
+        private const ulong CloneVm = 0x100, CloneFs = 0x200, CloneFiles = 0x400, CloneSighand = 0x800, CloneVfork = 0x4000,
+            CloneThread = 0x10000, CloneSettls = 0x80000, ParentSettid = 0x100000, ChildCleartid = 0x200000, ChildSettid = 0x1000000;
+        private const ulong Supported = 0xFF | CloneVfork | ParentSettid | ChildCleartid | ChildSettid | CloneVm;
+
+        /// <summary>clone(flags, stack, parent_tid, child_tid, tls): a new process (no CLONE_VM
+        /// unless with CLONE_VFORK, which is served as a fork); threads are EINVAL.</summary>
+        public static long Clone(ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
+        {
+            if ((flags & (CloneThread | CloneSighand | CloneFs | CloneFiles | CloneSettls)) != 0) return -(long)Errno.EINVAL;
+            if ((flags & CloneVm) != 0 && (flags & CloneVfork) == 0) return -(long)Errno.EINVAL;
+            if ((flags & ~Supported) != 0) return -(long)Errno.EINVAL;
+            if ((flags & 0xFF) != 17 && (flags & 0xFF) != 0) return -(long)Errno.EINVAL;   // only SIGCHLD (or nothing) at the end
+            if (stack != 0 && (flags & CloneVm) == 0) return -(long)Errno.EINVAL;          // a new stack without CLONE_VM: not served
+            if ((flags & ParentSettid) != 0 && !UserPointers.Check(parentTid, 4, true)) return -(long)Errno.EFAULT;
+            if ((flags & (ChildSettid | ChildCleartid)) != 0 && !UserPointers.Check(childTid, 4, true)) return -(long)Errno.EFAULT;
+            long pid = Fork();
+            if (pid < 0) return pid;
+            if (pid == 0)
+            {
+                if ((flags & ChildSettid) != 0) *(int*)childTid = ProcessTable.Pid(Process.Id);
+                return 0;
+            }
+            if ((flags & ParentSettid) != 0) *(int*)parentTid = (int)pid;
+            return pid;
+        }
+
+        /// <summary>The child's pid in the parent, 0 in the child, or a negative errno.</summary>
+        public static long Fork()
+        {
+            if (!Children.HasRoom) return -(long)Errno.EAGAIN;
+            ProcessRow* me = ProcessTable.Self;
+            ulong parent = Process.Id;
+            int pgid = me->Pgid, sid = me->Sid;
+            long r = Process.Fork(&Finish);
+            if (r < 0) return -(long)Errno.EAGAIN;
+            if (r == 0)
+            {
+                ProcessTable.StartChild(parent, pgid, sid);
+                Children.ForgetAll();
+                Signals.InChild();
+                return 0;
+            }
+            long id = SystemCall.EnvIdOf((ulong)r);
+            Children.Add((ulong)r, (ulong)id);
+            return ProcessTable.Pid((ulong)id);
+        }
+
+        private static long Finish(ulong childRip, ulong childRsp)
+        {
+            long child = Process.CreateChild(childRip, childRsp);
+            if (child < 0) return child;
+            long r = ShareAll(child);
+            if (r >= 0) r = CopyExceptionStack(child);
+            if (r >= 0) r = SystemCall.SliceAlloc((ulong)child);
+            if (r >= 0) r = SystemCall.EnvSetStatus((ulong)child, EnvStatus.Runnable);
+            if (r < 0)
+            {
+                SystemCall.EnvDestroy((ulong)child);
+                return r;
+            }
+            return child;
+        }
+
+        private static long ShareAll(long child)
+        {
+            long r = CopyOnWrite(child, LinuxLayout.Low, ProcessTable.Base);
+            if (r >= 0) r = Shared(child, ProcessTable.Base, ProcessTable.End);
+            if (r >= 0) r = CopyOnWrite(child, ProcessTable.End, Layout.FileTable);
+            if (r >= 0) r = Shared(child, Layout.FileTable, Layout.FileTable + 4096);
+            if (r >= 0) r = CopyOnWrite(child, Layout.FileTable + 4096, Layout.TempPage);
+            if (r >= 0) r = CopyOnWrite(child, Layout.TempPage + 4096, Layout.ExceptionStackBase);
+            if (r >= 0) r = CopyOnWrite(child, Layout.ExceptionStackTop, LinuxLayout.Limit);
+            if (r >= 0) r = Process.ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
+            if (r >= 0) r = Process.ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
+            if (r >= 0) r = CopyOnWrite(child, UserLayout.BootModules, UserLayout.RepossessionVector);   // read-only: shared as is
+            return r;
+        }
+
+        /// <summary>Every mapped page of [start, end) copy-on-write in both (read-only pages as they are).</summary>
+        private static long CopyOnWrite(long child, ulong start, ulong end)
+        {
+            ulong va = start;
+            while (va < end)
+            {
+                ulong first = PageWalk.NextMapped(va, end);
+                if (first >= end) return 0;
+                ulong last = PageWalk.NextUnmapped(first, end);
+                long r = Process.ShareRange(child, first, last);
+                if (r < 0) return r;
+                va = last;
+            }
+            return 0;
+        }
+
+        /// <summary>Every mapped page of [start, end) into the child writable: the same frames.</summary>
+        private static long Shared(long child, ulong start, ulong end)
+        {
+            for (ulong page = start; page < end; page += 4096)
+            {
+                PageInfo info;
+                SystemCall.PageQuery(page, &info);
+                if (info.Flags == 0) continue;
+                long r = SystemCall.PageMap((ulong)child, page, info.FrameHandle, PageFlags.Writable);
+                if (r < 0) return r;
+            }
+            return 0;
+        }
+
+        /// <summary>The exception stack as it is now, into fresh frames for the child.</summary>
+        private static long CopyExceptionStack(long child)
+        {
+            for (ulong page = Layout.ExceptionStackBase; page < Layout.ExceptionStackTop; page += 4096)
+            {
+                long frame = SystemCall.FrameAlloc();
+                if (frame < 0) return frame;
+                long r = SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)frame, PageFlags.Writable);
+                if (r >= 0)
+                {
+                    System.Buffer.MemoryCopy((void*)page, (void*)Layout.TempPage, 4096, 4096);
+                    SystemCall.PageUnmap(Capability.Self, Layout.TempPage);
+                    r = SystemCall.PageMap((ulong)child, page, (ulong)frame, PageFlags.Writable);
+                }
+                SystemCall.FrameFree((ulong)frame);
+                if (r < 0) return r;
+            }
+            return 0;
+        }
+    }
+}

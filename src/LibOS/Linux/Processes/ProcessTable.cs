@@ -1,0 +1,95 @@
+// The Linux processes of one tree (the first `linux` process and everything it forks) share
+// one table, a row per environment-table index, mapped writable and shared (never copied) into
+// every forked child: the mailbox for signals between processes (a sender ORs the bit into the
+// target's Pending and bumps its Events), process groups and sessions for kill and ash, and the
+// wait status a process leaves for its parent. A Linux pid is the ExOS environment id (below
+// 2^31 in any boot: the generation above 12 index bits). Trust: the processes of a tree trust
+// each other (any may write any row). Missing: sharing between separately started trees.
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace ExoSharp.LibOS.Linux.Processes
+{
+    public static unsafe class ProcessTable
+    {
+        [RuntimeImport("linux_atomic_or")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void AtomicOr(ulong* word, ulong bits);
+        [RuntimeImport("linux_atomic_increment")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void AtomicIncrement(uint* word);
+        [RuntimeImport("linux_atomic_take_bit")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong AtomicTakeBit(ulong* word, ulong bit);
+
+        /// <summary>Where the table lives (below ExOS's file table, in ExOS's part of the low space).</summary>
+        public const ulong Base = 0x6FD0_0000;
+        public const int Rows = Capability.MaxEnvironments;
+        public static readonly ulong End = Base + (ulong)(Rows * sizeof(ProcessRow) + 4095) / 4096 * 4096;
+
+        public static ProcessRow* Row(int index) => (ProcessRow*)Base + index;
+
+        public static int IndexOf(ulong id) => (int)(id & ((1UL << Capability.EnvIndexBits) - 1));
+
+        /// <summary>This process's row.</summary>
+        public static ProcessRow* Self => Row(IndexOf(Process.Id));
+
+        public static int Pid(ulong id) => (int)(id & 0x7FFF_FFFF);
+
+        /// <summary>The live row of a pid, or null.</summary>
+        public static ProcessRow* Find(long pid)
+        {
+            if (pid <= 0 || pid > 0x7FFF_FFFF) return null;
+            int index = IndexOf((ulong)pid);
+            if (index >= Rows) return null;
+            ProcessRow* row = Row(index);
+            return Pid(row->Id) == pid && row->State == ProcessRow.Live ? row : null;
+        }
+
+        /// <summary>Maps the table (zeroed) when this is the first process of a tree, and makes
+        /// this environment's row: its own group and session. Null or why it could not.</summary>
+        public static string StartTree()
+        {
+            for (ulong page = Base; page < End; page += 4096)
+            {
+                if ((KernelTables.PageEntry(page) & 1) != 0) continue;
+                long r = Memory.AllocatePage(page, PageFlags.Writable);
+                if (r < 0) return "no memory for the process table: error " + r.ToString();
+                System.Runtime.InteropServices.NativeMemory.Clear((void*)page, 4096);
+            }
+            ulong id = Process.Id;
+            ProcessRow* row = Self;
+            *row = default;
+            row->Parent = KernelTables.Environment(id).ParentId;
+            row->Pgid = row->Sid = Pid(id);
+            row->State = ProcessRow.Live;
+            System.Threading.Volatile.Write(ref row->Id, id);
+            return null;
+        }
+
+        /// <summary>In a forked child: its row, in its parent's group and session.</summary>
+        public static void StartChild(ulong parent, int pgid, int sid)
+        {
+            ulong id = Process.Id;
+            ProcessRow* row = Self;
+            row->Id = 0;
+            row->Parent = parent;
+            row->Pending = 0;
+            row->Events = 0;
+            row->Pgid = pgid;
+            row->Sid = sid;
+            row->WaitStatus = 0;
+            row->State = ProcessRow.Live;
+            System.Threading.Volatile.Write(ref row->Id, id);
+        }
+
+        /// <summary>Posts signal (1-64) to row and wakes it.</summary>
+        public static void Post(ProcessRow* row, int signal)
+        {
+            AtomicOr(&row->Pending, 1UL << (signal - 1));
+            AtomicIncrement(&row->Events);
+        }
+
+        /// <summary>Bumps row's Events only (wakes a blocked process to look again).</summary>
+        public static void Wake(ProcessRow* row) => AtomicIncrement(&row->Events);
+
+        /// <summary>Takes signal (1-64) from row's pending set: true if it was there.</summary>
+        public static bool Take(ProcessRow* row, int signal) => AtomicTakeBit(&row->Pending, (ulong)(signal - 1)) != 0;
+    }
+}
