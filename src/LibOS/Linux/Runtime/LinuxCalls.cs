@@ -50,11 +50,6 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 return;
             }
             Calls++;
-            if (frame->ErrorCode == 15)                                         // rt_sigreturn: the registers come back whole
-            {
-                Signals.Return(frame);
-                return;
-            }
             s_frame = frame;
             r->Rax = (ulong)Call(r->Rax, r->Rdi, r->Rsi, r->Rdx, r->R10, r->R8, r->R9);
             Signals.Deliver(frame);
@@ -105,6 +100,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 62: return ProcessCalls.Kill((int)a0, a1);                 // kill
                 case 200: return ProcessCalls.TKill((int)a0, a1);               // tkill
                 case 234: return ProcessCalls.ThreadKill((int)a0, (int)a1, a2); // tgkill
+                case 15: Signals.Return(s_frame); return (long)s_frame->Registers.Rax;   // rt_sigreturn: every register back
                 case 13: return Signals.Action(a0, a1, a2, a3);                 // rt_sigaction
                 case 14: return Signals.ProcMask(a0, a1, a2, a3);               // rt_sigprocmask
                 case 127: return Signals.Pending(a0, a1);                       // rt_sigpending
