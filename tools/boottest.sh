@@ -31,6 +31,7 @@ cd "$(dirname "$0")/.."
 results=out/tests
 mkdir -p "$results"
 grep -qs '^file: out/linux/' tests/Boot/*.test && { tools/busybox.sh >/dev/null || echo "boottest: could not fetch busybox-static" >&2; }
+grep -qs '^file: out/linux/programs/' tests/Boot/*.test && { tools/linux-programs.sh >/dev/null || echo "boottest: could not build tests/Linux/programs" >&2; }
 
 one() {
     local file="$1" name log programs append timeout status rc why=""

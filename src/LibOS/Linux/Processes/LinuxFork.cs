@@ -5,6 +5,7 @@
 // table mapped shared, and the exception stack copied (the fork runs inside the ForeignSyscall
 // upcall, so the child resumes on a copy of it and returns from the same upcall with rax 0).
 // The kernel gives the child the caller's FS and GS bases, handler and foreign limit (EnvCreate).
+// A tree holds at most ProcessTable.MaxProcesses processes (EAGAIN past it, as RLIMIT_NPROC).
 // Missing: vfork's sharing (it is a fork here), threads (CLONE_VM answers EINVAL).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
@@ -44,15 +45,11 @@ namespace ExoSharp.LibOS.Linux.Processes
         /// <summary>The child's pid in the parent, 0 in the child, or a negative errno.</summary>
         public static long Fork()
         {
-            if (!Children.HasRoom) return -(long)Errno.EAGAIN;
-            ProcessRow* me = ProcessTable.Self;
-            ulong parent = Process.Id;
-            int pgid = me->Pgid, sid = me->Sid;
+            if (!Children.HasRoom || ProcessTable.LiveCount() >= ProcessTable.MaxProcesses) return -(long)Errno.EAGAIN;
             long r = Process.Fork(&Finish);
             if (r < 0) return -(long)Errno.EAGAIN;
             if (r == 0)
             {
-                ProcessTable.StartChild(parent, pgid, sid);
                 Children.ForgetAll();
                 Signals.InChild();
                 return 0;
@@ -68,6 +65,9 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (child < 0) return child;
             long r = ShareAll(child);
             if (r >= 0) r = CopyExceptionStack(child);
+            long id = r >= 0 ? SystemCall.EnvIdOf((ulong)child) : 0;
+            if (id < 0) r = id;
+            if (r >= 0) ProcessTable.StartChild((ulong)id, Process.Id);       // before it runs: kill finds it at once
             if (r >= 0) r = SystemCall.SliceAlloc((ulong)child);
             if (r >= 0) r = SystemCall.EnvSetStatus((ulong)child, EnvStatus.Runnable);
             if (r < 0)

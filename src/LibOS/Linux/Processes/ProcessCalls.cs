@@ -36,7 +36,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             for (int i = 0; i < ProcessTable.Rows; i++)
             {
                 ProcessRow* row = ProcessTable.Row(i);
-                if (row->Id == 0 || row->State != ProcessRow.Live) continue;
+                if (!ProcessTable.IsLive(row)) continue;
                 if (pid == -1 ? row->Id == me : row->Pgid != group) continue;
                 Send(row, sig);
                 sent++;
@@ -96,7 +96,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             for (int i = 0; i < ProcessTable.Rows; i++)
             {
                 ProcessRow* row = ProcessTable.Row(i);
-                if (row->Id != 0 && row->State == ProcessRow.Live && row->Pgid == pgid && row->Sid == sid) return true;
+                if (ProcessTable.IsLive(row) && row->Pgid == pgid && row->Sid == sid) return true;
             }
             return false;
         }

@@ -23,6 +23,31 @@ namespace ExoSharp.LibOS.Linux.Processes
         public const int Rows = Capability.MaxEnvironments;
         public static readonly ulong End = Base + (ulong)(Rows * sizeof(ProcessRow) + 4095) / 4096 * 4096;
 
+        /// <summary>How many live processes a tree may hold (fork answers EAGAIN past it, like
+        /// RLIMIT_NPROC): well inside the kernel's 1024 environments and the frames a process
+        /// needs (its page tables, exception stack and copied pages, about 60).</summary>
+        public const int MaxProcesses = 256;
+
+        public static int LiveCount()
+        {
+            int n = 0;
+            for (int i = 0; i < Rows; i++)
+            {
+                ProcessRow* row = Row(i);
+                if (IsLive(row)) n++;
+            }
+            return n;
+        }
+
+        /// <summary>A row of a process that has neither ended nor been destroyed.</summary>
+        public static bool IsLive(ProcessRow* row)
+        {
+            ulong id = row->Id;
+            if (id == 0 || row->State != ProcessRow.Live) return false;
+            EnvRecord env = KernelTables.Environment(id);
+            return env.Id == id && (env.Status & EnvRecord.Ended) == 0;
+        }
+
         public static ProcessRow* Row(int index) => (ProcessRow*)Base + index;
 
         public static int IndexOf(ulong id) => (int)(id & ((1UL << Capability.EnvIndexBits) - 1));
@@ -39,7 +64,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             int index = IndexOf((ulong)pid);
             if (index >= Rows) return null;
             ProcessRow* row = Row(index);
-            return Pid(row->Id) == pid && row->State == ProcessRow.Live ? row : null;
+            return Pid(row->Id) == pid && IsLive(row) ? row : null;
         }
 
         /// <summary>Maps the table (zeroed) when this is the first process of a tree, and makes
@@ -63,20 +88,21 @@ namespace ExoSharp.LibOS.Linux.Processes
             return null;
         }
 
-        /// <summary>In a forked child: its row, in its parent's group and session.</summary>
-        public static void StartChild(ulong parent, int pgid, int sid)
+        /// <summary>At fork, in the parent before the child runs: the child's row, in the
+        /// parent's group and session, nothing pending.</summary>
+        public static void StartChild(ulong child, ulong parent)
         {
-            ulong id = Process.Id;
-            ProcessRow* row = Self;
+            ProcessRow* me = Self;
+            ProcessRow* row = Row(IndexOf(child));
             row->Id = 0;
             row->Parent = parent;
             row->Pending = 0;
             row->Events = 0;
-            row->Pgid = pgid;
-            row->Sid = sid;
+            row->Pgid = me->Pgid;
+            row->Sid = me->Sid;
             row->WaitStatus = 0;
             row->State = ProcessRow.Live;
-            System.Threading.Volatile.Write(ref row->Id, id);
+            System.Threading.Volatile.Write(ref row->Id, child);
         }
 
         /// <summary>Posts signal (1-64) to row and wakes it.</summary>
