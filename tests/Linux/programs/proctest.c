@@ -41,6 +41,8 @@ static long raw(long n, long a, long b, long c, long d, long e)
 static volatile int chld_count, usr1_count, alrm_count;
 static void on_chld(int s) { (void)s; chld_count++; }
 static void on_alrm(int s) { (void)s; alrm_count++; }
+static volatile int spin_flag;
+static void on_spin(int s) { (void)s; spin_flag = 1; }
 
 static sigjmp_buf segv_jump;
 static volatile uintptr_t segv_address;
@@ -106,6 +108,23 @@ static void forks(void)
     check("kill SIGKILL (a spinning child)", kill(child, SIGKILL), 0);
     waitpid(child, &status, 0);
     check("WTERMSIG after SIGKILL", WTERMSIG(status), SIGKILL);
+
+    /* a signal to a process that makes no system calls: taken when its slice begins */
+    struct sigaction spin;
+    memset(&spin, 0, sizeof spin);
+    spin.sa_handler = on_spin;
+    sigaction(SIGUSR2, &spin, 0);
+    child = fork();
+    if (child == 0) { while (!spin_flag) ; _exit(44); }
+    sched_yield();
+    check("kill SIGUSR2 to a spinning child", kill(child, SIGUSR2), 0);
+    waitpid(child, &status, 0);
+    check("its handler ran in the loop: it exited 44", WIFEXITED(status) ? WEXITSTATUS(status) : -1, 44);
+    signal(SIGUSR2, SIG_DFL);
+    child = fork();
+    if (child == 0) { signal(SIGALRM, on_spin); alarm(1); while (!spin_flag) ; _exit(45); }
+    waitpid(child, &status, 0);
+    check("alarm in a loop without system calls: exited 45", WIFEXITED(status) ? WEXITSTATUS(status) : -1, 45);
 
     /* waitid */
     child = fork();

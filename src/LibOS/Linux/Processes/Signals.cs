@@ -10,7 +10,8 @@
 // SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP delivered at once when a handler is installed and
 // the signal not blocked, else the process ends. Missing: stopping and continuing (the stop
 // signals are ignored), real-time signal queues (one pending instance each), core dumps,
-// delivery to a process that runs without making system calls (until its next call).
+// delivery inside a slice (a process that makes no system calls takes its signals when its
+// next slice begins: ExOS's slice prologue upcall).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -48,7 +49,7 @@ namespace ExoSharp.LibOS.Linux.Processes
         private static ulong Bit(int signal) => 1UL << (signal - 1);
 
         /// <summary>A forked child keeps actions, mask and alternate stack; its alarm is cleared.</summary>
-        public static void InChild() { s_alarmTick = 0; s_alarmInterval = 0; }
+        public static void InChild() { s_alarmTick = 0; s_alarmInterval = 0; StartSliceUpcalls(); }
 
         /// <summary>At execve: handlers become the default (ignored signals stay ignored); no alternate stack.</summary>
         public static void AtExec()
@@ -247,16 +248,22 @@ namespace ExoSharp.LibOS.Linux.Processes
             ProcessTable.Post(ProcessTable.Self, Sigalrm);
         }
 
-        /// <summary>On the return from a system call: fixes up a call to restart (Restart in
+        /// <summary>Slice upcalls (prologue) from now on, so a process that makes no system calls
+        /// still takes its signals and alarms when its slice begins (also in a forked child:
+        /// the kernel does not pass them on).</summary>
+        public static void StartSliceUpcalls() => SystemCall.SetSliceHandlers(Capability.Self, Exceptions.Entry, 0);
+
+        /// <summary>On the return from a system call (afterCall) or at a slice's start in the
+        /// foreign code: fixes up a call to restart (Restart in
         /// rax: the call again, or EINTR when a handler without SA_RESTART runs), then starts the
         /// handler of the lowest deliverable pending signal, or ends the process for one whose
         /// default action is to end it.</summary>
-        public static void Deliver(ExceptionFrame* frame)
+        public static void Deliver(ExceptionFrame* frame, bool afterCall)
         {
             Registers* r = &frame->Registers;
             CheckAlarm();
             ProcessRow* me = ProcessTable.Self;
-            bool restart = (long)r->Rax == Restart;
+            bool restart = afterCall && (long)r->Rax == Restart;
             while (true)
             {
                 ulong pending = System.Threading.Volatile.Read(ref me->Pending) & ~s_blocked;

@@ -38,6 +38,11 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (frame->Vector != UpcallVector.ForeignSyscall)
             {
                 if (Process.CopyOnWrite(frame)) return;                         // after a fork, anywhere
+                if (frame->Vector == UpcallVector.SliceStart)                   // signals for code that makes no calls
+                {
+                    if (r->Rip < LinuxLayout.Limit) Signals.Deliver(frame, false);
+                    return;
+                }
                 if (frame->Vector >= 32) return;                                // revocation: nothing to give back
                 if (r->Rip >= LinuxLayout.Limit)
                 {
@@ -52,7 +57,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Calls++;
             s_frame = frame;
             r->Rax = (ulong)Call(r->Rax, r->Rdi, r->Rsi, r->Rdx, r->R10, r->R8, r->R9);
-            Signals.Deliver(frame);
+            Signals.Deliver(frame, true);
         }
 
         private static ExceptionFrame* s_frame;     // the upcall being served (execve replaces its registers)

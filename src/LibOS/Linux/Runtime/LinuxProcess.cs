@@ -31,6 +31,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Exec.NoteImage(image, size);
             long handler = Exceptions.SetHandler(&LinuxCalls.Upcall);
             if (handler < 0) return "no exception handler: error " + handler.ToString();
+            Signals.StartSliceUpcalls();
             long foreign = SystemCall.ForeignSyscalls(Capability.Self, LinuxLayout.Limit);
             if (foreign < 0) return "ForeignSyscalls refused: error " + foreign.ToString();
             Enter(plan.Entry, rsp);
