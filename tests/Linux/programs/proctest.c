@@ -4,7 +4,7 @@
  * errors, and bad pointers to every call. Prints "proctest: CHECK: got VALUE" per check and
  * "proctest: FAIL ..." on a wrong value; the exit status is the number of failures.
  * Built with gcc -static by tools/linux-programs.sh (never committed as a binary).
- * Usage: proctest basic | proctest forkbomb */
+ * Usage: proctest basic | proctest forkbomb (the others are its own execs) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -268,6 +268,56 @@ static void execs(void)
     int status;
     waitpid(child, &status, 0);
     check("execve of /bin/proctest by the data module's name: its exit status", WEXITSTATUS(status), 42);
+    child = fork();
+    if (child == 0)
+    {
+        char *args[] = { "interp", "extra", 0 };
+        execve("interp", args, (char *[]){ 0 });
+        _exit(98);
+    }
+    waitpid(child, &status, 0);
+    check("execve of a #! script: the interpreter got its argument, the path, the rest (exit 43)", WEXITSTATUS(status), 43);
+}
+
+static long elapsed_us(struct timespec *a, struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1000000 + (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
+static void measure(void)
+{
+    enum { Rounds = 50 };
+    struct timespec t0, t1;
+    int status;
+    long in_fork = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < Rounds; i++)
+    {
+        struct timespec f0, f1;
+        clock_gettime(CLOCK_MONOTONIC, &f0);
+        pid_t c = fork();
+        if (c == 0) _exit(0);
+        clock_gettime(CLOCK_MONOTONIC, &f1);
+        in_fork += elapsed_us(&f0, &f1);
+        waitpid(c, &status, 0);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("proctest: measured fork+exit+wait: %ld us each, of which the parent's fork call %ld us (%d rounds, 10 ms clock)\n",
+           elapsed_us(&t0, &t1) / Rounds, in_fork / Rounds, Rounds);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < Rounds; i++)
+    {
+        pid_t c = fork();
+        if (c == 0) { char *args[] = { "proctest", "exit42", 0 }; execve("proctest", args, (char *[]){ 0 }); _exit(99); }
+        waitpid(c, &status, 0);
+        if (WEXITSTATUS(status) != 42) { check("measured exec's exit status", WEXITSTATUS(status), 42); break; }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("proctest: measured fork+execve+exit+wait: %ld us each (%d rounds)\n", elapsed_us(&t0, &t1) / Rounds, Rounds);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < Rounds * 20; i++) kill(getpid(), SIGUSR1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("proctest: measured kill(self)+handler+sigreturn: %ld us each (%d rounds)\n", elapsed_us(&t0, &t1) / (Rounds * 20), Rounds * 20);
 }
 
 static void after_garbage(void) { _exit(33); }
@@ -367,6 +417,8 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, 0, _IONBF, 0);
     if (argc > 1 && strcmp(argv[1], "exit42") == 0) return 42;
+    if (argc > 1 && strcmp(argv[1], "scriptmode") == 0)
+        return argc == 4 && strcmp(argv[0], "/bin/proctest") == 0 && strcmp(argv[2], "interp") == 0 && strcmp(argv[3], "extra") == 0 ? 43 : 1;
     if (argc > 1 && strcmp(argv[1], "forkbomb") == 0) forkbomb();
     else
     {
@@ -374,6 +426,7 @@ int main(int argc, char **argv)
         signals();
         execs();
         bad_pointers();
+        measure();
     }
     printf("proctest: %d failures\n", failures);
     return failures;

@@ -1,6 +1,7 @@
 // A Linux process's children and their reaping: the capability and id of each child fork made
-// (private to the process), wait4 and waitid over them. A child has ended when its
-// environment-table row says so (or names another environment); its wait status is the one it
+// (private to the process), wait4 and waitid over them. A child has ended when its process-table
+// row says Ended (it is then past its last foreign instruction, on its way to the Exit call) or
+// its environment-table row says so (or names another environment); its wait status is the one it
 // left in its process-table row (exit code << 8, or the killing signal), else the kernel's exit
 // status (126, killed by the kernel: SIGKILL). Reaping drops the child's capability (no leak) and
 // forgets it, so each child is reaped once and then ECHILD. A blocked wait sleeps on a wakeup
@@ -107,8 +108,9 @@ namespace ExoSharp.LibOS.Linux.Processes
                     if (kind == 2 && !(row->Id == id && row->Pgid == which)) continue;
                     any = true;
                     EnvRecord env = KernelTables.Environment(id);
-                    if (env.Id == id && (env.Status & EnvRecord.Ended) == 0) continue;
-                    if (row->Id == id && row->State == ProcessRow.Ended) word = row->WaitStatus;
+                    bool recorded = row->Id == id && System.Threading.Volatile.Read(ref row->State) == ProcessRow.Ended;
+                    if (!recorded && env.Id == id && (env.Status & EnvRecord.Ended) == 0) continue;
+                    if (recorded) word = row->WaitStatus;
                     else if (env.Id == id && env.ExitStatus != 126) word = (int)(env.ExitStatus & 0xFF) << 8;
                     else word = Signals.Sigkill;
                     childPid = pid;

@@ -1,8 +1,8 @@
 // fork, vfork and clone without CLONE_VM for a Linux process: ExOS's copy-on-write fork
 // (Process.Fork with a finish of our own) over the whole address space: every mapped page of
 // the foreign region and of ExOS's low part (heap, thread stacks) found by a page-table walk,
-// ExOS's image and stack, the boot modules window (read-only), the shared process table and file
-// table mapped shared, and the exception stack copied (the fork runs inside the ForeignSyscall
+// ExOS's image and stack, the boot modules' directory and data modules (read-only), the process
+// table and file table mapped shared, and the exception stack copied (the fork runs inside the ForeignSyscall
 // upcall, so the child resumes on a copy of it and returns from the same upcall with rax 0).
 // The kernel gives the child the caller's FS and GS bases, handler and foreign limit (EnvCreate).
 // A tree holds at most ProcessTable.MaxProcesses processes (EAGAIN past it, as RLIMIT_NPROC).
@@ -89,7 +89,22 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (r >= 0) r = CopyOnWrite(child, Layout.ExceptionStackTop, LinuxLayout.Limit);
             if (r >= 0) r = Process.ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
             if (r >= 0) r = Process.ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
-            if (r >= 0) r = CopyOnWrite(child, UserLayout.BootModules, UserLayout.RepossessionVector);   // read-only: shared as is
+            if (r >= 0) r = ShareDataModules(child);
+            return r;
+        }
+
+        /// <summary>The boot modules' directory and the data modules (what execve may load),
+        /// read-only as they are; not the program modules, which no Linux process runs.</summary>
+        private static long ShareDataModules(long child)
+        {
+            if (BootModules.Count == 0) return 0;
+            long r = Process.ShareRange(child, UserLayout.BootModules, UserLayout.BootModules + 4096);
+            for (int i = 0; r >= 0 && i < BootModules.Count; i++)
+            {
+                if (!BootModules.IsFile(i)) continue;
+                ulong start = (ulong)BootModules.Image(i) & ~0xFFFUL, end = ((ulong)BootModules.Image(i) + BootModules.Size(i) + 4095) & ~0xFFFUL;
+                r = Process.ShareRange(child, start, end);
+            }
             return r;
         }
 

@@ -1,8 +1,10 @@
 // How a Linux process ends: exit and exit_group with a code, or a signal's default action. The
 // wait status goes into the process-table row first (code << 8, or the signal number), the
-// parent is sent SIGCHLD (which also wakes a parent blocked in wait4), and then the environment
+// parent is sent SIGCHLD (which also wakes a parent blocked in wait4) and given the processor
+// (Yield through the creator's endpoint; it may reap at once: the row says Ended), and then the environment
 // exits with the code (128 + the signal when killed), the status an ExOS parent or the machine
 // sees. Missing: threads (exit ends the whole process), orphans re-parented to an init.
+using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.LibOS.Linux.Processes
@@ -21,7 +23,11 @@ namespace ExoSharp.LibOS.Linux.Processes
                 me->WaitStatus = waitStatus;
                 System.Threading.Volatile.Write(ref me->State, ProcessRow.Ended);
                 ProcessRow* parent = ProcessTable.Find(ProcessTable.Pid(me->Parent));
-                if (parent != null && parent->Id == me->Parent) ProcessTable.Post(parent, Signals.Sigchld);
+                if (parent != null && parent->Id == me->Parent)
+                {
+                    ProcessTable.Post(parent, Signals.Sigchld);
+                    SystemCall.Yield(Capability.Parent);       // a parent blocked in wait4 runs now, not at its next slot
+                }
             }
             SystemCall.Exit(status);
         }
