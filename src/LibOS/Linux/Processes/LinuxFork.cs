@@ -1,7 +1,7 @@
 // fork, vfork and clone without CLONE_VM for a Linux process: ExOS's copy-on-write fork
 // (Process.Fork with a finish of our own) over the whole address space: every mapped page of
 // the foreign region and of ExOS's low part (heap, thread stacks) found by a page-table walk,
-// ExOS's image and stack, the boot modules' directory and data modules (read-only), the process
+// ExOS's image (not its stack: nothing runs on it any more), the boot modules' directory and data modules (read-only), the process
 // table and file table mapped shared, and the exception stack copied (the fork runs inside the ForeignSyscall
 // upcall, so the child resumes on a copy of it and returns from the same upcall with rax 0).
 // The kernel gives the child the caller's FS and GS bases, handler and foreign limit (EnvCreate).
@@ -88,7 +88,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (r >= 0) r = CopyOnWrite(child, Layout.TempPage + 4096, Layout.ExceptionStackBase);
             if (r >= 0) r = CopyOnWrite(child, Layout.ExceptionStackTop, LinuxLayout.Limit);
             if (r >= 0) r = Process.ShareRange(child, Startup.ImageStart, Startup.ImageEnd);
-            if (r >= 0) r = Process.ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
+            // Not ExOS's own stack: once the foreign code runs, the library OS runs on the exception stack only.
             if (r >= 0) r = ShareDataModules(child);
             return r;
         }
