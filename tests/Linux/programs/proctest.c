@@ -41,7 +41,13 @@ static long raw(long n, long a, long b, long c, long d, long e)
 static volatile int chld_count, usr1_count, alrm_count;
 static void on_chld(int s) { (void)s; chld_count++; }
 static void on_alrm(int s) { (void)s; alrm_count++; }
-static volatile int spin_flag;
+static volatile int spin_flag, nodefer_blocked = -1;
+static void on_nodefer(int s)
+{
+    sigset_t m;
+    sigprocmask(SIG_BLOCK, 0, &m);
+    nodefer_blocked = sigismember(&m, s);
+}
 static void on_spin(int s) { (void)s; spin_flag = 1; }
 
 static sigjmp_buf segv_jump;
@@ -195,6 +201,7 @@ static void signals(void)
         : [pid] "r"(pid)
         : "rax", "rdi", "rsi", "rcx", "r11", "r8", "r9", "r10", "xmm0", "xmm7", "memory");
     check("SIGUSR1 handler ran", usr1_count, 1);
+    usr1_count = 1;
     check("r8 kept across the handler", r8, 0xAAAA);
     check("r9 kept", r9, 0xBBBB);
     check("r10 kept", r10, 0xCCCC);
@@ -239,6 +246,53 @@ static void signals(void)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     check("at least 50 ms passed", ms >= 50, 1);
+
+    /* SA_RESTART: a wait4 interrupted by a handler goes on; without it, EINTR */
+    for (int restart = 1; restart >= 0; restart--)
+    {
+        struct sigaction ra;
+        memset(&ra, 0, sizeof ra);
+        ra.sa_sigaction = on_usr1;
+        ra.sa_flags = SA_SIGINFO | (restart ? SA_RESTART : 0);
+        sigaction(SIGUSR1, &ra, 0);
+        int before_usr1 = usr1_count, st;
+        pid_t c = fork();
+        if (c == 0)
+        {   /* the parent is blocked in wait4 by then */
+            struct timespec z = { 0, 50000000 };
+            nanosleep(&z, 0);
+            kill(getppid(), SIGUSR1);
+            nanosleep(&z, 0);
+            _exit(9);
+        }
+        pid_t w = waitpid(c, &st, 0);
+        if (restart)
+        {
+            check("SA_RESTART: wait4 went on after the handler and reaped the child", w, c);
+            check("SA_RESTART: the handler ran", usr1_count - before_usr1, 1);
+        }
+        else
+        {
+            check("no SA_RESTART: wait4 answered -1 EINTR", w == -1 && errno == EINTR, 1);
+            check("then it reaps the child (exit 9)", waitpid(c, &st, 0) == c && WEXITSTATUS(st) == 9, 1);
+        }
+    }
+
+    /* SA_RESETHAND: once, then the default; SA_NODEFER: not blocked in the handler */
+    struct sigaction rh, now;
+    memset(&rh, 0, sizeof rh);
+    rh.sa_handler = on_nodefer;
+    rh.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigaction(SIGUSR2, &rh, 0);
+    kill(getpid(), SIGUSR2);
+    check("SA_NODEFER: SIGUSR2 not blocked inside its handler", nodefer_blocked, 0);
+    sigaction(SIGUSR2, 0, &now);
+    check("SA_RESETHAND: the action is SIG_DFL after one delivery", now.sa_handler == SIG_DFL, 1);
+    rh.sa_flags = 0;
+    sigaction(SIGUSR2, &rh, 0);
+    kill(getpid(), SIGUSR2);
+    check("without SA_NODEFER: SIGUSR2 blocked inside its handler", nodefer_blocked, 1);
+    signal(SIGUSR2, SIG_DFL);
 
     /* sigaltstack */
     static char alt[16384];
