@@ -430,6 +430,8 @@ static void bad_pointers(void)
     check("clock_nanosleep bad: EFAULT", raw(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)BAD, 0, 0), -EFAULT);
     check("setitimer bad: EFAULT", raw(SYS_setitimer, ITIMER_REAL, (long)BAD, 0, 0, 0), -EFAULT);
     check("getitimer bad: EFAULT", raw(SYS_getitimer, ITIMER_REAL, (long)BAD, 0, 0, 0), -EFAULT);
+    check("wait4 with status in the library OS's heap (0x10000000): EFAULT", raw(SYS_wait4, -1, 0x10000000, WNOHANG, 0, 0), -EFAULT);
+    check("sigaction writing into the exception stack: EFAULT", raw(SYS_rt_sigaction, SIGUSR1, 0, 0x6fffff00, 8, 0), -EFAULT);
     check("clone with a bad parent_tid: EFAULT", raw(SYS_clone, SIGCHLD | CLONE_PARENT_SETTID, 0, (long)BAD, 0, 0), -EFAULT);
     check("clone of a thread: EINVAL", raw(SYS_clone, CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, (long)0x100000, 0, 0, 0), -EINVAL);
     check("setpgid of a stranger: ESRCH", raw(SYS_setpgid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);

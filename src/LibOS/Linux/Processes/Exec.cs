@@ -82,8 +82,8 @@ namespace ExoSharp.LibOS.Linux.Processes
         private static void Replace(ExceptionFrame* frame, byte* image, ulong size, bool owned, ElfLoadPlan plan, string[] arguments, string[] environment)
         {
             if (CloseOnExec != null) CloseOnExec();        // the descriptor table's hook (close-on-exec descriptors)
-            Unmap(LinuxLayout.Low, Layout.HeapBase);
-            Unmap(Layout.ExceptionStackTop, LinuxLayout.Limit);
+            Unmap(LinuxLayout.Low, LinuxLayout.ReservedStart);
+            Unmap(LinuxLayout.ReservedEnd, LinuxLayout.Limit);
             string error = LinuxProcess.Load(image, plan, arguments, environment, out ulong rsp);
             if (error != null)
             {

@@ -196,6 +196,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if ((flags & Fixed) != 0)
             {
                 if ((address & 4095) != 0 || address < LinuxLayout.Low || address >= LinuxLayout.Limit || size > LinuxLayout.Limit - address) return Error(Errno.EINVAL);
+                if (address < LinuxLayout.ReservedEnd && address + size > LinuxLayout.ReservedStart) return Error(Errno.ENOMEM);   // ExOS's own memory
                 at = address;
             }
             else if (size > LinuxLayout.MapLimit - s_mapNext) return Error(Errno.ENOMEM);

@@ -45,7 +45,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             string refused = ElfLoader.Plan(image, size, LinuxLayout.PieBase, LinuxLayout.Low, LinuxLayout.Limit, plan);
             if (refused != null) return refused;
             for (int i = 0; i < plan.SegmentCount; i++)
-                if (plan.Segments[i].Address < Layout.ExceptionStackTop && plan.Segments[i].End > Layout.HeapBase)
+                if (plan.Segments[i].Address < LinuxLayout.ReservedEnd && plan.Segments[i].End > LinuxLayout.ReservedStart)
                     return "a segment overlaps the library OS's memory (0x10000000-0x70000000)";
             return null;
         }

@@ -1,7 +1,8 @@
 // Checks a foreign binary's pointer arguments before the library OS touches them: the range
-// must lie in the foreign region and every page be mapped (writable when written), read from
-// the page-table window without a system call (a copy-on-write page counts as writable: the
-// write faults and is copied). A bad pointer is EFAULT, never a fault in the library OS.
+// must lie in the foreign region, outside ExOS's part of it (LinuxLayout.Reserved*), and every
+// page be mapped (writable when written), read from the page-table window without a system
+// call (a copy-on-write page counts as writable: the write faults and is copied). A bad
+// pointer is EFAULT, never a fault in the library OS nor a write into its own memory.
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.LibOS.Linux.Runtime
@@ -14,6 +15,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
         {
             if (length == 0) return true;
             if (address < LinuxLayout.Low || address >= LinuxLayout.Limit || length > LinuxLayout.Limit - address) return false;
+            if (address < LinuxLayout.ReservedEnd && address + length > LinuxLayout.ReservedStart) return false;   // the library OS's own memory
             for (ulong page = address & ~0xFFFUL; page < address + length; page += 4096)
             {
                 ulong entry = KernelTables.PageEntry(page);
