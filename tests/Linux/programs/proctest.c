@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,6 +332,10 @@ static void execs(void)
     }
     waitpid(child, &status, 0);
     check("execve of a #! script: the interpreter got its argument, the path, the rest (exit 43)", WEXITSTATUS(status), 43);
+    char *spawn_args[] = { "proctest", "exit42", 0 };
+    check("posix_spawn (clone with CLONE_VM|CLONE_VFORK and a stack)", posix_spawn(&child, "/bin/proctest", 0, 0, spawn_args, (char *[]){ 0 }), 0);
+    waitpid(child, &status, 0);
+    check("the spawned program's exit status", WEXITSTATUS(status), 42);
 }
 
 static long elapsed_us(struct timespec *a, struct timespec *b)

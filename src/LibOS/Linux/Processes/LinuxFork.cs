@@ -21,14 +21,15 @@ namespace ExoSharp.LibOS.Linux.Processes
         private const ulong Supported = 0xFF | CloneVfork | ParentSettid | ChildCleartid | ChildSettid | CloneVm;
 
         /// <summary>clone(flags, stack, parent_tid, child_tid, tls): a new process (no CLONE_VM
-        /// unless with CLONE_VFORK, which is served as a fork); threads are EINVAL.</summary>
-        public static long Clone(ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
+        /// unless with CLONE_VFORK, which is served as a fork whose child starts on the given
+        /// stack: glibc's posix_spawn); threads are EINVAL.</summary>
+        public static long Clone(ExceptionFrame* frame, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
         {
             if ((flags & (CloneThread | CloneSighand | CloneFs | CloneFiles | CloneSettls)) != 0) return -(long)Errno.EINVAL;
             if ((flags & CloneVm) != 0 && (flags & CloneVfork) == 0) return -(long)Errno.EINVAL;
             if ((flags & ~Supported) != 0) return -(long)Errno.EINVAL;
             if ((flags & 0xFF) != 17 && (flags & 0xFF) != 0) return -(long)Errno.EINVAL;   // only SIGCHLD (or nothing) at the end
-            if (stack != 0 && (flags & CloneVm) == 0) return -(long)Errno.EINVAL;          // a new stack without CLONE_VM: not served
+            if (stack != 0 && (stack < LinuxLayout.Low || stack >= LinuxLayout.Limit)) return -(long)Errno.EINVAL;
             if ((flags & ParentSettid) != 0 && !UserPointers.Check(parentTid, 4, true)) return -(long)Errno.EFAULT;
             if ((flags & (ChildSettid | ChildCleartid)) != 0 && !UserPointers.Check(childTid, 4, true)) return -(long)Errno.EFAULT;
             long pid = Fork();
@@ -36,10 +37,26 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (pid == 0)
             {
                 if ((flags & ChildSettid) != 0) *(int*)childTid = ProcessTable.Pid(Process.Id);
+                if (stack != 0) frame->Registers.Rsp = stack;
                 return 0;
             }
             if ((flags & ParentSettid) != 0) *(int*)parentTid = (int)pid;
             return pid;
+        }
+
+        /// <summary>clone3(args, size): clone's rules over struct clone_args (flags, pidfd,
+        /// child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid...); the child
+        /// starts at stack + stack_size when a stack is given. No pidfd, no set_tid.</summary>
+        public static long Clone3(ExceptionFrame* frame, ulong args, ulong size)
+        {
+            if (size < 64 || size > 4096) return -(long)Errno.EINVAL;
+            if (!UserPointers.Check(args, size, false)) return -(long)Errno.EFAULT;
+            ulong* a = (ulong*)args;
+            for (ulong i = 64; i < size; i++) if (((byte*)args)[i] != 0) return -(long)Errno.EINVAL;   // set_tid, cgroup: not served
+            ulong flags = a[0], exitSignal = a[4], stack = a[5], stackSize = a[6];
+            if ((flags & 0xFF) != 0 || exitSignal > 64 || (flags & 0x1000) != 0) return -(long)Errno.EINVAL;   // CLONE_PIDFD
+            if ((stack == 0) != (stackSize == 0) || stack + stackSize < stack) return -(long)Errno.EINVAL;
+            return Clone(frame, flags | exitSignal, stack == 0 ? 0 : stack + stackSize, a[3], a[2], a[7]);
         }
 
         /// <summary>The child's pid in the parent, 0 in the child, or a negative errno.</summary>

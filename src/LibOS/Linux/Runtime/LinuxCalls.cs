@@ -75,7 +75,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 262: return a3 == 0x1000 && (long)a0 >= 0 ? Fstat(a0, a2) : Error(Errno.ENOENT); // newfstatat(fd, "", st, AT_EMPTY_PATH)
                 case 16: return a0 <= 2 ? Error(Errno.ENOTTY) : Error(Errno.EBADF); // ioctl: no terminal yet
                 case 12: return Brk(a0);
-                case 9: return Mmap(a0, a1, a2, a3, (long)a4);
+                case 9: return Mmap(a0, a1, a2, a3, (int)a4);                  // fd is an int: glibc leaves the upper half of r8 as it likes
                 case 11: return 0;                                              // munmap: kept (no reuse yet)
                 case 10: return 0;                                              // mprotect: everything stays writable
                 case 28: return 0;                                              // madvise
@@ -96,7 +96,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 218: return ProcessCalls.GetPid();                         // set_tid_address: the thread id
                 case 57: return LinuxFork.Fork();                               // fork
                 case 58: return LinuxFork.Fork();                               // vfork: a fork
-                case 56: return LinuxFork.Clone(a0, a1, a2, a3, a4);            // clone
+                case 56: return LinuxFork.Clone(s_frame, a0, a1, a2, a3, a4);   // clone
+                case 435: return LinuxFork.Clone3(s_frame, a0, a1);             // clone3
                 case 59: return Exec.Execve(s_frame, a0, a1, a2);               // execve
                 case 60: ProcessExit.Exit(a0); return 0;                        // exit
                 case 231: ProcessExit.Exit(a0); return 0;                       // exit_group
