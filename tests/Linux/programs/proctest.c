@@ -438,6 +438,8 @@ static void bad_pointers(void)
     check("wait4 with status in the library OS's heap (0x10000000): EFAULT", raw(SYS_wait4, -1, 0x10000000, WNOHANG, 0, 0), -EFAULT);
     check("sigaction writing into the exception stack: EFAULT", raw(SYS_rt_sigaction, SIGUSR1, 0, 0x6fffff00, 8, 0), -EFAULT);
     check("clone with a bad parent_tid: EFAULT", raw(SYS_clone, SIGCHLD | CLONE_PARENT_SETTID, 0, (long)BAD, 0, 0), -EFAULT);
+    check("clone3 with bad arguments: EFAULT", raw(435, (long)BAD, 88, 0, 0, 0), -EFAULT);
+    check("clone3 with a short size: EINVAL", raw(435, (long)&(uint64_t[11]){ 0 }, 8, 0, 0, 0), -EINVAL);
     check("clone of a thread: EINVAL", raw(SYS_clone, CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, (long)0x100000, 0, 0, 0), -EINVAL);
     check("setpgid of a stranger: ESRCH", raw(SYS_setpgid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
     check("getsid of a stranger: ESRCH", raw(SYS_getsid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);

@@ -1,7 +1,8 @@
 // One Linux process's row in the shared process table (ProcessTable): who it is, the signals
 // posted to it and not yet taken, its process group and session, and, once it has ended, the
 // wait status its parent will see. Written by other processes only through Pending and Events
-// (atomically); every other field only by the process itself (and by its parent at fork).
+// (atomically); every other field by the process itself, or by its parent (the row at fork,
+// Pgid by setpgid, the wait status when it ends the child with SIGKILL). 64 bytes a row.
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.LibOS.Linux.Processes
@@ -23,7 +24,7 @@ namespace ExoSharp.LibOS.Linux.Processes
         public int Pgid, Sid;
         /// <summary>Once Ended: the wait status (exit code << 8, or the killing signal).</summary>
         public int WaitStatus;
-        public int Reserved;
+        public int Reserved;                // pads the row to 64 bytes
         public ulong Spare0, Spare1;
     }
 }

@@ -2,7 +2,8 @@
 // SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_ONSTACK), the blocked mask, the alternate stack,
 // and delivery. Signals arrive in the process-table row's Pending word (ProcessTable: kill from
 // any process of the tree, SIGCHLD from an ending child, SIGALRM from the alarm); Deliver runs
-// on every return from a ForeignSyscall upcall and takes the lowest deliverable one: ignored,
+// on every return from a ForeignSyscall upcall and at every slice start that finds the foreign
+// code running (ExOS's slice prologue upcall), and takes the lowest deliverable one: ignored,
 // ended (the default action: status = the signal, as wait4 encodes it), or a handler started
 // on Linux's rt_sigframe (return address = sa_restorer, ucontext with the saved registers,
 // mask, alternate stack and a pointer to the saved x87/SSE/AVX state, then siginfo) on the
@@ -10,8 +11,7 @@
 // SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP delivered at once when a handler is installed and
 // the signal not blocked, else the process ends. Missing: stopping and continuing (the stop
 // signals are ignored), real-time signal queues (one pending instance each), core dumps,
-// delivery inside a slice (a process that makes no system calls takes its signals when its
-// next slice begins: ExOS's slice prologue upcall).
+// delivery in the middle of a slice (a loop without system calls waits for its next slice).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
