@@ -4,7 +4,7 @@
  * errors, and bad pointers to every call. Prints "proctest: CHECK: got VALUE" per check and
  * "proctest: FAIL ..." on a wrong value; the exit status is the number of failures.
  * Built with gcc -static by tools/linux-programs.sh (never committed as a binary).
- * Usage: proctest basic | proctest forkbomb (the others are its own execs) */
+ * Usage: proctest basic | proctest forkbomb | proctest fromdisk (the others are its own execs) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -483,6 +483,16 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "scriptmode") == 0)
         return argc == 4 && strcmp(argv[0], "/bin/proctest") == 0 && strcmp(argv[2], "interp") == 0 && strcmp(argv[3], "extra") == 0 ? 43 : 1;
     if (argc > 1 && strcmp(argv[1], "forkbomb") == 0) forkbomb();
+    else if (argc > 1 && strcmp(argv[1], "fromdisk") == 0)
+    {   /* /bin/fromdisk is no data module's name: only the file system has it (fsput put it there) */
+        pid_t c = fork();
+        if (c == 0) { char *args[] = { "fromdisk", "exit42", 0 }; execve("/bin/fromdisk", args, (char *[]){ 0 }); _exit(errno); }
+        int status;
+        waitpid(c, &status, 0);
+        check("execve of /bin/fromdisk from the file system: its exit status", WEXITSTATUS(status), 42);
+        check("execve of a directory: EACCES", raw(SYS_execve, (long)"/bin", (long)(char *[]){ "x", 0 }, 0, 0, 0), -EACCES);
+        check("execve of a missing file under /bin: ENOENT", raw(SYS_execve, (long)"/bin/none", (long)(char *[]){ "x", 0 }, 0, 0, 0), -ENOENT);
+    }
     else
     {
         forks();
