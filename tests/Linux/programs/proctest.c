@@ -116,6 +116,7 @@ static void forks(void)
     waitpid(child, &status, 0);
     check("WTERMSIG after SIGKILL", WTERMSIG(status), SIGKILL);
 
+    siginfo_t si;
     /* a signal to a process that makes no system calls: taken when its slice begins */
     struct sigaction spin;
     memset(&spin, 0, sizeof spin);
@@ -133,10 +134,29 @@ static void forks(void)
     waitpid(child, &status, 0);
     check("alarm in a loop without system calls: exited 45", WIFEXITED(status) ? WEXITSTATUS(status) : -1, 45);
 
+    /* stop and continue */
+    child = fork();
+    if (child == 0) { for (;;) pause(); }
+    check("kill SIGSTOP", kill(child, SIGSTOP), 0);
+    check("wait4 WUNTRACED sees the stop", waitpid(child, &status, WUNTRACED), child);
+    check("WIFSTOPPED", WIFSTOPPED(status), 1);
+    check("WSTOPSIG", WSTOPSIG(status), SIGSTOP);
+    check("the stop is reported once (WNOHANG now 0)", waitpid(child, &status, WUNTRACED | WNOHANG), 0);
+    check("kill SIGCONT", kill(child, SIGCONT), 0);
+    check("wait4 WCONTINUED sees the continue", waitpid(child, &status, WCONTINUED), child);
+    check("WIFCONTINUED", WIFCONTINUED(status), 1);
+    kill(child, SIGTSTP);
+    memset(&si, 0, sizeof si);
+    check("waitid WSTOPPED after SIGTSTP", raw(SYS_waitid, P_PID, child, (long)&si, WSTOPPED, 0), 0);
+    check("waitid si_code CLD_STOPPED", si.si_code, CLD_STOPPED);
+    check("waitid si_status SIGTSTP", si.si_status, SIGTSTP);
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    check("a stopped child killed: WTERMSIG", WTERMSIG(status), SIGKILL);
+
     /* waitid */
     child = fork();
     if (child == 0) _exit(3);
-    siginfo_t si;
     memset(&si, 0, sizeof si);
     check("waitid P_PID WEXITED", raw(SYS_waitid, P_PID, child, (long)&si, WEXITED, 0), 0);
     check("waitid si_pid", si.si_pid, child);

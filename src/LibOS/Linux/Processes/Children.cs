@@ -6,8 +6,8 @@
 // status (126, killed by the kernel: SIGKILL). Reaping drops the child's capability (no leak) and
 // forgets it, so each child is reaped once and then ECHILD. A blocked wait sleeps on a wakeup
 // predicate over its own row's Events (a child's end and every signal bump it) with a 10-tick
-// timeout, so a child the kernel killed is seen within 100 ms. Missing: rusage (zeroed), stopped
-// and continued children (WUNTRACED, WCONTINUED accepted, never reported).
+// timeout, so a child the kernel killed is seen within 100 ms. WUNTRACED and WCONTINUED report a
+// child's stop and continue once each (ProcessRow.Reports). Missing: rusage (zeroed).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -53,7 +53,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (rusage != 0 && !UserPointers.Check(rusage, 144, true)) return -(long)Errno.EFAULT;
             int kind = pid < -1 ? 2 : pid == -1 ? 0 : pid == 0 ? 2 : 1;
             long which = pid < -1 ? -pid : pid == 0 ? ProcessTable.Self->Pgid : pid;
-            long r = Reap(kind, which, (options & NoHang) != 0, false, out int word, out long childPid);
+            long r = Reap(kind, which, options | Exited, out int word, out long childPid);
             if (r <= 0) return r;
             if (status != 0) *(int*)status = word;
             if (rusage != 0) System.Runtime.InteropServices.NativeMemory.Clear((void*)rusage, 144);
@@ -67,8 +67,8 @@ namespace ExoSharp.LibOS.Linux.Processes
             if ((options & (Exited | Untraced | Continued)) == 0) return -(long)Errno.EINVAL;
             if (info != 0 && !UserPointers.Check(info, 128, true)) return -(long)Errno.EFAULT;
             if (rusage != 0 && !UserPointers.Check(rusage, 144, true)) return -(long)Errno.EFAULT;
-            if ((options & Exited) == 0) return (options & NoHang) != 0 ? 0 : -(long)Errno.ECHILD;
-            long r = Reap((int)idType, (long)id, (options & NoHang) != 0, (options & NoWait) != 0, out int word, out long childPid);
+            if (idType == 2 && id == 0) id = (ulong)ProcessTable.Self->Pgid;
+            long r = Reap((int)idType, (long)id, options, out int word, out long childPid);
             if (r < 0) return r;
             if (info != 0)
             {
@@ -77,21 +77,25 @@ namespace ExoSharp.LibOS.Linux.Processes
                 {
                     int* si = (int*)info;
                     si[0] = Signals.Sigchld;                               // si_signo
-                    si[2] = (word & 0x7F) == 0 ? 1 : 2;                   // si_code: CLD_EXITED, CLD_KILLED
                     si[4] = (int)childPid;                                // si_pid
                     si[5] = 0;                                            // si_uid
-                    si[6] = (word & 0x7F) == 0 ? (word >> 8) & 0xFF : word & 0x7F;   // si_status
+                    if (word == 0xFFFF) { si[2] = 6; si[6] = 18; }         // CLD_CONTINUED, SIGCONT
+                    else if ((word & 0xFF) == 0x7F) { si[2] = 5; si[6] = word >> 8; }   // CLD_STOPPED
+                    else if ((word & 0x7F) == 0) { si[2] = 1; si[6] = (word >> 8) & 0xFF; }  // CLD_EXITED
+                    else { si[2] = 2; si[6] = word & 0x7F; }                                   // CLD_KILLED
                 }
             }
             if (rusage != 0) System.Runtime.InteropServices.NativeMemory.Clear((void*)rusage, 144);
             return 0;
         }
 
-        /// <summary>Finds an ended child that matches (kind 0 any, 1 this pid, 2 this group),
-        /// waiting unless noHang: 1 with its wait status and pid, 0 (noHang, none ended yet), or
-        /// -ECHILD, Signals.Restart (a signal to deliver).</summary>
-        private static long Reap(int kind, long which, bool noHang, bool keep, out int word, out long childPid)
+        /// <summary>Finds a child that matches (kind 0 any, 1 this pid, 2 this group) and has
+        /// ended (Exited in options), stopped (Untraced) or continued (Continued), waiting unless
+        /// NoHang: 1 with its wait status and pid (an ended child is reaped unless NoWait), 0
+        /// (NoHang, nothing to report yet), or -ECHILD, Signals.Restart (a signal to deliver).</summary>
+        private static long Reap(int kind, long which, ulong options, out int word, out long childPid)
         {
+            bool noHang = (options & NoHang) != 0, keep = (options & NoWait) != 0;
             word = 0;
             childPid = 0;
             while (true)
@@ -109,7 +113,19 @@ namespace ExoSharp.LibOS.Linux.Processes
                     any = true;
                     EnvRecord env = KernelTables.Environment(id);
                     bool recorded = row->Id == id && System.Threading.Volatile.Read(ref row->State) == ProcessRow.Ended;
-                    if (!recorded && env.Id == id && (env.Status & EnvRecord.Ended) == 0) continue;
+                    bool live = !recorded && env.Id == id && (env.Status & EnvRecord.Ended) == 0;
+                    if (live && row->Id == id)
+                    {
+                        int report = (options & Untraced) != 0 && (row->Reports & (1UL << ProcessRow.Stopped)) != 0 ? ProcessRow.Stopped
+                            : (options & Continued) != 0 && (row->Reports & (1UL << ProcessRow.Continued)) != 0 ? ProcessRow.Continued : -1;
+                        if (report >= 0 && (keep || ProcessTable.TakeReport(row, report)))
+                        {
+                            word = report == ProcessRow.Stopped ? (row->Stop << 8) | 0x7F : 0xFFFF;
+                            childPid = pid;
+                            return 1;
+                        }
+                    }
+                    if (live || (options & Exited) == 0) continue;
                     if (recorded) word = row->WaitStatus;
                     else if (env.Id == id && env.ExitStatus != 126) word = (int)(env.ExitStatus & 0xFF) << 8;
                     else word = Signals.Sigkill;

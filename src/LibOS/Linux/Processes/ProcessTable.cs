@@ -101,6 +101,8 @@ namespace ExoSharp.LibOS.Linux.Processes
             row->Pgid = me->Pgid;
             row->Sid = me->Sid;
             row->WaitStatus = 0;
+            row->Stop = 0;
+            row->Reports = 0;
             row->State = ProcessRow.Live;
             System.Threading.Volatile.Write(ref row->Id, child);
         }
@@ -111,6 +113,12 @@ namespace ExoSharp.LibOS.Linux.Processes
             AtomicOr(&row->Pending, 1UL << (signal - 1));
             AtomicIncrement(&row->Events);
         }
+
+        /// <summary>Notes a stop or a continue (ProcessRow.Stopped, Continued) for the parent's wait.</summary>
+        public static void Report(ProcessRow* row, int what) => AtomicOr(&row->Reports, 1UL << what);
+
+        /// <summary>Takes a noted stop or continue: true if it was there.</summary>
+        public static bool TakeReport(ProcessRow* row, int what) => AtomicTakeBit(&row->Reports, (ulong)what) != 0;
 
         /// <summary>Bumps row's Events only (wakes a blocked process to look again).</summary>
         public static void Wake(ProcessRow* row) => AtomicIncrement(&row->Events);

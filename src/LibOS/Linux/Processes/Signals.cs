@@ -9,8 +9,10 @@
 // mask, alternate stack and a pointer to the saved x87/SSE/AVX state, then siginfo) on the
 // foreign stack. rt_sigreturn puts it all back. CPU exceptions in the foreign code become
 // SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP delivered at once when a handler is installed and
-// the signal not blocked, else the process ends. Missing: stopping and continuing (the stop
-// signals are ignored), real-time signal queues (one pending instance each), core dumps,
+// the signal not blocked, else the process ends. The stop signals' default stops the process
+// (it waits in the library OS for SIGCONT or SIGKILL; its parent's wait4 sees WUNTRACED and
+// WCONTINUED reports). Missing: real-time signal queues (one pending instance each), core dumps,
+// SIGTSTP and friends discarded for orphaned groups,
 // delivery in the middle of a slice (a loop without system calls waits for its next slice).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
@@ -59,7 +61,46 @@ namespace ExoSharp.LibOS.Linux.Processes
             s_altEnabled = false;
         }
 
-        private static bool DefaultIgnores(int signal) => signal == 17 || signal == 18 || signal == 23 || signal == 28 || (signal >= 19 && signal <= 22);
+        private static bool DefaultIgnores(int signal) => signal == 17 || signal == 18 || signal == 23 || signal == 28;
+
+        /// <summary>SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the default action stops the process.</summary>
+        private static bool DefaultStops(int signal) => signal >= 19 && signal <= 22;
+
+        private const int Sigcont = 18;
+
+        /// <summary>The stop: the parent is told (SIGCHLD, a report for wait4's WUNTRACED), then
+        /// the process waits in the library OS until SIGCONT (it goes on; a handler for SIGCONT
+        /// then runs as usual) or SIGKILL (it ends), whatever its mask.</summary>
+        private static void Stop(int signal)
+        {
+            ProcessRow* me = ProcessTable.Self;
+            ProcessTable.Take(me, Sigcont);                          // a stop discards a pending continue
+            me->Stop = signal;
+            ProcessTable.Report(me, ProcessRow.Stopped);
+            NotifyParent(me);
+            while (true)
+            {
+                uint seen = System.Threading.Volatile.Read(ref me->Events);
+                ulong pending = System.Threading.Volatile.Read(ref me->Pending);
+                if ((pending & Bit(Sigkill)) != 0) Processes.ProcessExit.Killed(Sigkill);
+                if ((pending & Bit(Sigcont)) != 0)
+                {
+                    if (s_handler[Sigcont] <= Ignore) ProcessTable.Take(me, Sigcont);
+                    me->Stop = 0;
+                    ProcessTable.TakeReport(me, ProcessRow.Stopped);
+                    ProcessTable.Report(me, ProcessRow.Continued);
+                    NotifyParent(me);
+                    return;
+                }
+                Children.WaitForEvents(&me->Events, seen, 100);
+            }
+        }
+
+        private static void NotifyParent(ProcessRow* me)
+        {
+            ProcessRow* parent = ProcessTable.Find(ProcessTable.Pid(me->Parent));
+            if (parent != null && parent->Id == me->Parent) ProcessTable.Post(parent, Sigchld);
+        }
 
         public static long Action(ulong signal, ulong act, ulong old, ulong size)
         {
@@ -160,7 +201,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                 pending &= ~Bit(signal);
                 ulong h = s_handler[signal];
                 if (h == Ignore || (h == Default && DefaultIgnores(signal))) { ProcessTable.Take(me, signal); continue; }
-                return true;
+                return true;                                          // a handler, the end, or a stop
             }
             return false;
         }
@@ -273,6 +314,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                 if (!ProcessTable.Take(me, signal)) continue;
                 ulong h = s_handler[signal];
                 if (h == Ignore || (h == Default && DefaultIgnores(signal))) continue;
+                if (h == Default && DefaultStops(signal)) { Stop(signal); continue; }
                 if (h == Default) Processes.ProcessExit.Killed(signal);
                 if (restart)
                 {
