@@ -53,6 +53,13 @@ namespace ExoSharp.LibOS.Linux.Processes
         /// <summary>A forked child keeps actions, mask and alternate stack; its alarm is cleared.</summary>
         public static void InChild() { s_alarmTick = 0; s_alarmInterval = 0; StartSliceUpcalls(); }
 
+        /// <summary>Sends signal (1-64) to this process from inside a system call (a write to a
+        /// pipe with no reader raises SIGPIPE): it is delivered as the call returns.</summary>
+        public static void Raise(int signal)
+        {
+            if (signal >= 1 && signal <= Count) ProcessTable.Post(ProcessTable.Self, signal);
+        }
+
         /// <summary>At execve: handlers become the default (ignored signals stay ignored); no alternate stack.</summary>
         public static void AtExec()
         {
