@@ -174,11 +174,13 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         /// <summary>Maps every page of [start, end) into the child: writable pages copy-on-write
-        /// in both (child first, so the parent's own writes cannot reach the child's view).</summary>
+        /// in both (child first, so the parent's own writes cannot reach the child's view); the
+        /// caller's own mapping is rewritten only for pages that were writable.</summary>
         public static long ShareRange(long child, ulong start, ulong end)
         {
             PageMapEntry* batch = stackalloc PageMapEntry[32];
-            int n = 0;
+            PageMapEntry* own = stackalloc PageMapEntry[32];    // only the pages whose own mapping changes
+            int n = 0, m = 0;
             for (ulong page = start; page < end; page += PageSize)
             {
                 PageInfo info;
@@ -187,15 +189,17 @@ namespace ExoSharp.LibOS.ExOS
                 ulong flags = info.Flags & PageFlags.Allowed;
                 if ((flags & (PageFlags.Writable | PageFlags.CopyOnWrite)) != 0)
                     flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;
-                batch[n++] = new PageMapEntry { Address = page, FrameHandle = info.FrameHandle, Flags = flags };
+                var entry = new PageMapEntry { Address = page, FrameHandle = info.FrameHandle, Flags = flags };
+                batch[n++] = entry;
+                if ((info.Flags & PageFlags.Writable) != 0) own[m++] = entry;     // read-only and already copy-on-write pages stay as they are
                 if (n == 32)
                 {
-                    long r = Flush(child, batch, n);
+                    long r = Flush(child, batch, n, own, m);
                     if (r < 0) return r;
-                    n = 0;
+                    n = m = 0;
                 }
             }
-            return Flush(child, batch, n);
+            return Flush(child, batch, n, own, m);
         }
 
         /// <summary>Maps the page at address, when there is one, writable into the child: the same
@@ -208,12 +212,12 @@ namespace ExoSharp.LibOS.ExOS
             return SystemCall.PageMap((ulong)child, address, info.FrameHandle, PageFlags.Writable);
         }
 
-        private static long Flush(long child, PageMapEntry* batch, int n)
+        private static long Flush(long child, PageMapEntry* batch, int n, PageMapEntry* own, int m)
         {
             if (n == 0) return 0;
             long r = SystemCall.PageMap((ulong)child, batch, (ulong)n);
-            if (r < 0) return r;
-            return SystemCall.PageMap(Capability.Self, batch, (ulong)n);
+            if (r < 0 || m == 0) return r;
+            return SystemCall.PageMap(Capability.Self, own, (ulong)m);
         }
 
         private static void CopyOnWriteFault(ExceptionFrame* frame)
