@@ -47,6 +47,7 @@ cd "$(dirname "$0")/.."
 results=out/tests
 mkdir -p "$results"
 grep -qsE '^(file|rootfile): out/linux/' tests/Boot/*.test && { tools/busybox.sh >/dev/null || echo "boottest: could not fetch busybox-static" >&2; }
+grep -qsE '^(file|rootfile): out/linux/programs/' tests/Boot/*.test && { tools/linux-programs.sh >/dev/null || echo "boottest: could not build tests/Linux/programs" >&2; }
 
 # Lines with \xNN escapes made bytes (expect, contains, forbid).
 unescape() { perl -pe 's/\\x([0-9a-fA-F]{2})/chr(hex($1))/ge'; }

@@ -16,7 +16,7 @@ namespace ExoSharp.Apps.Foreign
     internal static unsafe class LinuxPipes
     {
         private static int s_failures;
-        private static byte* s_memory;             // heap: inside the foreign region
+        private static byte* s_memory;             // pages mapped where a foreign program's mmap would put them
 
         private static void Expect(string what, long got, long expected)
         {
@@ -41,7 +41,10 @@ namespace ExoSharp.Apps.Foreign
 
         public static int Main(string arguments)
         {
-            s_memory = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(256 * 1024);
+            s_memory = (byte*)ExoSharp.LibOS.Linux.Runtime.LinuxLayout.MapBase;     // the foreign region (not ExOS's heap: EFAULT there)
+            for (ulong page = 0; page < 256 * 1024; page += 4096)
+                if (Memory.AllocatePage((ulong)s_memory + page) < 0) return 1;
+            Process.AlsoCopy((ulong)s_memory, (ulong)s_memory + 256 * 1024);    // children see it as after a Linux fork
             DescriptorTable.Start();
             int* fds = (int*)At(0);
             byte* data = (byte*)At(4096);          // 100,000 bytes

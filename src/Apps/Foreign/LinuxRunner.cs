@@ -1,7 +1,9 @@
-// `linux NAME [ARGS...]`: runs a static Linux binary under the Linux library OS
-// (src/LibOS/Linux/Runtime), with argv = NAME ARGS and a small environment: NAME beginning with
-// '/' is a file on the disk's system volume (read whole into memory first), any other NAME the
-// data module tools/run.sh gave (--file HOST=NAME). The run's status is the program's exit status.
+// `linux [-put MODULE /PATH]... NAME [ARGS...]`: runs a static Linux binary under the Linux
+// library OS (src/LibOS/Linux/Runtime), with argv = NAME ARGS ('...' or "..." keep spaces inside
+// a word) and a small environment: NAME beginning with '/' is a file on the disk's system volume
+// (read whole into memory first), any other NAME the data module tools/run.sh gave (--file
+// HOST=NAME). Each -put first copies a data module into that file system (FsPut). The run's
+// status is the program's exit status.
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Linux.Runtime;
 
@@ -12,9 +14,22 @@ namespace ExoSharp.Apps.Foreign
         public static int Main(string arguments)
         {
             string[] argv = Split(arguments);
+            int first = 0;
+            while (argv.Length - first >= 3 && argv[first] == "-put")
+            {
+                string error = FsPut.Put(argv[first + 1], argv[first + 2]);
+                if (error != null) { System.Console.WriteLine("linux: -put: " + error); return 2; }
+                first += 3;
+            }
+            if (first > 0)
+            {
+                var rest = new string[argv.Length - first];
+                for (int i = 0; i < rest.Length; i++) rest[i] = argv[first + i];
+                argv = rest;
+            }
             if (argv.Length == 0)
             {
-                System.Console.WriteLine("linux: usage: linux NAME [ARGS...] (NAME: a --file boot module)");
+                System.Console.WriteLine("linux: usage: linux [-put MODULE /PATH]... NAME [ARGS...] (NAME, MODULE: --file boot modules)");
                 return 2;
             }
             string[] environment = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb" };

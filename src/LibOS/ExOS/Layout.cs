@@ -22,7 +22,7 @@ namespace ExoSharp.LibOS.ExOS
         public const ulong ConsoleRing = 0x6FD0_0000;
         /// <summary>Pages shared writable, not copied, with every child a fork makes (a Linux pipe's
         /// buffer and counts): whatever is mapped in [SharedPages, SharedPagesLimit) at the fork.</summary>
-        public const ulong SharedPages = 0x6FC0_0000, SharedPagesLimit = 0x6FE0_0000;
+        public const ulong SharedPages = 0x6FC0_0000, SharedPagesLimit = 0x6FD0_0000;
 
         /// <summary>The page for a scratch mapping (copy-on-write copies, dumbfork).</summary>
         public const ulong TempPage = 0x6FF0_0000;

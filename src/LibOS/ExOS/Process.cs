@@ -31,10 +31,15 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>Copy-on-write fork: handle of the child in the parent, 0 in the child, or a
         /// negative Abi.Error.</summary>
-        public static long Fork()
+        public static long Fork() => Fork(&FinishCopyOnWrite);
+
+        /// <summary>Fork with a custom finish (as ForkWith) and the rest of ExOS's fork hooks
+        /// around it (SetForkHooks): a library OS that copies more than ExOS's own regions (the
+        /// Linux library OS copies the foreign binary's) keeps ExOS's files working in the child.</summary>
+        public static long Fork(delegate*<ulong, ulong, long> finish)
         {
             for (int i = 0; i < s_hooks; i++) if (s_beforeFork[i] != 0) ((delegate*<bool, void>)s_beforeFork[i])(false);
-            long r = ForkPrimitive(&FinishCopyOnWrite);
+            long r = ForkPrimitive(finish);
             if (r < 0) for (int i = 0; i < s_hooks; i++) if (s_beforeFork[i] != 0) ((delegate*<bool, void>)s_beforeFork[i])(true);
             if (r == 0) for (int i = 0; i < s_hooks; i++) if (s_inChild[i] != 0) ((delegate*<void>)s_inChild[i])();
             return r;
@@ -158,6 +163,16 @@ namespace ExoSharp.LibOS.ExOS
             }
         }
 
+        private static ulong s_alsoStart, s_alsoEnd;
+
+        /// <summary>Fork also copies [start, end) (copy-on-write, its mapped pages): memory a program
+        /// keeps outside ExOS's own regions (a test standing in for a foreign program's pages).</summary>
+        public static void AlsoCopy(ulong start, ulong end)
+        {
+            s_alsoStart = start;
+            s_alsoEnd = end;
+        }
+
         private static long FinishCopyOnWrite(ulong childRip, ulong childRsp)
         {
             long r = Exceptions.SetHandler(&CopyOnWriteFault);
@@ -168,6 +183,7 @@ namespace ExoSharp.LibOS.ExOS
             if (r >= 0) r = ShareRange(child, Layout.HeapBase, Memory.HeapBreak);
             if (r >= 0) r = ShareRange(child, UserLayout.StackTop - UserLayout.StackSize, UserLayout.StackTop);
             if (r >= 0) r = ShareWritablePages(child);
+            if (r >= 0 && s_alsoEnd > s_alsoStart) r = ShareRange(child, s_alsoStart, s_alsoEnd);
             if (r >= 0) r = Start((ulong)child);
             if (r < 0)
             {
@@ -178,11 +194,13 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         /// <summary>Maps every page of [start, end) into the child: writable pages copy-on-write
-        /// in both (child first, so the parent's own writes cannot reach the child's view).</summary>
-        private static long ShareRange(long child, ulong start, ulong end)
+        /// in both (child first, so the parent's own writes cannot reach the child's view); the
+        /// caller's own mapping is rewritten only for pages that were writable.</summary>
+        public static long ShareRange(long child, ulong start, ulong end)
         {
             PageMapEntry* batch = stackalloc PageMapEntry[32];
-            int n = 0;
+            PageMapEntry* own = stackalloc PageMapEntry[32];    // only the pages whose own mapping changes
+            int n = 0, m = 0;
             for (ulong page = start; page < end; page += PageSize)
             {
                 PageInfo info;
@@ -191,15 +209,17 @@ namespace ExoSharp.LibOS.ExOS
                 ulong flags = info.Flags & PageFlags.Allowed;
                 if ((flags & (PageFlags.Writable | PageFlags.CopyOnWrite)) != 0)
                     flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;
-                batch[n++] = new PageMapEntry { Address = page, FrameHandle = info.FrameHandle, Flags = flags };
+                var entry = new PageMapEntry { Address = page, FrameHandle = info.FrameHandle, Flags = flags };
+                batch[n++] = entry;
+                if ((info.Flags & PageFlags.Writable) != 0) own[m++] = entry;     // read-only and already copy-on-write pages stay as they are
                 if (n == 32)
                 {
-                    long r = Flush(child, batch, n);
+                    long r = Flush(child, batch, n, own, m);
                     if (r < 0) return r;
-                    n = 0;
+                    n = m = 0;
                 }
             }
-            return Flush(child, batch, n);
+            return Flush(child, batch, n, own, m);
         }
 
         /// <summary>Maps the file table page and every page mapped in Layout.SharedPages writable into
@@ -222,31 +242,39 @@ namespace ExoSharp.LibOS.ExOS
             return SystemCall.PageMap((ulong)child, address, info.FrameHandle, PageFlags.Writable);
         }
 
-        private static long Flush(long child, PageMapEntry* batch, int n)
+        private static long Flush(long child, PageMapEntry* batch, int n, PageMapEntry* own, int m)
         {
             if (n == 0) return 0;
             long r = SystemCall.PageMap((ulong)child, batch, (ulong)n);
-            if (r < 0) return r;
-            return SystemCall.PageMap(Capability.Self, batch, (ulong)n);
+            if (r < 0 || m == 0) return r;
+            return SystemCall.PageMap(Capability.Self, own, (ulong)m);
         }
 
         private static void CopyOnWriteFault(ExceptionFrame* frame)
         {
+            if (CopyOnWrite(frame)) return;
+            if (Exceptions.RaiseManaged(frame)) return;
+            System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
+                                     ", rip 0x" + frame->Registers.Rip.ToString("x"));
+            SystemCall.EnvDestroy(Capability.Self);
+        }
+
+        /// <summary>Serves a write fault on a copy-on-write page (the page gets a private copy);
+        /// false, touching nothing, for any other fault. Writes no memory but the new frame and
+        /// the stack, so it may run nested inside another handler.</summary>
+        public static bool CopyOnWrite(ExceptionFrame* frame)
+        {
+            if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0) return false;
             ulong page = frame->FaultAddress & ~(PageSize - 1);
             PageInfo info;
             SystemCall.PageQuery(page, &info);
-            if (frame->Vector != 14 || (frame->ErrorCode & 2) == 0 || (info.Flags & PageFlags.CopyOnWrite) == 0)
-            {
-                if (Exceptions.RaiseManaged(frame)) return;
-                System.Console.WriteLine("exos: unhandled fault " + frame->Vector.ToString() + " at va 0x" + frame->FaultAddress.ToString("x") +
-                                         ", rip 0x" + frame->Registers.Rip.ToString("x"));
-                SystemCall.EnvDestroy(Capability.Self);
-            }
+            if ((info.Flags & PageFlags.CopyOnWrite) == 0) return false;
             if (!CopyPage(page, &info))
             {
                 System.Console.WriteLine("exos: out of memory for a copy-on-write page");
                 SystemCall.EnvDestroy(Capability.Self);
             }
+            return true;
         }
 
         /// <summary>Gives the copy-on-write page at page a private writable copy.</summary>

@@ -1,7 +1,7 @@
 // The file system's errors: Linux's errno numbers, the one table ExOS's file calls answer with
 // (negated), so a Linux-ABI library OS passes them through one to one. XnErrors maps XN's
-// answers onto it. The Linux library OS answers with the same table. Missing: the rest no call
-// returns yet.
+// answers onto it. The Linux library OS answers with the same table (its processes and signals
+// add ESRCH, EINTR, E2BIG, ENOEXEC, ECHILD). Missing: the rest no call returns yet.
 namespace ExoSharp.LibOS.ExOS.Cffs
 {
     public enum Errno : int
@@ -9,9 +9,13 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         None = 0,
         EPERM = 1,
         ENOENT = 2,
+        ESRCH = 3,
         EINTR = 4,
         EIO = 5,
+        E2BIG = 7,
+        ENOEXEC = 8,
         EBADF = 9,
+        ECHILD = 10,
         EAGAIN = 11,
         ENOMEM = 12,
         EACCES = 13,

@@ -20,25 +20,25 @@ namespace ExoSharp.LibOS.Linux.Devices
             TIOCGPGRP = 0x540F, TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541B;
 
         private static ushort s_rows = 24, s_columns = 80, s_xPixels, s_yPixels;
-        private static int s_foregroundGroup = 1;
+        private static int s_foregroundGroup;      // 0: never set; the caller's own group answers
 
         /// <summary>Set when ^C interrupted a read; the signal code takes it (SIGINT to the foreground group).</summary>
         public static bool InterruptPending;
 
         /// <summary>The foreground process group (TIOCSPGRP's).</summary>
-        public static int ForegroundGroup => s_foregroundGroup;
+        public static int ForegroundGroup => s_foregroundGroup != 0 ? s_foregroundGroup : (int)Processes.ProcessCalls.GetPgid(0);
 
         /// <summary>Attaches the console's ring unless it is; whether it is (false: no console capability).</summary>
         public static bool Open() => Console.IsOpen || Console.Open() >= 0;
 
-        /// <summary>read(2) on the terminal: blocks for a line (canonical) or bytes (raw).</summary>
-        public static long Read(ulong buffer, ulong length)
+        /// <summary>read(2) on the terminal: blocks for a line (canonical) or bytes (raw).
+        /// Precondition: the caller checked buffer (DescriptorCalls does, for the program's).</summary>
+        public static long Read(byte* buffer, ulong length)
         {
             if (length == 0) return 0;
             if (length > int.MaxValue) length = int.MaxValue;
-            if (!UserPointers.Check(buffer, length, true)) return -(long)Errno.EFAULT;
             if (!Open()) return 0;
-            long n = Console.Read((byte*)buffer, (int)length, true);
+            long n = Console.Read(buffer, (int)length, true);
             if (n == Console.Interrupted)
             {
                 InterruptPending = true;
@@ -48,14 +48,14 @@ namespace ExoSharp.LibOS.Linux.Devices
             return n < 0 ? -(long)Errno.EIO : n;
         }
 
-        /// <summary>write(2) on the terminal: the bytes as they are (the host's terminal adds the carriage returns).</summary>
-        public static long Write(ulong buffer, ulong length)
+        /// <summary>write(2) on the terminal: the bytes as they are (the host's terminal adds the
+        /// carriage returns). Precondition: the caller checked buffer.</summary>
+        public static long Write(byte* buffer, ulong length)
         {
-            if (!UserPointers.Check(buffer, length, false)) return -(long)Errno.EFAULT;
             for (ulong done = 0; done < length;)
             {
                 ulong chunk = length - done > (ulong)UserLayout.MaxConsoleWrite ? (ulong)UserLayout.MaxConsoleWrite : length - done;
-                SystemCall.ConsoleWrite((byte*)(buffer + done), (long)chunk);
+                SystemCall.ConsoleWrite(buffer + done, (long)chunk);
                 done += chunk;
             }
             return (long)length;
@@ -98,7 +98,7 @@ namespace ExoSharp.LibOS.Linux.Devices
                 }
                 case TIOCGPGRP:
                     if (!UserPointers.Check(argument, 4, true)) return -(long)Errno.EFAULT;
-                    *(int*)argument = s_foregroundGroup;
+                    *(int*)argument = ForegroundGroup;
                     return 0;
                 case TIOCSPGRP:
                 {

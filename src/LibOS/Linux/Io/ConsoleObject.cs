@@ -11,9 +11,9 @@ namespace ExoSharp.LibOS.Linux.Io
 {
     public sealed unsafe class ConsoleObject : OpenObject
     {
-        public override long Read(byte* buffer, ulong count) => ConsoleDevice.Read((ulong)buffer, count);
+        public override long Read(byte* buffer, ulong count) => ConsoleDevice.Read(buffer, count);
 
-        public override long Write(byte* buffer, ulong count) => ConsoleDevice.Write((ulong)buffer, count);
+        public override long Write(byte* buffer, ulong count) => ConsoleDevice.Write(buffer, count);
 
         public override long Ioctl(ulong request, ulong argument) => ConsoleDevice.Ioctl(request, argument);
 

@@ -17,8 +17,12 @@ namespace ExoSharp.LibOS.Linux.Io
         private static bool[] s_closeOnExec;
 
         /// <summary>A fresh table: the console on 0, 1 and 2.</summary>
+        /// <summary>The table of a new process tree: the console at 0, 1 and 2. Once: an execve keeps
+        /// the table (its close-on-exec descriptors are closed through Exec.CloseOnExec).</summary>
         public static void Start()
         {
+            if (s_objects != null) return;
+            Processes.Exec.CloseOnExec = &CloseOnExec;
             s_objects = new OpenObject[Max];
             s_closeOnExec = new bool[Max];
             for (int fd = 0; fd < 3; fd++) s_objects[fd] = new ConsoleObject();

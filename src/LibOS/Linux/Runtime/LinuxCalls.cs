@@ -1,17 +1,19 @@
 // The Linux system calls of the foreign process, served in its own address space from the
 // ForeignSyscall upcall (the registers as the `syscall` left them; the result goes in rax,
 // negative errno on failure): files, descriptors and pipes (Io/: DescriptorCalls, PathCalls,
-// over ExOS.Files on the system volume, mounted at start when there is a disk), brk, anonymous
-// mmap, arch_prctl, uname, the identity calls, clocks, getrandom, signal calls accepted and
-// ignored. Every pointer is checked (EFAULT); an unknown call answers ENOSYS and is logged once
-// with its number and name. A CPU fault in the foreign code ends the process as Linux's default
-// signal action would (status 128 + signal); every end closes the descriptors and syncs.
-// Missing: processes, real signals, file-backed mmap, munmap's freeing, sockets.
+// over ExOS.Files on the system volume, mounted at start when there is a disk), processes and
+// signals (fork, execve, wait4, kill, handlers: Processes/), brk, anonymous mmap, arch_prctl,
+// uname, the identity calls, clocks, getrandom. Every pointer is checked (EFAULT); an unknown
+// call answers ENOSYS and is logged once with its number and name. A CPU fault in the foreign
+// code is its signal (Signals.Fault); a write fault on a copy-on-write page (after a fork) is
+// served first, wherever it happens; every end closes the descriptors and syncs (ProcessExit).
+// Missing: file-backed mmap, munmap's freeing, sockets.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
 using ExoSharp.LibOS.Linux.Devices;
 using ExoSharp.LibOS.Linux.Io;
+using ExoSharp.LibOS.Linux.Processes;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -43,26 +45,32 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Registers* r = &frame->Registers;
             if (frame->Vector != UpcallVector.ForeignSyscall)
             {
-                int signal = frame->Vector == 14 || frame->Vector == 13 ? 11 : frame->Vector == 0 ? 8 : frame->Vector == 6 ? 4 : 5;
-                System.Console.WriteLine("linux: signal " + signal.ToString() + " (CPU exception " + frame->Vector.ToString() + " at rip 0x" +
-                    r->Rip.ToString("x") + ", address 0x" + frame->FaultAddress.ToString("x") + "): killed");
-                Exit(128 + signal);
+                if (Process.CopyOnWrite(frame)) return;                         // after a fork, anywhere
+                if (frame->Vector == UpcallVector.SliceStart)                   // signals for code that makes no calls
+                {
+                    if (r->Rip < LinuxLayout.Limit) Signals.Deliver(frame, false);
+                    return;
+                }
+                if (frame->Vector >= 32) return;                                // revocation: nothing to give back
+                if (r->Rip >= LinuxLayout.Limit)
+                {
+                    if (Exceptions.RaiseManaged(frame)) return;
+                    System.Console.WriteLine("linux: the library OS faulted (CPU exception " + frame->Vector.ToString() + " at rip 0x" +
+                        r->Rip.ToString("x") + ", address 0x" + frame->FaultAddress.ToString("x") + "): killed");
+                    ProcessExit.Killed(Signals.Sigsegv);
+                }
+                Signals.Fault(frame);
                 return;
             }
             Calls++;
+            s_frame = frame;
             r->Rax = (ulong)Call(r->Rax, r->Rdi, r->Rsi, r->Rdx, r->R10, r->R8, r->R9);
+            Signals.Deliver(frame, true);
         }
+
+        private static ExceptionFrame* s_frame;     // the upcall being served (execve replaces its registers)
 
         private static long Error(Errno e) => -(long)e;
-
-        /// <summary>Ends the process: its descriptors closed (pipe ends released), what it wrote
-        /// to the volume synced to the disk, then the environment's exit.</summary>
-        private static void Exit(int status)
-        {
-            DescriptorTable.CloseAll();
-            if (Files.Volume != null) Files.Sync();
-            SystemCall.Exit(status);
-        }
 
         private const ulong AtFdCwd = unchecked((ulong)-100L);
 
@@ -71,23 +79,18 @@ namespace ExoSharp.LibOS.Linux.Runtime
             switch (number)
             {
                 case 12: return Brk(a0);
-                case 9: return Mmap(a0, a1, a2, a3, (long)a4);
+                case 9: return Mmap(a0, a1, a2, a3, (int)a4);                  // fd is an int: glibc leaves the upper half of r8 as it likes
                 case 11: return 0;                                              // munmap: kept (no reuse yet)
                 case 10: return 0;                                              // mprotect: everything stays writable
                 case 28: return 0;                                              // madvise
-                case 13: case 14: case 131: return 0;                           // rt_sigaction, rt_sigprocmask, sigaltstack
                 case 158: return ArchPrctl(a0, a1);
-                case 218: return 1;                                             // set_tid_address: the thread id
                 case 273: return 0;                                             // set_robust_list
                 case 334: return Error(Errno.ENOSYS);                           // rseq: glibc goes on without it
-                case 39: case 186: return 1;                                    // getpid, gettid
-                case 110: return 0;                                             // getppid: no parent process
                 case 102: case 104: case 107: case 108: return 0;               // getuid, getgid, geteuid, getegid: root
                 case 63: return Uname(a0);
                 case 228: return ClockGetTime(a0, a1);
                 case 96: return GetTimeOfDay(a0);
                 case 318: return GetRandom(a0, a1);
-                case 60: case 231: Exit((int)(a0 & 0xFF)); return 0;            // exit, exit_group
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
                 case 0: return DescriptorCalls.Read(a0, a1, a2);
@@ -153,6 +156,40 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 332: return PathCalls.Statx(a0, a1, a2, a3, a4);
                 case 439: return PathCalls.Access(a0, a1, a2, a3);                        // faccessat2
                 // Processes and signals.
+                case 39: return ProcessCalls.GetPid();                          // getpid
+                case 186: return ProcessCalls.GetPid();                         // gettid: one thread per process
+                case 110: return ProcessCalls.GetParentPid();                   // getppid
+                case 218: return ProcessCalls.GetPid();                         // set_tid_address: the thread id
+                case 57: return LinuxFork.Fork();                               // fork
+                case 58: return LinuxFork.Fork();                               // vfork: a fork
+                case 56: return LinuxFork.Clone(s_frame, a0, a1, a2, a3, a4);   // clone
+                case 435: return LinuxFork.Clone3(s_frame, a0, a1);             // clone3
+                case 59: return Exec.Execve(s_frame, a0, a1, a2);               // execve
+                case 60: ProcessExit.Exit(a0); return 0;                        // exit
+                case 231: ProcessExit.Exit(a0); return 0;                       // exit_group
+                case 61: return Children.Wait4((int)a0, a1, a2, a3);            // wait4
+                case 247: return Children.WaitId(a0, a1, a2, a3, a4);           // waitid
+                case 62: return ProcessCalls.Kill((int)a0, a1);                 // kill
+                case 200: return ProcessCalls.TKill((int)a0, a1);               // tkill
+                case 234: return ProcessCalls.ThreadKill((int)a0, (int)a1, a2); // tgkill
+                case 15: Signals.Return(s_frame); return (long)s_frame->Registers.Rax;   // rt_sigreturn: every register back
+                case 13: return Signals.Action(a0, a1, a2, a3);                 // rt_sigaction
+                case 14: return Signals.ProcMask(a0, a1, a2, a3);               // rt_sigprocmask
+                case 127: return Signals.Pending(a0, a1);                       // rt_sigpending
+                case 130: return Signals.Suspend(a0, a1);                       // rt_sigsuspend
+                case 131: return Signals.AltStack(a0, a1, s_frame->Registers.Rsp); // sigaltstack
+                case 34: return ProcessCalls.Pause();                           // pause
+                case 37: return Signals.Alarm(a0);                              // alarm
+                case 38: return Signals.SetTimer(a0, a1, a2);                   // setitimer
+                case 36: return Signals.GetTimer(a0, a1);                       // getitimer
+                case 35: return ProcessCalls.NanoSleep(a0, a1);                 // nanosleep
+                case 230: return ProcessCalls.ClockNanoSleep(a0, a1, a2, a3);   // clock_nanosleep
+                case 24: return ProcessCalls.Yield();                           // sched_yield
+                case 109: return ProcessCalls.SetPgid((int)a0, (int)a1);        // setpgid
+                case 121: return ProcessCalls.GetPgid((int)a0);                 // getpgid
+                case 111: return ProcessCalls.GetPgid(0);                       // getpgrp
+                case 112: return ProcessCalls.SetSid();                         // setsid
+                case 124: return ProcessCalls.GetSid((int)a0);                  // getsid
                 // The console and the terminal: a descriptor's ConsoleObject (Io/ConsoleObject.cs) over Devices/ConsoleDevice.cs.
                 default:
                     LogUnknown(number);
@@ -187,6 +224,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if ((flags & Fixed) != 0)
             {
                 if ((address & 4095) != 0 || address < LinuxLayout.Low || address >= LinuxLayout.Limit || size > LinuxLayout.Limit - address) return Error(Errno.EINVAL);
+                if (address < LinuxLayout.ReservedEnd && address + size > LinuxLayout.ReservedStart) return Error(Errno.ENOMEM);   // ExOS's own memory
                 at = address;
             }
             else if (size > LinuxLayout.MapLimit - s_mapNext) return Error(Errno.ENOMEM);

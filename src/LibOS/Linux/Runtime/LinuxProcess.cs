@@ -2,11 +2,13 @@
 // frames (file bytes copied, the rest zeroed; writable, and executable where the segment is,
 // since W^X for foreign segments would need a remap), the initial stack, the break after the
 // image, then ForeignSyscalls so every `syscall` below LinuxLayout.Limit comes to LinuxCalls,
-// and a jump to the entry point. One foreign process per environment. Missing: file-backed
-// mmap, execve, fork (the binary runs alone in its environment).
+// and a jump to the entry point. One foreign process per environment; fork and execve
+// (src/LibOS/Linux/Processes) make more and replace the image (Load, also theirs).
+// Missing: file-backed mmap.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Linux.Loader;
+using ExoSharp.LibOS.Linux.Processes;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -20,8 +22,39 @@ namespace ExoSharp.LibOS.Linux.Runtime
         public static string Run(byte* image, ulong size, string[] arguments, string[] environment)
         {
             var plan = new ElfLoadPlan();
+            string refused = Plan(image, size, plan);
+            if (refused != null) return refused;
+            string tree = ProcessTable.StartTree();
+            if (tree != null) return tree;
+            string error = Load(image, plan, arguments, environment, out ulong rsp);
+            if (error != null) return error;
+            Exec.NoteImage(image, size);
+            long handler = Exceptions.SetHandler(&LinuxCalls.Upcall);
+            if (handler < 0) return "no exception handler: error " + handler.ToString();
+            Signals.StartSliceUpcalls();
+            long foreign = SystemCall.ForeignSyscalls(Capability.Self, LinuxLayout.Limit);
+            if (foreign < 0) return "ForeignSyscalls refused: error " + foreign.ToString();
+            Enter(plan.Entry, rsp);
+            return "the program returned";
+        }
+
+        /// <summary>ElfLoader's plan, refused also when a segment would land on ExOS's own part
+        /// of the low space (its heap, thread stacks, tables and exception stack).</summary>
+        public static string Plan(byte* image, ulong size, ElfLoadPlan plan)
+        {
             string refused = ElfLoader.Plan(image, size, LinuxLayout.PieBase, LinuxLayout.Low, LinuxLayout.Limit, plan);
             if (refused != null) return refused;
+            for (int i = 0; i < plan.SegmentCount; i++)
+                if (plan.Segments[i].Address < LinuxLayout.ReservedEnd && plan.Segments[i].End > LinuxLayout.ReservedStart)
+                    return "a segment overlaps the library OS's memory (0x10000000-0x70000000)";
+            return null;
+        }
+
+        /// <summary>Maps a planned image and its stack into this space (the foreign region must be
+        /// empty there), builds the initial stack and starts the break; rsp for the entry point.</summary>
+        public static string Load(byte* image, ElfLoadPlan plan, string[] arguments, string[] environment, out ulong rsp)
+        {
+            rsp = 0;
             for (int i = 0; i < plan.SegmentCount; i++)
             {
                 LoadSegment s = plan.Segments[i];
@@ -34,16 +67,11 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (stackError != null) return stackError;
             byte* random = stackalloc byte[16];
             for (int i = 0; i < 16; i++) random[i] = (byte)(Entropy.Next() >> 24);
-            ulong rsp = InitialStack.Build((byte*)(LinuxLayout.StackTop - LinuxLayout.StackSize), LinuxLayout.StackTop, LinuxLayout.StackSize,
+            rsp = InitialStack.Build((byte*)(LinuxLayout.StackTop - LinuxLayout.StackSize), LinuxLayout.StackTop, LinuxLayout.StackSize,
                 arguments, environment, plan, random, 0, 100);
             if (rsp == 0) return "the arguments and environment do not fit the stack";
             LinuxCalls.Start(plan.Break);
-            long handler = Exceptions.SetHandler(&LinuxCalls.Upcall);
-            if (handler < 0) return "no exception handler: error " + handler.ToString();
-            long foreign = SystemCall.ForeignSyscalls(Capability.Self, LinuxLayout.Limit);
-            if (foreign < 0) return "ForeignSyscalls refused: error " + foreign.ToString();
-            Enter(plan.Entry, rsp);
-            return "the program returned";
+            return null;
         }
 
         /// <summary>Maps [start, end) rounded out to pages, with fresh zeroed frames; pages already

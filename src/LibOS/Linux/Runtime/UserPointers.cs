@@ -1,20 +1,22 @@
 // Checks a foreign binary's pointer arguments before the library OS touches them: the range
-// must lie in the foreign region and every page be mapped (writable when written), read from
-// the page-table window without a system call. A bad pointer is EFAULT, never a fault in the
-// library OS (which shares the binary's address space). A copy-on-write page (after a fork) to be
-// written gets its private copy here, before the write, as the fault would have given it.
+// must lie in the foreign region, outside ExOS's part of it (LinuxLayout.Reserved*), and every
+// page be mapped (writable when written), read from the page-table window without a system
+// call. A copy-on-write page (after a fork) to be written gets its private copy here, before
+// the write, as the fault would have given it. A bad pointer is EFAULT, never a fault in the
+// library OS nor a write into its own memory.
 using ExoSharp.LibOS.ExOS;
 
 namespace ExoSharp.LibOS.Linux.Runtime
 {
     public static unsafe class UserPointers
     {
-        private const ulong Present = 1, Writable = 2, CopyOnWrite = 1UL << 9;
+        private const ulong Present = 1, Writable = 2, CopyOnWrite = 1UL << 9;   // ExOS's copy-on-write mark (PageFlags)
 
         public static bool Check(ulong address, ulong length, bool write)
         {
             if (length == 0) return true;
             if (address < LinuxLayout.Low || address >= LinuxLayout.Limit || length > LinuxLayout.Limit - address) return false;
+            if (address < LinuxLayout.ReservedEnd && address + length > LinuxLayout.ReservedStart) return false;   // the library OS's own memory
             for (ulong page = address & ~0xFFFUL; page < address + length; page += 4096)
             {
                 ulong entry = KernelTables.PageEntry(page);

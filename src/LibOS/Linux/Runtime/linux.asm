@@ -8,10 +8,14 @@
 ; - linux_xadd32(rdi = address, esi = delta) -> eax = the old value (lock xadd); and
 ;   linux_xchg32(rdi = address, esi = value) -> eax = the old value: a pipe's counts and lock in
 ;   a page other processes share (Io/PipeBuffer.cs), atomic even if preempted.
+; - linux_atomic_or(rdi = ulong*, rsi = bits), linux_atomic_increment(rdi = uint*),
+;   linux_atomic_take_bit(rdi = ulong*, rsi = bit) -> rax = 1 if the bit was set (and is now
+;   clear): the shared process table's mailbox (Processes/ProcessTable.cs, Signals.cs).
 bits 64
 default rel
 section .text
 global linux_enter, linux_set_fs, linux_get_fs, linux_rdtsc, linux_xadd32, linux_xchg32
+global linux_atomic_or, linux_atomic_increment, linux_atomic_take_bit
 linux_enter:
     mov rsp, rsi
     mov rax, rdi
@@ -48,4 +52,15 @@ linux_xadd32:
 linux_xchg32:
     mov eax, esi
     xchg [rdi], eax
+    ret
+linux_atomic_or:
+    lock or [rdi], rsi
+    ret
+linux_atomic_increment:
+    lock inc dword [rdi]
+    ret
+linux_atomic_take_bit:
+    xor eax, eax
+    lock btr [rdi], rsi
+    setc al
     ret
