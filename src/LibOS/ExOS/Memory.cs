@@ -37,7 +37,10 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>Bytes of heap mapped now (frames this program holds for its heap).</summary>
         public static ulong HeapMapped => s_heapMapped;
-        private static ulong s_heapMapped;
+        private static ulong s_heapMapped, s_heapPeak;
+
+        /// <summary>The most heap ever mapped at once (a benchmark's peak memory).</summary>
+        public static ulong HeapPeak => s_heapPeak;
 
         // Address ranges below the break whose regions went back to the kernel, for MoreCore to reuse.
         private const int MaxHoles = 64;
@@ -77,6 +80,7 @@ namespace ExoSharp.LibOS.ExOS
             }
             else s_heapBreak += bytes;
             s_heapMapped += bytes;
+            if (s_heapMapped > s_heapPeak) s_heapPeak = s_heapMapped;
             *granted = (nuint)bytes;
             return (void*)at;
         }
