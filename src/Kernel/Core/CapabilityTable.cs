@@ -143,6 +143,46 @@ namespace ExoSharp.Kernel.Core
             return slot;
         }
 
+        /// <summary>PageMapRange's check of one run of pages: the frame slot each of count handles
+        /// names, into slots, and the leaf entry it would install (frame * PageSize | bits), into
+        /// entries; each handle is read once. current: the run's leaf entries now (zeroes where no
+        /// table exists yet); every new entry is xor'ed with its current one into changed (the
+        /// caller tests the frame and present bits). Returns count when all name frame capabilities
+        /// (and, if writable, writable ones), else the first page's error as a run of Lookups
+        /// would give it: Error.BadHandle or Error.NoRights.</summary>
+        public long LookupFrames(ulong* handles, int count, bool writable, ulong bits, CapabilitySlot** slots, ulong* entries,
+                                 ulong* current, ref ulong changed) =>
+            writable ? LookupFrames(handles, count, true, bits, slots, entries, current, ref changed, _chunks, (ulong)Capacity)
+                     : LookupFrames(handles, count, false, bits, slots, entries, current, ref changed, _chunks, (ulong)Capacity);
+
+        /// <summary>LookupFrames with writable a constant once inlined (a loop for each). A writable
+        /// frame capability's first two bytes are Type Frame and Writable 1: one comparison.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long LookupFrames(ulong* handles, int count, bool writable, ulong bits, CapabilitySlot** slots, ulong* entries,
+                                         ulong* current, ref ulong changed, CapabilitySlot** chunks, ulong capacity)
+        {
+            const ushort writableFrame = (ushort)CapabilityType.Frame | 1 << 8;
+            ulong difference = 0;
+            nint n = count;
+            for (nint i = 0; i < n; i++)
+            {
+                ulong handle = handles[i];
+                ulong index = handle & (Capability.MaxTableSize - 1);
+                if (index >= capacity) return (long)Error.BadHandle;
+                CapabilitySlot* slot = chunks[index >> ChunkShift] + (index & ChunkMask);
+                if (writable ? *(ushort*)slot != writableFrame : slot->Type != CapabilityType.Frame)
+                    return slot->Type != CapabilityType.Frame || slot->Generation != handle >> Capability.HandleIndexBits
+                        ? (long)Error.BadHandle : (long)Error.NoRights;     // the pages before all passed
+                if (slot->Generation != handle >> Capability.HandleIndexBits) return (long)Error.BadHandle;
+                slots[i] = slot;
+                ulong entry = slot->Object * AddressSpace.PageSize | bits;
+                entries[i] = entry;
+                difference |= entry ^ current[i];
+            }
+            changed |= difference;
+            return count;
+        }
+
         /// <summary>The slot a handle names whatever its type (never slot 0 or a free one), else null.</summary>
         public CapabilitySlot* LookupAny(ulong handle)
         {
