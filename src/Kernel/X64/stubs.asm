@@ -47,7 +47,7 @@
 bits 64
 default rel
 
-extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask, exo_fsgsbase
+extern ExoSharpTrap, ExoSharpSyscall, ExoSharpForeignSyscall, exo_xsave_mask, exo_fsgsbase
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id, exo_foreign_limit, exo_fs_owner
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 global exo_asm_contract, exo_kernel_stats
@@ -421,7 +421,7 @@ syscall_entry:
     mov [exo_kernel_stats + KS_CAUSE], rdx
     mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
     cmp rcx, [exo_foreign_limit] ; rcx is still the user's rip: foreign calls take no fast path
-    jbe .csharp
+    jbe .foreign
     cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
     jne .csharp
     cmp rax, SYS_IPC_CALL_REGISTERS
@@ -431,6 +431,7 @@ syscall_entry:
 .csharp:                        ; rdi = the frame, rbx = the context (both kept by the fast paths)
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
+.back:
     mov rsp, rbx
     IRQOFF_END
     RESTORE_XSTATE
@@ -441,6 +442,11 @@ syscall_entry:
     USER_FLAGS_R11
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
+
+.foreign:                       ; an upcall to the environment's handler (Core/ForeignSyscall.cs)
+    lea rsp, [exo_trap_stack_top]
+    call ExoSharpForeignSyscall
+    jmp .back
 
 ; PageMapOne(envHandle = rdi, address = rsi, frameHandle = rdx, flags = r10) into the
 ; caller's own space (envHandle 0), as Mappings.MapOne: the same checks (any failure: the
