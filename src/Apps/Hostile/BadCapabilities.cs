@@ -57,6 +57,17 @@ namespace ExoSharp.Apps.Hostile
             handles[1] = 0x1234_5678; handles[2] = readOnly;
             Expect("map a range writable with a forged handle before a read-only frame",
                    SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, PageFlags.Writable), Error.BadHandle);
+            // Across a 2 MiB boundary (two leaf tables): a new mapping, then a change of flags only.
+            ulong across = Scratch + 0x20_0000 - 4096;
+            handles[0] = (ulong)frame; handles[1] = (ulong)frame; handles[2] = (ulong)frame;
+            Check("map a range across a 2 MiB boundary", SystemCall.PageMapRange(Capability.Self, across, 3, handles, PageFlags.Writable) == 3);
+            *(ulong*)(across + 2 * 4096) = 0x2B2B;
+            Check("its pages on both sides share the frame", *(ulong*)across == 0x2B2B);
+            Check("make that range read-only", SystemCall.PageMapRange(Capability.Self, across, 3, handles, 0) == 3);
+            PageInfo acrossInfo;
+            SystemCall.PageQuery(across + 4096, &acrossInfo);
+            Check("the page past the boundary is read-only now", acrossInfo.Flags != 0 && (acrossInfo.Flags & PageFlags.Writable) == 0);
+            SystemCall.PageUnmap(Capability.Self, across, 3);
             long loose = SystemCall.FrameAlloc();
             handles[0] = handles[1] = handles[2] = (ulong)loose;
             Check("map a fresh frame over a range", SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, PageFlags.Writable) == 3);

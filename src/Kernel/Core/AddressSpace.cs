@@ -74,6 +74,7 @@ namespace ExoSharp.Kernel.Core
         public ulong* PrepareLeaf(ulong virtualAddress) => Walk(virtualAddress, true);
 
         /// <summary>The leaf entry for a user page when its tables exist (nothing is made), else null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ulong* ExistingLeaf(ulong virtualAddress) => Walk(virtualAddress, false);
 
         /// <summary>Room in the reverse map for `pages` new mappings (false: out of memory).</summary>
@@ -245,16 +246,18 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>The leaf entry's address for a user address; when a table on the way is
         /// missing, null, or (create) the tables made (null when out of frames).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ulong* Walk(ulong virtualAddress, bool create)
         {
             ulong entry = _pml4[(virtualAddress >> 39) & 511];
             if ((entry & Present) != 0)
             {
-                entry = Table(entry)[(virtualAddress >> 30) & 511];
+                entry = *(ulong*)(Memory.DirectMap + (entry & AddressMask) + ((virtualAddress >> 27) & (511 * 8)));
                 if ((entry & Present) != 0)
                 {
-                    entry = Table(entry)[(virtualAddress >> 21) & 511];
-                    if ((entry & Present) != 0) return Table(entry) + ((virtualAddress >> 12) & 511);
+                    entry = *(ulong*)(Memory.DirectMap + (entry & AddressMask) + ((virtualAddress >> 18) & (511 * 8)));
+                    if ((entry & Present) != 0)
+                        return (ulong*)(Memory.DirectMap + (entry & AddressMask) + ((virtualAddress >> 9) & (511 * 8)));
                 }
             }
             return create ? WalkMaking(virtualAddress) : null;

@@ -119,7 +119,8 @@ namespace ExoSharp.Kernel.Core
                 if (next > end) next = end;
                 int first = (int)((page - address) / AddressSpace.PageSize), run = (int)((next - page) / AddressSpace.PageSize);
                 ulong* current = space.ExistingLeaf(page);
-                long got = table.LookupFrames(handles + first, run, writable, bits, s_slots + first, s_entries + first,
+                s_leaves[(page >> 21) - (address >> 21)] = current;     // run r's leaf table (at most two runs)
+                long got = table.LookupFrames(handles + first, run, writable, bits, target != caller ? s_slots + first : null, s_entries + first,
                                               current != null ? current : s_noLeaves, ref changed);
                 if (got != run) return got;
                 page = next;
@@ -147,8 +148,9 @@ namespace ExoSharp.Kernel.Core
                 ulong next = (page | 0x1F_FFFF) + 1;
                 if (next > end) next = end;
                 int first = (int)((page - address) / AddressSpace.PageSize), run = (int)((next - page) / AddressSpace.PageSize);
-                ulong* leaf = space.PrepareLeaf(page);      // exists: made above or already there
-                if (sameFrames) System.Buffer.MemoryCopy(s_entries + first, leaf, run * sizeof(ulong), run * sizeof(ulong));
+                // exists: seen by the checking pass, or made above
+                ulong* leaf = sameFrames ? s_leaves[(page >> 21) - (address >> 21)] : space.PrepareLeaf(page);
+                if (sameFrames) Cpu.CopyUp(leaf, s_entries + first, (nuint)run * sizeof(ulong));     // a kernel buffer into a page table
                 else space.SetRun(leaf, page, s_entries + first, run);
                 page = next;
             }
@@ -161,9 +163,14 @@ namespace ExoSharp.Kernel.Core
             return count;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void EnsureBuffers()
         {
-            if (s_slots != null) return;
+            if (s_slots == null) AllocateBuffers();
+        }
+
+        private static void AllocateBuffers()
+        {
             s_slots = (CapabilitySlot**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
             s_leaves = (ulong**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
             s_entries = (ulong*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * sizeof(ulong)));

@@ -194,10 +194,17 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>The environment an environment handle with the Control right names (0: the
         /// caller), or null with the error.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Environment Target(Environment env, ulong handle, out long error)
         {
             error = 0;
-            if (handle == Capability.Self) return env;
+            return handle == Capability.Self ? env : TargetOf(env, handle, out error);
+        }
+
+        /// <summary>Target for a handle other than Capability.Self.</summary>
+        private static Environment TargetOf(Environment env, ulong handle, out long error)
+        {
+            error = 0;
             CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
             if (slot == null)
             {
