@@ -136,9 +136,9 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public CapabilitySlot* Lookup(ulong handle, CapabilityType type)
         {
-            ulong index = handle & (Capability.MaxTableSize - 1);
-            if (index >= (ulong)Capacity) return null;
-            CapabilitySlot* slot = At((int)index);
+            ulong index = handle & (Capability.MaxTableSize - 1), chunk = index >> ChunkShift;
+            if (chunk >= (uint)_chunkCount) return null;         // index >= Capacity
+            CapabilitySlot* slot = _chunks[chunk] + (index & ChunkMask);
             if (slot->Type != type || slot->Generation != handle >> Capability.HandleIndexBits) return null;
             return slot;
         }

@@ -434,13 +434,13 @@ syscall_entry:
     mov r12, rax                ; the call number, for fast_table
     SAVE_XSTATE_IN_CONTEXT
     IRQOFF_START
-    mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
     cmp rcx, [exo_foreign_limit] ; rcx is still the user's rip: foreign calls take no fast path
     jbe .foreign
     cmp r12, FAST_CALLS
     jae .csharp
     jmp [fast_table + r12 * 8]  ; .csharp, or a call's fast path (which checks fastpath=off)
-.csharp:                        ; rdi = the frame, rbx = the context (both kept by the fast paths)
+.csharp:                        ; rdi = the frame (kept by the fast paths)
+    lea rbx, [rdi - XSTATE_AREA] ; the context (callee-saved; the user's rbx is in the frame)
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
 .back:
@@ -456,6 +456,7 @@ syscall_entry:
     o64 sysret
 
 .foreign:                       ; an upcall to the environment's handler (Core/ForeignSyscall.cs)
+    lea rbx, [rdi - XSTATE_AREA]
     lea rsp, [exo_trap_stack_top]
     call ExoSharpForeignSyscall
     jmp .back
@@ -657,7 +658,7 @@ page_map_one_fast:
 ; reply capability's handle, rdi = the endpoint's badge, rsi, rdx, r10 = the words, r8 = r9
 ; = 0 (no capability); T stops waiting; C calls T with its reply due in registers; C's
 ; result is 0 until the reply; T runs on C's slice.
-; In: rdi = C's frame, rbx = C's context; may use every other register (all are saved in
+; In: rdi = C's frame; may use every other register (all are saved in
 ; C's frame and every way out reloads them). Interrupts off.
 ipc_call_fast:
     cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
@@ -805,20 +806,17 @@ yield_fast:
     inc qword [exo_kernel_stats + KS_YIELD]
     ; fall through
 
-; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does).
+; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does); r9 is
+; the running environment's row.
 ipc_switch:
     mov rax, [r8 + EF_FOREIGN]
     mov [exo_foreign_limit], rax
     cmp qword [exo_fsgsbase], 0 ; the caller owns the CPU's FS and GS bases: keep them in its
     je .bases_done              ; row and give the CPU the target's (Scheduler.Resume's rule)
-    mov rax, [exo_current_index]
-    shl rax, EF_SHIFT
-    lea rdi, [exo_env_fast]
-    add rdi, rax
     rdfsbase rax
-    mov [rdi + EF_FS], rax
+    mov [r9 + EF_FS], rax
     rdgsbase rax
-    mov [rdi + EF_FS + 8], rax
+    mov [r9 + EF_FS + 8], rax
     mov rax, [r8 + EF_FS]
     wrfsbase rax
     mov rax, [r8 + EF_FS + 8]
