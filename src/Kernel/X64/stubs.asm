@@ -183,9 +183,8 @@ CAUSE_IDLE     equ 0x3000       ; the scheduler after an idle halt
 ; The start of a stretch with interrupts off (a kernel entry): clobbers rax and rdx.
 %macro IRQOFF_START 0
     rdtsc
-    shl rdx, 32
-    or rax, rdx
-    mov [exo_kernel_stats + KS_SINCE], rax
+    mov [exo_kernel_stats + KS_SINCE], eax      ; the 64-bit count, in its two halves
+    mov [exo_kernel_stats + KS_SINCE + 4], edx
 %endmacro
 ; Its end (back to ring 3, or halting with interrupts on): clobbers rax and rdx.
 %macro IRQOFF_END 0
@@ -645,8 +644,7 @@ page_map_one_fast:
     and eax, ENV_INDEX_MASK
     mov rdx, rax
     shl rax, EF_SHIFT
-    lea r8, [exo_env_fast]
-    add r8, rax
+    lea r8, [rax + exo_env_fast] ; (the kernel is linked in the top 2 GiB)
     cmp rcx, [r8 + EF_ID]
     jne syscall_entry.csharp
 %endmacro
@@ -666,8 +664,7 @@ ipc_call_fast:
     mov r11, [exo_current_index]    ; C's index
     mov r9, r11
     shl r9, EF_SHIFT
-    lea rax, [exo_env_fast]
-    add r9, rax                 ; C's row
+    lea r9, [r9 + exo_env_fast] ; C's row
     mov rcx, [rdi + TF_RDI]     ; the endpoint handle
     SLOT_OF_HANDLE
     cmp byte [rsi + SLOT_TYPE], CAP_ENV
@@ -730,8 +727,7 @@ ipc_reply_fast:
     mov r11, [exo_current_index]    ; S's index
     mov r9, r11
     shl r9, EF_SHIFT
-    lea rax, [exo_env_fast]
-    add r9, rax                 ; S's row
+    lea r9, [r9 + exo_env_fast] ; S's row
     mov rsi, [r9 + EF_SLOTS]
     mov rsi, [rsi]
     add rsi, REPLY_OFFSET       ; S's reply slot
