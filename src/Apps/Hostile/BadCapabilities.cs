@@ -50,6 +50,30 @@ namespace ExoSharp.Apps.Hostile
             *(ulong*)(Scratch + 2 * 4096) = 0x5A5A;
             Check("the range's pages share the frame", *(ulong*)Scratch == 0x5A5A);
             SystemCall.PageUnmap(Capability.Self, Scratch, 3);
+            ulong readOnly = (ulong)SystemCall.CapMint((ulong)frame, 0);
+            handles[0] = (ulong)frame; handles[1] = readOnly; handles[2] = 0x1234_5678;
+            Expect("map a range writable with a read-only frame before a forged handle",
+                   SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, PageFlags.Writable), Error.NoRights);
+            handles[1] = 0x1234_5678; handles[2] = readOnly;
+            Expect("map a range writable with a forged handle before a read-only frame",
+                   SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, PageFlags.Writable), Error.BadHandle);
+            // Across a 2 MiB boundary (two leaf tables): a new mapping, then a change of flags only.
+            ulong across = Scratch + 0x20_0000 - 4096;
+            handles[0] = (ulong)frame; handles[1] = (ulong)frame; handles[2] = (ulong)frame;
+            Check("map a range across a 2 MiB boundary", SystemCall.PageMapRange(Capability.Self, across, 3, handles, PageFlags.Writable) == 3);
+            *(ulong*)(across + 2 * 4096) = 0x2B2B;
+            Check("its pages on both sides share the frame", *(ulong*)across == 0x2B2B);
+            Check("make that range read-only", SystemCall.PageMapRange(Capability.Self, across, 3, handles, 0) == 3);
+            PageInfo acrossInfo;
+            SystemCall.PageQuery(across + 4096, &acrossInfo);
+            Check("the page past the boundary is read-only now", acrossInfo.Flags != 0 && (acrossInfo.Flags & PageFlags.Writable) == 0);
+            SystemCall.PageUnmap(Capability.Self, across, 3);
+            long loose = SystemCall.FrameAlloc();
+            handles[0] = handles[1] = handles[2] = (ulong)loose;
+            Check("map a fresh frame over a range", SystemCall.PageMapRange(Capability.Self, Scratch, 3, handles, PageFlags.Writable) == 3);
+            SystemCall.FrameFree((ulong)loose);
+            SystemCall.PageQuery(Scratch + 4096, &ranged);
+            Check("freeing that frame unmaps the range's pages", ranged.Flags == 0);
             Expect("set the machine's status with a forged handle", SystemCall.MachineStatus(0x777, 0), Error.BadHandle);
             Expect("set the machine's status with a frame handle", SystemCall.MachineStatus((ulong)frame, 0), Error.BadHandle);
             Expect("set the machine's status with its own environment handle", SystemCall.MachineStatus(Capability.Self, 0), Error.BadHandle);

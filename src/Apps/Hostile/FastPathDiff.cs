@@ -2,7 +2,7 @@
 // PageMapOne (each error, remaps the fast path takes, new pages and other environments it
 // leaves to C#), of register IPC (calls and replies in registers, each error) and of exception
 // upcalls (page faults read and write, a divide error, a fault inside the handler; before the
-// program forks, so no copy-on-write fault reaches its handler). Each
+// program forks, so no copy-on-write fault reaches its handler) and of directed yields. Each
 // result is printed and folded into one digest; tests/Boot/fastpath-on.test and
 // fastpath-off.test (fastpath=off) expect the same lines, and the kernel's counters show
 // which paths ran.
@@ -199,7 +199,24 @@ namespace ExoSharp.Apps.Hostile
             Case("reply through a forged handle", SystemCall.IpcReplyRegisters(0x7777_0000_0000, 1, 2, 3));
             Case("reply with no call to answer", SystemCall.IpcReplyRegisters(Capability.ReplySlot, 1, 2, 3));
             Case("reply with wait 2", SystemCall.InvokeRaw((ulong)Syscall.IpcReplyRegisters, Capability.ReplySlot, 1, 2, 3, 2));
+
+            // Directed yields: each error, a target in IPC (C#'s way) and a runnable partner that
+            // yields straight back (the fast path's case).
+            long noYield = SystemCall.CapMint(server, CapabilityRights.Call);
+            Case("yield through a forged handle", SystemCall.Yield(0x7777_0000_0000));
+            Case("yield through a frame handle", SystemCall.Yield(handle));
+            Case("yield through a stale generation", SystemCall.Yield(server + (1UL << Capability.HandleIndexBits)));
+            Case("yield without the Yield right", SystemCall.Yield((ulong)noYield));
+            Case("yield to the server waiting in IPC", SystemCall.Yield(server));
             SystemCall.EnvDestroy((ulong)child);
+            Case("yield to an ended environment", SystemCall.Yield(server));
+            long partner = Process.Fork();
+            if (partner == 0)
+                while (true) SystemCall.Yield(Process.Parent);
+            for (int i = 0; i < 3; i++) Case("yield to a runnable partner", SystemCall.Yield((ulong)partner));
+            Case("stop the partner", SystemCall.EnvSetStatus((ulong)partner, EnvStatus.NotRunnable));
+            Case("yield to a stopped partner", SystemCall.Yield((ulong)partner));
+            SystemCall.EnvDestroy((ulong)partner);
 
             System.Console.WriteLine("fastdiff: digest 0x" + s_digest.ToString("x"));
             return 0;

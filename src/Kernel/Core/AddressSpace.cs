@@ -73,6 +73,10 @@ namespace ExoSharp.Kernel.Core
         /// tables are freed only by Destroy).</summary>
         public ulong* PrepareLeaf(ulong virtualAddress) => Walk(virtualAddress, true);
 
+        /// <summary>The leaf entry for a user page when its tables exist (nothing is made), else null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong* ExistingLeaf(ulong virtualAddress) => Walk(virtualAddress, false);
+
         /// <summary>Room in the reverse map for `pages` new mappings (false: out of memory).</summary>
         public bool Reserve(int pages) => _reverse.Reserve(pages);
 
@@ -94,13 +98,24 @@ namespace ExoSharp.Kernel.Core
             if (active) Cpu.InvalidatePage(virtualAddress);
         }
 
-        /// <summary>SetLeaf for a page of a range whose upcall-cache note and TLB flush the caller
-        /// makes once for the whole range. Same preconditions as SetLeaf.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void SetLeafInRange(ulong* leaf, ulong virtualAddress, ulong value)
+        /// <summary>Sets count consecutive leaf entries from leaf (one leaf table) to values (present
+        /// entries), the reverse map following only the pages whose frame changes; no TLB work and
+        /// no upcall-cache note (the caller does both for the range). Precondition: the pages are
+        /// user pages from virtualAddress, and Reserve made room for count new mappings.</summary>
+        public void SetRun(ulong* leaf, ulong virtualAddress, ulong* values, int count)
         {
-            Track(*leaf, virtualAddress, value);
-            *leaf = value;
+            nint i = 0;
+            for (; i < count; i++)      // while the frames stay: flags only, no reverse map
+            {
+                ulong value = values[i];
+                if (((leaf[i] ^ value) & (AddressMask | Present)) != 0) break;
+                leaf[i] = value;
+            }
+            for (; i < count; i++)      // from the first page whose frame changes
+            {
+                Track(leaf[i], virtualAddress + (ulong)i * PageSize, values[i]);
+                leaf[i] = values[i];
+            }
         }
 
         /// <summary>The reverse map follows one leaf entry going from old to value.</summary>
@@ -229,7 +244,27 @@ namespace ExoSharp.Kernel.Core
 
         private static ulong* Table(ulong entry) => (ulong*)Memory.Pointer(entry & AddressMask);
 
+        /// <summary>The leaf entry's address for a user address; when a table on the way is
+        /// missing, null, or (create) the tables made (null when out of frames).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ulong* Walk(ulong virtualAddress, bool create)
+        {
+            ulong entry = _pml4[(virtualAddress >> 39) & 511];
+            if ((entry & Present) != 0)
+            {
+                entry = *(ulong*)(Memory.DirectMap + (entry & AddressMask) + ((virtualAddress >> 27) & (511 * 8)));
+                if ((entry & Present) != 0)
+                {
+                    entry = *(ulong*)(Memory.DirectMap + (entry & AddressMask) + ((virtualAddress >> 18) & (511 * 8)));
+                    if ((entry & Present) != 0)
+                        return (ulong*)(Memory.DirectMap + (entry & AddressMask) + ((virtualAddress >> 9) & (511 * 8)));
+                }
+            }
+            return create ? WalkMaking(virtualAddress) : null;
+        }
+
+        /// <summary>Walk that makes the missing tables (zeroed, charged to the space).</summary>
+        private ulong* WalkMaking(ulong virtualAddress)
         {
             ulong* table = _pml4;
             for (int level = 3; level > 0; level--)
@@ -237,7 +272,6 @@ namespace ExoSharp.Kernel.Core
                 ulong* entry = table + ((virtualAddress >> (12 + 9 * level)) & 511);
                 if ((*entry & Present) == 0)
                 {
-                    if (!create) return null;
                     ulong* next = Memory.AllocateZeroedFrameForEnvironment();
                     if (next == null) return null;
                     _tables++;

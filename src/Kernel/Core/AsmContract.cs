@@ -48,6 +48,7 @@ namespace ExoSharp.Kernel.Core
                 UserContext.SanitizeFlags(~0UL) & ~0x202UL,
                 Off(k, &k->FastPathsOff), Off(k, &k->UpcallFast), Off(k, &k->PageMapOneFast), Off(k, &k->IpcFast),
                 Off(k, &k->Since), Off(k, &k->Longest), Off(k, &k->LongestCause), Off(k, &k->Cause),
+                (ulong)Syscall.Yield, CapabilityRights.Yield, Off(f, &f->Hold), Off(f, &f->InEpilogue), Off(k, &k->YieldFast),
             };
             for (int i = 0; i < expected.Length; i++)
             {

@@ -136,11 +136,89 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public CapabilitySlot* Lookup(ulong handle, CapabilityType type)
         {
-            ulong index = handle & (Capability.MaxTableSize - 1);
-            if (index >= (ulong)Capacity) return null;
-            CapabilitySlot* slot = At((int)index);
+            ulong index = handle & (Capability.MaxTableSize - 1), chunk = index >> ChunkShift;
+            if (chunk >= (uint)_chunkCount) return null;         // index >= Capacity
+            CapabilitySlot* slot = _chunks[chunk] + (index & ChunkMask);
             if (slot->Type != type || slot->Generation != handle >> Capability.HandleIndexBits) return null;
             return slot;
+        }
+
+        /// <summary>PageMapRange's check of one run of pages: the frame slot each of count handles
+        /// names, into slots (null: not wanted), and the leaf entry it would install (frame * PageSize | bits), into
+        /// entries; each handle is read once. current: the run's leaf entries now (zeroes where no
+        /// table exists yet); every new entry is xor'ed with its current one into changed (the
+        /// caller tests the frame and present bits). Returns count when all name frame capabilities
+        /// (and, if writable, writable ones), else the first page's error as a run of Lookups
+        /// would give it: Error.BadHandle or Error.NoRights.</summary>
+        public long LookupFrames(ulong* handles, int count, bool writable, ulong bits, CapabilitySlot** slots, ulong* entries,
+                                 ulong* current, ref ulong changed)
+        {
+            CapabilitySlot** chunks = _chunks;
+            ulong capacity = (ulong)Capacity;
+            if (slots == null)
+                return writable ? LookupFrames(handles, count, true, bits, null, entries, current, ref changed, chunks, capacity)
+                                : LookupFrames(handles, count, false, bits, null, entries, current, ref changed, chunks, capacity);
+            return writable ? LookupFrames(handles, count, true, bits, slots, entries, current, ref changed, chunks, capacity)
+                            : LookupFrames(handles, count, false, bits, slots, entries, current, ref changed, chunks, capacity);
+        }
+
+        /// <summary>LookupFrames with writable and slots (null: not kept) constants once inlined, a loop
+        /// for each, four pages a step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long LookupFrames(ulong* handles, int count, bool writable, ulong bits, CapabilitySlot** slots, ulong* entries,
+                                         ulong* current, ref ulong changed, CapabilitySlot** chunks, ulong capacity)
+        {
+            ulong difference = 0;
+            nint n = count, i = 0;
+            for (; i < n - 3; i += 4)
+            {
+                if (!LookupFrame(handles, i, writable, bits, slots, entries, current, ref difference, chunks, capacity))
+                    return FrameError(handles[i], writable, chunks, capacity);
+                if (!LookupFrame(handles, i + 1, writable, bits, slots, entries, current, ref difference, chunks, capacity))
+                    return FrameError(handles[i + 1], writable, chunks, capacity);
+                if (!LookupFrame(handles, i + 2, writable, bits, slots, entries, current, ref difference, chunks, capacity))
+                    return FrameError(handles[i + 2], writable, chunks, capacity);
+                if (!LookupFrame(handles, i + 3, writable, bits, slots, entries, current, ref difference, chunks, capacity))
+                    return FrameError(handles[i + 3], writable, chunks, capacity);
+            }
+            for (; i < n; i++)
+                if (!LookupFrame(handles, i, writable, bits, slots, entries, current, ref difference, chunks, capacity))
+                    return FrameError(handles[i], writable, chunks, capacity);
+            changed |= difference;
+            return count;
+        }
+
+        /// <summary>LookupFrames' page i: false when its handle fails (then nothing is written). A
+        /// writable frame capability's first two bytes are Type Frame and Writable 1: one comparison.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool LookupFrame(ulong* handles, nint i, bool writable, ulong bits, CapabilitySlot** slots, ulong* entries,
+                                        ulong* current, ref ulong difference, CapabilitySlot** chunks, ulong capacity)
+        {
+            const ushort writableFrame = (ushort)CapabilityType.Frame | 1 << 8;
+            ulong handle = handles[i];
+            ulong index = handle & (Capability.MaxTableSize - 1);
+            if (index >= capacity) return false;
+            CapabilitySlot* slot = chunks[index >> ChunkShift] + (index & ChunkMask);
+            if (writable ? *(ushort*)slot != writableFrame : slot->Type != CapabilityType.Frame) return false;
+            if (slot->Generation != handle >> Capability.HandleIndexBits) return false;
+            if (slots != null) slots[i] = slot;
+            ulong entry = slot->Object * AddressSpace.PageSize | bits;
+            entries[i] = entry;
+            difference |= entry ^ current[i];
+            return true;
+        }
+
+        /// <summary>The error of a handle LookupFrame refused, as Lookup then the Writable test give
+        /// it (the pages before it all passed, so this one's error is the call's). Nothing is installed
+        /// on this path, so reading the handle again here changes nothing.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long FrameError(ulong handle, bool writable, CapabilitySlot** chunks, ulong capacity)
+        {
+            ulong index = handle & (Capability.MaxTableSize - 1);
+            if (index >= capacity) return (long)Error.BadHandle;
+            CapabilitySlot* slot = chunks[index >> ChunkShift] + (index & ChunkMask);
+            if (slot->Type != CapabilityType.Frame || slot->Generation != handle >> Capability.HandleIndexBits) return (long)Error.BadHandle;
+            return writable && !slot->Writable ? (long)Error.NoRights : (long)Error.BadHandle;
         }
 
         /// <summary>The slot a handle names whatever its type (never slot 0 or a free one), else null.</summary>

@@ -1,7 +1,8 @@
 // The part of an environment that X64/stubs.asm's IPC fast paths read and write, in one
 // native row per table index (exo_env_fast; EF_* in stubs.asm, field for field): its id
 // (0 while the index is unused), the end of its saved context, its CR3, its IPC state, and
-// its capability directory, capacity and PML4 (for PageMapOne).
+// its capability directory, capacity and PML4 (for PageMapOne), and what a directed Yield to it
+// must know (Hold, and its own InEpilogue).
 // Environment's IpcWaitMessage, IpcCallee and IpcReplyMessage are these fields, so C# and the
 // assembly share one copy. Interrupts off whenever either touches it.
 using System.Runtime.InteropServices;
@@ -32,6 +33,12 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Its FS and GS bases while it does not own the CPU's (Scheduler.Resume, ipc_switch).</summary>
         [FieldOffset(80)] public ulong FsBase;
         [FieldOffset(88)] public ulong GsBase;
+        /// <summary>Environment.UpdateHold's sum of why a directed Yield to it needs C# (0: none).</summary>
+        [FieldOffset(96)] public ulong Hold;
+        /// <summary>Environment.InEpilogue (1: in its epilogue's grace period).</summary>
+        [FieldOffset(104)] public ulong InEpilogue;
+
+        public const ulong HoldNotRunnable = 1, HoldBlocked = 2, HoldRepossessing = 4, HoldPrologue = 8, HoldRevocation = 16;
 
         private static EnvFast* s_rows;
 

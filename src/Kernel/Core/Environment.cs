@@ -16,7 +16,8 @@ namespace ExoSharp.Kernel.Core
         public readonly CapabilityTable Capabilities;
         public readonly Symbols Symbols;
         public readonly byte* Context;
-        public bool Runnable;
+        private bool _runnable;
+        public bool Runnable { get => _runnable; set { _runnable = value; UpdateHold(); } }
 
         /// <summary>How many time slots it owns (Scheduler keeps this).</summary>
         public int Slots;
@@ -24,9 +25,10 @@ namespace ExoSharp.Kernel.Core
         public ulong ExceptionStackTop;
 
         /// <summary>Slice upcalls (0: none), and the epilogue's state: running since, strikes, a lost turn.</summary>
-        public ulong PrologueEntry;
+        private ulong _prologueEntry;
+        public ulong PrologueEntry { get => _prologueEntry; set { _prologueEntry = value; UpdateHold(); } }
         public ulong EpilogueEntry;
-        public bool InEpilogue;
+        public bool InEpilogue { get => Fast->InEpilogue != 0; set => Fast->InEpilogue = value ? 1UL : 0; }
         public ulong EpilogueDeadline;
         public int EpilogueStrikes;
         public bool SkipTurn;
@@ -37,10 +39,13 @@ namespace ExoSharp.Kernel.Core
         public ulong RepossessedPage;
         public int RevokeBaseline;
         public ulong RevokeDeadline;
-        public bool RevokeDelivered;
+        private bool _revokeDelivered;
+        public bool RevokeDelivered { get => _revokeDelivered; set { _revokeDelivered = value; UpdateHold(); } }
         /// <summary>Frames still to take by force (Revocation, a bounded number a tick), and the
         /// capability slot the walk down the table has reached; the environment waits meanwhile.</summary>
-        public int RepossessLeft, RepossessBelow;
+        private int _repossessLeft;
+        public int RepossessLeft { get => _repossessLeft; set { _repossessLeft = value; UpdateHold(); } }
+        public int RepossessBelow;
 
         /// <summary>Its row of the table stubs.asm's IPC fast paths share (EnvFast).</summary>
         public readonly EnvFast* Fast;
@@ -54,10 +59,29 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>Waiting on a subsystem (a wakeup predicate, the disk; null: not), which the
         /// scheduler asks before running it.</summary>
-        public Blocker BlockedOn;
+        private Blocker _blockedOn;
+        public Blocker BlockedOn { get => _blockedOn; set { _blockedOn = value; UpdateHold(); } }
 
         /// <summary>Can the scheduler give it the processor?</summary>
         public bool CanRun => Runnable && IpcWaitMessage == 0 && IpcCallee == 0 && BlockedOn == null && RepossessLeft == 0;
+
+        /// <summary>Recomputes EnvFast.Hold from the fields it sums up (their setters call this;
+        /// Revocation too, after it writes the vector's Requested): 0 exactly when a directed Yield
+        /// may run this environment at once without C# (stubs.asm's yield_fast), that is when
+        /// Scheduler.YieldTo would go straight to Resume: runnable, not blocked on a subsystem,
+        /// nothing to repossess, no prologue, no revocation to deliver (and, which stubs.asm reads
+        /// itself, not in IPC).</summary>
+        public void UpdateHold()
+        {
+            if (Fast == null) return;       // the constructor, before its row is set
+            ulong hold = 0;
+            if (!_runnable) hold |= EnvFast.HoldNotRunnable;
+            if (_blockedOn != null) hold |= EnvFast.HoldBlocked;
+            if (_repossessLeft != 0) hold |= EnvFast.HoldRepossessing;
+            if (_prologueEntry != 0) hold |= EnvFast.HoldPrologue;
+            if (Repossessed != null && Repossessed->Requested != 0 && !_revokeDelivered) hold |= EnvFast.HoldRevocation;
+            Fast->Hold = hold;
+        }
 
         public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
         {
@@ -76,6 +100,7 @@ namespace ExoSharp.Kernel.Core
             Capabilities.Publish(Fast);
             Fast->Pml4 = space.Pml4;
             Fast->Id = id;
+            UpdateHold();
         }
 
         public TrapFrame* Frame => UserContext.Frame(Context);

@@ -11,10 +11,9 @@ namespace ExoSharp.Kernel.Core
     internal static unsafe class ForeignSyscall
     {
         /// <summary>Whether the call that built frame came from env's foreign code.</summary>
-        public static bool IsForeign(Environment env, TrapFrame* frame) => frame->Rip <= env.Fast->ForeignLimit;
-
         /// <summary>Delivers the upcall (the return to user mode goes to the handler), or ends env
-        /// when it has no usable handler. Precondition: IsForeign.</summary>
+        /// when it has no usable handler. Precondition: the call came from env's foreign code
+        /// (its return address at or below env's foreign limit: syscall_entry decides).</summary>
         public static void Deliver(Environment env, TrapFrame* frame)
         {
             ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, env.ExceptionEntry, UpcallVector.ForeignSyscall, frame->Rax, 0);

@@ -1,5 +1,5 @@
 // What the kernel measures about itself, in stubs.asm's exo_kernel_stats: the fast paths
-// (fastpath=off turns all three off; a count of each one taken) and the longest stretch it ran
+// (fastpath=off turns all four off; a count of each one taken) and the longest stretch it ran
 // with interrupts off, entry to exit, in guest TSC cycles (under QEMU's -icount shift=0: guest
 // instructions) with what caused it. Boot (and XN's mount within it) is timed apart. Printed
 // when the machine powers off (make bench reads the line under the hostile suite).
@@ -17,6 +17,7 @@ namespace ExoSharp.Kernel.Core
             public ulong UpcallFast, PageMapOneFast, IpcFast;
             public ulong Since;             // TSC at the start of the stretch being timed
             public ulong Longest, LongestCause, Cause;
+            public ulong YieldFast;
         }
 
         /// <summary>Causes: CauseSyscall + the call number, a trap vector alone, or these.</summary>
@@ -102,6 +103,8 @@ namespace ExoSharp.Kernel.Core
             Console.WriteDecimal(s_block->PageMapOneFast);
             Console.Write(", register IPC ");
             Console.WriteDecimal(s_block->IpcFast);
+            Console.Write(", directed yield ");
+            Console.WriteDecimal(s_block->YieldFast);
             Console.Write('\n');
         }
     }

@@ -36,6 +36,8 @@ namespace ExoSharp.Kernel.Core
         /// (MaxPageMapBatch each; interrupts off, so one Map at a time).</summary>
         private static CapabilitySlot** s_slots;
         private static ulong** s_leaves;
+        private static ulong* s_entries;      // MapRange's leaf entries, built by the checking pass
+        private static ulong* s_noLeaves;     // zeroes: the current entries of a run with no leaf table yet
         private const int FlushAllAbove = 32;
 
         /// <summary>Installs count mappings in target, all or none. Entries are in kernel memory;
@@ -95,55 +97,84 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>PageMapRange: count consecutive pages from address, page i to the frame that
         /// handles[i] (the caller's memory, checked readable) names, all with one flags word; all
-        /// or none. The same checks and bookkeeping as Map (reference limits, the reverse map), with
-        /// one range check, one leaf walk per 2 MiB, and the upcall cache told once for the range. Precondition: 0 < count <= MaxPageMapBatch.</summary>
+        /// or none. The same checks and errors as Map, with one range check, one pass over the
+        /// handles (each read once, the entries built and compared with the current ones there),
+        /// one leaf walk per 2 MiB, the upcall cache told once for the range, and the reverse map
+        /// touched only when a page's frame changes. Precondition: 0 < count <= MaxPageMapBatch.</summary>
         public static long MapRange(Environment caller, Environment target, ulong address, int count, ulong* handles, ulong flags)
         {
             if ((address & (AddressSpace.PageSize - 1)) != 0 || (flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
             if (!AddressSpace.IsUserRange(address, (ulong)count * AddressSpace.PageSize)) return (long)Error.BadAddress;
             EnsureBuffers();
-            CapabilitySlot** slots = s_slots;
-            CapabilityTable table = caller.Capabilities;
             bool writable = (flags & PageFlags.Writable) != 0;
-            for (int i = 0; i < count; i++)
-            {
-                // Each handle is read once: what is checked is what gets installed.
-                CapabilitySlot* slot = table.Lookup(handles[i], CapabilityType.Frame);
-                if (slot == null) return (long)Error.BadHandle;
-                if (writable && !slot->Writable) return (long)Error.NoRights;
-                // each entry may need a reference: refused up front, never halfway
-                if (target != caller && !FrameTable.CanRetain(slot->Object, count)) return (long)Error.TableFull;
-                slots[i] = slot;
-            }
-            // The leaf tables, one per 2 MiB the range touches (made now: nothing is installed yet).
-            ulong end = address + (ulong)count * AddressSpace.PageSize;
-            for (ulong page = address; page < end; page = (page | 0x1F_FFFF) + 1)
-                if (target.Space.PrepareLeaf(page) == null) return (long)Error.NoMemory;
-            if (target != caller && !target.Capabilities.Reserve(count)) return (long)Error.TableFull;
-            if (!target.Space.Reserve(count)) return (long)Error.NoMemory;
-            bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
-            UpcallCache.NoteRangeChange(target.Space, address, end);
             ulong bits = AddressSpace.Entry(0, flags);
-            ulong* leaf = null;
-            for (int i = 0; i < count; i++)
+            ulong end = address + (ulong)count * AddressSpace.PageSize;
+            AddressSpace space = target.Space;
+            CapabilityTable table = caller.Capabilities;
+            // The checking pass, one run per leaf table (2 MiB); no table is made yet.
+            ulong changed = 0;
+            for (ulong page = address; page < end;)
             {
-                ulong page = address + (ulong)i * AddressSpace.PageSize;
-                if (leaf == null || (page & 0x1F_FFFF) == 0) leaf = target.Space.PrepareLeaf(page);
-                else leaf++;
-                CapabilitySlot* slot = slots[i];
-                if (target != caller) slot = Grant(target, slot, writable);
-                target.Space.SetLeafInRange(leaf, page, slot->Object * AddressSpace.PageSize | bits);
-                if (active && !flushAll) Cpu.InvalidatePage(page);
+                ulong next = (page | 0x1F_FFFF) + 1;
+                if (next > end) next = end;
+                int first = (int)((page - address) / AddressSpace.PageSize), run = (int)((next - page) / AddressSpace.PageSize);
+                ulong* current = space.ExistingLeaf(page);
+                s_leaves[(page >> 21) - (address >> 21)] = current;     // run r's leaf table (at most two runs)
+                long got = table.LookupFrames(handles + first, run, writable, bits, target != caller ? s_slots + first : null, s_entries + first,
+                                              current != null ? current : s_noLeaves, ref changed);
+                if (got != run) return got;
+                page = next;
             }
-            if (flushAll) target.Space.Activate();
+            // Every page already maps its frame (so every table exists): a change of flags only.
+            bool sameFrames = (changed & (AddressSpace.AddressMask | AddressSpace.Present)) == 0;
+            if (!sameFrames)
+                for (ulong page = address; page < end; page = (page | 0x1F_FFFF) + 1)
+                    if (space.PrepareLeaf(page) == null) return (long)Error.NoMemory;
+            if (target != caller)
+            {
+                if (!target.Capabilities.Reserve(count)) return (long)Error.TableFull;
+                // each page may need a reference: refused up front, never halfway
+                for (int i = 0; i < count; i++)
+                    if (!FrameTable.CanRetain(s_slots[i]->Object, count)) return (long)Error.TableFull;
+            }
+            if (!space.Reserve(count)) return (long)Error.NoMemory;
+            // Grant inserts into target's table, never the caller's: the caller's slots stay put.
+            // The entries stay as built: a granted slot names the same frame.
+            if (target != caller)
+                for (int i = 0; i < count; i++) Grant(target, s_slots[i], writable);
+            UpcallCache.NoteRangeChange(space, address, end);
+            for (ulong page = address; page < end;)
+            {
+                ulong next = (page | 0x1F_FFFF) + 1;
+                if (next > end) next = end;
+                int first = (int)((page - address) / AddressSpace.PageSize), run = (int)((next - page) / AddressSpace.PageSize);
+                // exists: seen by the checking pass, or made above
+                ulong* leaf = sameFrames ? s_leaves[(page >> 21) - (address >> 21)] : space.PrepareLeaf(page);
+                if (sameFrames) Cpu.CopyUp(leaf, s_entries + first, (nuint)run * sizeof(ulong));     // a kernel buffer into a page table
+                else space.SetRun(leaf, page, s_entries + first, run);
+                page = next;
+            }
+            // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
+            if (space.IsActive)
+            {
+                if (count > FlushAllAbove) space.Activate();
+                else for (ulong page = address; page < end; page += AddressSpace.PageSize) Cpu.InvalidatePage(page);
+            }
             return count;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void EnsureBuffers()
         {
-            if (s_slots != null) return;
+            if (s_slots == null) AllocateBuffers();
+        }
+
+        private static void AllocateBuffers()
+        {
             s_slots = (CapabilitySlot**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
             s_leaves = (ulong**)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(void*)));
+            s_entries = (ulong*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * sizeof(ulong)));
+            s_noLeaves = (ulong*)NativeMemory.AllocZeroed((nuint)(Capability.MaxPageMapBatch * sizeof(ulong)));
         }
 
         /// <summary>Map of one entry (PageMapOne, and Map's count of 1): the same checks in the

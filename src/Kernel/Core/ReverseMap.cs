@@ -29,9 +29,12 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>Makes room for more records so that the next `more` Adds cannot fail;
         /// false (nothing changed) when the kernel heap cannot grow without the frame reserve.</summary>
-        public bool Reserve(int more)
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public bool Reserve(int more) => _count + more <= _capacity || Grow(more);
+
+        /// <summary>Reserve's growing half: a bigger table, the records moved over.</summary>
+        private bool Grow(int more)
         {
-            if (_count + more <= _capacity) return true;
             int capacity = _capacity == 0 ? 64 : _capacity;
             while (capacity < _count + more) capacity *= 2;
             ulong bytes = (ulong)capacity * (ulong)sizeof(Record) + 4UL * (ulong)capacity * sizeof(int);

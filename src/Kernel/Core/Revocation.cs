@@ -47,6 +47,7 @@ namespace ExoSharp.Kernel.Core
                 int target = env.RevokeBaseline - (int)requested;
                 int missing = env.Capabilities.FrameCount - target;
                 env.Repossessed->Requested = 0;
+                env.UpdateHold();
                 if (missing <= 0)
                 {
                     s_pending--;

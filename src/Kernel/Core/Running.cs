@@ -11,21 +11,28 @@ namespace ExoSharp.Kernel.Core
     {
         public static Environment Env;
         public static ulong* IndexCell;
+        /// <summary>Env's table index (0: none), so Sync compares two words.</summary>
+        private static ulong s_envIndex;
 
         public static void Set(Environment env)
         {
             Env = env;
-            *IndexCell = env == null ? 0 : (ulong)env.Index;
+            s_envIndex = env == null ? 0 : (ulong)env.Index;
+            *IndexCell = s_envIndex;
         }
 
         /// <summary>After the fast paths may have switched environments without C#.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Sync()
         {
-            if (IndexCell == null) return;
-            ulong index = *IndexCell;
-            Environment env = Env;
-            if (env == null ? index != 0 : (ulong)env.Index != index) Env = EnvTable.AtIndex((int)index);
+            ulong* cell = IndexCell;
+            if (cell == null) return;
+            ulong index = *cell;
+            if (index != s_envIndex)
+            {
+                Env = EnvTable.AtIndex((int)index);
+                s_envIndex = index;
+            }
         }
     }
 }

@@ -3,12 +3,14 @@
 // the result goes back in rax). Every argument is checked; a bad one returns a negative
 // Abi.Error, never a kernel fault. Calls that end or switch environments do not return.
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
 namespace ExoSharp.Kernel.Core
 {
+    [SkipLocalsInit]
     internal static unsafe class Syscalls
     {
         [RuntimeExport("ExoSharpSyscall")]
@@ -16,131 +18,193 @@ namespace ExoSharp.Kernel.Core
         {
             Running.Sync();
             if (Collector.Stress) Collector.AtSystemCall();
-            Environment env = Scheduler.Current;
-            if (ForeignSyscall.IsForeign(env, frame))
-            {
-                ForeignSyscall.Deliver(env, frame);
-                return;
-            }
-            frame->Rax = (ulong)Dispatch(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+            frame->Rax = (ulong)Dispatch(Running.Env, frame);
         }
 
-        private static long Dispatch(Environment env, TrapFrame* frame, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+        /// <summary>A call from the running environment's foreign code (syscall_entry saw its
+        /// return address at or below the environment's foreign limit): an upcall.</summary>
+        [RuntimeExport("ExoSharpForeignSyscall")]
+        public static void ForeignEntry(TrapFrame* frame)
+        {
+            Running.Sync();
+            if (Collector.Stress) Collector.AtSystemCall();
+            ForeignSyscall.Deliver(Running.Env, frame);
+        }
+
+        /// <summary>One case per call, each only a call with the arguments it reads from the
+        /// frame (rdi, rsi, rdx, r10, r8), so the switch itself keeps nothing live.</summary>
+        private static long Dispatch(Environment env, TrapFrame* frame)
         {
             switch ((Syscall)frame->Rax)
             {
-                case Syscall.ConsoleWrite: return ConsoleWrite(env, a0, a1);
-                case Syscall.Exit: Exit(env, (long)a0); return 0;
-                case Syscall.Abort: Abort(env, a0, a1, a2, a3, a4); return 0;
+                case Syscall.ConsoleWrite: return ConsoleWrite(env, frame->Rdi, frame->Rsi);
+                case Syscall.Exit: Exit(env, (long)frame->Rdi); return 0;
+                case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8); return 0;
                 case Syscall.EnvId: return (long)env.Id;
-                case Syscall.ForeignSyscalls:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    return target == null ? error : ForeignSyscall.Set(target, a1);
-                }
-                case Syscall.Yield:
-                {
-                    Environment to = null;
-                    if (a0 != 0)
-                    {
-                        CapabilitySlot* slot = env.Capabilities.Lookup(a0, CapabilityType.Environment);
-                        if (slot == null) return (long)Error.BadHandle;
-                        if ((slot->Rights & CapabilityRights.Yield) == 0) return (long)Error.NoRights;
-                        to = EnvTable.Find(slot->Object);        // ended: a plain yield
-                    }
-                    env.InEpilogue = false;
-                    frame->Rax = 0;
-                    Scheduler.YieldTo(frame, to);
-                    return 0;
-                }
+                case Syscall.ForeignSyscalls: return ForeignSyscalls(env, frame->Rdi, frame->Rsi);
+                case Syscall.Yield: return Yield(env, frame, frame->Rdi);
                 case Syscall.EnvCreate: return EnvCreate(env, frame);
-                case Syscall.EnvIdOf:
-                {
-                    // The name outlives the environment: a child that ended at once still has
-                    // its id, and the environment table tells how it ended.
-                    if (a0 == Capability.Self) return (long)env.Id;
-                    CapabilitySlot* slot = env.Capabilities.Lookup(a0, CapabilityType.Environment);
-                    return slot == null ? (long)Error.BadHandle : (long)slot->Object;
-                }
-                case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, a0, a1);
-                case Syscall.EnvSetRegisters: return EnvSetRegisters(env, a0, a1);
-                case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, a0, a1, a2);
-                case Syscall.EnvDestroy: return EnvDestroy(env, a0);
-                case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, a0);
-                case Syscall.FrameFree: return Mappings.FreeFrame(env, a0);
-                case Syscall.PageMap: return PageMap(env, a0, a1, a2);
-                case Syscall.PageMapRange: return PageMapRange(env, a0, a1, a2, a3, a4);
-                case Syscall.PageMapOne:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    return target == null ? error : Mappings.MapOne(env, target, a1, a2, a3);
-                }
-                case Syscall.PageUnmap:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    return target == null ? error : Mappings.Unmap(target, a1, a2);
-                }
-                case Syscall.PageQuery:
-                    if (!UserMemory.CanAccess(env.Space, a1, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
-                    return Mappings.Query(env, a0, (PageInfo*)a1);
-                case Syscall.SetExceptionHandler:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    if (target == null) return error;
-                    UpcallCache.Invalidate();
-                    target.ExceptionEntry = a1;
-                    target.ExceptionStackTop = a2;
-                    return 0;
-                }
-                case Syscall.SliceAlloc:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    if (target == null) return error;
-                    if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
-                    long slot = Scheduler.Allocate(target, a1);
-                    if (slot < 0) return slot;
-                    CapabilitySlot* giver = a0 == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(a0, CapabilityType.Environment);
-                    return (long)Authority.GrantSlot(target, (int)slot, giver);
-                }
-                case Syscall.SetSliceHandlers:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    if (target == null) return error;
-                    target.PrologueEntry = a1;
-                    target.EpilogueEntry = a2;
-                    return 0;
-                }
-                case Syscall.Revoke:
-                {
-                    Environment target = Target(env, a0, out long error);
-                    return target == null ? error : Revocation.Request(target, a1);
-                }
-                case Syscall.EnvSetName: return EnvSetName(env, a0, a1, a2);
-                case Syscall.MachineStatus: return PowerOff.SetStatus(env, a0, a1);
-                case Syscall.CapDrop: return Authority.Drop(env, a0);
-                case Syscall.CapMint: return Authority.Mint(env, a0, a1, a2);
-                case Syscall.CapRevoke: return Authority.Revoke(env, a0);
-                case Syscall.IpcWait: return Ipc.Wait(env, frame, a0);
-                case Syscall.IpcCall: return Ipc.Call(env, frame, a0, a1);
-                case Syscall.IpcReply: return Ipc.Reply(env, frame, a0, a1, a2);
-                case Syscall.IpcCallRegisters: return Ipc.CallRegisters(env, frame, a0, a1, a2, a3);
-                case Syscall.IpcReplyRegisters: return Ipc.ReplyRegisters(env, frame, a0, a1, a2, a3, a4);
+                case Syscall.EnvIdOf: return EnvIdOf(env, frame->Rdi);
+                case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, frame->Rdi, frame->Rsi);
+                case Syscall.EnvSetRegisters: return EnvSetRegisters(env, frame->Rdi, frame->Rsi);
+                case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.EnvDestroy: return EnvDestroy(env, frame->Rdi);
+                case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, frame->Rdi);
+                case Syscall.FrameFree: return Mappings.FreeFrame(env, frame->Rdi);
+                case Syscall.PageMap: return PageMap(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.PageMapRange: return PageMapRange(env, frame);
+                case Syscall.PageMapOne: return PageMapOne(env, frame);
+                case Syscall.PageUnmap: return PageUnmap(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.PageQuery: return PageQuery(env, frame->Rdi, frame->Rsi);
+                case Syscall.SetExceptionHandler: return SetExceptionHandler(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.SliceAlloc: return SliceAlloc(env, frame->Rdi, frame->Rsi);
+                case Syscall.SetSliceHandlers: return SetSliceHandlers(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.Revoke: return Revoke(env, frame->Rdi, frame->Rsi);
+                case Syscall.EnvSetName: return EnvSetName(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.MachineStatus: return PowerOff.SetStatus(env, frame->Rdi, frame->Rsi);
+                case Syscall.CapDrop: return Authority.Drop(env, frame->Rdi);
+                case Syscall.CapMint: return Authority.Mint(env, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.CapRevoke: return Authority.Revoke(env, frame->Rdi);
+                case Syscall.IpcWait: return Ipc.Wait(env, frame, frame->Rdi);
+                case Syscall.IpcCall: return Ipc.Call(env, frame, frame->Rdi, frame->Rsi);
+                case Syscall.IpcReply: return Ipc.Reply(env, frame, frame->Rdi, frame->Rsi, frame->Rdx);
+                case Syscall.IpcCallRegisters: return IpcCallRegisters(env, frame);
+                case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
                 case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
-                case Syscall.KernelCheck:
-                    if (!Invariants.Enabled) return (long)Error.NoSuchCall;
-                    if (a0 != 0 && !UserMemory.CanAccess(env.Space, a0, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
-                    return Invariants.Check(env, (KernelCheckInfo*)a0);
-                default:
-                    return Subsystems.Call(env, frame, frame->Rax, a0, a1, a2, a3, a4);     // the executive, the network, XN
+                case Syscall.KernelCheck: return KernelCheck(env, frame->Rdi);
+                default: return SubsystemCall(env, frame);
             }
+        }
+
+        /// <summary>The executive's, the network's and XN's calls.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long SubsystemCall(Environment env, TrapFrame* frame) =>
+            Subsystems.Call(env, frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long ForeignSyscalls(Environment env, ulong handle, ulong limit)
+        {
+            Environment target = Target(env, handle, out long error);
+            return target == null ? error : ForeignSyscall.Set(target, limit);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long Yield(Environment env, TrapFrame* frame, ulong handle)
+        {
+            Environment to = null;
+            if (handle != 0)
+            {
+                CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+                if (slot == null) return (long)Error.BadHandle;
+                if ((slot->Rights & CapabilityRights.Yield) == 0) return (long)Error.NoRights;
+                to = EnvTable.Find(slot->Object);        // ended: a plain yield
+            }
+            env.InEpilogue = false;
+            frame->Rax = 0;
+            Scheduler.YieldTo(frame, to);
+            return 0;
+        }
+
+        /// <summary>The name outlives the environment: a child that ended at once still has its
+        /// id, and the environment table tells how it ended.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long EnvIdOf(Environment env, ulong handle)
+        {
+            if (handle == Capability.Self) return (long)env.Id;
+            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+            return slot == null ? (long)Error.BadHandle : (long)slot->Object;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long PageMapOne(Environment env, TrapFrame* frame)
+        {
+            Environment target = Target(env, frame->Rdi, out long error);
+            return target == null ? error : Mappings.MapOne(env, target, frame->Rsi, frame->Rdx, frame->R10);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long PageUnmap(Environment env, ulong handle, ulong address, ulong pages)
+        {
+            Environment target = Target(env, handle, out long error);
+            return target == null ? error : Mappings.Unmap(target, address, pages);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long PageQuery(Environment env, ulong address, ulong info)
+        {
+            if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
+            return Mappings.Query(env, address, (PageInfo*)info);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long SetExceptionHandler(Environment env, ulong handle, ulong entry, ulong stackTop)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            UpcallCache.Invalidate();
+            target.ExceptionEntry = entry;
+            target.ExceptionStackTop = stackTop;
+            return 0;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long SliceAlloc(Environment env, ulong handle, ulong slotNumber)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
+            long slot = Scheduler.Allocate(target, slotNumber);
+            if (slot < 0) return slot;
+            CapabilitySlot* giver = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(handle, CapabilityType.Environment);
+            return (long)Authority.GrantSlot(target, (int)slot, giver);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long SetSliceHandlers(Environment env, ulong handle, ulong prologue, ulong epilogue)
+        {
+            Environment target = Target(env, handle, out long error);
+            if (target == null) return error;
+            target.PrologueEntry = prologue;
+            target.EpilogueEntry = epilogue;
+            return 0;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long Revoke(Environment env, ulong handle, ulong pages)
+        {
+            Environment target = Target(env, handle, out long error);
+            return target == null ? error : Revocation.Request(target, pages);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long IpcCallRegisters(Environment env, TrapFrame* frame) =>
+            Ipc.CallRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long IpcReplyRegisters(Environment env, TrapFrame* frame) =>
+            Ipc.ReplyRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long KernelCheck(Environment env, ulong info)
+        {
+            if (!Invariants.Enabled) return (long)Error.NoSuchCall;
+            if (info != 0 && !UserMemory.CanAccess(env.Space, info, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
+            return Invariants.Check(env, (KernelCheckInfo*)info);
         }
 
         /// <summary>The environment an environment handle with the Control right names (0: the
         /// caller), or null with the error.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Environment Target(Environment env, ulong handle, out long error)
         {
             error = 0;
-            if (handle == Capability.Self) return env;
+            return handle == Capability.Self ? env : TargetOf(env, handle, out error);
+        }
+
+        /// <summary>Target for a handle other than Capability.Self.</summary>
+        private static Environment TargetOf(Environment env, ulong handle, out long error)
+        {
+            error = 0;
             CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
             if (slot == null)
             {
@@ -311,8 +375,9 @@ namespace ExoSharp.Kernel.Core
         private static PageMapEntry* s_pageMapBuffer;
 
         /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
-        private static long PageMapRange(Environment env, ulong handle, ulong address, ulong count, ulong handles, ulong flags)
+        private static long PageMapRange(Environment env, TrapFrame* frame)
         {
+            ulong handle = frame->Rdi, address = frame->Rsi, count = frame->Rdx, handles = frame->R10, flags = frame->R8;
             Environment target = Target(env, handle, out long error);
             if (target == null) return error;
             if (count == 0) return 0;

@@ -65,10 +65,13 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>Leaf entries of [start, end) in space are about to change.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void NoteRangeChange(AddressSpace space, ulong start, ulong end)
         {
             if (space != s_space) return;
-            if (Within(s_entryPage, start, end) || Within(s_frameFirstPage, start, end) || Within(s_frameLastPage, start, end)) Invalidate();
+            // a watched page overlaps [start, end) when page - from < span (unsigned: one comparison)
+            ulong from = start - (AddressSpace.PageSize - 1), span = end - from;
+            if (s_entryPage - from < span || s_frameFirstPage - from < span || s_frameLastPage - from < span) Invalidate();
         }
 
         /// <summary>Any leaf entries of space may change (frame unmapped everywhere, space destroyed).</summary>
@@ -76,7 +79,5 @@ namespace ExoSharp.Kernel.Core
         {
             if (space == s_space) Invalidate();
         }
-
-        private static bool Within(ulong page, ulong start, ulong end) => page + AddressSpace.PageSize > start && page < end;
     }
 }

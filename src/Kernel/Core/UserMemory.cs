@@ -32,8 +32,13 @@ namespace ExoSharp.Kernel.Core
             if (length == 0) return true;
             if (!AddressSpace.IsUserRange(address, length)) return false;
             ulong need = AddressSpace.Present | AddressSpace.User | (write ? AddressSpace.Writable : 0);
+            ulong* leaf = null;
             for (ulong page = address & ~4095UL; page < address + length; page += AddressSpace.PageSize)
-                if ((space.Query(page) & need) != need) return false;
+            {
+                // the next entry of the same leaf table, walked to once per 2 MiB
+                leaf = leaf != null && (page & 0x1F_FFFF) != 0 ? leaf + 1 : space.ExistingLeaf(page);
+                if (leaf == null || (*leaf & need) != need) return false;
+            }
             return true;
         }
     }

@@ -7,6 +7,9 @@ namespace ExoSharp.Kernel.X64
 {
     internal static unsafe class Cpu
     {
+        /// <summary>Copies length bytes upward (rep movsq, then the rest: Corelib's exo_copy_up);
+        /// the areas must not overlap with destination above source.</summary>
+        [RuntimeImport("exo_copy_up")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void CopyUp(void* destination, void* source, nuint length);
         [RuntimeImport("cpu_outb")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void OutByte(ushort port, byte value);
         [RuntimeImport("cpu_inb")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern byte InByte(ushort port);
         [RuntimeImport("cpu_outw")] [MethodImpl(MethodImplOptions.InternalCall)] public static extern void OutWord(ushort port, ushort value);

@@ -23,7 +23,9 @@
 ;   capability, is installed here exactly as Core/Mappings.MapOne would (the entry, the
 ;   upcall cache's watched pages, invlpg; the reverse map does not change when the frame
 ;   stays); any failed check, an empty page or another frame goes the general way to C#.
-; - fastpath=off (exo_kernel_stats' first word) sends all three fast paths the general way;
+; - Directed Yield fast path (after the general save, like IPC's): to an environment that can
+;   run at once (EnvFast.Hold 0, not in IPC), the switch is done here as ipc_switch does it.
+; - fastpath=off (exo_kernel_stats' first word) sends every fast path the general way;
 ;   each counts in exo_kernel_stats when taken, and every kernel entry and exit times the
 ;   stretch with interrupts off (IRQOFF_START/IRQOFF_END; Core/KernelStats.cs).
 ; - IPC fast paths (after the general path has saved the caller in place, before C#):
@@ -47,7 +49,7 @@
 bits 64
 default rel
 
-extern ExoSharpTrap, ExoSharpSyscall, exo_xsave_mask, exo_fsgsbase
+extern ExoSharpTrap, ExoSharpSyscall, ExoSharpForeignSyscall, exo_xsave_mask, exo_fsgsbase
 global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id, exo_foreign_limit, exo_fs_owner
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 global exo_asm_contract, exo_kernel_stats
@@ -104,6 +106,8 @@ EF_PML4    equ 56
 EF_CAPACITY equ 64
 EF_FOREIGN  equ 72               ; EnvFast.ForeignLimit
 EF_FS       equ 80               ; EnvFast.FsBase, then GsBase
+EF_HOLD     equ 96               ; EnvFast.Hold: why a directed Yield to it needs C# (0: nothing)
+EF_EPILOGUE equ 104              ; EnvFast.InEpilogue
 ; CapabilitySlot (Core/CapabilitySlot.cs, explicit layout) and the PageMapOne constants:
 ; Abi.PageFlags, Abi.UserLayout, Abi.Capability (handle layout), Core/AddressSpace, Core/Memory.
 SLOT_SHIFT     equ 6
@@ -119,6 +123,7 @@ CAP_FRAME      equ 1            ; CapabilityType.Frame
 CAP_ENV        equ 2            ; CapabilityType.Environment
 CAP_REPLY      equ 4            ; CapabilityType.Reply
 RIGHT_CALL     equ 2            ; Abi.CapabilityRights.Call
+RIGHT_YIELD    equ 4            ; Abi.CapabilityRights.Yield
 REPLY_SLOT     equ 1            ; Abi.Capability.ReplySlot (in the first chunk)
 REPLY_OFFSET   equ REPLY_SLOT << SLOT_SHIFT
 MAX_GENERATION equ (1 << 43) - 1 ; Abi.Capability.MaxGeneration
@@ -148,6 +153,8 @@ REC_CALLING equ 8               ; EnvRecord.Calling
 IPC_IN_REGISTERS equ 1          ; Core/Ipc.cs InRegisters
 SYS_IPC_CALL_REGISTERS  equ 30  ; ExoSharp.Abi.Syscall.IpcCallRegisters
 SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
+SYS_YIELD  equ 4                ; ExoSharp.Abi.Syscall.Yield
+FAST_CALLS equ 32               ; fast_table's length: calls below it may have a fast path
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
 UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
 UPCALL_FLAGS_SET  equ 0x202
@@ -170,14 +177,14 @@ KS_SINCE       equ 32
 KS_MAX         equ 40
 KS_MAX_CAUSE   equ 48
 KS_CAUSE       equ 56
+KS_YIELD       equ 64
 CAUSE_SYSCALL  equ 0x1000       ; + the call number; a vector (0-47) alone for traps
 CAUSE_IDLE     equ 0x3000       ; the scheduler after an idle halt
 ; The start of a stretch with interrupts off (a kernel entry): clobbers rax and rdx.
 %macro IRQOFF_START 0
     rdtsc
-    shl rdx, 32
-    or rax, rdx
-    mov [exo_kernel_stats + KS_SINCE], rax
+    mov [exo_kernel_stats + KS_SINCE], eax      ; the 64-bit count, in its two halves
+    mov [exo_kernel_stats + KS_SINCE + 4], edx
 %endmacro
 ; Its end (back to ring 3, or halting with interrupts on): clobbers rax and rdx.
 %macro IRQOFF_END 0
@@ -238,26 +245,41 @@ CAUSE_IDLE     equ 0x3000       ; the scheduler after an idle halt
 %macro SAVE_XSTATE 0
     mov eax, [exo_xsave_mask]
     test eax, eax
-    jz %%fx
+    jnz %%xsave
+    fxsave64 [rsp]
+    jmp %%done
+%%xsave:
     xor edx, edx
     mov [rsp + 512], rdx
     mov [rsp + 520], rdx
     mov [rsp + 528], rdx
     xsave64 [rsp]
-    jmp %%done
-%%fx:
+%%done:
+%endmacro
+; SAVE_XSTATE into an environment's UserContext, whose header is always clean: it starts
+; zeroed (UserContext.Allocate), XSAVE writes only XSTATE_BV's bits, and the other writers
+; copy clean areas in (UserContext.Save from a SAVE_XSTATE area, EnvSetExtendedState after
+; ExtendedState.IsValid), so there is nothing to clear.
+%macro SAVE_XSTATE_IN_CONTEXT 0
+    mov eax, [exo_xsave_mask]
+    test eax, eax
+    jnz %%xsave
     fxsave64 [rsp]
+    jmp %%done
+%%xsave:
+    xor edx, edx
+    xsave64 [rsp]
 %%done:
 %endmacro
 %macro RESTORE_XSTATE 0
     mov eax, [exo_xsave_mask]
     test eax, eax
-    jz %%fx
+    jnz %%xrstor
+    fxrstor64 [rsp]
+    jmp %%done
+%%xrstor:
     xor edx, edx
     xrstor64 [rsp]
-    jmp %%done
-%%fx:
-    fxrstor64 [rsp]
 %%done:
 %endmacro
 
@@ -389,18 +411,10 @@ isr_general:
     iretq
 
 syscall_entry:
-    cmp rcx, [exo_foreign_limit] ; from foreign code: an upcall, built in C# (Core/ForeignSyscall.cs)
-    jbe .general
-    cmp rax, SYS_ENVID          ; fast path: only rax changes, nothing else is touched
-    jne .not_env_id
-    mov rax, [exo_current_id]
-    USER_FLAGS_R11
-    o64 sysret
-.not_env_id:
+    cmp rax, SYS_ENVID
+    je .env_id
     cmp rax, SYS_PAGE_MAP_ONE
-    jne .general
-    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
-    je page_map_one_fast
+    je .page_map_one
 .general:
     mov [saved_user_rsp], rsp
     mov rsp, [exo_current_context_end]
@@ -414,23 +428,21 @@ syscall_entry:
     PUSH_GPRS
     mov rdi, rsp                ; TrapFrame*
     sub rsp, XSTATE_AREA        ; the context's start: 64-byte aligned
-    SAVE_XSTATE
-    IRQOFF_START
-    mov rax, [rdi + TF_RAX]     ; the call number again
-    lea rdx, [rax + CAUSE_SYSCALL]
+    lea rdx, [rax + CAUSE_SYSCALL]  ; rax is still the call number (every register is saved now)
     mov [exo_kernel_stats + KS_CAUSE], rdx
-    mov rbx, rsp                ; the context (callee-saved; the user's rbx is in the frame)
+    mov r12, rax                ; the call number, for fast_table
+    SAVE_XSTATE_IN_CONTEXT
+    IRQOFF_START
     cmp rcx, [exo_foreign_limit] ; rcx is still the user's rip: foreign calls take no fast path
-    jbe .csharp
-    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
-    jne .csharp
-    cmp rax, SYS_IPC_CALL_REGISTERS
-    je ipc_call_fast
-    cmp rax, SYS_IPC_REPLY_REGISTERS
-    je ipc_reply_fast
-.csharp:                        ; rdi = the frame, rbx = the context (both kept by the fast paths)
+    jbe .foreign
+    cmp r12, FAST_CALLS
+    jae .csharp
+    jmp [fast_table + r12 * 8]  ; .csharp, or a call's fast path (which checks fastpath=off)
+.csharp:                        ; rdi = the frame (kept by the fast paths)
+    lea rbx, [rdi - XSTATE_AREA] ; the context (callee-saved; the user's rbx is in the frame)
     lea rsp, [exo_trap_stack_top]
     call ExoSharpSyscall        ; the result is in the frame's rax
+.back:
     mov rsp, rbx
     IRQOFF_END
     RESTORE_XSTATE
@@ -441,6 +453,27 @@ syscall_entry:
     USER_FLAGS_R11
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
+
+.foreign:                       ; an upcall to the environment's handler (Core/ForeignSyscall.cs)
+    lea rbx, [rdi - XSTATE_AREA]
+    lea rsp, [exo_trap_stack_top]
+    call ExoSharpForeignSyscall
+    jmp .back
+
+
+.env_id:                        ; fast path: only rax changes, nothing else is touched
+    cmp rcx, [exo_foreign_limit] ; from foreign code: an upcall, built in C# (Core/ForeignSyscall.cs)
+    jbe .general
+    mov rax, [exo_current_id]
+    USER_FLAGS_R11
+    o64 sysret
+
+.page_map_one:
+    cmp rcx, [exo_foreign_limit]
+    jbe .general
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    je page_map_one_fast
+    jmp .general
 
 ; PageMapOne(envHandle = rdi, address = rsi, frameHandle = rdx, flags = r10) into the
 ; caller's own space (envHandle 0), as Mappings.MapOne: the same checks (any failure: the
@@ -611,8 +644,7 @@ page_map_one_fast:
     and eax, ENV_INDEX_MASK
     mov rdx, rax
     shl rax, EF_SHIFT
-    lea r8, [exo_env_fast]
-    add r8, rax
+    lea r8, [rax + exo_env_fast] ; (the kernel is linked in the top 2 GiB)
     cmp rcx, [r8 + EF_ID]
     jne syscall_entry.csharp
 %endmacro
@@ -624,14 +656,15 @@ page_map_one_fast:
 ; reply capability's handle, rdi = the endpoint's badge, rsi, rdx, r10 = the words, r8 = r9
 ; = 0 (no capability); T stops waiting; C calls T with its reply due in registers; C's
 ; result is 0 until the reply; T runs on C's slice.
-; In: rdi = C's frame, rbx = C's context; may use every other register (all are saved in
+; In: rdi = C's frame; may use every other register (all are saved in
 ; C's frame and every way out reloads them). Interrupts off.
 ipc_call_fast:
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne syscall_entry.csharp
     mov r11, [exo_current_index]    ; C's index
     mov r9, r11
     shl r9, EF_SHIFT
-    lea rax, [exo_env_fast]
-    add r9, rax                 ; C's row
+    lea r9, [r9 + exo_env_fast] ; C's row
     mov rcx, [rdi + TF_RDI]     ; the endpoint handle
     SLOT_OF_HANDLE
     cmp byte [rsi + SLOT_TYPE], CAP_ENV
@@ -672,6 +705,7 @@ ipc_call_fast:
     imul rax, r11, REC_SIZE
     or qword [rsi + rax + REC_STATUS], REC_CALLING
     mov [rsi + rax + REC_CALLEE], rcx
+    inc qword [exo_kernel_stats + KS_IPC]
     jmp ipc_switch
 
 ; IpcReplyRegisters(reply = frame rdi, words = frame rsi, rdx, r10, wait = frame r8) from
@@ -681,6 +715,8 @@ ipc_call_fast:
 ; C gets rax 0, rdi = 0, rsi, rdx, r10 = the words, r8 = r9 = 0; C no longer calls; S waits
 ; in registers; C runs on S's slice. In: as ipc_call_fast.
 ipc_reply_fast:
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne syscall_entry.csharp
     cmp qword [rdi + TF_R8], 1
     jne syscall_entry.csharp
     mov rcx, [rdi + TF_RDI]     ; the reply handle
@@ -691,8 +727,7 @@ ipc_reply_fast:
     mov r11, [exo_current_index]    ; S's index
     mov r9, r11
     shl r9, EF_SHIFT
-    lea rax, [exo_env_fast]
-    add r9, rax                 ; S's row
+    lea r9, [r9 + exo_env_fast] ; S's row
     mov rsi, [r9 + EF_SLOTS]
     mov rsi, [rsi]
     add rsi, REPLY_OFFSET       ; S's reply slot
@@ -729,29 +764,61 @@ ipc_reply_fast:
     mov qword [rsi + rax + REC_CALLEE], 0
     imul rax, r11, REC_SIZE
     or qword [rsi + rax + REC_STATUS], REC_WAITING
+    inc qword [exo_kernel_stats + KS_IPC]
+    jmp ipc_switch
+
+; Yield(handle = frame rdi) from the running environment C to T, as Syscalls.Yield and
+; Scheduler.YieldTo do it when they go straight to Resume: the handle an environment
+; capability of C's with the Yield right, T alive with nothing holding it (EnvFast.Hold 0:
+; runnable, not blocked, no prologue, nothing to repossess or revoke) and not in IPC;
+; otherwise C# (which also gives the errors, and yields plainly for 0 or an ended T). Then
+; C is out of its epilogue, its result is 0, and T runs on the rest of C's slice.
+; In: as ipc_call_fast.
+yield_fast:
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne syscall_entry.csharp
+    mov rcx, [rdi + TF_RDI]     ; the handle (0: a plain yield)
+    test rcx, rcx
+    jz syscall_entry.csharp
+    mov r9, [exo_current_index]
+    shl r9, EF_SHIFT
+    lea r9, [r9 + exo_env_fast] ; C's row (the kernel is linked in the top 2 GiB)
+    SLOT_OF_HANDLE
+    cmp byte [rsi + SLOT_TYPE], CAP_ENV
+    jne syscall_entry.csharp
+    test byte [rsi + SLOT_RIGHTS], RIGHT_YIELD
+    jz syscall_entry.csharp
+    shr rcx, HANDLE_INDEX_BITS
+    cmp rcx, [rsi + SLOT_GEN]
+    jne syscall_entry.csharp
+    mov rcx, [rsi + SLOT_OBJECT]    ; T's id
+    ROW_OF_ID
+    mov rax, [r8 + EF_HOLD]
+    or rax, [r8 + EF_WAIT]
+    or rax, [r8 + EF_CALLEE]
+    jnz syscall_entry.csharp    ; held, or in IPC
+    mov [r9 + EF_EPILOGUE], rax
+    mov [rdi + TF_RAX], rax
+    inc qword [exo_kernel_stats + KS_YIELD]
     ; fall through
 
-; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does).
+; Runs the environment whose row is r8, id rcx, index rdx (as Scheduler.Resume does); r9 is
+; the running environment's row.
 ipc_switch:
     mov rax, [r8 + EF_FOREIGN]
     mov [exo_foreign_limit], rax
     cmp qword [exo_fsgsbase], 0 ; the caller owns the CPU's FS and GS bases: keep them in its
     je .bases_done              ; row and give the CPU the target's (Scheduler.Resume's rule)
-    mov rax, [exo_current_index]
-    shl rax, EF_SHIFT
-    lea rdi, [exo_env_fast]
-    add rdi, rax
     rdfsbase rax
-    mov [rdi + EF_FS], rax
+    mov [r9 + EF_FS], rax
     rdgsbase rax
-    mov [rdi + EF_FS + 8], rax
+    mov [r9 + EF_FS + 8], rax
     mov rax, [r8 + EF_FS]
     wrfsbase rax
     mov rax, [r8 + EF_FS + 8]
     wrgsbase rax
     mov [exo_fs_owner], rdx
 .bases_done:
-    inc qword [exo_kernel_stats + KS_IPC]
     mov [exo_current_id], rcx
     mov [exo_current_index], rdx
     mov rdi, [r8 + EF_CTX_END]
@@ -805,7 +872,24 @@ exo_asm_contract:
     dq SLOT_RIGHTS, SLOT_BADGE, CAP_NONE, CAP_ENV, CAP_REPLY, RIGHT_CALL, REPLY_SLOT, MAX_GENERATION
     dq USER_FLAGS_KEEP
     dq KS_FAST_OFF, KS_UPCALL, KS_PAGE_MAP, KS_IPC, KS_SINCE, KS_MAX, KS_MAX_CAUSE, KS_CAUSE
+    dq SYS_YIELD, RIGHT_YIELD, EF_HOLD, EF_EPILOGUE, KS_YIELD
     dq -1                       ; the end
+; syscall_entry's jump for calls below FAST_CALLS, after the general save: a call's fast path
+; (each one checks fastpath=off itself and goes on to C# for any case it does not take), else C#.
+fast_table:
+%assign i 0
+%rep FAST_CALLS
+%if i == SYS_YIELD
+    dq yield_fast
+%elif i == SYS_IPC_CALL_REGISTERS
+    dq ipc_call_fast
+%elif i == SYS_IPC_REPLY_REGISTERS
+    dq ipc_reply_fast
+%else
+    dq syscall_entry.csharp
+%endif
+%assign i i+1
+%endrep
 isr_table:
 %assign i 0
 %rep 48
@@ -822,7 +906,7 @@ exo_fs_owner: resq 1            ; the index whose FS and GS bases the CPU holds 
 exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
 exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
 exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)
-exo_kernel_stats: resq 8        ; KS_* above (Core/KernelStats.cs)
+exo_kernel_stats: resq 9        ; KS_* above (Core/KernelStats.cs)
 exo_upcall_cache: resq 7        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096

@@ -17,6 +17,13 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern long RawIpc(ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong number, IpcMessage* received);
 
+        [RuntimeImport("exo_syscall1")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern long Raw1(ulong a0, ulong number);
+
+        /// <summary>A call the kernel reads one argument of (Syscalls.Dispatch: frame rdi only).</summary>
+        private static long Invoke1(Syscall number, ulong a0) => Raw1(a0, (ulong)number);
+
         public static long Invoke(Syscall number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0) =>
             Raw(a0, a1, a2, a3, a4, (ulong)number);
 
@@ -32,7 +39,7 @@ namespace ExoSharp.LibOS.ExOS
             Invoke(Syscall.Exit, (ulong)status);
         }
         public static ulong EnvId() => (ulong)Invoke(Syscall.EnvId);
-        public static long Yield(ulong envHandle = 0) => Invoke(Syscall.Yield, envHandle);
+        public static long Yield(ulong envHandle = 0) => Invoke1(Syscall.Yield, envHandle);
         /// <summary>Also notes the child as unstarted (Process.AtExit ends it if it still is).</summary>
         public static long EnvCreate()
         {
@@ -40,7 +47,7 @@ namespace ExoSharp.LibOS.ExOS
             if (child > 0) Process.NoteUnstarted((ulong)child);
             return child;
         }
-        public static long EnvIdOf(ulong handle) => Invoke(Syscall.EnvIdOf, handle);
+        public static long EnvIdOf(ulong handle) => Invoke1(Syscall.EnvIdOf, handle);
         public static long EnvSetStatus(ulong handle, EnvStatus status)
         {
             long r = Invoke(Syscall.EnvSetStatus, handle, (ulong)status);
@@ -51,10 +58,10 @@ namespace ExoSharp.LibOS.ExOS
         public static long MachineStatus(ulong machine, ulong status) => Invoke(Syscall.MachineStatus, machine, status);
         public static long EnvSetRegisters(ulong handle, Registers* registers) => Invoke(Syscall.EnvSetRegisters, handle, (ulong)registers);
         public static long EnvSetExtendedState(ulong handle, byte* area, long length) => Invoke(Syscall.EnvSetExtendedState, handle, (ulong)area, (ulong)length);
-        public static long EnvDestroy(ulong handle) => Invoke(Syscall.EnvDestroy, handle);
-        public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke(Syscall.FrameAlloc, frame);
-        public static long FrameFree(ulong handle) => Invoke(Syscall.FrameFree, handle);
-        public static long CapDrop(ulong handle) => Invoke(Syscall.CapDrop, handle);
+        public static long EnvDestroy(ulong handle) => Invoke1(Syscall.EnvDestroy, handle);
+        public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke1(Syscall.FrameAlloc, frame);
+        public static long FrameFree(ulong handle) => Invoke1(Syscall.FrameFree, handle);
+        public static long CapDrop(ulong handle) => Invoke1(Syscall.CapDrop, handle);
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
         public static long PageMapRange(ulong envHandle, ulong address, ulong count, ulong* handles, ulong flags) =>
             Invoke(Syscall.PageMapRange, envHandle, address, count, (ulong)handles, flags);
@@ -63,18 +70,18 @@ namespace ExoSharp.LibOS.ExOS
             Invoke(Syscall.PageMapOne, envHandle, address, frameHandle, flags);
 
         public static long PageUnmap(ulong envHandle, ulong address, ulong pages = 1) => Invoke(Syscall.PageUnmap, envHandle, address, pages);
-        public static long KernelCheck(KernelCheckInfo* info) => Invoke(Syscall.KernelCheck, (ulong)info);
+        public static long KernelCheck(KernelCheckInfo* info) => Invoke1(Syscall.KernelCheck, (ulong)info);
         public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
         public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);
         public static long SliceAlloc(ulong envHandle, ulong slot = Capability.AnySlot) => Invoke(Syscall.SliceAlloc, envHandle, slot);
         public static long SetSliceHandlers(ulong envHandle, ulong prologue, ulong epilogue) => Invoke(Syscall.SetSliceHandlers, envHandle, prologue, epilogue);
         public static long CapMint(ulong handle, ulong rights, ulong badge = 0) => Invoke(Syscall.CapMint, handle, rights, badge);
-        public static long CapRevoke(ulong handle) => Invoke(Syscall.CapRevoke, handle);
+        public static long CapRevoke(ulong handle) => Invoke1(Syscall.CapRevoke, handle);
         public static long ForeignSyscalls(ulong envHandle, ulong limit) => Invoke(Syscall.ForeignSyscalls, envHandle, limit);
 
         // IPC: calls go through an endpoint (an environment capability with the Call right); a
         // wait returns the reply capability's handle (> 0), which the reply names.
-        public static long IpcWait(IpcMessage* message) => Invoke(Syscall.IpcWait, (ulong)message);
+        public static long IpcWait(IpcMessage* message) => Invoke1(Syscall.IpcWait, (ulong)message);
         public static long IpcCall(ulong endpoint, IpcMessage* message) => Invoke(Syscall.IpcCall, endpoint, (ulong)message);
         public static long IpcReply(ulong reply, IpcMessage* message, IpcMessage* waitMessage = null) => Invoke(Syscall.IpcReply, reply, (ulong)message, (ulong)waitMessage);
 

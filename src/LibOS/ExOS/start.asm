@@ -5,6 +5,7 @@
 ;   start, r9 = image end) (C#: Startup.cs, System V) and pass its result to Exit.
 ; - exo_syscall(rdi, rsi, rdx, rcx, r8, r9 = number) (C#: SystemCall.cs, System V): moves
 ;   the number to rax and the 4th argument to r10, executes syscall, returns rax.
+; - exo_syscall1(rdi, rsi = number): the same for a call that reads one argument.
 ; - exo_ipc(rdi, rsi, rdx, rcx, r8, r9 = number, [rsp + 8] = IpcMessage* received) (C#:
 ;   SystemCall.cs, System V): a system call like exo_syscall for the IPC calls that deliver
 ;   a message in registers; when it returns 0 or more (a wait returns the reply capability's
@@ -41,7 +42,7 @@ default rel
 
 extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
 extern __image_start, __image_end
-global _start, exo_syscall, exo_exception_entry, exo_exception_entry_address, exo_fork
+global _start, exo_syscall, exo_syscall1, exo_exception_entry, exo_exception_entry_address, exo_fork
 global exo_exception_target_cell, exo_exception_dispatch_address, exo_ipc, exo_xstate_mask, exo_xstate_size
 global exo_xstate_reserve
 global exo_exception_entry_fx, exo_exception_entry_resume, exo_exception_entry_iretq
@@ -80,6 +81,13 @@ _start:
 exo_syscall:
     mov rax, r9
     mov r10, rcx
+    syscall
+    ret
+
+; exo_syscall1(rdi = the argument, rsi = number) -> rax: a call that reads one argument (the
+; kernel reads no other register for it, so none is set).
+exo_syscall1:
+    mov rax, rsi
     syscall
     ret
 
