@@ -1,6 +1,7 @@
-// A boundary-tag heap over regions of memory handed to it: first fit within power-of-two
-// size bins, splitting, and coalescing with both neighbours on free. Pure logic (no platform
-// calls), so tests/Unit runs it on the host. Not thread-safe: callers keep interrupts off.
+// A boundary-tag heap over regions of memory handed to it: exact-size bins below 1 KiB and
+// first fit within power-of-two bins above (a bitmap finds the next bin that holds a block),
+// splitting, and coalescing with both neighbours on free. Pure logic (no platform calls), so
+// tests/Unit runs it on the host. Not thread-safe: callers keep interrupts off.
 // Invariants: blocks are 16-aligned, sizes are multiples of 16 and at least 32; no two free
 // blocks are adjacent; every free block is in exactly one bin. Each region starts with a
 // 16-byte record {next region, end} so the collector (GarbageCollector.cs) can walk every
@@ -20,9 +21,14 @@ namespace Internal.Runtime
         /// <summary>Header flag: the collector reached this object (cleared by the sweep).</summary>
         public const nuint MarkFlag = 8;
         private const nuint RegionRecord = 16;
-        private const int BinCount = 64;
+        // Bins: one per size for blocks under SmallLimit (every block in such a bin fits a request
+        // of its size, so allocation never walks past blocks too small), then one per power of two.
+        private const nuint SmallLimit = 1024;
+        private const int SmallBins = (int)(SmallLimit / 16);
+        private const int BinCount = SmallBins + 48;
 
         private fixed ulong _bins[BinCount];
+        private fixed ulong _nonEmpty[(BinCount + 63) / 64];     // a bit per bin that holds a block
         private nuint _freeBytes;
         private nuint _totalBytes;
         private byte* _regions;
@@ -60,7 +66,7 @@ namespace Internal.Runtime
             if (size > ((nuint)1 << 46)) return null;
             nuint need = (size + HeaderSize + 15) & ~(nuint)15;
             if (need < MinBlock) need = MinBlock;
-            for (int bin = BinOf(need); bin < BinCount; bin++)
+            for (int bin = NextNonEmpty(BinOf(need)); bin < BinCount; bin = NextNonEmpty(bin + 1))
             {
                 for (byte* block = (byte*)_bins[bin]; block != null; block = Next(block))
                 {
@@ -205,9 +211,25 @@ namespace Internal.Runtime
 
         private static int BinOf(nuint size)
         {
-            int bin = 0;
-            while ((size >>= 1) != 0) bin++;
-            return bin;
+            if (size < SmallLimit) return (int)(size / 16);
+            int log = 0;
+            while ((size >>= 1) != 0) log++;
+            return SmallBins + log - 10;                        // 1024 (2^10) starts the first large bin
+        }
+
+        /// <summary>The first bin at or after bin that holds a block, or BinCount.</summary>
+        private int NextNonEmpty(int bin)
+        {
+            for (int word = bin >> 6; word < (BinCount + 63) / 64; word++)
+            {
+                ulong bits = _nonEmpty[word];
+                if (word == bin >> 6) bits &= ~0UL << (bin & 63);
+                if (bits == 0) continue;
+                int found = word << 6;
+                while ((bits & 1) == 0) { bits >>= 1; found++; }
+                return found;
+            }
+            return BinCount;
         }
 
         private void InsertFree(byte* block, nuint size)
@@ -218,13 +240,19 @@ namespace Internal.Runtime
             *(byte**)(block + 24) = null;
             if (head != null) *(byte**)(head + 24) = block;
             _bins[bin] = (ulong)block;
+            _nonEmpty[bin >> 6] |= 1UL << (bin & 63);
         }
 
         private void RemoveFree(byte* block)
         {
             byte* next = Next(block), prev = Prev(block);
             if (prev != null) *(byte**)(prev + 16) = next;
-            else _bins[BinOf(SizeOf(block))] = (ulong)next;
+            else
+            {
+                int bin = BinOf(SizeOf(block));
+                _bins[bin] = (ulong)next;
+                if (next == null) _nonEmpty[bin >> 6] &= ~(1UL << (bin & 63));
+            }
             if (next != null) *(byte**)(next + 24) = prev;
         }
     }
