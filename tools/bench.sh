@@ -79,6 +79,8 @@ else
 fi
 
 exosharp "-icount shift=0" > out/bench/exosharp-icount.txt
+# The collector benchmarks (src/Apps/Bench/GcBenchmarks.cs; the .NET side is in dotnet-icount.txt).
+QEMUFLAGS="-icount shift=0" tools/run.sh --timeout 900 --kernel out/kernel-bench.elf gcbench | grep '^BENCH' > out/bench/exosharp-gc-icount.txt || true
 # The hostile suite under -icount shift=0: the longest stretch the kernel ran with interrupts
 # off (guest instructions, its power-off line), boot and XN's mount apart (docs/abi.md,
 # "Bounded kernel work"; target: at most 200,000).
@@ -114,6 +116,23 @@ for op in eh_throw_catch_10; do
     echo "BENCH $op exosharp=${e:--} linux=${l:--} unit=instructions ratio=$r"
     echo "$op ${e:--} ${l:--} $r" >> out/bench/managed.table
 done
+# The collector: time (guest instructions), the longest pause the program saw, peak memory
+# (ExoSharp: the frames of its heap at most, plus image and stack; .NET: VmHWM).
+gc_value() { [ -f "$1" ] && value "$1" "$2" "$3" || true; }
+gc_ratio() { [ -n "$2" ] && [ -n "$1" ] && awk -v e="$1" -v l="$2" 'BEGIN { printf "%.2f", (e > 0 ? l / e : 0) }' || echo -; }
+for op in gc_alloc_rate gc_binary_trees_16 gc_binary_trees_18; do
+    e=$(gc_value out/bench/exosharp-gc-icount.txt "$op" value); l=$(gc_value out/bench/dotnet-icount.txt "$op" value)
+    ep=$(gc_value out/bench/exosharp-gc-icount.txt "$op" pause); lp=$(gc_value out/bench/dotnet-icount.txt "$op" pause)
+    r=$(gc_ratio "$e" "$l")
+    echo "BENCH $op exosharp=${e:--} dotnet=${l:--} unit=instructions ratio=$r pause_exosharp=${ep:--} pause_dotnet=${lp:--}"
+    echo "$op ${e:--} ${l:--} $r" >> out/bench/managed.table
+done
+e=$(gc_value out/bench/exosharp-gc-icount.txt gc_binary_trees_18 peak_kib); l=$(gc_value out/bench/dotnet-icount.txt gc_binary_trees_18 peak_kib)
+echo "BENCH gc_peak_memory_18 exosharp=${e:--} dotnet=${l:--} unit=KiB ratio=$(gc_ratio "$e" "$l")"
+echo "gc_peak_memory_18_KiB ${e:--} ${l:--} $(gc_ratio "$e" "$l")" >> out/bench/managed.table
+e=$(gc_value out/bench/exosharp-gc-icount.txt gc_binary_trees_18 pause); l=$(gc_value out/bench/dotnet-icount.txt gc_binary_trees_18 pause)
+echo "BENCH gc_max_pause_18 exosharp=${e:--} dotnet=${l:--} unit=instructions ratio=$(gc_ratio "$e" "$l")"
+echo "gc_max_pause_18 ${e:--} ${l:--} $(gc_ratio "$e" "$l")" >> out/bench/managed.table
 echo "BENCH irqoff_hostile exosharp=$irqoff_max unit=instructions cause=\"$irqoff_cause\" goal=200000"
 echo "BENCH irqoff_boot exosharp=$irqoff_boot unit=instructions"
 echo "BENCH irqoff_mount exosharp=$irqoff_mount unit=instructions"
@@ -188,6 +207,9 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "The same C# source (\`src/Bench/Managed\`) compiled for ExoSharp and by the stock NativeAOT"
     echo "compiler for linux-x64, run on the Linux peer with .NET's own runtime"
     echo "(\`src/Bench/Managed/Dotnet\`). eh_throw_catch_10: an exception thrown and caught 10 frames up."
+    echo "gc_*: the collector (\`src/Bench/Managed/GcWork.cs\`): 1,000,000 short-lived objects, binary-trees"
+    echo "at depths 16 and 18, each a single run; the peak memory is ExoSharp's heap frames at most plus"
+    echo "its image and stack, against .NET's VmHWM (KiB); the pause is the longest gap the program saw."
     echo
     echo "| operation | ExoSharp | .NET on Linux | .NET / ExoSharp |"
     echo "|---|---:|---:|---:|"
