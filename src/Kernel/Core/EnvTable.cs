@@ -64,7 +64,7 @@ namespace ExoSharp.Kernel.Core
                 if (!env.Capabilities.Ok)
                 {
                     *env.Fast = default;
-                    NativeMemory.Free(env.Context);
+                    UserContext.Free(env.Context);      // the raw block behind the aligned context, not the context itself
                     Memory.FreeFrame(Memory.PhysicalOf(vector));
                     space.Destroy();
                     return null;

@@ -1,5 +1,5 @@
-// The kernel's last words: prints "kernel: PANIC: <reason>" (plus registers and the C# method
-// at the faulting RIP when a trap caused it) and powers off with status 127. Never returns.
+// The kernel's last words: prints "kernel: PANIC: <reason>" (plus registers, the C# method at
+// the faulting RIP and its callers by the frame-pointer chain, when a trap caused it) and powers off with status 127. Never returns.
 // Must not allocate: the heap may be what broke.
 using ExoSharp.Kernel.X64;
 
@@ -28,6 +28,7 @@ namespace ExoSharp.Kernel.Core
                 Symbols.WriteLocation(Symbols.Kernel, frame->Rip);
                 Console.Write('\n');
                 WriteRegisters(frame);
+                WriteCallers(frame->Rbp, frame->Rsp);
             }
             PowerOff.Exit(PowerOff.StatusPanic);
         }
@@ -39,6 +40,24 @@ namespace ExoSharp.Kernel.Core
             Reg("r8 ", f->R8); Reg(" r9 ", f->R9); Reg(" r10", f->R10); Reg(" r11", f->R11); Console.Write('\n');
             Reg("r12", f->R12); Reg(" r13", f->R13); Reg(" r14", f->R14); Reg(" r15", f->R15); Console.Write('\n');
             Reg("rip", f->Rip); Reg(" rfl", f->Rflags); Reg(" cs ", f->Cs); Reg(" ss ", f->Ss); Console.Write('\n');
+        }
+
+        /// <summary>The callers, by the frame-pointer chain the compiler keeps: each frame's saved rbp
+        /// and return address, while rbp stays on the same stack, above rsp and rising (64 KiB at most).</summary>
+        private static void WriteCallers(ulong rbp, ulong rsp)
+        {
+            ulong limit = rsp + 0x10000;
+            for (int depth = 0; depth < 16 && rbp >= rsp && rbp + 16 <= limit && (rbp & 7) == 0; depth++)
+            {
+                ulong returnAddress = ((ulong*)rbp)[1];
+                if (returnAddress < 0xFFFF_FFFF_8000_0000UL) return;        // not kernel code
+                Console.Write("kernel:   called from ");
+                Symbols.WriteLocation(Symbols.Kernel, returnAddress);
+                Console.Write('\n');
+                ulong next = ((ulong*)rbp)[0];
+                if (next <= rbp) return;
+                rbp = next;
+            }
         }
 
         private static void Reg(string name, ulong value)
