@@ -67,7 +67,9 @@ dotnet_peer() { # $1: extra QEMU flags
     for lib in $(ldd "$root/program" | grep -oE '/[^ ]+'); do mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; done
     (cd "$root" && find . | cpio -o -H newc --quiet > ../dotnet-initrd.cpio)
     # shellcheck disable=SC2086
-    timeout 600 qemu-system-x86_64 "${qemu_common[@]}" $1 -serial stdio \
+    # 512 MiB: .NET's binary-trees at depth 18 peaks near 190 MiB beside the initramfs (gcbench
+    # gets the same); the last -m wins.
+    timeout 900 qemu-system-x86_64 "${qemu_common[@]}" $1 -m 512M -serial stdio \
         -kernel "$vmlinuz" -initrd out/bench/dotnet-initrd.cpio -append "console=ttyS0 quiet panic=-1" </dev/null |
         tr -d '\r' | grep '^BENCH' || true
 }
@@ -80,7 +82,7 @@ fi
 
 exosharp "-icount shift=0" > out/bench/exosharp-icount.txt
 # The collector benchmarks (src/Apps/Bench/GcBenchmarks.cs; the .NET side is in dotnet-icount.txt).
-QEMUFLAGS="-icount shift=0" tools/run.sh --timeout 900 --kernel out/kernel-bench.elf gcbench | grep '^BENCH' > out/bench/exosharp-gc-icount.txt || true
+QEMUFLAGS="-icount shift=0 -m 512M" tools/run.sh --timeout 900 --kernel out/kernel-bench.elf gcbench | grep '^BENCH' > out/bench/exosharp-gc-icount.txt || true
 # The hostile suite under -icount shift=0: the longest stretch the kernel ran with interrupts
 # off (guest instructions, its power-off line), boot and XN's mount apart (docs/abi.md,
 # "Bounded kernel work"; target: at most 200,000).
