@@ -184,13 +184,22 @@ namespace ExoSharp.Apps.Gc
             GC.KeepAlive(strong);
         }
 
-        private static void GiveBack()
+        /// <summary>The arrays live only in this frame, which is below rsp (never scanned) once it
+        /// returns: no stale stack word or register of the caller can keep them.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static long FillAndDrop(out ulong full)
         {
             var big = new byte[64][];
             for (int i = 0; i < big.Length; i++) big[i] = new byte[60000];     // one a 64 KiB heap region
-            ulong full = Memory.HeapMapped;
+            full = Memory.HeapMapped;
             long total = GC.GetTotalMemory(false);
-            big = null;
+            GC.KeepAlive(big);
+            return total;
+        }
+
+        private static void GiveBack()
+        {
+            long total = FillAndDrop(out ulong full);
             long after = GC.GetTotalMemory(true);
             ulong mapped = Memory.HeapMapped;
             Console.WriteLine("gc: 64 arrays of 60000 bytes dropped: heap in use " + (total >> 10).ToString() + " KiB, then " + (after >> 10).ToString() +
