@@ -1,18 +1,22 @@
 # ExoSharp build. `make run` builds and boots; `make test` runs every test.
-# Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order;
-# default "hello,files,inet": ExOS's file system on the disk, then echo, discard and chargen on
-# ExOS's TCP/IP stack, which keep the system up), NET (the network card: user:PORT forwards
+# Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order, each
+# waited for, except one ending in " &", which runs in the background (ended by init when the
+# last program not marked & ends); that last one gets the console's input. Default
+# "inet &,linux /bin/sh -l": echo, discard and chargen on ExOS's TCP/IP stack beside busybox's
+# sh under the Linux library OS, on the disk's root tree; `poweroff` or `exit` ends the run),
+# NET (the network card: user:PORT forwards
 # 127.0.0.1:PORT, PORT+1, PORT+2 (TCP and UDP) to the guest's echo, discard and chargen ports 7,
-# 9, 19, default user:5555; none), DISK (the disk image, default out/disk.img, made blank
-# (64 MiB) when missing; XN formats it at the first boot; none: no disk), ROOT (a host directory:
+# 9, 19, default user:5555; none), DISK (the disk image, default out/disk.img, made when missing
+# by tools/fsimage from out/rootfs, the root tree tools/rootfs.sh assembles (busybox-static, its
+# applets, /etc); it keeps its files across runs: `rm out/disk.img` (or make rootdisk) remakes it;
+# none: no disk), ROOT (a host directory:
 # the disk is remade by tools/fsimage holding that tree in C-FFS's system volume, docs/filesystem.md),
 # FILES (data boot modules, comma-separated HOST=NAME, for example a Linux binary for
 # `linux NAME`: docs/linux.md), TIMEOUT (seconds, 0 = none), APPEND (kernel command line, e.g. selftest=timer), QEMUFLAGS
 # (extra QEMU arguments). See README.md.
-
 OUT       := out
 DOTNET    ?= dotnet
-APP       ?= hello,files,inet
+APP       ?= inet &,linux /bin/sh -l
 NET       ?= user:5555
 DISK      ?= $(OUT)/disk.img
 FILES     ?=
@@ -30,7 +34,7 @@ APPS_ASM    := src/LibOS/ExOS/start.asm src/LibOS/Net/Ring/net.asm src/Apps/Host
 LD        := ld
 LDFLAGS   := -n -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
-.PHONY: all kernel apps run test soak unit boottest iso debug bench clean deps
+.PHONY: all kernel apps run test soak unit boottest iso debug bench clean deps rootdisk
 all: kernel apps
 
 deps: $(DEPS)
@@ -81,10 +85,17 @@ run: all $(if $(or $(ROOT),$(filter none,$(DISK))),,$(DISK))
 	$(if $(FILES),tools/busybox.sh >/dev/null)
 	tools/run.sh --timeout $(TIMEOUT) --stdin --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"
 
-# The default disk: blank, so XN formats it at the first boot; it keeps its files across runs.
+# The default disk: the root tree tools/rootfs.sh assembles in out/rootfs (busybox-static, a
+# link per applet, /etc, /tmp, /home, /root, /dev) in C-FFS's system volume (64 MiB), made only
+# when missing, so it keeps its files across runs. make rootdisk remakes it.
 $(OUT)/disk.img:
 	@mkdir -p $(OUT)
-	truncate -s 64M $@
+	tools/rootfs.sh $(OUT)/rootfs >/dev/null
+	tools/fsimage make $@ $(OUT)/rootfs 64
+
+rootdisk:
+	rm -f $(OUT)/disk.img
+	$(MAKE) $(OUT)/disk.img
 
 # A GRUB-bootable ISO of the same system (kernel, symbols, programs named by APP).
 iso: all

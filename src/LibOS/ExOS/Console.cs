@@ -29,6 +29,52 @@ namespace ExoSharp.LibOS.ExOS
         private static int s_markStart, s_markCount;
         private static bool s_interrupt;
         private static ulong s_owner;                       // the environment that opened it
+        private static ulong s_received;                    // the handle ReceiveFromParent got (0: none)
+
+        /// <summary>This environment's console capability handle: the kernel's (the first
+        /// environment) or the one its parent passed (ReceiveFromParent); 0 when it has none.</summary>
+        public static ulong Handle => BootModules.Console != 0 ? BootModules.Console : s_received;
+
+        /// <summary>Passes this environment's console capability to child (an environment handle
+        /// with the Call right) over IPC, waiting until the child takes it: the child must have
+        /// been spawned with Startup.ConsoleOption, so that it waits for it first thing. The child
+        /// gets a copy derived from ours. 0 or a negative Abi.Error (BadHandle: we hold none).</summary>
+        public static long GiveTo(ulong child)
+        {
+            ulong handle = Handle;
+            if (handle == 0) return (long)Error.BadHandle;
+            while (true)
+            {
+                IpcMessage message = default;
+                message.Word0 = GiveConsole;
+                message.Handle = handle;
+                long r = SystemCall.IpcCall(child, &message);
+                if (r != (long)Error.NotReceiving) return r < 0 ? r : (long)message.Word0;
+                SystemCall.Yield(child);
+            }
+        }
+
+        /// <summary>Waits for the parent's GiveTo and keeps the console capability it brings
+        /// (Startup calls it for console=parent, before the program runs). A fresh child's only
+        /// caller can be its creator (nobody else holds an endpoint to it yet); a call without the
+        /// capability is answered BadArgument and waited past.</summary>
+        public static void ReceiveFromParent()
+        {
+            while (s_received == 0)
+            {
+                IpcMessage message;
+                long reply = SystemCall.IpcWait(&message);
+                if (reply < 0) return;
+                bool ok = message.Word0 == GiveConsole && message.Handle != 0;
+                if (ok) s_received = message.Handle;
+                else if (message.Handle != 0) SystemCall.CapDrop(message.Handle);
+                IpcMessage answer = default;
+                answer.Word0 = ok ? 0 : unchecked((ulong)(long)Error.BadArgument);
+                SystemCall.IpcReply((ulong)reply, &answer);
+            }
+        }
+
+        private const ulong GiveConsole = 0x636F6E736F6C65;     // "console": the request's Word0
 
         /// <summary>Whether this environment attached the ring (a fork's child has not).</summary>
         public static bool IsOpen
@@ -41,12 +87,12 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         /// <summary>Maps a fresh page at Layout.ConsoleRing and attaches it with the console
-        /// capability handle (default: the one the kernel gave the first environment). 0 or a
+        /// capability handle (default: Handle, the kernel's or the parent's). 0 or a
         /// negative Abi.Error (BadHandle: this environment holds no console capability).</summary>
         public static long Open(ulong handle = ulong.MaxValue)
         {
             if (IsOpen) return 0;
-            if (handle == ulong.MaxValue) handle = BootModules.Console;
+            if (handle == ulong.MaxValue) handle = Handle;
             if (handle == 0) return (long)Error.BadHandle;
             PageInfo info;
             if (SystemCall.PageQuery(Layout.ConsoleRing, &info) < 0 || info.Flags == 0)

@@ -32,8 +32,9 @@ namespace ExoSharp.LibOS.ExOS
             s_imageEnd = (imageEnd + 4095) & ~4095UL;
             StartupCodeHelpers.InitializeModules(modulesStart, modulesEnd);
             Exceptions.InstallDefault();
-            string commandLine = WithoutOptions(new string(arguments, 0, length), out string gcMode);
+            string commandLine = WithoutOptions(new string(arguments, 0, length), out string gcMode, out bool consoleFromParent);
             Collector.Initialize(modulesStart, modulesEnd, gcMode);
+            if (consoleFromParent) Console.ReceiveFromParent();
             int space = commandLine.IndexOf(' ');
             string name = space < 0 ? commandLine : commandLine.Substring(0, space);
             if (gcMode != null) SetName(name);          // the kernel named us by the first word, an option
@@ -45,18 +46,29 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>ExOS's own options, words before the program's name: gc=off (no collector),
         /// gc=stress (a collection every 64 object allocations too), gc=verbose (a line per
-        /// collection). Returns the command line without them; gcMode: the last gc= value, or null.</summary>
-        public static string WithoutOptions(string commandLine, out string gcMode)
+        /// collection); console=parent (wait at start for the parent to pass the console
+        /// capability, Console.GiveTo). Returns the command line without them; gcMode: the last
+        /// gc= value, or null.</summary>
+        public static string WithoutOptions(string commandLine, out string gcMode) => WithoutOptions(commandLine, out gcMode, out _);
+
+        /// <summary>As above; consoleFromParent: whether console=parent was among them.</summary>
+        public static string WithoutOptions(string commandLine, out string gcMode, out bool consoleFromParent)
         {
             gcMode = null;
-            while (commandLine.StartsWith("gc="))
+            consoleFromParent = false;
+            while (commandLine.StartsWith("gc=") || commandLine.StartsWith(ConsoleOption + " ") || commandLine == ConsoleOption)
             {
                 int space = commandLine.IndexOf(' ');
-                gcMode = commandLine.Substring(3, (space < 0 ? commandLine.Length : space) - 3);
+                string word = commandLine.Substring(0, space < 0 ? commandLine.Length : space);
+                if (word == ConsoleOption) consoleFromParent = true;
+                else gcMode = word.Substring(3);
                 commandLine = space < 0 ? "" : commandLine.Substring(space + 1);
             }
             return commandLine;
         }
+
+        /// <summary>The option that makes a spawned program wait for the console capability.</summary>
+        public const string ConsoleOption = "console=parent";
 
         private static void SetName(string name)
         {

@@ -101,7 +101,10 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (r >= 0) r = Shared(child, ProcessTable.Base, ProcessTable.End);
             if (r >= 0) r = CopyOnWrite(child, ProcessTable.End, Layout.SharedPages);
             if (r >= 0) r = Process.ShareWritablePages(child);                   // the file table and the pipes' pages
-            if (r >= 0) r = CopyOnWrite(child, Layout.SharedPagesLimit, Layout.FileTable);
+            // Not the console's ring: the kernel writes its frame, so the parent's page must stay
+            // that frame, writable (copy-on-write would move the parent's reads to a copy).
+            if (r >= 0) r = CopyOnWrite(child, Layout.SharedPagesLimit, Layout.ConsoleRing);
+            if (r >= 0) r = CopyOnWrite(child, Layout.ConsoleRing + 4096, Layout.FileTable);
             if (r >= 0) r = CopyOnWrite(child, Layout.FileTable + 4096, Layout.TempPage);
             if (r >= 0) r = CopyOnWrite(child, Layout.TempPage + 4096, Layout.ExceptionStackBase);
             if (r >= 0) r = CopyOnWrite(child, Layout.ExceptionStackTop, LinuxLayout.Limit);

@@ -16,6 +16,33 @@ namespace ExoSharp.LibOS.Linux.Processes
     {
         public static long GetPid() => ProcessTable.Pid(Process.Id);
 
+        /// <summary>reboot(magic, magic2, cmd, arg): POWER_OFF, RESTART and HALT end the whole
+        /// process tree (the run: the files synced, every other process sent SIGKILL with its row
+        /// marked Halting so it ends with status 0, then the caller exits 0); CAD_ON and CAD_OFF
+        /// are accepted (no Ctrl-Alt-Del here). Bad magic numbers or another command: EINVAL.
+        /// Missing: a restart that boots again (the run ends either way), RESTART2's string.</summary>
+        public static long Reboot(ulong magic, ulong magic2, ulong command)
+        {
+            const uint PowerOff = 0x4321FEDC, Restart = 0x01234567, Halt = 0xCDEF0123, CadOn = 0x89ABCDEF, CadOff = 0;
+            if ((uint)magic != 0xFEE1DEAD) return -(long)Errno.EINVAL;
+            uint m2 = (uint)magic2;
+            if (m2 != 672274793 && m2 != 85072278 && m2 != 369367448 && m2 != 537993216) return -(long)Errno.EINVAL;
+            uint cmd = (uint)command;
+            if (cmd == CadOn || cmd == CadOff) return 0;
+            if (cmd != PowerOff && cmd != Restart && cmd != Halt) return -(long)Errno.EINVAL;
+            if (Files.Volume != null) Files.Sync();
+            ulong me = Process.Id;
+            for (int i = 0; i < ProcessTable.Rows; i++)
+            {
+                ProcessRow* row = ProcessTable.Row(i);
+                if (!ProcessTable.IsLive(row) || row->Id == me) continue;
+                row->Halting = 1;
+                ProcessTable.Post(row, Signals.Sigkill);
+            }
+            ProcessExit.Exit(0);
+            return 0;
+        }
+
         public static long GetParentPid() => ProcessTable.Pid(ProcessTable.Self->Parent);
 
         public static long Kill(long pid, ulong signal)

@@ -13,7 +13,13 @@ namespace ExoSharp.LibOS.Linux.Processes
     {
         public static void Exit(ulong code) => End((int)(code & 0xFF) << 8, (int)(code & 0xFF));
 
-        public static void Killed(int signal) => End(signal, 128 + signal);
+        /// <summary>Ends the process by signal (128 + signal); by reboot(2)'s SIGKILL (its row's
+        /// Halting set) as exit(0) instead.</summary>
+        public static void Killed(int signal)
+        {
+            if (signal == Signals.Sigkill && ProcessTable.Self->Id == Process.Id && ProcessTable.Self->Halting != 0) End(0, 0);
+            else End(signal, 128 + signal);
+        }
 
         private static void End(int waitStatus, int status)
         {

@@ -29,6 +29,8 @@ namespace ExoSharp.LibOS.Linux.Processes
         public int Stop;
         /// <summary>What its parent's wait has yet to report: Stopped, Continued (atomically).</summary>
         public ulong Reports;
-        public ulong Spare;                 // pads the row to 64 bytes
+        /// <summary>Non-zero once reboot(2) ended the tree: a SIGKILL then ends the process with
+        /// status 0 (the machine is powering off, not a failure). Written by the rebooting process.</summary>
+        public ulong Halting;               // also pads the row to 64 bytes
     }
 }

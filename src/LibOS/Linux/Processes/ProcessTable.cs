@@ -103,6 +103,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             row->WaitStatus = 0;
             row->Stop = 0;
             row->Reports = 0;
+            row->Halting = 0;
             row->State = ProcessRow.Live;
             System.Threading.Volatile.Write(ref row->Id, child);
         }

@@ -170,6 +170,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 61: return Children.Wait4((int)a0, a1, a2, a3);            // wait4
                 case 247: return Children.WaitId(a0, a1, a2, a3, a4);           // waitid
                 case 62: return ProcessCalls.Kill((int)a0, a1);                 // kill
+                case 169: return ProcessCalls.Reboot(a0, a1, a2);               // reboot
                 case 200: return ProcessCalls.TKill((int)a0, a1);               // tkill
                 case 234: return ProcessCalls.ThreadKill((int)a0, (int)a1, a2); // tgkill
                 case 15: Signals.Return(s_frame); return (long)s_frame->Registers.Rax;   // rt_sigreturn: every register back
