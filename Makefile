@@ -87,15 +87,17 @@ run: all $(if $(or $(ROOT),$(filter none,$(DISK))),,$(DISK))
 
 # The default disk: the root tree tools/rootfs.sh assembles in out/rootfs (busybox-static, a
 # link per applet, /etc, /tmp, /home, /root, /dev) in C-FFS's system volume (64 MiB), made only
-# when missing, so it keeps its files across runs. make rootdisk remakes it.
-$(OUT)/disk.img:
-	@mkdir -p $(OUT)
+# when missing, so it keeps its files across runs (DISK=other.img: that image, the same way).
+# make rootdisk remakes it.
+DISK_IMAGE := $(if $(filter none,$(DISK)),$(OUT)/disk.img,$(DISK))
+$(DISK_IMAGE):
+	@mkdir -p $(OUT) $(dir $@)
 	tools/rootfs.sh $(OUT)/rootfs >/dev/null
 	tools/fsimage make $@ $(OUT)/rootfs 64
 
 rootdisk:
-	rm -f $(OUT)/disk.img
-	$(MAKE) $(OUT)/disk.img
+	rm -f $(DISK_IMAGE)
+	$(MAKE) $(DISK_IMAGE)
 
 # A GRUB-bootable ISO of the same system (kernel, symbols, programs named by APP).
 iso: all
