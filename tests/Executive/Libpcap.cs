@@ -130,7 +130,7 @@ namespace ExoSharp.Tests.Executive
             EnsurePackages();
             var result = Execute("tcpdump", "-dd", "-y", "EN10MB", expression);
             if (result.Status != 0) return null;
-            var program = ExoSharp.Executive.Bytecode.ProgramText.Parse(Encoding.ASCII.GetBytes(result.Output), out var parsed);
+            var program = ProgramText.Parse(Encoding.ASCII.GetBytes(result.Output), out var parsed);
             if (program == null) throw new InvalidOperationException(parsed.Describe());
             return program;
         }

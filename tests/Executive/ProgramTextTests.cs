@@ -2,6 +2,7 @@
 // with its line.
 using System.Text;
 using ExoSharp.Executive.Bytecode;
+using ExoSharp.Tools.FilterVerdicts;
 using Xunit;
 
 namespace ExoSharp.Tests.Executive

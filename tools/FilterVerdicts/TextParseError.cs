@@ -1,6 +1,6 @@
 // Why a program text did not load (ProgramText.Parse); TextParseResult carries it with the line.
 // Numbering is stable.
-namespace ExoSharp.Executive.Bytecode
+namespace ExoSharp.Tools.FilterVerdicts
 {
     public enum TextParseError
     {

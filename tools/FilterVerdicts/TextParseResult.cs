@@ -1,6 +1,6 @@
 // The outcome of ProgramText.Parse: how many instructions were read, or the error and the
 // 1-based line where it was found.
-namespace ExoSharp.Executive.Bytecode
+namespace ExoSharp.Tools.FilterVerdicts
 {
     public struct TextParseResult
     {

@@ -1,10 +1,12 @@
 // Loads programs from the text libpcap's tools print: `tcpdump -dd` ("{ 0x28, 0, 0, 0x0000000c },"
 // per line) and `tcpdump -ddd` (the count, then "40 0 0 12" per line). Numbers are decimal or
 // 0x-hex; blank lines and lines starting with '#' are ignored. ASCII bytes in, no allocation,
-// errors as values. Does not verify: run the Verifier on the result.
+// errors as values. Does not verify: run the Verifier on the result. Host-only (the filter-verdicts
+// tool and the executive's tests): the kernel takes programs as bytecode, never as text.
 using System;
+using ExoSharp.Executive.Bytecode;
 
-namespace ExoSharp.Executive.Bytecode
+namespace ExoSharp.Tools.FilterVerdicts
 {
     public static unsafe class ProgramText
     {
@@ -31,7 +33,7 @@ namespace ExoSharp.Executive.Bytecode
                 if (!braces && declared < 0)
                 {
                     if (found != 1) return Failure(TextParseError.WrongFieldCount, line);
-                    if (fields[0] > (ulong)Verification.Verifier.MaxLength) return Failure(TextParseError.TooManyInstructions, line);
+                    if (fields[0] > (ulong)ExoSharp.Executive.Verification.Verifier.MaxLength) return Failure(TextParseError.TooManyInstructions, line);
                     declared = (int)fields[0];
                     continue;
                 }
@@ -49,7 +51,7 @@ namespace ExoSharp.Executive.Bytecode
         /// <summary>Parses into a new array of exactly the right length (null on error).</summary>
         public static Instruction[] Parse(ReadOnlySpan<byte> text, out TextParseResult result)
         {
-            Instruction[] buffer = new Instruction[Verification.Verifier.MaxLength];
+            Instruction[] buffer = new Instruction[ExoSharp.Executive.Verification.Verifier.MaxLength];
             result = Parse(text, buffer);
             if (!result.IsValid) return null;
             Instruction[] program = new Instruction[result.Count];
