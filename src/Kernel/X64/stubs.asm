@@ -649,6 +649,22 @@ page_map_one_fast:
     jne syscall_entry.csharp
 %endmacro
 
+; The row of the environment an endpoint handle (rcx) names in the table of the row r9, into r8
+; (its index into rdx), or to C# unless the handle names a live environment capability of its
+; generation with the right %1; rsi = the slot. rax is scratch; rcx ends as the target's id.
+%macro ENDPOINT_ROW 1
+    SLOT_OF_HANDLE
+    cmp byte [rsi + SLOT_TYPE], CAP_ENV
+    jne syscall_entry.csharp
+    test byte [rsi + SLOT_RIGHTS], %1
+    jz syscall_entry.csharp
+    shr rcx, HANDLE_INDEX_BITS
+    cmp rcx, [rsi + SLOT_GEN]
+    jne syscall_entry.csharp
+    mov rcx, [rsi + SLOT_OBJECT]    ; T's id
+    ROW_OF_ID
+%endmacro
+
 ; IpcCallRegisters(endpoint = frame rdi, words = frame rsi, rdx, r10) from the running
 ; environment C to T. Fast when the endpoint is an environment capability of C's with the
 ; Call right, T exists, is not C, waits in registers and has no unused reply capability;
@@ -666,16 +682,7 @@ ipc_call_fast:
     shl r9, EF_SHIFT
     lea r9, [r9 + exo_env_fast] ; C's row
     mov rcx, [rdi + TF_RDI]     ; the endpoint handle
-    SLOT_OF_HANDLE
-    cmp byte [rsi + SLOT_TYPE], CAP_ENV
-    jne syscall_entry.csharp
-    test byte [rsi + SLOT_RIGHTS], RIGHT_CALL
-    jz syscall_entry.csharp
-    shr rcx, HANDLE_INDEX_BITS
-    cmp rcx, [rsi + SLOT_GEN]
-    jne syscall_entry.csharp
-    mov rcx, [rsi + SLOT_OBJECT]    ; T's id
-    ROW_OF_ID
+    ENDPOINT_ROW RIGHT_CALL
     cmp qword [r8 + EF_WAIT], IPC_IN_REGISTERS
     jne syscall_entry.csharp
     cmp r8, r9
@@ -783,16 +790,7 @@ yield_fast:
     mov r9, [exo_current_index]
     shl r9, EF_SHIFT
     lea r9, [r9 + exo_env_fast] ; C's row (the kernel is linked in the top 2 GiB)
-    SLOT_OF_HANDLE
-    cmp byte [rsi + SLOT_TYPE], CAP_ENV
-    jne syscall_entry.csharp
-    test byte [rsi + SLOT_RIGHTS], RIGHT_YIELD
-    jz syscall_entry.csharp
-    shr rcx, HANDLE_INDEX_BITS
-    cmp rcx, [rsi + SLOT_GEN]
-    jne syscall_entry.csharp
-    mov rcx, [rsi + SLOT_OBJECT]    ; T's id
-    ROW_OF_ID
+    ENDPOINT_ROW RIGHT_YIELD
     mov rax, [r8 + EF_HOLD]
     or rax, [r8 + EF_WAIT]
     or rax, [r8 + EF_CALLEE]
