@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# make bench: ExoSharp's primitives against the peer, a stock Debian Linux kernel (package
-# linux-image-6.1.0-50-cloud-amd64 6.1.176-1, fetched with apt-get download into out/peer,
-# never committed) running src/Bench/Linux/bench.c as /init, in the same QEMU
+# make bench: ExoSharp's primitives against the peer, a stock Debian Linux kernel (tools/peer.sh)
+# running src/Bench/Linux/bench.c as /init, in the same QEMU
 # (-accel tcg -cpu max -smp 1 -m 256M): once with -icount shift=0 (time-stamp counter =
 # guest instructions, deterministic) and once on the wall clock. Prints
 # "BENCH <op> exosharp=<n> linux=<n> ratio=<linux/exosharp>", then the wall-clock table and
@@ -10,18 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peer=out/peer
-kernel_package=linux-image-6.1.0-50-cloud-amd64
-kernel_version=6.1.176-1
-vmlinuz=$peer/root/boot/vmlinuz-6.1.0-50-cloud-amd64
-mkdir -p "$peer" out/bench
-
-if [ ! -f "$vmlinuz" ]; then
-    command -v cpio >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends cpio >/dev/null; } ||
-        { echo "bench: needs cpio: apt-get install cpio" >&2; exit 1; }
-    (cd "$peer" && apt-get download "$kernel_package=$kernel_version" >/dev/null 2>&1) ||
-        { echo "bench: cannot download $kernel_package=$kernel_version (apt-get update first?)" >&2; exit 1; }
-    dpkg -x "$peer/${kernel_package}_${kernel_version}_amd64.deb" "$peer/root"
-fi
+vmlinuz=$(tools/peer.sh kernel)
+read -r kernel_package kernel_version < <(tools/peer.sh version)
+mkdir -p out/bench
 mkdir -p "$peer/initramfs"
 gcc -O2 -static -o "$peer/initramfs/init" src/Bench/Linux/bench.c
 (cd "$peer/initramfs" && echo init | cpio -o -H newc --quiet > ../initrd.cpio)
