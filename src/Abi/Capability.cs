@@ -35,6 +35,10 @@ namespace ExoSharp.Abi
         public const ulong MaxEnvGeneration = (1UL << (63 - EnvIndexBits)) - 1;
 
         public const int MaxEnvironments = 1024;
+
+        /// <summary>CapRevoke removes at most this many capabilities a call (the kernel's work
+        /// with interrupts off stays bounded); call it again until it returns 0.</summary>
+        public const int RevokePerCall = 512;
         public const int SliceCount = 1024;
 
         /// <summary>FrameAlloc's argument for "any free frame".</summary>

@@ -44,6 +44,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "fastdiff", Main = &Hostile.FastPathDiff.Main },
             new Entry { Name = "filterflood", Main = &Hostile.FilterFlood.Main },
             new Entry { Name = "revokeflood", Main = &Hostile.RevokeFlood.Main },
+            new Entry { Name = "capfan", Main = &Hostile.CapabilityFan.Main },
             new Entry { Name = "mapmany", Main = &Hostile.MapMany.Main },
             new Entry { Name = "maprange", Main = &Hostile.MapRange.Main },
             new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },

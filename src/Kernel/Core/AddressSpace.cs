@@ -289,7 +289,6 @@ namespace ExoSharp.Kernel.Core
         public void Destroy()
         {
             UpcallCache.NoteSpaceChange(this);
-            _reverse.Free();
             int budget = ReapPerStep;
             if (_tables <= ReapPerStep && Reap(ref budget)) return;
             _nextDying = s_dying;
@@ -316,10 +315,12 @@ namespace ExoSharp.Kernel.Core
             }
         }
 
-        /// <summary>Frees tables until budget runs out (false: more to do) or all are gone (true,
-        /// the PML4 too). Each step frees leaf tables one by one, their directories after them.</summary>
+        /// <summary>Frees the reverse map's records, then tables, until budget runs out (false: more
+        /// to do) or all are gone (true, the PML4 too). Each step frees leaf tables one by one,
+        /// their directories after them.</summary>
         private bool Reap(ref int budget)
         {
+            if (!_reverse.FreeSome(ref budget)) return false;
             for (; _reapSlot < 256; _reapSlot++, _reapPointer = 0)
             {
                 if ((_pml4[_reapSlot] & Present) == 0 || IsWindowSlot(_reapSlot)) continue;

@@ -3,8 +3,8 @@
 // derivation tree (CapabilityTable), whichever table it lands in; CapRevoke removes every
 // descendant, a frame's with its mappings in its holder's space, so whoever minted or passed a
 // capability can take it back. Dropping one moves its children up, revoking nothing.
-// Work: CapRevoke costs one step per capability removed (plus a frame's unmapping), charged to
-// the caller; nothing else here loops. Missing: revoking a mapping made into a space the
+// Work: CapRevoke removes at most Capability.RevokePerCall capabilities a call (each plus a
+// frame's unmapping); nothing else here loops. Missing: revoking a mapping made into a space the
 // holder did not control (mappings into another environment reuse a frame capability it has).
 using ExoSharp.Abi;
 
@@ -89,25 +89,27 @@ namespace ExoSharp.Kernel.Core
             return (long)env.Capabilities.Insert(CapabilityType.Environment, source->Object, false, source, (byte)rights, badge);
         }
 
-        /// <summary>CapRevoke(handle): removes every capability derived from handle's (0: from the
-        /// caller itself), in every table, leaving handle's own. Returns how many went.</summary>
+        /// <summary>CapRevoke(handle): removes capabilities derived from handle's (0: from the
+        /// caller itself), in every table, leaving handle's own: at most Capability.RevokePerCall
+        /// a call (bounded work), so the caller calls again until it returns 0. Returns how many went.</summary>
         public static long Revoke(Environment env, ulong handle)
         {
             CapabilitySlot* root = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.LookupAny(handle);
             if (root == null) return (long)Error.BadHandle;
-            return RevokeBelow(root);
+            return RevokeBelow(root, Capability.RevokePerCall);
         }
 
-        private static long RevokeBelow(CapabilitySlot* root)
+        private static long RevokeBelow(CapabilitySlot* root, long limit = long.MaxValue)
         {
             long removed = 0;
-            while (root->FirstChild != null)
+            while (root->FirstChild != null && removed < limit)
             {
                 CapabilitySlot* leaf = root->FirstChild;
                 while (leaf->FirstChild != null) leaf = leaf->FirstChild;
-                Environment holder = EnvTable.AtIndex(CapabilityTable.OwnerOf(leaf));
+                Environment holder = EnvTable.HolderAt(CapabilityTable.OwnerOf(leaf));
                 if (holder == null) Panic.Halt("a derived capability in a table nobody holds");
-                Remove(holder, leaf);
+                if (holder.Ended) holder.Capabilities.Discard(leaf);
+                else Remove(holder, leaf);
                 removed++;
             }
             return removed;

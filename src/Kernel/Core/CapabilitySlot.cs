@@ -3,9 +3,11 @@
 // writable (which pages map a frame is the address space's reverse map's business,
 // Core/ReverseMap.cs; MapCount is not used for that and stays 0).
 // Generation counts the slot's reuses (a handle carries it); Rights and Badge are what the
-// minter gave it. Parent, FirstChild and the siblings are the derivation tree (Authority.cs):
+// minter gave it. FirstChild, LastChild and the siblings are the derivation tree (Authority.cs):
 // every capability made from another (minted, passed over IPC, granted by a mapping) is its
-// child, in whatever table it lives, so the minter can revoke it.
+// child, in whatever table it lives, so the minter can revoke it. A child list is doubly
+// linked; its first child's PreviousSibling and its last child's NextSibling are the parent,
+// tagged (CapabilityTable.Tag), so taking a slot out and moving its children up is O(1).
 // The layout is fixed: X64/stubs.asm's fast paths read it (SLOT_* there).
 using System.Runtime.InteropServices;
 
@@ -22,7 +24,7 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(8)] public ulong Object;
         [FieldOffset(16)] public ulong Generation;
         [FieldOffset(24)] public ulong Badge;
-        [FieldOffset(32)] public CapabilitySlot* Parent;
+        [FieldOffset(32)] public CapabilitySlot* LastChild;
         [FieldOffset(40)] public CapabilitySlot* FirstChild;
         [FieldOffset(48)] public CapabilitySlot* NextSibling;
         [FieldOffset(56)] public CapabilitySlot* PreviousSibling;

@@ -34,6 +34,11 @@ namespace ExoSharp.Kernel.Core
         /// <summary>The environment index whose table each chunk frame is (by frame number), so a
         /// slot reached through the derivation tree leads to its holder (OwnerOf).</summary>
         private static ushort* s_chunkOwners;
+        /// <summary>Each chunk frame's place in its table's directory (by frame number): HandleOf in O(1).</summary>
+        private static ushort* s_chunkNumbers;
+        /// <summary>Per chunk: its slots in use (any type but None; chunk 0 counts slot 0 and the
+        /// reply slot always), so Insert skips full chunks.</summary>
+        private ushort* _chunkUsed;
         /// <summary>stubs.asm's row for the holder: its directory and capacity follow growth.</summary>
         private EnvFast* _fast;
 
@@ -43,12 +48,14 @@ namespace ExoSharp.Kernel.Core
             _ownerIndex = ownerIndex;
             _directorySize = 8;
             _chunks = (CapabilitySlot**)NativeMemory.AllocZeroed((nuint)(_directorySize * sizeof(void*)));
-            Ok = Grow();
+            _chunkUsed = (ushort*)NativeMemory.AllocZeroed((nuint)(_directorySize * sizeof(ushort)));
+            Ok = _chunks != null && _chunkUsed != null && Grow();
             if (!Ok) return;
             _chunks[0][0].Type = CapabilityType.Environment;
             _chunks[0][0].Rights = CapabilityRights.AllEnvironment;
             _chunks[0][0].Object = selfId;
             _used = 2;                  // slot 0, and the reply slot, which Insert never hands out
+            _chunkUsed[0] = 2;
         }
 
         /// <summary>The index of the environment holding the table a slot is in.</summary>
@@ -123,13 +130,15 @@ namespace ExoSharp.Kernel.Core
 
         private static ulong HandleOf(int index, ulong generation) => (generation << Capability.HandleIndexBits) | (uint)index;
 
-        /// <summary>The handle of a slot of this table.</summary>
+        private static int ChunkOf(CapabilitySlot* slot) => s_chunkNumbers[Memory.PhysicalOf(slot) >> 12];
+
+        /// <summary>The handle of a slot of this table. O(1): the chunk's frame knows its place.</summary>
         public ulong HandleOf(CapabilitySlot* slot)
         {
-            for (int c = 0; c < _chunkCount; c++)
-                if (slot >= _chunks[c] && slot < _chunks[c] + Capability.TableChunk)
-                    return HandleOf((c << ChunkShift) + (int)(slot - _chunks[c]), slot->Generation);
-            return 0;
+            ulong frame = Memory.PhysicalOf(slot) >> 12;
+            int c = s_chunkNumbers[frame];
+            if (c >= _chunkCount || _chunks[c] != (CapabilitySlot*)((ulong)slot & ~4095UL)) return 0;     // not this table's
+            return HandleOf((c << ChunkShift) + (int)(slot - _chunks[c]), slot->Generation);
         }
 
         /// <summary>The slot a handle names if it is of that type, else null.</summary>
@@ -248,17 +257,33 @@ namespace ExoSharp.Kernel.Core
             if (_chunkCount == _directorySize)
             {
                 var bigger = (CapabilitySlot**)NativeMemory.AllocZeroed((nuint)(_directorySize * 2 * sizeof(void*)));
-                if (bigger == null) return false;
-                for (int c = 0; c < _chunkCount; c++) bigger[c] = _chunks[c];
+                var biggerUsed = (ushort*)NativeMemory.AllocZeroed((nuint)(_directorySize * 2 * sizeof(ushort)));
+                if (bigger == null || biggerUsed == null)
+                {
+                    if (bigger != null) NativeMemory.Free(bigger);
+                    if (biggerUsed != null) NativeMemory.Free(biggerUsed);
+                    return false;
+                }
+                for (int c = 0; c < _chunkCount; c++)
+                {
+                    bigger[c] = _chunks[c];
+                    biggerUsed[c] = _chunkUsed[c];
+                }
                 NativeMemory.Free(_chunks);
+                NativeMemory.Free(_chunkUsed);
                 _chunks = bigger;
+                _chunkUsed = biggerUsed;
                 _directorySize *= 2;
             }
             var chunk = (CapabilitySlot*)Memory.AllocateZeroedFrameForEnvironment();
             if (chunk == null) return false;
             if (s_chunkOwners == null)
+            {
                 s_chunkOwners = (ushort*)NativeMemory.AllocZeroed((nuint)(Memory.Frames.FrameCount * sizeof(ushort)));
+                s_chunkNumbers = (ushort*)NativeMemory.AllocZeroed((nuint)(Memory.Frames.FrameCount * sizeof(ushort)));
+            }
             s_chunkOwners[Memory.PhysicalOf(chunk) >> 12] = (ushort)_ownerIndex;
+            s_chunkNumbers[Memory.PhysicalOf(chunk) >> 12] = (ushort)_chunkCount;
             if (InitialGeneration != 0)
                 for (int i = _chunkCount == 0 ? 1 : 0; i < Capability.TableChunk; i++) chunk[i].Generation = InitialGeneration;
             _chunks[_chunkCount++] = chunk;
@@ -273,13 +298,20 @@ namespace ExoSharp.Kernel.Core
                             byte rights = CapabilityRights.AllEnvironment, ulong badge = 0)
         {
             if (!Reserve(1)) return 0;
-            for (int i = _firstFree; i < Capacity; i++)
+            // The lowest free slot from _firstFree, full chunks skipped: at most the directory
+            // (1024 chunks) plus one chunk's 64 slots looked at.
+            for (int c = _firstFree >> ChunkShift; c < _chunkCount; c++)
             {
-                CapabilitySlot* slot = At(i);
-                if (slot->Type != CapabilityType.None) continue;
-                _firstFree = i + 1;
-                Fill(slot, type, obj, writable, parent, rights, badge);
-                return HandleOf(i, slot->Generation);
+                if (_chunkUsed[c] == Capability.TableChunk) continue;
+                int start = c == _firstFree >> ChunkShift ? _firstFree : c << ChunkShift;
+                for (int i = start; i < (c + 1) << ChunkShift; i++)
+                {
+                    CapabilitySlot* slot = At(i);
+                    if (slot->Type != CapabilityType.None) continue;
+                    _firstFree = i + 1;
+                    Fill(slot, type, obj, writable, parent, rights, badge);
+                    return HandleOf(i, slot->Generation);
+                }
             }
             return 0;
         }
@@ -302,42 +334,66 @@ namespace ExoSharp.Kernel.Core
             slot->Rights = type == CapabilityType.Environment ? rights : (byte)0;
             slot->Badge = badge;
             slot->MapCount = 0;
-            slot->FirstChild = null;
-            slot->Parent = null;
+            slot->FirstChild = slot->LastChild = null;
             slot->NextSibling = slot->PreviousSibling = null;
             if (parent != null) Link(slot, parent);
             _used++;
+            _chunkUsed[ChunkOf(slot)]++;
             if (type == CapabilityType.Frame) _frames++;
         }
+
+        /// <summary>A parent as its children's list ends hold it: the pointer with bit 0 set
+        /// (slots are 64-byte aligned, so no sibling pointer has it).</summary>
+        private static CapabilitySlot* Tag(CapabilitySlot* parent) => (CapabilitySlot*)((ulong)parent | 1);
+        private static bool IsTag(CapabilitySlot* link) => ((ulong)link & 1) != 0;
+        private static CapabilitySlot* Untag(CapabilitySlot* link) => (CapabilitySlot*)((ulong)link & ~1UL);
 
         /// <summary>Makes child the newest child of parent in the derivation tree.</summary>
         private static void Link(CapabilitySlot* child, CapabilitySlot* parent)
         {
-            child->Parent = parent;
-            child->PreviousSibling = null;
-            child->NextSibling = parent->FirstChild;
-            if (parent->FirstChild != null) parent->FirstChild->PreviousSibling = child;
+            CapabilitySlot* first = parent->FirstChild;
+            child->PreviousSibling = Tag(parent);
+            if (first == null)
+            {
+                child->NextSibling = Tag(parent);
+                parent->LastChild = child;
+            }
+            else
+            {
+                child->NextSibling = first;
+                first->PreviousSibling = child;
+            }
             parent->FirstChild = child;
         }
 
-        /// <summary>Takes a slot out of the derivation tree; its children move up to its parent
-        /// (or become roots), so dropping a capability never revokes what was derived from it.</summary>
+        /// <summary>Takes a slot out of the derivation tree; its children take its place under its
+        /// parent (or become roots), so dropping a capability never revokes what was derived
+        /// from it. O(1): only the ends of the child list name the parent.</summary>
         private static void Unlink(CapabilitySlot* slot)
         {
-            CapabilitySlot* parent = slot->Parent;
-            for (CapabilitySlot* c = slot->FirstChild; c != null;)
+            CapabilitySlot* before = slot->PreviousSibling, after = slot->NextSibling;
+            CapabilitySlot* first = slot->FirstChild, last = slot->LastChild;
+            if (first != null)
             {
-                CapabilitySlot* next = c->NextSibling;
-                c->Parent = null;
-                c->NextSibling = c->PreviousSibling = null;
-                if (parent != null) Link(c, parent);
-                c = next;
+                first->PreviousSibling = before;        // the children stand where slot stood
+                last->NextSibling = after;
             }
-            slot->FirstChild = null;
-            if (slot->PreviousSibling != null) slot->PreviousSibling->NextSibling = slot->NextSibling;
-            else if (parent != null) parent->FirstChild = slot->NextSibling;
-            if (slot->NextSibling != null) slot->NextSibling->PreviousSibling = slot->PreviousSibling;
-            slot->Parent = slot->NextSibling = slot->PreviousSibling = null;
+            else
+            {
+                first = IsTag(after) ? null : after;    // what follows before: slot's next sibling
+                last = IsTag(before) ? null : before;
+            }
+            if (before != null)
+            {
+                if (IsTag(before)) Untag(before)->FirstChild = first;
+                else before->NextSibling = slot->FirstChild != null ? slot->FirstChild : after;
+            }
+            if (after != null)
+            {
+                if (IsTag(after)) Untag(after)->LastChild = last;
+                else after->PreviousSibling = slot->LastChild != null ? slot->LastChild : before;
+            }
+            slot->FirstChild = slot->LastChild = slot->NextSibling = slot->PreviousSibling = null;
         }
 
         /// <summary>A frame capability for this frame, preferring a writable one; its handle or 0.</summary>
@@ -377,6 +433,7 @@ namespace ExoSharp.Kernel.Core
             }
             slot->Type = CapabilityType.None;
             _used--;
+            _chunkUsed[ChunkOf(slot)]--;
             int index = (int)(HandleOf(slot) & (Capability.MaxTableSize - 1));
             if (index < _firstFree) _firstFree = index;
         }
@@ -393,19 +450,45 @@ namespace ExoSharp.Kernel.Core
         /// retiring can be shown without 2^43 reuses. 0 otherwise.</summary>
         public static ulong InitialGeneration;
 
-        /// <summary>Releases every frame capability and frees the table. Precondition: the
-        /// environment's page tables no longer map any of these frames.</summary>
-        public void Dispose()
+        /// <summary>Where DisposeSome has reached (slots above it are empty); -1 before it starts.</summary>
+        private int _disposeAt = -1;
+
+        /// <summary>Starts taking the table apart. Precondition: its holder has ended and its
+        /// space maps none of these frames any more.</summary>
+        public void BeginDispose() => _disposeAt = Capacity - 1;
+
+        /// <summary>Takes the table apart a bounded step at a time (EnvTable's reaper): top slot
+        /// down, each slot emptied (its children moved up, a frame's reference released) and each
+        /// chunk freed costing one unit of budget. True when nothing is left. Until then every
+        /// slot stays where it was, so the derivation tree may still lead into the table (a
+        /// revocation elsewhere empties such a slot with Discard).</summary>
+        public bool DisposeSome(ref int budget)
         {
-            for (int i = 0; i < Capacity; i++)
+            for (; _disposeAt >= 0; _disposeAt--)
             {
-                CapabilitySlot* slot = At(i);
-                Unlink(slot);
-                if (slot->Type == CapabilityType.Frame) FrameTable.Release(slot->Object);
+                if (budget-- <= 0) return false;
+                Discard(At(_disposeAt));
             }
-            for (int c = 0; c < _chunkCount; c++) Memory.FreeFrame(Memory.PhysicalOf(_chunks[c]));
-            NativeMemory.Free(_chunks);
-            _chunkCount = 0;
+            while (_chunkCount > 0)
+            {
+                if (budget-- <= 0) return false;
+                Memory.FreeFrame(Memory.PhysicalOf(_chunks[--_chunkCount]));
+            }
+            if (_chunks != null) NativeMemory.Free(_chunks);
+            if (_chunkUsed != null) NativeMemory.Free(_chunkUsed);
+            _chunks = null;
+            _chunkUsed = null;
+            return true;
+        }
+
+        /// <summary>Empties a slot of an ended holder's table: out of the tree (its children
+        /// move up), a frame's reference released. Nothing of a space to unmap: it is gone.</summary>
+        public void Discard(CapabilitySlot* slot)
+        {
+            Unlink(slot);
+            if (slot->Type == CapabilityType.Frame) FrameTable.Release(slot->Object);
+            if (slot->Type != CapabilityType.None && slot->Type != CapabilityType.Retired) slot->Type = CapabilityType.None;
+            slot->Object = 0;
         }
     }
 }

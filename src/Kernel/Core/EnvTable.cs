@@ -1,6 +1,8 @@
 // All environments, by table index. Creating one gives it an address space, a capability
 // table and a context; destroying one takes back everything: mappings, page tables, frame
-// references, time slots. Interrupts off.
+// references, time slots. A large space's page tables and capability table go back a bounded
+// step a timer tick (ReapSome); the index stays reserved until its table is gone, so a slot
+// reached through the derivation tree always leads to its holder (HolderAt). Interrupts off.
 using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
@@ -15,6 +17,10 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Each index's next generation; an index whose generation reached
         /// Capability.MaxEnvGeneration is never used again, so an id names one environment ever.</summary>
         private static readonly ulong[] s_generation = new ulong[Capability.MaxEnvironments];
+        /// <summary>Each index's environment, live or ended whose capability table is still being
+        /// taken apart (s_dying); an index is reused only once this is null.</summary>
+        private static readonly Environment[] s_holders = new Environment[Capability.MaxEnvironments];
+        private static Environment s_dying;
         private static int s_live;
         private static EnvRecord* s_records;
         private static int s_nextIndex = 1;
@@ -48,7 +54,7 @@ namespace ExoSharp.Kernel.Core
             for (int n = 1; n < s_table.Length; n++)
             {
                 int i = (s_nextIndex + n - 2) % (s_table.Length - 1) + 1;
-                if (s_table[i] != null || s_generation[i] >= Capability.MaxEnvGeneration) continue;
+                if (s_holders[i] != null || s_generation[i] >= Capability.MaxEnvGeneration) continue;
                 s_nextIndex = i % (s_table.Length - 1) + 1;
                 AddressSpace space = AddressSpace.Create();
                 if (space == null) return null;
@@ -72,6 +78,7 @@ namespace ExoSharp.Kernel.Core
                 env.Repossessed = (RepossessionVector*)vector;
                 env.RepossessedPage = Memory.PhysicalOf(vector);
                 s_table[i] = env;
+                s_holders[i] = env;
                 s_live++;
                 TimeLimit.Reset(env);
                 Publish(env);
@@ -116,6 +123,29 @@ namespace ExoSharp.Kernel.Core
         /// <summary>The environment at a table index (1 and up), or null (also for index 0).</summary>
         public static Environment AtIndex(int index) => s_table[index];
 
+        /// <summary>Whose capability table the index's chunks are: the live environment, or an
+        /// ended one whose table is still being taken apart (Ended); null when neither.</summary>
+        public static Environment HolderAt(int index) => s_holders[index];
+
+        /// <summary>Capability-table slots (or children moved, or chunks) a reaping step takes.</summary>
+        public const int ReapPerStep = 512;
+
+        /// <summary>Every timer tick, and before memory is refused to an environment: one bounded
+        /// step of what ended environments still hold (their capability tables, then their page
+        /// tables: AddressSpace.ReapSome).</summary>
+        public static void ReapSome()
+        {
+            int budget = ReapPerStep;
+            while (s_dying != null && budget > 0)
+            {
+                Environment env = s_dying;
+                if (!env.Capabilities.DisposeSome(ref budget)) break;
+                s_dying = env.NextDying;
+                s_holders[env.Index] = null;
+            }
+            AddressSpace.ReapSome();
+        }
+
         public static Environment Find(ulong id)
         {
             ulong index = id & ((1UL << Capability.EnvIndexBits) - 1);
@@ -133,7 +163,15 @@ namespace ExoSharp.Kernel.Core
             Subsystems.ReleaseAll(env);
             if (Cpu.ReadCr3() == env.Space.Root) Cpu.WriteCr3(Memory.KernelRoot);
             env.Space.Destroy();
-            env.Capabilities.Dispose();
+            env.Ended = true;
+            env.Capabilities.BeginDispose();
+            int budget = ReapPerStep;
+            if (env.Capabilities.DisposeSome(ref budget)) s_holders[env.Index] = null;
+            else
+            {
+                env.NextDying = s_dying;
+                s_dying = env;
+            }
             Memory.FreeFrame(env.RepossessedPage);
             Revocation.Forget(env);
             UserContext.Free(env.Context);

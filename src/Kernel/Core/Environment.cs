@@ -16,6 +16,11 @@ namespace ExoSharp.Kernel.Core
         public readonly CapabilityTable Capabilities;
         public readonly Symbols Symbols;
         public readonly byte* Context;
+
+        /// <summary>Set when it ends (EnvTable.Destroy); its capability table may still be being
+        /// taken apart (the next such environment: NextDying).</summary>
+        public bool Ended;
+        public Environment NextDying;
         private bool _runnable;
         public bool Runnable { get => _runnable; set { _runnable = value; UpdateHold(); } }
 

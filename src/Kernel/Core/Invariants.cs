@@ -31,6 +31,11 @@ namespace ExoSharp.Kernel.Core
             NativeMemory.Clear(s_heldBy, (nuint)(frames * 4));
             s_violations = 0;
             EnvTable.ForEach(&CheckEnvironment, null);
+            for (int i = 1; i < Abi.Capability.MaxEnvironments; i++)
+            {
+                Environment ended = EnvTable.HolderAt(i);
+                if (ended != null && ended.Ended) CountFrames(ended);     // its table is still being taken apart
+            }
             for (ulong f = 0; f < frames; f++)
             {
                 int references = FrameTable.References(f);
@@ -54,6 +59,15 @@ namespace ExoSharp.Kernel.Core
 
         private static void CheckEnvironment(Environment env, Environment unused)
         {
+            CountFrames(env);
+            s_env = env;
+            int present = env.Space.Audit(&CheckMapping);
+            if (present != env.Space.MappedPages)
+                Report("env ", env.Id, " has a reverse map of a different size than its mappings: ", (ulong)env.Space.MappedPages);
+        }
+
+        private static void CountFrames(Environment env)
+        {
             for (int i = 1; i < env.Capabilities.Capacity; i++)
             {
                 CapabilitySlot* slot = env.Capabilities.SlotAt(i);
@@ -63,10 +77,6 @@ namespace ExoSharp.Kernel.Core
                 s_capabilities[f]++;
                 s_heldBy[f] = (uint)env.Index + 1;
             }
-            s_env = env;
-            int present = env.Space.Audit(&CheckMapping);
-            if (present != env.Space.MappedPages)
-                Report("env ", env.Id, " has a reverse map of a different size than its mappings: ", (ulong)env.Space.MappedPages);
         }
 
         private static void CheckMapping(ulong page, ulong frame)

@@ -101,13 +101,13 @@ namespace ExoSharp.Kernel.Core
             EnvironmentMayTake(1) ? AllocateZeroedFrame() : null;
 
         /// <summary>Can a request made for an environment take `frames` more frames and leave the
-        /// kernel's reserve whole? When not, one bounded step of the page tables that destroyed
-        /// spaces still hold is freed first (AddressSpace.ReapSome), so memory a dead environment
+        /// kernel's reserve whole? When not, one bounded step of what ended environments still
+        /// hold is freed first (EnvTable.ReapSome), so memory a dead environment
         /// has not yet given back is never refused to a live one. Interrupts off.</summary>
         public static bool EnvironmentMayTake(ulong frames)
         {
             if (Frames.FreeCount >= FrameTable.KernelReserve + frames) return true;
-            AddressSpace.ReapSome();
+            EnvTable.ReapSome();
             return Frames.FreeCount >= FrameTable.KernelReserve + frames;
         }
 

@@ -24,7 +24,7 @@ namespace ExoSharp.Kernel.Core
                 {
                     WallClock.Tick();
                     Revocation.Tick();
-                    AddressSpace.ReapSome();
+                    EnvTable.ReapSome();
                     Subsystems.Tick();
                 }
                 else
