@@ -128,7 +128,7 @@ namespace ExoSharp.Kernel.Core
         public static Environment HolderAt(int index) => s_holders[index];
 
         /// <summary>Capability-table slots (or children moved, or chunks) a reaping step takes.</summary>
-        public const int ReapPerStep = 512;
+        public const int ReapPerStep = 256;
 
         /// <summary>Every timer tick, and before memory is refused to an environment: one bounded
         /// step of what ended environments still hold (their capability tables, then their page

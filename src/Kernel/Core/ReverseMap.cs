@@ -58,8 +58,8 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Reserve(int more) => (_count + more <= Capacity && IndexRoomFor(more)) || Grow(more);
 
-        /// <summary>An index this small grows at once when it must (bounded: about 100,000 instructions).</summary>
-        private const int SmallIndex = 8192;
+        /// <summary>An index this small grows at once when it must (bounded: about 10,000 instructions).</summary>
+        private const int SmallIndex = 1024;
 
         /// <summary>The current index stays at most half full through `more` Adds, and a bigger
         /// one is on its way once it is an eighth full: clearing it and moving the old entries

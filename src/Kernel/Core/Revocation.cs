@@ -36,7 +36,7 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>Frames taken by force in one tick at most: the work with interrupts off stays
         /// bounded (docs/abi.md, "Bounded kernel work"); the rest waits for the next ticks.</summary>
-        public const int RepossessPerTick = 128;
+        public const int RepossessPerTick = 64;
 
         private static void Enforce(Environment env, Environment unused)
         {
