@@ -48,6 +48,9 @@ namespace ExoSharp.Apps
             System.Console.WriteLine("tables: my child's row names me as parent, and it waits" + (kidOk ? " ok" : " WRONG"));
             if (!kidOk) failures++;
             SystemCall.EnvDestroy((ulong)child);
+            // An ended environment's capabilities go back a bounded step a tick (docs/abi.md).
+            ulong start = Clock.Ticks;
+            while (KernelTables.FrameReferences(info.Frame) > 1 && Clock.Ticks - start < 100) SystemCall.Yield();
             int references = KernelTables.FrameReferences(info.Frame);
             bool frameOk = references >= 1;
             System.Console.WriteLine("tables: the code frame has " + references.ToString() + " references" + (frameOk ? " ok" : " WRONG"));

@@ -211,6 +211,21 @@ public sealed unsafe class FrameAllocatorTests : IDisposable
     }
 
     [Fact]
+    public void AllocateContiguousFindsRunsAcrossWholeFreeWordsAndTheLastFrames()
+    {
+        FrameAllocator frames = Create(300);
+        frames.MarkFree(0, 300);
+        frames.MarkUsed(0, 60);                                     // free from 60: mixed word, whole words, a part
+        Assert.Equal(60L, frames.AllocateContiguous(150));          // 60..209: across words 1 and 2 whole
+        Assert.False(frames.IsFree(209));
+        Assert.True(frames.IsFree(210));
+        Assert.Equal(210L, frames.AllocateContiguous(90));          // to the very last frame (299)
+        Assert.Equal(-1L, frames.AllocateContiguous(1));            // nothing left; bits past 300 never count
+        Assert.Equal(0UL, frames.FreeCount);
+        AssertGuardsIntact();
+    }
+
+    [Fact]
     public void AllocateContiguousFindsTheFirstRunAndFailsWhenFragmented()
     {
         FrameAllocator frames = Create(256);

@@ -2,7 +2,8 @@
 // environment or reply capability); for a frame, Writable says whether it may be mapped
 // writable (which pages map a frame is the address space's reverse map's business,
 // Core/ReverseMap.cs; MapCount is not used for that and stays 0).
-// Generation counts the slot's reuses (a handle carries it); Rights and Badge are what the
+// A frame capability's Badge place holds its links to the table's other capabilities for the
+// same frame. Generation counts the slot's reuses (a handle carries it); Rights and Badge are what the
 // minter gave it. FirstChild, LastChild and the siblings are the derivation tree (Authority.cs):
 // every capability made from another (minted, passed over IPC, granted by a mapping) is its
 // child, in whatever table it lives, so the minter can revoke it. A child list is doubly
@@ -24,6 +25,11 @@ namespace ExoSharp.Kernel.Core
         [FieldOffset(8)] public ulong Object;
         [FieldOffset(16)] public ulong Generation;
         [FieldOffset(24)] public ulong Badge;
+        /// <summary>Frame capabilities (whose Badge is always 0) reuse its place: the table's other
+        /// capabilities for the same frame, a circular list of slot indices, writable ones first
+        /// (CapabilityTable's frame index names the first).</summary>
+        [FieldOffset(24)] public int SameFrameNext;
+        [FieldOffset(28)] public int SameFramePrev;
         [FieldOffset(32)] public CapabilitySlot* LastChild;
         [FieldOffset(40)] public CapabilitySlot* FirstChild;
         [FieldOffset(48)] public CapabilitySlot* NextSibling;

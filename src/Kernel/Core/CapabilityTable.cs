@@ -8,7 +8,8 @@
 // of the frames environments may take (never the kernel's reserve), and a slot never moves, so
 // slot pointers stay valid while the table grows. Frame capabilities hold a reference on their
 // frame (FrameTable) for as long as they exist.
-// Missing: a faster find-by-frame than a scan; giving chunks back when a table shrinks.
+// A frame index (GrowingIndex: frame -> the first of the table's capabilities for it, the rest
+// linked through their slots) makes FindFrame O(1). Missing: giving chunks back when a table shrinks.
 using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -36,6 +37,9 @@ namespace ExoSharp.Kernel.Core
         private static ushort* s_chunkOwners;
         /// <summary>Each chunk frame's place in its table's directory (by frame number): HandleOf in O(1).</summary>
         private static ushort* s_chunkNumbers;
+        /// <summary>Frame -> index of the first slot of a frame capability for it (FindFrame).</summary>
+        private GrowingIndex _frameIndex;
+
         /// <summary>Per chunk: its slots in use (any type but None; chunk 0 counts slot 0 and the
         /// reply slot always), so Insert skips full chunks.</summary>
         private ushort* _chunkUsed;
@@ -49,6 +53,7 @@ namespace ExoSharp.Kernel.Core
             _directorySize = 8;
             _chunks = (CapabilitySlot**)NativeMemory.AllocZeroed((nuint)(_directorySize * sizeof(void*)));
             _chunkUsed = (ushort*)NativeMemory.AllocZeroed((nuint)(_directorySize * sizeof(ushort)));
+            _frameIndex.Initialize(&FrameOfSlot, _chunks);
             Ok = _chunks != null && _chunkUsed != null && Grow();
             if (!Ok) return;
             _chunks[0][0].Type = CapabilityType.Environment;
@@ -129,6 +134,9 @@ namespace ExoSharp.Kernel.Core
         }
 
         private static ulong HandleOf(int index, ulong generation) => (generation << Capability.HandleIndexBits) | (uint)index;
+
+        private static ulong FrameOfSlot(void* chunks, int index) =>
+            (((CapabilitySlot**)chunks)[index >> ChunkShift] + (index & ChunkMask))->Object;
 
         private static int ChunkOf(CapabilitySlot* slot) => s_chunkNumbers[Memory.PhysicalOf(slot) >> 12];
 
@@ -247,7 +255,7 @@ namespace ExoSharp.Kernel.Core
         {
             while (Capacity - _used < count)
                 if (!Grow()) return false;
-            return true;
+            return _frameIndex.Reserve(count);
         }
 
         /// <summary>One more chunk of free slots.</summary>
@@ -273,6 +281,7 @@ namespace ExoSharp.Kernel.Core
                 NativeMemory.Free(_chunkUsed);
                 _chunks = bigger;
                 _chunkUsed = biggerUsed;
+                _frameIndex.SetContext(bigger);
                 _directorySize *= 2;
             }
             var chunk = (CapabilitySlot*)Memory.AllocateZeroedFrameForEnvironment();
@@ -339,7 +348,11 @@ namespace ExoSharp.Kernel.Core
             if (parent != null) Link(slot, parent);
             _used++;
             _chunkUsed[ChunkOf(slot)]++;
-            if (type == CapabilityType.Frame) _frames++;
+            if (type == CapabilityType.Frame)
+            {
+                _frames++;
+                LinkFrame(slot);
+            }
         }
 
         /// <summary>A parent as its children's list ends hold it: the pointer with bit 0 set
@@ -396,23 +409,53 @@ namespace ExoSharp.Kernel.Core
             slot->FirstChild = slot->LastChild = slot->NextSibling = slot->PreviousSibling = null;
         }
 
-        /// <summary>A frame capability for this frame, preferring a writable one; its handle or 0.</summary>
+        /// <summary>A frame capability for this frame, preferring a writable one; its handle or 0.
+        /// O(1): the frame index names the first, and writable ones come first.</summary>
         public ulong FindFrame(ulong frame, out CapabilitySlot* found)
         {
             found = null;
-            ulong handle = 0;
-            if (_frames == 0) return 0;
-            for (int i = 1; i < Capacity; i++)
+            if (_frames == 0 || !_frameIndex.Find(frame, out GrowingIndex.Place place)) return 0;
+            int index = _frameIndex.ValueAt(place);
+            found = At(index);
+            return HandleOf(index, found->Generation);
+        }
+
+        /// <summary>Adds a new frame capability to its frame's list (writable: first; else last).
+        /// Precondition: Reserve made room in the index.</summary>
+        private void LinkFrame(CapabilitySlot* slot)
+        {
+            int index = (int)(HandleOf(slot) & (Capability.MaxTableSize - 1));
+            _frameIndex.Step();
+            if (!_frameIndex.Find(slot->Object, out GrowingIndex.Place place))
             {
-                CapabilitySlot* slot = At(i);
-                if (slot->Type != CapabilityType.Frame || slot->Object != frame) continue;
-                if (found == null || (slot->Writable && !found->Writable))
-                {
-                    found = slot;
-                    handle = HandleOf(i, slot->Generation);
-                }
+                slot->SameFrameNext = slot->SameFramePrev = index;
+                _frameIndex.Insert(slot->Object, index);
+                return;
             }
-            return handle;
+            int first = _frameIndex.ValueAt(place);
+            CapabilitySlot* head = At(first);
+            int last = head->SameFramePrev;
+            slot->SameFrameNext = first;
+            slot->SameFramePrev = last;
+            At(last)->SameFrameNext = index;
+            head->SameFramePrev = index;
+            if (slot->Writable) _frameIndex.SetValueAt(place, index);
+        }
+
+        /// <summary>Takes a frame capability out of its frame's list.</summary>
+        private void UnlinkFrame(CapabilitySlot* slot)
+        {
+            int index = (int)(HandleOf(slot) & (Capability.MaxTableSize - 1));
+            _frameIndex.Step();
+            if (!_frameIndex.Find(slot->Object, out GrowingIndex.Place place)) Panic.Halt("a frame capability missing from its table's frame index");
+            int next = slot->SameFrameNext;
+            if (next == index) _frameIndex.DeleteAt(place);
+            else
+            {
+                At(slot->SameFramePrev)->SameFrameNext = next;
+                At(next)->SameFramePrev = slot->SameFramePrev;
+                if (_frameIndex.ValueAt(place) == index) _frameIndex.SetValueAt(place, next);
+            }
         }
 
         /// <summary>Empties a slot (its frame reference is released by the caller's policy:
@@ -420,7 +463,11 @@ namespace ExoSharp.Kernel.Core
         /// generation has run out is retired instead.</summary>
         public void Remove(CapabilitySlot* slot)
         {
-            if (slot->Type == CapabilityType.Frame) _frames--;
+            if (slot->Type == CapabilityType.Frame)
+            {
+                _frames--;
+                UnlinkFrame(slot);
+            }
             Unlink(slot);
             slot->Object = 0;
             slot->MapCount = 0;
@@ -478,6 +525,7 @@ namespace ExoSharp.Kernel.Core
             if (_chunkUsed != null) NativeMemory.Free(_chunkUsed);
             _chunks = null;
             _chunkUsed = null;
+            _frameIndex.Dispose();
             return true;
         }
 

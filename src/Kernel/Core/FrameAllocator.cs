@@ -95,15 +95,36 @@ namespace ExoSharp.Kernel.Core
         public long AllocateContiguous(ulong count)
         {
             if (count == 0) return -1;
-            ulong run = 0;
-            for (ulong f = 0; f < _frameCount; f++)
+            // A word at a time: all-used words end a run, all-free words add 64 (bits past the
+            // last frame stay set, so a free word is all in range); mixed words bit by bit.
+            ulong run = 0, start = 0;
+            for (ulong word = 0; word < BitmapWords(_frameCount); word++)
             {
-                run = IsFree(f) ? run + 1 : 0;
-                if (run == count)
+                ulong bits = _bitmap[word];
+                if (bits == ~0UL)
                 {
-                    ulong first = f + 1 - count;
-                    MarkUsed(first, count);
-                    return (long)first;
+                    run = 0;
+                    continue;
+                }
+                if (bits == 0 && run + 64 < count)
+                {
+                    if (run == 0) start = word * 64;
+                    run += 64;
+                    continue;
+                }
+                for (int bit = 0; bit < 64; bit++)
+                {
+                    if ((bits & (1UL << bit)) != 0)
+                    {
+                        run = 0;
+                        continue;
+                    }
+                    if (run == 0) start = word * 64 + (ulong)bit;
+                    if (++run == count)
+                    {
+                        MarkUsed(start, count);
+                        return (long)start;
+                    }
                 }
             }
             return -1;
