@@ -1,0 +1,43 @@
+// Cheetah's site on ExOS's C-FFS system volume: a directory of the volume is the site's root,
+// and a request's normalised path is looked up below it. Reads go through the file system's
+// ReadAt (XN's buffer cache, then a copy). Missing: symbolic links are followed, so a link
+// inside the site can name a file outside it; the path string is made per lookup (allocated).
+using ExoSharp.Apps.Cheetah.Http;
+using ExoSharp.LibOS.ExOS;
+using ExoSharp.LibOS.ExOS.Cffs;
+using CffsFileSystem = ExoSharp.LibOS.ExOS.Cffs.FileSystem;
+
+namespace ExoSharp.Apps.Cheetah
+{
+    internal sealed unsafe class CffsSite : ISite
+    {
+        private const uint TypeMask = 0xF000, Directory = 0x4000, Regular = 0x8000;
+        private readonly CffsFileSystem _fs;
+        private readonly string _root;
+
+        /// <summary>root: an absolute directory of the volume ("" or "/" for the whole volume).</summary>
+        public CffsSite(CffsFileSystem fs, string root)
+        {
+            _fs = fs;
+            _root = root == "/" ? "" : root;
+        }
+
+        public bool Lookup(byte* path, int length, out SiteFile file)
+        {
+            file = default;
+            string full = _root + new string((sbyte*)path, 0, length);
+            if (_fs.Lookup(full, true, out Node node) < 0 || _fs.Stat(node, out FileStat st) < 0) return false;
+            uint type = st.Mode & TypeMask;
+            if (type != Directory && type != Regular) return false;
+            file.Handle = ((ulong)node.Block << 32) | (uint)node.Slot;
+            file.Id = st.Ino;
+            file.Size = st.Size;
+            file.Modified = st.Mtime;
+            file.Directory = type == Directory;
+            return true;
+        }
+
+        public long Read(ref SiteFile file, ulong offset, byte* into, int count) =>
+            _fs.ReadAt(new Node((uint)(file.Handle >> 32), (int)(uint)file.Handle), offset, into, (ulong)count);
+    }
+}
