@@ -22,6 +22,17 @@ namespace ExoSharp.Apps.Cheetah
             _root = root == "/" ? "" : root;
         }
 
+        /// <summary>Mounts the system volume and opens the site at root: null, with the reason,
+        /// when there is no file system or root is not a directory.</summary>
+        public static CffsSite Open(string root, out string problem)
+        {
+            problem = null;
+            long r = Files.Mount();
+            if (r < 0) { problem = "no file system (error " + r.ToString() + ")"; return null; }
+            if (Files.Stat(root, out FileStat st) < 0 || (st.Mode & TypeMask) != Directory) { problem = "no site directory " + root; return null; }
+            return new CffsSite(Files.Volume, root);
+        }
+
         public bool Lookup(byte* path, int length, out SiteFile file)
         {
             file = default;
