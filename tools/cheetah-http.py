@@ -4,11 +4,11 @@
 # one range and one past the end, If-None-Match and If-Modified-Since (304), keep-alive (two
 # requests, one connection), 400 (no Host), 404 (missing, and a path escaping the site), 405,
 # a 0-byte and a multi-MiB file byte-exact by SHA-256; then with raw sockets: pipelining,
-# garbage bytes, a 1 MiB header, a slow request (408), an idle connection, the connection
+# MAX concurrent keep-alive connections, a reset in the middle of a response, garbage bytes, a 1 MiB header, a slow request (408), an idle connection, the connection
 # limit (503); and GET again. Prints "host: ..." lines with what it saw, and the number of
 # connections it made (the guest exits after that many).
 # usage: tools/cheetah-http.py LOG PORT SITE MAX   (SITE: the host copy of the site; MAX: the guest's max=)
-import hashlib, os, random, socket, subprocess, sys, time
+import hashlib, os, random, socket, struct, subprocess, sys, threading, time
 
 log, port, site, limit = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 base = f"http://127.0.0.1:{port}"
@@ -82,6 +82,36 @@ def raw(payload, read_for=5.0, send_slowly=None):
         s.close()
     return got
 
+def keepalive(requests, files, results, slot):
+    """One connection making requests one after another; results[slot]: how many came back exact."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    good = 0
+    buffer = b""
+    try:
+        for i in range(requests):
+            name = list(files)[i % len(files)]
+            s.sendall(f"GET /{name} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            while b"\r\n\r\n" not in buffer:
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise ConnectionError("closed")
+                buffer += chunk
+            head, buffer = buffer.split(b"\r\n\r\n", 1)
+            length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0].split(b":")[1])
+            while len(buffer) < length:
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise ConnectionError("closed")
+                buffer += chunk
+            body, buffer = buffer[:length], buffer[length:]
+            if head.startswith(b"HTTP/1.1 200 OK") and body == files[name]:
+                good += 1
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        s.close()
+    results[slot] = good
+
 if not wait_ready():
     print("host: cheetah never said ready")
     sys.exit(1)
@@ -129,6 +159,29 @@ print(f"host: GET /big.bin -> {status}, {len(got)} bytes in {took:.1f} s, sha256
 one = b"GET /docs/a.txt HTTP/1.1\r\nHost: x\r\n\r\n"
 got = raw(one + one + b"HEAD /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 print(f"host: pipelined 3 requests -> {got.count(b'HTTP/1.1 200 OK')} responses 200, closed after the last: {got.rstrip().endswith(b'Connection: close')}")
+
+files = {"index.html": index, "docs/a.txt": open(os.path.join(site, "docs", "a.txt"), "rb").read()}
+results = [0] * limit
+threads = [threading.Thread(target=keepalive, args=(25, files, results, i)) for i in range(limit)]
+start = time.time()
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+connections += limit
+print(f"host: {limit} concurrent keep-alive connections: {sum(results)} of {25 * limit} responses exact in {time.time() - start:.1f} s")
+
+connections += 1
+s = socket.create_connection(("127.0.0.1", port), timeout=30)
+s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+got = b""
+while len(got) < 100000:
+    got += s.recv(65536)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+time.sleep(1)
+status, _, body = fetch(f"{base}/index.html")
+print(f"host: reset after {len(got)} bytes of /big.bin, then GET /index.html -> {status}, body {'matches' if body == index else 'MISMATCH'}")
 
 got = raw(random.Random(1).randbytes(3000) + b"\r\n\r\n")
 print(f"host: garbage bytes -> {first_line(got)}")
