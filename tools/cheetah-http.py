@@ -2,7 +2,8 @@
 # The host side of tests/Boot/cheetah-http.test: waits for Cheetah in the serial log, then through
 # QEMU's user network (host PORT forwarded to the guest's port 80) checks with curl: GET, HEAD,
 # one range and one past the end, If-None-Match and If-Modified-Since (304), keep-alive (two
-# requests, one connection), 400 (no Host), 404 (missing, and a path escaping the site), 405,
+# requests, one connection), 400 (no Host), 404 (missing, a path escaping the site, symbolic
+# links out of it), 405,
 # a 0-byte and a multi-MiB file byte-exact by SHA-256; then with raw sockets: pipelining,
 # MAX concurrent keep-alive connections, a reset in the middle of a response, garbage bytes, a 1 MiB header, a slow request (408), an idle connection, the connection
 # limit (503); and GET again. Prints "host: ..." lines with what it saw, and the number of
@@ -146,6 +147,10 @@ status, _, _ = fetch(f"{base}/nope.html")
 print(f"host: GET /nope.html -> {status}")
 status, _, _ = fetch("--path-as-is", f"{base}/docs/../../etc/passwd")
 print(f"host: GET /docs/../../etc/passwd -> {status}")
+status, _, _ = fetch(f"{base}/leak.txt")
+print(f"host: GET /leak.txt (a symbolic link to ../secret.txt) -> {status}")
+status, _, _ = fetch(f"{base}/up/secret.txt")
+print(f"host: GET /up/secret.txt (through a symbolic link to ..) -> {status}")
 status, f, _ = fetch("-X", "POST", "-d", "x=1", f"{base}/index.html")
 print(f"host: POST -> {status}, Allow {f.get('allow')}")
 

@@ -1,7 +1,8 @@
 // Cheetah's site on ExOS's C-FFS system volume: a directory of the volume is the site's root,
 // and a request's normalised path is looked up below it. Reads go through the file system's
-// ReadAt (XN's buffer cache, then a copy). Missing: symbolic links are followed, so a link
-// inside the site can name a file outside it; the path string is made per lookup (allocated).
+// ReadAt (XN's buffer cache, then a copy). Symbolic links inside the site are not followed (404),
+// so none can name a file outside it. Missing: the path strings are made per lookup (allocated),
+// and each component is looked up from the volume's root again.
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -11,7 +12,7 @@ namespace ExoSharp.Apps.Cheetah
 {
     internal sealed unsafe class CffsSite : ISite
     {
-        private const uint TypeMask = 0xF000, Directory = 0x4000, Regular = 0x8000;
+        private const uint TypeMask = 0xF000, Directory = 0x4000, Regular = 0x8000, SymbolicLink = 0xA000;
         private readonly CffsFileSystem _fs;
         private readonly string _root;
 
@@ -36,8 +37,25 @@ namespace ExoSharp.Apps.Cheetah
         public bool Lookup(byte* path, int length, out SiteFile file)
         {
             file = default;
-            string full = _root + new string((sbyte*)path, 0, length);
-            if (_fs.Lookup(full, true, out Node node) < 0 || _fs.Stat(node, out FileStat st) < 0) return false;
+            Node node;
+            if (length == 1)
+            {
+                if (_fs.Lookup(_root.Length == 0 ? "/" : _root, true, out node) < 0) return false;
+            }
+            else
+            {
+                // Each component below the root on its own, a symbolic link refused (a link could
+                // name a file outside the site).
+                string full = _root + new string((sbyte*)path, 0, length);
+                node = default;
+                for (int i = _root.Length + 1; i <= full.Length; i++)
+                {
+                    if (i < full.Length && full[i] != '/') continue;
+                    if (_fs.Lookup(i == full.Length ? full : full.Substring(0, i), false, out node) < 0) return false;
+                    if ((_fs.ModeOf(node) & TypeMask) == SymbolicLink) return false;
+                }
+            }
+            if (_fs.Stat(node, out FileStat st) < 0) return false;
             uint type = st.Mode & TypeMask;
             if (type != Directory && type != Regular) return false;
             file.Handle = ((ulong)node.Block << 32) | (uint)node.Slot;
