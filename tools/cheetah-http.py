@@ -5,7 +5,7 @@
 # requests, one connection), 400 (no Host), 404 (missing, a path escaping the site, symbolic
 # links out of it), 405,
 # a 0-byte and a multi-MiB file byte-exact by SHA-256; then with raw sockets: pipelining,
-# MAX concurrent keep-alive connections, a reset in the middle of a response, garbage bytes, a 1 MiB header, a slow request (408), an idle connection, the connection
+# MAX concurrent keep-alive connections, a reset in the middle of a response, garbage bytes, a 1 MiB header, slowloris (408), an idle connection, the connection
 # limit (503); and GET again. Prints "host: ..." lines with what it saw, and the number of
 # connections it made (the guest exits after that many).
 # usage: tools/cheetah-http.py LOG PORT SITE MAX   (SITE: the host copy of the site; MAX: the guest's max=)
@@ -58,7 +58,7 @@ def head_fields(raw):
 def sha(data):
     return hashlib.sha256(data).hexdigest()
 
-def raw(payload, read_for=5.0, send_slowly=None):
+def raw(payload, read_for=5.0):
     """One connection: sends payload, reads until the server closes or read_for seconds pass."""
     global connections
     connections += 1
@@ -193,8 +193,28 @@ print(f"host: garbage bytes -> {first_line(got)}")
 got = raw(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (1 << 20) + b"\r\n\r\n", read_for=10)
 print(f"host: 1 MiB header -> {first_line(got)}")
 start = time.time()
-got = raw(b"GET / HTTP/1.1\r\nHo", read_for=15)
-print(f"host: slow request -> {first_line(got)} after {time.time() - start:.0f} s")
+connections += 1
+s = socket.create_connection(("127.0.0.1", port), timeout=30)
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+s.settimeout(1.0)
+got, sent = b"", 0
+while time.time() < start + 20:
+    try:
+        s.sendall(b"X-Slow: %d\r\n" % sent)       # slowloris: a field line a second, never the end
+        sent += 1
+    except OSError:
+        pass
+    try:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    except socket.timeout:
+        pass
+    except OSError:
+        break
+s.close()
+print(f"host: slowloris (a field line a second) -> {first_line(got)} after {time.time() - start:.0f} s, {sent} lines sent")
 start = time.time()
 got = raw(b"", read_for=15)
 print(f"host: idle connection -> closed by the server after {time.time() - start:.0f} s with {len(got)} bytes")

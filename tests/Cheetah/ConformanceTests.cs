@@ -438,6 +438,63 @@ namespace ExoSharp.Tests.Cheetah
         }
 
         [Fact]
+        public void TrickledEmptyLinesDoNotKeepConnectionOpen()
+        {
+            var c = new Client();
+            for (c.Time = 0; c.Time <= c.Config.RequestTimeout; c.Time += 1000)
+            {
+                c.Send("\r\n");
+                Assert.Equal(0, c.Session.Expire(c.Time));
+            }
+            c.Time += 1000;
+            c.Send("\r\n");
+            Assert.Equal(1, c.Session.Expire(c.Time));
+            Assert.Empty(c.Output);
+        }
+
+        [Fact]
+        public void TrickledRequestGets408()
+        {
+            var c = new Client();
+            string request = "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+            int k = 0;
+            for (; c.Time <= c.Config.RequestTimeout; c.Time += 1000, k++)
+            {
+                c.Send(request.Substring(k, 1));
+                Assert.Equal(0, c.Session.Expire(c.Time));
+            }
+            Assert.Empty(c.Output);
+            Assert.Equal(0, c.Session.Expire(c.Time));
+            c.Pump();
+            Assert.Equal(408, c.Only().Status);
+        }
+
+        [Fact]
+        public void BodyThatNeverComesGets408()
+        {
+            var c = new Client();
+            c.Time = c.Config.IdleTimeout - 1;           // a request late in an idle period
+            c.Send("GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+            Assert.Equal(0, c.Session.Expire(c.Time + c.Config.RequestTimeout));
+            Assert.Equal(0, c.Session.Expire(c.Time + c.Config.RequestTimeout + 1));
+            c.Pump();
+            Assert.Equal(new[] { 200, 408 }, c.Responses().Select(r => r.Status));
+            Assert.True(c.Session.Done);
+        }
+
+        [Fact]
+        public void SendingWithoutReadingStillMeetsTheSendTimeout()
+        {
+            var c = new Client();
+            c.Site.Add("/big", new byte[100_000], Client.Now);
+            c.Send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n", capacity: 0);
+            unsafe { byte* b = stackalloc byte[100]; c.Session.Produce(b, 100, 0); }
+            c.Time = c.Config.SendTimeout;
+            c.Send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n", capacity: 0);
+            Assert.Equal(2, c.Session.Expire(c.Config.SendTimeout + 1));
+        }
+
+        [Fact]
         public void StalledResponseAborts()
         {
             var c = new Client();

@@ -24,7 +24,10 @@ namespace ExoSharp.Apps.Cheetah.Http
         private SiteFile _file;
         private string _text;
         private ulong _bodyOffset, _bodyRemaining;
-        private long _requestStarted, _lastProgress;
+        // Times: the current request's first byte (-1: none); the end of the last response (or the
+        // connection's start); the last byte of output.
+        private long _requestStarted, _idleSince, _lastProgress;
+        private long _now;              // the caller's time in the current Produce or Expire
 
         public bool Done { get; private set; }
         public bool Failed { get; private set; }
@@ -55,7 +58,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             _text = null;
             _bodyOffset = _bodyRemaining = 0;
             _requestStarted = -1;
-            _lastProgress = now;
+            _idleSince = _lastProgress = now;
             LastStatus = 0;
         }
 
@@ -64,7 +67,6 @@ namespace ExoSharp.Apps.Cheetah.Http
         {
             if (n <= 0) return;
             _filled += n;
-            _lastProgress = now;
             if (_requestStarted < 0) _requestStarted = now;
         }
 
@@ -72,14 +74,23 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// sent, then Done.</summary>
         public void InputEnded() => _inputEnded = true;
 
-        /// <summary>Expiry checks: 0 nothing to do; 1 close now (idle between requests); 2 abort (a
-        /// response stalled). A request that has not arrived in time gets a 408 and Done after it.</summary>
+        /// <summary>Expiry checks: 0 nothing to do; 1 close now (idle between requests, or only
+        /// empty lines sent for a request's time); 2 abort (a response stalled). A request (or a
+        /// request's body) that has not arrived in time gets a 408 and Done after it. Bytes received
+        /// do not count as progress by themselves: a client trickling bytes still meets the
+        /// request timeout, and one that sends but does not read still meets the send timeout.</summary>
         public int Expire(long now)
         {
+            _now = now;
             if (Done) return 0;
             if (_responding) return now - _lastProgress > _config.SendTimeout ? 2 : 0;
-            if (_filled == 0 && _discard == 0) return now - _lastProgress > _config.IdleTimeout ? 1 : 0;
-            if (_requestStarted >= 0 && now - _requestStarted > _config.RequestTimeout)
+            if (_filled == 0 && _discard == 0)
+            {
+                if (now - _idleSince > _config.IdleTimeout) return 1;
+                return _requestStarted >= 0 && now - _requestStarted > _config.RequestTimeout ? 1 : 0;
+            }
+            long since = _requestStarted >= 0 ? _requestStarted : _idleSince;
+            if (now - since > _config.RequestTimeout)
             {
                 _filled = 0;
                 _discard = 0;
@@ -97,6 +108,7 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// the requests in the buffer as the previous response completes.</summary>
         public int Produce(byte* output, int capacity, long now)
         {
+            _now = now;
             int total = 0;
             fixed (byte* head = _head)
             {
@@ -137,6 +149,7 @@ namespace ExoSharp.Apps.Cheetah.Http
                     {
                         _responding = false;
                         _text = null;
+                        _idleSince = now;
                         if (_closeAfter) Done = true;
                     }
                     if (Done || total == capacity || !Next(now)) break;
@@ -165,7 +178,7 @@ namespace ExoSharp.Apps.Cheetah.Http
                 if (blank > 0) Drop(input, blank);
                 if (_filled == 0)
                 {
-                    _requestStarted = -1;
+                    // Only empty lines so far: the request's clock keeps running.
                     if (_inputEnded) Done = true;
                     return false;
                 }
@@ -184,7 +197,7 @@ namespace ExoSharp.Apps.Cheetah.Http
                 }
                 Respond(ref request, input);
                 Drop(input, length);
-                _requestStarted = _filled > 0 ? now : -1;
+                _requestStarted = _filled > 0 || _discard > 0 ? now : -1;
                 return true;
             }
         }
@@ -340,6 +353,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             _headLength = w.Overflow ? 0 : w.Length;
             _headSent = 0;
             _responding = true;
+            _lastProgress = _now;
             _closeAfter = close || w.Overflow;
         }
 
