@@ -3,9 +3,9 @@
 # QEMU's user network (host PORT forwarded to the guest's port 80) checks with curl: GET, HEAD,
 # one range and one past the end, If-None-Match and If-Modified-Since (304), keep-alive (two
 # requests, one connection), 400 (no Host), 404 (missing, a path escaping the site, symbolic
-# links out of it), 405,
-# a 0-byte and a multi-MiB file byte-exact by SHA-256; then with raw sockets: pipelining,
-# MAX concurrent keep-alive connections, a reset in the middle of a response, garbage bytes, a 1 MiB header, slowloris (408), an idle connection, the connection
+# links out of it), 405, a 0-byte and a multi-MiB file byte-exact by SHA-256; then with raw
+# sockets: pipelining, MAX concurrent keep-alive connections, a reset in the middle of a
+# response, garbage bytes, a 1 MiB header, slowloris (408), an idle connection, the connection
 # limit (503); and GET again. Prints "host: ..." lines with what it saw, and the number of
 # connections it made (the guest exits after that many).
 # usage: tools/cheetah-http.py LOG PORT SITE MAX   (SITE: the host copy of the site; MAX: the guest's max=)
