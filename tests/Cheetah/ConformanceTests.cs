@@ -156,6 +156,40 @@ namespace ExoSharp.Tests.Cheetah
             Assert.Equal("abcdef", r.Text);
         }
 
+        private const string Common = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nServer: Cheetah\r\n";
+
+        [Fact]
+        public void ExactHeadsOf206416405301()
+        {
+            Assert.Equal("HTTP/1.1 206 Partial Content\r\n" + Common + "Last-Modified: " + AtxtModified + "\r\nETag: " + AtxtTag +
+                         "\r\nAccept-Ranges: bytes\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-0/36\r\nContent-Length: 1\r\n\r\n",
+                         Get("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-0\r\n\r\n").Head);
+            Assert.Equal("HTTP/1.1 416 Range Not Satisfiable\r\n" + Common + "Content-Range: bytes */36\r\n" +
+                         "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 22\r\n\r\n",
+                         Get("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=99-\r\n\r\n").Head);
+            Assert.Equal("HTTP/1.1 405 Method Not Allowed\r\n" + Common + "Allow: GET, HEAD\r\n" +
+                         "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 19\r\n\r\n",
+                         Get("PUT /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").Head);
+            Assert.Equal("HTTP/1.1 301 Moved Permanently\r\n" + Common + "Location: /docs/\r\n" +
+                         "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 18\r\n\r\n",
+                         Get("GET /docs HTTP/1.1\r\nHost: x\r\n\r\n").Head);
+            Assert.Equal("HTTP/1.1 400 Bad Request\r\n" + Common +
+                         "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 12\r\nConnection: close\r\n\r\n",
+                         Get("GET /a.txt HTTP/1.1\r\n\r\n").Head);
+        }
+
+        [Fact]
+        public void RedirectLocationIsPercentEncoded() =>
+            Assert.Equal("/my%20docs/", Get2("/my docs", "GET /my%20docs HTTP/1.1\r\nHost: x\r\n\r\n")["Location"]);
+
+        private static Response Get2(string directory, string request)
+        {
+            var c = new Client();
+            c.Site.Add(directory + "/index.html", "x", Client.Now);
+            c.Send(request);
+            return c.Only();
+        }
+
         [Fact]
         public void RangeSuffix()
         {
