@@ -3,13 +3,14 @@
 # QEMU's user network (host PORT forwarded to the guest's port 80) checks with curl: GET, HEAD,
 # one range and one past the end, If-None-Match and If-Modified-Since (304), keep-alive (two
 # requests, one connection), 400 (no Host), 404 (missing, a path escaping the site, symbolic
-# links out of it), 405, a 0-byte and a multi-MiB file byte-exact by SHA-256; then with raw
+# links out of it), 405, a 0-byte and a multi-MiB file byte-exact by SHA-256, wget resuming a
+# download (Range); then with raw
 # sockets: pipelining, MAX concurrent keep-alive connections, a reset in the middle of a
 # response, garbage bytes, a 1 MiB header, slowloris (408), an idle connection, the connection
 # limit (503); and GET again. Prints "host: ..." lines with what it saw, and the number of
 # connections it made (the guest exits after that many).
 # usage: tools/cheetah-http.py LOG PORT SITE MAX   (SITE: the host copy of the site; MAX: the guest's max=)
-import hashlib, os, random, socket, struct, subprocess, sys, threading, time
+import hashlib, os, random, socket, struct, subprocess, sys, tempfile, threading, time
 
 log, port, site, limit = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 base = f"http://127.0.0.1:{port}"
@@ -160,6 +161,17 @@ start = time.time()
 status, f, got = fetch(f"{base}/big.bin")
 took = time.time() - start
 print(f"host: GET /big.bin -> {status}, {len(got)} bytes in {took:.1f} s, sha256 {'match' if sha(got) == sha(big) else 'MISMATCH'}")
+
+# wget resuming a download: the first MiB already on disk, the rest fetched with a Range request.
+with tempfile.TemporaryDirectory() as d:
+    partial = os.path.join(d, "big.bin")
+    with open(partial, "wb") as f:
+        f.write(big[:1 << 20])
+    r = subprocess.run(["wget", "-c", "-S", "-q", "-T", "60", "-O", partial, f"{base}/big.bin"], capture_output=True)
+    connections += 1
+    statuses = [l.strip() for l in r.stderr.decode("latin-1").splitlines() if l.strip().startswith("HTTP/")]
+    whole = open(partial, "rb").read()
+    print(f"host: wget -c after 1 MiB -> {' '.join(statuses)}, {len(whole)} bytes, sha256 {'match' if sha(whole) == sha(big) else 'MISMATCH'}")
 
 one = b"GET /docs/a.txt HTTP/1.1\r\nHost: x\r\n\r\n"
 got = raw(one + one + b"HEAD /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
