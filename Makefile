@@ -2,11 +2,13 @@
 # Variables: APP (programs to boot: a comma-separated list of "name [args]", run in order, each
 # waited for, except one ending in " &", which runs in the background (ended by init when the
 # last program not marked & ends); that last one gets the console's input. Default
-# "inet &,linux /bin/sh -l": echo, discard and chargen on ExOS's TCP/IP stack beside busybox's
+# "inet http &,linux /bin/sh -l": echo, discard and chargen on ExOS's TCP/IP stack and Cheetah,
+# the web server, on port 80 serving the disk's /www, beside busybox's
 # sh under the Linux library OS, on the disk's root tree; `poweroff` or `exit` ends the run),
 # NET (the network card: user:PORT forwards
 # 127.0.0.1:PORT, PORT+1, PORT+2 (TCP and UDP) to the guest's echo, discard and chargen ports 7,
-# 9, 19, default user:5555; none), DISK (the disk image, default out/disk.img, made when missing
+# 9, 19, default user:5555; none), HTTP (with NET=user:..., host TCP port 127.0.0.1:HTTP, default
+# 8080, forwarded to the guest's port 80), DISK (the disk image, default out/disk.img, made when missing
 # by tools/fsimage from out/rootfs, the root tree tools/rootfs.sh assembles (busybox-static, its
 # applets, /etc); it keeps its files across runs: `rm out/disk.img` (or make rootdisk) remakes it;
 # none: no disk), ROOT (a host directory:
@@ -16,8 +18,9 @@
 # (extra QEMU arguments). See README.md.
 OUT       := out
 DOTNET    ?= dotnet
-APP       ?= inet &,linux /bin/sh -l
+APP       ?= inet http &,linux /bin/sh -l
 NET       ?= user:5555
+HTTP      ?= 8080
 DISK      ?= $(OUT)/disk.img
 FILES     ?=
 ROOT      ?=
@@ -83,7 +86,7 @@ apps: $(OUT)/apps.elf
 run: all $(if $(or $(ROOT),$(filter none,$(DISK))),,$(DISK))
 	$(if $(ROOT),tools/fsimage make "$(DISK)" "$(ROOT)")
 	$(if $(FILES),tools/busybox.sh >/dev/null)
-	tools/run.sh --timeout $(TIMEOUT) --stdin --append "$(APPEND)" --net "$(NET)" $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"
+	tools/run.sh --timeout $(TIMEOUT) --stdin --append "$(APPEND)" --net "$(NET)" $(if $(filter user:%,$(NET)),--http "$(HTTP)") $(if $(filter none,$(DISK)),,--disk "$(DISK)") $(if $(FILES),--file "$(FILES)") "$(APP)"
 
 # The default disk: the root tree tools/rootfs.sh assembles in out/rootfs (busybox-static, a
 # link per applet, /etc, /tmp, /home, /root, /dev) in C-FFS's system volume (64 MiB), made only

@@ -16,7 +16,8 @@
 #   net:      user | dgram             a virtio-net card (tools/run.sh --net) on QEMU's user
 #                                      network (host UDP port $HOST_PORT forwarded to the guest's
 #                                      port 7) or carrying raw frames between the guest's card
-#                                      ($GUEST_PORT) and the host ($HOST_PORT), ports picked per run
+#                                      ($GUEST_PORT) and the host ($HOST_PORT), ports picked per run;
+#                                      on user, host TCP port $HTTP_PORT goes to the guest's port 80
 #   memory:   SIZE                     the guest's RAM (QEMU's -m, e.g. 512M; default 256M)
 #   disk:     SIZE                     a virtio-blk disk: a fresh zeroed image of SIZE (truncate's
 #                                      units, e.g. 16M) at $DISK (out/tests/<name>.img)
@@ -38,7 +39,7 @@
 #                                      its output is added to the log, to be checked (e.g. tools/fsimage
 #                                      list "$DISK": what the guest wrote, read on the host)
 #   host:     command                  run by bash next to QEMU with $LOG (the serial log so far),
-#                                      $GUEST_PORT, $HOST_PORT and $NETPEER (tools/netpeer, built);
+#                                      $GUEST_PORT, $HOST_PORT, $HTTP_PORT and $NETPEER (tools/netpeer, built);
 #                                      its output is added to the log after QEMU ends, to be checked
 # Prints "PASS boot/<name>" or "FAIL boot/<name>: why" plus the serial log, then
 # "boot: N passed, M failed". usage: tools/boottest.sh [name...]  (default: all tests)
@@ -106,6 +107,7 @@ one() {
         disksize="${disksize:-image}"
     fi
     export LOG="$log" HOST_PORT=$((20000 + RANDOM % 20000)) GUEST_PORT=$((40000 + RANDOM % 20000)) NETPEER=out/netpeer
+    export HTTP_PORT=$((HOST_PORT + 3))
     case "$net" in
         user) netflag="user:$HOST_PORT" ;;
         dgram) netflag="dgram:$GUEST_PORT:$HOST_PORT" ;;
@@ -123,7 +125,7 @@ one() {
     fi
     local start end
     start=$(date +%s.%N)
-    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}${qemuflags:+ $qemuflags}" tools/run.sh --timeout "$timeout" ${inputs:+--stdin} ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" <"$stdin" >"$log" 2>&1
+    QEMUFLAGS="${QEMUFLAGS:-}${memory:+ -m $memory}${qemuflags:+ $qemuflags}" tools/run.sh --timeout "$timeout" ${inputs:+--stdin} ${append:+--append "$append"} ${iso:+--iso} ${netflag:+--net "$netflag"} ${netflag:+--http "$HTTP_PORT"} ${disksize:+--disk "$DISK"} "${files[@]}" "$programs" <"$stdin" >"$log" 2>&1
     rc=$?
     if [ -n "$feeder" ]; then
         kill "$feeder" 2>/dev/null; wait "$feeder" 2>/dev/null

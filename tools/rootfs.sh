@@ -2,14 +2,15 @@
 # Assembles the default system's root tree (make run's disk) in a host directory, default
 # out/rootfs: Debian's busybox-static at /bin/busybox (tools/busybox.sh fetches it; never
 # committed), /bin/sh and a symbolic link per applet (busybox --list, run on the host),
-# a minimal /etc (passwd, group, hostname, motd, profile with PS1), /tmp, /home, /root, /dev.
+# a minimal /etc (passwd, group, hostname, motd, profile with PS1), /tmp, /home, /root, /dev,
+# and /www, the site Cheetah serves (`inet http`): an index.html.
 # Usage: tools/rootfs.sh [DIR]. The Makefile turns it into out/disk.img with tools/fsimage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="${1:-out/rootfs}"
 busybox="$(tools/busybox.sh)"
 rm -rf "$root"
-mkdir -p "$root"/{bin,etc,tmp,home,root,dev}
+mkdir -p "$root"/{bin,etc,tmp,home,root,dev,www}
 cp "$busybox" "$root/bin/busybox"
 chmod 0755 "$root/bin/busybox"
 for applet in $("$busybox" --list); do
@@ -30,4 +31,16 @@ export PS1='exosharp:$PWD# '
 alias poweroff='poweroff -f' reboot='reboot -f' halt='halt -f'
 cat /etc/motd
 PROFILE
+cat > "$root/www/index.html" <<'PAGE'
+<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>ExoSharp</title></head>
+<body>
+<h1>Cheetah on ExoSharp</h1>
+<p>This page comes from /www on the guest's C-FFS disk, served over HTTP/1.1 by Cheetah on
+ExOS's TCP/IP stack, in ring 3 on an exokernel written in C#. Files put in /www from the shell
+are served too.</p>
+</body>
+</html>
+PAGE
 echo "$root"

@@ -4,7 +4,7 @@
 # input, docs/abi.md ConsoleAttach) and Ctrl-A x ends QEMU (Ctrl-A is QEMU's escape: Ctrl-A
 # Ctrl-A sends one 0x01). With --timeout the guest's input is /dev/null unless --stdin.
 # usage: tools/run.sh [--timeout SECONDS] [--stdin] [--append KERNEL-CMDLINE] [--iso] [--gdb]
-#                     [--serial FILE] [--net NET] [--disk IMAGE] [--kernel ELF] [--file HOST[=NAME]] PROGRAMS
+#                     [--serial FILE] [--net NET] [--http PORT] [--disk IMAGE] [--kernel ELF] [--file HOST[=NAME]] PROGRAMS
 # --stdin: the serial's input is this script's standard input even with --timeout (tests that type).
 # --serial FILE: the serial's output to FILE instead (no input).
 # --kernel: another kernel image (make bench's out/kernel-bench.elf); default out/kernel.elf.
@@ -12,6 +12,7 @@
 #   forwarded (TCP and UDP) to the guest's ports 7, 9 and 19 ("user:PORT"), or carrying raw Ethernet frames as UDP datagrams between
 #   the guest's card (QEMU listens on 127.0.0.1:GUEST) and 127.0.0.1:HOST ("dgram:GUEST:HOST");
 #   "none" (the default): no card.
+# --http PORT: with --net user:..., host 127.0.0.1:PORT also forwarded (TCP) to the guest's port 80 (Cheetah).
 # --disk: a virtio-blk disk backed by the raw image file IMAGE.
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
@@ -20,7 +21,7 @@
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timeout=0 stdin=0 append="" iso=0 gdb=0 serial=stdio net=none disk= kernel=out/kernel.elf
+timeout=0 stdin=0 append="" iso=0 gdb=0 serial=stdio net=none http= disk= kernel=out/kernel.elf
 while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout="$2"; shift 2 ;;
@@ -30,6 +31,7 @@ while [ $# -gt 0 ]; do
         --gdb) gdb=1; shift ;;
         --serial) serial="file:$2"; shift 2 ;;
         --net) net="$2"; shift 2 ;;
+        --http) http="$2"; shift 2 ;;
         --disk) disk="$2"; shift 2 ;;
         --kernel) kernel="$2"; shift 2 ;;
         --file) files="${files:+$files,}$2"; shift 2 ;;
@@ -85,6 +87,7 @@ case "$net" in
             for proto in tcp udp; do
                 fwd="$fwd,hostfwd=$proto:127.0.0.1:$p-10.0.2.15:7,hostfwd=$proto:127.0.0.1:$((p + 1))-10.0.2.15:9,hostfwd=$proto:127.0.0.1:$((p + 2))-10.0.2.15:19"
             done
+            [ -n "$http" ] && fwd="$fwd,hostfwd=tcp:127.0.0.1:$http-10.0.2.15:80"
             qemu+=(-netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0) ;;
     dgram:*:*) ports="${net#dgram:}"
                qemu+=(-netdev "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=${ports%%:*},remote.type=inet,remote.host=127.0.0.1,remote.port=${ports#*:}"

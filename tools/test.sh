@@ -2,7 +2,7 @@
 # make test: host unit tests (tools/unit.sh), the executive's host tests against libpcap
 # (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), C-FFS's (tools/fs-tests.sh), the
 # Linux-ABI library OS's host tests (tools/linux-tests.sh), the network stack's host tests
-# (tools/net-tests.sh), boot tests (tools/boottest.sh),
+# (tools/net-tests.sh), Cheetah's HTTP core's host tests (tools/cheetah-tests.sh), boot tests (tools/boottest.sh),
 # multi-boot disk and crash tests (tools/disktest.sh) and tool tests (make debug's gdb session).
 # One line per test; the last line is "N passed, M failed".
 set -uo pipefail
@@ -35,6 +35,9 @@ count "$(grep -E '^linux: [0-9]+ passed' out/tests/linux.out | tail -1)"
 
 tools/net-tests.sh 2>&1 | tee out/tests/net.out
 count "$(grep -E '^net: [0-9]+ passed' out/tests/net.out | tail -1)"
+
+tools/cheetah-tests.sh 2>&1 | tee out/tests/cheetah.out
+count "$(grep -E '^cheetah: [0-9]+ passed' out/tests/cheetah.out | tail -1)"
 
 tools/boottest.sh 2>&1 | tee out/tests/boot.out
 count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"

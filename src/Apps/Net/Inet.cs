@@ -1,9 +1,13 @@
 // The small inetd services (RFC 862 echo on port 7, RFC 863 discard on 9, RFC 864 chargen on
 // 19), over TCP and UDP, on ExOS's network stack (src/LibOS/Net): one environment, one event
 // loop over every connection, no thread per connection. `make run` forwards host ports to
-// them. Arguments: "[N] [dhcp]": exit once N TCP connections have been served and closed
-// (default: serve for ever); dhcp: take the address from DHCP instead of 10.0.2.15.
+// them. Arguments: "[N] [dhcp] [http]": exit once N TCP connections have been served and closed
+// (default: serve for ever); dhcp: take the address from DHCP instead of 10.0.2.15; http: Cheetah
+// (src/Apps/Cheetah) on port 80 too, serving /www of the disk, in this environment's loop (one
+// environment owns the address, docs/network.md), up to HttpMax connections at once.
 // On exit it prints the stack's counters and its memory, which never grows after start.
+using ExoSharp.Apps.Cheetah;
+using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.Net;
 using ExoSharp.LibOS.Net.Ring;
 
@@ -11,7 +15,8 @@ namespace ExoSharp.Apps.Net
 {
     internal static unsafe class Inet
     {
-        private const int MaxConnections = 264;
+        private const int MaxConnections = 264, HttpMax = 64;
+        private const string Site = "/www";
         private const byte Echo = 1, Discard = 2, Chargen = 3;
         private const uint Chunk = 16384;
 
@@ -19,10 +24,17 @@ namespace ExoSharp.Apps.Net
         {
             long limit = (long)Arguments.Number(arguments, 1_000_000);
             bool dhcp = Has(arguments, "dhcp");
+            CffsSite site = null;
+            if (Has(arguments, "http"))
+            {
+                site = CffsSite.Open(Site, out string why);
+                if (site == null) System.Console.WriteLine("inet: no HTTP: " + why);
+            }
             var config = new NetConfig
             {
                 Address = dhcp ? 0u : 0x0A00_020Fu, Gateway = 0x0A00_0202, Netmask = 0xFFFF_FF00,
-                TcpConnections = MaxConnections + 8, TcpSendBuffer = 16384, TcpReceiveBuffer = 16384, TimeWait = 10_000,
+                TcpConnections = MaxConnections + 8 + (site != null ? HttpService.ConnectionsNeeded(HttpMax) : 0),
+                TcpSendBuffer = 16384, TcpReceiveBuffer = 16384, TimeWait = 10_000,
             };
             NetInterface nif = NetInterface.Open(config, out string problem);
             if (nif == null)
@@ -38,8 +50,15 @@ namespace ExoSharp.Apps.Net
                 System.Console.WriteLine("inet: a port is refused");
                 return 1;
             }
+            HttpService http = null;
+            if (site != null)
+            {
+                http = HttpService.Open(stack, new HttpServer(new HttpConfig(), site), HttpMax, out int error);
+                if (http == null) System.Console.WriteLine("inet: no HTTP: port 80 refused (" + error.ToString() + ")");
+            }
             System.Console.WriteLine("inet: ready: echo, discard, chargen on TCP and UDP ports 7, 9, 19 at " + Wire.FormatIpv4(stack.Address) +
                                      (dhcp ? " (from DHCP, router " + Wire.FormatIpv4(config.Gateway) + ", DNS " + Wire.FormatIpv4(stack.DnsServer) + ")" : "") +
+                                     (http != null ? "; Cheetah on port 80 from " + Site : "") +
                                      "; stack memory " + (stack.MemoryUsed >> 10).ToString() + " KiB");
             ulong memoryAtStart = stack.MemoryUsed;
             int* handles = stackalloc int[MaxConnections];
@@ -114,9 +133,11 @@ namespace ExoSharp.Apps.Net
                         progress = true;
                     }
                     progress |= Datagrams(stack, udpEcho, udpChargen, udpDiscard, buffer);
+                    if (http != null) progress |= http.Step(NetClock.Now);
                     if (!progress) nif.Wait(1);
                 }
             }
+            if (http != null) System.Console.WriteLine("inet: cheetah: " + http.Report());
             NetCounters k2 = stack.Counters;
             System.Console.WriteLine("inet: served " + served.ToString() + " TCP connections (at most " + peak.ToString() + " at once), " +
                                      bytesIn.ToString() + " bytes in, " + bytesOut.ToString() + " bytes out");

@@ -1,5 +1,5 @@
 // A calendar date and time of day in UTC from seconds since the Unix epoch (proleptic
-// Gregorian, no leap seconds): for file times, HTTP dates and printing the clock.
+// Gregorian, no leap seconds) and back: for file times, HTTP dates and printing the clock.
 namespace ExoSharp.LibOS.ExOS
 {
     public struct CivilTime
@@ -26,6 +26,19 @@ namespace ExoSharp.LibOS.ExOS
             };
             time.Year = (int)(yearOfEra + era * 400 + (time.Month <= 2 ? 1 : 0));
             return time;
+        }
+
+        /// <summary>Seconds since 1970-01-01 UTC of this date and time (the inverse of
+        /// FromUnixSeconds); precondition: a valid date from 1970 on.</summary>
+        public ulong ToUnixSeconds()
+        {
+            long y = Month <= 2 ? Year - 1 : Year;
+            long era = y / 400;
+            long yearOfEra = y - era * 400;
+            long dayOfYear = (153 * (Month > 2 ? Month - 3 : Month + 9) + 2) / 5 + Day - 1;
+            long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+            long days = era * 146097 + dayOfEra - 719468;
+            return (ulong)(days * 86400 + Hour * 3600 + Minute * 60 + Second);
         }
 
         /// <summary>"YYYY-MM-DD HH:MM:SS".</summary>

@@ -1,0 +1,15 @@
+// What a site says about one path: enough for the response's headers (size, modification
+// time, an identity for the ETag) and for the site to read it again (Handle, the site's own).
+namespace ExoSharp.Apps.Cheetah.Http
+{
+    public struct SiteFile
+    {
+        public ulong Handle;
+        /// <summary>Stable while the file exists (the inode number on C-FFS).</summary>
+        public ulong Id;
+        public ulong Size;
+        /// <summary>Seconds since the epoch.</summary>
+        public ulong Modified;
+        public bool Directory;
+    }
+}

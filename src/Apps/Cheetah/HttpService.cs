@@ -1,0 +1,191 @@
+// Cheetah's connections on one NetStack: the listener on port 80, a table of connections each
+// with its HttpSession, and the loop step a program's event loop calls (Step), so Cheetah can
+// run alone (WebServer) or beside other services on the same stack (inet http). A connection
+// over the limit gets 503 and is closed; a closing connection lingers (its unread input
+// dropped) so the peer reads the last response instead of a reset. Buffers are allocated at
+// construction; Step allocates nothing. Not thread-safe (one caller, as the stack).
+using ExoSharp.Apps.Cheetah.Http;
+using ExoSharp.LibOS.ExOS;
+using ExoSharp.LibOS.Net;
+
+namespace ExoSharp.Apps.Cheetah
+{
+    internal sealed unsafe class HttpService
+    {
+        public const ushort Port = 80;
+        public const int RefuseSlots = 16;
+        private const uint Chunk = 16384;
+        private const byte Serving = 1, Lingering = 2;
+
+        public readonly HttpServer Server;
+        private readonly NetStack _stack;
+        private readonly HttpConfig _config;
+        private readonly int _max, _listener;
+        private readonly HttpSession[] _sessions;
+        private readonly int[] _handles;
+        private readonly byte[] _state;
+        private readonly long[] _until;
+        private readonly byte[] _scratch = new byte[Chunk];
+        private int _active, _serving;
+
+        public int Active => _active;
+        public int Peak { get; private set; }
+        public long Closed { get; private set; }
+        public long Aborted { get; private set; }
+        public long TimedOut { get; private set; }
+
+        /// <summary>The stack's control blocks a service of max connections needs.</summary>
+        public static int ConnectionsNeeded(int max) => max + RefuseSlots + 1;
+
+        private HttpService(NetStack stack, HttpServer server, int max, int listener)
+        {
+            _stack = stack;
+            Server = server;
+            _config = server.Config;
+            _max = max;
+            _listener = listener;
+            int slots = max + RefuseSlots;
+            _sessions = new HttpSession[slots];
+            for (int i = 0; i < slots; i++) _sessions[i] = new HttpSession(server);
+            _handles = new int[slots];
+            _state = new byte[slots];
+            _until = new long[slots];
+        }
+
+        /// <summary>Listens on port 80 of stack: the service, or null with the stack's error in error.</summary>
+        public static HttpService Open(NetStack stack, HttpServer server, int max, out int error)
+        {
+            error = stack.TcpListen(Port, 64);
+            if (error < 0) return null;
+            return new HttpService(stack, server, max, error);
+        }
+
+        /// <summary>One pass: accepts (at most until accepts more connections in all), receives,
+        /// answers, expires and closes; now in the stack's milliseconds. Whether anything happened.</summary>
+        public bool Step(long now, long acceptLimit = long.MaxValue)
+        {
+            bool progress = false;
+            Server.Now = Clock.UnixSeconds;
+            fixed (byte* scratch = _scratch)
+            {
+                while (Closed + _active < acceptLimit)
+                {
+                    int h = _stack.TcpAccept(_listener);
+                    if (h < 0) break;
+                    progress = true;
+                    _stack.TcpNoDelay(h, true);
+                    if (_serving < _max)
+                    {
+                        _sessions[_active].Reset(now);
+                        Add(h, Serving, 0);
+                        _serving++;
+                    }
+                    else if (_active < _sessions.Length)
+                    {
+                        int n = Server.WriteRefusal(scratch, (int)Chunk);
+                        _stack.TcpSend(h, scratch, (uint)n);
+                        _stack.TcpShutdown(h);
+                        Add(h, Lingering, now + _config.LingerTimeout);
+                    }
+                    else
+                    {
+                        Server.Refused++;
+                        _stack.TcpAbort(h);
+                        _stack.TcpClose(h);
+                        Closed++;
+                    }
+                }
+                if (_serving > Peak) Peak = _serving;
+                for (int i = 0; i < _active; i++)
+                {
+                    bool remove = _state[i] == Lingering ? Linger(i, now, scratch, ref progress) : Serve(i, now, scratch, ref progress);
+                    if (!remove) continue;
+                    Closed++;
+                    _active--;
+                    HttpSession s = _sessions[i];
+                    _handles[i] = _handles[_active];
+                    _state[i] = _state[_active];
+                    _until[i] = _until[_active];
+                    _sessions[i] = _sessions[_active];
+                    _sessions[_active] = s;
+                    i--;
+                }
+            }
+            return progress;
+        }
+
+        private void Add(int h, byte state, long until)
+        {
+            _handles[_active] = h;
+            _state[_active] = state;
+            _until[_active] = until;
+            _active++;
+        }
+
+        /// <summary>A closing connection: drops its input until the peer's FIN or the deadline.</summary>
+        private bool Linger(int i, long now, byte* scratch, ref bool progress)
+        {
+            int h = _handles[i], n;
+            while ((n = _stack.TcpReceive(h, scratch, Chunk)) > 0) progress = true;
+            if (n != NetError.WouldBlock || now > _until[i])
+            {
+                _stack.TcpClose(h);
+                return true;
+            }
+            return false;
+        }
+
+        /// <summary>A served connection: input into the session, responses into the send buffer.</summary>
+        private bool Serve(int i, long now, byte* scratch, ref bool progress)
+        {
+            int h = _handles[i];
+            HttpSession s = _sessions[i];
+            bool failed = false;
+            fixed (byte* input = s.InputBuffer)
+                while (s.Room > 0)
+                {
+                    int n = _stack.TcpReceive(h, input + s.Filled, (uint)s.Room);
+                    if (n == NetError.WouldBlock) break;
+                    progress = true;
+                    if (n == 0) { s.InputEnded(); break; }
+                    if (n < 0) { failed = true; break; }
+                    s.Received(n, now);
+                }
+            TcpConnection c = _stack.Connection(h);
+            while (!failed && c != null && c.Send.Free > 0)
+            {
+                int n = s.Produce(scratch, (int)(c.Send.Free < Chunk ? c.Send.Free : Chunk), now);
+                if (n == 0) break;
+                progress = true;
+                if (_stack.TcpSend(h, scratch, (uint)n) != n) failed = true;
+            }
+            int expiry = s.Expire(now);
+            if (failed || s.Failed || expiry == 2 || (_stack.Readiness(h) & NetStack.Failed) != 0)
+            {
+                if (expiry == 2) TimedOut++;
+                _stack.TcpAbort(h);
+                _stack.TcpClose(h);
+                Aborted++;
+                _serving--;
+                return true;
+            }
+            if (s.Done || expiry == 1)
+            {
+                if (expiry == 1) TimedOut++;
+                _stack.TcpShutdown(h);
+                _state[i] = Lingering;
+                _until[i] = now + _config.LingerTimeout;
+                _serving--;
+                progress = true;
+            }
+            return false;
+        }
+
+        /// <summary>One line of what the service did, for a program's exit report.</summary>
+        public string Report() =>
+            "served " + Server.Requests.ToString() + " requests on " + Closed.ToString() + " connections (at most " +
+            Peak.ToString() + " at once): 2xx " + Server.Responses[2].ToString() + ", 3xx " + Server.Responses[3].ToString() +
+            ", 4xx " + Server.Responses[4].ToString() + ", 5xx " + Server.Responses[5].ToString() + "; refused " +
+            Server.Refused.ToString() + ", timed out " + TimedOut.ToString() + ", aborted " + Aborted.ToString();
+    }
+}

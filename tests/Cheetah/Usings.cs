@@ -1,0 +1,2 @@
+// Every test file uses xunit's assertions.
+global using Xunit;
