@@ -39,6 +39,10 @@ namespace ExoSharp.Abi
         /// <summary>CapRevoke removes at most this many capabilities a call (the kernel's work
         /// with interrupts off stays bounded); call it again until it returns 0.</summary>
         public const int RevokePerCall = 512;
+
+        /// <summary>FrameFree, CapDrop and CapRevoke unmap at most this many mappings of a frame a
+        /// call; FrameFree and CapDrop then return 1 with the capability still there: call again.</summary>
+        public const ulong UnmapPerCall = 128;
         public const int SliceCount = 1024;
 
         /// <summary>FrameAlloc's argument for "any free frame".</summary>

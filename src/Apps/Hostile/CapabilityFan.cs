@@ -11,6 +11,17 @@ namespace ExoSharp.Apps.Hostile
     internal static unsafe class CapabilityFan
     {
         private const int Children = 60_000;
+        private const ulong Base = 0x3800_0000_0000;
+        private const int Pages = 3000;
+
+        /// <summary>Maps frame at Pages pages from Base; how many took.</summary>
+        private static int MapAll(ulong frame)
+        {
+            int mapped = 0;
+            for (int i = 0; i < Pages; i++)
+                if (SystemCall.PageMap(Capability.Self, Base + (ulong)i * 4096, frame, PageFlags.Writable) >= 0) mapped++;
+            return mapped;
+        }
         private const ulong Bound = 200_000;       // guest instructions with interrupts off, at most
 
         /// <summary>Mints copies of handle until count or the table is full; how many.</summary>
@@ -82,6 +93,37 @@ namespace ExoSharp.Apps.Hostile
             System.Console.WriteLine("capfan: " + made.ToString() + " copies minted from an environment capability; revoking below it took " +
                                      revoked.ToString() + " in " + calls.ToString() + " calls (at most " + Capability.RevokePerCall.ToString() + " a call)");
             ok &= measured;
+
+            // One frame mapped at 3000 pages: FrameFree takes it in calls of at most UnmapPerCall
+            // mappings (returning 1 until the last); PageUnmap over a range of a million pages
+            // returns how far each call got.
+            long mine = SystemCall.FrameAlloc();
+            int mapped = MapAll((ulong)mine);
+            SystemCall.KernelCheck(&info);
+            int freeCalls = 1;
+            while (SystemCall.Invoke(Syscall.FrameFree, (ulong)mine) == 1) freeCalls++;
+            measured = Report("framefree");
+            System.Console.WriteLine("capfan: a frame mapped at " + mapped.ToString() + " pages freed in " + freeCalls.ToString() + " calls (at most " +
+                                     Capability.UnmapPerCall.ToString() + " mappings a call)");
+            ok &= measured;
+            mine = SystemCall.FrameAlloc();
+            mapped = MapAll((ulong)mine);
+            SystemCall.KernelCheck(&info);
+            ulong at = Base, left = 1UL << 20;
+            int unmapCalls = 1;
+            long r2;
+            while ((r2 = SystemCall.Invoke(Syscall.PageUnmap, Capability.Self, at, left)) > 0)
+            {
+                at += (ulong)r2 * 4096;
+                left -= (ulong)r2;
+                unmapCalls++;
+            }
+            measured = Report("unmap");
+            PageInfo page;
+            SystemCall.PageQuery(Base + 4096 * (Pages - 1), &page);
+            System.Console.WriteLine("capfan: " + mapped.ToString() + " pages unmapped from a range of 1048576 in " + unmapCalls.ToString() +
+                                     " calls (last result " + r2.ToString() + "); the last page maps " + (page.Flags == 0 ? "nothing" : "STILL"));
+            ok &= measured && r2 == 0 && page.Flags == 0;
 
             SystemCall.KernelCheck(&info);
             SystemCall.EnvDestroy((ulong)child);

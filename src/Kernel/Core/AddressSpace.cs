@@ -155,14 +155,16 @@ namespace ExoSharp.Kernel.Core
             (frame * PageSize) | Present | User | (flags & (PageFlags.Writable | PageFlags.Available)) |
             ((flags & PageFlags.Executable) != 0 ? 0 : NoExecute);
 
-        /// <summary>Clears every mapping in [start, end), skipping absent tables whole, so the
-        /// cost follows what is mapped, not the size of the range. Precondition: a user range.</summary>
-        public void UnmapRange(ulong start, ulong end)
+        /// <summary>Clears the mappings in [start, end), skipping absent tables whole, until unmaps
+        /// mappings are undone or visits pages (or absent tables) looked at; returns the address
+        /// reached (end or more: all done). Precondition: a user range.</summary>
+        public ulong UnmapRange(ulong start, ulong end, ref int unmaps, ref int visits)
         {
             UpcallCache.NoteRangeChange(this, start, end);
             ulong va = start;
             while (va < end)
             {
+                if (unmaps <= 0 || visits-- <= 0) return va;
                 ulong* table = _pml4;
                 bool skipped = false;
                 for (int level = 3; level > 0 && !skipped; level--)
@@ -184,28 +186,37 @@ namespace ExoSharp.Kernel.Core
                     _reverse.Remove(va);
                     *leaf = 0;
                     if (IsActive) Cpu.InvalidatePage(va);
+                    unmaps--;
                 }
                 va += PageSize;
             }
+            return va;
         }
 
-        /// <summary>Removes every mapping of a frame; returns how many there were. Costs the
-        /// frame's mappings in this space (the reverse map names them), never a table scan.</summary>
-        public int UnmapFrame(ulong frame)
+        /// <summary>Removes every mapping of a frame. Costs the frame's mappings in this space (the
+        /// reverse map names them), never a table scan; unbounded: XN's cache revocation only.</summary>
+        public void UnmapFrame(ulong frame)
         {
-            int removed = 0;
+            int budget = int.MaxValue;
+            UnmapFrame(frame, ref budget);
+        }
+
+        /// <summary>Removes mappings of a frame, one unit of budget each; true when none is left.</summary>
+        public bool UnmapFrame(ulong frame, ref int budget)
+        {
             bool active = IsActive;
             for (ulong va = _reverse.AnyPageOf(frame); va != 0; va = _reverse.AnyPageOf(frame))
             {
+                if (budget <= 0) return false;
+                budget--;
                 ulong* leaf = Walk(va, false);
                 if (leaf == null || (*leaf & AddressMask) / PageSize != frame) Panic.Halt("the reverse map names a page that does not map its frame");
                 UpcallCache.NoteChange(this, va);
                 _reverse.Remove(va);
                 *leaf = 0;
                 if (active) Cpu.InvalidatePage(va);
-                removed++;
             }
-            return removed;
+            return true;
         }
 
         /// <summary>Calls visit(page, frame) for every present user leaf entry (the self-check;

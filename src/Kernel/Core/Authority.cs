@@ -3,8 +3,8 @@
 // derivation tree (CapabilityTable), whichever table it lands in; CapRevoke removes every
 // descendant, a frame's with its mappings in its holder's space, so whoever minted or passed a
 // capability can take it back. Dropping one moves its children up, revoking nothing.
-// Work: CapRevoke removes at most Capability.RevokePerCall capabilities a call (each plus a
-// frame's unmapping); nothing else here loops. Missing: revoking a mapping made into a space the
+// Work: CapRevoke does at most Capability.RevokePerCall units a call (a capability removed, a
+// mapping undone), CapDrop of a frame at most Capability.UnmapPerCall unmappings; nothing else loops. Missing: revoking a mapping made into a space the
 // holder did not control (mappings into another environment reuse a frame capability it has).
 using ExoSharp.Abi;
 
@@ -12,7 +12,8 @@ namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class Authority
     {
-        /// <summary>CapDrop(handle): any capability but slot 0.</summary>
+        /// <summary>CapDrop(handle): any capability but slot 0. 0, or 1 when a frame's mappings
+        /// are left to unmap (Capability.UnmapPerCall a call; the capability stays: call again).</summary>
         public static long Drop(Environment env, ulong handle)
         {
             CapabilitySlot* slot = env.Capabilities.LookupAny(handle);
@@ -22,13 +23,13 @@ namespace ExoSharp.Kernel.Core
                 Ipc.DropReply(env);
                 return 0;
             }
-            Remove(env, slot);
-            return 0;
+            int budget = (int)Capability.UnmapPerCall;
+            return Remove(env, slot, ref budget) ? 0 : 1;
         }
 
         /// <summary>Removes one capability from env's table: a frame's mappings in env's space
-        /// go too when no other capability of env's may have made them.</summary>
-        private static void Remove(Environment env, CapabilitySlot* slot)
+        /// go too, one unit of budget each; false (the capability stays) when the budget ran out first.</summary>
+        private static bool Remove(Environment env, CapabilitySlot* slot, ref int budget)
         {
             if (slot->Type == CapabilityType.Slot && (slot->Rights & OwnsSlot) != 0)
             {
@@ -39,9 +40,9 @@ namespace ExoSharp.Kernel.Core
             if (slot->Type != CapabilityType.Frame)
             {
                 env.Capabilities.Remove(slot);
-                return;
+                return true;
             }
-            Mappings.FreeFrame(env, env.Capabilities.HandleOf(slot));
+            return Mappings.FreeFrame(env, env.Capabilities.HandleOf(slot), ref budget) == 0;
         }
 
         /// <summary>Rights bit of the Slot capability that owns its slot (never copied).</summary>
@@ -91,25 +92,36 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>CapRevoke(handle): removes capabilities derived from handle's (0: from the
         /// caller itself), in every table, leaving handle's own: at most Capability.RevokePerCall
-        /// a call (bounded work), so the caller calls again until it returns 0. Returns how many went.</summary>
+        /// units of work a call (a capability removed or a mapping undone is one), so the caller
+        /// calls again until it returns 0. Returns how many went (1 when none could go this call
+        /// but some are left).</summary>
         public static long Revoke(Environment env, ulong handle)
         {
             CapabilitySlot* root = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.LookupAny(handle);
             if (root == null) return (long)Error.BadHandle;
-            return RevokeBelow(root, Capability.RevokePerCall);
+            int budget = Capability.RevokePerCall;
+            long removed = RevokeBelow(root, ref budget);
+            return removed == 0 && root->FirstChild != null ? 1 : removed;
         }
 
-        private static long RevokeBelow(CapabilitySlot* root, long limit = long.MaxValue)
+        private static long RevokeBelow(CapabilitySlot* root)
+        {
+            int budget = int.MaxValue;
+            return RevokeBelow(root, ref budget);
+        }
+
+        private static long RevokeBelow(CapabilitySlot* root, ref int budget)
         {
             long removed = 0;
-            while (root->FirstChild != null && removed < limit)
+            while (root->FirstChild != null && budget > 0)
             {
                 CapabilitySlot* leaf = root->FirstChild;
                 while (leaf->FirstChild != null) leaf = leaf->FirstChild;
                 Environment holder = EnvTable.HolderAt(CapabilityTable.OwnerOf(leaf));
                 if (holder == null) Panic.Halt("a derived capability in a table nobody holds");
                 if (holder.Ended) holder.Capabilities.Discard(leaf);
-                else Remove(holder, leaf);
+                else if (!Remove(holder, leaf, ref budget)) break;      // its mappings take the next call
+                budget--;
                 removed++;
             }
             return removed;
@@ -139,7 +151,8 @@ namespace ExoSharp.Kernel.Core
         public static void Untransfer(Environment env, ulong handle)
         {
             CapabilitySlot* slot = handle == 0 ? null : env.Capabilities.LookupAny(handle);
-            if (slot != null) Remove(env, slot);
+            int budget = int.MaxValue;     // just made: no mappings
+            if (slot != null) Remove(env, slot, ref budget);
         }
     }
 }

@@ -23,11 +23,21 @@ namespace ExoSharp.Kernel.Core
             return (long)env.Capabilities.Insert(CapabilityType.Frame, (ulong)got, true);
         }
 
+        /// <summary>FrameFree(handle): unmaps the frame from env's space, at most
+        /// Capability.UnmapPerCall mappings a call, then drops the capability: 0 when it is gone,
+        /// 1 when mappings are left (the capability stays; call again).</summary>
         public static long FreeFrame(Environment env, ulong handle)
+        {
+            int budget = (int)Capability.UnmapPerCall;
+            return FreeFrame(env, handle, ref budget);
+        }
+
+        /// <summary>FreeFrame spending a caller's budget of mappings (CapRevoke shares one).</summary>
+        public static long FreeFrame(Environment env, ulong handle, ref int budget)
         {
             CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Frame);
             if (slot == null) return (long)Error.BadHandle;
-            env.Space.UnmapFrame(slot->Object);
+            if (!env.Space.UnmapFrame(slot->Object, ref budget)) return 1;
             env.Capabilities.Release(slot);
             return 0;
         }
@@ -230,12 +240,17 @@ namespace ExoSharp.Kernel.Core
             return true;
         }
 
+        /// <summary>PageUnmap: 0 when the whole range is done, else how many pages from address
+        /// this call went through (at most Capability.UnmapPerCall mappings undone and 16 times
+        /// as many pages looked at; the caller continues after them).</summary>
         public static long Unmap(Environment target, ulong address, ulong pages)
         {
             if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
             if (pages > (UserLayout.End >> 12) || !AddressSpace.IsUserRange(address, pages * AddressSpace.PageSize)) return (long)Error.BadAddress;
-            target.Space.UnmapRange(address, address + pages * AddressSpace.PageSize);
-            return 0;
+            ulong end = address + pages * AddressSpace.PageSize;
+            int unmaps = (int)Capability.UnmapPerCall, visits = 16 * (int)Capability.UnmapPerCall;
+            ulong reached = target.Space.UnmapRange(address, end, ref unmaps, ref visits);
+            return reached >= end ? 0 : (long)((reached - address) / AddressSpace.PageSize);
         }
 
         public static long Query(Environment env, ulong address, PageInfo* info)

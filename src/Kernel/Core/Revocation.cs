@@ -63,7 +63,10 @@ namespace ExoSharp.Kernel.Core
                 env.RepossessBelow = int.MaxValue;
                 EnvTable.Publish(env);
             }
-            // One walk down the table over the ticks; each frame costs its own mappings (the reverse map).
+            // One walk down the table over the ticks; each frame costs its own mappings (the reverse
+            // map), RepossessPerTick frames and Capability.UnmapPerCall mappings a tick at most: a
+            // frame mapped more often than that is finished on the next tick.
+            int budget = (int)Capability.UnmapPerCall;
             for (int i = 0; i < RepossessPerTick && env.RepossessLeft > 0; i++)
             {
                 CapabilitySlot* slot = env.Capabilities.LastFrame(env.RepossessBelow, out int index);
@@ -72,9 +75,13 @@ namespace ExoSharp.Kernel.Core
                     env.RepossessLeft = 0;
                     break;
                 }
-                env.RepossessBelow = index;
                 ulong frame = slot->Object;
-                env.Space.UnmapFrame(frame);
+                if (!env.Space.UnmapFrame(frame, ref budget))
+                {
+                    env.RepossessBelow = index + 1;     // this slot again, next tick
+                    break;
+                }
+                env.RepossessBelow = index;
                 env.Capabilities.Release(slot);
                 RepossessionVector* v = env.Repossessed;
                 if (v->Count < RepossessionVector.Capacity) v->Frames[v->Count] = frame;

@@ -60,8 +60,21 @@ namespace ExoSharp.LibOS.ExOS
         public static long EnvSetExtendedState(ulong handle, byte* area, long length) => Invoke(Syscall.EnvSetExtendedState, handle, (ulong)area, (ulong)length);
         public static long EnvDestroy(ulong handle) => Invoke1(Syscall.EnvDestroy, handle);
         public static long FrameAlloc(ulong frame = Capability.AnyFrame) => Invoke1(Syscall.FrameAlloc, frame);
-        public static long FrameFree(ulong handle) => Invoke1(Syscall.FrameFree, handle);
-        public static long CapDrop(ulong handle) => Invoke1(Syscall.CapDrop, handle);
+        /// <summary>FrameFree until done: the kernel unmaps at most Capability.UnmapPerCall
+        /// mappings a call and returns 1 while some are left.</summary>
+        public static long FrameFree(ulong handle)
+        {
+            long r;
+            while ((r = Invoke1(Syscall.FrameFree, handle)) == 1) { }
+            return r;
+        }
+        /// <summary>CapDrop until done (a frame's mappings go Capability.UnmapPerCall a call).</summary>
+        public static long CapDrop(ulong handle)
+        {
+            long r;
+            while ((r = Invoke1(Syscall.CapDrop, handle)) == 1) { }
+            return r;
+        }
         public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
         public static long PageMapRange(ulong envHandle, ulong address, ulong count, ulong* handles, ulong flags) =>
             Invoke(Syscall.PageMapRange, envHandle, address, count, (ulong)handles, flags);
@@ -69,7 +82,18 @@ namespace ExoSharp.LibOS.ExOS
         public static long PageMap(ulong envHandle, ulong address, ulong frameHandle, ulong flags) =>
             Invoke(Syscall.PageMapOne, envHandle, address, frameHandle, flags);
 
-        public static long PageUnmap(ulong envHandle, ulong address, ulong pages = 1) => Invoke(Syscall.PageUnmap, envHandle, address, pages);
+        /// <summary>PageUnmap until the whole range is done (the kernel returns how many pages one
+        /// call went through when it stopped early).</summary>
+        public static long PageUnmap(ulong envHandle, ulong address, ulong pages = 1)
+        {
+            long r;
+            while ((r = Invoke(Syscall.PageUnmap, envHandle, address, pages)) > 0)
+            {
+                address += (ulong)r * 4096;
+                pages -= (ulong)r;
+            }
+            return r;
+        }
         public static long KernelCheck(KernelCheckInfo* info) => Invoke1(Syscall.KernelCheck, (ulong)info);
         public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
         public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);
