@@ -76,7 +76,7 @@ QEMUFLAGS="-icount shift=0 -m 512M" tools/run.sh --timeout 900 --kernel out/kern
 # The hostile suite under -icount shift=0: the longest stretch the kernel ran with interrupts
 # off (guest instructions, its power-off line), boot and XN's mount apart (docs/abi.md,
 # "Bounded kernel work"; target: at most 200,000).
-hostile_suite="refcount, ntflag, filterflood, revokeflood, badcaps, badsyscall, exhaust, fuzz 4242 16 1000, hello"
+hostile_suite="refcount, ntflag, filterflood, revokeflood, capfan, mapmany, badcaps, badsyscall, exhaust, fuzz 4242 16 1000, hello"
 QEMUFLAGS="-icount shift=0" tools/run.sh --timeout 900 --append selfcheck=on "$hostile_suite" > out/bench/hostile-icount.log 2>&1 || true
 irqoff=$(sed -nE 's/^kernel: longest stretch with interrupts off: ([0-9]+) TSC cycles \((.*)\); boot ([0-9]+), of which XN.s mount ([0-9]+)$/\1 \3 \4 \2/p' out/bench/hostile-icount.log | tail -1)
 read -r irqoff_max irqoff_boot irqoff_mount irqoff_cause <<< "${irqoff:-- - - unknown}"
