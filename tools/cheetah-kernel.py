@@ -89,7 +89,11 @@ print(f"host: GET /kernel -> {status}, {fields.get('content-type')}, Cache-Contr
       f"polls /kernel/state.json: {b'/kernel/state.json' in page}, external resources: {bool(re.search(rb'(src|href)=.(https?:)?//', page))}")
 
 try:
-    from selenium import webdriver
+    try:
+        from selenium import webdriver
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")     # Debian's python3-selenium, under another python3
+        from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     for o in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,1500"):
@@ -106,8 +110,10 @@ try:
         driver.save_screenshot(shot)
         drawn = driver.execute_script("var c=document.getElementById('frames');var d=c.getContext('2d').getImageData(0,0,c.width,c.height).data;"
                                       "var n=0;for(var i=0;i<d.length;i+=4)if(d[i]==0x33&&d[i+1]==0xbb&&d[i+2]==0x33)n++;return [c.width,c.height,n];")
-        print(f"host: chromium: /kernel drew '{driver.find_element('id', 'fsum').text}'; canvas {drawn[0]}x{drawn[1]}, "
-              f"{drawn[2]} pixels in the one-reference colour; screenshot {shot} ({time.time() - started:.1f} s)")
+        text = driver.find_element("id", "fsum").text
+        good = " held" in text and drawn[2] > 0
+        print(f"host: chromium: /kernel drew '{text}'; canvas {drawn[0]}x{drawn[1]}, "
+              f"{drawn[2]} pixels in the one-reference colour {'ok' if good else 'WRONG'}; screenshot {shot} ({time.time() - started:.1f} s)")
     finally:
         driver.quit()
 except ImportError:
