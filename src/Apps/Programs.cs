@@ -54,6 +54,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "stackoverflow", Main = &Hostile.Attacks.StackOverflow },
             new Entry { Name = "badsyscall", Main = &Hostile.BadSystemCalls.Main },
             new Entry { Name = "tables", Main = &Tables.Main },
+            new Entry { Name = "holdframes", Main = &HoldFrames.Main },
             new Entry { Name = "threads", Main = &ThreadsDemo.Main },
             new Entry { Name = "revoke", Main = &Revoke.Main },
             new Entry { Name = "xstate", Main = &State.XState.Main },

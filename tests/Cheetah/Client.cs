@@ -40,6 +40,7 @@ namespace ExoSharp.Tests.Cheetah
             Site.Add("/a b.txt", "space", Now - 10);
             Site.Add("/docs/index.html", "<p>docs</p>", Now - 10);
             Site.Add("/noindex/file.txt", "x", Now - 10);
+            Site.AddGenerated("/live", "{\"n\":1}\n", "application/json");
             Server = new HttpServer(Config, Site) { Now = Now };
             Session = new HttpSession(Server);
             Session.Reset(Time);

@@ -179,6 +179,22 @@ namespace ExoSharp.Tests.Cheetah
         }
 
         [Fact]
+        public void GeneratedFileIsNotStoredNorValidated()
+        {
+            const string head = "HTTP/1.1 200 OK\r\n" + Common + "Cache-Control: no-store\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n";
+            var r = Get("GET /live HTTP/1.1\r\nHost: x\r\n\r\n");
+            Assert.Equal(head, r.Head);
+            Assert.Equal("{\"n\":1}\n", r.Text);
+            // Range, If-None-Match and If-Modified-Since do not apply: the whole body again.
+            r = Get("GET /live HTTP/1.1\r\nHost: x\r\nRange: bytes=0-0\r\nIf-None-Match: *\r\nIf-Modified-Since: " + AtxtModified + "\r\n\r\n");
+            Assert.Equal(head, r.Head);
+            Assert.Equal(8, r.Body.Length);
+            r = Get("HEAD /live HTTP/1.1\r\nHost: x\r\n\r\n", "HEAD");
+            Assert.Equal(head, r.Head);
+            Assert.Empty(r.Body);
+        }
+
+        [Fact]
         public void RedirectLocationIsPercentEncoded() =>
             Assert.Equal("/my%20docs/", Get2("/my docs", "GET /my%20docs HTTP/1.1\r\nHost: x\r\n\r\n")["Location"]);
 

@@ -1,5 +1,6 @@
 // A site held in memory for the host tests: files by path, directories implied by the paths
-// below them; each file's id is its insertion number.
+// below them; each file's id is its insertion number. A generated file (AddGenerated) is served
+// as one made at request time: its media type given, no validators.
 using System.Text;
 using ExoSharp.Apps.Cheetah.Http;
 
@@ -9,6 +10,7 @@ namespace ExoSharp.Tests.Cheetah
     {
         private readonly Dictionary<string, (byte[] Data, ulong Modified, ulong Id)> _files = new();
         private readonly List<byte[]> _byHandle = new();
+        private readonly Dictionary<string, string> _generated = new();
 
         public void Add(string path, byte[] data, ulong modified)
         {
@@ -18,6 +20,12 @@ namespace ExoSharp.Tests.Cheetah
 
         public void Add(string path, string text, ulong modified) => Add(path, Encoding.UTF8.GetBytes(text), modified);
 
+        public void AddGenerated(string path, string text, string contentType)
+        {
+            Add(path, text, 0);
+            _generated[path] = contentType;
+        }
+
         public bool Lookup(byte* path, int length, out SiteFile file)
         {
             string p = Encoding.Latin1.GetString(path, length);
@@ -25,6 +33,7 @@ namespace ExoSharp.Tests.Cheetah
             if (_files.TryGetValue(p, out var f))
             {
                 file = new SiteFile { Handle = (ulong)_byHandle.IndexOf(f.Data), Id = f.Id, Size = (ulong)f.Data.Length, Modified = f.Modified };
+                if (_generated.TryGetValue(p, out string type)) { file.Generated = true; file.ContentType = type; }
                 return true;
             }
             string prefix = p == "/" ? "/" : p + "/";

@@ -4,7 +4,8 @@
 // "[N] [root=DIR] [max=M] [idle=S] [request=S]": exit after N connections (default: serve for
 // ever), the site's directory (default /www), at most M connections served at once (default
 // 128), idle and request timeouts in seconds (default 15 and 10). It owns the address, so it
-// cannot run beside inet (which serves the same site itself with `inet http`).
+// cannot run beside inet (which serves the same site itself with `inet http`). /kernel is the
+// kernel's tables, live (KernelSite).
 // Missing: the exokernel techniques (precomputed packets and checksums, sending from the cache).
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
@@ -23,8 +24,8 @@ namespace ExoSharp.Apps.Cheetah
             int max = (int)Number(arguments, "max=", 128, 1024);
             if (max < 1) max = 1;
             HttpConfig http = Configure(arguments);
-            CffsSite site = CffsSite.Open(root, out string problem);
-            if (site == null)
+            CffsSite cffs = CffsSite.Open(root, out string problem);
+            if (cffs == null)
             {
                 System.Console.WriteLine("cheetah: " + problem);
                 return 1;
@@ -41,7 +42,7 @@ namespace ExoSharp.Apps.Cheetah
                 return 1;
             }
             NetStack stack = nif.Stack;
-            HttpService service = HttpService.Open(stack, new HttpServer(http, site), max, out int error);
+            HttpService service = HttpService.Open(stack, new HttpServer(http, new KernelSite(cffs)), max, out int error);
             if (service == null)
             {
                 System.Console.WriteLine("cheetah: port 80 refused (" + error.ToString() + ")");

@@ -4,7 +4,8 @@
 // them. Arguments: "[N] [dhcp] [http]": exit once N TCP connections have been served and closed
 // (default: serve for ever); dhcp: take the address from DHCP instead of 10.0.2.15; http: Cheetah
 // (src/Apps/Cheetah) on port 80 too, serving /www of the disk, in this environment's loop (one
-// environment owns the address, docs/network.md), up to HttpMax connections at once.
+// environment owns the address, docs/network.md), up to HttpMax connections at once, with the
+// kernel's tables live at /kernel (KernelSite).
 // On exit it prints the stack's counters and its memory, which never grows after start.
 using ExoSharp.Apps.Cheetah;
 using ExoSharp.Apps.Cheetah.Http;
@@ -53,7 +54,7 @@ namespace ExoSharp.Apps.Net
             HttpService http = null;
             if (site != null)
             {
-                http = HttpService.Open(stack, new HttpServer(new HttpConfig(), site), HttpMax, out int error);
+                http = HttpService.Open(stack, new HttpServer(new HttpConfig(), new KernelSite(site)), HttpMax, out int error);
                 if (http == null) System.Console.WriteLine("inet: no HTTP: port 80 refused (" + error.ToString() + ")");
             }
             System.Console.WriteLine("inet: ready: echo, discard, chargen on TCP and UDP ports 7, 9, 19 at " + Wire.FormatIpv4(stack.Address) +

@@ -238,6 +238,7 @@ namespace ExoSharp.Apps.Cheetah.Http
 
         private void Serve(ref HttpRequest r, byte* input, ref SiteFile file, byte* path, int pathLength, bool close, bool head)
         {
+            if (file.Generated) { ServeGenerated(ref r, ref file, path, pathLength, close, head); return; }
             byte* tag = stackalloc byte[64];
             var t = new AsciiWriter(tag, 64);
             t.Byte((byte)'"'); t.Hex(file.Id); t.Byte((byte)'-'); t.Hex(file.Size); t.Byte((byte)'-'); t.Hex(file.Modified); t.Byte((byte)'"');
@@ -267,7 +268,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             if (status != HttpStatus.NotModified)
             {
                 w.Text("Accept-Ranges: bytes\r\nContent-Type: ");
-                w.Text(MimeTypes.Of(path, pathLength));
+                w.Text(file.ContentType ?? MimeTypes.Of(path, pathLength));
                 w.Text("\r\n");
                 if (status == HttpStatus.PartialContent)
                 {
@@ -284,6 +285,22 @@ namespace ExoSharp.Apps.Cheetah.Http
             _text = null;
             _bodyOffset = first;
             _bodyRemaining = head || status == HttpStatus.NotModified ? 0 : count;
+        }
+
+        /// <summary>A generated file: 200 and the whole body, never stored by a cache.</summary>
+        private void ServeGenerated(ref HttpRequest r, ref SiteFile file, byte* path, int pathLength, bool close, bool head)
+        {
+            var w = Begin(HttpStatus.Ok);
+            w.Text("Cache-Control: no-store\r\nContent-Type: ");
+            w.Text(file.ContentType ?? MimeTypes.Of(path, pathLength));
+            w.Text("\r\nContent-Length: ");
+            w.Decimal(file.Size);
+            w.Text("\r\n");
+            End(ref w, close, r.Minor == 0);
+            _file = file;
+            _text = null;
+            _bodyOffset = 0;
+            _bodyRemaining = head ? 0 : file.Size;
         }
 
         /// <summary>301 to the directory's form with a slash, the path percent-encoded again.</summary>
