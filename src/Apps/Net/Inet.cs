@@ -1,8 +1,9 @@
 // The small inetd services (RFC 862 echo on port 7, RFC 863 discard on 9, RFC 864 chargen on
 // 19), over TCP and UDP, on ExOS's network stack (src/LibOS/Net): one environment, one event
 // loop over every connection, no thread per connection. `make run` forwards host ports to
-// them. Arguments: "[N] [dhcp]": exit once N TCP connections have been served and closed
-// (default: serve for ever); dhcp: take the address from DHCP instead of 10.0.2.15.
+// them. Arguments: "[N] [dhcp] [client=ADDRESS]": exit once N TCP connections have been served
+// and closed (default: serve for ever); dhcp: take the address from DHCP instead of 10.0.2.15;
+// client: after the N, exchange 4 MiB each way with the wire peer at ADDRESS (WireClient).
 // On exit it prints the stack's counters and its memory, which never grows after start.
 using ExoSharp.LibOS.Net;
 using ExoSharp.LibOS.Net.Ring;
@@ -19,6 +20,19 @@ namespace ExoSharp.Apps.Net
         {
             long limit = (long)Arguments.Number(arguments, 1_000_000);
             bool dhcp = Has(arguments, "dhcp");
+            uint peer = 0;
+            for (int w = 0; WireClient.Word(arguments, w).Length > 0; w++)
+            {
+                string word = WireClient.Word(arguments, w);
+                if (word.Length <= 7 || !Has(word.Substring(0, 7), "client=")) continue;
+                int at = 7;
+                peer = WireClient.ParseIpv4(word, ref at);
+                if (peer == 0 || at != word.Length)
+                {
+                    System.Console.WriteLine("inet: client=" + word.Substring(7) + " is not an IPv4 address");
+                    return 2;
+                }
+            }
             var config = new NetConfig
             {
                 Address = dhcp ? 0u : 0x0A00_020Fu, Gateway = 0x0A00_0202, Netmask = 0xFFFF_FF00,
@@ -117,6 +131,7 @@ namespace ExoSharp.Apps.Net
                     if (!progress) nif.Wait(1);
                 }
             }
+            int failed = peer == 0 ? 0 : WireClient.Exchange(nif, peer, 4 << 20, 7, "inet: client: ");
             NetCounters k2 = stack.Counters;
             System.Console.WriteLine("inet: served " + served.ToString() + " TCP connections (at most " + peak.ToString() + " at once), " +
                                      bytesIn.ToString() + " bytes in, " + bytesOut.ToString() + " bytes out");
@@ -127,7 +142,7 @@ namespace ExoSharp.Apps.Net
                                      ", out of window " + k2.OutOfWindow.ToString() + ", transmit busy " + k2.TransmitBusy.ToString());
             System.Console.WriteLine("inet: stack memory " + (memoryAtStart >> 10).ToString() + " KiB at start, " + (stack.MemoryUsed >> 10).ToString() +
                                      " KiB at end; control blocks in use " + stack.ConnectionsInUse.ToString() + " (the 3 listeners and TIME-WAIT)");
-            return 0;
+            return failed;
         }
 
         private static bool Has(string text, string word)

@@ -3,6 +3,8 @@
 // frames (parsed where they lie in the ring) to the stack and runs its timers. Wait blocks on
 // the receive ring's wakeup predicate, with a timeout of at most one timer tick.
 // Address: a static one, or 0 to ask DHCP (Open waits for the lease, at most ten seconds).
+// BlockedTsc and Blocks: the program's own idle accounting (time-stamp counter cycles spent
+// inside the blocking wait, and how many), which benchmarks subtract to get busy time.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 
@@ -16,6 +18,11 @@ namespace ExoSharp.LibOS.Net.Ring
         public readonly NetStack Stack;
         private readonly ReceiveRing _receive;
         private bool _addressFilters;
+
+        /// <summary>Time-stamp counter cycles spent blocked in Wait's wakeup predicate (the
+        /// environment had nothing to do; the kernel's work to wake it is inside), and how many
+        /// times it blocked.</summary>
+        public ulong BlockedTsc, Blocks;
 
         private NetInterface(NetStack stack, ReceiveRing receive)
         {
@@ -92,7 +99,13 @@ namespace ExoSharp.LibOS.Net.Ring
         /// <summary>Blocks until a frame comes or ticks timer ticks pass (0: until a frame), then polls.</summary>
         public int Wait(uint ticks)
         {
-            if (!_receive.Next(out _, out _)) _receive.Wait(ticks);
+            if (!_receive.Next(out _, out _))
+            {
+                ulong start = NetClock.Tsc();
+                _receive.Wait(ticks);
+                BlockedTsc += NetClock.Tsc() - start;
+                Blocks++;
+            }
             return Poll();
         }
     }
