@@ -4,11 +4,17 @@
 # card by QEMU's dgram netdev (each end sends its frames as UDP datagrams to the other's port on
 # 127.0.0.1). The peer's card is 52:54:00:12:34:<MAC>; its init loads the virtio modules, sets
 # the address, runs SCRIPT (busybox sh, wirepeer and busybox's applets on PATH) and powers off.
+# LOCAL "user:H:G" puts the card on QEMU's user network instead, host 127.0.0.1:H forwarded to
+# the guest's TCP port G (REMOTE is then ignored; the address should be 10.0.2.15).
 # Usage:
 #   tools/wire.sh peer ADDRESS MAC LOCAL REMOTE DUMP SCRIPT [QEMU flags...]
 #        boots the peer; its serial console on stdout (carriage returns removed); DUMP: a pcap
 #        file of the peer's card (QEMU's filter-dump, first 128 bytes of each frame) or "-"
 #   tools/wire.sh test GUEST HOST      the host side of tests/Boot/net-linux.test (below)
+#   tools/wire.sh impair GUEST HOST SEED MIB
+#        the host side of tests/Boot/net-impair.test: the same wire through tools/relay (5% drop,
+#        5% reorder, 1% duplication, 0.5% corruption, 1 ms delay, seeded); Linux sends MIB through
+#        inet's echo and back, inet sends MIB to Linux's sink and reads MIB from its source
 #   tools/wire.sh pcap FILE            what a capture shows about each TCP handshake
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,12 +45,13 @@ poweroff -f
 INIT
     chmod +x "$dir/init"
     tools/peer.sh initrd "$dir" "$dir.cpio"
-    local flags=()
+    local flags=() netdev="dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=$local,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote"
+    case "$local" in user:*:*) netdev="user,id=net0,hostfwd=tcp:127.0.0.1:$(echo "$local" | cut -d: -f2)-:$(echo "$local" | cut -d: -f3)" ;; esac
     [ "$dump" != - ] && flags+=(-object "filter-dump,id=dump0,netdev=net0,file=$dump,maxlen=128")
     timeout 900 qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot \
         -serial stdio -kernel "$vmlinuz" -initrd "$dir.cpio" -append "console=ttyS0 quiet panic=-1" \
-        -netdev "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=$local,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote" \
-        -device "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:$mac" "${flags[@]}" "$@" </dev/null | tr -d '\r' || true
+        -netdev "$netdev" \
+        -device "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:$mac" "${flags[@]}" "$@" </dev/null | stdbuf -oL tr -d '\r' || true
     rm -rf "$dir" "$dir.cpio"
 }
 
@@ -144,9 +151,43 @@ echo \"peer: sink: sha256 \$(cat /tmp/sink.sha)\"
     [ -s "$dump" ] && pcap "$dump" || echo "wire: no capture"
 }
 
+# Linux's TCP counters that show recovery (/proc/net/netstat's TcpExt), as a line for the log.
+tcp_counters='awk '"'"'/^TcpExt:/ { if (!h) { for (i = 2; i <= NF; i++) n[i] = $i; h = 1 } else { printf "peer: TCP counters:"; for (i = 2; i <= NF; i++) if (n[i] ~ /^(TCPTimeouts|TCPFastRetrans|TCPSlowStartRetrans|TCPSackRecovery|TCPLossProbes|TCPSACKReorder|TCPDSACKRecv|TCPOFOQueue)$/) printf " %s %s", n[i], $i; print "" } }'"'"' /proc/net/netstat'
+
+impair_side() { # the host side of tests/Boot/net-impair.test
+    local guest=$1 host=$2 seed=$3 mib=$4 bytes=$(($4 << 20)) out=out/wire/net-impair.peer
+    local relay_a=$host relay_b=$((host + 1)) linux=$((host + 2))
+    gcc -O2 -Wall -o out/wire/relay tools/relay/relay.c
+    out/wire/relay "$relay_a" "$guest" "$relay_b" "$linux" "$seed" 0.05 0.01 0.05 0.005 1 > out/wire/net-impair.relay 2>&1 &
+    local relay=$!
+    local script="
+wirepeer sink 5001 2>/tmp/sink.err | sha256sum > /tmp/sink.sha &
+wirepeer source 5002 $bytes 8 2>/tmp/source.err &
+tries=0; until ping -c 1 -W 1 10.0.2.15 >/dev/null 2>&1; do tries=\$((tries + 1)); [ \$tries -gt 120 ] && break; done
+echo \"peer: echo: sha256 \$(wirepeer echo 10.0.2.15 7 $bytes 1 | sha256sum)\"
+wait
+cat /tmp/sink.err /tmp/source.err
+echo \"peer: sink: sha256 \$(cat /tmp/sink.sha)\"
+$tcp_counters
+"
+    peer 10.0.2.16 57 "$linux" "$relay_b" - "$script" > "$out" 2>&1
+    kill "$relay"; wait "$relay" || true
+    grep -E '^(peer|wirepeer):' "$out" | sed 's/^/linux: /'
+    cat out/wire/net-impair.relay
+    local got e_echo e_sink
+    e_echo=$(expected pattern 1 "$bytes"); e_sink=$(expected pattern 7 "$bytes")
+    for what in "echo:Linux to ExoSharp's echo and back:$e_echo" "sink:ExoSharp's client to Linux's sink:$e_sink"; do
+        IFS=: read -r key text want <<< "$what"
+        got=$(sed -nE "s/^peer: $key: sha256 ([0-9a-f]{64}).*/\1/p" "$out" | head -1)
+        if [ "$got" = "$want" ]; then echo "wire: $text: $mib MiB through the relay, sha256 matches"
+        else echo "wire: $text: MISMATCH: sha256 '${got:-none}', expected $want"; fi
+    done
+}
+
 case "${1:-}" in
 peer) shift; peer "$@" ;;
 test) test_side "$2" "$3" ;;
+impair) impair_side "$2" "$3" "$4" "$5" ;;
 pcap) pcap "$2" ;;
 *) echo "usage: tools/wire.sh peer ADDRESS MAC LOCAL REMOTE DUMP SCRIPT | test GUEST HOST | pcap FILE" >&2; exit 2 ;;
 esac

@@ -9,6 +9,8 @@
  *   read HOST PORT BYTES          copy BYTES to stdout, then close while the peer still sends
  *   sink PORT                     accept one connection, copy it to stdout until the peer closes
  *   source PORT BYTES SEED        accept one connection, send the pattern, shut down, wait for the peer's close
+ *   chargen PORT BYTES            accept one connection, send BYTES of RFC 864's pattern (as inet's
+ *                                 chargen computes it, byte by byte), shut down, wait for the peer's close
  *   rrserver PORT                 accept connections one after another, echo each until it closes
  *   rr HOST PORT N                one connection, N 1-byte requests and 1-byte replies
  *   crr HOST PORT N               N times: connect, a 1-byte request and reply, close
@@ -192,6 +194,24 @@ int main(int argc, char **argv)
         uint64_t back = exchange(fd, bytes, strtoull(argv[4], 0, 0), 0);
         close(fd);
         fprintf(stderr, "wirepeer: source: %llu bytes sent, we closed first, %llu came back\n", (unsigned long long)bytes, (unsigned long long)back);
+        return 0;
+    }
+    if (!strcmp(mode, "chargen") && argc == 4) {
+        int fd = accept_one(listen_on(atoi(argv[2])));
+        static uint8_t b[16384];
+        uint64_t bytes = strtoull(argv[3], 0, 0), at = 0;
+        while (at < bytes) {
+            size_t n = bytes - at < sizeof b ? (size_t)(bytes - at) : sizeof b;
+            for (size_t k = 0; k < n; k++, at++) {
+                uint32_t line = (uint32_t)(at / 74), column = (uint32_t)(at % 74);
+                b[k] = column == 72 ? 13 : column == 73 ? 10 : (uint8_t)(32 + (line + column) % 95);
+            }
+            write_all(fd, b, n);
+        }
+        shutdown(fd, SHUT_WR);
+        while (read(fd, b, sizeof b) > 0) {}
+        close(fd);
+        fprintf(stderr, "wirepeer: chargen: %llu bytes sent\n", (unsigned long long)bytes);
         return 0;
     }
     if (!strcmp(mode, "rrserver") && argc == 3) {
