@@ -15,16 +15,56 @@
 # (inet's, with 256 KiB buffers; wirepeer sink on Linux) and reads from its chargen (inet's;
 # wirepeer chargen, the same per-byte computation), timed by the host; QEMU's CPU time (all its threads, and its
 # busiest thread) beside it. Plain TCG, no -icount.
-# Writes out/bench/net.txt (BENCH lines in CONTRACTS.md's format) and prints it.
-# usage: tools/netbench.sh [all|wire|bulk] [RR CRR]   (defaults: all, 10000 and 1000); wire or
-# bulk alone keeps the other part's lines from the last run in out/bench/net-raw.txt.
+# Writes out/bench/net.bench (BENCH lines in CONTRACTS.md's format) and prints it; `table`
+# prints docs/benchmarks.md's network section from the last run (tools/bench.sh adds it).
+# usage: tools/netbench.sh [all|wire|bulk|table] [RR CRR]   (defaults: all, 10000 and 1000); wire
+# or bulk alone keeps the other part's lines from the last run in out/bench/net.raw.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-all} rr=${2:-10000} crr=${3:-1000}
 mkdir -p out/bench out/wire
-raw=out/bench/net-raw.txt
+raw=out/bench/net.raw
 touch "$raw"
+
+table() {
+    local b=out/bench/net.bench
+    [ -s "$b" ] || { echo "netbench: no run yet (tools/netbench.sh)" >&2; exit 1; }
+    key() { grep "^BENCH $1 " "$b" | sed -nE "s/.* $2=([^ ]+).*/\1/p"; }
+    raw_key() { grep "^$1 " "$raw" | sed -nE "s/.* $2=([^ ]+).*/\1/p" | head -1; }
+    echo "## Network: ExOS's TCP/IP stack against Linux's"
+    echo
+    echo "\`tools/netbench.sh\` (docs/network.md, \"Benchmarks\"). tcp_rr: one connection, $(key tcp_rr n) 1-byte"
+    echo "requests and replies; tcp_crr: $(key tcp_crr n) times connect, one 1-byte request and reply, close. The far"
+    echo "end is the Linux peer (\`wirepeer rrserver\`) on a guest-to-guest wire (QEMU's dgram netdev);"
+    echo "the near end is ExoSharp (\`wire\`, src/Apps/Net/WireClient.cs) or Linux (\`wirepeer rr|crr\`),"
+    echo "the same work. Instructions: busy guest instructions of the near end per operation under"
+    echo "-icount shift=0, its idle time taken out by its own accounting (ExoSharp: its idle loop's"
+    echo "turns times their measured cost; Linux: /proc/stat idle and iowait). Wall clock: plain TCG on"
+    echo "a shared 2-core machine (load average $(grep -h -o 'load=[0-9.]*' "$raw" | cut -d= -f2 | sort -n | sed -n '1p;$p' | paste -sd- -) during the runs): noisy."
+    echo
+    echo "| operation | ExoSharp | Linux | ratio (times better) | notes |"
+    echo "|---|---:|---:|---:|---|"
+    for op in tcp_rr tcp_crr; do
+        echo "| ${op}_instructions | $(key ${op}_instructions exosharp) | $(key ${op}_instructions linux) | $(key ${op}_instructions ratio) |" \
+             "ExoSharp with idle = time blocked in its wait (the kernel's wake-up work counted idle): $(key ${op}_instructions exosharp_idle_blocked) |"
+    done
+    for op in tcp_rr tcp_crr; do
+        echo "| $op (ns per operation) | $(key $op exosharp) | $(key $op linux) | $(key $op ratio) | wall clock |"
+    done
+    for d in from_guest to_guest; do
+        local n=tcp_bulk_host what="guest to host"; [ "$d" = to_guest ] && n=tcp_bulk_host_rx what="host to guest"
+        echo "| $n, $what (MB/s) | $(key $n exosharp) | $(key $n linux) | $(key $n ratio) |" \
+             "QEMU CPU s (busiest thread): ExoSharp $(key $n qemu_cpu_s_exosharp) ($(key $n qemu_top_thread_s_exosharp)), Linux $(key $n qemu_cpu_s_linux) ($(key $n qemu_top_thread_s_linux)); runs: ExoSharp $(raw_key "BULK exosharp $d" all_mbps), Linux $(raw_key "BULK linux $d" all_mbps) |"
+    done
+    echo
+    echo "tcp_bulk_host: 64 MiB over one connection between the host and the guest through QEMU's user"
+    echo "network (libslirp's TCP inside QEMU), to the guest's discard service and from its chargen"
+    echo "(the same per-byte RFC 864 computation on both), timed by the host, best of three; QEMU's"
+    echo "CPU time is its process's (all threads) during the best run, the busiest thread beside it."
+}
+
 case "$part" in
+    table) table; exit 0 ;;
     all) : > "$raw" ;;
     wire) sed -i '/^NEAR /d' "$raw" ;;
     bulk) sed -i '/^BULK /d' "$raw" ;;
@@ -136,7 +176,7 @@ fi
 # BENCH lines: ratio is how many times better ExoSharp is (costs: linux/exosharp; rates: exosharp/linux).
 near() { grep "^NEAR $1 $2 tcp_$3 " "$raw" | sed -nE "s/.* $4=([0-9]+).*/\1/p" | head -1; }
 ratio() { awk -v e="$1" -v l="$2" -v k="$3" 'BEGIN { if (e > 0 && l > 0) printf "%.2f", (k == "cost" ? l / e : e / l); else printf "-" }'; }
-out=out/bench/net.txt
+out=out/bench/net.bench
 {
     for op in rr crr; do
         e=$(near exosharp wall $op ns); l=$(near linux wall $op ns)
@@ -146,11 +186,12 @@ out=out/bench/net.txt
              "elapsed_exosharp=$(near exosharp icount $op ns) elapsed_linux=$(near linux icount $op ns)" \
              "exosharp_idle_blocked=$(near exosharp blocked $op busy)"
     done
-    for d in to_guest from_guest; do
+    for d in from_guest to_guest; do
+        name=tcp_bulk_host; [ "$d" = to_guest ] && name=tcp_bulk_host_rx
         e=$(sed -nE "s/^BULK exosharp $d .* mbps=([0-9.]+) .*/\1/p" "$raw"); l=$(sed -nE "s/^BULK linux $d .* mbps=([0-9.]+) .*/\1/p" "$raw")
         qe=$(sed -nE "s/^BULK exosharp $d .* qemu_cpu_s=([0-9.]+) qemu_top_thread_s=([0-9.]+).*/\1 \2/p" "$raw")
         ql=$(sed -nE "s/^BULK linux $d .* qemu_cpu_s=([0-9.]+) qemu_top_thread_s=([0-9.]+).*/\1 \2/p" "$raw")
-        echo "BENCH tcp_bulk_host_$d exosharp=${e:--} linux=${l:--} unit=MB/s ratio=$(ratio "$e" "$l" rate)" \
+        echo "BENCH $name exosharp=${e:--} linux=${l:--} unit=MB/s ratio=$(ratio "$e" "$l" rate)" \
              "qemu_cpu_s_exosharp=${qe% *} qemu_cpu_s_linux=${ql% *} qemu_top_thread_s_exosharp=${qe#* } qemu_top_thread_s_linux=${ql#* }"
     done
 } > "$out"
