@@ -63,7 +63,7 @@ pcap() {
 import struct, sys
 data = open(sys.argv[1], 'rb').read()
 if len(data) < 24: print("wire: capture: empty"); sys.exit(0)
-at, syns, segments, stamped, sacked = 24, [], 0, 0, 0
+at, syns, segments, stamped, sacked, shift, largest = 24, [], 0, 0, 0, {}, {}
 def ip(b): return '.'.join(str(x) for x in b)
 while at + 16 <= len(data):
     _, _, incl, _ = struct.unpack('<IIII', data[at:at + 16]); frame = data[at + 16:at + 16 + incl]; at += 16 + incl
@@ -81,6 +81,10 @@ while at + 16 <= len(data):
         if n < 2: break
         kinds[k] = opts[o + 2:o + n]; o += n
     segments += 1
+    src, dst, window = ip(frame[26:30]), ip(frame[30:34]), struct.unpack('>H', t[14:16])[0]
+    if flags & 2: shift[(src, dst)] = kinds[3][0] if 3 in kinds else 0
+    elif (src, dst) in shift and (dst, src) in shift:
+        largest[src] = max(largest.get(src, 0), window << shift[(src, dst)])
     if 8 in kinds: stamped += 1
     if 5 in kinds: sacked += 1
     if flags & 2:
@@ -96,6 +100,8 @@ full = [s for s in syns if all(k in s[2] for k in (3, 4, 8))]
 replies = sum(1 for s in syns if s[0])
 print('wire: capture: %d SYNs and %d SYN-ACKs, %d of them with SACK-permitted, window scale and timestamps; '
       'timestamps on %d of %d TCP segments, SACK blocks on %d' % (len(syns) - replies, replies, len(full), stamped, segments, sacked))
+print('wire: capture: largest window advertised (scaled): ' + ', '.join('%s %d bytes' % (a, w) for a, w in sorted(largest.items())))
+if len(largest) == 2 and min(largest.values()) > 65535: print('wire: capture: windows beyond 64 KiB advertised in both directions')
 if syns and len(full) == len(syns) and 2 * replies == len(syns): print('wire: capture: every handshake negotiated SACK, window scaling and timestamps')
 PY
 }
