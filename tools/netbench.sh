@@ -33,7 +33,7 @@ table() {
     raw_key() { grep "^$1 " "$raw" | sed -nE "s/.* $2=([^ ]+).*/\1/p" | head -1; }
     echo "## Network: ExOS's TCP/IP stack against Linux's"
     echo
-    echo "\`tools/netbench.sh\` (docs/network.md, \"Benchmarks\"), run at commit \`$(sed -n 's/^COMMIT //p' "$raw")\`. tcp_rr: one connection, $(key tcp_rr n) 1-byte"
+    echo "\`tools/netbench.sh\` (docs/network.md, \"Benchmarks\"), tcp_rr and tcp_crr run at commit \`$(sed -n 's/^COMMIT wire //p' "$raw")\`, tcp_bulk_host at \`$(sed -n 's/^COMMIT bulk //p' "$raw")\`. tcp_rr: one connection, $(key tcp_rr n) 1-byte"
     echo "requests and replies; tcp_crr: $(key tcp_crr n) times connect, one 1-byte request and reply, close. The far"
     echo "end is the Linux peer (\`wirepeer rrserver\`) on a guest-to-guest wire (QEMU's dgram netdev);"
     echo "the near end is ExoSharp (\`wire\`, src/Apps/Net/WireClient.cs) or Linux (\`wirepeer rr|crr\`),"
@@ -72,7 +72,10 @@ case "$part" in
     bulk) sed -i '/^BULK /d' "$raw" ;;
     *) echo "usage: tools/netbench.sh [all|wire|bulk] [RR CRR]" >&2; exit 2 ;;
 esac
-sed -i '/^COMMIT /d' "$raw"; echo "COMMIT $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- src tools 2>/dev/null || echo ' with uncommitted changes')" >> "$raw"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- src tools 2>/dev/null || echo ' with uncommitted changes')"
+for p in wire bulk; do
+    [ "$part" = all ] || [ "$part" = $p ] && { sed -i "/^COMMIT $p /d" "$raw"; echo "COMMIT $p $commit" >> "$raw"; }
+done
 [ -f out/apps.elf ] || { echo "netbench: build first (make all)" >&2; exit 1; }
 
 if [ "$part" != bulk ]; then

@@ -18,7 +18,7 @@ namespace ExoSharp.LibOS.Net
         private readonly Arena _arena;
         private readonly ArpCache _arp;
         private readonly Reassembly _reassembly;
-        private long _now;
+        private long _now, _lastTick;
         private ushort _ipId;
         private byte* _tx;
         private long _icmpTokens, _icmpRefill;
@@ -60,10 +60,14 @@ namespace ExoSharp.LibOS.Net
             else Counters.DropUnknownType++;
         }
 
-        /// <summary>Runs the timers; call at least every few tens of milliseconds.</summary>
+        /// <summary>Runs the timers; call at least every few tens of milliseconds. Timers count
+        /// whole milliseconds, so the scan over the control blocks runs at most once for each
+        /// millisecond however often a busy program calls.</summary>
         public void Tick(long now)
         {
             _now = now;
+            if (now == _lastTick) return;
+            _lastTick = now;
             _reassembly.Expire(now);
             TcpTimers();
             DhcpTick();
