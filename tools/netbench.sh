@@ -82,7 +82,7 @@ if [ "$part" != bulk ]; then
 far_port=$((20000 + RANDOM % 20000)); near_port=$((far_port + 1))
 far_log=out/wire/far.log far_pid=out/wire/far.pid
 rm -f "$far_pid"
-tools/wire.sh peer 10.0.2.16 57 "$far_port" "$near_port" - "echo peer: serving; wirepeer rrserver 7" -pidfile "$far_pid" > "$far_log" 2>&1 &
+PEER_PIDFILE=$far_pid tools/wire.sh peer 10.0.2.16 57 "$far_port" "$near_port" - "echo peer: serving; wirepeer rrserver 7" > "$far_log" 2>&1 &
 far_job=$!
 stop_far() { [ -f "$far_pid" ] && kill "$(cat "$far_pid")" 2>/dev/null; wait "$far_job" 2>/dev/null || true; }
 trap stop_far EXIT
@@ -172,8 +172,8 @@ bulk "$log" "$pid" "inet: ready" "$((port + 1))" "$((port + 2))" exosharp >> "$r
 wait "$job" || true
 log=out/wire/bulk-linux.log pid=out/wire/bulk-linux.pid
 rm -f "$log" "$pid"
-tools/wire.sh peer 10.0.2.15 59 "user:$port:9" - - \
-    "echo peer: serving; for i in 1 2 3; do wirepeer sink 9 > /dev/null; done; for i in 1 2 3; do wirepeer chargen 9 $((64 << 20)); done" -pidfile "$pid" > "$log" 2>&1 &
+PEER_PIDFILE=$pid tools/wire.sh peer 10.0.2.15 59 "user:$port:9" - - \
+    "echo peer: serving; for i in 1 2 3; do wirepeer sink 9 > /dev/null; done; for i in 1 2 3; do wirepeer chargen 9 $((64 << 20)); done" > "$log" 2>&1 &
 job=$!
 bulk "$log" "$pid" "peer: serving" "$port" "$port" linux >> "$raw" || true
 wait "$job" || true

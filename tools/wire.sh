@@ -9,7 +9,8 @@
 # Usage:
 #   tools/wire.sh peer ADDRESS MAC LOCAL REMOTE DUMP SCRIPT [QEMU flags...]
 #        boots the peer; its serial console on stdout (carriage returns removed); DUMP: a pcap
-#        file of the peer's card (QEMU's filter-dump, first 128 bytes of each frame) or "-"
+#        file of the peer's card (QEMU's filter-dump, first 128 bytes of each frame) or "-";
+#        QEMU's pid goes to $PEER_PIDFILE when set; $PEER_TIMEOUT bounds the run (default 900 s)
 #   tools/wire.sh test GUEST HOST      the host side of tests/Boot/net-linux.test (below)
 #   tools/wire.sh impair GUEST HOST SEED MIB
 #        the host side of tests/Boot/net-impair.test: the same wire through tools/relay (5% drop,
@@ -48,12 +49,28 @@ INIT
     local flags=() netdev="dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=$local,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote"
     case "$local" in user:*:*) netdev="user,id=net0,hostfwd=tcp:127.0.0.1:$(echo "$local" | cut -d: -f2)-:$(echo "$local" | cut -d: -f3)" ;; esac
     [ "$dump" != - ] && flags+=(-object "filter-dump,id=dump0,netdev=net0,file=$dump,maxlen=128")
-    timeout 900 qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot \
+    local pidfile=${PEER_PIDFILE:-$dir.pid}
+    rm -f "$pidfile"
+    pidfiles+=("$pidfile")
+    # In the background and waited for, so a TERM reaches the trap below at once.
+    timeout "${PEER_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot \
         -serial stdio -kernel "$vmlinuz" -initrd "$dir.cpio" -append "console=ttyS0 quiet panic=-1" \
-        -netdev "$netdev" \
-        -device "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:$mac" "${flags[@]}" "$@" </dev/null | stdbuf -oL tr -d '\r' || true
-    rm -rf "$dir" "$dir.cpio"
+        -netdev "$netdev" -pidfile "$pidfile" \
+        -device "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:$mac" "${flags[@]}" "$@" </dev/null | stdbuf -oL tr -d '\r' &
+    wait $! || true
+    rm -rf "$dir" "$dir.cpio" "$dir.pid"
 }
+
+# Killed (the boot-test harness ends a host command that outlives its QEMU by 15 s): the
+# peers' QEMUs and the relay go too.
+pidfiles=() relay=""
+stop() {
+    local f
+    for f in "${pidfiles[@]}"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+    [ -n "$relay" ] && kill "$relay" 2>/dev/null
+    exit 1
+}
+trap stop TERM INT
 
 # The TCP handshakes in a capture: for each SYN and SYN-ACK its options; then whether every
 # connection negotiated SACK, window scaling and timestamps, and how many segments carried
@@ -142,7 +159,7 @@ wait
 cat /tmp/sink.err /tmp/source.err
 echo \"peer: sink: sha256 \$(cat /tmp/sink.sha)\"
 "
-    peer 10.0.2.16 57 "$host" "$guest" "$dump" "$script" > "$out" 2>&1
+    PEER_TIMEOUT=170 peer 10.0.2.16 57 "$host" "$guest" "$dump" "$script" > "$out" 2>&1
     grep -E '^(peer|wirepeer):' "$out" | sed 's/^/linux: /'
     local e_echo e_chargen e_sink got
     e_echo=$(expected pattern 1 "$bytes"); e_chargen=$(expected chargen "$bytes"); e_sink=$(expected pattern 7 "$bytes")
@@ -165,7 +182,7 @@ impair_side() { # the host side of tests/Boot/net-impair.test
     local relay_a=$host relay_b=$((host + 1)) linux=$((host + 2))
     gcc -O2 -Wall -o out/wire/relay tools/relay/relay.c
     out/wire/relay "$relay_a" "$guest" "$relay_b" "$linux" "$seed" 0.05 0.01 0.05 0.005 1 > out/wire/net-impair.relay 2>&1 &
-    local relay=$!
+    relay=$!
     local script="
 wirepeer sink 5001 2>/tmp/sink.err | sha256sum > /tmp/sink.sha &
 wirepeer source 5002 $bytes 8 2>/tmp/source.err &
@@ -176,8 +193,8 @@ cat /tmp/sink.err /tmp/source.err
 echo \"peer: sink: sha256 \$(cat /tmp/sink.sha)\"
 $tcp_counters
 "
-    peer 10.0.2.16 57 "$linux" "$relay_b" - "$script" > "$out" 2>&1
-    kill "$relay"; wait "$relay" || true
+    PEER_TIMEOUT=$((120 + 45 * mib)) peer 10.0.2.16 57 "$linux" "$relay_b" - "$script" > "$out" 2>&1
+    kill "$relay"; wait "$relay" || true; relay=""
     grep -E '^(peer|wirepeer):' "$out" | sed 's/^/linux: /'
     cat out/wire/net-impair.relay
     local got e_echo e_sink
