@@ -479,7 +479,7 @@ namespace ExoSharp.LibOS.Net
             }
             if (c.PendingFin && c.PendingFinSeq == c.RcvNxt) ProcessFin(c);
             if (filled || c.OooCount > 0) c.AckNow = true;
-            else if (++c.UnackedSegments >= 2) c.AckNow = true;
+            else if (++c.UnackedSegments >= 2 && !DeferAck(c)) c.AckNow = true;
             else if (c.DelayedAckAt == 0) c.DelayedAckAt = _now + Config.DelayedAck;
         }
 

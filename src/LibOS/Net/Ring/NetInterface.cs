@@ -110,12 +110,14 @@ namespace ExoSharp.LibOS.Net.Ring
         {
             int n = 0;
             long now = NetClock.Now;
+            Stack.BeginBatch();
             while (n < (int)ReceiveSlots && _receive.Next(out byte* frame, out PacketSlot header))
             {
                 if (header.Length <= PacketRing.MaxFrame) Stack.Input(frame, header.Length, now);
                 _receive.Done();
                 n++;
             }
+            Stack.EndBatch();
             Stack.Tick(NetClock.Now);
             return n;
         }
