@@ -135,18 +135,24 @@ def cpu():
     return total, top
 tick = os.sysconf('SC_CLK_TCK')
 def run(port, send):
-    s = socket.create_connection(('127.0.0.1', int(port)))
-    c0, t0, n = cpu(), time.time(), 0
-    if send:
-        block = b'\x5a' * 65536
-        while n < size: s.sendall(block); n += len(block)
-        s.shutdown(socket.SHUT_WR)
-        while s.recv(65536): pass
-    else:
-        while n < size:
-            b = s.recv(min(1 << 20, size - n))
-            if not b: break
-            n += len(b)
+    for attempt in range(40):   # slirp accepts at once; the guest's server may not listen yet
+        s = socket.create_connection(('127.0.0.1', int(port)))
+        c0, t0, n = cpu(), time.time(), 0
+        try:
+            if send:
+                block = b'\x5a' * 65536
+                while n < size: s.sendall(block); n += len(block)
+                s.shutdown(socket.SHUT_WR)
+                while s.recv(65536): pass
+            else:
+                while n < size:
+                    b = s.recv(min(1 << 20, size - n))
+                    if not b: break
+                    n += len(b)
+        except (ConnectionResetError, BrokenPipeError):
+            if n > 0: raise
+        if n > 0: break
+        s.close(); time.sleep(0.5)
     t1, c1 = time.time(), cpu()
     s.close()
     # per-thread deltas are approximated by the busiest thread at the end minus at the start
@@ -175,7 +181,7 @@ rm -f "$log" "$pid"
 PEER_PIDFILE=$pid tools/wire.sh peer 10.0.2.15 59 "user:$port:9" - - \
     "echo peer: serving; for i in 1 2 3; do wirepeer sink 9 > /dev/null; done; for i in 1 2 3; do wirepeer chargen 9 $((64 << 20)); done" > "$log" 2>&1 &
 job=$!
-bulk "$log" "$pid" "peer: serving" "$port" "$port" linux >> "$raw" || true
+bulk "$log" "$pid" "peer: serving" "$port" "$port" linux >> "$raw" || { echo "netbench: the Linux bulk run failed" >&2; kill "$(cat "$pid")" 2>/dev/null; }
 wait "$job" || true
 fi
 
