@@ -5,6 +5,7 @@
 # guest instructions, deterministic) and once on the wall clock. Prints
 # "BENCH <op> exosharp=<n> linux=<n> ratio=<linux/exosharp>", then the wall-clock table and
 # the packet filters' (beside libpcap's bpf_filter on the host, src/Bench/Host/pcapbench.c),
+# the network stack's (tools/netbench.sh: tcp_rr, tcp_crr, tcp_bulk_host against Linux's TCP),
 # and writes docs/benchmarks.md and docs/benchmarks.svg from the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +85,8 @@ linux "-icount shift=0" > out/bench/linux-icount.txt
 exosharp "" > out/bench/exosharp-wall.txt
 linux "" > out/bench/linux-wall.txt
 for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run for $f did not finish:" >&2; cat "$f" >&2; exit 1; }; done
+# The network stack against Linux's (tools/netbench.sh, which also runs alone): out/bench/net.bench.
+tools/netbench.sh all > out/bench/net.out 2>&1 || { echo "bench: tools/netbench.sh failed:" >&2; cat out/bench/net.out >&2; exit 1; }
 
 ops="null_syscall null_syscall_general upcall_roundtrip trap prot1 unprot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
 value() { grep "^BENCH $2 " "$1" | sed -E "s/.* $3=([0-9]+).*/\1/"; }
@@ -128,6 +131,7 @@ echo "gc_max_pause_18 ${e:--} ${l:--} $(gc_ratio "$e" "$l")" >> out/bench/manage
 echo "BENCH irqoff_hostile exosharp=$irqoff_max unit=instructions cause=\"$irqoff_cause\" goal=200000"
 echo "BENCH irqoff_boot exosharp=$irqoff_boot unit=instructions"
 echo "BENCH irqoff_mount exosharp=$irqoff_mount unit=instructions"
+cat out/bench/net.bench
 echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
@@ -247,6 +251,8 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "  average duration per run (ns of QEMU's clock)."
     echo "- libpcap: \`bpf_filter\` of the host's libpcap, N programs from \`pcap_compile\` run in turn until"
     echo "  one accepts (\`src/Bench/Host/pcapbench.c\`), on the host CPU, not in QEMU."
+    echo
+    tools/netbench.sh table
     echo
     echo "## What each operation is"
     echo

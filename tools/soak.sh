@@ -5,7 +5,8 @@
 # batch (selfcheck=on: every mapped frame held, counts equal to the capabilities and kernel
 # holds, no free frame mapped, reverse maps exact). A boot fails on a panic, a hang (no end
 # line within its timeout), a self-check violation, a leak or too few calls. Prints a line per
-# boot, then "soak: N passed, M failed".
+# boot, then the network stack's 16 MiB run through the impairment relay, then
+# "soak: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 target=${SOAK_CALLS:-1000000}
@@ -42,5 +43,11 @@ while [ "$made" -lt "$target" ]; do
     if [ "$n" = 0 ] && [ "$boots" -ge 3 ] && [ "$passed" = 0 ]; then break; fi     # nothing runs: stop
 done
 echo "soak: $made calls made over $boots boots"
+# The network stack's long form: 16 MiB each way against Linux's TCP through the impairment
+# relay (tests/Soak/net-impair-16.test, run by the boot-test harness; about 3 minutes).
+tools/boottest.sh --one tests/Soak/net-impair-16.test
+result=$(head -1 out/tests/net-impair-16.result 2>/dev/null || echo "FAIL boot/net-impair-16: no result")
+echo "$result" | sed 's/boot\//soak\//'
+case "$result" in PASS*) passed=$((passed + 1)) ;; *) failed=$((failed + 1)); sed -n '2,$p' out/tests/net-impair-16.result | grep -E 'inet:|relay:|wire:|linux:' | head -20 ;; esac
 echo "soak: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -94,6 +94,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "echo", Main = &Net.Echo.Main },
             new Entry { Name = "inet", Main = &Net.Inet.Main },
             new Entry { Name = "cheetah", Main = &Cheetah.WebServer.Main },
+            new Entry { Name = "wire", Main = &Net.WireClient.Main },
             new Entry { Name = "netrecv", Main = &Net.NetReceive.Main },
             new Entry { Name = "netattack", Main = &Net.NetAttack.Main },
             new Entry { Name = "files", Main = &Disk.Files.Main },

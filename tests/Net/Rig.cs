@@ -17,6 +17,7 @@ namespace ExoSharp.Tests.Net
         public double Drop, Duplicate, Corrupt, Reorder;
         public int Latency = 1;
         public Func<bool, byte[], bool> Filter;        // (from A?, frame) -> deliver?
+        public bool Batch;                              // the frames due in a step reach a stack as one batch
         public long FramesAtoB, FramesBtoA;
         private readonly Random _random;
         private readonly List<(long at, bool toB, byte[] frame)> _inFlight = new List<(long, bool, byte[])>();
@@ -47,6 +48,7 @@ namespace ExoSharp.Tests.Net
             Take(LinkA, true);
             Take(LinkB, false);
             Now++;
+            if (Batch) { A.BeginBatch(); B.BeginBatch(); }
             for (int i = 0; i < _inFlight.Count; i++)
             {
                 var (at, toB, frame) = _inFlight[i];
@@ -54,6 +56,7 @@ namespace ExoSharp.Tests.Net
                 _inFlight.RemoveAt(i--);
                 Inject(toB ? B : A, frame);
             }
+            if (Batch) { A.EndBatch(); B.EndBatch(); }
             A.Tick(Now);
             B.Tick(Now);
         }

@@ -221,6 +221,20 @@ namespace ExoSharp.LibOS.Net
             return r;
         }
 
+        /// <summary>Connections still opening, open or closing: not free, listening, closed or in
+        /// TIME-WAIT. A program that closed its connections waits for 0 before it ends, so its
+        /// last FINs are retransmitted if lost and the peers see their close answered.</summary>
+        public int ConnectionsActive
+        {
+            get
+            {
+                int n = 0;
+                foreach (TcpConnection c in _tcbs)
+                    if (c.State != TcpState.Free && c.State != TcpState.Listen && c.State != TcpState.Closed && c.State != TcpState.TimeWait) n++;
+                return n;
+            }
+        }
+
         /// <summary>Connections in use (not free), listeners included: what a leak test counts.</summary>
         public int ConnectionsInUse
         {

@@ -366,7 +366,7 @@ namespace ExoSharp.LibOS.Net
             if (Seq.Gt(s.AckNo, c.SndUna)) NewAck(c, ref s);
             else if (s.AckNo == c.SndUna && s.Length == 0 && !s.Has(TcpSegment.Fin) && wnd == c.SndWnd && c.SndMax != c.SndUna)
                 DupAck(c, ref s);
-            else if (c.SackOk && s.SackBlocks > 0) Scoreboard(c, ref s);
+            else if (c.SackOk && s.SackBlocks > 0) SackWithData(c, ref s);
             if (Seq.Lt(c.SndWl1, s.SeqNo) || (c.SndWl1 == s.SeqNo && Seq.Le(c.SndWl2, s.AckNo)))
             {
                 if (wnd != 0) c.PersistBackoff = 0;
@@ -479,7 +479,7 @@ namespace ExoSharp.LibOS.Net
             }
             if (c.PendingFin && c.PendingFinSeq == c.RcvNxt) ProcessFin(c);
             if (filled || c.OooCount > 0) c.AckNow = true;
-            else if (++c.UnackedSegments >= 2) c.AckNow = true;
+            else if (++c.UnackedSegments >= 2 && !DeferAck(c)) c.AckNow = true;
             else if (c.DelayedAckAt == 0) c.DelayedAckAt = _now + Config.DelayedAck;
         }
 

@@ -192,22 +192,59 @@ namespace ExoSharp.LibOS.Net
             if (c.SackOk && s.SackBlocks > 0) Scoreboard(c, ref s);
             if (!c.InRecovery)
             {
-                if (c.DupAcks < 3 || Seq.Lt(c.SndUna, c.Recover)) return;
-                uint flight = c.SndMax - c.SndUna;
-                c.Ssthresh = Wire.Max(flight / 2, 2u * c.Mss);
-                c.Recover = c.SndMax;
-                c.InRecovery = true;
-                c.HighRxt = c.SndUna;
-                Counters.RetransmitsFast++;
-                Resend(c, c.SndUna);
-                c.Cwnd = c.Ssthresh + 3u * c.Mss;
-                c.RetransmitAt = _now + c.Rto;
+                if (Seq.Lt(c.SndUna, c.Recover)) return;
+                if (c.DupAcks >= 3 || SackedAbove(c) >= 3u * c.Mss)
+                {
+                    EnterRecovery(c);
+                    return;
+                }
+                // Limited transmit (RFC 3042): each of the first two duplicate ACKs lets one new
+                // segment go beyond the congestion window, so a small flight still gets its third.
+                uint cwnd = c.Cwnd;
+                c.Cwnd = cwnd + (uint)c.DupAcks * c.Mss;
+                TcpOutput(c);
+                c.Cwnd = cwnd;
             }
             else
             {
                 c.Cwnd += c.Mss;
                 if (c.SackOk && c.SackCount > 0) RetransmitHole(c);
             }
+        }
+
+        /// <summary>Fast retransmit and the start of fast recovery (RFC 6582 step 2), after three
+        /// duplicate ACKs or, with SACK, three segments' worth SACKed above SND.UNA (RFC 6675's
+        /// loss rule, which also holds when the ACKs carry data and so are not duplicates).</summary>
+        private void EnterRecovery(TcpConnection c)
+        {
+            uint flight = c.SndMax - c.SndUna;
+            c.Ssthresh = Wire.Max(flight / 2, 2u * c.Mss);
+            c.Recover = c.SndMax;
+            c.InRecovery = true;
+            c.HighRxt = c.SndUna;
+            Counters.RetransmitsFast++;
+            Resend(c, c.SndUna);
+            c.Cwnd = c.Ssthresh + 3u * c.Mss;
+            c.RetransmitAt = _now + c.Rto;
+        }
+
+        /// <summary>An ACK for SND.UNA that carries data (not a duplicate ACK) with SACK blocks:
+        /// the scoreboard is updated; enough SACKed above SND.UNA starts recovery, and during
+        /// recovery the next hole is sent.</summary>
+        private void SackWithData(TcpConnection c, ref TcpSegment s)
+        {
+            Scoreboard(c, ref s);
+            if (s.AckNo != c.SndUna || c.SndMax == c.SndUna) return;
+            if (c.InRecovery) RetransmitHole(c);
+            else if (!Seq.Lt(c.SndUna, c.Recover) && SackedAbove(c) >= 3u * c.Mss) EnterRecovery(c);
+        }
+
+        /// <summary>Bytes the scoreboard holds as SACKed above SND.UNA.</summary>
+        private static uint SackedAbove(TcpConnection c)
+        {
+            uint n = 0;
+            for (int i = 0; i < c.SackCount; i++) if (Seq.Gt(c.SackEnd[i], c.SndUna)) n += c.SackEnd[i] - Seq.Max(c.SackStart[i], c.SndUna);
+            return n;
         }
 
         /// <summary>Sends the segment at seq again (without moving SND.NXT).</summary>

@@ -18,7 +18,7 @@ namespace ExoSharp.LibOS.Net
         private readonly Arena _arena;
         private readonly ArpCache _arp;
         private readonly Reassembly _reassembly;
-        private long _now;
+        private long _now, _lastTick;
         private ushort _ipId;
         private byte* _tx;
         private long _icmpTokens, _icmpRefill;
@@ -60,10 +60,51 @@ namespace ExoSharp.LibOS.Net
             else Counters.DropUnknownType++;
         }
 
-        /// <summary>Runs the timers; call at least every few tens of milliseconds.</summary>
+        // Batches (BeginBatch .. EndBatch around frames that arrived together): the ACK that
+        // in-order data owes every second segment is sent once for the batch, as a receiver
+        // with GRO does; out-of-order data, holes filled and everything else still answer at once.
+        private bool _batching;
+        private TcpConnection[] _deferredAcks = new TcpConnection[16];
+        private int _deferredCount;
+
+        /// <summary>The frames Input gets until EndBatch arrived together.</summary>
+        public void BeginBatch() => _batching = true;
+
+        /// <summary>Sends the ACKs the batch deferred (those no segment sent since has carried).</summary>
+        public void EndBatch()
+        {
+            _batching = false;
+            for (int i = 0; i < _deferredCount; i++)
+            {
+                TcpConnection c = _deferredAcks[i];
+                _deferredAcks[i] = null;
+                c.AckDeferred = false;
+                if (c.UnackedSegments == 0 || c.State < TcpState.Established) continue;
+                c.AckNow = true;
+                TcpOutput(c);
+            }
+            _deferredCount = 0;
+        }
+
+        /// <summary>Whether c's ACK waits for EndBatch (false: send it now).</summary>
+        private bool DeferAck(TcpConnection c)
+        {
+            if (!_batching) return false;
+            if (c.AckDeferred) return true;
+            if (_deferredCount == _deferredAcks.Length) return false;
+            c.AckDeferred = true;
+            _deferredAcks[_deferredCount++] = c;
+            return true;
+        }
+
+        /// <summary>Runs the timers; call at least every few tens of milliseconds. Timers count
+        /// whole milliseconds, so the scan over the control blocks runs at most once for each
+        /// millisecond however often a busy program calls.</summary>
         public void Tick(long now)
         {
             _now = now;
+            if (now == _lastTick) return;
+            _lastTick = now;
             _reassembly.Expire(now);
             TcpTimers();
             DhcpTick();

@@ -34,6 +34,8 @@ namespace ExoSharp.LibOS.Net
         public int OooCount;
         public uint[] OooStart = new uint[MaxOoo], OooEnd = new uint[MaxOoo];
         public int UnackedSegments;
+        /// <summary>Its ACK waits for the end of the batch of frames being processed.</summary>
+        public bool AckDeferred;
         public bool AckNow;
 
         // Options

@@ -26,6 +26,9 @@ namespace ExoSharp.LibOS.Net.Ring
             s_base = start;
         }
 
+        /// <summary>Time-stamp counter cycles per millisecond (after Calibrate).</summary>
+        public static ulong TicksPerMs => s_perMs;
+
         /// <summary>Milliseconds since calibration (plus 1000, so 0 never means "now").</summary>
         public static long Now => (long)((Tsc() - s_base) / s_perMs) + 1000;
     }

@@ -3,6 +3,9 @@
 // frames (parsed where they lie in the ring) to the stack and runs its timers. Wait blocks on
 // the receive ring's wakeup predicate, with a timeout of at most one timer tick.
 // Address: a static one, or 0 to ask DHCP (Open waits for the lease, at most ten seconds).
+// Idle accounting for benchmarks: BlockedTsc and Blocks (time-stamp counter cycles spent inside
+// the blocking wait, and how many); or, with SpinWhenIdle, Wait never halts but polls the ring
+// in a counted loop (Spins), an idle-loop counter whose cost per turn SpinCost measures.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 
@@ -16,6 +19,34 @@ namespace ExoSharp.LibOS.Net.Ring
         public readonly NetStack Stack;
         private readonly ReceiveRing _receive;
         private bool _addressFilters;
+
+        /// <summary>Time-stamp counter cycles spent blocked in Wait's wakeup predicate (the
+        /// environment had nothing to do; the kernel's work to wake it is inside), and how many
+        /// times it blocked.</summary>
+        public ulong BlockedTsc, Blocks;
+
+        /// <summary>When set, Wait polls the ring in SpinLoop instead of halting; Spins counts the
+        /// loop's turns.</summary>
+        public bool SpinWhenIdle;
+        public ulong Spins;
+
+        /// <summary>Turns of the idle loop until a frame is waiting or NetClock reaches until.</summary>
+        public ulong SpinLoop(long until)
+        {
+            ulong turns = 0;
+            while (!_receive.Next(out _, out _) && NetClock.Now < until) turns++;
+            return turns;
+        }
+
+        /// <summary>Thousandths of time-stamp counter cycles per turn of SpinLoop, measured over milliseconds
+        /// (no frame should arrive meanwhile; if one does, the loop ends early and the measure
+        /// holds for the turns it made).</summary>
+        public ulong SpinCostMilli(long milliseconds)
+        {
+            ulong start = NetClock.Tsc();
+            ulong turns = SpinLoop(NetClock.Now + milliseconds);
+            return turns == 0 ? 0 : (NetClock.Tsc() - start) * 1000 / turns;
+        }
 
         private NetInterface(NetStack stack, ReceiveRing receive)
         {
@@ -79,12 +110,14 @@ namespace ExoSharp.LibOS.Net.Ring
         {
             int n = 0;
             long now = NetClock.Now;
+            Stack.BeginBatch();
             while (n < (int)ReceiveSlots && _receive.Next(out byte* frame, out PacketSlot header))
             {
                 if (header.Length <= PacketRing.MaxFrame) Stack.Input(frame, header.Length, now);
                 _receive.Done();
                 n++;
             }
+            Stack.EndBatch();
             Stack.Tick(NetClock.Now);
             return n;
         }
@@ -92,7 +125,15 @@ namespace ExoSharp.LibOS.Net.Ring
         /// <summary>Blocks until a frame comes or ticks timer ticks pass (0: until a frame), then polls.</summary>
         public int Wait(uint ticks)
         {
-            if (!_receive.Next(out _, out _)) _receive.Wait(ticks);
+            if (SpinWhenIdle)
+                Spins += SpinLoop(NetClock.Now + (ticks == 0 ? 10 : 10 * (long)ticks));
+            else if (!_receive.Next(out _, out _))
+            {
+                ulong start = NetClock.Tsc();
+                _receive.Wait(ticks);
+                BlockedTsc += NetClock.Tsc() - start;
+                Blocks++;
+            }
             return Poll();
         }
     }
