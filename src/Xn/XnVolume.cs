@@ -815,7 +815,7 @@ namespace ExoSharp.Xn
             }
             if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
             Span<byte> buffer = _cache.Bytes(entry.Slot);
-            for (int i = 0; i < bytes.Length; i++) buffer[offset + i] = bytes[i];
+            fixed (byte* to = buffer) fixed (byte* from = bytes) Buffer.MemoryCopy(from, to + offset, bytes.Length, bytes.Length);
             entry.Dirty = true;
             return 0;
         }
@@ -829,7 +829,7 @@ namespace ExoSharp.Xn
             if (entry.Slot < 0) return entry.OnDisk ? Error.NotInCore : Error.Uninitialised;
             if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
             Span<byte> buffer = _cache.Bytes(entry.Slot);
-            for (int i = 0; i < into.Length; i++) into[i] = buffer[offset + i];
+            fixed (byte* from = buffer) fixed (byte* to = into) Buffer.MemoryCopy(from + offset, to, into.Length, into.Length);
             return 0;
         }
 

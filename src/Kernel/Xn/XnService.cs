@@ -137,7 +137,7 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnFree:
                 case Syscall.XnWrite: result = Change(env, call, a0); break;
                 case Syscall.XnMove: result = Move(env, a0, a1); break;
-                case Syscall.XnRead: result = Read(env, a0, a1, a2, a3); break;
+                case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
                 case Syscall.XnFetch: return Fetch(env, frame, a0);
                 case Syscall.XnSync: return Sync(env, frame);
                 case Syscall.XnInfo: return Info(env, a0);
