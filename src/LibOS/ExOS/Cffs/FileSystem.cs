@@ -297,10 +297,13 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         private bool FindEntry(Node dir, string name, int start, int end, out uint block, out int slot)
         {
             int length = end - start;
-            for (uint b = FirstBlockOf(dir); b != 0; b = U32(b, CffsLayout.NextPointer))
+            uint next;
+            for (uint b = FirstBlockOf(dir); b != 0; b = next)
             {
                 if (ReadBlock(b) < 0) break;
                 fixed (byte* s = _scratch)
+                {
+                    next = *(uint*)(s + CffsLayout.NextPointer);
                     for (int e = 1; e < CffsLayout.Slots; e++)
                     {
                         byte* entry = s + e * SlotSize;
@@ -309,6 +312,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                         while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
                         if (i == length) { block = b; slot = e; return true; }
                     }
+                }
             }
             block = 0;
             slot = 0;
@@ -473,6 +477,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             ulong now = _xn.Now();
             int at = n.Slot * SlotSize;
+            if (modified && changed)
+            {
+                ulong* times = stackalloc ulong[2];                 // mtime and ctime are adjacent
+                times[0] = now; times[1] = now;
+                return Meta(n.Block, at + CffsLayout.Mtime, (byte*)times, 16);
+            }
             long r = 0;
             if (modified) r = SetU64(n.Block, at + CffsLayout.Mtime, now);
             if (r == 0 && changed) r = SetU64(n.Block, at + CffsLayout.Ctime, now);
@@ -704,9 +714,15 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             }
             if (done > 0)
             {
-                ulong size = U64(n.Block, at + CffsLayout.Size);
-                if (offset + done > size) SetU64(n.Block, at + CffsLayout.Size, offset + done);
-                Touch(n, true, true);
+                // size, atime, mtime, ctime are adjacent: one read, one checked write
+                ulong* fields = stackalloc ulong[4];
+                if (Get(n.Block) == 0 && _xn.Read(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
+                {
+                    if (offset + done > fields[0]) fields[0] = offset + done;
+                    ulong now = _xn.Now();
+                    fields[2] = now; fields[3] = now;
+                    Meta(n.Block, at + CffsLayout.Size, (byte*)fields, 32);
+                }
                 return (long)done;
             }
             return failure;
@@ -789,19 +805,42 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         // ------------------------------------------------------------------ directories
 
         /// <summary>A free slot in directory dir (a new block is chained on when all are used).</summary>
-        private long FreeSlot(Node dir, out uint block, out int slot)
+        private long FreeSlot(Node dir, out uint block, out int slot) => FreeSlot(dir, null, 0, 0, out block, out slot);
+
+        /// <summary>A free slot in directory dir, in the same pass making sure no entry is named
+        /// name[start..end) when name is not null (EEXIST).</summary>
+        private long FreeSlot(Node dir, string name, int start, int end, out uint block, out int slot)
         {
-            uint last = 0;
+            uint last = 0, freeBlock = 0;
+            int freeSlot = 0, length = end - start;
             slot = 0;
-            for (block = FirstBlockOf(dir); block != 0; block = U32(block, CffsLayout.NextPointer))
+            uint next;
+            for (block = FirstBlockOf(dir); block != 0; block = next)
             {
                 long r = ReadBlock(block);
                 if (r < 0) return r;
                 fixed (byte* s = _scratch)
+                {
                     for (int e = 1; e < CffsLayout.Slots; e++)
-                        if (*(uint*)(s + e * SlotSize) == 0) { slot = e; return 0; }
+                    {
+                        byte* entry = s + e * SlotSize;
+                        if (*(uint*)entry == 0)
+                        {
+                            if (freeBlock == 0) { freeBlock = block; freeSlot = e; }
+                            if (name == null) break;
+                            continue;
+                        }
+                        if (name == null || entry[CffsLayout.NameLength] != length) continue;
+                        int i = 0;
+                        while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                        if (i == length) return -(long)Errno.EEXIST;
+                    }
+                    next = *(uint*)(s + CffsLayout.NextPointer);
+                }
                 last = block;
+                if (name == null && freeBlock != 0) break;
             }
+            if (freeBlock != 0) { block = freeBlock; slot = freeSlot; return 0; }
             uint fresh = FindFree(last + 1, 1, out _);
             if (fresh == 0) return -(long)Errno.ENOSPC;
             long a = Alloc(last, CffsLayout.NextPointer, (byte*)&fresh, 4, fresh, 1, _typeD);
@@ -829,8 +868,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (r < 0) return r;
             if (e == s || IsDots(path, s, e)) return -(long)Errno.EEXIST;
             for (int i = s; i < e; i++) if (path[i] > 255) return -(long)Errno.EINVAL;
-            if (FindEntry(dir, path, s, e, out _, out _)) return -(long)Errno.EEXIST;
-            r = FreeSlot(dir, out uint block, out int slot);
+            r = FreeSlot(dir, path, s, e, out uint block, out int slot);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
             for (int i = 0; i < SlotSize; i++) entry[i] = 0;
