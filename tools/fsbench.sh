@@ -14,6 +14,27 @@
 #   wall ratio), prints the BENCH lines (ratio: Linux / ExoSharp, how many times ExoSharp is better).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --describe ]; then   # the paragraph docs/benchmarks.md prints above the table
+    info="$(cat out/bench/fs.info 2>/dev/null || echo "fsbench: no run yet")"
+    cat <<EOF
+Written by \`tools/fsbench.sh\` (also run alone: \`tools/fsbench.sh [PHASES]\`); ${info#fsbench: }. Both sides
+on a fresh raw image of the same size behind virtio-blk in the same QEMU. ExoSharp: the \`fsbench\` program
+(\`src/Apps/Bench/FsBenchmarks.cs\`), ExOS's POSIX calls over C-FFS on XN directly (no Linux ABI); Linux:
+\`src/Bench/Linux/fsbench.c\` as /init, ext4 made on the host by \`mkfs.ext4 -b 4096 -E
+lazy_itable_init=0,lazy_journal_init=0\`, mounted with the defaults (data=ordered). small N: N files of
+1 KB in 10 directories (create, read, delete; the C-FFS and LFS small-file benchmark); seq: one file
+in 64 KiB writes and reads. Every phase ends in a sync and its time includes it; a cold read follows a
+sync and an emptied cache (ExOS: \`DropCache\`, every clean block evicted; Linux: drop_caches 3);
+_warm repeats it at once. _fsync: an fsync after each file written (create), after each unlink (of
+its directory: delete), or every MiB (seq). Busy instructions: \`-icount shift=0\`, the time-stamp
+counter across the phase less each side's own idle time (ExoSharp: the kernel's idle-loop cycles,
+\`ClockRecord.IdleCycles\`; Linux: idle and iowait sleep time from /proc/timer_list). Wall: plain
+TCG, TSC ticks across the phase, idle included. ExOS's sync sends no cache-flush command to the
+device (the kernel's virtio-blk driver has none); ext4's fsync and sync do, and QEMU turns each into a
+host fdatasync: that is idle time, out of the instruction counts, but in the wall clock of the _fsync rows.
+EOF
+    exit 0
+fi
 phases="${1:-small 1000 small 10000 seq 256}"
 modes="${MODES:-icount wall}"
 disk_mib="${DISK_MIB:-512}"

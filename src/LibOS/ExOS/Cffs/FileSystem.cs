@@ -728,8 +728,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return failure;
         }
 
-        /// <summary>Sets the size: shrinking frees whole blocks past it (the size first, so a crash
-        /// leaves the shorter file) and zeroes the rest of the last one; growing leaves a hole.</summary>
+        /// <summary>Sets the size: shrinking frees whole blocks past it, the highest first, each free
+        /// of an extent in the entry carrying the lowered size in the same checked change (so a crash
+        /// leaves a shorter file and never a block mapped past the size), and zeroes the rest of the
+        /// last one; growing leaves a hole.</summary>
         public long Truncate(Node n, ulong size)
         {
             int at = n.Slot * SlotSize;
@@ -738,32 +740,68 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (IsDirectory(mode)) return -(long)Errno.EISDIR;
             if (size > CffsLayout.MaxFileSize) return -(long)Errno.EFBIG;
             ulong old = U64(n.Block, at + CffsLayout.Size);
-            long r = SetU64(n.Block, at + CffsLayout.Size, size);
-            if (r < 0) return r;
-            if (size < old)
+            long r;
+            if (size >= old)
+            {
+                r = SetU64(n.Block, at + CffsLayout.Size, size);
+                if (r < 0) return r;
+            }
+            else
             {
                 r = LoadExtents(n);
                 if (r < 0) return r;
-                ulong keepBlocks = (size + BlockSize - 1) / BlockSize;
+                ulong keepBlocks = (size + BlockSize - 1) / BlockSize, current = old;
                 uint* zero = stackalloc uint[3];
                 zero[0] = zero[1] = zero[2] = 0;
-                for (int i = 0; i < _extCount; i++)
+                byte* change = stackalloc byte[CffsLayout.ExtentOffset + CffsLayout.Extents * CffsLayout.ExtentSize];
+                while (true)
                 {
-                    ref Extent x = ref _ext[i];
-                    if (x.Count == 0 || x.Logical + (ulong)x.Count <= keepBlocks) continue;
-                    uint keep = x.Logical >= keepBlocks ? 0 : (uint)(keepBlocks - x.Logical);
-                    if (keep == 0)
+                    // The extent that maps the highest blocks past the new size goes first, so at
+                    // every step the size on disk covers no freed block and maps none past it.
+                    int last = -1;
+                    for (int i = 0; i < _extCount; i++)
                     {
-                        r = FreeBlocks(x.Holder, x.Offset, (byte*)zero, 12, x.Start, x.Count);
+                        ref Extent c = ref _ext[i];
+                        if (c.Count == 0 || c.Logical + (ulong)c.Count <= keepBlocks) continue;
+                        if (last < 0 || c.Logical > _ext[last].Logical) last = i;
+                    }
+                    if (last < 0) break;
+                    ref Extent x = ref _ext[last];
+                    uint keep = x.Logical >= keepBlocks ? 0 : (uint)(keepBlocks - x.Logical);
+                    ulong boundary = (ulong)(x.Logical + keep) * BlockSize;
+                    ulong shorter = boundary < size ? size : boundary < current ? boundary : current;
+                    if (x.Holder == n.Block)
+                    {
+                        // In the entry: one checked free whose change runs from the size field to the
+                        // extent's end, the size lowered and the extent dropped or cut together.
+                        int from = at + CffsLayout.Size, length = x.Offset + CffsLayout.ExtentSize - from;
+                        r = Get(n.Block);
                         if (r < 0) return r;
-                        x.Start = x.Count = x.Logical = 0;
+                        r = XnErrors.ToErrno(_xn.Read(n.Block, from, change, length));
+                        if (r < 0) return r;
+                        *(ulong*)change = shorter;
+                        uint* fields = (uint*)(change + x.Offset - from);
+                        if (keep == 0) fields[0] = fields[1] = fields[2] = 0;
+                        else fields[1] = keep;
+                        r = FreeBlocks(n.Block, from, change, length, x.Start + keep, x.Count - keep);
+                        if (r < 0) return r;
                     }
                     else
                     {
-                        r = FreeBlocks(x.Holder, x.Offset + 4, (byte*)&keep, 4, x.Start + keep, x.Count - keep);
+                        // In an extent block: freed first, then the size (a cut between leaves a hole).
+                        r = keep == 0 ? FreeBlocks(x.Holder, x.Offset, (byte*)zero, 12, x.Start, x.Count)
+                                      : FreeBlocks(x.Holder, x.Offset + 4, (byte*)&keep, 4, x.Start + keep, x.Count - keep);
+                        if (r == 0 && shorter < current) r = SetU64(n.Block, at + CffsLayout.Size, shorter);
                         if (r < 0) return r;
-                        x.Count = keep;
                     }
+                    current = shorter;
+                    if (keep == 0) x.Start = x.Count = x.Logical = 0;
+                    else x.Count = keep;
+                }
+                if (current != size)
+                {
+                    r = SetU64(n.Block, at + CffsLayout.Size, size);
+                    if (r < 0) return r;
                 }
                 int tail = (int)(size % BlockSize);
                 if (tail != 0)
