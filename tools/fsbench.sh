@@ -7,7 +7,7 @@
 # -b 4096 -E lazy_itable_init=0,lazy_journal_init=0. Runs once under -icount shift=0 (busy guest
 # instructions: each side takes out its own idle time) and once on the wall clock (plain TCG,
 # emulated TSC ticks), unless MODES says otherwise.
-# usage: tools/fsbench.sh [PHASES]   PHASES default "small 1000 small 10000 seq 256"
+# usage: tools/fsbench.sh [PHASES]   PHASES default "small 1000 fsync 1000 small 10000 seq 256"
 #   MODES="icount wall" (default), DISK_MIB=512 (default), KERNEL=out/kernel-bench.elf (default
 #   out/kernel.elf when that is missing). Writes out/bench/fs-{exosharp,linux}-{icount,wall}.txt
 #   and out/bench/fs.table (name, ExoSharp busy, Linux busy, ratio, ExoSharp wall, Linux wall,
@@ -22,8 +22,8 @@ on a fresh raw image of the same size behind virtio-blk in the same QEMU. ExoSha
 (\`src/Apps/Bench/FsBenchmarks.cs\`), ExOS's POSIX calls over C-FFS on XN directly (no Linux ABI); Linux:
 \`src/Bench/Linux/fsbench.c\` as /init, ext4 made on the host by \`mkfs.ext4 -b 4096 -E
 lazy_itable_init=0,lazy_journal_init=0\`, mounted with the defaults (data=ordered). small N: N files of
-1 KB in 10 directories (create, read, delete; the C-FFS and LFS small-file benchmark); seq: one file
-in 64 KiB writes and reads. Every phase ends in a sync and its time includes it; a cold read follows a
+1 KB in 10 directories (create, read, delete; the C-FFS and LFS small-file benchmark); fsync N: the
+same with an fsync per file; seq: one file in 64 KiB writes and reads. Every phase ends in a sync and its time includes it; a cold read follows a
 sync and an emptied cache (ExOS: \`DropCache\`, every clean block evicted; Linux: drop_caches 3);
 _warm repeats it at once. _fsync: an fsync after each file written (create), after each unlink (of
 its directory: delete), or every MiB (seq). Busy instructions: \`-icount shift=0\`, the time-stamp
@@ -35,7 +35,7 @@ host fdatasync: that is idle time, out of the instruction counts, but in the wal
 EOF
     exit 0
 fi
-phases="${1:-small 1000 small 10000 seq 256}"
+phases="${1:-small 1000 fsync 1000 small 10000 seq 256}"
 modes="${MODES:-icount wall}"
 disk_mib="${DISK_MIB:-512}"
 kernel="${KERNEL:-out/kernel-bench.elf}"

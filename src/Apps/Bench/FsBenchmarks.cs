@@ -2,8 +2,9 @@
 // src/Bench/Linux/fsbench.c, the same operations on ext4): ExOS's POSIX calls (Files) over C-FFS
 // on XN, in an ExOS program, the exokernel way (no Linux ABI in between).
 //   fsbench small N   N files of 1 KB in 10 directories (file k in d<k % 10>): create, read cold
-//                     (the library's cache dropped), read warm, delete; then create and delete with
-//                     an fsync after each file (create) or each unlink (the directory's);
+//                     (the library's cache dropped), read warm, delete;
+//   fsbench fsync N   the same files created and deleted with an fsync after each file (create)
+//                     or each unlink (the directory's);
 //   fsbench seq M     one file of M MiB written in 64 KiB writes, read cold, read warm, deleted;
 //                     written again with an fsync after every MiB.
 // Each phase ends in a sync and is timed with the time-stamp counter; the kernel's idle cycles
@@ -31,9 +32,10 @@ namespace ExoSharp.Apps.Bench
                 string phase = Word(arguments, ref at), count = Word(arguments, ref at);
                 if (phase.Length == 0) break;
                 int n = (int)Arguments.Number(count, 1 << 20);
-                if (phase == "small" && n > 0) Small(n);
+                if (phase == "small" && n > 0) Small(n, false);
+                else if (phase == "fsync" && n > 0) Small(n, true);
                 else if (phase == "seq" && n > 0) Sequential(n);
-                else return Fail("bad phase '" + phase + " " + count + "' (small N | seq MIB)", -22);
+                else return Fail("bad phase '" + phase + " " + count + "' (small N | fsync N | seq MIB)", -22);
             }
             System.Console.WriteLine(s_failures == 0 ? "fsbench: all checks passed" : "fsbench: WRONG: " + s_failures.ToString() + " checks failed");
             System.Console.WriteLine("BENCH done");
@@ -79,9 +81,9 @@ namespace ExoSharp.Apps.Bench
 
         private static byte Pattern(int file, int at) => (byte)(file * 13 + at * 7 + (at >> 8));
 
-        private static void Small(int count)
+        private static void Small(int count, bool fsync)
         {
-            string top = "/small" + count.ToString();
+            string top = (fsync ? "/fsync" : "/small") + count.ToString();
             string[] paths = new string[count];
             string[] dirs = new string[Directories];
             Check("mkdir " + top, Files.Mkdir(top, 0x1ED));
@@ -97,17 +99,22 @@ namespace ExoSharp.Apps.Bench
                 for (int i = 0; i < SmallSize; i++) buffer[k * SmallSize + i] = Pattern(k, i);
             string n = "_" + count.ToString();
 
-            Create(paths, buffer, false);
-            Stop("fs_small_create" + n);
-            ReadSmall(paths, buffer, true, "fs_small_read" + n);
-            ReadSmall(paths, buffer, false, "fs_small_read" + n + "_warm");
-            Delete(paths, dirs, false);
-            Stop("fs_small_delete" + n);
-
-            Create(paths, buffer, true);
-            Stop("fs_small_create" + n + "_fsync");
-            Delete(paths, dirs, true);
-            Stop("fs_small_delete" + n + "_fsync");
+            if (!fsync)
+            {
+                Create(paths, buffer, false);
+                Stop("fs_small_create" + n);
+                ReadSmall(paths, buffer, true, "fs_small_read" + n);
+                ReadSmall(paths, buffer, false, "fs_small_read" + n + "_warm");
+                Delete(paths, dirs, false);
+                Stop("fs_small_delete" + n);
+            }
+            else
+            {
+                Create(paths, buffer, true);
+                Stop("fs_small_create" + n + "_fsync");
+                Delete(paths, dirs, true);
+                Stop("fs_small_delete" + n + "_fsync");
+            }
             for (int d = 0; d < Directories; d++) Check("rmdir " + dirs[d], Files.Rmdir(dirs[d]));
             Check("rmdir " + top, Files.Rmdir(top));
             Check("sync", Files.Sync());

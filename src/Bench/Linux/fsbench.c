@@ -4,8 +4,8 @@
  * mkfs.ext4 and mounted here on the virtio-blk disk /dev/vda. Runs as /init of an initramfs
  * made by tools/peer.sh (busybox, the virtio modules, /modules/load, run first).
  * Arguments (the kernel command line after "--"): phases "small N" (N files of 1 KB in 10
- * directories: create, read cold, read warm, delete, then create and delete with an fsync after
- * each file or unlink) and "seq M" (one file of M MiB in 64 KiB writes: write, read cold, read
+ * directories: create, read cold, read warm, delete), "fsync N" (the same created and deleted with
+ * an fsync after each file or unlink) and "seq M" (one file of M MiB in 64 KiB writes: write, read cold, read
  * warm, delete; written again with an fsync every MiB). Each phase ends in sync(); a cold read
  * follows sync and drop_caches (3). Prints "BENCH <name> busy=<n> idle=<n> total=<n>" in
  * time-stamp-counter ticks: total = rdtsc across the phase, idle = the kernel's own idle and
@@ -161,13 +161,13 @@ static void delete_files(char **paths, int count, char **dirs, int fsync_each)
     for (int d = 0; d < DIRECTORIES; d++) if (dirfd[d] >= 0) close(dirfd[d]);
 }
 
-static void small(int count)
+static void small(int count, int fsync_each)
 {
     char top[64], name[64];
     char *dirs[DIRECTORIES];
     char **paths = malloc(sizeof(char *) * count);
     unsigned char *buffer = malloc((size_t)SMALL * count);
-    snprintf(top, sizeof top, "/mnt/small%d", count);
+    snprintf(top, sizeof top, fsync_each ? "/mnt/fsync%d" : "/mnt/small%d", count);
     if (mkdir(top, 0755) != 0) fail("mkdir", top);
     for (int d = 0; d < DIRECTORIES; d++) {
         dirs[d] = malloc(80);
@@ -180,16 +180,19 @@ static void small(int count)
         for (int i = 0; i < SMALL; i++) buffer[(size_t)k * SMALL + i] = pattern(k, i);
     }
     sync();
-    create_files(paths, count, buffer, 0);
-    snprintf(name, sizeof name, "fs_small_create_%d", count); stop(name);
-    snprintf(name, sizeof name, "fs_small_read_%d", count); read_files(paths, count, buffer, 1, name);
-    snprintf(name, sizeof name, "fs_small_read_%d_warm", count); read_files(paths, count, buffer, 0, name);
-    delete_files(paths, count, dirs, 0);
-    snprintf(name, sizeof name, "fs_small_delete_%d", count); stop(name);
-    create_files(paths, count, buffer, 1);
-    snprintf(name, sizeof name, "fs_small_create_%d_fsync", count); stop(name);
-    delete_files(paths, count, dirs, 1);
-    snprintf(name, sizeof name, "fs_small_delete_%d_fsync", count); stop(name);
+    if (!fsync_each) {
+        create_files(paths, count, buffer, 0);
+        snprintf(name, sizeof name, "fs_small_create_%d", count); stop(name);
+        snprintf(name, sizeof name, "fs_small_read_%d", count); read_files(paths, count, buffer, 1, name);
+        snprintf(name, sizeof name, "fs_small_read_%d_warm", count); read_files(paths, count, buffer, 0, name);
+        delete_files(paths, count, dirs, 0);
+        snprintf(name, sizeof name, "fs_small_delete_%d", count); stop(name);
+    } else {
+        create_files(paths, count, buffer, 1);
+        snprintf(name, sizeof name, "fs_small_create_%d_fsync", count); stop(name);
+        delete_files(paths, count, dirs, 1);
+        snprintf(name, sizeof name, "fs_small_delete_%d_fsync", count); stop(name);
+    }
     for (int d = 0; d < DIRECTORIES; d++) { if (rmdir(dirs[d]) != 0) fail("rmdir", dirs[d]); free(dirs[d]); }
     if (rmdir(top) != 0) fail("rmdir", top);
     sync();
@@ -273,7 +276,8 @@ int main(int argc, char **argv)
         printf("fsbench: ext4 on /dev/vda mounted\n");
         for (int i = 1; i + 1 < argc; i += 2) {
             int n = atoi(argv[i + 1]);
-            if (strcmp(argv[i], "small") == 0 && n > 0) small(n);
+            if (strcmp(argv[i], "small") == 0 && n > 0) small(n, 0);
+            else if (strcmp(argv[i], "fsync") == 0 && n > 0) small(n, 1);
             else if (strcmp(argv[i], "seq") == 0 && n > 0) sequential(n);
             else { errno = EINVAL; fail("phase", argv[i]); }
         }

@@ -20,7 +20,7 @@ namespace ExoSharp.Kernel.Xn
 {
     internal static unsafe class XnService
     {
-        public const int CacheBlocks = 512;
+        public const int CacheBlocks = 2048;
         public const int KeysPerEnvironment = 8;
         public const ulong WritebackTicks = 50;
         public const uint WaitFetch = 1, WaitSync = 2;
@@ -148,8 +148,12 @@ namespace ExoSharp.Kernel.Xn
             }
             // A change that took no block out of the cache touched only the rows it named (published
             // by Named); the rest of the window is as the last full publish left it.
+            // Only a free can end other blocks' wait to be reused (those waiting on a freed parent).
             if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
-                s_volume.CacheReleases == s_releasesSeen) PublishWatched();
+                s_volume.CacheReleases == s_releasesSeen)
+            {
+                if (call == Syscall.XnFree) PublishWatched();
+            }
             else Publish();
             Sweep();
             return result;
@@ -338,8 +342,7 @@ namespace ExoSharp.Kernel.Xn
             ulong caller = KeyFor(env, (uint)block);
             Error e = s_volume.Fetch(caller, (uint)block);
             Named(block, 1, false);
-            if (s_volume.CacheReleases == s_releasesSeen) PublishWatched();    // a slot taken: named
-            else Publish();
+            if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else a slot taken: named
             if (e != 0) return (long)e;
             if (InCore(caller, (uint)block)) return 0;
             s_waitKind[env.Index] = WaitFetch;
@@ -388,10 +391,12 @@ namespace ExoSharp.Kernel.Xn
         /// <summary>From the disk's interrupt (or a boot-time poll): one transfer ended.</summary>
         private static void Completed(ulong tag, bool ok)
         {
-            bool known = s_volume.RequestOf((int)tag, out uint block, out _);
+            bool known = s_volume.RequestOf((int)tag, out uint block, out bool read);
             ulong before = s_volume.CacheReleases;
             s_disk.Complete((int)tag, ok);
-            int started = Pump();
+            // Writeback scans the cache: after a read nothing new can be written, and while half
+            // the queue is still busy the next completions will refill it.
+            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 2) ? 0 : Pump();
             // The rows a completion can change: its block, the parent its write untaints, the freed
             // blocks waiting for it (watched), the blocks whose writes Pump started; a block leaving
             // the cache or a logged move's bookkeeping needs the full pass.
