@@ -112,20 +112,27 @@ fi
 image="$work/cffs-crash.img"
 rm -f "$image"; truncate -s 32M "$image"
 last=-1 cut_failures=0 rounds_done=0
-for k in $(seq 1 "$cffs_points"); do
-    log="$work/cffs-crash-$k.log"
-    setsid tools/run.sh --disk "$image" "cffs cycle $last" >"$log" 2>&1 &
-    leader=$!
-    # Wait for the check of the previous cut and one new round (or the end), then a varying delay:
-    # the kill lands anywhere in a round, between its first write and its last sync.
+# cut LOG DELAY: boots `cffs cycle $last`, waits for its first new round (the previous cut's check is
+# done by then), DELAY seconds more, then kills QEMU's whole group and waits until none of it is left
+# (the image is free again).
+cut() {
+    setsid tools/run.sh --disk "$image" "cffs cycle $last" >"$1" 2>&1 &
+    local leader=$!
     for _ in $(seq 1 1200); do
-        grep -q "cffs: stress round $((last + 1))\$" "$log" 2>/dev/null && break
+        grep -q "cffs: stress round $((last + 1))\$" "$1" 2>/dev/null && break
         kill -0 "$leader" 2>/dev/null || break
         sleep 0.05
     done
-    sleep "0.$(printf '%03d' $(( (k * 137) % 400 )))"
+    sleep "$2"
     kill -9 -- "-$leader" 2>/dev/null
     wait "$leader" 2>/dev/null
+    for _ in $(seq 1 100); do pgrep -g "$leader" >/dev/null 2>&1 || break; sleep 0.05; done
+}
+for k in $(seq 1 "$cffs_points"); do
+    log="$work/cffs-crash-$k.log"
+    delay="0.$(printf '%03d' $(( (k * 137) % 400 )))"
+    cut "$log" "$delay"
+    [ -s "$log" ] || { echo "disktest: cffs-crash-$k: the boot printed nothing (QEMU did not start); once more" >&2; cut "$log" "$delay"; }
     if grep -q "WRONG\|PANIC\|mount problem" "$log" || { [ "$last" -ge 0 ] && ! grep -q "cffs: cycle verify after round $last: .* each under one name" "$log"; } ||
        ! grep -q "kernel: xn: mounted .* consistent" "$log"; then
         fail "cffs-crash-$k" "the disk the cut after round $last left did not check out in the guest" "$log"
