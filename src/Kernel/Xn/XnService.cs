@@ -3,7 +3,9 @@
 // blocks mapped read-only into their owners (taken back the moment a page stops caching that
 // block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
 // in XN's catalogue): an environment that created or opened a root with it acts as the owner.
-// Writes go out in XN's order from XnSync, every WritebackTicks, and after each completion.
+// Writes go out in XN's order from XnSync, every WritebackTicks, and after write completions
+// (once half the queue is free). The registry window is rewritten row by row as calls and
+// completions name blocks; in full only when a block left the cache.
 // Interrupts off; XnVolume is never re-entered. Missing: sharing roots, more than one disk.
 using System;
 using ExoSharp.Abi;
@@ -147,8 +149,8 @@ namespace ExoSharp.Kernel.Xn
                 default: return (long)Error.NoSuchCall;
             }
             // A change that took no block out of the cache touched only the rows it named (published
-            // by Named); the rest of the window is as the last full publish left it.
-            // Only a free can end other blocks' wait to be reused (those waiting on a freed parent).
+            // by Named); the rest of the window is as the last full publish left it. Only a free
+            // can end other blocks' wait to be reused (those waiting on a freed parent).
             if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
                 s_volume.CacheReleases == s_releasesSeen)
             {
@@ -422,7 +424,6 @@ namespace ExoSharp.Kernel.Xn
             Publish();
         }
 
-        /// <summary>Starts every write XN's order allows now.</summary>
         /// <summary>Starts every write XN's order allows now; how many started (s_ready's first ones).</summary>
         private static int Pump()
         {
@@ -483,10 +484,10 @@ namespace ExoSharp.Kernel.Xn
             Publish();
         }
 
-        /// <summary>Updates the rows that can have changed since the last publish: the blocks in the
-        /// cache (and the ones that just left it: every change to a block's state passes through the
-        /// cache, but for frees), the blocks an operation named (Named), and freed blocks not yet
-        /// free again (Watch). Costs O(cache + the change), not O(disk). Counts unclean blocks.</summary>
+        /// <summary>The full pass, for when a block left the cache: every cached block's row and the
+        /// rows of blocks that just left it (every change to a block's state passes through the
+        /// cache, but for frees), and freed blocks not yet free again (Watch). Costs O(cache), not
+        /// O(disk). The unclean counts follow the rows (PublishRow).</summary>
         private static void Publish()
         {
             s_releasesSeen = s_volume.CacheReleases;
