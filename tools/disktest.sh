@@ -132,7 +132,10 @@ for k in $(seq 1 "$cffs_points"); do
     log="$work/cffs-crash-$k.log"
     delay="0.$(printf '%03d' $(( (k * 137) % 400 )))"
     cut "$log" "$delay"
-    [ -s "$log" ] || { echo "disktest: cffs-crash-$k: the boot printed nothing (QEMU did not start); once more" >&2; cut "$log" "$delay"; }
+    if [ ! -s "$log" ]; then     # seen once in 50 or 100 cuts, cause unknown: kept for a look, tried again
+        echo "disktest: cffs-crash-$k: the boot printed nothing (QEMU did not start); once more" >&2
+        cut "$log" "$delay"
+    fi
     if grep -q "WRONG\|PANIC\|mount problem" "$log" || { [ "$last" -ge 0 ] && ! grep -q "cffs: cycle verify after round $last: .* each under one name" "$log"; } ||
        ! grep -q "kernel: xn: mounted .* consistent" "$log"; then
         fail "cffs-crash-$k" "the disk the cut after round $last left did not check out in the guest" "$log"

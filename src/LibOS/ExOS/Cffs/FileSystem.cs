@@ -1027,6 +1027,22 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (r < 0) return r;
                 if (nlink > 1) return SetU32(n.Block, n.Slot * SlotSize + CffsLayout.Nlink, nlink - 1);
             }
+            else
+            {
+                // An embedded inode whose blocks are one extent in its entry (most small files):
+                // the entry cleared and the extent freed by one checked change, atomic across a crash.
+                r = LoadExtents(n);
+                if (r < 0) return r;
+                int used = -1, extents = 0;
+                for (int i = 0; i < _extCount; i++)
+                    if (_ext[i].Count != 0) { used = i; extents++; }
+                if (_listCount == 0 && extents <= 1)
+                {
+                    _extValid = false;
+                    if (extents == 0) return Meta(block, slot * SlotSize, zero, SlotSize);
+                    return FreeBlocks(block, slot * SlotSize, zero, SlotSize, _ext[used].Start, _ext[used].Count);
+                }
+            }
             r = Release(n);
             if (r < 0) return r;
             return Meta(n.Block, n.Slot * SlotSize, zero, SlotSize);
