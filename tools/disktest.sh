@@ -132,7 +132,7 @@ for k in $(seq 1 "$cffs_points"); do
     log="$work/cffs-crash-$k.log"
     delay="0.$(printf '%03d' $(( (k * 137) % 400 )))"
     cut "$log" "$delay"
-    if [ ! -s "$log" ]; then     # seen once in 50 or 100 cuts, cause unknown: kept for a look, tried again
+    if [ ! -s "$log" ]; then     # seen about once in 100 cuts, cause unknown: tried again
         echo "disktest: cffs-crash-$k: the boot printed nothing (QEMU did not start); once more" >&2
         cut "$log" "$delay"
     fi
