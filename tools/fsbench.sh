@@ -78,6 +78,7 @@ linux() { # $1: mode
     rm -f "$image"
 }
 
+rm -f "$work"/fs-{exosharp,linux}-{icount,wall}.txt     # no numbers from an earlier run's other mode
 for mode in $modes; do
     exosharp "$mode"
     linux "$mode"
