@@ -293,6 +293,25 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return new Node(ino / CffsLayout.Slots, (int)(ino % CffsLayout.Slots));
         }
 
+        /// <summary>The inode and mode of the entry FindEntry has just found, read from the copy of its
+        /// block FindEntry left in _scratch (an external inode is read from its table).
+        /// Precondition: nothing has used _scratch since FindEntry returned (b, slot).</summary>
+        private Node FoundInode(uint b, int slot, out uint mode)
+        {
+            fixed (byte* s = _scratch)
+            {
+                byte* entry = s + slot * SlotSize;
+                if ((*(uint*)(entry + CffsLayout.Flags) & CffsLayout.External) == 0)
+                {
+                    mode = *(uint*)(entry + CffsLayout.Mode);
+                    return new Node(b, slot);
+                }
+            }
+            Node n = InodeOf(b, slot);
+            mode = ModeOf(n);
+            return n;
+        }
+
         /// <summary>Finds name[start..end) in a directory: the entry's block and slot.</summary>
         private bool FindEntry(Node dir, string name, int start, int end, out uint block, out int slot)
         {
@@ -354,8 +373,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (e - s == 1 && path[s] == '.') continue;
                 if (e - s == 2 && path[s] == '.' && path[s + 1] == '.') { dir = ParentOf(dir); continue; }
                 if (!FindEntry(dir, path, s, e, out uint b, out int slot)) return -(long)Errno.ENOENT;
-                Node n = InodeOf(b, slot);
-                uint mode = ModeOf(n);
+                Node n = FoundInode(b, slot, out uint mode);
                 if (IsSymlink(mode))
                 {
                     if (++links > MaxSymlinks) return -(long)Errno.ELOOP;
@@ -394,8 +412,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (e == s || (e - s == 1 && path[s] == '.')) return 0;
             if (e - s == 2 && path[s] == '.' && path[s + 1] == '.') { node = ParentOf(dir); return 0; }
             if (!FindEntry(dir, path, s, e, out uint b, out int slot)) return -(long)Errno.ENOENT;
-            node = InodeOf(b, slot);
-            if (follow && IsSymlink(ModeOf(node)))
+            node = FoundInode(b, slot, out uint mode);
+            if (follow && IsSymlink(mode))
             {
                 if (++links > MaxSymlinks) return -(long)Errno.ELOOP;
                 return Follow(node, dir, out node, ref links);
