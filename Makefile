@@ -122,11 +122,11 @@ test: all $(DEPS)
 	tools/test.sh
 
 # The long forms: the system-call fuzzer for 1,000,000+ calls with the kernel's self-check
-# (tools/soak.sh), the fsx exerciser at 1,000,000 operations, 50 C-FFS power cuts.
+# (tools/soak.sh), the fsx exerciser at 1,000,000 operations, 200 C-FFS power cuts on one disk.
 soak: all $(DEPS)
 	tools/soak.sh
 	FSX_OPS=1000000 tools/fs-tests.sh
-	tools/disktest.sh 12 50
+	tools/disktest.sh 12 200
 
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj src/*/*/bin src/*/*/obj tests/*/bin tests/*/obj tools/*/bin tools/*/obj

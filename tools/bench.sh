@@ -84,6 +84,9 @@ read -r irqoff_max irqoff_boot irqoff_mount irqoff_cause <<< "${irqoff:-- - - un
 linux "-icount shift=0" > out/bench/linux-icount.txt
 exosharp "" > out/bench/exosharp-wall.txt
 linux "" > out/bench/linux-wall.txt
+# The file systems: C-FFS on XN against ext4 (tools/fsbench.sh, which also runs alone); it writes
+# out/bench/fs-*.txt and out/bench/fs.table.
+tools/fsbench.sh > out/bench/fs-bench.lines
 for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run for $f did not finish:" >&2; cat "$f" >&2; exit 1; }; done
 # The network stack against Linux's (tools/netbench.sh, which also runs alone): out/bench/net.bench.
 tools/netbench.sh all > out/bench/net.out 2>&1 || { echo "bench: tools/netbench.sh failed:" >&2; cat out/bench/net.out >&2; exit 1; }
@@ -128,6 +131,7 @@ echo "gc_peak_memory_18_KiB ${e:--} ${l:--} $(gc_ratio "$e" "$l")" >> out/bench/
 e=$(gc_value out/bench/exosharp-gc-icount.txt gc_binary_trees_18 pause); l=$(gc_value out/bench/dotnet-icount.txt gc_binary_trees_18 pause)
 echo "BENCH gc_max_pause_18 exosharp=${e:--} dotnet=${l:--} unit=instructions ratio=$(gc_ratio "$e" "$l")"
 echo "gc_max_pause_18 ${e:--} ${l:--} $(gc_ratio "$e" "$l")" >> out/bench/managed.table
+cat out/bench/fs-bench.lines
 echo "BENCH irqoff_hostile exosharp=$irqoff_max unit=instructions cause=\"$irqoff_cause\" goal=200000"
 echo "BENCH irqoff_boot exosharp=$irqoff_boot unit=instructions"
 echo "BENCH irqoff_mount exosharp=$irqoff_mount unit=instructions"
@@ -210,6 +214,14 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| operation | ExoSharp | .NET on Linux | .NET / ExoSharp |"
     echo "|---|---:|---:|---:|"
     [ -f out/bench/managed.table ] && while read -r op e l r; do echo "| $op | $e | $l | $r |"; done < out/bench/managed.table
+    echo
+    echo "## File systems: C-FFS on XN against ext4"
+    echo
+    tools/fsbench.sh --describe
+    echo
+    echo "| phase | ExoSharp (busy instructions) | Linux (busy instructions) | Linux / ExoSharp | ExoSharp wall (TSC ticks) | Linux wall (TSC ticks) | Linux / ExoSharp |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    while read -r op e l r ew lw rw; do echo "| $op | $e | $l | $r | $ew | $lw | $rw |"; done < out/bench/fs.table
     echo
     echo "## Longest stretch with interrupts off, hostile suite (-icount shift=0)"
     echo

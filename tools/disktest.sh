@@ -17,14 +17,15 @@
 #   cffs-host    boot `cffs` (C-FFS in the guest), then check and extract its disk on the host with
 #                tools/fsimage (the same code built for the host) and compare the bytes; reboot `cffs check`.
 #   cffs-root    a host tree made into an image by tools/fsimage, listed and hashed by the guest.
-#   cffs-crash-N boot `cffs stress`, kill QEMU after a round, check the image on the host, then boot
-#                `cffs verify R`: every synced round's file exact and under exactly one name.
+#   cffs-crash   N power cuts chained on one disk (default 50): boot `cffs cycle L`, kill QEMU in the
+#                middle of its rounds, check the image on the host; the next boot checks the cut in
+#                the guest (every synced file exact under exactly one name, directories moved whole).
 # Prints "PASS disk/<name>" or "FAIL disk/<name>: why" (with the serial log), then
-# "disk: N passed, M failed". usage: tools/disktest.sh [crash points, default 10 [C-FFS crash points, default 8]]
+# "disk: N passed, M failed". usage: tools/disktest.sh [crash points, default 10 [C-FFS crash points, default 50]]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 points="${1:-10}"
-cffs_points="${2:-8}"
+cffs_points="${2:-50}"
 work=out/tests/disk
 mkdir -p "$work"
 passed=0 failed=0
@@ -103,43 +104,65 @@ else
     pass "cffs-root (a host tree made by tools/fsimage, read by the guest: $(tail -1 "$work/root-compare.log"))"
 fi
 
-# C-FFS power cuts: QEMU killed during a workload of writes, renames across and within
-# directories and unlinks; after each, the host checks the image (tools/fsimage check) and the guest
-# verifies every synced round (exact bytes, each file under exactly one name).
-for k in $(seq 1 "$cffs_points"); do
-    image="$work/cffs-crash.img"
-    rm -f "$image"; truncate -s 32M "$image"
-    round=$((1 + (k * 5) % 17))
-    delay=$(( (k * 53) % 100 ))
-    log="$work/cffs-crash-$k.log"
-    setsid tools/run.sh --disk "$image" "cffs stress 1000" >"$log" 2>&1 &
-    leader=$!
+# C-FFS power cuts, chained on one disk: boot `cffs cycle L` (it checks what the previous cut left,
+# then carries on from round L + 1), kill QEMU (SIGKILL) at a varying moment of its workload (writes,
+# fsync, renames within and across directories, directory moves, rmdir, unlink), check the image on
+# the host (tools/fsimage check), boot again with the last round the killed run printed. The guest's
+# check of each cut is in the next boot; the last cut gets a boot of its own (`cffs cycle L 0`).
+image="$work/cffs-crash.img"
+rm -f "$image"; truncate -s 32M "$image"
+last=-1 cut_failures=0 rounds_done=0
+# cut LOG DELAY: boots `cffs cycle $last`, waits for its first new round (the previous cut's check is
+# done by then), DELAY seconds more, then kills QEMU's whole group and waits until none of it is left
+# (the image is free again).
+cut() {
+    setsid tools/run.sh --disk "$image" "cffs cycle $last" >"$1" 2>&1 &
+    local leader=$!
     for _ in $(seq 1 1200); do
-        grep -q "cffs: stress round $round\$" "$log" 2>/dev/null && break
+        grep -q "cffs: stress round $((last + 1))\$" "$1" 2>/dev/null && break
         kill -0 "$leader" 2>/dev/null || break
         sleep 0.05
     done
-    sleep "0.$(printf '%03d' "$delay")"
+    sleep "$2"
     kill -9 -- "-$leader" 2>/dev/null
     wait "$leader" 2>/dev/null
-    last="$(grep -o 'cffs: stress round [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')"
-    if [ -z "$last" ] || [ "$last" -lt "$round" ]; then
-        fail "cffs-crash-$k" "the stress run never reached round $round" "$log"
-        continue
+    for _ in $(seq 1 100); do pgrep -g "$leader" >/dev/null 2>&1 || break; sleep 0.05; done
+}
+for k in $(seq 1 "$cffs_points"); do
+    log="$work/cffs-crash-$k.log"
+    delay="0.$(printf '%03d' $(( (k * 137) % 400 )))"
+    cut "$log" "$delay"
+    if [ ! -s "$log" ]; then     # seen about once in 100 cuts, cause unknown: tried again
+        echo "disktest: cffs-crash-$k: the boot printed nothing (QEMU did not start); once more" >&2
+        cut "$log" "$delay"
+    fi
+    if grep -q "WRONG\|PANIC\|mount problem" "$log" || { [ "$last" -ge 0 ] && ! grep -q "cffs: cycle verify after round $last: .* each under one name" "$log"; } ||
+       ! grep -q "kernel: xn: mounted .* consistent" "$log"; then
+        fail "cffs-crash-$k" "the disk the cut after round $last left did not check out in the guest" "$log"
+        cut_failures=$((cut_failures + 1)); break
+    fi
+    now="$(grep -o 'cffs: stress round [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')"
+    if [ -z "$now" ] || [ "$now" -le "$last" ]; then
+        fail "cffs-crash-$k" "the run after round $last made no progress before the kill" "$log"
+        cut_failures=$((cut_failures + 1)); break
     fi
     if ! tools/fsimage check "$image" >"$work/cffs-crash-$k-check.log" 2>&1; then
-        fail "cffs-crash-$k" "tools/fsimage check: inconsistent after a kill after round $last" "$log" "$work/cffs-crash-$k-check.log"
-        continue
+        fail "cffs-crash-$k" "tools/fsimage check: inconsistent after a kill after round $now" "$log" "$work/cffs-crash-$k-check.log"
+        cut_failures=$((cut_failures + 1)); break
     fi
-    boot "cffs-crash-$k-verify" "$image" "cffs verify $last"
-    v="$work/cffs-crash-$k-verify.log"
-    if ! grep -q "kernel: xn: mounted .* consistent" "$v" || grep -q "mount problem\|WRONG\|PANIC" "$v" ||
-       ! grep -q "cffs: verify: .* each under one name" "$v"; then
-        fail "cffs-crash-$k" "the synced rounds did not survive a kill after round $last (+${delay} ms)" "$log" "$v"
-    else
-        pass "cffs-crash-$k (killed after round $last +${delay} ms; host check consistent; $(grep -o 'verify: [0-9]* synced files' "$v"))"
-    fi
+    rounds_done=$((rounds_done + now - last))
+    last=$now
 done
+if [ "$cut_failures" = 0 ]; then
+    boot cffs-crash-final "$image" "cffs cycle $last 0"
+    v="$work/cffs-crash-final.log"
+    if ! grep -q "kernel: xn: mounted .* consistent" "$v" || grep -q "mount problem\|WRONG\|PANIC" "$v" ||
+       ! grep -q "cffs: cycle verify after round $last: .* each under one name" "$v"; then
+        fail "cffs-crash-final" "the last cut (after round $last) did not check out" "$v"
+    else
+        pass "cffs-crash ($cffs_points power cuts on one disk over $rounds_done rounds; each checked by tools/fsimage and by the next boot: $(grep -o 'cycle verify after round [0-9]*: [0-9]* synced files exact, [0-9]* moved directories in place' "$v"))"
+    fi
+fi
 
 image="$work/crash.img"
 rm -f "$image"; truncate -s 16M "$image"

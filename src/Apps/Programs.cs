@@ -60,6 +60,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "xstate", Main = &State.XState.Main },
             new Entry { Name = "bench", Main = &Bench.Benchmarks.Main },
             new Entry { Name = "gcbench", Main = &Bench.GcBenchmarks.Main },
+            new Entry { Name = "fsbench", Main = &Bench.FsBenchmarks.Main },
             new Entry { Name = "overstay", Main = &Hostile.Overstay.Main },
             new Entry { Name = "staleupcall", Main = &Hostile.StaleUpcall.Main },
             new Entry { Name = "badcaps", Main = &Hostile.BadCapabilities.Main },

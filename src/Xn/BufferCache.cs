@@ -46,6 +46,9 @@ namespace ExoSharp.Xn
         public bool IsShort { get; }
         public int Capacity => _blocks.Length;
         public int FreeSlots => _freeCount;
+        /// <summary>How many times a slot was released: while it stays the same, no block left the
+        /// cache (the kernel's registry window then needs only the rows of the blocks a call named).</summary>
+        public ulong Releases { get; private set; }
 
         /// <summary>A slot for block with all-zero contents, or -1 when the cache is full.</summary>
         public int Take(uint block)
@@ -64,6 +67,7 @@ namespace ExoSharp.Xn
             _blocks[slot] = XnVolume.NoBlock;
             _reading[slot] = false;
             _free[_freeCount++] = slot;
+            Releases++;
         }
 
         /// <summary>The slot's page (BlockSize bytes, page-aligned).</summary>

@@ -100,6 +100,22 @@ namespace ExoSharp.Xn
         public uint BlockCount => _blockCount;
         public bool IsMounted => _mounted;
         public int FreeCacheSlots => _cache.FreeSlots;
+        /// <summary>BufferCache.Releases: unchanged means no block left the cache.</summary>
+        public ulong CacheReleases => _cache.Releases;
+
+        /// <summary>Moves logged and not yet finished (their completions change several blocks).</summary>
+        public int MovesActive => _movesActive;
+
+        /// <summary>The block request tag transfers and whether it is a read; false when the tag is not in flight.</summary>
+        public bool RequestOf(int tag, out uint block, out bool read)
+        {
+            block = NoBlock;
+            read = false;
+            if (tag < 0 || tag >= QueueDepth || !_requestBusy[tag]) return false;
+            block = _requestBlock[tag];
+            read = !_requestWrite[tag];
+            return true;
+        }
         public int CacheSlots => _cache.Capacity;
 
         /// <summary>The block a cache slot holds (NoBlock: the slot is free). For the kernel's
@@ -815,7 +831,7 @@ namespace ExoSharp.Xn
             }
             if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
             Span<byte> buffer = _cache.Bytes(entry.Slot);
-            for (int i = 0; i < bytes.Length; i++) buffer[offset + i] = bytes[i];
+            fixed (byte* to = buffer) fixed (byte* from = bytes) Buffer.MemoryCopy(from, to + offset, bytes.Length, bytes.Length);
             entry.Dirty = true;
             return 0;
         }
@@ -829,7 +845,7 @@ namespace ExoSharp.Xn
             if (entry.Slot < 0) return entry.OnDisk ? Error.NotInCore : Error.Uninitialised;
             if (_cache.IsReading(entry.Slot)) return Error.NotInCore;
             Span<byte> buffer = _cache.Bytes(entry.Slot);
-            for (int i = 0; i < into.Length; i++) into[i] = buffer[offset + i];
+            fixed (byte* from = buffer) fixed (byte* to = into) Buffer.MemoryCopy(from + offset, to, into.Length, into.Length);
             return 0;
         }
 

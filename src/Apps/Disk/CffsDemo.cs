@@ -4,11 +4,9 @@
 //                  exerciser: 10,000 seeded operations against a shadow in memory; leave /guest
 //                  holding files whose contents the host checks (tools/fsimage extract);
 //   cffs check     after a reboot: /guest reads back as written, the tree as left;
-//   cffs stress N  N rounds of a mixed workload (mkdir, create, write, a rename across directories,
-//                  a rename within one, unlink), each ending in a sync and "cffs: stress round R";
-//                  QEMU is killed in the middle (tools/disktest.sh);
-//   cffs verify R  after such a kill: every round up to R (synced) complete: its file where the
-//                  renames put it, its bytes exact, no temporary name left behind;
+//   cffs cycle L [N]  power cuts chained on one disk: check what the cut after round L left (L = -1:
+//                  a blank disk), then carry on from round L + 1 (idempotent rounds with renames,
+//                  directory moves, rmdir, unlink, fsync) until killed (tools/disktest.sh);
 //   cffs ls        every path of the volume with its mode, size and, for a file, the FNV-1a hash of
 //                  its bytes (what `make run ROOT=<dir>` put there, compared by tools/disktest.sh).
 // No garbage collector: shadows and paths are allocated once.
@@ -32,8 +30,7 @@ namespace ExoSharp.Apps.Disk
                 fs.DirectoryType.ToString() + " " + fs.ExtentType.ToString() + " " + fs.InodeTableType.ToString() + ")");
             if (arguments == "check") return Check(fs);
             if (arguments == "ls") { List(fs, "/", fs.Root, 0); return 0; }
-            if (arguments.StartsWith("stress")) return Stress(fs, arguments.Length > 7 ? (int)Arguments.Number(arguments.Substring(7), 100000) : 20);
-            if (arguments.StartsWith("verify")) return Verify(fs, arguments.Length > 7 ? (int)Arguments.Number(arguments.Substring(7), 100000) : -1);
+            if (arguments.StartsWith("cycle")) return Cycle(fs, arguments.Length > 6 ? arguments.Substring(6) : "");
             Demo(fs);
             Exercise(fs, 10000, 12345);
             Expect("sync", fs.Sync(), 0);
@@ -118,41 +115,105 @@ namespace ExoSharp.Apps.Disk
         private static string Renamed(int r) => Directory(r + 1) + "/old" + r.ToString();
         private static int StressLength(int r) => 1000 + r * 997 % 30000;
 
-        private static int Stress(FileSystem fs, int rounds)
+        // ------------------------------------------------------------------ power cuts, chained
+
+        private static string Made(int r) => "/s/m" + r.ToString();
+        private static string Placed(int r) => Directory(r) + "/m" + r.ToString();
+        private static bool Exists(FileSystem fs, string path) => fs.Lookup(path, false, out _) == 0;
+
+        /// <summary>`cffs cycle L [N]`: after a power cut that followed the line "stress round L" (L = -1:
+        /// a blank disk), checks the disk, then carries on from round L + 1 for N rounds (default
+        /// 100000: until QEMU is killed). Rounds are idempotent, so a round the cut left half done is
+        /// finished: round r writes a file under a temporary name, syncs it (fsync), renames it into
+        /// another directory, renames round r-1's file away and back in its directory, makes a
+        /// directory and moves it under another parent, removes round r-4's directory and round r-8's
+        /// file, and syncs.</summary>
+        private static int Cycle(FileSystem fs, string arguments)
         {
-            fs.Mkdir("/s", 0x1ED);
-            for (int d = 0; d < 5; d++) fs.Mkdir("/s/d" + d.ToString(), 0x1ED);
-            fs.Sync();
-            for (int r = 0; r < rounds; r++)
+            int at = 0;
+            while (at < arguments.Length && arguments[at] != ' ') at++;
+            int last = arguments.Length > 0 && arguments[0] == '-' ? -1 : (int)Arguments.Number(arguments.Substring(0, at), 100000);
+            int rounds = at < arguments.Length ? (int)Arguments.Number(arguments.Substring(at + 1), 100000) : 100000;
+            if (last < 0)
             {
-                if (fs.Lookup(Final(r), false, out _) == 0) continue;      // done by an earlier run of the same disk
-                long e = WriteFile(fs, Temporary(r), 1000 + r, StressLength(r));
-                if (e == StressLength(r)) e = fs.Rename(Temporary(r), Final(r));
-                if (e == 0 && r >= 1) e = fs.Rename(Final(r - 1), Renamed(r - 1));
-                if (e == 0 && r >= 1) e = fs.Rename(Renamed(r - 1), Final(r - 1));
-                if (e == 0 && r >= 8) e = fs.Unlink(Final(r - 8));
-                if (e == 0) e = fs.Sync();
+                fs.Mkdir("/s", 0x1ED);
+                for (int d = 0; d < 5; d++) fs.Mkdir("/s/d" + d.ToString(), 0x1ED);
+                if (fs.Sync() != 0) return Fail("sync the blank disk's directories", -5);
+            }
+            else if (CycleVerify(fs, last) != 0) return 1;
+            for (int r = last + 1; r <= last + rounds; r++)
+            {
+                long e = Round(fs, r);
                 if (e != 0) return Fail("stress round " + r.ToString(), e);
                 System.Console.WriteLine("cffs: stress round " + r.ToString());
             }
             return 0;
         }
 
-        private static int Verify(FileSystem fs, int last)
+        private static long Round(FileSystem fs, int r)
         {
-            int checkedFiles = 0;
-            for (int r = last - 6 < 0 ? 0 : last - 6; r <= last; r++)
+            long e = 0;
+            if (!Exists(fs, Final(r)) && !Exists(fs, Renamed(r)))
             {
-                if (fs.Lookup(Temporary(r), false, out _) == 0) Expect("round " + r.ToString() + " left its temporary name", 1, 0);
-                bool final = fs.Lookup(Final(r), false, out _) == 0, renamed = fs.Lookup(Renamed(r), false, out _) == 0;
-                if (final == renamed) { Expect("round " + r.ToString() + "'s file under exactly one of its two names", final ? 2 : 0, 1); continue; }
+                if (Exists(fs, Temporary(r))) e = fs.Unlink(Temporary(r));
+                if (e == 0) { long w = WriteFile(fs, Temporary(r), 1000 + r, StressLength(r)); e = w == StressLength(r) ? 0 : w < 0 ? w : -5; }
+                if (e == 0) e = fs.Sync();
+                if (e == 0) e = fs.Rename(Temporary(r), Final(r));
+            }
+            else if (Exists(fs, Renamed(r))) e = fs.Rename(Renamed(r), Final(r));
+            if (e == 0 && r >= 1 && Exists(fs, Renamed(r - 1))) e = fs.Rename(Renamed(r - 1), Final(r - 1));
+            if (e == 0 && r >= 1) e = fs.Rename(Final(r - 1), Renamed(r - 1));
+            if (e == 0 && r >= 1) e = fs.Rename(Renamed(r - 1), Final(r - 1));
+            if (e == 0 && !Exists(fs, Placed(r)))
+            {
+                if (!Exists(fs, Made(r))) e = fs.Mkdir(Made(r), 0x1ED);
+                if (e == 0) e = fs.Rename(Made(r), Placed(r));
+            }
+            if (e == 0 && r >= 4 && Exists(fs, Placed(r - 4))) e = fs.Rmdir(Placed(r - 4));
+            if (e == 0 && r >= 8 && Exists(fs, Final(r - 8))) e = fs.Unlink(Final(r - 8));
+            if (e == 0 && r >= 8 && Exists(fs, Renamed(r - 8))) e = fs.Unlink(Renamed(r - 8));
+            if (e == 0) e = fs.Sync();
+            return e;
+        }
+
+        /// <summary>The disk after a cut that followed "stress round L": rounds up to L done, round
+        /// L + 1 any prefix of its steps. Every synced file exact under exactly one name; a file of
+        /// round L + 1 past its rename exact too (it was synced before); no directory in two places.</summary>
+        private static int CycleVerify(FileSystem fs, int last)
+        {
+            int files = 0, directories = 0;
+            for (int r = last - 6 < 0 ? 0 : last - 6; r <= last + 1; r++)
+            {
+                bool temporary = Exists(fs, Temporary(r)), final = Exists(fs, Final(r)), renamed = Exists(fs, Renamed(r));
+                int names = (temporary ? 1 : 0) + (final ? 1 : 0) + (renamed ? 1 : 0);
+                if (r <= last && (temporary || names != 1)) { Expect("round " + r.ToString() + "'s file under exactly one name, not its temporary one", names * 10 + (temporary ? 1 : 0), 10); continue; }
+                if (names > 1) { Expect("round " + r.ToString() + " (cut) file under at most one name", names, 1); continue; }
+                if (!final && !renamed) continue;
                 string path = final ? Final(r) : Renamed(r);
                 long got = ReadFile(fs, path, 1000 + r);
                 if (got != StressLength(r)) Expect("read " + path, got, StressLength(r));
-                else checkedFiles++;
+                else files++;
             }
-            System.Console.WriteLine("cffs: verify: " + checkedFiles.ToString() + " synced files exact up to round " + last.ToString() +
-                (s_failures == 0 ? ", each under one name" : ": WRONG"));
+            for (int r = last - 10 < 0 ? 0 : last - 10; r <= last - 8; r++)
+                if (Exists(fs, Final(r)) || Exists(fs, Renamed(r))) Expect("round " + r.ToString() + "'s file removed", 1, 0);
+            for (int r = last - 8 < 0 ? 0 : last - 8; r <= last + 1; r++)
+            {
+                bool made = Exists(fs, Made(r)), placed = Exists(fs, Placed(r));
+                if (made && placed) { Expect("directory m" + r.ToString() + " in two places", 2, 1); continue; }
+                if (r <= last - 4)
+                {
+                    if (made || placed) Expect("directory m" + r.ToString() + " removed", 1, 0);
+                    continue;
+                }
+                if (r >= last - 2 && r <= last && !placed) { Expect("directory m" + r.ToString() + " under its new parent", made ? 1 : 0, 2); continue; }
+                if (placed) directories++;
+            }
+            int cut = last + 1;
+            string fileState = Exists(fs, Temporary(cut)) ? "temporary" : Exists(fs, Final(cut)) || Exists(fs, Renamed(cut)) ? "moved" : "none";
+            string dirState = Exists(fs, Placed(cut)) ? "moved" : Exists(fs, Made(cut)) ? "made" : "none";
+            System.Console.WriteLine("cffs: cycle verify after round " + last.ToString() + ": " + files.ToString() + " synced files exact, " +
+                directories.ToString() + " moved directories in place" + (s_failures == 0 ? ", each under one name" : ": WRONG") +
+                " (round " + cut.ToString() + " as cut: file " + fileState + ", directory " + dirState + ")");
             return s_failures == 0 ? 0 : 1;
         }
 

@@ -154,7 +154,7 @@ namespace ExoSharp.Kernel.Core
                 Current = null;
                 if (skipped || sleeping)
                 {
-                    UserMode.Idle();    // a lost turn or a predicate waiting for time: the slice goes unused
+                    WallClock.Idle();   // a lost turn or a predicate waiting for time: the slice goes unused
                     continue;
                 }
                 BootSequence.NothingRunnable();

@@ -15,6 +15,7 @@ namespace ExoSharp.Kernel.Core
         [RuntimeExport("ExoSharpTrap")]
         public static void Handle(TrapFrame* frame)
         {
+            WallClock.EndIdle();
             Running.Sync();
             ulong vector = frame->Vector;
             if (vector >= Pic.VectorBase)

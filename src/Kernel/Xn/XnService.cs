@@ -3,7 +3,9 @@
 // blocks mapped read-only into their owners (taken back the moment a page stops caching that
 // block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
 // in XN's catalogue): an environment that created or opened a root with it acts as the owner.
-// Writes go out in XN's order from XnSync, every WritebackTicks, and after each completion.
+// Writes go out in XN's order from XnSync, every WritebackTicks, and after write completions
+// (once half the queue is free). The registry window is rewritten row by row as calls and
+// completions name blocks; in full only when a block left the cache.
 // Interrupts off; XnVolume is never re-entered. Missing: sharing roots, more than one disk.
 using System;
 using ExoSharp.Abi;
@@ -20,7 +22,7 @@ namespace ExoSharp.Kernel.Xn
 {
     internal static unsafe class XnService
     {
-        public const int CacheBlocks = 512;
+        public const int CacheBlocks = 2048;
         public const int KeysPerEnvironment = 8;
         public const ulong WritebackTicks = 50;
         public const uint WaitFetch = 1, WaitSync = 2;
@@ -42,6 +44,7 @@ namespace ExoSharp.Kernel.Xn
         private static readonly int[] s_uncleanByRoot = new int[XnLayout.MaxRoots + 1];   // [MaxRoots]: XN's own blocks
         private const int MaxWatched = 4096;
         private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
+        private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
         private static uint[] s_watched;    // freed blocks still FreePending
         private static int s_watchedCount;
         private static bool s_overflow;
@@ -137,7 +140,7 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnFree:
                 case Syscall.XnWrite: result = Change(env, call, a0); break;
                 case Syscall.XnMove: result = Move(env, a0, a1); break;
-                case Syscall.XnRead: result = Read(env, a0, a1, a2, a3); break;
+                case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
                 case Syscall.XnFetch: return Fetch(env, frame, a0);
                 case Syscall.XnSync: return Sync(env, frame);
                 case Syscall.XnInfo: return Info(env, a0);
@@ -145,7 +148,15 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnEvict: result = Evict(env, a0); break;
                 default: return (long)Error.NoSuchCall;
             }
-            Publish();
+            // A change that took no block out of the cache touched only the rows it named (published
+            // by Named); the rest of the window is as the last full publish left it. Only a free
+            // can end other blocks' wait to be reused (those waiting on a freed parent).
+            if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
+                s_volume.CacheReleases == s_releasesSeen)
+            {
+                if (call == Syscall.XnFree) PublishWatched();
+            }
+            else Publish();
             Sweep();
             return result;
         }
@@ -176,8 +187,16 @@ namespace ExoSharp.Kernel.Xn
             ulong owner = s_volume.OwnerOf((uint)block);
             if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
             if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+            int slot = s_volume.Entry((uint)block).Slot;
+            ulong before = s_volume.CacheReleases;
             Error e = s_volume.Evict((uint)block);
             Named(block, 1, false);
+            // Exactly this block left the cache: its row and its slot's record are all that changed.
+            if (e == 0 && slot >= 0 && slot < s_slotBlock.Length && before == s_releasesSeen && s_volume.CacheReleases == before + 1)
+            {
+                s_slotBlock[slot] = XnVolume.NoBlock;
+                s_releasesSeen = before + 1;
+            }
             return (long)e;
         }
 
@@ -261,8 +280,24 @@ namespace ExoSharp.Kernel.Xn
             uint block = (uint)c.Block;
             ulong caller = KeyFor(env, block);
             Error e;
+            ulong before = s_volume.CacheReleases;
             if (call == Syscall.XnAlloc) e = s_volume.Alloc(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count, (uint)c.Type);
-            else if (call == Syscall.XnFree) e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
+            else if (call == Syscall.XnFree)
+            {
+                // The freed blocks' slots are noted first: when they are all the cache gave back,
+                // their records are cleared here and no full publish is needed.
+                ulong cached = 0;
+                for (ulong b = c.First; b < c.First + c.Count && b < s_volume.BlockCount; b++)
+                    if (s_volume.Entry((uint)b).Slot >= 0) cached++;
+                e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
+                if (e == 0 && before == s_releasesSeen && s_volume.CacheReleases == before + cached)
+                {
+                    for (int slot = 0; slot < s_slotBlock.Length; slot++)
+                        if (cached != 0 && s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
+                            s_slotBlock[slot] = XnVolume.NoBlock;
+                    s_releasesSeen = s_volume.CacheReleases;
+                }
+            }
             else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
                 e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
             else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
@@ -309,7 +344,7 @@ namespace ExoSharp.Kernel.Xn
             ulong caller = KeyFor(env, (uint)block);
             Error e = s_volume.Fetch(caller, (uint)block);
             Named(block, 1, false);
-            Publish();
+            if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else a slot taken: named
             if (e != 0) return (long)e;
             if (InCore(caller, (uint)block)) return 0;
             s_waitKind[env.Index] = WaitFetch;
@@ -358,9 +393,24 @@ namespace ExoSharp.Kernel.Xn
         /// <summary>From the disk's interrupt (or a boot-time poll): one transfer ended.</summary>
         private static void Completed(ulong tag, bool ok)
         {
+            bool known = s_volume.RequestOf((int)tag, out uint block, out bool read);
+            ulong before = s_volume.CacheReleases;
             s_disk.Complete((int)tag, ok);
-            Pump();
-            Publish();
+            // Writeback scans the cache: after a read nothing new can be written, and while half
+            // the queue is still busy the next completions will refill it.
+            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 2) ? 0 : Pump();
+            // The rows a completion can change: its block, the parent its write untaints, the freed
+            // blocks waiting for it (watched), the blocks whose writes Pump started; a block leaving
+            // the cache or a logged move's bookkeeping needs the full pass.
+            if (known && before == s_releasesSeen && s_volume.CacheReleases == before && s_volume.MovesActive == 0)
+            {
+                Named(block, 1, false);
+                uint parent = s_volume.Entry(block).Parent;
+                if (parent < s_volume.BlockCount) Named(parent, 1, false);
+                for (int i = 0; i < started; i++) Named(s_ready[i], 1, false);
+                PublishWatched();
+            }
+            else Publish();
             Sweep();
             EnvTable.ForEach(&Wake, null);
         }
@@ -374,12 +424,13 @@ namespace ExoSharp.Kernel.Xn
             Publish();
         }
 
-        /// <summary>Starts every write XN's order allows now.</summary>
-        private static void Pump()
+        /// <summary>Starts every write XN's order allows now; how many started (s_ready's first ones).</summary>
+        private static int Pump()
         {
             int n = s_volume.Writeback(s_ready);
             for (int i = 0; i < n; i++)
-                if (s_volume.StartWrite(s_ready[i]) == Error.TableFull) break;
+                if (s_volume.StartWrite(s_ready[i]) == Error.TableFull) return i;
+            return n;
         }
 
         private static void Wake(Environment env, Environment unused)
@@ -433,14 +484,13 @@ namespace ExoSharp.Kernel.Xn
             Publish();
         }
 
-        /// <summary>Updates the rows that can have changed since the last publish: the blocks in the
-        /// cache (and the ones that just left it: every change to a block's state passes through the
-        /// cache, but for frees), the blocks an operation named (Named), and freed blocks not yet
-        /// free again (Watch). Costs O(cache + the change), not O(disk). Counts unclean blocks.</summary>
+        /// <summary>The full pass, for when a block left the cache: every cached block's row and the
+        /// rows of blocks that just left it (every change to a block's state passes through the
+        /// cache, but for frees), and freed blocks not yet free again (Watch). Costs O(cache), not
+        /// O(disk). The unclean counts follow the rows (PublishRow).</summary>
         private static void Publish()
         {
-            int unclean = 0;
-            for (int r = 0; r < s_uncleanByRoot.Length; r++) s_uncleanByRoot[r] = 0;
+            s_releasesSeen = s_volume.CacheReleases;
             for (int slot = 0; slot < s_slotBlock.Length; slot++)
             {
                 uint block = s_volume.BlockInSlot(slot);
@@ -448,11 +498,15 @@ namespace ExoSharp.Kernel.Xn
                 s_slotBlock[slot] = block;
                 if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
                 PublishRow(block);
-                BlockEntry e = s_volume.Entry(block);
-                if (!e.Dirty && !e.Writing) continue;
-                unclean++;
-                s_uncleanByRoot[e.Root >= 0 && e.Root < XnLayout.MaxRoots ? e.Root : XnLayout.MaxRoots]++;
             }
+            PublishWatched();
+        }
+
+        /// <summary>The rows of freed blocks not yet free again (a free can release blocks waiting on
+        /// the freed one); after a change that left the cache's membership alone, all a publish needs
+        /// beyond the rows Named wrote.</summary>
+        private static void PublishWatched()
+        {
             for (int i = 0; i < s_watchedCount;)
             {
                 uint block = s_watched[i];
@@ -460,7 +514,6 @@ namespace ExoSharp.Kernel.Xn
                 if (s_volume.Entry(block).State != BlockState.FreePending) s_watched[i] = s_watched[--s_watchedCount];
                 else i++;
             }
-            s_unclean = unclean;
         }
 
         /// <summary>Publishes the rows of blocks an operation named (first .. first + count - 1, clipped
@@ -470,6 +523,7 @@ namespace ExoSharp.Kernel.Xn
             for (ulong b = first; b < first + count && b < s_volume.BlockCount; b++)
             {
                 PublishRow((uint)b);
+                NoteSlot((uint)b);
                 if (freed && s_volume.Entry((uint)b).State == BlockState.FreePending)
                 {
                     if (s_watchedCount == s_watched.Length) s_overflow = true;
@@ -481,6 +535,17 @@ namespace ExoSharp.Kernel.Xn
                 s_overflow = false;                 // more pending frees than watched: one full pass
                 for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
             }
+        }
+
+        /// <summary>A named block in the cache: its slot's record is brought up to date (a block that
+        /// held the slot before gets its row again).</summary>
+        private static void NoteSlot(uint b)
+        {
+            BlockEntry e = s_volume.Entry(b);
+            if (e.Slot < 0 || s_slotBlock == null || e.Slot >= s_slotBlock.Length) return;
+            uint old = s_slotBlock[e.Slot];
+            if (old != b && old != XnVolume.NoBlock && old < s_volume.BlockCount) PublishRow(old);
+            s_slotBlock[e.Slot] = b;
         }
 
         private static void PublishRow(uint b)
@@ -495,11 +560,19 @@ namespace ExoSharp.Kernel.Xn
             bool cached = s_volume.CachedPage(b, out _, out ulong frame);
             if (cached && !s_volume.IsReadable(b)) flags |= BlockRecord.Reading;
             BlockRecord* r = s_registry + b;
+            // The unclean counts follow the rows: a block counts while its row says in core and
+            // dirty or being written, under the root its row names (XN's own blocks: the last).
+            const byte Unclean = BlockRecord.Dirty | BlockRecord.Writing;
+            byte root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
+            bool was = (r->Flags & BlockRecord.InCore) != 0 && (r->Flags & Unclean) != 0;
+            bool now = (flags & BlockRecord.InCore) != 0 && (flags & Unclean) != 0;
+            if (was) { s_unclean--; s_uncleanByRoot[r->Root < XnLayout.MaxRoots ? r->Root : XnLayout.MaxRoots]--; }
+            if (now) { s_unclean++; s_uncleanByRoot[root < XnLayout.MaxRoots ? root : XnLayout.MaxRoots]++; }
             r->Frame = cached ? (uint)frame : 0;
             r->State = (byte)e.State;
             r->Type = (byte)e.Type;
             r->Flags = flags;
-            r->Root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
+            r->Root = root;
         }
 
         /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0

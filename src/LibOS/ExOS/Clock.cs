@@ -15,6 +15,10 @@ namespace ExoSharp.LibOS.ExOS
         /// volatile read: the kernel changes the word, so a wait loop must read it every time).</summary>
         public static ulong Ticks => System.Threading.Volatile.Read(ref Page->Ticks);
 
+        /// <summary>TSC cycles the kernel has spent halted in its idle loop since boot (the clock
+        /// page's IdleCycles): a benchmark takes them out of its time-stamp-counter spans.</summary>
+        public static ulong IdleCycles => System.Threading.Volatile.Read(ref Page->IdleCycles);
+
         /// <summary>Seconds since 1970-01-01 UTC (whole seconds); 0 if the RTC could not be read.</summary>
         public static ulong UnixSeconds
         {

@@ -96,9 +96,15 @@ namespace ExoSharp.LibOS.ExOS
         public static long Open(string path, int flags, uint mode = 0x1A4)
         {
             if (s_fs == null) return -(long)Errno.EIO;
-            long r = s_fs.Lookup(path, (flags & NoFollow) == 0, out Node node);
-            if (r == -(long)Errno.ENOENT && (flags & Create) != 0) r = s_fs.Create(path, mode, 0, 0, out node);
-            else if (r == 0 && (flags & (Create | Exclusive)) == (Create | Exclusive)) return -(long)Errno.EEXIST;
+            long r;
+            Node node;
+            if ((flags & (Create | Exclusive)) == (Create | Exclusive))
+                r = s_fs.Create(path, mode, 0, 0, out node);        // EEXIST for any entry of the name, a link too
+            else
+            {
+                r = s_fs.Lookup(path, (flags & NoFollow) == 0, out node);
+                if (r == -(long)Errno.ENOENT && (flags & Create) != 0) r = s_fs.Create(path, mode, 0, 0, out node);
+            }
             if (r < 0) return r;
             uint kind = s_fs.ModeOf(node) & CffsLayout.TypeMask;
             if ((flags & NoFollow) != 0 && kind == CffsLayout.Symlink) return -(long)Errno.ELOOP;

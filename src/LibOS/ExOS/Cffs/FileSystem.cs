@@ -293,14 +293,36 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return new Node(ino / CffsLayout.Slots, (int)(ino % CffsLayout.Slots));
         }
 
+        /// <summary>The inode and mode of the entry FindEntry has just found, read from the copy of its
+        /// block FindEntry left in _scratch (an external inode is read from its table).
+        /// Precondition: nothing has used _scratch since FindEntry returned (b, slot).</summary>
+        private Node FoundInode(uint b, int slot, out uint mode)
+        {
+            fixed (byte* s = _scratch)
+            {
+                byte* entry = s + slot * SlotSize;
+                if ((*(uint*)(entry + CffsLayout.Flags) & CffsLayout.External) == 0)
+                {
+                    mode = *(uint*)(entry + CffsLayout.Mode);
+                    return new Node(b, slot);
+                }
+            }
+            Node n = InodeOf(b, slot);
+            mode = ModeOf(n);
+            return n;
+        }
+
         /// <summary>Finds name[start..end) in a directory: the entry's block and slot.</summary>
         private bool FindEntry(Node dir, string name, int start, int end, out uint block, out int slot)
         {
             int length = end - start;
-            for (uint b = FirstBlockOf(dir); b != 0; b = U32(b, CffsLayout.NextPointer))
+            uint next;
+            for (uint b = FirstBlockOf(dir); b != 0; b = next)
             {
                 if (ReadBlock(b) < 0) break;
                 fixed (byte* s = _scratch)
+                {
+                    next = *(uint*)(s + CffsLayout.NextPointer);
                     for (int e = 1; e < CffsLayout.Slots; e++)
                     {
                         byte* entry = s + e * SlotSize;
@@ -309,6 +331,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                         while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
                         if (i == length) { block = b; slot = e; return true; }
                     }
+                }
             }
             block = 0;
             slot = 0;
@@ -350,8 +373,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (e - s == 1 && path[s] == '.') continue;
                 if (e - s == 2 && path[s] == '.' && path[s + 1] == '.') { dir = ParentOf(dir); continue; }
                 if (!FindEntry(dir, path, s, e, out uint b, out int slot)) return -(long)Errno.ENOENT;
-                Node n = InodeOf(b, slot);
-                uint mode = ModeOf(n);
+                Node n = FoundInode(b, slot, out uint mode);
                 if (IsSymlink(mode))
                 {
                     if (++links > MaxSymlinks) return -(long)Errno.ELOOP;
@@ -390,8 +412,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (e == s || (e - s == 1 && path[s] == '.')) return 0;
             if (e - s == 2 && path[s] == '.' && path[s + 1] == '.') { node = ParentOf(dir); return 0; }
             if (!FindEntry(dir, path, s, e, out uint b, out int slot)) return -(long)Errno.ENOENT;
-            node = InodeOf(b, slot);
-            if (follow && IsSymlink(ModeOf(node)))
+            node = FoundInode(b, slot, out uint mode);
+            if (follow && IsSymlink(mode))
             {
                 if (++links > MaxSymlinks) return -(long)Errno.ELOOP;
                 return Follow(node, dir, out node, ref links);
@@ -473,6 +495,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             ulong now = _xn.Now();
             int at = n.Slot * SlotSize;
+            if (modified && changed)
+            {
+                ulong* times = stackalloc ulong[2];                 // mtime and ctime are adjacent
+                times[0] = now; times[1] = now;
+                return Meta(n.Block, at + CffsLayout.Mtime, (byte*)times, 16);
+            }
             long r = 0;
             if (modified) r = SetU64(n.Block, at + CffsLayout.Mtime, now);
             if (r == 0 && changed) r = SetU64(n.Block, at + CffsLayout.Ctime, now);
@@ -704,16 +732,24 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             }
             if (done > 0)
             {
-                ulong size = U64(n.Block, at + CffsLayout.Size);
-                if (offset + done > size) SetU64(n.Block, at + CffsLayout.Size, offset + done);
-                Touch(n, true, true);
+                // size, atime, mtime, ctime are adjacent: one read, one checked write
+                ulong* fields = stackalloc ulong[4];
+                if (Get(n.Block) == 0 && _xn.Read(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
+                {
+                    if (offset + done > fields[0]) fields[0] = offset + done;
+                    ulong now = _xn.Now();
+                    fields[2] = now; fields[3] = now;
+                    Meta(n.Block, at + CffsLayout.Size, (byte*)fields, 32);
+                }
                 return (long)done;
             }
             return failure;
         }
 
-        /// <summary>Sets the size: shrinking frees whole blocks past it (the size first, so a crash
-        /// leaves the shorter file) and zeroes the rest of the last one; growing leaves a hole.</summary>
+        /// <summary>Sets the size: shrinking frees whole blocks past it, the highest first, each free
+        /// of an extent in the entry carrying the lowered size in the same checked change (so a crash
+        /// leaves a shorter file and never a block mapped past the size), and zeroes the rest of the
+        /// last one; growing leaves a hole.</summary>
         public long Truncate(Node n, ulong size)
         {
             int at = n.Slot * SlotSize;
@@ -722,32 +758,68 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (IsDirectory(mode)) return -(long)Errno.EISDIR;
             if (size > CffsLayout.MaxFileSize) return -(long)Errno.EFBIG;
             ulong old = U64(n.Block, at + CffsLayout.Size);
-            long r = SetU64(n.Block, at + CffsLayout.Size, size);
-            if (r < 0) return r;
-            if (size < old)
+            long r;
+            if (size >= old)
+            {
+                r = SetU64(n.Block, at + CffsLayout.Size, size);
+                if (r < 0) return r;
+            }
+            else
             {
                 r = LoadExtents(n);
                 if (r < 0) return r;
-                ulong keepBlocks = (size + BlockSize - 1) / BlockSize;
+                ulong keepBlocks = (size + BlockSize - 1) / BlockSize, current = old;
                 uint* zero = stackalloc uint[3];
                 zero[0] = zero[1] = zero[2] = 0;
-                for (int i = 0; i < _extCount; i++)
+                byte* change = stackalloc byte[CffsLayout.ExtentOffset + CffsLayout.Extents * CffsLayout.ExtentSize];
+                while (true)
                 {
-                    ref Extent x = ref _ext[i];
-                    if (x.Count == 0 || x.Logical + (ulong)x.Count <= keepBlocks) continue;
-                    uint keep = x.Logical >= keepBlocks ? 0 : (uint)(keepBlocks - x.Logical);
-                    if (keep == 0)
+                    // The extent that maps the highest blocks past the new size goes first, so at
+                    // every step the size on disk covers no freed block and maps none past it.
+                    int last = -1;
+                    for (int i = 0; i < _extCount; i++)
                     {
-                        r = FreeBlocks(x.Holder, x.Offset, (byte*)zero, 12, x.Start, x.Count);
+                        ref Extent c = ref _ext[i];
+                        if (c.Count == 0 || c.Logical + (ulong)c.Count <= keepBlocks) continue;
+                        if (last < 0 || c.Logical > _ext[last].Logical) last = i;
+                    }
+                    if (last < 0) break;
+                    ref Extent x = ref _ext[last];
+                    uint keep = x.Logical >= keepBlocks ? 0 : (uint)(keepBlocks - x.Logical);
+                    ulong boundary = (ulong)(x.Logical + keep) * BlockSize;
+                    ulong shorter = boundary < size ? size : boundary < current ? boundary : current;
+                    if (x.Holder == n.Block)
+                    {
+                        // In the entry: one checked free whose change runs from the size field to the
+                        // extent's end, the size lowered and the extent dropped or cut together.
+                        int from = at + CffsLayout.Size, length = x.Offset + CffsLayout.ExtentSize - from;
+                        r = Get(n.Block);
                         if (r < 0) return r;
-                        x.Start = x.Count = x.Logical = 0;
+                        r = XnErrors.ToErrno(_xn.Read(n.Block, from, change, length));
+                        if (r < 0) return r;
+                        *(ulong*)change = shorter;
+                        uint* fields = (uint*)(change + x.Offset - from);
+                        if (keep == 0) fields[0] = fields[1] = fields[2] = 0;
+                        else fields[1] = keep;
+                        r = FreeBlocks(n.Block, from, change, length, x.Start + keep, x.Count - keep);
+                        if (r < 0) return r;
                     }
                     else
                     {
-                        r = FreeBlocks(x.Holder, x.Offset + 4, (byte*)&keep, 4, x.Start + keep, x.Count - keep);
+                        // In an extent block: freed first, then the size (a cut between leaves a hole).
+                        r = keep == 0 ? FreeBlocks(x.Holder, x.Offset, (byte*)zero, 12, x.Start, x.Count)
+                                      : FreeBlocks(x.Holder, x.Offset + 4, (byte*)&keep, 4, x.Start + keep, x.Count - keep);
+                        if (r == 0 && shorter < current) r = SetU64(n.Block, at + CffsLayout.Size, shorter);
                         if (r < 0) return r;
-                        x.Count = keep;
                     }
+                    current = shorter;
+                    if (keep == 0) x.Start = x.Count = x.Logical = 0;
+                    else x.Count = keep;
+                }
+                if (current != size)
+                {
+                    r = SetU64(n.Block, at + CffsLayout.Size, size);
+                    if (r < 0) return r;
                 }
                 int tail = (int)(size % BlockSize);
                 if (tail != 0)
@@ -789,19 +861,42 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         // ------------------------------------------------------------------ directories
 
         /// <summary>A free slot in directory dir (a new block is chained on when all are used).</summary>
-        private long FreeSlot(Node dir, out uint block, out int slot)
+        private long FreeSlot(Node dir, out uint block, out int slot) => FreeSlot(dir, null, 0, 0, out block, out slot);
+
+        /// <summary>A free slot in directory dir, in the same pass making sure no entry is named
+        /// name[start..end) when name is not null (EEXIST).</summary>
+        private long FreeSlot(Node dir, string name, int start, int end, out uint block, out int slot)
         {
-            uint last = 0;
+            uint last = 0, freeBlock = 0;
+            int freeSlot = 0, length = end - start;
             slot = 0;
-            for (block = FirstBlockOf(dir); block != 0; block = U32(block, CffsLayout.NextPointer))
+            uint next;
+            for (block = FirstBlockOf(dir); block != 0; block = next)
             {
                 long r = ReadBlock(block);
                 if (r < 0) return r;
                 fixed (byte* s = _scratch)
+                {
                     for (int e = 1; e < CffsLayout.Slots; e++)
-                        if (*(uint*)(s + e * SlotSize) == 0) { slot = e; return 0; }
+                    {
+                        byte* entry = s + e * SlotSize;
+                        if (*(uint*)entry == 0)
+                        {
+                            if (freeBlock == 0) { freeBlock = block; freeSlot = e; }
+                            if (name == null) break;
+                            continue;
+                        }
+                        if (name == null || entry[CffsLayout.NameLength] != length) continue;
+                        int i = 0;
+                        while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                        if (i == length) return -(long)Errno.EEXIST;
+                    }
+                    next = *(uint*)(s + CffsLayout.NextPointer);
+                }
                 last = block;
+                if (name == null && freeBlock != 0) break;
             }
+            if (freeBlock != 0) { block = freeBlock; slot = freeSlot; return 0; }
             uint fresh = FindFree(last + 1, 1, out _);
             if (fresh == 0) return -(long)Errno.ENOSPC;
             long a = Alloc(last, CffsLayout.NextPointer, (byte*)&fresh, 4, fresh, 1, _typeD);
@@ -829,8 +924,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (r < 0) return r;
             if (e == s || IsDots(path, s, e)) return -(long)Errno.EEXIST;
             for (int i = s; i < e; i++) if (path[i] > 255) return -(long)Errno.EINVAL;
-            if (FindEntry(dir, path, s, e, out _, out _)) return -(long)Errno.EEXIST;
-            r = FreeSlot(dir, out uint block, out int slot);
+            r = FreeSlot(dir, path, s, e, out uint block, out int slot);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
             for (int i = 0; i < SlotSize; i++) entry[i] = 0;
@@ -950,6 +1044,22 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 r = Meta(block, slot * SlotSize, zero, SlotSize);             // the entry (no pointers)
                 if (r < 0) return r;
                 if (nlink > 1) return SetU32(n.Block, n.Slot * SlotSize + CffsLayout.Nlink, nlink - 1);
+            }
+            else
+            {
+                // An embedded inode whose blocks are one extent in its entry (most small files):
+                // the entry cleared and the extent freed by one checked change, atomic across a crash.
+                r = LoadExtents(n);
+                if (r < 0) return r;
+                int used = -1, extents = 0;
+                for (int i = 0; i < _extCount; i++)
+                    if (_ext[i].Count != 0) { used = i; extents++; }
+                if (_listCount == 0 && extents <= 1)
+                {
+                    _extValid = false;
+                    if (extents == 0) return Meta(block, slot * SlotSize, zero, SlotSize);
+                    return FreeBlocks(block, slot * SlotSize, zero, SlotSize, _ext[used].Start, _ext[used].Count);
+                }
             }
             r = Release(n);
             if (r < 0) return r;
