@@ -1,0 +1,281 @@
+// mmap, munmap and mprotect of a foreign process: anonymous areas (a sorted table of disjoint
+// [start, end) with their PROT_ bits) whose pages are mapped at the first touch (a not-present
+// fault in an area that allows the access, or a system call's buffer: Populate) or all at once
+// with MAP_POPULATE; mprotect rewrites the page-table entries (a page whose frame another process
+// also holds stays copy-on-write when made writable) and keeps a PROT_NONE page's frame unmapped
+// aside until it is made accessible again; munmap frees the frames. Missing: file mappings
+// (ENODEV), MAP_SHARED anonymous memory shared across fork (it is private), PROT_NONE pages in a
+// fork's child (they come back zeroed), mremap, the reuse of freed address space.
+using ExoSharp.Abi;
+using ExoSharp.LibOS.ExOS;
+using ExoSharp.LibOS.ExOS.Cffs;
+
+namespace ExoSharp.LibOS.Linux.Runtime
+{
+    public static unsafe class MemoryCalls
+    {
+        private const ulong Page = 4096;
+        private const ulong ProtRead = 1, ProtWrite = 2, ProtExec = 4;
+        private const ulong MapShared = 1, MapPrivate = 2, MapFixed = 0x10, MapAnonymous = 0x20, MapLocked = 0x2000,
+                            MapPopulate = 0x8000, MapFixedNoReplace = 0x100000, MapHugeTlb = 0x40000;
+        private const int MaxAreas = 1024, MaxParked = 4096;
+        private const ulong Present = 1, PteWritable = 2, PteFrame = 0x000F_FFFF_FFFF_F000;
+
+        private static ulong[] s_start, s_end, s_prot;     // the areas, sorted by start, disjoint
+        private static int s_count;
+        private static ulong s_next;                       // where the next area without MAP_FIXED goes
+        private static ulong[] s_parkedPage, s_parkedHandle, s_parkedFlags, s_parkedFrame;   // PROT_NONE pages' frames, unmapped
+        private static int s_parked;
+
+        /// <summary>A fresh image (process start, execve): no areas; frames parked by the old one freed.</summary>
+        public static void Start()
+        {
+            if (s_start == null)
+            {
+                s_start = new ulong[MaxAreas]; s_end = new ulong[MaxAreas]; s_prot = new ulong[MaxAreas];
+                s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
+                Process.AddForkHooks(&BeforeFork, &InChild);
+            }
+            for (int i = 0; i < s_parked; i++) SystemCall.FrameFree(s_parkedHandle[i]);
+            s_parked = 0;
+            s_count = 0;
+            s_next = LinuxLayout.MapBase;
+        }
+
+        private static void BeforeFork(bool undo) { }
+
+        /// <summary>A fork's child: the parked handles are the parent's, not its own.</summary>
+        private static void InChild() => s_parked = 0;
+
+        private static long Error(Errno e) => -(long)e;
+
+        private static bool InForeign(ulong address, ulong size) =>
+            address >= LinuxLayout.Low && address < LinuxLayout.Limit && size <= LinuxLayout.Limit - address &&
+            !(address < LinuxLayout.ReservedEnd && address + size > LinuxLayout.ReservedStart);
+
+        /// <summary>mmap(address, length, prot, flags, fd, offset): anonymous memory only.</summary>
+        public static long Map(ulong address, ulong length, ulong prot, ulong flags, long fd, ulong offset)
+        {
+            ulong kind = flags & 3;
+            if (kind == 0) return Error(Errno.EINVAL);                              // neither shared nor private
+            if ((flags & MapAnonymous) == 0) return Error(Errno.ENODEV);            // file mappings: not yet
+            if ((prot & ~(ProtRead | ProtWrite | ProtExec)) != 0 || (flags & MapHugeTlb) != 0) return Error(Errno.EINVAL);
+            if ((offset & (Page - 1)) != 0) return Error(Errno.EINVAL);
+            if (length == 0 || length > LinuxLayout.MapLimit - LinuxLayout.MapBase) return Error(Errno.EINVAL);
+            ulong size = (length + Page - 1) & ~(Page - 1);
+            ulong at;
+            if ((flags & (MapFixed | MapFixedNoReplace)) != 0)
+            {
+                if ((address & (Page - 1)) != 0) return Error(Errno.EINVAL);
+                if (!InForeign(address, size)) return Error(address < LinuxLayout.ReservedEnd && address + size > LinuxLayout.ReservedStart ? Errno.ENOMEM : Errno.EINVAL);
+                at = address;
+                if ((flags & MapFixed) == 0)                                        // MAP_FIXED_NOREPLACE
+                {
+                    for (ulong p = at; p < at + size; p += Page)
+                        if ((KernelTables.PageEntry(p) & Present) != 0 || Find(p) >= 0 || ParkedIndex(p) >= 0) return Error(Errno.EEXIST);
+                }
+                else
+                {
+                    long r = Unmap(at, size);                                       // what was there goes
+                    if (r < 0) return r;
+                }
+            }
+            else
+            {
+                if (size > LinuxLayout.MapLimit - s_next) return Error(Errno.ENOMEM);
+                at = s_next;
+            }
+            if (!Insert(at, at + size, prot)) return Error(Errno.ENOMEM);
+            if ((flags & (MapPopulate | MapLocked)) != 0 && prot != 0)
+            {
+                for (ulong p = at; p < at + size; p += Page)
+                    if (Memory.AllocatePage(p, Rights(prot)) < 0) { Unmap(at, size); return Error(Errno.ENOMEM); }
+            }
+            if (at == s_next) s_next += size;
+            return (long)at;
+        }
+
+        /// <summary>munmap(address, length): the frames in the range freed, its areas gone.</summary>
+        public static long Unmap(ulong address, ulong length)
+        {
+            if ((address & (Page - 1)) != 0 || length == 0) return Error(Errno.EINVAL);
+            ulong size = (length + Page - 1) & ~(Page - 1);
+            if (!InForeign(address, size)) return Error(Errno.EINVAL);
+            if (!Split(address) || !Split(address + size)) return Error(Errno.ENOMEM);
+            ulong end = address + size;
+            for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
+            {
+                PageInfo info;
+                SystemCall.PageQuery(p, &info);
+                if (info.Flags != 0) SystemCall.FrameFree(info.FrameHandle);
+            }
+            for (int i = s_parked - 1; i >= 0; i--)
+                if (s_parkedPage[i] >= address && s_parkedPage[i] < end) { SystemCall.FrameFree(s_parkedHandle[i]); Unpark(i); }
+            int first = FirstAtOrAfter(address), last = first;
+            while (last < s_count && s_end[last] <= end) last++;
+            Remove(first, last - first);
+            return 0;
+        }
+
+        /// <summary>mprotect(address, length, prot): every page of the range must be mapped or in an
+        /// area (ENOMEM otherwise, nothing changed).</summary>
+        public static long Protect(ulong address, ulong length, ulong prot)
+        {
+            if ((address & (Page - 1)) != 0) return Error(Errno.EINVAL);
+            if ((prot & ~(ProtRead | ProtWrite | ProtExec)) != 0) return Error(Errno.EINVAL);
+            if (length == 0) return 0;
+            ulong size = (length + Page - 1) & ~(Page - 1);
+            if (size < length || !InForeign(address, size)) return Error(Errno.ENOMEM);
+            ulong end = address + size;
+            for (ulong p = address; p < end; p += Page)
+            {
+                if ((KernelTables.PageEntry(p) & Present) != 0) continue;
+                int a = Find(p);
+                if (a >= 0) { p = s_end[a] - Page; continue; }
+                if (ParkedIndex(p) < 0) return Error(Errno.ENOMEM);
+            }
+            if (!Split(address) || !Split(end)) return Error(Errno.ENOMEM);
+            for (int i = FirstAtOrAfter(address); i < s_count && s_start[i] < end; i++) s_prot[i] = prot;
+            for (int i = s_parked - 1; i >= 0 && prot != 0; i--)                  // accessible again: mapped back
+            {
+                ulong p = s_parkedPage[i];
+                if (p < address || p >= end) continue;
+                PageInfo was = new PageInfo { Frame = s_parkedFrame[i], Flags = s_parkedFlags[i], FrameHandle = s_parkedHandle[i] };
+                if (SystemCall.PageMap(Capability.Self, p, was.FrameHandle, Wanted(&was, prot)) < 0) return Error(Errno.ENOMEM);
+                Unpark(i);
+            }
+            PageMapEntry* batch = stackalloc PageMapEntry[32];
+            int n = 0;
+            for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
+            {
+                PageInfo info;
+                SystemCall.PageQuery(p, &info);
+                if (info.Flags == 0 || (info.Flags & PageFlags.Allowed) == Wanted(&info, prot)) continue;
+                if (prot == 0)
+                {
+                    if (s_parked == MaxParked) return Error(Errno.ENOMEM);
+                    s_parkedPage[s_parked] = p; s_parkedHandle[s_parked] = info.FrameHandle; s_parkedFlags[s_parked] = info.Flags; s_parkedFrame[s_parked] = info.Frame;
+                    s_parked++;
+                    SystemCall.PageUnmap(Capability.Self, p);
+                    continue;
+                }
+                batch[n++] = new PageMapEntry { Address = p, FrameHandle = info.FrameHandle, Flags = Wanted(&info, prot) };
+                if (n == 32)
+                {
+                    if (SystemCall.PageMap(Capability.Self, batch, (ulong)n) < 0) return Error(Errno.ENOMEM);
+                    n = 0;
+                }
+            }
+            if (n > 0 && SystemCall.PageMap(Capability.Self, batch, (ulong)n) < 0) return Error(Errno.ENOMEM);
+            return 0;
+        }
+
+        /// <summary>The page flags a mapped page gets for prot: writable only when its frame is this
+        /// process's alone, else copy-on-write (a frame a fork shares); read-only clears both.</summary>
+        private static ulong Wanted(PageInfo* info, ulong prot)
+        {
+            ulong flags = Rights(prot) | (info->Flags & (PageFlags.Available & ~PageFlags.CopyOnWrite));
+            if ((flags & PageFlags.Writable) != 0 && ((info->Flags & PageFlags.CopyOnWrite) != 0 || KernelTables.FrameReferences(info->Frame) > 1))
+                flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;
+            return flags;
+        }
+
+        private static ulong Rights(ulong prot) =>
+            ((prot & ProtWrite) != 0 ? PageFlags.Writable : 0) | ((prot & ProtExec) != 0 ? PageFlags.Executable : 0);
+
+        /// <summary>A fault on a page that is not mapped: a fresh zeroed frame when the page lies in
+        /// an area whose protection allows the access (error code: bit 1 write, bit 4 fetch).</summary>
+        public static bool Fault(ExceptionFrame* frame)
+        {
+            if (frame->Vector != 14 || (frame->ErrorCode & 1) != 0) return false;
+            ulong access = (frame->ErrorCode & 2) != 0 ? ProtWrite : (frame->ErrorCode & 16) != 0 ? ProtExec : ProtRead;
+            return Populate(frame->FaultAddress, access);
+        }
+
+        /// <summary>Maps the page at address when it is not mapped and lies in an area that allows
+        /// access (PROT_ bits); true when the page is mapped afterwards.</summary>
+        public static bool Populate(ulong address, ulong access)
+        {
+            ulong page = address & ~(Page - 1);
+            if ((KernelTables.PageEntry(page) & Present) != 0) return true;
+            int a = Find(page);
+            if (a < 0) return false;
+            ulong prot = s_prot[a];
+            if (prot == 0 || (prot & access) != access) return false;
+            return Memory.AllocatePage(page, Rights(prot)) >= 0;       // the kernel zeroes the frame
+        }
+
+        /// <summary>The area holding address, or -1.</summary>
+        private static int Find(ulong address)
+        {
+            int lo = 0, hi = s_count - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (address < s_start[mid]) hi = mid - 1;
+                else if (address >= s_end[mid]) lo = mid + 1;
+                else return mid;
+            }
+            return -1;
+        }
+
+        /// <summary>The index of the first area that starts at or after address.</summary>
+        private static int FirstAtOrAfter(ulong address)
+        {
+            int lo = 0, hi = s_count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (s_start[mid] < address) lo = mid + 1; else hi = mid;
+            }
+            return lo;
+        }
+
+        /// <summary>Cuts the area holding address in two there (nothing when none does or it starts there).</summary>
+        private static bool Split(ulong address)
+        {
+            int a = Find(address);
+            if (a < 0 || s_start[a] == address) return true;
+            if (s_count == MaxAreas) return false;
+            Shift(a + 1, 1);
+            s_start[a + 1] = address; s_end[a + 1] = s_end[a]; s_prot[a + 1] = s_prot[a];
+            s_end[a] = address;
+            return true;
+        }
+
+        /// <summary>Adds [start, end) (which overlaps no area) with prot.</summary>
+        private static bool Insert(ulong start, ulong end, ulong prot)
+        {
+            if (s_count == MaxAreas) return false;
+            int at = FirstAtOrAfter(start);
+            Shift(at, 1);
+            s_start[at] = start; s_end[at] = end; s_prot[at] = prot;
+            return true;
+        }
+
+        private static void Remove(int at, int count)
+        {
+            if (count <= 0) return;
+            for (int i = at; i + count < s_count; i++) { s_start[i] = s_start[i + count]; s_end[i] = s_end[i + count]; s_prot[i] = s_prot[i + count]; }
+            s_count -= count;
+        }
+
+        private static void Shift(int at, int by)
+        {
+            for (int i = s_count - 1; i >= at; i--) { s_start[i + by] = s_start[i]; s_end[i + by] = s_end[i]; s_prot[i + by] = s_prot[i]; }
+            s_count += by;
+        }
+
+        private static int ParkedIndex(ulong page)
+        {
+            for (int i = 0; i < s_parked; i++) if (s_parkedPage[i] == page) return i;
+            return -1;
+        }
+
+        private static void Unpark(int i)
+        {
+            s_parked--;
+            s_parkedPage[i] = s_parkedPage[s_parked]; s_parkedHandle[i] = s_parkedHandle[s_parked]; s_parkedFlags[i] = s_parkedFlags[s_parked]; s_parkedFrame[i] = s_parkedFrame[s_parked];
+        }
+    }
+}
