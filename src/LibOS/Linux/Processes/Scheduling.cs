@@ -98,26 +98,47 @@ namespace ExoSharp.LibOS.Linux.Processes
             child->Priority = reset ? (ushort)0 : parent->Priority;
         }
 
+        private static int s_peer = -1, s_sinceScan;        // the row the last yield went to; yields since the table was scanned
+        private const int Rescan = 16;
+
         /// <summary>sched_yield: a real-time process yields to the next real-time process of the tree
         /// at its priority (after it in the table, round), directly when it holds a way to (its
-        /// child's capability, or the creator's endpoint for its parent); otherwise the kernel's Yield.</summary>
+        /// child's capability, or the creator's endpoint for its parent); otherwise the kernel's Yield.
+        /// The row found is used again while it still qualifies, the table scanned again every
+        /// Rescan yields (a process that turns real-time joins the rotation within that many).</summary>
         public static long Yield()
         {
             ProcessRow* me = ProcessTable.Self;
             ulong handle = 0;
             if (RealTime(me->Policy & ~ResetBit))
             {
-                int mine = ProcessTable.IndexOf(me->Id);
-                for (int step = 1; step < ProcessTable.Rows; step++)
+                if (s_peer < 0 || ++s_sinceScan >= Rescan || !Qualifies(ProcessTable.Row(s_peer), me))
                 {
-                    ProcessRow* row = ProcessTable.Row((mine + step) % ProcessTable.Rows);
-                    if (row->Id == 0 || row->Policy != me->Policy || row->Priority != me->Priority || row->Stop != 0 || !ProcessTable.IsLive(row)) continue;
+                    s_sinceScan = 0;
+                    s_peer = -1;
+                    int mine = ProcessTable.IndexOf(me->Id);
+                    for (int step = 1; step < ProcessTable.Rows; step++)
+                    {
+                        int index = (mine + step) % ProcessTable.Rows;
+                        if (!Qualifies(ProcessTable.Row(index), me)) continue;
+                        s_peer = index;
+                        break;
+                    }
+                }
+                if (s_peer >= 0)
+                {
+                    ProcessRow* row = ProcessTable.Row(s_peer);
                     handle = row->Id == me->Parent ? Capability.Parent : Children.HandleOf(ProcessTable.Pid(row->Id));
-                    break;
                 }
             }
             SystemCall.Yield(handle);
             return 0;
         }
+
+        private static bool Qualifies(ProcessRow* row, ProcessRow* me) =>
+            row != me && row->Id != 0 && row->Policy == me->Policy && row->Priority == me->Priority && row->Stop == 0 && ProcessTable.IsLive(row);
+
+        /// <summary>A fork's child starts with no remembered peer.</summary>
+        public static void InChild() { s_peer = -1; s_sinceScan = 0; }
     }
 }

@@ -32,6 +32,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
         {
             s_breakStart = s_break = breakStart;
             MemoryCalls.Start();
+            LinuxFast.Refresh();
             s_logged = new ulong[64];
             ConsoleDevice.Open();           // the terminal is open before the program runs: nothing typed is lost
             DescriptorTable.Start();
@@ -45,7 +46,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Registers* r = &frame->Registers;
             if (frame->Vector != UpcallVector.ForeignSyscall)
             {
-                if (Process.CopyOnWrite(frame)) return;                         // after a fork, anywhere
+                if (frame->Vector == 14 && (KernelTables.PageEntry(frame->FaultAddress) & PageFlags.CopyOnWrite) != 0 &&
+                    Process.CopyOnWrite(frame)) return;                         // after a fork, anywhere (the entry's mark first: no system call)
                 if (MemoryCalls.Fault(frame)) return;                           // the first touch of an mmap'd page
                 if (frame->Vector == UpcallVector.SliceStart)                   // signals for code that makes no calls
                 {

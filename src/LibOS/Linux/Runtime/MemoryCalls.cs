@@ -27,17 +27,27 @@ namespace ExoSharp.LibOS.Linux.Runtime
         private static ulong[] s_parkedPage, s_parkedHandle, s_parkedFlags, s_parkedFrame;   // PROT_NONE pages' frames, unmapped
         private static int s_parked;
 
+        // The frame handles of pages (direct-mapped by page number, a newer page evicts an older):
+        // a handle is used only while the page-table entry still maps the frame it was found
+        // for, and a handle names one frame for its whole life, so an entry is right or the kernel
+        // refuses its stale handle (then PageQuery answers). Emptied in a fork's child (its
+        // handles differ) and at a fresh image.
+        private const int Handles = 4096;
+        private static ulong[] s_cachePage, s_cacheFrame, s_cacheHandle;
+
         /// <summary>A fresh image (process start, execve): no areas; frames parked by the old one freed.</summary>
         public static void Start()
         {
             if (s_start == null)
             {
                 s_start = new ulong[MaxAreas]; s_end = new ulong[MaxAreas]; s_prot = new ulong[MaxAreas];
+                s_cachePage = new ulong[Handles]; s_cacheFrame = new ulong[Handles]; s_cacheHandle = new ulong[Handles];
                 s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
                 Process.AddForkHooks(&BeforeFork, &InChild);
             }
             for (int i = 0; i < s_parked; i++) SystemCall.FrameFree(s_parkedHandle[i]);
             s_parked = 0;
+            ForgetHandles();
             s_count = 0;
             s_next = LinuxLayout.MapBase;
         }
@@ -45,7 +55,45 @@ namespace ExoSharp.LibOS.Linux.Runtime
         private static void BeforeFork(bool undo) { }
 
         /// <summary>A fork's child: the parked handles are the parent's, not its own.</summary>
-        private static void InChild() => s_parked = 0;
+        private static void InChild() { s_parked = 0; ForgetHandles(); }
+
+        private static void ForgetHandles() { for (int i = 0; i < Handles; i++) s_cachePage[i] = 0; }
+
+        /// <summary>What PageQuery would say of a mapped page (its frame, flags and handle), from the
+        /// page-table entry and the handle cache when it can: a system call only on a miss.</summary>
+        private static void Query(ulong page, PageInfo* info)
+        {
+            ulong entry = KernelTables.PageEntry(page);
+            if ((entry & Present) == 0) { *info = default; return; }
+            ulong frame = (entry & PteFrame) >> 12;
+            int i = (int)((page >> 12) & (Handles - 1));
+            if (s_cachePage[i] == page && s_cacheFrame[i] == frame)
+            {
+                info->Frame = frame;
+                info->Flags = (entry & (Present | PteWritable | PageFlags.Available)) | ((long)entry < 0 ? 0 : PageFlags.Executable);
+                info->FrameHandle = s_cacheHandle[i];
+                return;
+            }
+            SystemCall.PageQuery(page, info);
+            if (info->Flags != 0) Remember(page, info->Frame, info->FrameHandle);
+        }
+
+        private static void Remember(ulong page, ulong frame, ulong handle)
+        {
+            int i = (int)((page >> 12) & (Handles - 1));
+            s_cachePage[i] = page; s_cacheFrame[i] = frame; s_cacheHandle[i] = handle;
+        }
+
+        /// <summary>A fresh zeroed frame mapped at page (its handle remembered): 0 or a negative error.</summary>
+        private static long Allocate(ulong page, ulong flags)
+        {
+            long frame = SystemCall.FrameAlloc();
+            if (frame < 0) return frame;
+            long r = SystemCall.PageMap(Capability.Self, page, (ulong)frame, flags);
+            if (r < 0) { SystemCall.FrameFree((ulong)frame); return r; }
+            Remember(page, (KernelTables.PageEntry(page) & PteFrame) >> 12, (ulong)frame);
+            return 0;
+        }
 
         private static long Error(Errno e) => -(long)e;
 
@@ -89,7 +137,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if ((flags & (MapPopulate | MapLocked)) != 0 && prot != 0)
             {
                 for (ulong p = at; p < at + size; p += Page)
-                    if (Memory.AllocatePage(p, Rights(prot)) < 0) { Unmap(at, size); return Error(Errno.ENOMEM); }
+                    if (Allocate(p, Rights(prot)) < 0) { Unmap(at, size); return Error(Errno.ENOMEM); }
             }
             if (at == s_next) s_next += size;
             return (long)at;
@@ -108,6 +156,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 PageInfo info;
                 SystemCall.PageQuery(p, &info);
                 if (info.Flags != 0) SystemCall.FrameFree(info.FrameHandle);
+                s_cachePage[(int)((p >> 12) & (Handles - 1))] = 0;
             }
             for (int i = s_parked - 1; i >= 0; i--)
                 if (s_parkedPage[i] >= address && s_parkedPage[i] < end) { SystemCall.FrameFree(s_parkedHandle[i]); Unpark(i); }
@@ -144,30 +193,49 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 if (SystemCall.PageMap(Capability.Self, p, was.FrameHandle, Wanted(&was, prot)) < 0) return Error(Errno.ENOMEM);
                 Unpark(i);
             }
-            PageMapEntry* batch = stackalloc PageMapEntry[32];
+            PageMapEntry* batch = stackalloc PageMapEntry[Batch];
             int n = 0;
             for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
             {
                 PageInfo info;
-                SystemCall.PageQuery(p, &info);
+                Query(p, &info);
                 if (info.Flags == 0 || (info.Flags & PageFlags.Allowed) == Wanted(&info, prot)) continue;
                 if (prot == 0)
                 {
                     if (s_parked == MaxParked) return Error(Errno.ENOMEM);
+                    SystemCall.PageQuery(p, &info);                             // the handle as the kernel has it now
                     s_parkedPage[s_parked] = p; s_parkedHandle[s_parked] = info.FrameHandle; s_parkedFlags[s_parked] = info.Flags; s_parkedFrame[s_parked] = info.Frame;
                     s_parked++;
                     SystemCall.PageUnmap(Capability.Self, p);
                     continue;
                 }
                 batch[n++] = new PageMapEntry { Address = p, FrameHandle = info.FrameHandle, Flags = Wanted(&info, prot) };
-                if (n == 32)
+                if (n == Batch)
                 {
-                    if (SystemCall.PageMap(Capability.Self, batch, (ulong)n) < 0) return Error(Errno.ENOMEM);
+                    if (!Flush(batch, n)) return Error(Errno.ENOMEM);
                     n = 0;
                 }
             }
-            if (n > 0 && SystemCall.PageMap(Capability.Self, batch, (ulong)n) < 0) return Error(Errno.ENOMEM);
+            if (n > 0 && !Flush(batch, n)) return Error(Errno.ENOMEM);
             return 0;
+        }
+
+        private const int Batch = 64;
+
+        /// <summary>Installs a batch of remappings; when the kernel refuses one (a handle the cache
+        /// kept went stale), every entry's handle is asked of the kernel and the batch tried again.</summary>
+        private static bool Flush(PageMapEntry* batch, int n)
+        {
+            if (SystemCall.PageMap(Capability.Self, batch, (ulong)n) >= 0) return true;
+            for (int i = 0; i < n; i++)
+            {
+                PageInfo info;
+                SystemCall.PageQuery(batch[i].Address, &info);
+                if (info.Flags == 0) return false;
+                batch[i].FrameHandle = info.FrameHandle;
+                Remember(batch[i].Address, info.Frame, info.FrameHandle);
+            }
+            return SystemCall.PageMap(Capability.Self, batch, (ulong)n) >= 0;
         }
 
         /// <summary>The page flags a mapped page gets for prot: writable only when its frame is this
@@ -202,7 +270,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (a < 0) return false;
             ulong prot = s_prot[a];
             if (prot == 0 || (prot & access) != access) return false;
-            return Memory.AllocatePage(page, Rights(prot)) >= 0;       // the kernel zeroes the frame
+            return Allocate(page, Rights(prot)) >= 0;                   // the kernel zeroes the frame
         }
 
         /// <summary>The area holding address, or -1.</summary>

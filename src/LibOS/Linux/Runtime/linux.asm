@@ -11,11 +11,24 @@
 ; - linux_atomic_or(rdi = ulong*, rsi = bits), linux_atomic_increment(rdi = uint*),
 ;   linux_atomic_take_bit(rdi = ulong*, rsi = bit) -> rax = 1 if the bit was set (and is now
 ;   clear): the shared process table's mailbox (Processes/ProcessTable.cs, Signals.cs).
+; - linux_upcall(rdi = ExceptionFrame*): the exception handler start.asm calls (Runtime/LinuxFast.cs
+;   installs it): getpid, gettid and getppid answered from linux_fast's words when nothing
+;   waits to be delivered (the own row's Pending word is 0 and the gate word is 0), everything
+;   else a tail jump to the C# handler in linux_fast's slow word. linux_fast_words() -> rax =
+;   the words' address, linux_upcall_address() -> rax = linux_upcall.
 bits 64
 default rel
 section .text
 global linux_enter, linux_set_fs, linux_get_fs, linux_rdtsc, linux_xadd32, linux_xchg32
 global linux_atomic_or, linux_atomic_increment, linux_atomic_take_bit
+global linux_upcall, linux_upcall_address, linux_fast_words
+FOREIGN_SYSCALL equ 0x103       ; ExoSharp.Abi.UpcallVector.ForeignSyscall
+FRAME_RAX    equ 24 + 14 * 8    ; ExceptionFrame: Vector, ErrorCode, FaultAddress, r15 .. rbx, rax
+FAST_SLOW    equ 0              ; linux_fast's words (Runtime/LinuxFast.cs): the C# handler,
+FAST_PID     equ 8              ; getpid's answer, getppid's, the address of the own row's
+FAST_PPID    equ 16             ; Pending word (0: no fast path), and the gate (non-zero: every
+FAST_PENDING equ 24             ; call takes the C# path)
+FAST_GATE    equ 32
 linux_enter:
     mov rsp, rsi
     mov rax, rdi
@@ -64,3 +77,41 @@ linux_atomic_take_bit:
     lock btr [rdi], rsi
     setc al
     ret
+align 16                        ; a plain code address for Exceptions.SetHandler (bit 1 clear)
+linux_upcall:
+    cmp qword [rdi], FOREIGN_SYSCALL
+    jne .slow
+    mov rax, [rdi + FRAME_RAX]
+    cmp rax, 110                ; getppid
+    je .ppid
+    cmp rax, 39                 ; getpid
+    je .pid
+    cmp rax, 186                ; gettid
+    je .pid
+.slow:
+    jmp [linux_fast + FAST_SLOW]
+.ppid:
+    mov rdx, [linux_fast + FAST_PPID]
+    jmp .answer
+.pid:
+    mov rdx, [linux_fast + FAST_PID]
+.answer:
+    mov rax, [linux_fast + FAST_PENDING]
+    test rax, rax
+    jz .slow
+    cmp qword [rax], 0          ; a signal posted: the C# path delivers it
+    jne .slow
+    cmp qword [linux_fast + FAST_GATE], 0
+    jne .slow
+    mov [rdi + FRAME_RAX], rdx
+    ret
+linux_upcall_address:
+    lea rax, [linux_upcall]
+    ret
+linux_fast_words:
+    lea rax, [linux_fast]
+    ret
+
+section .data
+align 64
+linux_fast: times 5 dq 0
