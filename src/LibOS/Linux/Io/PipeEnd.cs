@@ -36,7 +36,7 @@ namespace ExoSharp.LibOS.Linux.Io
             while (true)
             {
                 ulong n = PipeBuffer.TryRead(Slot, buffer, count);
-                if (n > 0) return (long)n;
+                if (n > 0) { PipeBuffer.NoteLast(Slot, false, Process.Id); return (long)n; }
                 if (PipeBuffer.References(Slot, true) == 0)
                 {
                     n = PipeBuffer.TryRead(Slot, buffer, count);     // written just before the last close
@@ -44,7 +44,7 @@ namespace ExoSharp.LibOS.Linux.Io
                 }
                 if (NonBlocking) return Fail(Errno.EAGAIN);
                 if (OtherEndOnlyOurs()) return Fail(Errno.EDEADLK);
-                SystemCall.Yield();
+                SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, true)));   // to the writer, when it is kin
             }
         }
 
@@ -58,10 +58,10 @@ namespace ExoSharp.LibOS.Linux.Io
                 if (count == 0) return 0;
                 ulong want = count - done;
                 ulong n = PipeBuffer.TryWrite(Slot, buffer + done, want, want <= AtomicSize ? want : 1);
-                if (n > 0) { done += n; continue; }
+                if (n > 0) { done += n; PipeBuffer.NoteLast(Slot, true, Process.Id); continue; }
                 if (NonBlocking) return done > 0 ? (long)done : Fail(Errno.EAGAIN);
                 if (OtherEndOnlyOurs()) return done > 0 ? (long)done : Fail(Errno.EDEADLK);
-                SystemCall.Yield();
+                SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, false)));  // to the reader, when it is kin
             }
             return (long)done;
         }

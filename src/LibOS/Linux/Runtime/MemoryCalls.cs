@@ -193,13 +193,20 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 if (SystemCall.PageMap(Capability.Self, p, was.FrameHandle, Wanted(&was, prot)) < 0) return Error(Errno.ENOMEM);
                 Unpark(i);
             }
-            PageMapEntry* batch = stackalloc PageMapEntry[Batch];
+            ulong* handles = stackalloc ulong[Batch];       // a run of consecutive pages getting the same flags
+            ulong runStart = 0, runFlags = 0;
             int n = 0;
             for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
             {
                 PageInfo info;
                 Query(p, &info);
-                if (info.Flags == 0 || (info.Flags & PageFlags.Allowed) == Wanted(&info, prot)) continue;
+                ulong wanted = Wanted(&info, prot);
+                if (info.Flags == 0 || (info.Flags & PageFlags.Allowed) == wanted) continue;
+                if (n > 0 && (wanted != runFlags || p != runStart + (ulong)n * Page || n == Batch))
+                {
+                    if (!Flush(runStart, handles, n, runFlags)) return Error(Errno.ENOMEM);
+                    n = 0;
+                }
                 if (prot == 0)
                 {
                     if (s_parked == MaxParked) return Error(Errno.ENOMEM);
@@ -209,33 +216,31 @@ namespace ExoSharp.LibOS.Linux.Runtime
                     SystemCall.PageUnmap(Capability.Self, p);
                     continue;
                 }
-                batch[n++] = new PageMapEntry { Address = p, FrameHandle = info.FrameHandle, Flags = Wanted(&info, prot) };
-                if (n == Batch)
-                {
-                    if (!Flush(batch, n)) return Error(Errno.ENOMEM);
-                    n = 0;
-                }
+                if (n == 0) { runStart = p; runFlags = wanted; }
+                handles[n++] = info.FrameHandle;
             }
-            if (n > 0 && !Flush(batch, n)) return Error(Errno.ENOMEM);
+            if (n > 0 && !Flush(runStart, handles, n, runFlags)) return Error(Errno.ENOMEM);
             return 0;
         }
 
-        private const int Batch = 64;
+        private const int Batch = 128;                      // PageMapRange takes at most 512
 
-        /// <summary>Installs a batch of remappings; when the kernel refuses one (a handle the cache
-        /// kept went stale), every entry's handle is asked of the kernel and the batch tried again.</summary>
-        private static bool Flush(PageMapEntry* batch, int n)
+        /// <summary>Remaps count consecutive pages from start to the frames handles name, all with
+        /// flags (one PageMapRange); when the kernel refuses (a handle the cache kept went stale),
+        /// every handle is asked of the kernel and the run tried again.</summary>
+        private static bool Flush(ulong start, ulong* handles, int count, ulong flags)
         {
-            if (SystemCall.PageMap(Capability.Self, batch, (ulong)n) >= 0) return true;
-            for (int i = 0; i < n; i++)
+            if (SystemCall.PageMapRange(Capability.Self, start, (ulong)count, handles, flags) >= 0) return true;
+            for (int i = 0; i < count; i++)
             {
                 PageInfo info;
-                SystemCall.PageQuery(batch[i].Address, &info);
+                ulong page = start + (ulong)i * Page;
+                SystemCall.PageQuery(page, &info);
                 if (info.Flags == 0) return false;
-                batch[i].FrameHandle = info.FrameHandle;
-                Remember(batch[i].Address, info.Frame, info.FrameHandle);
+                handles[i] = info.FrameHandle;
+                Remember(page, info.Frame, info.FrameHandle);
             }
-            return SystemCall.PageMap(Capability.Self, batch, (ulong)n) >= 0;
+            return SystemCall.PageMapRange(Capability.Self, start, (ulong)count, handles, flags) >= 0;
         }
 
         /// <summary>The page flags a mapped page gets for prot: writable only when its frame is this
