@@ -2,7 +2,8 @@
 // policy and priority in each process's row (inherited at fork unless SCHED_RESET_ON_FORK), and
 // sched_yield from a SCHED_FIFO or SCHED_RR process goes straight to the next such process of
 // the tree at its priority (a directed Yield through the child's capability or the creator's
-// endpoint), so two of them alternate strictly. Missing: priorities preempting the kernel's
+// endpoint), so two of them alternate strictly; linux.asm repeats that Yield without C# until
+// the table is looked at again. Missing: priorities preempting the kernel's
 // round robin of time slices (a real-time process gets its slices like everyone else).
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
@@ -46,6 +47,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (RealTime(p) ? priority < 1 || priority > 99 : priority != 0) return -(long)Errno.EINVAL;
             row->Priority = (ushort)priority;
             row->Policy = (ushort)(p | (reset ? ResetBit : 0));
+            LinuxFast.SetYieldPeer(0, 0);                     // the next sched_yield looks again
             return 0;
         }
 
@@ -69,6 +71,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             int policy = row->Policy & ~ResetBit;
             if (RealTime(policy) ? priority < 1 || priority > 99 : priority != 0) return -(long)Errno.EINVAL;
             row->Priority = (ushort)priority;
+            LinuxFast.SetYieldPeer(0, 0);
             return 0;
         }
 
@@ -105,7 +108,8 @@ namespace ExoSharp.LibOS.Linux.Processes
         /// at its priority (after it in the table, round), directly when it holds a way to (its
         /// child's capability, or the creator's endpoint for its parent); otherwise the kernel's Yield.
         /// The row found is used again while it still qualifies, the table scanned again every
-        /// Rescan yields (a process that turns real-time joins the rotation within that many).</summary>
+        /// Rescan yields (a process that turns real-time joins the rotation within that many), the
+        /// yields between made by linux.asm through the same handle (LinuxFast.SetYieldPeer).</summary>
         public static long Yield()
         {
             ProcessRow* me = ProcessTable.Self;
@@ -131,6 +135,8 @@ namespace ExoSharp.LibOS.Linux.Processes
                     handle = row->Id == me->Parent ? Capability.Parent : Children.HandleOf(ProcessTable.Pid(row->Id));
                 }
             }
+            LinuxFast.SetYieldPeer(handle, handle == 0 ? 0 : (ulong)(Rescan - 1 - s_sinceScan));   // linux.asm yields the same way till the next look
+            if (handle != 0) s_sinceScan = Rescan - 1;
             SystemCall.Yield(handle);
             return 0;
         }
@@ -139,6 +145,6 @@ namespace ExoSharp.LibOS.Linux.Processes
             row != me && row->Id != 0 && row->Policy == me->Policy && row->Priority == me->Priority && row->Stop == 0 && ProcessTable.IsLive(row);
 
         /// <summary>A fork's child starts with no remembered peer.</summary>
-        public static void InChild() { s_peer = -1; s_sinceScan = 0; }
+        public static void InChild() { s_peer = -1; s_sinceScan = 0; LinuxFast.SetYieldPeer(0, 0); }
     }
 }

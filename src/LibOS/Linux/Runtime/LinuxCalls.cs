@@ -71,6 +71,9 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Signals.Deliver(frame, true);
         }
 
+        /// <summary>After a call linux.asm served (a fast sched_yield) when a signal was posted meanwhile.</summary>
+        public static void DeliverSignals(ExceptionFrame* frame) => Signals.Deliver(frame, true);
+
         private static ExceptionFrame* s_frame;     // the upcall being served (execve replaces its registers)
 
         private static long Error(Errno e) => -(long)e;

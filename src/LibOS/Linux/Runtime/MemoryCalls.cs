@@ -33,7 +33,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
         // refuses its stale handle (then PageQuery answers). Emptied in a fork's child (its
         // handles differ) and at a fresh image.
         private const int Handles = 4096;
-        private static ulong[] s_cachePage, s_cacheFrame, s_cacheHandle;
+        private static ulong* s_cache;                     // Handles rows of page, frame, handle
 
         /// <summary>A fresh image (process start, execve): no areas; frames parked by the old one freed.</summary>
         public static void Start()
@@ -41,7 +41,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (s_start == null)
             {
                 s_start = new ulong[MaxAreas]; s_end = new ulong[MaxAreas]; s_prot = new ulong[MaxAreas];
-                s_cachePage = new ulong[Handles]; s_cacheFrame = new ulong[Handles]; s_cacheHandle = new ulong[Handles];
+                s_cache = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(Handles * 3 * sizeof(ulong)));
                 s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
                 Process.AddForkHooks(&BeforeFork, &InChild);
             }
@@ -57,31 +57,33 @@ namespace ExoSharp.LibOS.Linux.Runtime
         /// <summary>A fork's child: the parked handles are the parent's, not its own.</summary>
         private static void InChild() { s_parked = 0; ForgetHandles(); }
 
-        private static void ForgetHandles() { for (int i = 0; i < Handles; i++) s_cachePage[i] = 0; }
+        private static void ForgetHandles() { for (int i = 0; i < Handles; i++) s_cache[i * 3] = 0; }
 
-        /// <summary>What PageQuery would say of a mapped page (its frame, flags and handle), from the
-        /// page-table entry and the handle cache when it can: a system call only on a miss.</summary>
-        private static void Query(ulong page, PageInfo* info)
+        /// <summary>The page-table entries from page's on (to the end of its 2 MiB), or null when its
+        /// page table is not there (plain loads from the kernel's windows).</summary>
+        private static ulong* Entries(ulong page)
         {
-            ulong entry = KernelTables.PageEntry(page);
-            if ((entry & Present) == 0) { *info = default; return; }
-            ulong frame = (entry & PteFrame) >> 12;
-            int i = (int)((page >> 12) & (Handles - 1));
-            if (s_cachePage[i] == page && s_cacheFrame[i] == frame)
-            {
-                info->Frame = frame;
-                info->Flags = (entry & (Present | PteWritable | PageFlags.Available)) | ((long)entry < 0 ? 0 : PageFlags.Executable);
-                info->FrameHandle = s_cacheHandle[i];
-                return;
-            }
-            SystemCall.PageQuery(page, info);
-            if (info->Flags != 0) Remember(page, info->Frame, info->FrameHandle);
+            if ((((ulong*)UserLayout.PageMapLevel4)[page >> 39] & Present) == 0) return null;
+            if ((((ulong*)UserLayout.PageDirectoryPointers)[page >> 30] & Present) == 0) return null;
+            if ((((ulong*)UserLayout.PageDirectories)[page >> 21] & Present) == 0) return null;
+            return (ulong*)UserLayout.PageTables + (page >> 12);
+        }
+
+        /// <summary>The handle for the frame mapped at page: the cache's, else the kernel's (remembered).</summary>
+        private static ulong HandleOf(ulong page, ulong frame)
+        {
+            ulong* row = s_cache + ((page >> 12) & (Handles - 1)) * 3;
+            if (row[0] == page && row[1] == frame) return row[2];
+            PageInfo info;
+            SystemCall.PageQuery(page, &info);
+            Remember(page, info.Frame, info.FrameHandle);
+            return info.FrameHandle;
         }
 
         private static void Remember(ulong page, ulong frame, ulong handle)
         {
-            int i = (int)((page >> 12) & (Handles - 1));
-            s_cachePage[i] = page; s_cacheFrame[i] = frame; s_cacheHandle[i] = handle;
+            ulong* row = s_cache + ((page >> 12) & (Handles - 1)) * 3;
+            row[0] = page; row[1] = frame; row[2] = handle;
         }
 
         /// <summary>A fresh zeroed frame mapped at page (its handle remembered): 0 or a negative error.</summary>
@@ -156,7 +158,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 PageInfo info;
                 SystemCall.PageQuery(p, &info);
                 if (info.Flags != 0) SystemCall.FrameFree(info.FrameHandle);
-                s_cachePage[(int)((p >> 12) & (Handles - 1))] = 0;
+                s_cache[((p >> 12) & (Handles - 1)) * 3] = 0;
             }
             for (int i = s_parked - 1; i >= 0; i--)
                 if (s_parkedPage[i] >= address && s_parkedPage[i] < end) { SystemCall.FrameFree(s_parkedHandle[i]); Unpark(i); }
@@ -176,12 +178,21 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong size = (length + Page - 1) & ~(Page - 1);
             if (size < length || !InForeign(address, size)) return Error(Errno.ENOMEM);
             ulong end = address + size;
-            for (ulong p = address; p < end; p += Page)
+            for (ulong p = address; p < end; )                               // every page mapped, in an area or parked
             {
-                if ((KernelTables.PageEntry(p) & Present) != 0) continue;
-                int a = Find(p);
-                if (a >= 0) { p = s_end[a] - Page; continue; }
-                if (ParkedIndex(p) < 0) return Error(Errno.ENOMEM);
+                ulong stop = (p | 0x1F_FFFF) + 1 < end ? (p | 0x1F_FFFF) + 1 : end;
+                ulong* pte = Entries(p);
+                for (; p < stop; p += Page)
+                {
+                    if (pte != null && (*pte++ & Present) != 0) continue;
+                    int a = Find(p);
+                    if (a >= 0)
+                    {
+                        if (s_end[a] - Page > p) { p = s_end[a] < stop ? s_end[a] - Page : stop - Page; pte = pte == null ? null : Entries(p + Page); }
+                        continue;
+                    }
+                    if (ParkedIndex(p) < 0) return Error(Errno.ENOMEM);
+                }
             }
             if (!Split(address) || !Split(end)) return Error(Errno.ENOMEM);
             for (int i = FirstAtOrAfter(address); i < s_count && s_start[i] < end; i++) s_prot[i] = prot;
@@ -194,30 +205,41 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 Unpark(i);
             }
             ulong* handles = stackalloc ulong[Batch];       // a run of consecutive pages getting the same flags
-            ulong runStart = 0, runFlags = 0;
+            ulong runStart = 0, runFlags = 0, rights = Rights(prot);
             int n = 0;
-            for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
+            for (ulong p = address; p < end; )
             {
-                PageInfo info;
-                Query(p, &info);
-                ulong wanted = Wanted(&info, prot);
-                if (info.Flags == 0 || (info.Flags & PageFlags.Allowed) == wanted) continue;
-                if (n > 0 && (wanted != runFlags || p != runStart + (ulong)n * Page || n == Batch))
+                ulong stop = (p | 0x1F_FFFF) + 1 < end ? (p | 0x1F_FFFF) + 1 : end;
+                ulong* pte = Entries(p);
+                if (pte == null) { p = stop; continue; }
+                for (; p < stop; p += Page, pte++)
                 {
-                    if (!Flush(runStart, handles, n, runFlags)) return Error(Errno.ENOMEM);
-                    n = 0;
+                    ulong entry = *pte;
+                    if ((entry & Present) == 0) continue;
+                    ulong frame = (entry & PteFrame) >> 12;
+                    ulong now = (entry & (PteWritable | PageFlags.Available)) | ((long)entry < 0 ? 0 : PageFlags.Executable);
+                    ulong wanted = rights | (entry & (PageFlags.Available & ~PageFlags.CopyOnWrite));
+                    if ((wanted & PageFlags.Writable) != 0 && ((entry & PageFlags.CopyOnWrite) != 0 || KernelTables.FrameReferences(frame) > 1))
+                        wanted = (wanted & ~PageFlags.Writable) | PageFlags.CopyOnWrite;   // a frame a fork shares stays copy-on-write
+                    if (now == wanted) continue;
+                    if (n > 0 && (wanted != runFlags || p != runStart + (ulong)n * Page || n == Batch))
+                    {
+                        if (!Flush(runStart, handles, n, runFlags)) return Error(Errno.ENOMEM);
+                        n = 0;
+                    }
+                    if (prot == 0)
+                    {
+                        if (s_parked == MaxParked) return Error(Errno.ENOMEM);
+                        PageInfo info;
+                        SystemCall.PageQuery(p, &info);                         // the handle as the kernel has it now
+                        s_parkedPage[s_parked] = p; s_parkedHandle[s_parked] = info.FrameHandle; s_parkedFlags[s_parked] = info.Flags; s_parkedFrame[s_parked] = info.Frame;
+                        s_parked++;
+                        SystemCall.PageUnmap(Capability.Self, p);
+                        continue;
+                    }
+                    if (n == 0) { runStart = p; runFlags = wanted; }
+                    handles[n++] = HandleOf(p, frame);
                 }
-                if (prot == 0)
-                {
-                    if (s_parked == MaxParked) return Error(Errno.ENOMEM);
-                    SystemCall.PageQuery(p, &info);                             // the handle as the kernel has it now
-                    s_parkedPage[s_parked] = p; s_parkedHandle[s_parked] = info.FrameHandle; s_parkedFlags[s_parked] = info.Flags; s_parkedFrame[s_parked] = info.Frame;
-                    s_parked++;
-                    SystemCall.PageUnmap(Capability.Self, p);
-                    continue;
-                }
-                if (n == 0) { runStart = p; runFlags = wanted; }
-                handles[n++] = info.FrameHandle;
             }
             if (n > 0 && !Flush(runStart, handles, n, runFlags)) return Error(Errno.ENOMEM);
             return 0;
