@@ -33,7 +33,7 @@ namespace ExoSharp.LibOS.Linux.Io
         {
             if (WriteEnd) return Fail(Errno.EBADF);
             if (count == 0) return 0;
-            while (true)
+            for (bool waited = false; ; waited = true)
             {
                 ulong n = PipeBuffer.TryRead(Slot, buffer, count);
                 if (n > 0) { PipeBuffer.NoteLast(Slot, false, Process.Id); return (long)n; }
@@ -43,7 +43,7 @@ namespace ExoSharp.LibOS.Linux.Io
                     return (long)n;
                 }
                 if (NonBlocking) return Fail(Errno.EAGAIN);
-                if (OtherEndOnlyOurs()) return Fail(Errno.EDEADLK);
+                if (waited && OtherEndOnlyOurs()) return Fail(Errno.EDEADLK);      // after one yield: a ping-pong never counts
                 SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, true)));   // to the writer, when it is kin
             }
         }
@@ -52,6 +52,7 @@ namespace ExoSharp.LibOS.Linux.Io
         {
             if (!WriteEnd) return Fail(Errno.EBADF);
             ulong done = 0;
+            bool waited = false;
             while (done < count || count == 0)
             {
                 if (PipeBuffer.References(Slot, false) == 0) return done > 0 ? (long)done : Fail(Errno.EPIPE);
@@ -60,8 +61,9 @@ namespace ExoSharp.LibOS.Linux.Io
                 ulong n = PipeBuffer.TryWrite(Slot, buffer + done, want, want <= AtomicSize ? want : 1);
                 if (n > 0) { done += n; PipeBuffer.NoteLast(Slot, true, Process.Id); continue; }
                 if (NonBlocking) return done > 0 ? (long)done : Fail(Errno.EAGAIN);
-                if (OtherEndOnlyOurs()) return done > 0 ? (long)done : Fail(Errno.EDEADLK);
-                SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, false)));  // to the reader, when it is kin
+                if (waited && OtherEndOnlyOurs()) return done > 0 ? (long)done : Fail(Errno.EDEADLK);
+                SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, false)));
+                waited = true;  // to the reader, when it is kin
             }
             return (long)done;
         }

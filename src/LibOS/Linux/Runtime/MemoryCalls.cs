@@ -248,11 +248,11 @@ namespace ExoSharp.LibOS.Linux.Runtime
         private const int Batch = 128;                      // PageMapRange takes at most 512
 
         /// <summary>Remaps count consecutive pages from start to the frames handles name, all with
-        /// flags (one PageMapRange); when the kernel refuses (a handle the cache kept went stale),
+        /// flags (one call); when the kernel refuses (a handle the cache kept went stale),
         /// every handle is asked of the kernel and the run tried again.</summary>
         private static bool Flush(ulong start, ulong* handles, int count, ulong flags)
         {
-            if (SystemCall.PageMapRange(Capability.Self, start, (ulong)count, handles, flags) >= 0) return true;
+            if (Map(start, handles, count, flags)) return true;
             for (int i = 0; i < count; i++)
             {
                 PageInfo info;
@@ -262,8 +262,14 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 handles[i] = info.FrameHandle;
                 Remember(page, info.Frame, info.FrameHandle);
             }
-            return SystemCall.PageMapRange(Capability.Self, start, (ulong)count, handles, flags) >= 0;
+            return Map(start, handles, count, flags);
         }
+
+        /// <summary>One page by PageMapOne (the kernel's fast path for a new protection of the same
+        /// frame), more by PageMapRange.</summary>
+        private static bool Map(ulong start, ulong* handles, int count, ulong flags) =>
+            count == 1 ? SystemCall.PageMap(Capability.Self, start, handles[0], flags) >= 0
+                       : SystemCall.PageMapRange(Capability.Self, start, (ulong)count, handles, flags) >= 0;
 
         /// <summary>The page flags a mapped page gets for prot: writable only when its frame is this
         /// process's alone, else copy-on-write (a frame a fork shares); read-only clears both.</summary>
