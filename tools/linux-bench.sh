@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench's Linux-binary part, also runnable alone: the very static binaries the Linux peer
 # runs, src/Bench/Linux/bench.c and src/Bench/Linux/procbench.c (gcc -static), on ExoSharp under
-# the Linux library OS (`linux bench`, `linux procbench`: data modules beside busybox-static) and
+# the Linux library OS (`linux /bin/bench`, `linux /bin/procbench` from a C-FFS disk that also
+# holds busybox-static at /bin/busybox, made by tools/fsimage) and
 # on the peer (tools/peer.sh's kernel; bench.c alone as /init as in tools/bench.sh, procbench as
 # /init of an image with busybox), each once with -icount shift=0 (guest instructions) and once
 # on the wall clock. Prints "BENCH linux_<operation> exosharp=<n> linux=<n> unit=instructions
@@ -19,9 +20,11 @@ busybox=$(tools/busybox.sh)
 vmlinuz=$(tools/peer.sh kernel)
 [ -f out/apps.elf ] && [ -f out/kernel.elf ] || make -s all >&2
 
+rm -rf "$dir/exo-root"; mkdir -p "$dir/exo-root/bin"
+cp "$dir/bench" "$dir/procbench" "$busybox" "$dir/exo-root/bin/"
 exosharp() { # $1: QEMU flags, $2: the program line
-    QEMUFLAGS="$1" tools/run.sh --timeout 1500 --file "$dir/bench=bench" --file "$dir/procbench=procbench" \
-        --file "$busybox=busybox" "$2" | tr -d '\r' | grep '^BENCH' || true
+    tools/fsimage make "$dir/exo.img" "$dir/exo-root" 16 >/dev/null
+    QEMUFLAGS="$1" tools/run.sh --timeout 1500 --disk "$dir/exo.img" "$2" | tr -d '\r' | grep '^BENCH' || true
 }
 peer() { # $1: QEMU flags, $2: the initramfs
     # shellcheck disable=SC2086
@@ -39,8 +42,8 @@ tools/peer.sh initrd "$dir/proc-root" "$dir/proc-initrd.cpio"
 
 for mode in icount wall; do
     flags=""; [ "$mode" = icount ] && flags="-icount shift=0"
-    exosharp "$flags" "linux bench" > "$dir/exosharp-bench-$mode.txt"
-    exosharp "$flags" "linux procbench" > "$dir/exosharp-proc-$mode.txt"
+    exosharp "$flags" "linux /bin/bench" > "$dir/exosharp-bench-$mode.txt"
+    exosharp "$flags" "linux /bin/procbench" > "$dir/exosharp-proc-$mode.txt"
     given=${1:-}; [ "$mode" = wall ] && given=${2:-}
     if [ -n "$given" ] && [ -f "$given" ]; then cp "$given" "$dir/linux-bench-$mode.txt"
     else peer "$flags" "$dir/bench-initrd.cpio" > "$dir/linux-bench-$mode.txt"; fi
@@ -75,8 +78,8 @@ while read -r op e l r _; do printf '%-26s %14s %14s %8s\n' "$op" "$e" "$l" "$r"
     echo
     echo "The same static binaries on both sides: \`src/Bench/Linux/bench.c\` (the program above's Linux"
     echo "column; 201 runs per operation) and \`src/Bench/Linux/procbench.c\` (21 runs; sh_true_1000 one run),"
-    echo "on ExoSharp under the Linux library OS (\`linux bench\`, \`linux procbench\`, data modules beside"
-    echo "Debian's busybox-static; docs/linux.md) and on the peer as /init (procbench's image with the same"
+    echo "on ExoSharp under the Linux library OS (\`linux /bin/bench\`, \`linux /bin/procbench\` from a C-FFS disk"
+    echo "with Debian's busybox-static at /bin/busybox; docs/linux.md) and on the peer as /init (procbench's image with the same"
     echo "busybox, tools/peer.sh initrd). Medians in guest instructions (-icount shift=0; the TSC also runs"
     echo "while a guest halts, so a wait for a clock tick counts), ratio Linux / ExoSharp; min-max beside."
     echo "\`tools/linux-bench.sh\` runs this part alone."
