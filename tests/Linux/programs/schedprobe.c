@@ -1,7 +1,9 @@
 /*
  * SCHED_FIFO on the Linux library OS: two processes at one real-time priority alternate
- * strictly at sched_yield. Each writes its letter into a pipe, then yields, 20 times; the
- * parent then reads the 40 letters and checks that they alternate. Also the policy calls'
+ * strictly at sched_yield. Once the child says it runs, each writes its letter into a pipe,
+ * then yields, 20 times; the parent then reads the 40 letters and checks that they alternate
+ * (a clock tick that preempts one between its write and its yield would break it: the
+ * kernel's time slices know no priorities). Also the policy calls'
  * answers and their errors. Prints each check with the value it got; exits with the number
  * of failures.
  */
@@ -38,14 +40,17 @@ int main(void)
     sched_getparam(0, &q);
     check("sched_getparam priority", q.sched_priority, 1);
 
-    int fds[2];
-    if (pipe(fds) < 0) return 99;
+    int fds[2], ready[2];
+    if (pipe(fds) < 0 || pipe(ready) < 0) return 99;
     pid_t child = fork();
     if (child == 0) {
         check("the child inherits SCHED_FIFO", sched_getscheduler(0), SCHED_FIFO);
+        write(ready[1], "r", 1);                /* both loops start once the child runs */
         for (int i = 0; i < 20; i++) { write(fds[1], "C", 1); sched_yield(); }
         _exit(0);
     }
+    char r;
+    read(ready[0], &r, 1);
     for (int i = 0; i < 20; i++) { write(fds[1], "P", 1); sched_yield(); }
     int status;
     waitpid(child, &status, 0);
