@@ -178,7 +178,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong size = (length + Page - 1) & ~(Page - 1);
             if (size < length || !InForeign(address, size)) return Error(Errno.ENOMEM);
             ulong end = address + size;
-            for (ulong p = address; p < end; )                               // every page mapped, in an area or parked
+            for (ulong p = CoveredTo(address, end); p < end; )              // every page mapped, in an area or parked
             {
                 ulong stop = (p | 0x1F_FFFF) + 1 < end ? (p | 0x1F_FFFF) + 1 : end;
                 ulong* pte = Entries(p);
@@ -304,6 +304,17 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong prot = s_prot[a];
             if (prot == 0 || (prot & access) != access) return false;
             return Allocate(page, Rights(prot)) >= 0;                   // the kernel zeroes the frame
+        }
+
+        /// <summary>How far from address on [address, end) lies in areas that follow each other
+        /// without a gap (address when none holds it): a page there needs no look at its entry.</summary>
+        private static ulong CoveredTo(ulong address, ulong end)
+        {
+            int a = Find(address);
+            if (a < 0) return address;
+            ulong at = s_end[a];
+            while (at < end && a + 1 < s_count && s_start[a + 1] == at) at = s_end[++a];
+            return at < end ? at : end;
         }
 
         /// <summary>The area holding address, or -1.</summary>
