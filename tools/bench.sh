@@ -3,7 +3,8 @@
 # running src/Bench/Linux/bench.c as /init, in the same QEMU
 # (-accel tcg -cpu max -smp 1 -m 256M): once with -icount shift=0 (time-stamp counter =
 # guest instructions, deterministic) and once on the wall clock. Prints
-# "BENCH <op> exosharp=<n> linux=<n> ratio=<linux/exosharp>", then the wall-clock table and
+# "BENCH <op> exosharp=<n> linux=<n> ratio=<linux/exosharp>", the same binaries under the Linux
+# library OS against the peer (tools/linux-bench.sh: BENCH linux_<op>), then the wall-clock table and
 # the packet filters' (beside libpcap's bpf_filter on the host, src/Bench/Host/pcapbench.c),
 # the network stack's (tools/netbench.sh: tcp_rr, tcp_crr, tcp_bulk_host against Linux's TCP),
 # and writes docs/benchmarks.md and docs/benchmarks.svg from the runs.
@@ -90,6 +91,10 @@ tools/fsbench.sh > out/bench/fs-bench.lines
 for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run for $f did not finish:" >&2; cat "$f" >&2; exit 1; }; done
 # The network stack against Linux's (tools/netbench.sh, which also runs alone): out/bench/net.bench.
 tools/netbench.sh all > out/bench/net.out 2>&1 || { echo "bench: tools/netbench.sh failed:" >&2; cat out/bench/net.out >&2; exit 1; }
+# The same Linux binaries under ExoSharp's Linux library OS (tools/linux-bench.sh, which also
+# runs alone; it takes bench.c's peer runs above): linux_<operation> lines and a section of
+# docs/benchmarks.md (out/bench/linuxabi.md).
+tools/linux-bench.sh out/bench/linux-icount.txt out/bench/linux-wall.txt > out/bench/linuxabi.log
 
 ops="null_syscall null_syscall_general upcall_roundtrip trap prot1 unprot1 prot100 unprot100 appel1 appel2 first_touch_fault ipc_roundtrip env_switch"
 value() { grep "^BENCH $2 " "$1" | sed -E "s/.* $3=([0-9]+).*/\1/"; }
@@ -132,6 +137,7 @@ e=$(gc_value out/bench/exosharp-gc-icount.txt gc_binary_trees_18 pause); l=$(gc_
 echo "BENCH gc_max_pause_18 exosharp=${e:--} dotnet=${l:--} unit=instructions ratio=$(gc_ratio "$e" "$l")"
 echo "gc_max_pause_18 ${e:--} ${l:--} $(gc_ratio "$e" "$l")" >> out/bench/managed.table
 cat out/bench/fs-bench.lines
+grep '^BENCH linux_' out/bench/linuxabi.log
 echo "BENCH irqoff_hostile exosharp=$irqoff_max unit=instructions cause=\"$irqoff_cause\" goal=200000"
 echo "BENCH irqoff_boot exosharp=$irqoff_boot unit=instructions"
 echo "BENCH irqoff_mount exosharp=$irqoff_mount unit=instructions"
@@ -140,6 +146,9 @@ echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
 while read -r op e l r _; do printf '%-18s %12s %12s %8s\n' "$op" "$e" "$l" "$r"; done < out/bench/wall.table
+
+echo
+sed -n '/^Linux binaries, wall clock/,$p' out/bench/linuxabi.log
 
 # Packet filters: per packet, 1/10/100 'udp dst port P' filters, a frame the
 # last one claims (hit) or none claims (miss).
@@ -265,6 +274,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "  one accepts (\`src/Bench/Host/pcapbench.c\`), on the host CPU, not in QEMU."
     echo
     tools/netbench.sh table
+    cat out/bench/linuxabi.md
     echo
     echo "## What each operation is"
     echo

@@ -2,7 +2,9 @@
 // the environment's ForeignLimit (set by the ForeignSyscalls call) is no system call of ours.
 // syscall_entry saves the caller as for any call and comes here; the registers go to the
 // exception handler unchanged as an UpcallVector.ForeignSyscall upcall (the number in Rax and
-// ErrorCode), so a library OS serves another kernel's ABI in the same space. Interrupts off.
+// ErrorCode), so a library OS serves another kernel's ABI in the same space. A delivery off the
+// exception stack teaches UpcallCache, so the next such call takes stubs.asm's foreign_fast,
+// which writes the same frame without C#. Interrupts off.
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
@@ -16,8 +18,13 @@ namespace ExoSharp.Kernel.Core
         /// (its return address at or below env's foreign limit: syscall_entry decides).</summary>
         public static void Deliver(Environment env, TrapFrame* frame)
         {
+            bool nested = ExceptionUpcall.OnExceptionStack(env, frame->Rsp);
             ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, env.ExceptionEntry, UpcallVector.ForeignSyscall, frame->Rax, 0);
-            if (outcome == ExceptionUpcall.Outcome.Delivered) return;
+            if (outcome == ExceptionUpcall.Outcome.Delivered)
+            {
+                if (!nested) UpcallCache.Remember(env, env.ExceptionEntry, frame->Rsp, env.ExceptionStackTop);   // stubs.asm's foreign_fast may repeat it
+                return;
+            }
             if (outcome == ExceptionUpcall.Outcome.NoHandler)
             {
                 env.WriteLinePrefix();

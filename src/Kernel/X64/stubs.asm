@@ -9,7 +9,9 @@
 ;   both get the user's values back (rdi = rsp = the frame, as the slow path leaves them).
 ; - syscall_entry (MSR LSTAR, X64/Msr.cs): a call from foreign code (return address at or
 ;   below exo_foreign_limit, the running environment's EnvFast.ForeignLimit) skips every fast
-;   path and goes to C#, which makes it an upcall (Core/ForeignSyscall.cs);
+;   path of ours and becomes an upcall: written straight onto the exception stack when the
+;   upcall cache allows (foreign_fast, as the exception fast path), else built in C#
+;   (Core/ForeignSyscall.cs);
 ;   EnvId is answered at once from exo_current_id;
 ;   every other call builds the same TrapFrame (vector 256) and extended state in place in the
 ;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
@@ -156,6 +158,7 @@ SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 SYS_YIELD  equ 4                ; ExoSharp.Abi.Syscall.Yield
 FAST_CALLS equ 32               ; fast_table's length: calls below it may have a fast path
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
+UPCALL_FOREIGN_SYSCALL equ 0x103  ; ExoSharp.Abi.UpcallVector.ForeignSyscall
 UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
 UPCALL_FLAGS_SET  equ 0x202
 ; UserContext.SanitizeFlags: every return to ring 3 (sysret and iretq) rebuilds RFLAGS from
@@ -416,6 +419,10 @@ syscall_entry:
     cmp rax, SYS_PAGE_MAP_ONE
     je .page_map_one
 .general:
+    cmp rcx, [exo_foreign_limit] ; from foreign code: the upcall fast path when it may
+    jbe ..@foreign_fast
+..@syscall_general_save:
+.general_save:
     mov [saved_user_rsp], rsp
     mov rsp, [exo_current_context_end]
     push USER_DS                ; the same TrapFrame as isr_common builds
@@ -459,6 +466,60 @@ syscall_entry:
     lea rsp, [exo_trap_stack_top]
     call ExoSharpForeignSyscall
     jmp .back
+
+; The foreign-call upcall fast path (from .general, interrupts off, nothing saved yet; rax = the
+; call number, rcx = the user's rip, r11 its rflags, rsp its rsp): for the environment whose
+; handler and exception stack the upcall cache (Core/UpcallCache.cs) has validated, off its
+; exception stack, the ExceptionFrame Core/ForeignSyscall.cs would build (vector ForeignSyscall,
+; error code the number, every register) is written straight onto that stack and the handler
+; entered with sysret (rdi = rsp = the frame, rcx and r11 as sysret leaves them), without the
+; TrapFrame, XSAVE or C#. Any failed check: the general path, which delivers it in C#.
+..@foreign_fast:
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne ..@syscall_general_save
+    mov [upcall_scratch], rax
+    mov rax, [exo_current_id]
+    cmp rax, [exo_upcall_cache + UC_ENV]
+    jne .foreign_refused
+    mov rax, rsp
+    sub rax, [exo_upcall_cache + UC_LOW]
+    cmp rax, EXCEPTION_STACK_SPAN
+    jb .foreign_refused                 ; on the exception stack already: nested
+    mov rax, [exo_upcall_cache + UC_FRAME]
+    mov [rax + XREG(0)], r15
+    mov [rax + XREG(1)], r14
+    mov [rax + XREG(2)], r13
+    mov [rax + XREG(3)], r12
+    mov [rax + XREG(4)], r11
+    mov [rax + XREG(5)], r10
+    mov [rax + XREG(6)], r9
+    mov [rax + XREG(7)], r8
+    mov [rax + XREG(8)], rbp
+    mov [rax + XREG(9)], rdi
+    mov [rax + XREG(10)], rsi
+    mov [rax + XREG(11)], rdx
+    mov [rax + XREG(12)], rcx
+    mov [rax + XREG(13)], rbx
+    mov rbx, [upcall_scratch]
+    mov [rax + XREG(14)], rbx
+    mov [rax + XREG(15)], rcx   ; rip: the return address
+    mov [rax + XREG(16)], r11   ; rflags
+    mov [rax + XREG(17)], rsp
+    mov qword [rax], UPCALL_FOREIGN_SYSCALL
+    mov [rax + 8], rbx          ; the error code: the number
+    mov qword [rax + 16], 0
+    mov rdi, rax
+    mov rcx, [exo_upcall_cache + UC_ENTRY]
+    and r11, UPCALL_FLAGS_KEEP
+    or r11, UPCALL_FLAGS_SET
+    mov rbx, [rax + XREG(13)]   ; the user's rbx and rax back: no kernel value leaves
+    mov rax, [upcall_scratch]
+    inc qword [exo_kernel_stats + KS_UPCALL]
+    mov rsp, rdi
+    o64 sysret
+.foreign_refused:
+    mov rax, [upcall_scratch]
+    jmp ..@syscall_general_save
 
 
 .env_id:                        ; fast path: only rax changes, nothing else is touched

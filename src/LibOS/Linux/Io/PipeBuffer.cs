@@ -1,7 +1,7 @@
 // A pipe's buffer and counts in two pages of ExOS's shared region (Layout.SharedPages, mapped
 // writable, not copied, into every child a fork makes), one slot of PagesPerPipe pages per pipe:
 // a 64-byte header (bytes written and read so far, the references of each end, a lock, each
-// end's O_NONBLOCK) and Capacity bytes of ring. Counts change with lock xadd and the ring under
+// end's O_NONBLOCK, who last read and wrote) and Capacity bytes of ring. Counts change with lock xadd and the ring under
 // the lock (xchg), so a preempted holder is safe; waiters yield. A process maps a slot while it
 // holds a descriptor for either end and drops its frames with its last one; a frame is freed
 // when no process holds it. Missing: a holder killed while holding the lock (or an end) is
@@ -30,6 +30,7 @@ namespace ExoSharp.LibOS.Linux.Io
             public uint Lock;
             public int ReadFlags, WriteFlags;
             public uint Id;
+            public ulong LastReader, LastWriter;        // the environments that last read and wrote (0: none yet)
         }
 
         private static uint s_ids;
@@ -91,6 +92,15 @@ namespace ExoSharp.LibOS.Linux.Io
         }
 
         public static uint Id(int slot) => At(slot)->Id;
+
+        /// <summary>The environment that last read (or wrote: writeEnd) the pipe, 0 when none has:
+        /// whom a waiting writer (reader) yields to.</summary>
+        public static ulong Last(int slot, bool writeEnd) => System.Threading.Volatile.Read(ref writeEnd ? ref At(slot)->LastWriter : ref At(slot)->LastReader);
+
+        public static void NoteLast(int slot, bool writeEnd, ulong id)
+        {
+            if (writeEnd) At(slot)->LastWriter = id; else At(slot)->LastReader = id;
+        }
 
         public static ulong Buffered(int slot) => At(slot)->Written - At(slot)->Read;
 

@@ -33,18 +33,18 @@ namespace ExoSharp.LibOS.Linux.Io
         {
             if (WriteEnd) return Fail(Errno.EBADF);
             if (count == 0) return 0;
-            while (true)
+            for (bool waited = false; ; waited = true)
             {
                 ulong n = PipeBuffer.TryRead(Slot, buffer, count);
-                if (n > 0) return (long)n;
+                if (n > 0) { PipeBuffer.NoteLast(Slot, false, Process.Id); return (long)n; }
                 if (PipeBuffer.References(Slot, true) == 0)
                 {
                     n = PipeBuffer.TryRead(Slot, buffer, count);     // written just before the last close
                     return (long)n;
                 }
                 if (NonBlocking) return Fail(Errno.EAGAIN);
-                if (OtherEndOnlyOurs()) return Fail(Errno.EDEADLK);
-                SystemCall.Yield();
+                if (waited && OtherEndOnlyOurs()) return Fail(Errno.EDEADLK);      // after one yield: a ping-pong never counts
+                SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, true)));   // to the writer, when it is kin
             }
         }
 
@@ -52,16 +52,18 @@ namespace ExoSharp.LibOS.Linux.Io
         {
             if (!WriteEnd) return Fail(Errno.EBADF);
             ulong done = 0;
+            bool waited = false;
             while (done < count || count == 0)
             {
                 if (PipeBuffer.References(Slot, false) == 0) return done > 0 ? (long)done : Fail(Errno.EPIPE);
                 if (count == 0) return 0;
                 ulong want = count - done;
                 ulong n = PipeBuffer.TryWrite(Slot, buffer + done, want, want <= AtomicSize ? want : 1);
-                if (n > 0) { done += n; continue; }
+                if (n > 0) { done += n; PipeBuffer.NoteLast(Slot, true, Process.Id); continue; }
                 if (NonBlocking) return done > 0 ? (long)done : Fail(Errno.EAGAIN);
-                if (OtherEndOnlyOurs()) return done > 0 ? (long)done : Fail(Errno.EDEADLK);
-                SystemCall.Yield();
+                if (waited && OtherEndOnlyOurs()) return done > 0 ? (long)done : Fail(Errno.EDEADLK);
+                SystemCall.Yield(Processes.Children.YieldHandle(PipeBuffer.Last(Slot, false)));
+                waited = true;  // to the reader, when it is kin
             }
             return (long)done;
         }

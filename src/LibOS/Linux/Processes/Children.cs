@@ -42,6 +42,19 @@ namespace ExoSharp.LibOS.Linux.Processes
             return 0;
         }
 
+        /// <summary>A handle a directed Yield to environment id may use: the creator's endpoint for
+        /// the parent, the capability of a child; 0 (a plain Yield) for anyone else.</summary>
+        public static ulong YieldHandle(ulong id)
+        {
+            if (id == 0) return 0;
+            ProcessRow* me = ProcessTable.Self;
+            if ((KernelTables.PageEntry((ulong)me) & 1) == 0) return 0;        // no process table: an ExOS program using Io
+            if (id == me->Parent) return Capability.Parent;
+            for (int i = 0; i < s_count; i++)
+                if (s_id[i] == id) return s_handle[i];
+            return 0;
+        }
+
         private const ulong NoHang = 1, Untraced = 2, Exited = 4, Continued = 8, NoWait = 0x0100_0000;
 
         /// <summary>wait4(pid, status, options, rusage).</summary>

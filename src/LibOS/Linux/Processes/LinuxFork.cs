@@ -69,6 +69,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             {
                 Children.ForgetAll();
                 Signals.InChild();
+                Scheduling.InChild();
                 return 0;
             }
             long id = SystemCall.EnvIdOf((ulong)r);

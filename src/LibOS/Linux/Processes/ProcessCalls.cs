@@ -1,7 +1,7 @@
 // The process calls that need no more than the process table: identities (a pid is the ExOS
 // environment id), kill and its variants (to a process, a group, every process of the tree),
 // process groups and sessions as ash uses them, and the sleeping calls (nanosleep,
-// clock_nanosleep, pause, rt_sigsuspend, sched_yield), which block on a wakeup predicate over
+// clock_nanosleep, pause, rt_sigsuspend), which block on a wakeup predicate over
 // the process's own Events word so a signal ends them early. Missing: a controlling terminal
 // (tcsetpgrp lives with the console), permission checks (every process of a tree may signal
 // every other: one user).
@@ -208,12 +208,6 @@ namespace ExoSharp.LibOS.Linux.Processes
             uint seen = System.Threading.Volatile.Read(ref me->Events);
             if (Signals.Interrupting()) return;
             Children.WaitForEvents(&me->Events, seen, (uint)ticks);
-        }
-
-        public static long Yield()
-        {
-            SystemCall.Yield();
-            return 0;
         }
     }
 }

@@ -2,7 +2,7 @@
 // posted to it and not yet taken, its process group and session, and, once it has ended, the
 // wait status its parent will see. Written by other processes only through Pending and Events
 // (atomically); every other field by the process itself, or by its parent (the row at fork,
-// Pgid by setpgid, the wait status when it ends the child with SIGKILL, Reports as it reaps). 64 bytes.
+// Pgid by setpgid, Policy by sched_setscheduler, the wait status when it ends the child with SIGKILL, Reports as it reaps). 64 bytes.
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.LibOS.Linux.Processes
@@ -31,6 +31,9 @@ namespace ExoSharp.LibOS.Linux.Processes
         public ulong Reports;
         /// <summary>Non-zero once reboot(2) ended the tree: a SIGKILL then ends the process with
         /// status 0 (the machine is powering off, not a failure). Written by the rebooting process.</summary>
-        public ulong Halting;               // also pads the row to 64 bytes
+        public uint Halting;
+        /// <summary>The scheduling policy (SCHED_OTHER 0, SCHED_FIFO 1, SCHED_RR 2, ...) and its
+        /// priority, as sched_setscheduler set them (Scheduling.cs); inherited at fork.</summary>
+        public ushort Policy, Priority;     // with Halting, pad the row to 64 bytes
     }
 }

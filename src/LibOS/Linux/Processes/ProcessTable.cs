@@ -104,6 +104,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             row->Stop = 0;
             row->Reports = 0;
             row->Halting = 0;
+            Scheduling.Inherit(me, row);
             row->State = ProcessRow.Live;
             System.Threading.Volatile.Write(ref row->Id, child);
         }

@@ -51,7 +51,10 @@ namespace ExoSharp.LibOS.Linux.Processes
         private static ulong Bit(int signal) => 1UL << (signal - 1);
 
         /// <summary>A forked child keeps actions, mask and alternate stack; its alarm is cleared.</summary>
-        public static void InChild() { s_alarmTick = 0; s_alarmInterval = 0; StartSliceUpcalls(); }
+        public static void InChild() { s_alarmTick = 0; s_alarmInterval = 0; StartSliceUpcalls(); LinuxFast.Refresh(); }
+
+        /// <summary>Whether SIGALRM is due at some tick (the fast path then stands aside: LinuxFast).</summary>
+        public static bool AlarmArmed => s_alarmTick != 0;
 
         /// <summary>Sends signal (1-64) to this process from inside a system call (a write to a
         /// pipe with no reader raises SIGPIPE): it is delivered as the call returns.</summary>
@@ -243,6 +246,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (seconds > 0x7FFF_FFFF) seconds = 0x7FFF_FFFF;
             s_alarmTick = seconds == 0 ? 0 : now + seconds * 100;
             s_alarmInterval = 0;
+            LinuxFast.Refresh();
             return left;
         }
 
@@ -260,6 +264,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             ulong interval = TicksOf((ulong)v[0], (ulong)v[1]), first = TicksOf((ulong)v[2], (ulong)v[3]);
             s_alarmTick = first == 0 ? 0 : Clock.Ticks + first;
             s_alarmInterval = first == 0 ? 0 : interval;
+            LinuxFast.Refresh();
             return 0;
         }
 
@@ -293,6 +298,7 @@ namespace ExoSharp.LibOS.Linux.Processes
         {
             if (s_alarmTick == 0 || Clock.Ticks < s_alarmTick) return;
             s_alarmTick = s_alarmInterval == 0 ? 0 : Clock.Ticks + s_alarmInterval;
+            if (s_alarmTick == 0) LinuxFast.Refresh();
             ProcessTable.Post(ProcessTable.Self, Sigalrm);
         }
 

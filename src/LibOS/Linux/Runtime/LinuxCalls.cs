@@ -7,7 +7,7 @@
 // call answers ENOSYS and is logged once with its number and name. A CPU fault in the foreign
 // code is its signal (Signals.Fault); a write fault on a copy-on-write page (after a fork) is
 // served first, wherever it happens; every end closes the descriptors and syncs (ProcessExit).
-// Missing: file-backed mmap, munmap's freeing, sockets.
+// Memory: MemoryCalls. Missing: file-backed mmap, sockets.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -24,14 +24,15 @@ namespace ExoSharp.LibOS.Linux.Runtime
         [RuntimeImport("linux_set_fs")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void WriteFsBase(ulong value);
         [RuntimeImport("linux_get_fs")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong ReadFsBase();
 
-        private static ulong s_breakStart, s_break, s_mapNext;
+        private static ulong s_breakStart, s_break;
         private static ulong[] s_logged;           // a bit per call number logged as unknown
         public static ulong Calls;
 
         public static void Start(ulong breakStart)
         {
             s_breakStart = s_break = breakStart;
-            s_mapNext = LinuxLayout.MapBase;
+            MemoryCalls.Start();
+            LinuxFast.Refresh();
             s_logged = new ulong[64];
             ConsoleDevice.Open();           // the terminal is open before the program runs: nothing typed is lost
             DescriptorTable.Start();
@@ -45,7 +46,9 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Registers* r = &frame->Registers;
             if (frame->Vector != UpcallVector.ForeignSyscall)
             {
-                if (Process.CopyOnWrite(frame)) return;                         // after a fork, anywhere
+                if (frame->Vector == 14 && (KernelTables.PageEntry(frame->FaultAddress) & PageFlags.CopyOnWrite) != 0 &&
+                    Process.CopyOnWrite(frame)) return;                         // after a fork, anywhere (the entry's mark first: no system call)
+                if (MemoryCalls.Fault(frame)) return;                           // the first touch of an mmap'd page
                 if (frame->Vector == UpcallVector.SliceStart)                   // signals for code that makes no calls
                 {
                     if (r->Rip < LinuxLayout.Limit) Signals.Deliver(frame, false);
@@ -68,6 +71,9 @@ namespace ExoSharp.LibOS.Linux.Runtime
             Signals.Deliver(frame, true);
         }
 
+        /// <summary>After a call linux.asm served (a fast sched_yield) when a signal was posted meanwhile.</summary>
+        public static void DeliverSignals(ExceptionFrame* frame) => Signals.Deliver(frame, true);
+
         private static ExceptionFrame* s_frame;     // the upcall being served (execve replaces its registers)
 
         private static long Error(Errno e) => -(long)e;
@@ -79,9 +85,9 @@ namespace ExoSharp.LibOS.Linux.Runtime
             switch (number)
             {
                 case 12: return Brk(a0);
-                case 9: return Mmap(a0, a1, a2, a3, (int)a4);                  // fd is an int: glibc leaves the upper half of r8 as it likes
-                case 11: return 0;                                              // munmap: kept (no reuse yet)
-                case 10: return 0;                                              // mprotect: everything stays writable
+                case 9: return MemoryCalls.Map(a0, a1, a2, a3, (int)a4, a5);    // fd is an int: glibc leaves the upper half of r8 as it likes
+                case 11: return MemoryCalls.Unmap(a0, a1);                      // munmap
+                case 10: return MemoryCalls.Protect(a0, a1, a2);                // mprotect
                 case 28: return 0;                                              // madvise
                 case 158: return ArchPrctl(a0, a1);
                 case 273: return 0;                                             // set_robust_list
@@ -185,7 +191,15 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 36: return Signals.GetTimer(a0, a1);                       // getitimer
                 case 35: return ProcessCalls.NanoSleep(a0, a1);                 // nanosleep
                 case 230: return ProcessCalls.ClockNanoSleep(a0, a1, a2, a3);   // clock_nanosleep
-                case 24: return ProcessCalls.Yield();                           // sched_yield
+                case 24: return Scheduling.Yield();                             // sched_yield
+                case 144: return Scheduling.SetScheduler(a0, a1, a2);           // sched_setscheduler
+                case 145: return Scheduling.GetScheduler(a0);                   // sched_getscheduler
+                case 142: return Scheduling.SetParam(a0, a1);                   // sched_setparam
+                case 143: return Scheduling.GetParam(a0, a1);                   // sched_getparam
+                case 146: return Scheduling.PriorityLimit(a0, true);            // sched_get_priority_max
+                case 147: return Scheduling.PriorityLimit(a0, false);           // sched_get_priority_min
+                case 165: return Mounts.Mount(a0, a1, a2, a3, a4);              // mount
+                case 166: return Mounts.Unmount(a0, a1);                        // umount2
                 case 109: return ProcessCalls.SetPgid((int)a0, (int)a1);        // setpgid
                 case 121: return ProcessCalls.GetPgid((int)a0);                 // getpgid
                 case 111: return ProcessCalls.GetPgid(0);                       // getpgrp
@@ -213,28 +227,6 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (LinuxProcess.MapZeroed((s_break + 4095) & ~4095UL, wanted, PageFlags.Writable) != null) return (long)s_break;
             s_break = wanted;
             return (long)s_break;
-        }
-
-        private static long Mmap(ulong address, ulong length, ulong protection, ulong flags, long fd)
-        {
-            const ulong Anonymous = 0x20, Fixed = 0x10;
-            if ((flags & Anonymous) == 0 || fd != -1) return Error(Errno.ENODEV);
-            if (length == 0 || length > LinuxLayout.MapLimit - LinuxLayout.MapBase) return Error(Errno.EINVAL);
-            ulong size = (length + 4095) & ~4095UL;
-            ulong at = s_mapNext;
-            if ((flags & Fixed) != 0)
-            {
-                if ((address & 4095) != 0 || address < LinuxLayout.Low || address >= LinuxLayout.Limit || size > LinuxLayout.Limit - address) return Error(Errno.EINVAL);
-                if (address < LinuxLayout.ReservedEnd && address + size > LinuxLayout.ReservedStart) return Error(Errno.ENOMEM);   // ExOS's own memory
-                at = address;
-            }
-            else if (size > LinuxLayout.MapLimit - s_mapNext) return Error(Errno.ENOMEM);
-            ulong rights = PageFlags.Writable | ((protection & 4) != 0 ? PageFlags.Executable : 0);
-            if (LinuxProcess.MapZeroed(at, at + size, rights) != null) return Error(Errno.ENOMEM);
-            if ((flags & Fixed) != 0)
-                System.Runtime.InteropServices.NativeMemory.Clear((void*)at, (nuint)size);
-            else s_mapNext += size;
-            return (long)at;
         }
 
         private static long ArchPrctl(ulong code, ulong address)

@@ -29,7 +29,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             string error = Load(image, plan, arguments, environment, out ulong rsp);
             if (error != null) return error;
             Exec.NoteImage(image, size);
-            long handler = Exceptions.SetHandler(&LinuxCalls.Upcall);
+            long handler = LinuxFast.Install();
             if (handler < 0) return "no exception handler: error " + handler.ToString();
             Signals.StartSliceUpcalls();
             long foreign = SystemCall.ForeignSyscalls(Capability.Self, LinuxLayout.Limit);

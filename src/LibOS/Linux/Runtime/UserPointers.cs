@@ -1,7 +1,8 @@
 // Checks a foreign binary's pointer arguments before the library OS touches them: the range
 // must lie in the foreign region, outside ExOS's part of it (LinuxLayout.Reserved*), and every
 // page be mapped (writable when written), read from the page-table window without a system
-// call. A copy-on-write page (after a fork) to be written gets its private copy here, before
+// call. A page of an mmap'd area not yet touched is mapped here (MemoryCalls.Populate), as the
+// fault would have. A copy-on-write page (after a fork) to be written gets its private copy here, before
 // the write, as the fault would have given it. A bad pointer is EFAULT, never a fault in the
 // library OS nor a write into its own memory.
 using ExoSharp.LibOS.ExOS;
@@ -20,7 +21,11 @@ namespace ExoSharp.LibOS.Linux.Runtime
             for (ulong page = address & ~0xFFFUL; page < address + length; page += 4096)
             {
                 ulong entry = KernelTables.PageEntry(page);
-                if ((entry & Present) == 0) return false;
+                if ((entry & Present) == 0)
+                {
+                    if (!MemoryCalls.Populate(page, write ? 2UL : 1UL)) return false;    // an mmap'd page not yet touched
+                    entry = KernelTables.PageEntry(page);
+                }
                 if (write && (entry & Writable) == 0 && ((entry & CopyOnWrite) == 0 || !Process.MakeWritable(page))) return false;
             }
             return true;
