@@ -304,6 +304,7 @@ namespace ExoSharp.Kernel.Core
             if (_tables <= ReapPerStep && Reap(ref budget)) return;
             _nextDying = s_dying;
             s_dying = this;
+            PendingWork.Reap = true;
         }
 
         /// <summary>Page-table frames freed a step (a tick) at most.</summary>
@@ -314,10 +315,13 @@ namespace ExoSharp.Kernel.Core
         private static AddressSpace s_dying;
         private int _reapSlot, _reapPointer, _reapDirectory;    // where Reap has reached
 
-        /// <summary>Every timer tick: frees up to ReapPerStep tables of destroyed spaces.</summary>
-        public static void ReapSome()
+        /// <summary>Whether destroyed spaces still hold tables.</summary>
+        public static bool Reaping => s_dying != null;
+
+        /// <summary>Every timer tick (and a little at system calls, EnvTable.ReapSome): frees up to
+        /// budget tables (and reverse-map chunks) of destroyed spaces.</summary>
+        public static void ReapSome(int budget = ReapPerStep)
         {
-            int budget = ReapPerStep;
             while (s_dying != null && budget > 0)
             {
                 AddressSpace space = s_dying;

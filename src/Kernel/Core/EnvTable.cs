@@ -130,12 +130,20 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Capability-table slots (or children moved, or chunks) a reaping step takes.</summary>
         public const int ReapPerStep = 256;
 
+        /// <summary>Slots (or page tables) a system call's entry reaps while something is left, so
+        /// reclaiming keeps pace with a busy system, not only with the clock (under -icount a
+        /// tick is ten million instructions, several forks and exits).</summary>
+        public const int ReapPerCall = 32;
+
         /// <summary>Every timer tick, and before memory is refused to an environment: one bounded
         /// step of what ended environments still hold (their capability tables, then their page
         /// tables: AddressSpace.ReapSome).</summary>
-        public static void ReapSome()
+        public static void ReapSome() => ReapSome(ReapPerStep);
+
+        /// <summary>A step of budget units (a system call's entry: ReapPerCall).</summary>
+        public static void ReapSome(int budget)
         {
-            int budget = ReapPerStep;
+            int tables = budget < AddressSpace.ReapPerStep ? budget : AddressSpace.ReapPerStep;
             while (s_dying != null && budget > 0)
             {
                 Environment env = s_dying;
@@ -143,7 +151,8 @@ namespace ExoSharp.Kernel.Core
                 s_dying = env.NextDying;
                 s_holders[env.Index] = null;
             }
-            AddressSpace.ReapSome();
+            AddressSpace.ReapSome(tables);
+            PendingWork.Reap = s_dying != null || AddressSpace.Reaping;
         }
 
         public static Environment Find(ulong id)
@@ -172,6 +181,7 @@ namespace ExoSharp.Kernel.Core
                 env.NextDying = s_dying;
                 s_dying = env;
             }
+            PendingWork.Reap = s_dying != null || AddressSpace.Reaping;
             Memory.FreeFrame(env.RepossessedPage);
             Revocation.Forget(env);
             UserContext.Free(env.Context);

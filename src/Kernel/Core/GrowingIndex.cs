@@ -1,7 +1,7 @@
 // An open-addressing hash index (linear probing, backward-shift deletion) from a 64-bit key to
 // an int value, where the key is read back through the value (keyOf(context, value)): the
 // reverse map's page and frame indexes, a capability table's frame index. It grows without
-// stopping the kernel for long: past an eighth full a table twice the size is cleared a slice
+// stopping the kernel for long: past a quarter full a table twice the size is cleared a slice
 // per insertion, then the old table's entries move over a few per insertion or deletion, lookups
 // trying both meanwhile. Kernel heap only; interrupts off. Missing: shrinking.
 using System.Runtime.CompilerServices;
@@ -21,8 +21,8 @@ namespace ExoSharp.Kernel.Core
         public const int Empty = -1;
         /// <summary>Slots cleared per insertion, and old slots looked at or entries moved per call, while growing.</summary>
         private const int ClearPerCall = 64, MovePerCall = 8;
-        /// <summary>A table this small grows at once (bounded: about 10,000 instructions).</summary>
-        private const int SmallTable = 1024;
+        /// <summary>A table this small grows at once (bounded: about 80,000 instructions).</summary>
+        private const int SmallTable = 4096;
 
         private Table _current, _old, _next;
         private int _cleared, _moveAt;
@@ -55,14 +55,14 @@ namespace ExoSharp.Kernel.Core
 
         private bool RoomFor(int more) =>
             _current.Slots != null && Count + more <= (_current.Mask + 1) / 2 &&
-            (_next.Slots != null || _old.Slots != null || Count + more <= (_current.Mask + 1) / 8);
+            (_next.Slots != null || _old.Slots != null || Count + more <= (_current.Mask + 1) / 4);
 
         private bool Grow(int more)
         {
             if (_current.Slots == null)
             {
                 int slots = 256;
-                while (slots < 8 * more) slots *= 2;
+                while (slots < 4 * more) slots *= 2;
                 if (!Allocate(slots, out _current)) return false;
                 Clear(_current, 0, slots);
                 return true;

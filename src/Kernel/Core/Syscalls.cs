@@ -18,6 +18,7 @@ namespace ExoSharp.Kernel.Core
         {
             Running.Sync();
             if (Collector.Stress) Collector.AtSystemCall();
+            if (PendingWork.Reap) EnvTable.ReapSome(EnvTable.ReapPerCall);
             frame->Rax = (ulong)Dispatch(Running.Env, frame);
         }
 

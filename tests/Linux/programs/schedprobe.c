@@ -56,8 +56,8 @@ int main(void)
     waitpid(child, &status, 0);
     close(fds[1]);
     char letters[64];
-    int n = 0, r;
-    while (n < 64 && (r = read(fds[0], letters + n, 64 - n)) > 0) n += r;
+    int n = 0, got;
+    while (n < 63 && (got = read(fds[0], letters + n, 63 - n)) > 0) n += got;
     letters[n] = 0;
     int breaks = 0;
     for (int i = 1; i < n; i++) if (letters[i] == letters[i - 1]) breaks++;
