@@ -76,6 +76,28 @@ EXCEPTION_STACK_SPAN equ 65536
 ; ExceptionFrame (Abi/ExceptionFrame.cs): vector, error code, fault address, then Registers
 ; r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax rip rflags rsp.
 %define XREG(n) (24 + (n) * 8)
+
+; The general registers into the upcall frame at rax (rax itself from upcall_scratch), as the
+; exception upcall and the foreign-syscall upcall fast paths both store them; rbx ends as the
+; interrupted rax.
+%macro UPCALL_SAVE_GPRS 0
+    mov [rax + XREG(0)], r15
+    mov [rax + XREG(1)], r14
+    mov [rax + XREG(2)], r13
+    mov [rax + XREG(3)], r12
+    mov [rax + XREG(4)], r11
+    mov [rax + XREG(5)], r10
+    mov [rax + XREG(6)], r9
+    mov [rax + XREG(7)], r8
+    mov [rax + XREG(8)], rbp
+    mov [rax + XREG(9)], rdi
+    mov [rax + XREG(10)], rsi
+    mov [rax + XREG(11)], rdx
+    mov [rax + XREG(12)], rcx
+    mov [rax + XREG(13)], rbx
+    mov rbx, [upcall_scratch]
+    mov [rax + XREG(14)], rbx
+%endmacro
 ; TrapFrame.Vector and what the CPU pushed, as isr_N leaves the stack.
 TF_VECTOR equ 0
 TF_ERROR  equ 8
@@ -337,22 +359,7 @@ isr_%1:
     cmp rax, EXCEPTION_STACK_SPAN
     jb isr_general_rax             ; on the exception stack already: nested
     mov rax, [exo_upcall_cache + UC_FRAME]
-    mov [rax + XREG(0)], r15
-    mov [rax + XREG(1)], r14
-    mov [rax + XREG(2)], r13
-    mov [rax + XREG(3)], r12
-    mov [rax + XREG(4)], r11
-    mov [rax + XREG(5)], r10
-    mov [rax + XREG(6)], r9
-    mov [rax + XREG(7)], r8
-    mov [rax + XREG(8)], rbp
-    mov [rax + XREG(9)], rdi
-    mov [rax + XREG(10)], rsi
-    mov [rax + XREG(11)], rdx
-    mov [rax + XREG(12)], rcx
-    mov [rax + XREG(13)], rbx
-    mov rbx, [upcall_scratch]
-    mov [rax + XREG(14)], rbx
+    UPCALL_SAVE_GPRS
     mov rbx, [rsp + TF_RIP]
     mov [rax + XREG(15)], rbx
     mov rbx, [rsp + TF_RFLAGS]
@@ -486,22 +493,7 @@ syscall_entry:
     cmp rax, EXCEPTION_STACK_SPAN
     jb .foreign_refused                 ; on the exception stack already: nested
     mov rax, [exo_upcall_cache + UC_FRAME]
-    mov [rax + XREG(0)], r15
-    mov [rax + XREG(1)], r14
-    mov [rax + XREG(2)], r13
-    mov [rax + XREG(3)], r12
-    mov [rax + XREG(4)], r11
-    mov [rax + XREG(5)], r10
-    mov [rax + XREG(6)], r9
-    mov [rax + XREG(7)], r8
-    mov [rax + XREG(8)], rbp
-    mov [rax + XREG(9)], rdi
-    mov [rax + XREG(10)], rsi
-    mov [rax + XREG(11)], rdx
-    mov [rax + XREG(12)], rcx
-    mov [rax + XREG(13)], rbx
-    mov rbx, [upcall_scratch]
-    mov [rax + XREG(14)], rbx
+    UPCALL_SAVE_GPRS
     mov [rax + XREG(15)], rcx   ; rip: the return address
     mov [rax + XREG(16)], r11   ; rflags
     mov [rax + XREG(17)], rsp
