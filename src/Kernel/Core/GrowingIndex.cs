@@ -53,6 +53,7 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Reserve(int more) => RoomFor(more) || Grow(more);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool RoomFor(int more) =>
             _current.Slots != null && Count + more <= (_current.Mask + 1) / 2 &&
             (_next.Slots != null || _old.Slots != null || Count + more <= (_current.Mask + 1) / 4);
@@ -112,8 +113,14 @@ namespace ExoSharp.Kernel.Core
 
         /// <summary>One slice of growing: clear part of the next table (switching to it when done),
         /// or move a few entries of the old one over. Called before every insertion and deletion,
-        /// so a Place found after it stays valid until the next.</summary>
+        /// so a Place found after it stays valid until the next. Nothing when not growing.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Step()
+        {
+            if (_next.Slots != null || _old.Slots != null) GrowStep();
+        }
+
+        private void GrowStep()
         {
             if (_next.Slots != null)
             {
@@ -152,6 +159,7 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>Adds key -> value. Precondition: Reserve made room; key is not there.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Insert(ulong key, int value)
         {
             Step();
