@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include "tsc.h"
 
 #define RUNS 201
 #define PAGE 4096
@@ -37,24 +38,11 @@ static int runs = RUNS;            /* each operation's repetitions: RUNS, or few
 static uint64_t overhead;
 static uint64_t samples[RUNS];
 
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static int compare(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static uint64_t adjust(uint64_t v) { return v > overhead ? v - overhead : 0; }
 
 static void report(const char *name, uint64_t divisor)
 {
-    qsort(samples, runs, sizeof samples[0], compare);
+    qsort(samples, runs, sizeof samples[0], compare_u64);
     printf("BENCH %s median=%llu min=%llu max=%llu\n", name,
            (unsigned long long)(adjust(samples[runs / 2]) / divisor),
            (unsigned long long)(adjust(samples[0]) / divisor),
@@ -265,7 +253,7 @@ int main(int argc, char **argv)
         if (n >= 1 && n <= RUNS) runs = n;
     }
     for (int i = 0; i < runs; i++) { uint64_t t = tsc(); samples[i] = tsc() - t; }
-    qsort(samples, runs, sizeof samples[0], compare);
+    qsort(samples, runs, sizeof samples[0], compare_u64);
     overhead = samples[runs / 2];
 
     for (int i = 0; i < runs; i++) {

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "tsc.h"
 
 #define DIRECTORIES 10
 #define SMALL 1024
@@ -33,13 +34,6 @@
 
 static int failures;
 static uint64_t start_tsc, start_idle, start_ns;
-
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static uint64_t monotonic_ns(void)
 {

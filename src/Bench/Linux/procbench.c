@@ -19,28 +19,16 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "tsc.h"
 
 #define MAXRUNS 201
 #define SH_LOOP "i=0; while [ $i -lt 1000 ]; do sh -c true; i=$((i+1)); done"
 
 static uint64_t samples[MAXRUNS];
 
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static int compare(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void report(const char *name, int n)
 {
-    qsort(samples, n, sizeof samples[0], compare);
+    qsort(samples, n, sizeof samples[0], compare_u64);
     printf("BENCH %s median=%llu min=%llu max=%llu\n", name, (unsigned long long)samples[n / 2],
            (unsigned long long)samples[0], (unsigned long long)samples[n - 1]);
     fflush(stdout);
