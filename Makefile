@@ -30,7 +30,7 @@ NATIVE    := obj/Release/net10.0/linux-x64/native
 DEPS      := $(OUT)/.deps
 
 CORELIB_SRC := $(shell find src/Corelib -name '*.cs' -o -name '*.csproj') build/Bare.props build/Native.props build/Native.targets
-KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel src/Abi src/Shared src/Executive src/Xn -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
+KERNEL_SRC  := $(CORELIB_SRC) $(shell find src/Kernel tests/Kernel src/Abi src/Shared src/Executive src/Xn -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
 APPS_SRC    := $(CORELIB_SRC) $(shell find src/Apps src/LibOS src/Abi src/Shared src/Bench/Managed -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -o -name '*.csproj')
 KERNEL_ASM  := src/Kernel/Boot/boot.asm src/Kernel/X64/cpu.asm src/Kernel/X64/stubs.asm
 APPS_ASM    := src/LibOS/ExOS/start.asm src/LibOS/Net/Ring/net.asm src/Apps/Hostile/hostile.asm src/Apps/Jos/faultregs.asm src/Apps/Bench/bench.asm src/Apps/State/xstate.asm src/Apps/Foreign/foreign.asm src/Apps/Foreign/segbases.asm src/LibOS/Linux/Runtime/linux.asm

@@ -1,7 +1,7 @@
-// The kernel proper stays small: src/Kernel less src/Kernel/Devices (drivers) and
-// src/Kernel/Tests (boot-option self-tests and their RAM disk), plus src/Xn and src/Executive
-// (compiled into the kernel), must hold fewer than 10,000 lines of C# code (SourceTree's rule:
-// non-blank, non-comment). docs/tour.md states the rule.
+// The kernel proper stays small: src/Kernel less src/Kernel/Devices (drivers), plus src/Xn and
+// src/Executive (compiled into the kernel), must hold fewer than 10,000 lines of C# code
+// (SourceTree's rule, cloc's: non-blank, non-comment; a lone brace counts). The self-tests
+// compiled into the image live in tests/Kernel, outside it. docs/tour.md states the rule.
 using Xunit;
 
 namespace ExoSharp.Tests.Unit;
@@ -11,7 +11,7 @@ public sealed class KernelSizeTests
     public const int Budget = 10_000;
 
     private static readonly string[] s_included = { "src/Kernel", "src/Xn", "src/Executive" };
-    private static readonly string[] s_excluded = { "src/Kernel/Devices/", "src/Kernel/Tests/" };
+    private static readonly string[] s_excluded = { "src/Kernel/Devices/" };
 
     public static List<string> KernelProperFiles() =>
         s_included.SelectMany(SourceTree.CSharpFiles)

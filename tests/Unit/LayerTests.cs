@@ -1,7 +1,7 @@
 // The kernel's layers depend downward only (docs/tour.md, "Layers"): X64 (the CPU) under Core (the
 // kernel's logic), Devices and the kernel side of the executive beside each other on Core, Net and
-// Xn on those; Tests (selftest=) and Boot (KernelMain, the one place that names every layer) on
-// top. The libraries compiled into the kernel (src/Abi, src/Shared, src/Executive, src/Xn, the
+// Xn on those; Boot (KernelMain, the one place that names every layer) on top, and the only one
+// that may name the self-tests compiled into the image from tests/Kernel (selftest=, selfcheck=). The libraries compiled into the kernel (src/Abi, src/Shared, src/Executive, src/Xn, the
 // corelib) name no kernel layer. A file's namespace mirrors its folder, and a `using` of, or a
 // name qualified by, a layer its own may not depend on fails this test.
 using System.Text.RegularExpressions;
@@ -21,8 +21,7 @@ public sealed class LayerTests
         ["Executive"] = new[] { "Core", "X64" },
         ["Net"] = new[] { "Devices", "Executive", "Core", "X64" },
         ["Xn"] = new[] { "Devices", "Executive", "Core", "X64" },
-        ["Tests"] = new[] { "Xn", "Net", "Devices", "Executive", "Core", "X64" },
-        ["Boot"] = new[] { "Tests", "Xn", "Net", "Devices", "Executive", "Core", "X64" },
+        ["Boot"] = new[] { "Xn", "Net", "Devices", "Executive", "Core", "X64" },
     };
 
     /// <summary>Libraries compiled into the kernel (and the host tests): no kernel layer at all;
@@ -37,7 +36,7 @@ public sealed class LayerTests
 
     private static readonly Regex s_kernelName = new(@"\bExoSharp\.Kernel\.(?<layer>\w+)");
     private static readonly Regex s_layerQualified =
-        new(@"(?<![\w.])(?<layer>X64|Core|Devices|Executive|Net|Xn|Tests|Boot)\.(?=[A-Z])");
+        new(@"(?<![\w.])(?<layer>X64|Core|Devices|Executive|Net|Xn|Boot)\.(?=[A-Z])");
     private static readonly Regex s_exoName = new(@"(?<![\w.])ExoSharp\.(?<name>\w+)");
     private static readonly Regex s_strings = new(@"@""(?:""""|[^""])*""|""(?:\\.|[^""\\])*""|'(?:\\.|[^'\\])+'");
     private static readonly Regex s_namespace = new(@"^namespace\s+(?<name>[\w.]+)");
@@ -58,6 +57,8 @@ public sealed class LayerTests
             if (ns.Success && ns.Groups["name"].Value != "ExoSharp.Kernel." + layer)
                 problems.Add($"namespace {ns.Groups["name"].Value} in src/Kernel/{layer} (must be ExoSharp.Kernel.{layer})");
             if (ns.Success) continue;
+            if (layer != "Boot" && line.Contains("ExoSharp.Tests", StringComparison.Ordinal))
+                problems.Add($"{layer} names the self-tests (only Boot may): {line}");
             foreach (Match m in s_kernelName.Matches(line).Concat(s_layerQualified.Matches(line)))
             {
                 string used = m.Groups["layer"].Value;
@@ -122,6 +123,8 @@ public sealed class LayerTests
         Assert.NotEmpty(KernelViolations("Core", new[] { "ExoSharp.Kernel.Devices.VirtioBlock.Initialize();" }));
         Assert.NotEmpty(KernelViolations("Devices", new[] { "Executive.KernelExecutive.Call(env);" }));
         Assert.NotEmpty(KernelViolations("Core", new[] { "namespace ExoSharp.Kernel.Net" }));
+        Assert.NotEmpty(KernelViolations("Core", new[] { "ExoSharp.Tests.Kernel.Invariants.Enable();" }));
+        Assert.Empty(KernelViolations("Boot", new[] { "ExoSharp.Tests.Kernel.Invariants.Enable();" }));
         Assert.NotEmpty(LibraryViolations(new[] { "ExoSharp.Xn" }, new[] { "using ExoSharp.Kernel.Core;" }));
         // Downward, within the layer, in a comment or a string, or a member access: no problem.
         Assert.Empty(KernelViolations("Net", new[] { "using ExoSharp.Kernel.Core;", "Devices.VirtioNet.Send();", "Net.Network.Deliver();" }));

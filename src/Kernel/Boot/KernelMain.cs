@@ -68,14 +68,14 @@ namespace ExoSharp.Kernel.Boot
             if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
             string execBudget = boot.Option("execbudget");
             if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
-            Invariants.Enabled = boot.Option("selfcheck") == "on";
+            if (boot.Option("selfcheck") == "on") ExoSharp.Tests.Kernel.Invariants.Enable();
             if (boot.Option("capgen") == "near")        // test only: generations start 3 short of retiring
             {
                 CapabilityTable.InitialGeneration = Abi.Capability.MaxGeneration - 3;
                 EnvTable.StartGenerationsAt(Abi.Capability.MaxEnvGeneration - 3);
             }
             string selfTest = boot.Option("selftest");
-            if (selfTest != null) Tests.SelfTest.Run(selfTest);
+            if (selfTest != null) ExoSharp.Tests.Kernel.SelfTest.Run(selfTest);
             BootSequence.Start(boot, symbols->KernelEntry);
             KernelStats.EndBoot();
             Scheduler.RunNext();

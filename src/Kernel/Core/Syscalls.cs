@@ -72,7 +72,6 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcCallRegisters: return IpcCallRegisters(env, frame);
                 case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
                 case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
-                case Syscall.KernelCheck: return KernelCheck(env, frame->Rdi);
                 default: return SubsystemCall(env, frame);
             }
         }
@@ -184,14 +183,6 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static long IpcReplyRegisters(Environment env, TrapFrame* frame) =>
             Ipc.ReplyRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long KernelCheck(Environment env, ulong info)
-        {
-            if (!Invariants.Enabled) return (long)Error.NoSuchCall;
-            if (info != 0 && !UserMemory.CanAccess(env.Space, info, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
-            return Invariants.Check(env, (KernelCheckInfo*)info);
-        }
 
         /// <summary>The environment an environment handle with the Control right names (0: the
         /// caller), or null with the error.</summary>

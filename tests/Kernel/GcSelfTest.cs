@@ -6,7 +6,7 @@
 using ExoSharp.Kernel.Core;
 using Internal.Runtime;
 
-namespace ExoSharp.Kernel.Tests
+namespace ExoSharp.Tests.Kernel
 {
     internal static class GcSelfTest
     {

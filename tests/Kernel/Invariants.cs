@@ -5,21 +5,32 @@
 // kernel's own holds. Prints each violation (the first few) and returns how many there were.
 // A full walk of every table: never enabled outside tests (it is not bounded work).
 using System.Runtime.InteropServices;
+using ExoSharp.Abi;
+using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
+using Environment = ExoSharp.Kernel.Core.Environment;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Tests.Kernel
 {
     internal static unsafe class Invariants
     {
-        public static bool Enabled;
         private static uint* s_capabilities;     // per frame: capabilities naming it, all tables
         private static uint* s_heldBy;           // per frame: the last environment (index + 1) holding it
         private static Environment s_env;
         private static long s_violations;
         private const int MaxReported = 8;
 
+        /// <summary>Boot time: serve KernelCheck (without selfcheck=on no one serves it: NoSuchCall).</summary>
+        public static void Enable() => Subsystems.RegisterCall(Syscall.KernelCheck, &Call);
+
+        private static long Call(Environment env, TrapFrame* frame, Syscall call, ulong info, ulong a1, ulong a2, ulong a3, ulong a4)
+        {
+            if (info != 0 && !UserMemory.CanAccess(env.Space, info, (ulong)sizeof(KernelCheckInfo), true)) return (long)Error.BadAddress;
+            return Check(env, (KernelCheckInfo*)info);
+        }
+
         /// <summary>info: null, or checked writable memory of the caller's.</summary>
-        public static long Check(Environment caller, Abi.KernelCheckInfo* info)
+        private static long Check(Environment caller, KernelCheckInfo* info)
         {
             ulong frames = FrameTable.Count;
             if (s_capabilities == null)
@@ -50,7 +61,7 @@ namespace ExoSharp.Kernel.Core
                 info->FreeFrames = Memory.Frames.FreeCount;
                 info->Environments = (ulong)EnvTable.LiveCount;
                 info->CallerFrames = (ulong)caller.Capabilities.FrameCount;
-                info->KernelHeapBytes = (ulong)Internal.Runtime.GlobalHeap.TotalBytes;
+                info->KernelHeapBytes = (ulong)global::Internal.Runtime.GlobalHeap.TotalBytes;
                 info->LongestInterruptsOff = longest;
                 info->LongestCause = cause;
             }

@@ -4,7 +4,7 @@
 // driver (virtio-blk) replaces it.
 using ExoSharp.Xn;
 
-namespace ExoSharp.Kernel.Tests
+namespace ExoSharp.Tests.Kernel
 {
     internal sealed unsafe class RamDisk : IBlockDevice
     {

@@ -10,7 +10,7 @@ using System.Runtime.InteropServices;
 using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Tests
+namespace ExoSharp.Tests.Kernel
 {
     internal static unsafe class SelfTest
     {
@@ -95,16 +95,16 @@ namespace ExoSharp.Kernel.Tests
             byte* heap = (byte*)NativeMemory.Alloc(64);
             ulong heapEntry = KernelEntry((ulong)heap);
             bool heapNx = (heapEntry & AddressSpace.NoExecute) != 0 && (heapEntry & AddressSpace.Writable) != 0;
-            var program = new Executive.NativeCode();
-            Executive.KernelExecutive.EnsureReady();
+            var program = new ExoSharp.Kernel.Executive.NativeCode();
+            ExoSharp.Kernel.Executive.KernelExecutive.EnsureReady();
             var code = new ExoSharp.Executive.Bytecode.Instruction[]
             {
                 ExoSharp.Executive.Bytecode.Instruction.Statement(ExoSharp.Executive.Bytecode.Opcode.Ret | ExoSharp.Executive.Bytecode.Opcode.RetK, 42),
             };
-            program = Executive.NativeCode.Compile(code);
+            program = ExoSharp.Kernel.Executive.NativeCode.Compile(code);
             ulong address = program.Address;
             ulong codeEntry = KernelEntry(address);
-            bool inRegion = address >= Executive.CodePages.Base && address < Executive.CodePages.Base + Executive.CodePages.MaxPages * 4096UL;
+            bool inRegion = address >= ExoSharp.Kernel.Executive.CodePages.Base && address < ExoSharp.Kernel.Executive.CodePages.Base + ExoSharp.Kernel.Executive.CodePages.MaxPages * 4096UL;
             bool codeRx = (codeEntry & AddressSpace.Present) != 0 && (codeEntry & (AddressSpace.Writable | AddressSpace.NoExecute)) == 0;
             uint ran = program.IsValid ? program.Run(null, 0, 0, null) : 0;
             program.Free();
@@ -144,32 +144,32 @@ namespace ExoSharp.Kernel.Tests
 
         private static void Disk()
         {
-            if (!Devices.VirtioBlock.Present)
+            if (!ExoSharp.Kernel.Devices.VirtioBlock.Present)
             {
                 Console.WriteLine("kernel: disk FAILED: no disk");
                 return;
             }
-            ulong last = Devices.VirtioBlock.Blocks - 1;
+            ulong last = ExoSharp.Kernel.Devices.VirtioBlock.Blocks - 1;
             byte* a = (byte*)Memory.AllocateZeroedFrame(), b = (byte*)Memory.AllocateZeroedFrame();
             for (int i = 0; i < 4096; i++) a[i] = (byte)(i * 7 + 3);
-            bool wrote = Devices.VirtioBlock.Transfer(true, last, Memory.PhysicalOf(a));
-            bool read = Devices.VirtioBlock.Transfer(false, last, Memory.PhysicalOf(b));
+            bool wrote = ExoSharp.Kernel.Devices.VirtioBlock.Transfer(true, last, Memory.PhysicalOf(a));
+            bool read = ExoSharp.Kernel.Devices.VirtioBlock.Transfer(false, last, Memory.PhysicalOf(b));
             bool same = true;
             for (int i = 0; i < 4096; i++) same &= a[i] == b[i];
-            bool refused = !Devices.VirtioBlock.Transfer(false, last + 1, Memory.PhysicalOf(b));
+            bool refused = !ExoSharp.Kernel.Devices.VirtioBlock.Transfer(false, last + 1, Memory.PhysicalOf(b));
             // Through the interrupt: submit, then halt until the completion hook has run.
             for (int i = 0; i < 4096; i++) b[i] = 0;
-            delegate*<ulong, bool, void> previous = Devices.VirtioBlock.OnComplete;     // XN's
-            Devices.VirtioBlock.OnComplete = &DiskDone;
-            bool submitted = Devices.VirtioBlock.Submit(false, last, Memory.PhysicalOf(b), 42);
+            delegate*<ulong, bool, void> previous = ExoSharp.Kernel.Devices.VirtioBlock.OnComplete;     // XN's
+            ExoSharp.Kernel.Devices.VirtioBlock.OnComplete = &DiskDone;
+            bool submitted = ExoSharp.Kernel.Devices.VirtioBlock.Submit(false, last, Memory.PhysicalOf(b), 42);
             ulong start = Pit.Ticks;
             Cpu.EnableInterrupts();
             while (s_diskTag != 42 && Pit.Ticks < start + 200) Cpu.Halt();
             Cpu.DisableInterrupts();
-            Devices.VirtioBlock.OnComplete = previous;
+            ExoSharp.Kernel.Devices.VirtioBlock.OnComplete = previous;
             bool viaInterrupt = submitted && s_diskTag == 42 && s_diskOk && b[4095] == a[4095] && b[1] == a[1];
             Console.Write(wrote && read && same && refused && viaInterrupt ? "kernel: disk ok, " : "kernel: disk FAILED, ");
-            Console.WriteDecimal(Devices.VirtioBlock.Blocks);
+            Console.WriteDecimal(ExoSharp.Kernel.Devices.VirtioBlock.Blocks);
             Console.Write(" blocks; block ");
             Console.WriteDecimal(last);
             Console.Write(wrote && read && same ? " written and read back" : " NOT read back");

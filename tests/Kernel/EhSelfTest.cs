@@ -6,7 +6,7 @@ using Exception = System.Exception;
 using System.Runtime.CompilerServices;
 using ExoSharp.Kernel.Core;
 
-namespace ExoSharp.Kernel.Tests
+namespace ExoSharp.Tests.Kernel
 {
     internal static class EhSelfTest
     {

@@ -9,7 +9,7 @@ using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.Xn;
 using ExoSharp.Xn;
 
-namespace ExoSharp.Kernel.Tests
+namespace ExoSharp.Tests.Kernel
 {
     internal static unsafe class XnSelfTest
     {
