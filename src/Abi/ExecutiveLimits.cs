@@ -1,6 +1,6 @@
 // The bounds on downloaded programs and their arguments (FilterInstall, FilterClassify,
 // UdfRegister, UdfRun, PredicateWait). A count or length past one of these gets BadLength
-// (program lengths past MaxProgram) or a refusal (ProgramRule.TooLong for a predicate longer
+// (program lengths past MaxProgram, a packet filter past MaxFilterProgram) or a refusal (ProgramRule.TooLong for a predicate longer
 // than MaxPredicate); a table past its limit gets TableFull. docs/abi.md explains each.
 namespace ExoSharp.Abi
 {
@@ -8,6 +8,11 @@ namespace ExoSharp.Abi
     {
         /// <summary>Most instructions in any program (the verifier's own limit).</summary>
         public const int MaxProgram = 4096;
+
+        /// <summary>Most instructions in a packet filter (libpcap's are tens): FilterInstall verifies
+        /// and analyses it in one call, about 250 guest instructions per instruction, so this bounds
+        /// the call (the merged program, compiled in slices, may still reach MaxProgram).</summary>
+        public const int MaxFilterProgram = 512;
 
         /// <summary>Most instructions in a wakeup predicate: the scheduler runs it at every turn.</summary>
         public const int MaxPredicate = 256;

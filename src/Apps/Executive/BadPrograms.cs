@@ -47,6 +47,7 @@ namespace ExoSharp.Apps.Executive
                 Expect("install 2^40 instructions", SystemCall.FilterInstall(ok, 1L << 40), (long)Error.BadLength);
                 Expect("install -1 instructions", SystemCall.FilterInstall(ok, -1), (long)Error.BadLength);
                 Expect("install 4097 instructions", SystemCall.FilterInstall(ok, ExecutiveLimits.MaxProgram + 1), (long)Error.BadLength);
+                Expect("install 513 instructions", SystemCall.FilterInstall(ok, ExecutiveLimits.MaxFilterProgram + 1), (long)Error.BadLength);
                 Expect("install with the report in read-only memory", SystemCall.FilterInstall(ok, 1, (ProgramReport*)ReadOnlyPage), (long)Error.BadAddress);
                 Expect("install with the report in kernel memory", SystemCall.FilterInstall(ok, 1, (ProgramReport*)Kernel), (long)Error.BadAddress);
                 Expect("remove filter 0", SystemCall.FilterRemove(0), (long)Error.NoSuchProgram);
@@ -98,9 +99,9 @@ namespace ExoSharp.Apps.Executive
             fixed (ProgramInstruction* p = shift) Refused("filter shifting by 32", SystemCall.FilterInstall(p, shift.Length, &report), report, ProgramRule.ShiftTooLarge, 1);
             var scratch = new[] { I(0x02, 0, 0, 16), I(0x06, 0, 0, 0) };
             fixed (ProgramInstruction* p = scratch) Refused("filter storing to scratch word 16", SystemCall.FilterInstall(p, scratch.Length, &report), report, ProgramRule.ScratchIndexOutOfRange, 0);
-            var longFilter = new ProgramInstruction[ExecutiveLimits.MaxProgram];
+            var longFilter = new ProgramInstruction[ExecutiveLimits.MaxFilterProgram];
             for (int i = 0; i < longFilter.Length; i++) longFilter[i] = I(0x00, 0, 0, 1);     // ld #1 ... and no ret
-            fixed (ProgramInstruction* p = longFilter) Refused("filter of 4096 loads, no return", SystemCall.FilterInstall(p, longFilter.Length, &report), report, ProgramRule.FallsOffEnd, ExecutiveLimits.MaxProgram - 1);
+            fixed (ProgramInstruction* p = longFilter) Refused("filter of 512 loads, no return", SystemCall.FilterInstall(p, longFilter.Length, &report), report, ProgramRule.FallsOffEnd, ExecutiveLimits.MaxFilterProgram - 1);
             var longPredicate = new ProgramInstruction[ExecutiveLimits.MaxPredicate + 1];
             for (int i = 0; i < longPredicate.Length; i++) longPredicate[i] = I(0x06, 0, 0, 1);
             ulong target = 0;

@@ -52,7 +52,11 @@ namespace ExoSharp.Apps.Executive
             Packet packet = SamplePackets.All[number - 1];
             FilterMatch match;
             long owner;
-            fixed (byte* bytes = packet.Bytes) owner = SystemCall.FilterClassify(bytes, packet.Bytes.Length, &match);
+            // The kernel compiles a changed filter set a slice per executive call and timer tick,
+            // interpreting it meanwhile: ask again (each call compiles a little) until it is compiled.
+            int tries = 0;
+            do fixed (byte* bytes = packet.Bytes) owner = SystemCall.FilterClassify(bytes, packet.Bytes.Length, &match);
+            while (owner > 0 && match.Engine != FilterEngine.Native && ++tries < 10_000);
             string line = "filters: packet " + number.ToString() + " " + packet.Description + ": " + OwnerName((ulong)owner);
             if (owner > 0)
                 line += ", filter " + match.FilterId.ToString() + ", value " + match.Value.ToString() +

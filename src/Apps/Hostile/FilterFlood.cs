@@ -12,7 +12,7 @@ namespace ExoSharp.Apps.Hostile
 {
     internal static unsafe class FilterFlood
     {
-        private const int Owners = 8, Length = 1001;
+        private const int Owners = 8, Length = ExecutiveLimits.MaxFilterProgram;
         private const ulong Bound = 200_000;       // guest instructions with interrupts off, at most
 
         private static long InstallAll(int* installed)

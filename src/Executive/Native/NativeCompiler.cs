@@ -37,32 +37,47 @@ namespace ExoSharp.Executive.Native
         /// <summary>Appends the program's code to asm (entry at the position asm had); false on an unknown instruction.</summary>
         public static bool Compile(ReadOnlySpan<Instruction> program, X64Assembler asm)
         {
-            int n = program.Length;
-            int firstLabel = -1;
-            for (int i = 0; i < n; i++)
-            {
-                int label = asm.NewLabel();
-                if (i == 0) firstLabel = label;
-            }
-            int returnZero = asm.NewLabel();
+            int firstLabel = Begin(program.Length, asm, out int returnZero);
+            if (!CompileRange(program, 0, program.Length, firstLabel, returnZero, asm)) return false;
+            End(returnZero, asm);
+            return asm.Finish();
+        }
 
+        // Compile in pieces, so that a caller can spread the work (the kernel compiles a few
+        // hundred instructions at a time): Begin, CompileRange over consecutive ranges, End,
+        // then asm.FinishSome until it answers 1.
+
+        /// <summary>The prologue of an n-instruction program; returns instruction 0's label (instruction
+        /// i's is that + i) and the shared "return 0" label.</summary>
+        public static int Begin(int n, X64Assembler asm, out int returnZero)
+        {
+            int firstLabel = asm.NewLabels(n);
+            returnZero = asm.NewLabel();
             asm.AluImmediate(X64Assembler.Sub, X64Register.Rsp, FrameBytes, wide: true);
             asm.Mov(Length, Length);
             asm.Mov(WireLength, X64Register.Rdx);
             asm.Mov(Context, X64Register.Rcx, wide: true);
             asm.Alu(X64Assembler.Xor, A, A);
             asm.Alu(X64Assembler.Xor, X, X);
+            return firstLabel;
+        }
 
-            for (int i = 0; i < n; i++)
+        /// <summary>Instructions from..to-1; false on an unknown instruction.</summary>
+        public static bool CompileRange(ReadOnlySpan<Instruction> program, int from, int to, int firstLabel, int returnZero, X64Assembler asm)
+        {
+            for (int i = from; i < to; i++)
             {
                 asm.Bind(firstLabel + i);
                 if (!CompileOne(program[i], i, firstLabel, returnZero, asm)) return false;
             }
+            return true;
+        }
 
+        public static void End(int returnZero, X64Assembler asm)
+        {
             asm.Bind(returnZero);
             asm.Alu(X64Assembler.Xor, A, A);
             Epilogue(asm);
-            return asm.Finish();
         }
 
         private static void Epilogue(X64Assembler asm)

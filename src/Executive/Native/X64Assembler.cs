@@ -3,6 +3,8 @@
 // are [base + index + disp32] and always use a 32-bit displacement (simple, a little larger).
 // The output is position independent: only relative jumps inside the buffer.
 // Missing: 8-bit displacements and short jumps (size optimisation), SSE, anything not used.
+using System;
+
 namespace ExoSharp.Executive.Native
 {
     public sealed class X64Assembler
@@ -13,7 +15,7 @@ namespace ExoSharp.Executive.Native
         private int _labelCount;
         private int[] _fixupAt = new int[16];
         private int[] _fixupLabel = new int[16];
-        private int _fixupCount;
+        private int _fixupCount, _fixupsDone;
 
         public X64Assembler(int capacity = 256)
         {
@@ -30,21 +32,43 @@ namespace ExoSharp.Executive.Native
             return _labelCount++;
         }
 
+        /// <summary>count new labels, numbered from the one returned (one allocation, not count).</summary>
+        public int NewLabels(int count)
+        {
+            int first = _labelCount;
+            if (first + count > _labels.Length)
+            {
+                int[] bigger = new int[first + count];
+                for (int i = 0; i < first; i++) bigger[i] = _labels[i];
+                _labels = bigger;
+            }
+            for (int i = first; i < first + count; i++) _labels[i] = -1;
+            _labelCount = first + count;
+            return first;
+        }
+
         public void Bind(int label) => _labels[label] = _length;
 
         /// <summary>Patches every jump; false if some jump's label was never bound.</summary>
-        public bool Finish()
+        public bool Finish() => FinishSome(int.MaxValue) > 0;
+
+        /// <summary>Patches at most limit more jumps (so a caller can spread the work): 1 when
+        /// every jump is patched, 0 when some are left, -1 if a jump's label was never bound.</summary>
+        public int FinishSome(int limit)
         {
-            for (int i = 0; i < _fixupCount; i++)
+            int end = _fixupCount - _fixupsDone > limit ? _fixupsDone + limit : _fixupCount;
+            for (; _fixupsDone < end; _fixupsDone++)
             {
-                int target = _labels[_fixupLabel[i]];
-                if (target < 0) return false;
-                int at = _fixupAt[i];
+                int target = _labels[_fixupLabel[_fixupsDone]];
+                if (target < 0) return -1;
+                int at = _fixupAt[_fixupsDone];
                 Patch32(at, (uint)(target - (at + 4)));
             }
-            _fixupCount = 0;
-            return true;
+            return _fixupsDone == _fixupCount ? 1 : 0;
         }
+
+        /// <summary>The code emitted so far, in place (valid until more is emitted).</summary>
+        public ReadOnlySpan<byte> Code => new ReadOnlySpan<byte>(_code).Slice(0, _length);
 
         /// <summary>The code emitted so far, copied.</summary>
         public byte[] ToArray()

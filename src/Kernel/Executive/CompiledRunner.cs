@@ -1,7 +1,10 @@
-// The kernel's IFilterRunner: FilterSet.Classify through compiled code. The merged program is
-// compiled once per FilterSet.Version and each filter that runs alone once per id, in Refresh,
-// which the install and remove calls run after changing the set; Classify itself allocates
-// nothing. A program the compiler cannot take runs in the interpreter (UsedInterpreter says so).
+// The kernel's IFilterRunner: FilterSet.Classify through compiled code. Refresh, which the
+// install and remove calls run after changing the set, starts compiling what changed (the
+// merged program when its version moved, lone filters that are new) and frees the code of
+// filters that left; Step does at most a budget of that compiling (docs/abi.md, "Bounded kernel
+// work"), from those calls and from the timer tick. Until a program's code is ready it runs in
+// the interpreter (UsedInterpreter says so), as does a program the compiler cannot take.
+// Classify itself allocates nothing.
 using System;
 using ExoSharp.Executive.Demux;
 using ExoSharp.Executive.Engines;
@@ -10,24 +13,30 @@ namespace ExoSharp.Kernel.Executive
 {
     internal sealed unsafe class CompiledRunner : IFilterRunner
     {
-        private uint _version = uint.MaxValue;
+        private uint _version = uint.MaxValue;      // the set version _merged was compiled from
         private NativeCode _merged;
+        private CompileJob _mergedJob;               // compiling set version _jobVersion
+        private uint _jobVersion;
         private readonly uint[] _aloneIds = new uint[FilterSet.MaxFilters];
         private readonly NativeCode[] _aloneCode = new NativeCode[FilterSet.MaxFilters];
+        private readonly CompileJob[] _aloneJobs = new CompileJob[FilterSet.MaxFilters];
         private int _aloneCount;
 
         /// <summary>Set when a classification ran a program in the interpreter; the caller clears it.</summary>
         public bool UsedInterpreter;
 
-        /// <summary>Recompiles what changed: the merged program when the version moved, lone
+        /// <summary>Whether some compiling is left for Step.</summary>
+        public bool Pending { get; private set; }
+
+        /// <summary>Starts compiling what changed: the merged program when the version moved, lone
         /// filters that are new; frees the code of filters that left.</summary>
         public void Refresh(FilterSet set)
         {
-            if (set.Version != _version || !_merged.IsValid)
+            if (set.Version != _version && (_mergedJob == null || _jobVersion != set.Version))
             {
                 _merged.Free();
-                _merged = NativeCode.Compile(set.MergedProgram);
-                _version = set.Version;
+                _mergedJob = new CompileJob(set.MergedProgram);
+                _jobVersion = set.Version;
             }
             ReadOnlySpan<FilterEntry> alone = set.Alone;
             for (int i = 0; i < _aloneCount;)
@@ -41,15 +50,36 @@ namespace ExoSharp.Kernel.Executive
                 _aloneCount--;
                 _aloneIds[i] = _aloneIds[_aloneCount];
                 _aloneCode[i] = _aloneCode[_aloneCount];
+                _aloneJobs[i] = _aloneJobs[_aloneCount];
                 _aloneCode[_aloneCount] = default;
+                _aloneJobs[_aloneCount] = null;
             }
             for (int i = 0; i < alone.Length; i++)
             {
                 if (Find(alone[i].Id) >= 0 || _aloneCount == _aloneIds.Length) continue;
                 _aloneIds[_aloneCount] = alone[i].Id;
-                _aloneCode[_aloneCount] = NativeCode.Compile(alone[i].Program);
+                _aloneJobs[_aloneCount] = new CompileJob(alone[i].Program);
                 _aloneCount++;
             }
+            Pending = true;
+        }
+
+        /// <summary>Compiles at most budget instructions' worth (CompileJob's units).</summary>
+        public void Step(int budget)
+        {
+            if (_mergedJob != null)
+            {
+                if (!_mergedJob.Step(ref budget, out _merged)) return;
+                _mergedJob = null;
+                _version = _jobVersion;
+            }
+            for (int i = 0; i < _aloneCount; i++)
+            {
+                if (_aloneJobs[i] == null) continue;
+                if (!_aloneJobs[i].Step(ref budget, out _aloneCode[i])) return;
+                _aloneJobs[i] = null;
+            }
+            Pending = false;
         }
 
         public uint RunMerged(FilterSet set, byte* packet, uint length, uint wireLength)

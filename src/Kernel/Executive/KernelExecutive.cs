@@ -16,7 +16,7 @@ namespace ExoSharp.Kernel.Executive
         /// <summary>Boot time: plugs the executive's system calls and its release into Core.</summary>
         public static void Initialize()
         {
-            Subsystems.Register(&Forget, null, null);
+            Subsystems.Register(&Forget, null, &Tick);
             Subsystems.RegisterCall(Syscall.FilterInstall, &Call);
             Subsystems.RegisterCall(Syscall.FilterRemove, &Call);
             Subsystems.RegisterCall(Syscall.FilterClassify, &Call);
@@ -54,6 +54,12 @@ namespace ExoSharp.Kernel.Executive
             PacketFilters.Initialize();
             Udfs.Initialize();
             s_ready = true;
+        }
+
+        /// <summary>Every timer tick, interrupts off: compiling left over from the calls.</summary>
+        private static void Tick()
+        {
+            if (s_ready) PacketFilters.Tick();
         }
 
         public static void Forget(Environment env)

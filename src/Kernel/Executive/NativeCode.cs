@@ -27,16 +27,21 @@ namespace ExoSharp.Kernel.Executive
         /// know one of its instructions (callers then interpret it).</summary>
         public static NativeCode Compile(ReadOnlySpan<Instruction> program)
         {
-            NativeCode result = default;
             // Sized for the usual 8-12 bytes per instruction (it doubles if needed), not for
             // MaxCodeBytes' worst case: the assembler's buffers are garbage that is never freed.
             var asm = new X64Assembler(16 * program.Length + 64);
-            if (!NativeCompiler.Compile(program, asm)) return result;
-            byte[] bytes = asm.ToArray();
+            return NativeCompiler.Compile(program, asm) ? Place(asm) : default;
+        }
+
+        /// <summary>asm's finished code copied into executable pages; invalid when there is none
+        /// or no room (the caller interprets).</summary>
+        public static NativeCode Place(X64Assembler asm)
+        {
+            NativeCode result = default;
+            ReadOnlySpan<byte> bytes = asm.Code;
             if (bytes.Length == 0) return result;
             fixed (byte* source = bytes) result._code = CodePages.Place(source, bytes.Length);
-            if (result._code == null) return result;        // no room: the caller interprets
-            result.Length = bytes.Length;
+            if (result._code != null) result.Length = bytes.Length;
             return result;
         }
 

@@ -31,6 +31,10 @@ namespace ExoSharp.Kernel.Executive
         private static int s_count;
         private static bool s_ownersEnded;
 
+        /// <summary>Instructions compiled at most per executive call and per timer tick (CompileJob's
+        /// units); the rest waits for the next, the interpreter running the program meanwhile.</summary>
+        public const int CompilePerCall = 64, CompilePerTick = 256;
+
         public static void Initialize()
         {
             s_set = new FilterSet();
@@ -44,12 +48,14 @@ namespace ExoSharp.Kernel.Executive
         /// <summary>FilterInstall(program, count, report).</summary>
         public static long Install(Environment env, ulong program, ulong count, ulong report)
         {
+            if (count > ExecutiveLimits.MaxFilterProgram) return (long)Error.BadLength;
             long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
             if (error < 0) return error;
             if (!ExecutiveBudget.CanSpend) return (long)Error.NoMemory;
             ulong before = ExecutiveBudget.Begin();
             RemoveEnded();
             long result = InstallCopied(env, code, report);
+            if (s_runner.Pending) s_runner.Step(CompilePerCall);
             ExecutiveBudget.End(before);
             return result;
         }
@@ -94,6 +100,7 @@ namespace ExoSharp.Kernel.Executive
             RemoveAt(at);
             RemoveEnded();
             s_runner.Refresh(s_set);
+            s_runner.Step(CompilePerCall);
             ExecutiveBudget.End(before);
             return 0;
         }
@@ -126,6 +133,7 @@ namespace ExoSharp.Kernel.Executive
             if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
             if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
             System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
+            if (s_runner.Pending) s_runner.Step(CompilePerCall);
             s_runner.UsedInterpreter = false;
             // Repeats only rerun the merged program (Linux's test run reruns the program too), then
             // one full classification gives the result: filters that run alone run once, so a
@@ -161,6 +169,12 @@ namespace ExoSharp.Kernel.Executive
             if (owner == 0 || EnvTable.Find(owner) == null) return 0;
             filterId = result.FilterId;
             return owner;
+        }
+
+        /// <summary>Every timer tick: more of the compiling left (must not switch environments).</summary>
+        public static void Tick()
+        {
+            if (s_runner != null && s_runner.Pending) s_runner.Step(CompilePerTick);
         }
 
         /// <summary>env is ending: its filters stop matching now (Classify checks the owner) and
