@@ -25,8 +25,10 @@ namespace ExoSharp.Abi
         /// <summary>Yield(envId): gives the rest of the time slice to envId (0: to the next slot).</summary>
         Yield = 4,
 
-        /// <summary>EnvCreate(): a new environment with an empty address space and the caller's
-        /// registers (exofork); returns its handle to the caller and 0 in the child.</summary>
+        /// <summary>EnvCreate(frames, envs): a new environment with an empty address space and the
+        /// caller's registers (exofork); returns its handle to the caller and 0 in the child. Both 0:
+        /// it spends from the caller's account; otherwise from an account of its own with those
+        /// limits, taken whole from the caller's.</summary>
         EnvCreate = 5,
 
         /// <summary>EnvIdOf(handle): the id of the environment a handle names.</summary>
@@ -234,5 +236,9 @@ namespace ExoSharp.Abi
         /// writable), replacing whichever ring had them; console: a console capability
         /// (BootDirectory.Console). address 0 detaches the caller's ring.</summary>
         ConsoleAttach = 57,
+
+        /// <summary>AccountInfo(info): fills an AccountInfo at info with the limits and use of the
+        /// account that pays for the caller.</summary>
+        AccountInfo = 58,
     }
 }

@@ -70,6 +70,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "captable", Main = &CapTable.Main },
             new Entry { Name = "sparse", Main = &Hostile.Exhaust.Sparse },
             new Entry { Name = "createexhaust", Main = &Hostile.CreateExhaust.Main },
+            new Entry { Name = "budget", Main = &Hostile.Budget.Main },
             new Entry { Name = "fuzz", Main = &Hostile.Fuzz.Main },
             new Entry { Name = "spinforever", Main = &Hostile.Attacks.Spin },
             new Entry { Name = "faultread", Main = &Jos.FaultRead.Main },

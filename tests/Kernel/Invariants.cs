@@ -54,6 +54,7 @@ namespace ExoSharp.Tests.Kernel
                     Report("frame ", f, " has a count unequal to its capabilities and kernel holds: ", (ulong)references);
                 if (references != 0 && Memory.Frames.IsFree(f)) Report("frame ", f, " is referenced but free: ", (ulong)references);
             }
+            CheckAccounts(frames);
             ulong longest = KernelStats.TakeLongest(out ulong cause);    // and the check's own walk is not counted
             if (info != null)
             {
@@ -66,6 +67,39 @@ namespace ExoSharp.Tests.Kernel
                 info->LongestCause = cause;
             }
             return s_violations;
+        }
+
+        /// <summary>Every account's frames used equal the frames that name it as their payer plus
+        /// its open children's limits (the same for slots: its environments plus children's); no
+        /// free frame names a payer.</summary>
+        private static void CheckAccounts(ulong frames)
+        {
+            NativeMemory.Clear(s_capabilities, (nuint)(frames * 4));      // reused: frames paid, by account
+            for (ulong f = 0; f < frames; f++)
+            {
+                int payer = Accounts.PayerOf(f);
+                if (payer == 0) continue;
+                if (Memory.Frames.IsFree(f)) Report("a free frame names a payer: frame ", f, " account ", (ulong)payer);
+                if (Accounts.At(payer) == null) Report("a frame names a closed account: frame ", f, " account ", (ulong)payer);
+                else s_capabilities[payer]++;
+            }
+            for (int i = 1; i < Capability.MaxEnvironments; i++)
+            {
+                Account account = Accounts.At(i);
+                if (account == null) continue;
+                ulong expected = s_capabilities[i];
+                ulong slots = account.Members;
+                for (int j = 1; j < Capability.MaxEnvironments; j++)
+                {
+                    Account child = Accounts.At(j);
+                    if (child == null || child.Parent != account) continue;
+                    expected += child.FrameLimit;
+                    slots += child.EnvLimit;
+                }
+                if (account.FramesUsed != expected) Report("an account's frames used are not what it pays for: account ", (ulong)i * 0x1_0000_0000 + account.FramesUsed, " expected ", expected);
+                if (account.EnvsUsed != slots) Report("an account's slots used are not its environments: account ", (ulong)i * 0x1_0000_0000 + account.EnvsUsed, " expected ", slots);
+                if (account != Accounts.Root && account.FramesUsed > account.FrameLimit) Report("an account spent past its limit: account ", (ulong)i, " used ", account.FramesUsed);
+            }
         }
 
         private static void CheckEnvironment(Environment env, Environment unused)

@@ -76,6 +76,7 @@ namespace ExoSharp.Kernel.Boot
             }
             string selfTest = boot.Option("selftest");
             if (selfTest != null) ExoSharp.Tests.Kernel.SelfTest.Run(selfTest);
+            Accounts.OpenMachine(Memory.Frames.FreeCount);
             BootSequence.Start(boot, symbols->KernelEntry);
             KernelStats.EndBoot();
             Scheduler.RunNext();

@@ -47,8 +47,19 @@ namespace ExoSharp.Kernel.Core
             r->ExitStatus = 0;
         }
 
-        /// <summary>A new, not yet runnable environment, or null when the table or memory is full.</summary>
-        public static Environment Create(string name, ulong parentId, Symbols symbols)
+        /// <summary>A new, not yet runnable environment paid for by account (its slot, space and
+        /// tables), or null when the table, the account or memory is full.</summary>
+        public static Environment Create(string name, ulong parentId, Symbols symbols, Account account)
+        {
+            if (!account.MayTakeEnvs(1)) return null;
+            Account caller = Accounts.Charging;
+            Accounts.Charging = account;
+            Environment env = CreateCharged(name, parentId, symbols, account);
+            Accounts.Charging = caller;
+            return env;
+        }
+
+        private static Environment CreateCharged(string name, ulong parentId, Symbols symbols, Account account)
         {
             // Round robin over the indices, so that ids grow 1, 2, 3... before any is reused.
             for (int n = 1; n < s_table.Length; n++)
@@ -66,7 +77,7 @@ namespace ExoSharp.Kernel.Core
                     return null;
                 }
                 ulong id = (s_generation[i] << Capability.EnvIndexBits) | (uint)i;
-                var env = new Environment(id, i, parentId, name, space, symbols);
+                var env = new Environment(id, i, parentId, name, space, symbols, account);
                 if (!env.Capabilities.Ok)
                 {
                     *env.Fast = default;
@@ -79,6 +90,7 @@ namespace ExoSharp.Kernel.Core
                 env.RepossessedPage = Memory.PhysicalOf(vector);
                 s_table[i] = env;
                 s_holders[i] = env;
+                Accounts.Join(account);
                 s_live++;
                 TimeLimit.Reset(env);
                 Publish(env);
@@ -149,10 +161,18 @@ namespace ExoSharp.Kernel.Core
                 Environment env = s_dying;
                 if (!env.Capabilities.DisposeSome(ref budget)) break;
                 s_dying = env.NextDying;
-                s_holders[env.Index] = null;
+                Release(env);
             }
             AddressSpace.ReapSome(tables);
             PendingWork.Reap = s_dying != null || AddressSpace.Reaping;
+        }
+
+        /// <summary>An ended environment's table is gone: its index may be reused, its account
+        /// gets the slot back.</summary>
+        private static void Release(Environment env)
+        {
+            s_holders[env.Index] = null;
+            Accounts.Leave(env.Account);
         }
 
         public static Environment Find(ulong id)
@@ -175,7 +195,7 @@ namespace ExoSharp.Kernel.Core
             env.Ended = true;
             env.Capabilities.BeginDispose();
             int budget = ReapPerStep;
-            if (env.Capabilities.DisposeSome(ref budget)) s_holders[env.Index] = null;
+            if (env.Capabilities.DisposeSome(ref budget)) Release(env);
             else
             {
                 env.NextDying = s_dying;

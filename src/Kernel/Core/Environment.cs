@@ -15,6 +15,9 @@ namespace ExoSharp.Kernel.Core
         public readonly AddressSpace Space;
         public readonly CapabilityTable Capabilities;
         public readonly Symbols Symbols;
+
+        /// <summary>Pays for its frames, its tables and its slot (Accounts).</summary>
+        public readonly Account Account;
         public readonly byte* Context;
 
         /// <summary>Set when it ends (EnvTable.Destroy); its capability table may still be being
@@ -88,8 +91,9 @@ namespace ExoSharp.Kernel.Core
             Fast->Hold = hold;
         }
 
-        public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols)
+        public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols, Account account)
         {
+            Account = account;
             Id = id;
             Index = index;
             ParentId = parentId;

@@ -28,7 +28,8 @@ namespace ExoSharp.Kernel.Core
         public static ulong Count => s_count;
 
         /// <summary>A zeroed frame (that number, or any when frame is Abi AnyFrame) with one
-        /// reference, or -1 when it is not free or none is left.</summary>
+        /// reference, paid for by Accounts.Charging, or -1 when it is not free or none is left.
+        /// Precondition: Accounts.MayTake(1).</summary>
         public static long Allocate(ulong frame)
         {
             long got;
@@ -36,6 +37,7 @@ namespace ExoSharp.Kernel.Core
             if (frame == Abi.Capability.AnyFrame) got = Memory.Frames.Allocate();
             else got = Memory.Frames.Allocate(frame) ? (long)frame : -1;
             if (got < 0) return -1;
+            Accounts.Charge((ulong)got);
             NativeMemory.Clear(Memory.Pointer((ulong)got * FrameAllocator.FrameSize), FrameAllocator.FrameSize);
             s_references[got] = 1;
             return got;
@@ -87,7 +89,9 @@ namespace ExoSharp.Kernel.Core
         public static void Release(ulong frame)
         {
             if (frame >= s_count || s_references[frame] == 0) Panic.Halt("releasing a frame nobody holds");
-            if (--s_references[frame] == 0) Memory.Frames.Free(frame);
+            if (--s_references[frame] != 0) return;
+            Accounts.Freed(frame);
+            Memory.Frames.Free(frame);
         }
 
         public static int References(ulong frame) => frame < s_count ? s_references[frame] : 0;

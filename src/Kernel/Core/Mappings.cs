@@ -18,6 +18,7 @@ namespace ExoSharp.Kernel.Core
         {
             if (frame != Capability.AnyFrame && frame >= Memory.Frames.FrameCount) return (long)Error.NoMemory;
             if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+            if (!Accounts.MayTake(1)) return Accounts.Refusal(Accounts.Charging);
             long got = FrameTable.Allocate(frame);
             if (got < 0) return (long)Error.NoMemory;
             return (long)env.Capabilities.Insert(CapabilityType.Frame, (ulong)got, true);

@@ -62,6 +62,7 @@ namespace ExoSharp.Kernel.Core
                 Frames.MarkUsed(first, last - first);
             }
             FrameTable.Initialize(frames);
+            Accounts.Initialize(frames);
         }
 
         /// <summary>Step 3: the image window (KernelOffset) remapped with 4 KiB pages by section: code
@@ -96,9 +97,16 @@ namespace ExoSharp.Kernel.Core
         }
 
         /// <summary>A zeroed frame the kernel needs because an environment asked (its page
-        /// tables, its PML4): like FrameAlloc, refused once only the kernel's reserve is left.</summary>
-        public static ulong* AllocateZeroedFrameForEnvironment() =>
-            EnvironmentMayTake(1) ? AllocateZeroedFrame() : null;
+        /// tables, its PML4), paid for by Accounts.Charging: like FrameAlloc, refused when that
+        /// account is spent or only the kernel's reserve is left.</summary>
+        public static ulong* AllocateZeroedFrameForEnvironment()
+        {
+            if (!Accounts.MayTake(1) || !EnvironmentMayTake(1)) return null;
+            long frame = Frames.Allocate();
+            if (frame < 0) return null;
+            Accounts.Charge((ulong)frame);
+            return Zeroed(frame);
+        }
 
         /// <summary>Can a request made for an environment take `frames` more frames and leave the
         /// kernel's reserve whole? When not, one bounded step of what ended environments still
@@ -117,6 +125,12 @@ namespace ExoSharp.Kernel.Core
         {
             long frame = Frames.Allocate();
             if (frame < 0) return null;
+            Accounts.ChargeKernel((ulong)frame);
+            return Zeroed(frame);
+        }
+
+        private static ulong* Zeroed(long frame)
+        {
             ulong* p = (ulong*)Pointer((ulong)frame * FrameAllocator.FrameSize);
             NativeMemory.Clear(p, FrameAllocator.FrameSize);
             return p;
@@ -124,6 +138,7 @@ namespace ExoSharp.Kernel.Core
 
         public static void FreeFrame(ulong physicalAddress)
         {
+            Accounts.Freed(physicalAddress / FrameAllocator.FrameSize);
             if (!Frames.Free(physicalAddress / FrameAllocator.FrameSize))
                 Panic.Halt("freeing a frame that is not in use");
         }
@@ -142,6 +157,7 @@ namespace ExoSharp.Kernel.Core
             ulong bytes = minimum < HeapGrowth ? HeapGrowth : ((ulong)minimum + 4095) & ~4095UL;
             long first = Frames.AllocateContiguous(bytes / FrameAllocator.FrameSize);
             if (first < 0) return null;
+            for (ulong f = 0; f < bytes / FrameAllocator.FrameSize; f++) Accounts.ChargeKernel((ulong)first + f);
             *granted = (nuint)bytes;
             return Pointer((ulong)first * FrameAllocator.FrameSize);
         }

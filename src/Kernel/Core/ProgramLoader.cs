@@ -19,8 +19,15 @@ namespace ExoSharp.Kernel.Core
             string arguments = skip < 0 ? "" : commandLine.Substring(skip + 1);
             int nameLength = arguments.IndexOf(' ');
             string name = arguments.Length == 0 ? "program" : nameLength < 0 ? arguments : arguments.Substring(0, nameLength);
-            ElfImage image = module.Image;
-            Environment env = EnvTable.Create(name, 0, Symbols.From(image));
+            Accounts.Charging = Accounts.Root;      // boot programs are the machine's
+            Environment env = Start(module.Image, name, arguments);
+            Accounts.Charging = null;
+            return env;
+        }
+
+        private static Environment Start(ElfImage image, string name, string arguments)
+        {
+            Environment env = EnvTable.Create(name, 0, Symbols.From(image), Accounts.Root);
             if (env == null)
             {
                 Console.Write("kernel: program ");

@@ -19,7 +19,9 @@ namespace ExoSharp.Kernel.Core
             Running.Sync();
             if (Collector.Stress) Collector.AtSystemCall();
             if (PendingWork.Reap) EnvTable.ReapSome(EnvTable.ReapPerCall);
-            frame->Rax = (ulong)Dispatch(Running.Env, frame);
+            Environment env = Running.Env;
+            Accounts.Charging = env.Account;
+            frame->Rax = (ulong)Dispatch(env, frame);
         }
 
         /// <summary>A call from the running environment's foreign code (syscall_entry saw its
@@ -72,6 +74,7 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.IpcCallRegisters: return IpcCallRegisters(env, frame);
                 case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
                 case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
+                case Syscall.AccountInfo: return AccountQuery(env, frame->Rdi);
                 default: return SubsystemCall(env, frame);
             }
         }
@@ -261,11 +264,37 @@ namespace ExoSharp.Kernel.Core
             Scheduler.RunNext();
         }
 
+        private static long AccountQuery(Environment env, ulong info)
+        {
+            if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(AccountInfo), true)) return (long)Error.BadAddress;
+            Account account = env.Account;
+            var result = (AccountInfo*)info;
+            result->FrameLimit = account.FrameLimit;
+            result->FramesUsed = account.FramesUsed;
+            result->EnvLimit = account.EnvLimit;
+            result->EnvsUsed = account.EnvsUsed;
+            result->IsMachine = account == Accounts.Root ? 1UL : 0;
+            return 0;
+        }
+
+        /// <summary>EnvCreate(frames, envs): both 0, the child shares the caller's account;
+        /// otherwise it gets an account of its own with those limits, taken from the caller's.</summary>
         private static long EnvCreate(Environment env, TrapFrame* frame)
         {
             if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
-            Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols);
-            if (child == null) return (long)Error.TableFull;
+            ulong frames = frame->Rdi, envs = frame->Rsi;
+            Account account = env.Account;
+            if (frames != 0 || envs != 0)
+            {
+                if (envs == 0 || envs >= Capability.MaxEnvironments || frames > FrameTable.Count) return (long)Error.BadArgument;
+                account = Accounts.Open(env.Account, frames, (uint)envs);
+                if (account == null) return Accounts.Refusal(env.Account);
+            }
+            else if (!account.MayTakeEnvs(1)) return Accounts.Refusal(account);
+            Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols, account);
+            bool spent = child == null && (!account.MayTakeEnvs(1) || !account.MayTakeFrames(1));
+            if (account != env.Account) Accounts.Unpin(account);
+            if (child == null) return spent ? Accounts.Refusal(account) : (long)Error.TableFull;
             child.Capabilities.InsertAt((int)Capability.Parent, CapabilityType.Environment, env.Id, env.Capabilities.SelfSlot,
                                         CapabilityRights.Call | CapabilityRights.Yield, child.Id);
             UserContext.Save(child.Context, frame);

@@ -23,6 +23,7 @@ namespace ExoSharp.Kernel.Core
                 int line = (int)vector - Pic.VectorBase;
                 if (line == 0)
                 {
+                    Accounts.Charging = null;           // what the timer path allocates is the kernel's
                     WallClock.Tick();
                     Revocation.Tick();
                     EnvTable.ReapSome();

@@ -40,14 +40,17 @@ namespace ExoSharp.LibOS.ExOS
         }
         public static ulong EnvId() => (ulong)Invoke(Syscall.EnvId);
         public static long Yield(ulong envHandle = 0) => Invoke1(Syscall.Yield, envHandle);
-        /// <summary>Also notes the child as unstarted (Process.AtExit ends it if it still is).</summary>
-        public static long EnvCreate()
+        /// <summary>Also notes the child as unstarted (Process.AtExit ends it if it still is).
+        /// frames and envs both 0: the child spends from the caller's account; otherwise from an
+        /// account of its own with those limits, taken from the caller's (docs/abi.md, "Accounting").</summary>
+        public static long EnvCreate(ulong frames = 0, ulong envs = 0)
         {
-            long child = Invoke(Syscall.EnvCreate);
+            long child = Invoke(Syscall.EnvCreate, frames, envs);
             if (child > 0) Process.NoteUnstarted((ulong)child);
             return child;
         }
         public static long EnvIdOf(ulong handle) => Invoke1(Syscall.EnvIdOf, handle);
+        public static long AccountInfo(AccountInfo* info) => Invoke1(Syscall.AccountInfo, (ulong)info);
         public static long EnvSetStatus(ulong handle, EnvStatus status)
         {
             long r = Invoke(Syscall.EnvSetStatus, handle, (ulong)status);
