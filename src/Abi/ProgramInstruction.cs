@@ -1,7 +1,7 @@
 // One instruction of a downloaded program (packet filter, UDF, wakeup predicate) as user space
 // hands it to the kernel: classic BPF's struct bpf_insn, 8 bytes, so `tcpdump -dd` output
-// copies in unchanged. The kernel checks at build time that this is the executive's own
-// Instruction layout (src/Kernel/Executive/AbiChecks.cs). docs/executive.md lists the codes.
+// copies in unchanged. tests/Executive/AbiLayoutTests.cs checks that this is the executive's own
+// Instruction layout (the kernel casts one to the other). docs/executive.md lists the codes.
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Abi

@@ -1,6 +1,6 @@
 // One record a UDF emitted (its `emit k` instruction): the values of A and X and the constant k;
 // for XN's owns() that is (block, count, type). 16 bytes, the executive's EmitRecord layout
-// (checked at build time by src/Kernel/Executive/AbiChecks.cs).
+// (tests/Executive/AbiLayoutTests.cs checks it).
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Abi

@@ -5,6 +5,7 @@
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Engines;
 using ExoSharp.Executive.Verification;
+using ExoSharp.Tools.FilterVerdicts;
 using Xunit;
 using static ExoSharp.Tests.Executive.Both;
 using O = ExoSharp.Executive.Bytecode.Opcode;

@@ -20,13 +20,5 @@ namespace ExoSharp.Executive.Verification
         public bool IsValid => Rule == ProgramRule.None;
 
         public static VerifierResult Reject(ProgramRule rule, int index) => new VerifierResult { Rule = rule, Index = index };
-
-        /// <summary>"instruction N: words" or "program: words", for messages.</summary>
-        public string Describe()
-        {
-            if (IsValid) return VerifierRuleText.Describe(Rule);
-            if (Index < 0) return string.Concat("program: ", VerifierRuleText.Describe(Rule));
-            return string.Concat("instruction ", Index.ToString(), ": ", VerifierRuleText.Describe(Rule));
-        }
     }
 }

@@ -49,7 +49,6 @@ namespace ExoSharp.Kernel.Executive
         public static void EnsureReady()
         {
             if (s_ready) return;
-            AbiChecks.Verify();
             ProgramArguments.Initialize();
             PacketFilters.Initialize();
             Udfs.Initialize();

@@ -1,11 +1,21 @@
-// Human-readable words for each ProgramRule, used in error messages (tools, kernel log).
-// Constant strings only: no allocation, so the kernel can call it on any path.
+// Human-readable words for each ProgramRule and a verifier result, for the host's messages
+// (this tool, the executive's host tests); user programs have ExOS's own (ExecutiveText), and
+// the kernel reports rules by number.
 using ExoSharp.Abi;
+using ExoSharp.Executive.Verification;
 
-namespace ExoSharp.Executive.Verification
+namespace ExoSharp.Tools.FilterVerdicts
 {
     public static class VerifierRuleText
     {
+        /// <summary>"instruction N: words" or "program: words", for messages.</summary>
+        public static string Describe(this VerifierResult result)
+        {
+            if (result.IsValid) return Describe(result.Rule);
+            if (result.Index < 0) return string.Concat("program: ", Describe(result.Rule));
+            return string.Concat("instruction ", result.Index.ToString(), ": ", Describe(result.Rule));
+        }
+
         public static string Describe(ProgramRule rule)
         {
             switch (rule)
