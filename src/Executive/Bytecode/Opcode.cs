@@ -73,7 +73,6 @@ namespace ExoSharp.Executive.Bytecode
         public static int Mode(ushort code) => code & 0xe0;
         public static int Operation(ushort code) => code & 0xf0;
         public static int Source(ushort code) => code & 0x08;
-        public static int MiscOperation(ushort code) => code & 0xf8;
 
         /// <summary>Bytes a load of this size reads: 4, 2 or 1.</summary>
         public static uint SizeBytes(ushort code) => (code & 0x18) == W ? 4u : (code & 0x18) == H ? 2u : 1u;

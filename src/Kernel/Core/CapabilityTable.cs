@@ -95,8 +95,6 @@ namespace ExoSharp.Kernel.Core
         /// <summary>Slots the table has now (a multiple of Capability.TableChunk).</summary>
         public int Capacity => _chunkCount << ChunkShift;
 
-        /// <summary>Frames the table itself takes (its chunks), charged to its holder.</summary>
-        public int ChunkFrames => _chunkCount;
 
         /// <summary>How many frame capabilities the table holds.</summary>
         public int FrameCount => _frames;

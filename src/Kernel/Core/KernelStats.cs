@@ -26,8 +26,6 @@ namespace ExoSharp.Kernel.Core
         private static Block* s_block;
         private static ulong s_boot, s_mount;
 
-        public static Block* Cell => s_block;
-
         /// <summary>At the kernel's first instruction of C#: the boot's stretch starts.</summary>
         public static void Initialize(ulong cell, bool fastPathsOff)
         {

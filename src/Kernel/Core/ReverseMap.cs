@@ -149,10 +149,6 @@ namespace ExoSharp.Kernel.Core
         public ulong FrameAt(ulong page) =>
             _byPage.Find(page, out GrowingIndex.Place place) ? At(_byPage.ValueAt(place))->Frame : ulong.MaxValue;
 
-        /// <summary>Record i's page (0: unused) and frame, for the kernel's self-check.</summary>
-        public ulong PageOf(int i) => At(i)->Page;
-        public ulong FrameOf(int i) => At(i)->Frame;
-
         /// <summary>Frees the records a chunk per unit of budget, then the indexes; true when
         /// all is gone (the space's reaper calls it before freeing its tables). Precondition: the
         /// space is dead (no Add, Remove or lookup again).</summary>

@@ -19,9 +19,6 @@ namespace ExoSharp.Kernel.Executive
 
         private static ulong* s_entries;            // the leaf entries of the region, Tables page tables in a row
         private static readonly ulong[] s_used = new ulong[MaxPages / 64];
-        private static int s_pagesInUse;
-
-        public static int PagesInUse => s_pagesInUse;
 
         /// <summary>Boot time, before any address space is made (they copy the kernel's PML4 slots).</summary>
         public static void Initialize()
@@ -56,7 +53,6 @@ namespace ExoSharp.Kernel.Executive
                 s_entries[first + p] = Memory.PhysicalOf(frame) | AddressSpace.Present;     // read-only, executable
                 s_used[(first + p) / 64] |= 1UL << ((first + p) % 64);
             }
-            s_pagesInUse += pages;
             return (byte*)(Base + (ulong)first * 4096);
         }
 
@@ -66,7 +62,6 @@ namespace ExoSharp.Kernel.Executive
             int first = (int)(((ulong)address - Base) / 4096);
             int pages = (length + 4095) / 4096;
             Release(first, pages);
-            s_pagesInUse -= pages;
         }
 
         private static void Release(int first, int pages)

@@ -54,8 +54,6 @@ namespace ExoSharp.Kernel.Xn
         private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
         private static readonly DiskWait s_diskWait = new DiskWait();
 
-        public static bool Mounted => s_volume != null;
-
         /// <summary>Boot time, after the disk driver: plugs XN's system calls, release and write-behind
         /// into Core, then mounts XN's volume (formatting a blank disk) if there is a disk.</summary>
         public static void Initialize()
