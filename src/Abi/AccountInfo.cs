@@ -16,6 +16,9 @@ namespace ExoSharp.Abi
         /// <summary>Slots held (live environments, and ended ones still being taken apart), plus
         /// the environment limits of its child accounts.</summary>
         public ulong EnvsUsed;
+        /// <summary>Time slots its environments may hold, and hold (plus child accounts' limits).</summary>
+        public ulong TimeSlotLimit;
+        public ulong TimeSlotsUsed;
         /// <summary>Whether it is the machine's account (1) or was opened by an EnvCreate (0).</summary>
         public ulong IsMachine;
     }

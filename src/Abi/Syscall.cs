@@ -25,10 +25,10 @@ namespace ExoSharp.Abi
         /// <summary>Yield(envId): gives the rest of the time slice to envId (0: to the next slot).</summary>
         Yield = 4,
 
-        /// <summary>EnvCreate(frames, envs): a new environment with an empty address space and the
-        /// caller's registers (exofork); returns its handle to the caller and 0 in the child. Both 0:
-        /// it spends from the caller's account; otherwise from an account of its own with those
-        /// limits, taken whole from the caller's.</summary>
+        /// <summary>EnvCreate(limits): a new environment with an empty address space and the
+        /// caller's registers (exofork); returns its handle to the caller and 0 in the child. limits
+        /// 0: it spends from the caller's account; otherwise from an account of its own with the
+        /// AccountLimits there, taken whole from the caller's.</summary>
         EnvCreate = 5,
 
         /// <summary>EnvIdOf(handle): the id of the environment a handle names.</summary>

@@ -88,16 +88,20 @@ namespace ExoSharp.Tests.Kernel
                 Account account = Accounts.At(i);
                 if (account == null) continue;
                 ulong expected = s_capabilities[i];
-                ulong slots = account.Members;
+                ulong slots = account.Members, timeSlots = 0;
+                for (int t = 0; t < Capability.SliceCount; t++)
+                    if (Scheduler.PayerOf(t) == account) timeSlots++;
                 for (int j = 1; j < Capability.MaxEnvironments; j++)
                 {
                     Account child = Accounts.At(j);
                     if (child == null || child.Parent != account) continue;
                     expected += child.FrameLimit;
                     slots += child.EnvLimit;
+                    timeSlots += child.SlotLimit;
                 }
                 if (account.FramesUsed != expected) Report("an account's frames used are not what it pays for: account ", (ulong)i * 0x1_0000_0000 + account.FramesUsed, " expected ", expected);
                 if (account.EnvsUsed != slots) Report("an account's slots used are not its environments: account ", (ulong)i * 0x1_0000_0000 + account.EnvsUsed, " expected ", slots);
+                if (account.SlotsUsed != timeSlots) Report("an account's time slots used are not what it pays for: account ", (ulong)i * 0x1_0000_0000 + account.SlotsUsed, " expected ", timeSlots);
                 if (account != Accounts.Root && account.FramesUsed > account.FrameLimit) Report("an account spent past its limit: account ", (ulong)i, " used ", account.FramesUsed);
             }
         }

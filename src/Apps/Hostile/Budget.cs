@@ -15,7 +15,7 @@ namespace ExoSharp.Apps.Hostile
 {
     internal static unsafe class Budget
     {
-        private const ulong VictimFrames = 3000, VictimEnvs = 3, ParentFrames = 20000, ParentEnvs = 8;
+        private const ulong VictimFrames = 3000, VictimEnvs = 3, VictimSlots = 3, ParentFrames = 20000, ParentEnvs = 8, ParentSlots = 16;
         private const int MaxHeld = 40000;
         private const ulong ParentKeeps = 400;
         private static int s_failures;
@@ -37,7 +37,7 @@ namespace ExoSharp.Apps.Hostile
         {
             AccountInfo machine = Info();
             Check("the program's account is the machine's, frame limit", (long)machine.FrameLimit, machine.IsMachine == 1 && machine.FrameLimit > ParentFrames);
-            Process.GiveNextChild(ParentFrames, ParentEnvs);
+            Process.GiveNextChild(ParentFrames, ParentEnvs, ParentSlots);
             long parent = Process.Fork();
             if (parent == 0) return Parent();
             if (parent < 0)
@@ -63,15 +63,25 @@ namespace ExoSharp.Apps.Hostile
         {
             AccountInfo start = Info();
             Check("parent's own account, frame limit", (long)start.FrameLimit, start.IsMachine == 0 && start.FrameLimit == ParentFrames);
+            // The slot it runs in was given, and is paid, by its creator.
+            Check("parent's own account, time slots used of " + ParentSlots.ToString(), (long)start.TimeSlotsUsed,
+                  start.TimeSlotLimit == ParentSlots && start.TimeSlotsUsed == 0);
             long r = SystemCall.Invoke(Syscall.AccountInfo, 0xFFFF_8000_0000_0000UL);
             Check("AccountInfo into kernel memory (BadAddress)", r, r == (long)Error.BadAddress);
-            r = SystemCall.EnvCreate(10, 0);
+            var limits = new AccountLimits { Frames = 10, Envs = 0, TimeSlots = 1 };
+            r = SystemCall.EnvCreate(&limits);
             Check("EnvCreate with frames but no slot (BadArgument)", r, r == (long)Error.BadArgument);
-            r = SystemCall.EnvCreate(start.FrameLimit + 1, 1);
+            r = SystemCall.EnvCreate((AccountLimits*)0xFFFF_8000_0000_0000UL);
+            Check("EnvCreate with its limits in kernel memory (BadAddress)", r, r == (long)Error.BadAddress);
+            limits = new AccountLimits { Frames = start.FrameLimit + 1, Envs = 1, TimeSlots = 1 };
+            r = SystemCall.EnvCreate(&limits);
             Check("EnvCreate with more frames than the account has (OverBudget)", r, r == (long)Error.OverBudget);
+            limits = new AccountLimits { Frames = 10, Envs = 1, TimeSlots = start.TimeSlotLimit + 1 };
+            r = SystemCall.EnvCreate(&limits);
+            Check("EnvCreate with more time slots than the account has (OverBudget)", r, r == (long)Error.OverBudget);
 
             // The victim waits until the hog is done, then spends its account.
-            Process.GiveNextChild(VictimFrames, VictimEnvs);
+            Process.GiveNextChild(VictimFrames, VictimEnvs, VictimSlots);
             long victim = Process.Fork();
             if (victim == 0) return Victim();
             AccountInfo withVictim = Info();
@@ -88,6 +98,7 @@ namespace ExoSharp.Apps.Hostile
                 int count = 0;
                 long frame = 0;
                 while (count < MaxHeld && (frame = SystemCall.FrameAlloc()) > 0) held[count++] = frame;
+                for (int i = 1; i <= 64 && i <= count; i++) SystemCall.FrameFree((ulong)held[count - i]);   // room for its own stack and heap
                 Ipc.Send(Process.Parent, (ulong)count);
                 Ipc.Send(Process.Parent, (ulong)-frame);
                 while (true) SystemCall.Yield();          // keeps every frame it took
@@ -125,11 +136,13 @@ namespace ExoSharp.Apps.Hostile
             int count = 0;
             long r = 0;
             while (count < (int)VictimFrames && (r = SystemCall.FrameAlloc()) > 0) held[count++] = r;
+            // Nothing that may allocate (a string, a stack page) until the frames are back.
+            for (int i = 0; i < count; i++) SystemCall.FrameFree((ulong)held[i]);
             System.Console.WriteLine("budget: victim: " + count.ToString() + " frames, then " + Executive.ExecutiveText.Result(r) +
                                      " (limit " + mine.FrameLimit.ToString() + ")");
             if (r != (long)Error.OverBudget) failures++;
-            for (int i = 0; i < count; i++) SystemCall.FrameFree((ulong)held[i]);
-            long big = SystemCall.EnvCreate(VictimFrames, 1);
+            var bigLimits = new AccountLimits { Frames = VictimFrames, Envs = 1, TimeSlots = 0 };
+            long big = SystemCall.EnvCreate(&bigLimits);
             System.Console.WriteLine("budget: victim: a grandchild account as big as its own: " + Executive.ExecutiveText.Result(big));
             if (big != (long)Error.OverBudget) failures++;
             long made = 0, last = 0;
@@ -143,6 +156,16 @@ namespace ExoSharp.Apps.Hostile
             System.Console.WriteLine("budget: victim: children sharing its " + VictimEnvs.ToString() + " slots: " + made.ToString() +
                                      " made, then " + Executive.ExecutiveText.Result(last));
             if (made != (long)VictimEnvs - 1 || last != (long)Error.OverBudget) failures++;
+            long slots = 0, slot = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                slot = SystemCall.SliceAlloc(Capability.Self);
+                if (slot < 0) break;
+                slots++;
+            }
+            System.Console.WriteLine("budget: victim: time slots it took, of its account's " + VictimSlots.ToString() + ": " +
+                                     slots.ToString() + ", then " + Executive.ExecutiveText.Result(slot));
+            if (slots != (long)VictimSlots || slot != (long)Error.OverBudget) failures++;
             Ipc.Send(Process.Parent, (ulong)count);
             Ipc.Send(Process.Parent, unspent);
             Ipc.Send(Process.Parent, (ulong)failures);

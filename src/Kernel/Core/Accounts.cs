@@ -37,7 +37,7 @@ namespace ExoSharp.Kernel.Core
         public static void OpenMachine(ulong freeFrames)
         {
             ulong limit = freeFrames > FrameTable.KernelReserve ? freeFrames - FrameTable.KernelReserve : 0;
-            Root = new Account(s_next, null, limit, Capability.MaxEnvironments - 1);
+            Root = new Account(s_next, null, limit, Capability.MaxEnvironments - 1, Capability.SliceCount);
             s_table[s_next++] = Root;
             s_open = true;
         }
@@ -82,21 +82,31 @@ namespace ExoSharp.Kernel.Core
         /// <summary>A child account of parent with these limits, charged to it whole, held open
         /// (one Members count) until Unpin, so that frames freed while its first environment is
         /// made cannot close it; null when parent cannot spare them or no account number is free.</summary>
-        public static Account Open(Account parent, ulong frames, uint envs)
+        public static Account Open(Account parent, ulong frames, uint envs, uint slots)
         {
-            if (!parent.MayTakeFrames(frames) || !parent.MayTakeEnvs(envs)) return null;
+            if (!parent.MayTakeFrames(frames) || !parent.MayTakeEnvs(envs) || !parent.MayTakeSlots(slots)) return null;
             for (int n = 0; n < s_table.Length - 1; n++)
             {
                 int i = (s_next + n - 1) % (s_table.Length - 1) + 1;
                 if (s_table[i] != null) continue;
                 s_next = i % (s_table.Length - 1) + 1;
-                var account = new Account(i, parent, frames, envs) { Members = 1 };
+                var account = new Account(i, parent, frames, envs, slots) { Members = 1 };
                 s_table[i] = account;
                 parent.FramesUsed += frames;
                 parent.EnvsUsed += envs;
+                parent.SlotsUsed += slots;
                 return account;
             }
             return null;
+        }
+
+        /// <summary>A time slot was given: account pays for it until SlotFreed. Precondition: MayTakeSlots(1).</summary>
+        public static void SlotTaken(Account account) => account.SlotsUsed++;
+
+        public static void SlotFreed(Account account)
+        {
+            account.SlotsUsed--;
+            CloseIfDone(account);
         }
 
         /// <summary>Open's hold is over (its environment made, or not).</summary>
@@ -127,11 +137,12 @@ namespace ExoSharp.Kernel.Core
         public static void CloseIfDone(Account account)
         {
             while (account != Root && account.Members == 0 && account.FramesUsed == 0 && account.EnvsUsed == 0 &&
-                   s_table[account.Index] == account)
+                   account.SlotsUsed == 0 && s_table[account.Index] == account)
             {
                 Account parent = account.Parent;
                 parent.FramesUsed -= account.FrameLimit;
                 parent.EnvsUsed -= account.EnvLimit;
+                parent.SlotsUsed -= account.SlotLimit;
                 s_table[account.Index] = null;
                 account = parent;
             }

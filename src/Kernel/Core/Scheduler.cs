@@ -16,6 +16,7 @@ namespace ExoSharp.Kernel.Core
     internal static unsafe class Scheduler
     {
         private static readonly Environment[] s_owners = new Environment[Capability.SliceCount];
+        private static readonly Account[] s_payers = new Account[Capability.SliceCount];     // who pays for each slot
         private static int s_slot;
 
         /// <summary>The environment whose registers the CPU holds (null while none runs); see
@@ -26,16 +27,19 @@ namespace ExoSharp.Kernel.Core
             set => Running.Set(value);
         }
 
-        /// <summary>Gives a slot to env: that one, or the first free one for AnySlot.</summary>
+        /// <summary>Gives a slot to env, paid by Accounts.Charging (the machine's when the kernel
+        /// works for nobody): that one, or the first free one for AnySlot.</summary>
         public static long Allocate(Environment env, ulong slot)
         {
+            if (slot != Capability.AnySlot && slot >= (ulong)s_owners.Length) return (long)Error.BadArgument;
+            Account payer = Accounts.Charging ?? Accounts.Root;
+            if (!payer.MayTakeSlots(1)) return payer == Accounts.Root ? (long)Error.NoSlot : (long)Error.OverBudget;
             if (slot == Capability.AnySlot)
             {
                 for (int i = 0; i < s_owners.Length; i++)
                     if (s_owners[i] == null) return Take(env, i);
                 return (long)Error.NoSlot;
             }
-            if (slot >= (ulong)s_owners.Length) return (long)Error.BadArgument;
             return s_owners[slot] == null ? Take(env, (int)slot) : (long)Error.NoSlot;
         }
 
@@ -43,13 +47,25 @@ namespace ExoSharp.Kernel.Core
         public static void Release(Environment env, int slot)
         {
             if (slot < 0 || slot >= s_owners.Length || s_owners[slot] != env) return;
-            s_owners[slot] = null;
+            Free(slot);
             env.Slots--;
             EnvTable.Publish(env);
         }
 
+        /// <summary>The account paying for a time slot (null: free), for the self-check.</summary>
+        public static Account PayerOf(int slot) => s_payers[slot];
+
+        private static void Free(int slot)
+        {
+            s_owners[slot] = null;
+            Accounts.SlotFreed(s_payers[slot]);
+            s_payers[slot] = null;
+        }
+
         private static long Take(Environment env, int slot)
         {
+            s_payers[slot] = Accounts.Charging ?? Accounts.Root;
+            Accounts.SlotTaken(s_payers[slot]);
             s_owners[slot] = env;
             env.Slots++;
             EnvTable.Publish(env);
@@ -59,7 +75,7 @@ namespace ExoSharp.Kernel.Core
         public static void Forget(Environment env)
         {
             for (int i = 0; i < s_owners.Length; i++)
-                if (s_owners[i] == env) s_owners[i] = null;
+                if (s_owners[i] == env) Free(i);
             env.Slots = 0;
             if (Current == env) Current = null;
             if (*s_fsOwner == (ulong)env.Index) *s_fsOwner = 0;   // its bases die with it

@@ -273,21 +273,26 @@ namespace ExoSharp.Kernel.Core
             result->FramesUsed = account.FramesUsed;
             result->EnvLimit = account.EnvLimit;
             result->EnvsUsed = account.EnvsUsed;
+            result->TimeSlotLimit = account.SlotLimit;
+            result->TimeSlotsUsed = account.SlotsUsed;
             result->IsMachine = account == Accounts.Root ? 1UL : 0;
             return 0;
         }
 
-        /// <summary>EnvCreate(frames, envs): both 0, the child shares the caller's account;
-        /// otherwise it gets an account of its own with those limits, taken from the caller's.</summary>
+        /// <summary>EnvCreate(limits): 0, the child shares the caller's account; otherwise it gets
+        /// an account of its own with the AccountLimits there, taken from the caller's.</summary>
         private static long EnvCreate(Environment env, TrapFrame* frame)
         {
             if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
-            ulong frames = frame->Rdi, envs = frame->Rsi;
+            ulong address = frame->Rdi;
             Account account = env.Account;
-            if (frames != 0 || envs != 0)
+            if (address != 0)
             {
-                if (envs == 0 || envs >= Capability.MaxEnvironments || frames > FrameTable.Count) return (long)Error.BadArgument;
-                account = Accounts.Open(env.Account, frames, (uint)envs);
+                if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(AccountLimits), false)) return (long)Error.BadAddress;
+                AccountLimits limits = *(AccountLimits*)address;
+                if (limits.Envs == 0 || limits.Envs >= Capability.MaxEnvironments || limits.Frames > FrameTable.Count ||
+                    limits.TimeSlots > Capability.SliceCount) return (long)Error.BadArgument;
+                account = Accounts.Open(env.Account, limits.Frames, (uint)limits.Envs, (uint)limits.TimeSlots);
                 if (account == null) return Accounts.Refusal(env.Account);
             }
             else if (!account.MayTakeEnvs(1)) return Accounts.Refusal(account);

@@ -105,22 +105,22 @@ namespace ExoSharp.LibOS.ExOS
             if (machine != 0) SystemCall.MachineStatus(machine, status >= 0 && status <= 126 ? (ulong)status : 125);
         }
 
-        private static ulong s_childFrames, s_childEnvs;
+        private static AccountLimits s_nextChild;
 
         /// <summary>The next child this process creates (Fork, Spawn, CreateChild) gets an account
         /// of its own with these limits, taken from this one's (docs/abi.md, "Accounting"); after
         /// it, children share this process's account again. The library's policy, not the kernel's.</summary>
-        public static void GiveNextChild(ulong frames, ulong envs)
+        public static void GiveNextChild(ulong frames, ulong envs, ulong timeSlots = 1)
         {
-            s_childFrames = frames;
-            s_childEnvs = envs;
+            s_nextChild = new AccountLimits { Frames = frames, Envs = envs, TimeSlots = timeSlots };
         }
 
         /// <summary>Creates a child that will start at rip with rsp, rdi and rsi (not yet runnable).</summary>
         public static long CreateChild(ulong rip, ulong rsp, ulong rdi = 0, ulong rsi = 0)
         {
-            long child = SystemCall.EnvCreate(s_childFrames, s_childEnvs);
-            s_childFrames = s_childEnvs = 0;
+            AccountLimits limits = s_nextChild;
+            long child = SystemCall.EnvCreate(limits.Envs != 0 ? &limits : null);
+            s_nextChild = default;
             if (child <= 0) return child == 0 ? (long)Error.BadArgument : child;
             Registers registers = default;
             registers.Rip = rip;

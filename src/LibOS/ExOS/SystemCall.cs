@@ -41,11 +41,13 @@ namespace ExoSharp.LibOS.ExOS
         public static ulong EnvId() => (ulong)Invoke(Syscall.EnvId);
         public static long Yield(ulong envHandle = 0) => Invoke1(Syscall.Yield, envHandle);
         /// <summary>Also notes the child as unstarted (Process.AtExit ends it if it still is).
-        /// frames and envs both 0: the child spends from the caller's account; otherwise from an
-        /// account of its own with those limits, taken from the caller's (docs/abi.md, "Accounting").</summary>
-        public static long EnvCreate(ulong frames = 0, ulong envs = 0)
+        /// limits null: the child spends from the caller's account; otherwise from an account of
+        /// its own with those limits, taken from the caller's (docs/abi.md, "Accounting").</summary>
+        public static long EnvCreate() => EnvCreate(null);
+
+        public static long EnvCreate(AccountLimits* limits)
         {
-            long child = Invoke(Syscall.EnvCreate, frames, envs);
+            long child = Invoke(Syscall.EnvCreate, (ulong)limits);
             if (child > 0) Process.NoteUnstarted((ulong)child);
             return child;
         }
