@@ -64,6 +64,19 @@ table() {
         local n=${name#http_}
         echo "| ${n%_instructions} | $(key "$name" cheetah) | $(key "$name" nginx) | $(key "$name" busybox) | $(key "$name" ratio) |"
     done
+    echo
+    echo "Cheetah's techniques, each switched off in turn (busy instructions per request, same run"
+    echo "conditions): \`heads=off\` formats every response head per request instead of copying the"
+    echo "file's precomputed one; \`cache=off\` looks the file up in C-FFS and reads it through XN for"
+    echo "every request instead of serving it from Cheetah's file cache; plain: both off."
+    echo
+    echo "| document | Cheetah | heads=off | cache=off | plain | plain / Cheetah |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    grep -E '^BENCH http_[0-9a-z]+_techniques ' "$out" | while read -r _ name _; do
+        local n=${name#http_}
+        echo "| ${n%_techniques} | $(key "$name" cheetah) | $(key "$name" heads_off) | $(key "$name" cache_off) | $(key "$name" plain) |" \
+             "$(awk -v a="$(key "$name" plain)" -v b="$(key "$name" cheetah)" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }') |"
+    done
 }
 
 case "$mode" in
@@ -239,6 +252,10 @@ for s in $sizes; do exosharp "ceiling-$s" "fixed=$(bytes_of "$s")" "$s" - ""; do
 exosharp cheetah "" "$sizes" - ""
 linux "" - ""
 exosharp cheetah-icount "" "$sizes" exosharp "-icount shift=0"
+# Each technique's share: the same icount run with it switched off (docs/cheetah.md).
+exosharp cheetah-icount-heads-off "heads=off" "$sizes" exosharp "-icount shift=0"
+exosharp cheetah-icount-cache-off "cache=off" "$sizes" exosharp "-icount shift=0"
+exosharp cheetah-icount-plain "heads=off cache=off" "$sizes" exosharp "-icount shift=0"
 linux -icount linux "-icount shift=0"
 
 grep MISMATCH "$raw" >&2 && echo "httpbench: a server answered with the wrong body (above)" >&2
@@ -261,6 +278,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
     for s in $sizes; do
         ch=$(instr cheetah-icount "$s"); ng=$(instr nginx-icount "$s"); bb=$(instr busybox-icount "$s")
         echo "BENCH http_${s}_instructions cheetah=${ch:--} nginx=${ng:--} busybox=${bb:--} unit=instructions ratio=$(ratio "$ng" "$ch") conns=16"
+    done
+    for s in $sizes; do
+        echo "BENCH http_${s}_techniques cheetah=$(instr cheetah-icount "$s") heads_off=$(instr cheetah-icount-heads-off "$s")" \
+             "cache_off=$(instr cheetah-icount-cache-off "$s") plain=$(instr cheetah-icount-plain "$s") unit=instructions conns=16"
     done
 } > "$out"
 cat "$out"
