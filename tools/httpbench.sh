@@ -18,7 +18,8 @@
 # guest instructions per request, the time the guest halted taken out by each side's accounting:
 # ExoSharp's time-stamp counter minus ClockRecord.IdleCycles (/kernel/state.json's tsc and idle),
 # Linux's /proc/uptime minus its idle (a busybox CGI, /cgi-bin/stat); the cost of one reading
-# (measured by two readings back to back) is subtracted from each span.
+# (measured by two readings back to back) is subtracted from each span. Cheetah's icount run is
+# repeated with heads=off, cache=off and both (its techniques' shares, docs/cheetah.md).
 # Writes out/bench/http.bench (BENCH lines) and prints it; `table` prints docs/benchmarks.md's
 # HTTP section from the last run.
 # usage: tools/httpbench.sh [all|quick|table] [SECS]   (quick: 1k and 100k, 1 and 16 connections)
