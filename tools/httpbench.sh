@@ -20,9 +20,10 @@
 # Linux's /proc/uptime minus its idle (a busybox CGI, /cgi-bin/stat); the cost of one reading
 # (measured by two readings back to back) is subtracted from each span. Cheetah's icount run is
 # repeated with heads=off, cache=off and both (its techniques' shares, docs/cheetah.md).
-# Writes out/bench/http.bench (BENCH lines) and prints it; `table` prints docs/benchmarks.md's
-# HTTP section from the last run.
-# usage: tools/httpbench.sh [all|quick|table] [SECS]   (quick: 1k and 100k, 1 and 16 connections)
+# Writes out/bench/http.bench (BENCH lines) and prints it, and docs/benchmarks-http.svg (the
+# chart); `table` prints docs/benchmarks.md's HTTP section from the last run, `chart` writes the
+# chart again.
+# usage: tools/httpbench.sh [all|quick|table|chart] [SECS]   (quick: 1k and 100k, 1 and 16 connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all} secs=${2:-3}
@@ -56,6 +57,8 @@ table() {
              "$(key "$name" p99_cheetah) | $(key "$name" p99_nginx) | $(key "$name" qemu_ceiling) / $(key "$name" qemu_cheetah) / $(key "$name" qemu_nginx) |"
     done
     echo
+    echo "![HTTP: instructions per request and requests per second](benchmarks-http.svg)"
+    echo
     echo "Busy guest instructions per request (-icount shift=0, 16 connections, idle taken out: ExoSharp's"
     echo "time-stamp counter minus the kernel's IdleCycles, Linux's /proc/uptime minus its idle time):"
     echo
@@ -80,8 +83,45 @@ table() {
     done
 }
 
+# The chart: busy instructions per request (log scale) and requests per second at 16
+# connections, each server a colour, from out/bench/http.bench.
+chart() {
+    [ -s "$out" ] || { echo "httpbench: no run yet (tools/httpbench.sh)" >&2; exit 1; }
+    python3 - "$out" docs/benchmarks-http.svg <<'PY'
+import math, re, sys
+lines = [l.split() for l in open(sys.argv[1]) if l.startswith('BENCH http_')]
+val = lambda l, k: next((float(x.split('=')[1]) for x in l if x.startswith(k + '=') and re.match(r'^[0-9.]+$', x.split('=')[1])), 0.0)
+sizes = [l[1][5:-13] for l in lines if l[1].endswith('_instructions')]
+servers = [('ceiling', '#718096'), ('cheetah', '#2b6cb0'), ('nginx', '#c05621'), ('busybox', '#2f855a')]
+svg, w, bar, left = [], 900, 10, 70
+def panel(x0, title, rows, log):
+    top = max([v for _, vs in rows for v in vs] + [1])
+    svg.append('<text x="%d" y="48" font-size="13">%s</text>' % (x0, title))
+    for i, (size, vs) in enumerate(rows):
+        y = 62 + i * (bar * 4 + 14)
+        svg.append('<text x="%d" y="%d">%s</text>' % (x0, y + 2 * bar + 4, size))
+        for j, v in enumerate(vs):
+            if v <= 0: continue
+            length = (max(math.log10(v) - 3, 0.05) / (math.log10(top) - 3) if log else v / top) * 300
+            svg.append('<rect x="%d" y="%d" width="%.0f" height="%d" fill="%s"/>' % (x0 + 45, y + j * bar, length, bar - 1, servers[j][1]))
+            svg.append('<text x="%.0f" y="%d" font-size="9">%s</text>' % (x0 + 49 + length, y + j * bar + 8, '%.0f' % v))
+inst = [(s, [0] + [val(l, k) for k in ('cheetah', 'nginx', 'busybox')]) for s in sizes for l in lines if l[1] == 'http_%s_instructions' % s]
+rps = [(s, [val(l, k) for k in ('ceiling', 'cheetah', 'nginx', 'busybox')]) for s in sizes for l in lines if l[1] == 'http_%s_c16' % s]
+height = 80 + len(sizes) * (bar * 4 + 14)
+svg.insert(0, '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">' % (w, height))
+svg.append('<text x="10" y="18" font-size="14">HTTP: busy guest instructions per request (log scale) and requests/s at 16 connections</text>')
+for j, (name, colour) in enumerate(servers):
+    svg.append('<rect x="%d" y="26" width="12" height="10" fill="%s"/><text x="%d" y="35">%s</text>' % (10 + j * 110, colour, 26 + j * 110, name))
+panel(10, 'instructions per request (-icount shift=0; log scale from 1,000)', inst, True)
+panel(460, 'requests per second (wall clock, noisy)', rps, False)
+svg.append('</svg>')
+open(sys.argv[2], 'w').write('\n'.join(svg) + '\n')
+PY
+}
+
 case "$mode" in
     table) table; exit 0 ;;
+    chart) chart; exit 0 ;;
     all) sizes="100b 1k 10k 100k" conns="1 4 16 64" ;;
     quick) sizes="1k 100k" conns="1 16" ;;
     *) echo "usage: tools/httpbench.sh [all|quick|table] [SECS]" >&2; exit 2 ;;
@@ -286,3 +326,4 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
     done
 } > "$out"
 cat "$out"
+chart
