@@ -26,6 +26,7 @@
 # usage: tools/httpbench.sh [all|quick|table|chart] [SECS]   (quick: 1k and 100k, 1 and 16 connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/sbin:/sbin"     # mkfs.ext4 for a user without the system directories
 mode=${1:-all} secs=${2:-3}
 work=out/bench/http
 nginx_package=nginx nginx_version=1.22.1-9+deb12u12
