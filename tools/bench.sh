@@ -7,6 +7,7 @@
 # library OS against the peer (tools/linux-bench.sh: BENCH linux_<op>), then the wall-clock table and
 # the packet filters' (beside libpcap's bpf_filter on the host, src/Bench/Host/pcapbench.c),
 # the network stack's (tools/netbench.sh: tcp_rr, tcp_crr, tcp_bulk_host against Linux's TCP),
+# Cheetah's (tools/httpbench.sh: wrk against Cheetah, nginx and busybox httpd),
 # and writes docs/benchmarks.md and docs/benchmarks.svg from the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,6 +92,8 @@ tools/fsbench.sh > out/bench/fs-bench.lines
 for f in out/bench/*.txt; do grep -q 'BENCH done' "$f" || { echo "bench: the run for $f did not finish:" >&2; cat "$f" >&2; exit 1; }; done
 # The network stack against Linux's (tools/netbench.sh, which also runs alone): out/bench/net.bench.
 tools/netbench.sh all > out/bench/net.out 2>&1 || { echo "bench: tools/netbench.sh failed:" >&2; cat out/bench/net.out >&2; exit 1; }
+# Cheetah against nginx and busybox httpd (tools/httpbench.sh, which also runs alone): out/bench/http.bench.
+tools/httpbench.sh all > out/bench/http.out 2>&1 || { echo "bench: tools/httpbench.sh failed:" >&2; cat out/bench/http.out >&2; exit 1; }
 # The same Linux binaries under ExoSharp's Linux library OS (tools/linux-bench.sh, which also
 # runs alone; it takes bench.c's peer runs above): linux_<operation> lines and a section of
 # docs/benchmarks.md (out/bench/linuxabi.md).
@@ -142,6 +145,7 @@ echo "BENCH irqoff_hostile exosharp=$irqoff_max unit=instructions cause=\"$irqof
 echo "BENCH irqoff_boot exosharp=$irqoff_boot unit=instructions"
 echo "BENCH irqoff_mount exosharp=$irqoff_mount unit=instructions"
 cat out/bench/net.bench
+cat out/bench/http.bench
 echo
 echo "Wall clock (TSC ticks of QEMU's emulated TSC, median):"
 printf '%-18s %12s %12s %8s\n' operation exosharp linux ratio
@@ -274,6 +278,8 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "  one accepts (\`src/Bench/Host/pcapbench.c\`), on the host CPU, not in QEMU."
     echo
     tools/netbench.sh table
+    echo
+    tools/httpbench.sh table
     cat out/bench/linuxabi.md
     echo
     echo "## What each operation is"

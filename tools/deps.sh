@@ -15,6 +15,8 @@ have mformat || need+=(mtools)
 have gdb || need+=(gdb)
 have gcc || need+=(gcc libc6-dev)          # the executive's libpcap helper, the bench peer
 have cpio || need+=(cpio)                  # the bench peer's initramfs
+have wrk || need+=(wrk)                    # make bench's HTTP load (tools/httpbench.sh)
+{ have mkfs.ext4 || [ -x /usr/sbin/mkfs.ext4 ] || [ -x /sbin/mkfs.ext4 ]; } || need+=(e2fsprogs)   # the bench peer's ext4 disks
 [ -f /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)   # tools/netpeer (the network boot tests)
 [ -f /usr/include/x86_64-linux-gnu/asm/unistd_64.h ] || need+=(linux-libc-dev)   # Linux call names (tests/Linux)
 have dotnet || { echo "deps: the .NET SDK (global.json pins its version) is not on PATH; install it first" >&2; exit 1; }

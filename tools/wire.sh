@@ -5,7 +5,9 @@
 # 127.0.0.1). The peer's card is 52:54:00:12:34:<MAC>; its init loads the virtio modules, sets
 # the address, runs SCRIPT (busybox sh, wirepeer and busybox's applets on PATH) and powers off.
 # LOCAL "user:H:G" puts the card on QEMU's user network instead, host 127.0.0.1:H forwarded to
-# the guest's TCP port G (REMOTE is then ignored; the address should be 10.0.2.15).
+# the guest's TCP port G ("user:H:G:H2:G2..." forwards more pairs; REMOTE is then ignored; the
+# address should be 10.0.2.15). $PEER_EXTRA, when set, is a directory copied into the peer's
+# initramfs (tools/httpbench.sh: nginx and its libraries).
 # Usage:
 #   tools/wire.sh peer ADDRESS MAC LOCAL REMOTE DUMP SCRIPT [QEMU flags...]
 #        boots the peer; its serial console on stdout (carriage returns removed); DUMP: a pcap
@@ -28,6 +30,7 @@ peer() {
     dir=$(mktemp -d out/wire/root.XXXXXX)
     mkdir -p "$dir/bin"
     gcc -O2 -static -o "$dir/bin/wirepeer" src/Bench/Linux/wirepeer.c
+    [ -n "${PEER_EXTRA:-}" ] && cp -a "$PEER_EXTRA/." "$dir/"
     cat > "$dir/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -47,7 +50,14 @@ INIT
     chmod +x "$dir/init"
     tools/peer.sh initrd "$dir" "$dir.cpio"
     local flags=() netdev="dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=$local,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote"
-    case "$local" in user:*:*) netdev="user,id=net0,hostfwd=tcp:127.0.0.1:$(echo "$local" | cut -d: -f2)-:$(echo "$local" | cut -d: -f3)" ;; esac
+    case "$local" in user:*:*)
+        netdev="user,id=net0"
+        local pairs=${local#user:}
+        while [ -n "$pairs" ]; do
+            netdev="$netdev,hostfwd=tcp:127.0.0.1:$(echo "$pairs" | cut -d: -f1)-:$(echo "$pairs" | cut -d: -f2)"
+            pairs=$(echo "$pairs" | cut -s -d: -f3-)
+        done ;;
+    esac
     [ "$dump" != - ] && flags+=(-object "filter-dump,id=dump0,netdev=net0,file=$dump,maxlen=128")
     local pidfile=${PEER_PIDFILE:-$dir.pid}
     rm -f "$pidfile"

@@ -26,8 +26,12 @@ namespace ExoSharp.Tests.Cheetah
             _generated[path] = contentType;
         }
 
+        /// <summary>Lookup calls so far.</summary>
+        public long Lookups;
+
         public bool Lookup(byte* path, int length, out SiteFile file)
         {
+            Lookups++;
             string p = Encoding.Latin1.GetString(path, length);
             file = default;
             if (_files.TryGetValue(p, out var f))

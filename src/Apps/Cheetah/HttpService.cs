@@ -3,7 +3,8 @@
 // run alone (WebServer) or beside other services on the same stack (inet http). A connection
 // over the limit gets 503 and is closed; a closing connection lingers (its unread input
 // dropped) so the peer reads the last response instead of a reset. Buffers are allocated at
-// construction; Step allocates nothing. Not thread-safe (one caller, as the stack).
+// construction; Step allocates nothing. Not thread-safe (one caller, as the stack). With a
+// FixedReply (the benchmark's ceiling) no session parses anything: each request gets that reply.
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Net;
@@ -26,6 +27,7 @@ namespace ExoSharp.Apps.Cheetah
         private readonly byte[] _state;
         private readonly long[] _until;
         private readonly byte[] _scratch = new byte[Chunk];
+        private readonly FixedReply _fixed;
         private int _active, _serving;
 
         public int Active => _active;
@@ -37,7 +39,7 @@ namespace ExoSharp.Apps.Cheetah
         /// <summary>The stack's control blocks a service of max connections needs.</summary>
         public static int ConnectionsNeeded(int max) => max + RefuseSlots + 1;
 
-        private HttpService(NetStack stack, HttpServer server, int max, int listener)
+        private HttpService(NetStack stack, HttpServer server, int max, int listener, int fixedBody)
         {
             _stack = stack;
             Server = server;
@@ -50,14 +52,18 @@ namespace ExoSharp.Apps.Cheetah
             _handles = new int[slots];
             _state = new byte[slots];
             _until = new long[slots];
+            if (fixedBody >= 0) _fixed = new FixedReply(fixedBody, slots);
         }
 
-        /// <summary>Listens on port 80 of stack: the service, or null with the stack's error in error.</summary>
-        public static HttpService Open(NetStack stack, HttpServer server, int max, out int error)
+        /// <summary>Listens on port 80 of stack: the service, or null with the stack's error in error.
+        /// fixedBody at least 0 (at most FixedReply.MaxBody): every request gets FixedReply's
+        /// response of that many body bytes instead of the server's.</summary>
+        public static HttpService Open(NetStack stack, HttpServer server, int max, out int error, int fixedBody = -1)
         {
             error = stack.TcpListen(Port, 64);
             if (error < 0) return null;
-            return new HttpService(stack, server, max, error);
+            if (fixedBody > FixedReply.MaxBody) fixedBody = FixedReply.MaxBody;
+            return new HttpService(stack, server, max, error, fixedBody);
         }
 
         /// <summary>One pass: accepts (at most until accepts more connections in all), receives,
@@ -77,6 +83,7 @@ namespace ExoSharp.Apps.Cheetah
                     if (_serving < _max)
                     {
                         _sessions[_active].Reset(now);
+                        _fixed?.Reset(_active);
                         Add(h, Serving, 0);
                         _serving++;
                     }
@@ -98,7 +105,8 @@ namespace ExoSharp.Apps.Cheetah
                 if (_serving > Peak) Peak = _serving;
                 for (int i = 0; i < _active; i++)
                 {
-                    bool remove = _state[i] == Lingering ? Linger(i, now, scratch, ref progress) : Serve(i, now, scratch, ref progress);
+                    bool remove = _state[i] == Lingering ? Linger(i, now, scratch, ref progress) :
+                                  _fixed != null ? ServeFixed(i, now, scratch, ref progress) : Serve(i, now, scratch, ref progress);
                     if (!remove) continue;
                     Closed++;
                     _active--;
@@ -106,6 +114,7 @@ namespace ExoSharp.Apps.Cheetah
                     _handles[i] = _handles[_active];
                     _state[i] = _state[_active];
                     _until[i] = _until[_active];
+                    _fixed?.Move(_active, i);
                     _sessions[i] = _sessions[_active];
                     _sessions[_active] = s;
                     i--;
@@ -172,6 +181,50 @@ namespace ExoSharp.Apps.Cheetah
             if (s.Done || expiry == 1)
             {
                 if (expiry == 1) TimedOut++;
+                _stack.TcpShutdown(h);
+                _state[i] = Lingering;
+                _until[i] = now + _config.LingerTimeout;
+                _serving--;
+                progress = true;
+            }
+            return false;
+        }
+
+        /// <summary>A connection of the ceiling's: the fixed reply for each request end received.</summary>
+        private bool ServeFixed(int i, long now, byte* scratch, ref bool progress)
+        {
+            int h = _handles[i], n;
+            bool ended = false, failed = false;
+            while ((n = _stack.TcpReceive(h, scratch, Chunk)) != NetError.WouldBlock)
+            {
+                if (n <= 0) { ended = n == 0; failed = n < 0; break; }
+                progress = true;
+                long ends = _fixed.Received(i, scratch, n);
+                Server.Responses[2] += ends;
+            }
+            TcpConnection c = _stack.Connection(h);
+            fixed (byte* reply = _fixed.Reply)
+                while (!failed && c != null && c.Send.Free > 0)
+                {
+                    long owed = _fixed.Owed(i, out int at);
+                    if (owed == 0) break;
+                    long part = _fixed.Reply.Length - at;
+                    if (part > owed) part = owed;
+                    if (part > c.Send.Free) part = c.Send.Free;
+                    if (_stack.TcpSend(h, reply + at, (uint)part) != part) { failed = true; break; }
+                    _fixed.Sent(i, (int)part);
+                    progress = true;
+                }
+            if (failed || (_stack.Readiness(h) & NetStack.Failed) != 0)
+            {
+                _stack.TcpAbort(h);
+                _stack.TcpClose(h);
+                Aborted++;
+                _serving--;
+                return true;
+            }
+            if (ended && _fixed.Owed(i, out _) == 0)
+            {
                 _stack.TcpShutdown(h);
                 _state[i] = Lingering;
                 _until[i] = now + _config.LingerTimeout;

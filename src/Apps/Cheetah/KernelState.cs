@@ -1,5 +1,6 @@
 // The kernel's published tables (docs/abi.md's windows) as one JSON object, read with plain
-// loads at the moment of writing: the clock, the live rows of the environment table, the frame
+// loads at the moment of writing: the clock (with the time-stamp counter and the idle cycles, which
+// a benchmark reads to take idle time out), the live rows of the environment table, the frame
 // table run-length encoded by reference count, and the buffer-cache registry by block class.
 // Nothing is allocated. A section that would not fit stops early and says "truncated": true.
 // Missing: the kernel does not publish who holds a frame, the time-slot vector (only each
@@ -7,6 +8,7 @@
 using ExoSharp.Abi;
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
+using ExoSharp.LibOS.Net.Ring;
 
 namespace ExoSharp.Apps.Cheetah
 {
@@ -43,6 +45,8 @@ namespace ExoSharp.Apps.Cheetah
             ClockRecord* clock = (ClockRecord*)UserLayout.Clock;
             w.Text("{\"ticks\":"); w.Decimal(clock->Ticks);
             w.Text(",\"hz\":"); w.Decimal(clock->TicksPerSecond);
+            w.Text(",\"tsc\":"); w.Decimal(NetClock.Tsc());
+            w.Text(",\"idle\":"); w.Decimal(System.Threading.Volatile.Read(ref clock->IdleCycles));
             WriteEnvironments(ref w, capacity - 3072);
             WriteFrames(ref w, frames, capacity - 2048);
             WriteDisk(ref w, blocks, capacity - 64);

@@ -1,12 +1,16 @@
 // Cheetah, the web server, as a program of its own: static files from a directory of the C-FFS
 // system volume over HTTP/1.1 (Http/) on port 80 of ExOS's TCP/IP stack (src/LibOS/Net), one
 // environment, one event loop (HttpService), no thread per connection. Arguments:
-// "[N] [root=DIR] [max=M] [idle=S] [request=S]": exit after N connections (default: serve for
-// ever), the site's directory (default /www), at most M connections served at once (default
-// 128), idle and request timeouts in seconds (default 15 and 10). It owns the address, so it
-// cannot run beside inet (which serves the same site itself with `inet http`). /kernel is the
-// kernel's tables, live (KernelSite).
-// Missing: the exokernel techniques (precomputed packets and checksums, sending from the cache).
+// "[N] [root=DIR] [max=M] [idle=S] [request=S] [heads=off] [cache=off] [fixed=SIZE]": exit after N
+// connections (default: serve for ever), the site's directory (default /www), at most M
+// connections served at once (default 128), idle and request timeouts in seconds (default 15 and
+// 10); heads=off: every response head formatted per request (Http/FileHeads.cs); cache=off: no
+// 4 MiB file cache (Http/FileCache.cs), every request looks its file up and reads it (both for
+// the benchmark's shares); fixed=SIZE: the benchmark's ceiling, every request answered with one
+// SIZE-byte reply (FixedReply). It owns the address, so it cannot run beside inet (which serves
+// the same site itself with `inet http`). /kernel is the kernel's tables, live (KernelSite).
+// Missing: files stored as ready packets with precomputed checksums, sending from the cache
+// without a copy, the request's ACK carried by the response.
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Net;
@@ -42,7 +46,8 @@ namespace ExoSharp.Apps.Cheetah
                 return 1;
             }
             NetStack stack = nif.Stack;
-            HttpService service = HttpService.Open(stack, new HttpServer(http, new KernelSite(cffs)), max, out int error);
+            int fixedBody = (int)Number(arguments, "fixed=", ulong.MaxValue, FixedReply.MaxBody);
+            HttpService service = HttpService.Open(stack, new HttpServer(http, new KernelSite(cffs)), max, out int error, fixedBody);
             if (service == null)
             {
                 System.Console.WriteLine("cheetah: port 80 refused (" + error.ToString() + ")");
@@ -50,7 +55,9 @@ namespace ExoSharp.Apps.Cheetah
             }
             ulong memoryAtStart = stack.MemoryUsed;
             System.Console.WriteLine("cheetah: ready: HTTP/1.1 on port 80 at " + Wire.FormatIpv4(stack.Address) + ", site " + root +
-                                     ", at most " + max.ToString() + " connections; stack memory " + (memoryAtStart >> 10).ToString() + " KiB");
+                                     ", at most " + max.ToString() + " connections" +
+                                     (fixedBody >= 0 ? ", every request answered with one fixed " + fixedBody.ToString() + "-byte reply" : "") +
+                                     "; stack memory " + (memoryAtStart >> 10).ToString() + " KiB");
             while (service.Closed < limit || service.Active > 0)
             {
                 bool progress = nif.Poll() > 0;
@@ -71,6 +78,8 @@ namespace ExoSharp.Apps.Cheetah
             var http = new HttpConfig();
             http.IdleTimeout = 1000 * (long)Number(arguments, "idle=", 15, 3600);
             http.RequestTimeout = 1000 * (long)Number(arguments, "request=", 10, 3600);
+            http.PrecomputedHeads = Value(arguments, "heads=", "on") != "off";
+            http.FileCacheBytes = Value(arguments, "cache=", "on") == "off" ? 0 : 4 << 20;
             return http;
         }
 

@@ -28,7 +28,7 @@ namespace ExoSharp.Apps.Cheetah.Http
         public void Bytes(byte* b, int count)
         {
             if (Length + count > _capacity) { Overflow = true; return; }
-            for (int k = 0; k < count; k++) _buffer[Length + k] = b[k];
+            System.Buffer.MemoryCopy(b, _buffer + Length, count, count);
             Length += count;
         }
 

@@ -31,5 +31,13 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// <summary>After the last response of a connection that closes, unread input is read
         /// and dropped for at most this long (ms), so the peer sees the response, not a reset.</summary>
         public long LingerTimeout = 2_000;
+
+        /// <summary>Heads of 200 responses to files from FileHeads (formatted once per file and
+        /// second) rather than formatted per request; off only to measure what it saves.</summary>
+        public bool PrecomputedHeads = true;
+
+        /// <summary>Bytes of FileCache's arena (files' bodies kept in memory, checked once a
+        /// second); 0: no cache, every request looks its file up and reads it.</summary>
+        public int FileCacheBytes = 0;
     }
 }

@@ -6,6 +6,9 @@ namespace ExoSharp.Apps.Cheetah.Http
     {
         public readonly HttpConfig Config;
         public readonly ISite Site;
+        public readonly FileHeads Heads = new FileHeads();
+        /// <summary>The file cache; null when the configuration has none.</summary>
+        public readonly FileCache Cache;
         public const string Name = "Cheetah";
 
         private readonly byte[] _date = new byte[HttpDate.Length];
@@ -19,6 +22,7 @@ namespace ExoSharp.Apps.Cheetah.Http
         {
             Config = config;
             Site = site;
+            if (config.FileCacheBytes > 0) Cache = new FileCache(config.FileCacheBytes);
         }
 
         /// <summary>Seconds since the epoch, as the machine's wall clock says; set by the caller.</summary>

@@ -24,6 +24,9 @@ namespace ExoSharp.Apps.Cheetah.Http
         private SiteFile _file;
         private string _text;
         private ulong _bodyOffset, _bodyRemaining;
+        // The body in the server's FileCache (at its offset there, of that generation), or -1.
+        private int _cacheAt = -1;
+        private long _cacheGeneration;
         // Times: the current request's first byte (-1: none); the end of the last response (or the
         // connection's start); the last byte of output.
         private long _requestStarted, _idleSince, _lastProgress;
@@ -56,6 +59,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             Done = Failed = false;
             _discard = 0;
             _text = null;
+            _cacheAt = -1;
             _bodyOffset = _bodyRemaining = 0;
             _requestStarted = -1;
             _idleSince = _lastProgress = now;
@@ -138,6 +142,7 @@ namespace ExoSharp.Apps.Cheetah.Http
                             }
                             got = want;
                         }
+                        else if (_cacheAt >= 0 && _server.Cache.Read(_cacheAt, _cacheGeneration, _bodyOffset, output + total, want)) got = want;
                         else got = _server.Site.Read(ref _file, _bodyOffset, output + total, want);
                         if (got <= 0) { Failed = true; break; }
                         _bodyOffset += (ulong)got;
@@ -223,7 +228,16 @@ namespace ExoSharp.Apps.Cheetah.Http
                 if (r.TargetLength == 1 && input[r.TargetStart] == '*') { Error(HttpStatus.BadRequest, true, head, 0); return; }
                 int status = TargetPath.Resolve(input + r.TargetStart, r.TargetLength, path, _path.Length - IndexFile.Length, out int pathLength, out bool trailing);
                 if (status != 0) { Error(status, status == HttpStatus.BadRequest || close, head, 0); return; }
-                if (!_server.Site.Lookup(path, pathLength, out SiteFile file)) { Error(HttpStatus.NotFound, close, head, 0); return; }
+                _cacheAt = -1;
+                SiteFile file = default;
+                int cached = _server.Cache == null ? FileCache.NotTried :
+                    _server.Cache.Find(_server.Site, path, pathLength, _server.Now, out file, out _cacheAt, out _cacheGeneration);
+                if (cached != FileCache.Cached) _cacheAt = -1;
+                if (cached == FileCache.Missing || (cached == FileCache.NotTried && !_server.Site.Lookup(path, pathLength, out file)))
+                {
+                    Error(HttpStatus.NotFound, close, head, 0);
+                    return;
+                }
                 if (file.Directory)
                 {
                     if (!trailing) { Redirect(path, pathLength, close, head); return; }
@@ -239,9 +253,12 @@ namespace ExoSharp.Apps.Cheetah.Http
         private void Serve(ref HttpRequest r, byte* input, ref SiteFile file, byte* path, int pathLength, bool close, bool head)
         {
             if (file.Generated) { ServeGenerated(ref r, ref file, path, pathLength, close, head); return; }
-            byte* tag = stackalloc byte[64];
-            var t = new AsciiWriter(tag, 64);
-            t.Byte((byte)'"'); t.Hex(file.Id); t.Byte((byte)'-'); t.Hex(file.Size); t.Byte((byte)'-'); t.Hex(file.Modified); t.Byte((byte)'"');
+            byte* tag = stackalloc byte[FileHeads.TagCapacity];
+            string contentType = file.ContentType ?? MimeTypes.Of(path, pathLength);
+            int slot = _config.PrecomputedHeads ? _server.Heads.Find(ref file, contentType) : -1;
+            var t = new AsciiWriter(tag, FileHeads.TagCapacity);
+            if (slot >= 0) t.Length = _server.Heads.Tag(slot, tag);
+            else FileHeads.WriteTag(ref t, ref file);
             int status = HttpStatus.Ok;
             if (r.IfNoneMatchStart >= 0)
             {
@@ -259,6 +276,19 @@ namespace ExoSharp.Apps.Cheetah.Http
                 if (range == HttpStatus.PartialContent) status = HttpStatus.PartialContent;
                 else { first = 0; count = file.Size; }
             }
+            if (slot >= 0 && status == HttpStatus.Ok)
+            {
+                var h = new AsciiWriter(_headAt, _head.Length);
+                _server.Heads.Write200(ref h, _server, slot);
+                LastStatus = status;
+                _server.Responses[2]++;
+                End(ref h, close, r.Minor == 0);
+                _file = file;
+                _text = null;
+                _bodyOffset = 0;
+                _bodyRemaining = head ? 0 : file.Size;
+                return;
+            }
             var w = Begin(status);
             w.Text("Last-Modified: ");
             HttpDate.Format(file.Modified, ref w);
@@ -268,7 +298,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             if (status != HttpStatus.NotModified)
             {
                 w.Text("Accept-Ranges: bytes\r\nContent-Type: ");
-                w.Text(file.ContentType ?? MimeTypes.Of(path, pathLength));
+                w.Text(contentType);
                 w.Text("\r\n");
                 if (status == HttpStatus.PartialContent)
                 {
@@ -378,7 +408,7 @@ namespace ExoSharp.Apps.Cheetah.Http
 
         private static void Copy(byte* from, byte* to, int n)
         {
-            for (int k = 0; k < n; k++) to[k] = from[k];
+            if (n > 0) System.Buffer.MemoryCopy(from, to, n, n);
         }
     }
 }
