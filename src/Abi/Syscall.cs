@@ -234,5 +234,12 @@ namespace ExoSharp.Abi
         /// writable), replacing whichever ring had them; console: a console capability
         /// (BootDirectory.Console). address 0 detaches the caller's ring.</summary>
         ConsoleAttach = 57,
+
+        /// <summary>PageShare(envHandle, address, pages, mark): maps the caller's own pages of that
+        /// range into the environment, the same frames, read-only; a page that is writable or
+        /// carries a bit of mark (PageFlags.Available bits) gets mark there, and a writable one
+        /// becomes read-only with mark in the caller too (copy-on-write in both). At most
+        /// Capability.SharePerCall pages a call: 0 when done, else how many pages it went through.</summary>
+        PageShare = 58,
     }
 }
