@@ -3,7 +3,7 @@
 // and every child it forks, so a parent and its children share offsets as POSIX says. Results are
 // 0 or a count, or -errno (Cffs.Errno, Linux's numbers), for a Linux-ABI library OS to pass through.
 // The descriptor table is the process's own (copied at fork); a forked child opens the volume's root
-// again (XN's authority is per environment). Missing: permission checks, an open file surviving its
+// again (XN's authority is per environment) when it first uses the volume. Missing: permission checks, an open file surviving its
 // unlink, O_APPEND atomic across processes, close-on-exec.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -33,6 +33,7 @@ namespace ExoSharp.LibOS.ExOS
         private const int Descriptions = 4096 / 32 - 1;       // the page's first 32 bytes: the generation
 
         private static CffsFileSystem s_fs;
+        private static CffsPort s_port;
         private static int[] s_fds;                            // descriptor -> description + 1 (0: closed)
 
         private static OpenFile* Table => (OpenFile*)(Layout.FileTable + 32);
@@ -55,7 +56,8 @@ namespace ExoSharp.LibOS.ExOS
                 for (int i = 0; i < 4096; i++) ((byte*)Layout.FileTable)[i] = 0;
             }
             s_fds = new int[MaxDescriptors];
-            s_fs = CffsFileSystem.Open(new CffsPort(CffsLayout.SystemKey), CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
+            s_port = new CffsPort(CffsLayout.SystemKey);
+            s_fs = CffsFileSystem.Open(s_port, CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
             if (s_fs == null) return error;
             s_fs.SharedGeneration = Generation;
             Process.AddForkHooks(&BeforeFork, &InChild);
@@ -74,13 +76,7 @@ namespace ExoSharp.LibOS.ExOS
                 }
         }
 
-        private static void InChild()
-        {
-            byte* name = stackalloc byte[16];
-            string root = CffsLayout.SystemRoot;
-            for (int i = 0; i < root.Length; i++) name[i] = (byte)root[i];
-            SystemCall.XnRootOpen(name, root.Length, CffsLayout.SystemKey);
-        }
+        private static void InChild() => s_port.Detach();
 
         private static long Check(int fd, out OpenFile* file)
         {
@@ -302,5 +298,9 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         public static long Sync() => s_fs == null ? -(long)Errno.EIO : s_fs.Sync();
+
+        /// <summary>Sync when this environment changed the volume since it started or forked (an
+        /// exit's sync: what it wrote reaches the disk; a process that only read skips XnSync).</summary>
+        public static long SyncIfWritten() => s_port != null && s_port.Wrote ? Sync() : 0;
     }
 }
