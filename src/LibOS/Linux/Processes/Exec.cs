@@ -1,12 +1,14 @@
 // execve for a Linux process: the path, argv and envp copied out first, the image found (a file
-// of ExOS's file system read whole through ExOS.Files, or else a boot data module named by the
-// path or its last component, so `/bin/busybox` finds the module `busybox` without a disk;
-// `/proc/self/exe` is the current image), `#!` scripts through their interpreter (4 levels),
+// of ExOS's file system, of which only the headers are read up front and the segments straight
+// into their pages at the load (OpenImage), or else a boot data module named by the path or its
+// last component, so `/bin/busybox` finds the module `busybox` without a disk; `/proc/self/exe`
+// is the current image: its path read again, or its module), `#!` scripts through their interpreter (4 levels),
 // the ELF planned, and only then the old foreign image unmapped and its frames freed, the new
 // one loaded in the same environment (the same pid), the close-on-exec hook run, handlers reset
 // and the registers pointed at the new entry point. Every error before that point leaves the
 // caller as it was: ENOENT, ENOEXEC, EACCES, E2BIG, EFAULT, ENAMETOOLONG, ELOOP, ENOMEM.
-// Missing: set-user-id, /proc beyond self/exe, reading a file larger than 64 MiB.
+// Missing: set-user-id, /proc beyond self/exe (a file replaced at the running image's path is what
+// /proc/self/exe runs next), a file larger than 64 MiB.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -24,21 +26,55 @@ namespace ExoSharp.LibOS.Linux.Processes
         private const int MaxPath = 4096, MaxString = 131072, MaxTotal = 128 * 1024, MaxStrings = 8192, MaxScripts = 4;
         private const ulong MaxFile = 64 << 20;
 
-        private static byte* s_image;           // the running image (for /proc/self/exe)
+        private static byte* s_image;           // the running image when it is a boot module (for /proc/self/exe)
         private static ulong s_size;
-        private static bool s_owned;            // s_image is NativeMemory this process allocated
+        private static string s_path;           // the running image's path on the volume (for /proc/self/exe)
+        private const ulong HeaderBytes = 4096; // what OpenImage reads up front (the ELF and program headers)
 
         /// <summary>Called after the point of no return, before the new image starts: the
         /// descriptor table closes its close-on-exec descriptors here (set by whoever owns
         /// descriptors; null: nothing to close).</summary>
         public static delegate*<void> CloseOnExec;
 
-        public static void NoteImage(byte* image, ulong size)
+        /// <summary>The running image: a boot module's (image, size), or a file of the volume (path).</summary>
+        public static void NoteImage(byte* image, ulong size, string path)
         {
-            if (s_owned && s_image != image) System.Runtime.InteropServices.NativeMemory.Free(s_image);
-            s_image = image;
-            s_size = size;
-            s_owned = false;
+            s_image = path == null ? image : null;
+            s_size = path == null ? size : 0;
+            s_path = path;
+        }
+
+        /// <summary>A file of the volume as an image: its first HeaderBytes (the whole file when its
+        /// program headers lie past them) in NativeMemory the caller frees, its size, and a
+        /// descriptor left open for LinuxProcess.Load to read the segments from (-1 when the
+        /// whole file was read); 0 or a negative errno.</summary>
+        public static long OpenImage(string name, ulong length, out byte* header, out long fd)
+        {
+            header = null;
+            fd = Files.Open(name, 0);
+            if (fd < 0) return fd;
+            ulong first = length < HeaderBytes ? length : HeaderBytes;
+            header = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)(first == 0 ? 1 : first));
+            long r = header == null ? -(long)Errno.ENOMEM : Files.PRead((int)fd, header, first, 0);
+            if (r >= 0 && (ulong)r != first) r = -(long)Errno.EIO;
+            if (r >= 0 && first >= 64 && first < length && *(ulong*)(header + 32) + (ulong)*(ushort*)(header + 56) * 56 > first)
+            {
+                System.Runtime.InteropServices.NativeMemory.Free(header);      // program headers past the first page: the whole file
+                header = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)length);
+                r = header == null ? -(long)Errno.ENOMEM : Files.PRead((int)fd, header, length, 0);
+                if (r >= 0 && (ulong)r != length) r = -(long)Errno.EIO;
+                Files.Close((int)fd);
+                fd = -1;
+            }
+            if (r < 0)
+            {
+                if (header != null) System.Runtime.InteropServices.NativeMemory.Free(header);
+                header = null;
+                if (fd >= 0) Files.Close((int)fd);
+                fd = -1;
+                return r;
+            }
+            return 0;
         }
 
         public static long Execve(ExceptionFrame* frame, ulong path, ulong argv, ulong envp)
@@ -54,12 +90,12 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (environment == null) return error;
             for (int depth = 0; ; depth++)
             {
-                long r = Find(name, out byte* image, out ulong size, out bool owned);
+                long r = Find(name, out byte* image, out ulong size, out long fd, out string file);
                 if (r < 0) return r;
                 if (size >= 2 && image[0] == '#' && image[1] == '!')
                 {
                     string[] script = Interpreter(image, size, name, arguments, ref total);
-                    if (owned) System.Runtime.InteropServices.NativeMemory.Free(image);
+                    Drop(image, fd, file);
                     if (script == null) return -(long)Errno.ENOEXEC;
                     if (total > MaxTotal) return -(long)Errno.E2BIG;
                     if (depth == MaxScripts) return -(long)Errno.ELOOP;
@@ -70,29 +106,36 @@ namespace ExoSharp.LibOS.Linux.Processes
                 var plan = new ElfLoadPlan();
                 if (size < 4 || image[0] != 0x7F || image[1] != 'E' || image[2] != 'L' || image[3] != 'F' || LinuxProcess.Plan(image, size, plan) != null)
                 {
-                    if (owned) System.Runtime.InteropServices.NativeMemory.Free(image);
+                    Drop(image, fd, file);
                     return -(long)Errno.ENOEXEC;
                 }
-                Replace(frame, image, size, owned, plan, arguments, environment);
+                Replace(frame, image, size, fd, file, plan, arguments, environment);
                 return 0;
             }
         }
 
+        /// <summary>What Find gave, given back: a volume file's header and descriptor.</summary>
+        private static void Drop(byte* image, long fd, string path)
+        {
+            if (path == null) return;
+            System.Runtime.InteropServices.NativeMemory.Free(image);
+            if (fd >= 0) Files.Close((int)fd);
+        }
+
         /// <summary>The point of no return: the old image goes, the new one comes.</summary>
-        private static void Replace(ExceptionFrame* frame, byte* image, ulong size, bool owned, ElfLoadPlan plan, string[] arguments, string[] environment)
+        private static void Replace(ExceptionFrame* frame, byte* image, ulong size, long fd, string path, ElfLoadPlan plan, string[] arguments, string[] environment)
         {
             if (CloseOnExec != null) CloseOnExec();        // the descriptor table's hook (close-on-exec descriptors)
             Unmap(LinuxLayout.Low, LinuxLayout.ReservedStart);
             Unmap(LinuxLayout.ReservedEnd, LinuxLayout.Limit);
-            string error = LinuxProcess.Load(image, plan, arguments, environment, out ulong rsp);
+            string error = LinuxProcess.Load(image, fd, plan, arguments, environment, out ulong rsp);
+            Drop(image, fd, path);
             if (error != null)
             {
                 System.Console.WriteLine("linux: execve of '" + (arguments.Length > 0 ? arguments[0] : "") + "' failed after the old image was gone: " + error);
                 ProcessExit.Killed(Signals.Sigsegv);
             }
-            bool keep = image == s_image ? s_owned : owned;   // /proc/self/exe: the same image stays
-            NoteImage(image, size);
-            s_owned = keep;
+            NoteImage(image, size, path);
             Signals.AtExec();
             WriteFsBase(0);
             Registers* r = &frame->Registers;
@@ -142,15 +185,21 @@ namespace ExoSharp.LibOS.Linux.Processes
             return strings;
         }
 
-        /// <summary>The image a path names: 0, or a negative errno.</summary>
-        private static long Find(string name, out byte* image, out ulong size, out bool owned)
+        /// <summary>The image a path names: 0, or a negative errno. A volume file comes as
+        /// OpenImage gives it (path: the file's; the caller Drops it), a boot module as it is
+        /// mapped (path null, fd -1).</summary>
+        private static long Find(string name, out byte* image, out ulong size, out long fd, out string path)
         {
-            image = null; size = 0; owned = false;
+            image = null; size = 0; fd = -1; path = null;
             if (name == "/proc/self/exe")
             {
-                if (s_image == null) return -(long)Errno.ENOENT;
-                image = s_image; size = s_size;
-                return 0;
+                if (s_path != null) name = s_path;
+                else if (s_image == null) return -(long)Errno.ENOENT;
+                else
+                {
+                    image = s_image; size = s_size;
+                    return 0;
+                }
             }
             if (Files.Volume != null)
             {
@@ -159,7 +208,11 @@ namespace ExoSharp.LibOS.Linux.Processes
                 {
                     if ((st.Mode & 0xF000) != 0x8000 || (st.Mode & 0x49) == 0) return -(long)Errno.EACCES;
                     if (st.Size > MaxFile) return -(long)Errno.ENOMEM;
-                    return ReadFile(name, st.Size, out image, out size, out owned);
+                    r = OpenImage(name, st.Size, out image, out fd);
+                    if (r < 0) return r;
+                    size = st.Size;
+                    path = name;
+                    return 0;
                 }
                 if (r != -(long)Errno.ENOENT && r != -(long)Errno.ENOTDIR) return r;
             }
@@ -173,24 +226,6 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (module < 0) return -(long)Errno.ENOENT;
             image = BootModules.Image(module);
             size = BootModules.Size(module);
-            return 0;
-        }
-
-        private static long ReadFile(string name, ulong length, out byte* image, out ulong size, out bool owned)
-        {
-            image = null; size = 0; owned = false;
-            long fd = Files.Open(name, 0);
-            if (fd < 0) return fd;
-            byte* buffer = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)(length == 0 ? 1 : length));
-            ulong done = 0;
-            while (done < length)
-            {
-                long n = Files.Read((int)fd, buffer + done, length - done);
-                if (n <= 0) break;
-                done += (ulong)n;
-            }
-            Files.Close((int)fd);
-            image = buffer; size = done; owned = true;
             return 0;
         }
 
