@@ -4,7 +4,9 @@
 // last component, so `/bin/busybox` finds the module `busybox` without a disk; `/proc/self/exe`
 // is the current image: its path read again, or its module), `#!` scripts through their interpreter (4 levels),
 // the ELF planned, and only then the old foreign image unmapped and its frames freed, the new
-// one loaded in the same environment (the same pid), the close-on-exec hook run, handlers reset
+// one loaded in the same environment (the same pid; an execve of the running image's file,
+// unchanged since before it was loaded, keeps its read-only pages: the text and constants a
+// shell's forked child already shares with the shell), the close-on-exec hook run, handlers reset
 // and the registers pointed at the new entry point. Every error before that point leaves the
 // caller as it was: ENOENT, ENOEXEC, EACCES, E2BIG, EFAULT, ENAMETOOLONG, ELOOP, ENOMEM.
 // Missing: set-user-id, /proc beyond self/exe (a file replaced at the running image's path is what
@@ -36,13 +38,51 @@ namespace ExoSharp.LibOS.Linux.Processes
         /// descriptors; null: nothing to close).</summary>
         public static delegate*<void> CloseOnExec;
 
-        /// <summary>The running image: a boot module's (image, size), or a file of the volume (path).</summary>
-        public static void NoteImage(byte* image, ulong size, string path)
+        /// <summary>The running image: a boot module's (image, size), or a file of the volume (path),
+        /// loaded from the file as it is now (plan: its segments).</summary>
+        public static void NoteImage(byte* image, ulong size, string path, ElfLoadPlan plan)
         {
             s_image = path == null ? image : null;
             s_size = path == null ? size : 0;
             s_path = path;
+            s_kept = null;
+            if (path != null && Files.Stat(path, out FileStat st) == 0)
+            {
+                s_kept = plan;
+                s_keptFile = st;
+                s_keptLoaded = Clock.UnixSeconds;
+            }
         }
+
+        // The running image's read-only pages (ReadOnlyPage of s_kept) as the load left them, from a
+        // file that had not changed since before that second (s_keptFile: its node, size and
+        // times then): an execve of that same unchanged file keeps them instead of reading them
+        // again. Whatever maps, unmaps or re-protects in their span forgets them (ImageTouched).
+        private static ElfLoadPlan s_kept;
+        private static FileStat s_keptFile;
+        private static ulong s_keptLoaded;
+
+        /// <summary>[address, address + length) of the foreign space is mapped, unmapped or
+        /// re-protected (mmap, munmap, mprotect): the running image's read-only pages are no
+        /// longer known to be the file's when the range meets their span.</summary>
+        public static void ImageTouched(ulong address, ulong length)
+        {
+            if (s_kept == null) return;
+            for (int i = 0; i < s_kept.SegmentCount; i++)
+            {
+                LoadSegment s = s_kept.Segments[i];
+                if ((s.Flags & 2) != 0) continue;
+                ulong from = address > (s.Address & ~0xFFFUL) ? address & ~0xFFFUL : s.Address & ~0xFFFUL, to = address + length < s.End ? address + length : s.End;
+                for (ulong page = from; page < to; page += 4096)
+                    if (LinuxProcess.ReadOnlyPage(s_kept, page)) { s_kept = null; return; }
+            }
+        }
+
+        /// <summary>The file st describes is the running image's, unchanged since before it was
+        /// loaded (ctime moves with every write, truncate and utimensat), its pages still as loaded.</summary>
+        private static bool SameImage(FileStat st) =>
+            s_kept != null && st.Ino == s_keptFile.Ino && st.Size == s_keptFile.Size && st.Mtime == s_keptFile.Mtime &&
+            st.Ctime == s_keptFile.Ctime && st.Ctime < s_keptLoaded;
 
         /// <summary>A file of the volume as an image: its first HeaderBytes (the whole file when its
         /// program headers lie past them) in NativeMemory the caller frees, its size, and a
@@ -90,7 +130,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (environment == null) return error;
             for (int depth = 0; ; depth++)
             {
-                long r = Find(name, out byte* image, out ulong size, out long fd, out string file);
+                long r = Find(name, out byte* image, out ulong size, out long fd, out string file, out bool same);
                 if (r < 0) return r;
                 if (size >= 2 && image[0] == '#' && image[1] == '!')
                 {
@@ -109,7 +149,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                     Drop(image, fd, file);
                     return -(long)Errno.ENOEXEC;
                 }
-                Replace(frame, image, size, fd, file, plan, arguments, environment);
+                Replace(frame, image, size, fd, file, same ? plan : null, plan, arguments, environment);
                 return 0;
             }
         }
@@ -122,20 +162,21 @@ namespace ExoSharp.LibOS.Linux.Processes
             if (fd >= 0) Files.Close((int)fd);
         }
 
-        /// <summary>The point of no return: the old image goes, the new one comes.</summary>
-        private static void Replace(ExceptionFrame* frame, byte* image, ulong size, long fd, string path, ElfLoadPlan plan, string[] arguments, string[] environment)
+        /// <summary>The point of no return: the old image goes, the new one comes. keep: the new
+        /// image is the running one's file unchanged (its plan): its read-only pages stay.</summary>
+        private static void Replace(ExceptionFrame* frame, byte* image, ulong size, long fd, string path, ElfLoadPlan keep, ElfLoadPlan plan, string[] arguments, string[] environment)
         {
             if (CloseOnExec != null) CloseOnExec();        // the descriptor table's hook (close-on-exec descriptors)
-            Unmap(LinuxLayout.Low, LinuxLayout.ReservedStart);
-            Unmap(LinuxLayout.ReservedEnd, LinuxLayout.Limit);
-            string error = LinuxProcess.Load(image, fd, plan, arguments, environment, out ulong rsp);
+            Unmap(LinuxLayout.Low, LinuxLayout.ReservedStart, keep);
+            Unmap(LinuxLayout.ReservedEnd, LinuxLayout.Limit, keep);
+            string error = LinuxProcess.Load(image, fd, plan, arguments, environment, keep != null, out ulong rsp);
             Drop(image, fd, path);
             if (error != null)
             {
                 System.Console.WriteLine("linux: execve of '" + (arguments.Length > 0 ? arguments[0] : "") + "' failed after the old image was gone: " + error);
                 ProcessExit.Killed(Signals.Sigsegv);
             }
-            NoteImage(image, size, path);
+            if (keep == null) NoteImage(image, size, path, plan);      // kept: the same file, loaded when it was
             Signals.AtExec();
             WriteFsBase(0);
             Registers* r = &frame->Registers;
@@ -146,16 +187,20 @@ namespace ExoSharp.LibOS.Linux.Processes
             ExtendedState.Initialize(ExtendedState.Of(frame));
         }
 
-        /// <summary>Unmaps every page of [start, end) and frees its frame.</summary>
-        private static void Unmap(ulong start, ulong end)
+        /// <summary>Frees every mapped page of [start, end) (its frame capability dropped, which
+        /// unmaps it), but the read-only pages of keep when it is not null.</summary>
+        private static void Unmap(ulong start, ulong end, ElfLoadPlan keep)
         {
             ulong va = start;
             while ((va = PageWalk.NextMapped(va, end)) < end)
             {
-                PageInfo info;
-                SystemCall.PageQuery(va, &info);
-                SystemCall.PageUnmap(Capability.Self, va);
-                if (info.Flags != 0) SystemCall.FrameFree(info.FrameHandle);
+                if (keep == null || !LinuxProcess.ReadOnlyPage(keep, va))
+                {
+                    PageInfo info;
+                    SystemCall.PageQuery(va, &info);
+                    if (info.Flags != 0) SystemCall.FrameFree(info.FrameHandle);
+                    if ((KernelTables.PageEntry(va) & 1) != 0) SystemCall.PageUnmap(Capability.Self, va);    // a frame it held no capability for
+                }
                 va += 4096;
             }
         }
@@ -188,9 +233,9 @@ namespace ExoSharp.LibOS.Linux.Processes
         /// <summary>The image a path names: 0, or a negative errno. A volume file comes as
         /// OpenImage gives it (path: the file's; the caller Drops it), a boot module as it is
         /// mapped (path null, fd -1).</summary>
-        private static long Find(string name, out byte* image, out ulong size, out long fd, out string path)
+        private static long Find(string name, out byte* image, out ulong size, out long fd, out string path, out bool same)
         {
-            image = null; size = 0; fd = -1; path = null;
+            image = null; size = 0; fd = -1; path = null; same = false;
             if (name == "/proc/self/exe")
             {
                 if (s_path != null) name = s_path;
@@ -212,6 +257,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                     if (r < 0) return r;
                     size = st.Size;
                     path = name;
+                    same = SameImage(st);
                     return 0;
                 }
                 if (r != -(long)Errno.ENOENT && r != -(long)Errno.ENOTDIR) return r;

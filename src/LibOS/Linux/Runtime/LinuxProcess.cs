@@ -1,7 +1,7 @@
 // Starts a static Linux x86-64 binary in this environment: ElfLoader's plan mapped into fresh
 // frames (file bytes copied from memory or read from the file straight into them, the rest
-// zeroed; writable, and executable where the segment is, since W^X for foreign segments would
-// need a remap), the initial stack (its top pages mapped, the rest an area mapped at the first
+// zeroed; executable where the segment is; a page only read-only segments cover ends read-only,
+// every other one writable), the initial stack (its top pages mapped, the rest an area mapped at the first
 // touch, as an anonymous mmap), the break after the
 // image, then ForeignSyscalls so every `syscall` below LinuxLayout.Limit comes to LinuxCalls,
 // and a jump to the entry point. One foreign process per environment; fork and execve
@@ -30,11 +30,11 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (refused != null) return refused;
             string tree = ProcessTable.StartTree();
             if (tree != null) return tree;
-            string error = Load(image, fd, plan, arguments, environment, out ulong rsp);
+            string error = Load(image, fd, plan, arguments, environment, false, out ulong rsp);
             if (fd >= 0) Files.Close((int)fd);
             if (path != null) System.Runtime.InteropServices.NativeMemory.Free(image);
             if (error != null) return error;
-            Exec.NoteImage(image, size, path);
+            Exec.NoteImage(image, size, path, plan);
             long handler = LinuxFast.Install();
             if (handler < 0) return "no exception handler: error " + handler.ToString();
             Signals.StartSliceUpcalls();
@@ -57,21 +57,38 @@ namespace ExoSharp.LibOS.Linux.Runtime
         }
 
         /// <summary>Maps a planned image and its stack into this space (the foreign region must be
-        /// empty there), builds the initial stack and starts the break; rsp for the entry point.
-        /// The segments' file bytes come from image, or from fd (an open file of the volume) when
-        /// it is not -1.</summary>
-        public static string Load(byte* image, long fd, ElfLoadPlan plan, string[] arguments, string[] environment, out ulong rsp)
+        /// empty there but for the read-only pages when keepReadOnly), builds the initial stack and
+        /// starts the break; rsp for the entry point. The segments' file bytes come from image, or
+        /// from fd (an open file of the volume) when it is not -1. A page that only segments
+        /// without PF_W cover ends read-only (executable with PF_X); keepReadOnly: those pages are
+        /// already mapped with this file's bytes (an execve of the image that runs: Exec) and stay.</summary>
+        public static string Load(byte* image, long fd, ElfLoadPlan plan, string[] arguments, string[] environment, bool keepReadOnly, out ulong rsp)
         {
             rsp = 0;
             for (int i = 0; i < plan.SegmentCount; i++)
             {
                 LoadSegment s = plan.Segments[i];
                 ulong flags = PageFlags.Writable | ((s.Flags & 1) != 0 ? PageFlags.Executable : 0);
-                string error = MapZeroed(s.Address, s.End, flags);
-                if (error != null) return error;
-                if (fd < 0) System.Buffer.MemoryCopy(image + s.FileOffset, (void*)s.Address, (long)s.FileSize, (long)s.FileSize);
-                else if (s.FileSize > 0 && Files.PRead((int)fd, (byte*)s.Address, s.FileSize, s.FileOffset) != (long)s.FileSize)
-                    return "the file could not be read at 0x" + s.FileOffset.ToString("x");
+                for (ulong a = s.Address & ~0xFFFUL; a < s.End;)
+                {
+                    bool kept = keepReadOnly && ReadOnlyPage(plan, a);
+                    ulong b = a + 4096;
+                    while (b < s.End && (keepReadOnly && ReadOnlyPage(plan, b)) == kept) b += 4096;
+                    if (!kept)
+                    {
+                        string error = MapZeroed(a, b < s.End ? b : s.End, flags);
+                        if (error != null) return error;
+                        ulong from = a > s.Address ? a : s.Address, to = b < s.Address + s.FileSize ? b : s.Address + s.FileSize;
+                        if (to > from)
+                        {
+                            ulong offset = s.FileOffset + (from - s.Address);
+                            if (fd < 0) System.Buffer.MemoryCopy(image + offset, (void*)from, (long)(to - from), (long)(to - from));
+                            else if (Files.PRead((int)fd, (byte*)from, to - from, offset) != (long)(to - from))
+                                return "the file could not be read at 0x" + offset.ToString("x");
+                        }
+                    }
+                    a = b;
+                }
             }
             ulong mapped = InitialStackBytes(arguments, environment);
             ulong stackLow = LinuxLayout.StackTop - LinuxLayout.StackSize, stackMapped = LinuxLayout.StackTop - mapped;
@@ -89,7 +106,35 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 long area = MemoryCalls.Map(stackLow, stackMapped - stackLow, 3, 0x32, -1, 0);      // RW, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED
                 if (area != (long)stackLow) return "no area for the stack: error " + area.ToString();
             }
+            if (!keepReadOnly)
+                for (int i = 0; i < plan.SegmentCount; i++)
+                {
+                    LoadSegment s = plan.Segments[i];
+                    for (ulong a = s.Address & ~0xFFFUL; a < s.End; a += 4096)
+                    {
+                        if (!ReadOnlyPage(plan, a)) continue;
+                        ulong b = a + 4096;
+                        while (b < s.End && ReadOnlyPage(plan, b)) b += 4096;
+                        long r = MemoryCalls.Protect(a, b - a, 1 | ((s.Flags & 1) != 0 ? 4UL : 0));    // PROT_READ, PROT_EXEC
+                        if (r < 0) return "the read-only segment at 0x" + a.ToString("x") + " could not be protected: error " + r.ToString();
+                        a = b - 4096;
+                    }
+                }
             return null;
+        }
+
+        /// <summary>The page at page (aligned) lies in a segment and in no writable one.</summary>
+        public static bool ReadOnlyPage(ElfLoadPlan plan, ulong page)
+        {
+            bool inSegment = false;
+            for (int i = 0; i < plan.SegmentCount; i++)
+            {
+                LoadSegment s = plan.Segments[i];
+                if (s.Address >= page + 4096 || s.End <= page) continue;
+                if ((s.Flags & 2) != 0) return false;
+                inSegment = true;
+            }
+            return inSegment;
         }
 
         /// <summary>The top of the stack mapped at the load, in whole pages: room for the initial

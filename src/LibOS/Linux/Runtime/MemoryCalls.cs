@@ -135,6 +135,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 if (size > LinuxLayout.MapLimit - s_next) return Error(Errno.ENOMEM);
                 at = s_next;
             }
+            Processes.Exec.ImageTouched(at, size);
             if (!Insert(at, at + size, prot)) return Error(Errno.ENOMEM);
             if ((flags & (MapPopulate | MapLocked)) != 0 && prot != 0)
             {
@@ -152,6 +153,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong size = (length + Page - 1) & ~(Page - 1);
             if (!InForeign(address, size)) return Error(Errno.EINVAL);
             if (!Split(address) || !Split(address + size)) return Error(Errno.ENOMEM);
+            Processes.Exec.ImageTouched(address, size);
             ulong end = address + size;
             for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
             {
@@ -195,6 +197,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 }
             }
             if (!Split(address) || !Split(end)) return Error(Errno.ENOMEM);
+            Processes.Exec.ImageTouched(address, size);
             for (int i = FirstAtOrAfter(address); i < s_count && s_start[i] < end; i++) s_prot[i] = prot;
             for (int i = s_parked - 1; i >= 0 && prot != 0; i--)                  // accessible again: mapped back
             {
