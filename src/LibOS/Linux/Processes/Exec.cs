@@ -38,51 +38,120 @@ namespace ExoSharp.LibOS.Linux.Processes
         /// descriptors; null: nothing to close).</summary>
         public static delegate*<void> CloseOnExec;
 
-        /// <summary>The running image: a boot module's (image, size), or a file of the volume (path),
-        /// loaded from the file as it is now (plan: its segments).</summary>
-        public static void NoteImage(byte* image, ulong size, string path, ElfLoadPlan plan)
+        /// <summary>Before a load from fd (an open file of the volume, or -1): the file's state
+        /// now (st, at second now) and whether its read-only pages may come from it at their first
+        /// touch instead of at the load: only when it has not changed within this second (any
+        /// later change shows in its ctime) and no one has it open for writing (once it is held as
+        /// an image, opening it for writing is ETXTBSY: Files.HoldAsImage).</summary>
+        public static bool Identify(long fd, out FileStat st, out ulong now)
         {
+            st = default;
+            now = Clock.UnixSeconds;
+            return fd >= 0 && Files.FStat((int)fd, out st) == 0 && st.Ctime < now && !Files.OpenForWriting((int)fd);
+        }
+
+        /// <summary>The running image: a boot module's (image, size), or a file of the volume (path)
+        /// loaded from descriptor fd (st and now as Identify gave them; lazy: its read-only pages
+        /// come at their first touch, so the descriptor stays open; else it is closed).</summary>
+        public static void NoteImage(byte* image, ulong size, string path, ElfLoadPlan plan, long fd, FileStat st, ulong now, bool lazy)
+        {
+            CloseImage();
             s_image = path == null ? image : null;
             s_size = path == null ? size : 0;
             s_path = path;
-            s_kept = null;
-            if (path != null && Files.Stat(path, out FileStat st) == 0)
+            s_plan = null;
+            s_pristine = false;
+            if (path != null && (fd < 0 || Files.FStat((int)fd, out st) == 0))
             {
-                s_kept = plan;
-                s_keptFile = st;
-                s_keptLoaded = Clock.UnixSeconds;
+                if (fd < 0 && Files.Stat(path, out st) != 0) return;
+                s_plan = plan;
+                s_file = st;
+                s_loaded = now;
+                s_pristine = true;
             }
+            if (lazy && s_plan != null && Files.HoldAsImage((int)fd) == 0) s_fd = fd;
+            else if (fd >= 0) Files.Close((int)fd);
         }
 
-        // The running image's read-only pages (ReadOnlyPage of s_kept) as the load left them, from a
-        // file that had not changed since before that second (s_keptFile: its node, size and
-        // times then): an execve of that same unchanged file keeps them instead of reading them
-        // again. Whatever maps, unmaps or re-protects in their span forgets them (ImageTouched).
-        private static ElfLoadPlan s_kept;
-        private static FileStat s_keptFile;
-        private static ulong s_keptLoaded;
+        /// <summary>Closes the running image's file (exit, or another image).</summary>
+        public static void CloseImage()
+        {
+            if (s_fd >= 0) Files.Close((int)s_fd);
+            s_fd = -1;
+        }
+
+        // The running image from a file: its plan, the file's state when it was loaded (s_file, at
+        // second s_loaded), its descriptor while read-only pages may still come from it (s_fd),
+        // and whether its mapped read-only pages are still the file's (s_pristine: whatever maps,
+        // unmaps or re-protects them clears it, ImageTouched). An execve of that same unchanged
+        // file keeps those pages instead of reading them again.
+        private static ElfLoadPlan s_plan;
+        private static FileStat s_file;
+        private static ulong s_loaded;
+        private static long s_fd = -1;
+        private static bool s_pristine;
 
         /// <summary>[address, address + length) of the foreign space is mapped, unmapped or
-        /// re-protected (mmap, munmap, mprotect): the running image's read-only pages are no
-        /// longer known to be the file's when the range meets their span.</summary>
+        /// re-protected (mmap, munmap, mprotect): the running image's read-only pages there come in
+        /// from the file first (the change applies to them as loaded), and they are no longer known
+        /// to be the file's.</summary>
         public static void ImageTouched(ulong address, ulong length)
         {
-            if (s_kept == null) return;
-            for (int i = 0; i < s_kept.SegmentCount; i++)
+            if (s_plan == null) return;
+            for (int i = 0; i < s_plan.SegmentCount; i++)
             {
-                LoadSegment s = s_kept.Segments[i];
+                LoadSegment s = s_plan.Segments[i];
                 if ((s.Flags & 2) != 0) continue;
                 ulong from = address > (s.Address & ~0xFFFUL) ? address & ~0xFFFUL : s.Address & ~0xFFFUL, to = address + length < s.End ? address + length : s.End;
                 for (ulong page = from; page < to; page += 4096)
-                    if (LinuxProcess.ReadOnlyPage(s_kept, page)) { s_kept = null; return; }
+                {
+                    if (!LinuxProcess.ReadOnlyPage(s_plan, page)) continue;
+                    if ((KernelTables.PageEntry(page) & 1) == 0) LoadImagePage(page);
+                    s_pristine = false;
+                }
             }
         }
 
         /// <summary>The file st describes is the running image's, unchanged since before it was
-        /// loaded (ctime moves with every write, truncate and utimensat), its pages still as loaded.</summary>
-        private static bool SameImage(FileStat st) =>
-            s_kept != null && st.Ino == s_keptFile.Ino && st.Size == s_keptFile.Size && st.Mtime == s_keptFile.Mtime &&
-            st.Ctime == s_keptFile.Ctime && st.Ctime < s_keptLoaded;
+        /// loaded (ctime moves with every write, truncate and utimensat).</summary>
+        private static bool Unchanged(FileStat st) =>
+            s_plan != null && st.Ino == s_file.Ino && st.Size == s_file.Size && st.Mtime == s_file.Mtime &&
+            st.Ctime == s_file.Ctime && st.Ctime < s_loaded;
+
+        /// <summary>The first touch of a read-only page of the running image not loaded yet: its
+        /// bytes read from the image's file into a fresh frame, mapped read-only (executable when
+        /// a segment there is); false when the page is no such page, or the file has changed since
+        /// the load (its old bytes are gone: the access is a SIGSEGV).</summary>
+        public static bool LoadImagePage(ulong page)
+        {
+            if (s_fd < 0 || s_plan == null || !LinuxProcess.ReadOnlyPage(s_plan, page)) return false;
+            if (Files.FStat((int)s_fd, out FileStat st) != 0 || !Unchanged(st))
+            {
+                System.Console.WriteLine("linux: the running image's file changed since it was loaded: page 0x" + page.ToString("x") + " cannot be read");
+                return false;
+            }
+            long frame = SystemCall.FrameAlloc();
+            if (frame < 0) return false;
+            if (SystemCall.PageMap(Capability.Self, page, (ulong)frame, PageFlags.Writable) < 0)
+            {
+                SystemCall.FrameFree((ulong)frame);
+                return false;
+            }
+            ulong flags = 0;
+            for (int i = 0; i < s_plan.SegmentCount; i++)
+            {
+                LoadSegment s = s_plan.Segments[i];
+                if (s.Address >= page + 4096 || s.End <= page) continue;
+                if ((s.Flags & 1) != 0) flags = PageFlags.Executable;
+                ulong from = s.Address > page ? s.Address : page, to = s.Address + s.FileSize < page + 4096 ? s.Address + s.FileSize : page + 4096;
+                if (to > from && Files.PRead((int)s_fd, (byte*)from, to - from, s.FileOffset + (from - s.Address)) != (long)(to - from))
+                {
+                    SystemCall.FrameFree((ulong)frame);
+                    return false;
+                }
+            }
+            return SystemCall.PageMap(Capability.Self, page, (ulong)frame, flags) >= 0;
+        }
 
         /// <summary>A file of the volume as an image: its first HeaderBytes (the whole file when its
         /// program headers lie past them) in NativeMemory the caller frees, its size, and a
@@ -163,20 +232,24 @@ namespace ExoSharp.LibOS.Linux.Processes
         }
 
         /// <summary>The point of no return: the old image goes, the new one comes. keep: the new
-        /// image is the running one's file unchanged (its plan): its read-only pages stay.</summary>
+        /// image is the running one's file unchanged (its plan): its read-only pages stay, and
+        /// those not loaded yet still come from the running image's descriptor.</summary>
         private static void Replace(ExceptionFrame* frame, byte* image, ulong size, long fd, string path, ElfLoadPlan keep, ElfLoadPlan plan, string[] arguments, string[] environment)
         {
             if (CloseOnExec != null) CloseOnExec();        // the descriptor table's hook (close-on-exec descriptors)
             Unmap(LinuxLayout.Low, LinuxLayout.ReservedStart, keep);
             Unmap(LinuxLayout.ReservedEnd, LinuxLayout.Limit, keep);
-            string error = LinuxProcess.Load(image, fd, plan, arguments, environment, keep != null, out ulong rsp);
-            Drop(image, fd, path);
+            FileStat st = default;
+            ulong now = 0;
+            bool lazy = keep == null && Identify(fd, out st, out now);
+            string error = LinuxProcess.Load(image, fd, plan, arguments, environment, keep != null || lazy, out ulong rsp);
+            if (keep == null) NoteImage(image, size, path, plan, fd, st, now, lazy);   // kept: the same file, loaded when it was
+            Drop(image, keep == null ? -1 : fd, path);
             if (error != null)
             {
                 System.Console.WriteLine("linux: execve of '" + (arguments.Length > 0 ? arguments[0] : "") + "' failed after the old image was gone: " + error);
                 ProcessExit.Killed(Signals.Sigsegv);
             }
-            if (keep == null) NoteImage(image, size, path, plan);      // kept: the same file, loaded when it was
             Signals.AtExec();
             WriteFsBase(0);
             Registers* r = &frame->Registers;
@@ -257,7 +330,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                     if (r < 0) return r;
                     size = st.Size;
                     path = name;
-                    same = SameImage(st);
+                    same = s_pristine && Unchanged(st);
                     return 0;
                 }
                 if (r != -(long)Errno.ENOENT && r != -(long)Errno.ENOTDIR) return r;

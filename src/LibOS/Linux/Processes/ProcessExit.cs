@@ -24,6 +24,7 @@ namespace ExoSharp.LibOS.Linux.Processes
         private static void End(int waitStatus, int status)
         {
             Io.DescriptorTable.CloseAll();                     // pipe ends released, the other ends woken
+            Exec.CloseImage();
             if (Files.Volume != null) Files.SyncIfWritten();   // what it wrote reaches the disk
             ProcessRow* me = ProcessTable.Self;
             if (me->Id == Process.Id)

@@ -22,7 +22,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
 
         /// <summary>Runs the binary: a boot module's image in memory (path null, fd -1), or a file of
         /// the volume as Exec.OpenImage gives it (its header, which Run frees once loaded, and its
-        /// descriptor, which Run closes); returns only with a reason it could not start.</summary>
+        /// descriptor, which the image keeps while read-only pages may come from it: Exec.NoteImage);
+        /// returns only with a reason it could not start.</summary>
         public static string Run(byte* image, ulong size, long fd, string path, string[] arguments, string[] environment)
         {
             var plan = new ElfLoadPlan();
@@ -30,11 +31,11 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (refused != null) return refused;
             string tree = ProcessTable.StartTree();
             if (tree != null) return tree;
-            string error = Load(image, fd, plan, arguments, environment, false, out ulong rsp);
-            if (fd >= 0) Files.Close((int)fd);
+            bool lazy = Exec.Identify(fd, out ExoSharp.LibOS.ExOS.Cffs.FileStat st, out ulong now);
+            string error = Load(image, fd, plan, arguments, environment, lazy, out ulong rsp);
+            Exec.NoteImage(image, size, path, plan, fd, st, now, lazy);         // keeps fd open when lazy
             if (path != null) System.Runtime.InteropServices.NativeMemory.Free(image);
             if (error != null) return error;
-            Exec.NoteImage(image, size, path, plan);
             long handler = LinuxFast.Install();
             if (handler < 0) return "no exception handler: error " + handler.ToString();
             Signals.StartSliceUpcalls();
@@ -57,11 +58,12 @@ namespace ExoSharp.LibOS.Linux.Runtime
         }
 
         /// <summary>Maps a planned image and its stack into this space (the foreign region must be
-        /// empty there but for the read-only pages when keepReadOnly), builds the initial stack and
+        /// empty there but for read-only pages when keepReadOnly), builds the initial stack and
         /// starts the break; rsp for the entry point. The segments' file bytes come from image, or
         /// from fd (an open file of the volume) when it is not -1. A page that only segments
         /// without PF_W cover ends read-only (executable with PF_X); keepReadOnly: those pages are
-        /// already mapped with this file's bytes (an execve of the image that runs: Exec) and stay.</summary>
+        /// left alone: already mapped with this file's bytes (an execve of the image that runs) or
+        /// mapped at their first touch from the file (Exec.LoadImagePage).</summary>
         public static string Load(byte* image, long fd, ElfLoadPlan plan, string[] arguments, string[] environment, bool keepReadOnly, out ulong rsp)
         {
             rsp = 0;

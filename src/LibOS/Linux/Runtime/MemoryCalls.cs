@@ -303,7 +303,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong page = address & ~(Page - 1);
             if ((KernelTables.PageEntry(page) & Present) != 0) return true;
             int a = Find(page);
-            if (a < 0) return false;
+            if (a < 0) return Processes.Exec.LoadImagePage(page);          // a read-only page of the image, from its file
             ulong prot = s_prot[a];
             if (prot == 0 || (prot & access) != access) return false;
             return Allocate(page, Rights(prot)) >= 0;                   // the kernel zeroes the frame
