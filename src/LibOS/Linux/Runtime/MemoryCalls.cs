@@ -32,7 +32,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
         // for, and a handle names one frame for its whole life, so an entry is right or the kernel
         // refuses its stale handle (then PageQuery answers). Emptied in a fork's child (its
         // handles differ) and at a fresh image.
-        private const int Handles = 4096;
+        private const int Handles = 1024;
         private static ulong* s_cache;                     // Handles rows of page, frame, handle
 
         /// <summary>A fresh image (process start, execve): no areas; frames parked by the old one freed.</summary>
@@ -42,7 +42,6 @@ namespace ExoSharp.LibOS.Linux.Runtime
             {
                 s_start = new ulong[MaxAreas]; s_end = new ulong[MaxAreas]; s_prot = new ulong[MaxAreas];
                 s_cache = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(Handles * 3 * sizeof(ulong)));
-                s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
                 Process.AddForkHooks(&BeforeFork, &InChild);
             }
             for (int i = 0; i < s_parked; i++) SystemCall.FrameFree(s_parkedHandle[i]);
@@ -232,6 +231,10 @@ namespace ExoSharp.LibOS.Linux.Runtime
                     }
                     if (prot == 0)
                     {
+                        if (s_parkedPage == null)       // at the first PROT_NONE page (128 KiB a fork would share otherwise)
+                        {
+                            s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
+                        }
                         if (s_parked == MaxParked) return Error(Errno.ENOMEM);
                         PageInfo info;
                         SystemCall.PageQuery(p, &info);                         // the handle as the kernel has it now
