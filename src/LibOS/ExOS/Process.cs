@@ -255,9 +255,13 @@ namespace ExoSharp.LibOS.ExOS
             return true;
         }
 
-        /// <summary>Gives the copy-on-write page at page a private writable copy.</summary>
+        /// <summary>Gives the copy-on-write page at page a private writable copy; a frame no one else
+        /// holds any more (the frame table's count is our one capability: the other side copied,
+        /// ran another program or ended) is made writable in place when that capability allows it.</summary>
         private static bool CopyPage(ulong page, PageInfo* info)
         {
+            if (KernelTables.FrameReferences(info->Frame) == 1 &&
+                SystemCall.PageMap(Capability.Self, page, info->FrameHandle, (info->Flags & PageFlags.Executable) | PageFlags.Writable) >= 0) return true;
             long copy = SystemCall.FrameAlloc();
             if (copy < 0) return false;
             if (SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)
