@@ -1,8 +1,8 @@
 // An open-addressing hash index (linear probing, backward-shift deletion) from a 64-bit key to
 // an int value, where the key is read back through the value (keyOf(context, value)): the
 // reverse map's page and frame indexes, a capability table's frame index. It grows without
-// stopping the kernel for long: past a quarter full a small table (SmallTable slots) is rehashed
-// into one twice its size at once; a larger one's successor is cleared a slice per insertion,
+// stopping the kernel for long: past half full a small table (SmallTable slots) is rehashed into
+// one twice its size at once; past a quarter full a larger one's successor is cleared a slice per insertion,
 // then the old table's entries move over a few per insertion or deletion, lookups trying both
 // meanwhile. Kernel heap only; interrupts off. Missing: shrinking.
 using System.Runtime.CompilerServices;
@@ -57,7 +57,7 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool RoomFor(int more) =>
             _current.Slots != null && Count + more <= (_current.Mask + 1) / 2 &&
-            (_next.Slots != null || _old.Slots != null || Count + more <= (_current.Mask + 1) / 4);
+            (_next.Slots != null || _old.Slots != null || _current.Mask + 1 <= SmallTable || Count + more <= (_current.Mask + 1) / 4);
 
         private bool Grow(int more)
         {
