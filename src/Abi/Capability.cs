@@ -60,6 +60,9 @@ namespace ExoSharp.Abi
         /// <summary>Timer ticks an environment has to give back revoked frames.</summary>
         public const ulong RevokeGraceTicks = 10;
 
+        /// <summary>Most pages one PageShare call maps (it then returns how far it got: call again).</summary>
+        public const ulong SharePerCall = 64;
+
         /// <summary>Most entries one PageMap call accepts.</summary>
         public const ulong MaxPageMapBatch = 512;
     }

@@ -240,5 +240,12 @@ namespace ExoSharp.Abi
         /// <summary>AccountInfo(info): fills an AccountInfo at info with the limits and use of the
         /// account that pays for the caller.</summary>
         AccountInfo = 58,
+
+        /// <summary>PageShare(envHandle, address, pages, mark): maps the caller's own pages of that
+        /// range into the environment, the same frames, read-only; a page that is writable or
+        /// carries a bit of mark (PageFlags.Available bits) gets mark there, and a writable one
+        /// becomes read-only with mark in the caller too (copy-on-write in both). At most
+        /// Capability.SharePerCall pages a call: 0 when done, else how many pages it went through.</summary>
+        PageShare = 59,
     }
 }

@@ -47,6 +47,7 @@ namespace ExoSharp.Apps
             new Entry { Name = "capfan", Main = &Hostile.CapabilityFan.Main },
             new Entry { Name = "mapmany", Main = &Hostile.MapMany.Main },
             new Entry { Name = "maprange", Main = &Hostile.MapRange.Main },
+            new Entry { Name = "pageshare", Main = &Hostile.PageShare.Main },
             new Entry { Name = "divzero", Main = &Hostile.Attacks.DivZero },
             new Entry { Name = "manageddivzero", Main = &Hostile.Attacks.ManagedDivZero },
             new Entry { Name = "noncanonical", Main = &Hostile.Attacks.ReadNonCanonical },

@@ -1,7 +1,7 @@
 // `linux [-put MODULE /PATH]... NAME [ARGS...]`: runs a static Linux binary under the Linux
 // library OS (src/LibOS/Linux/Runtime), with argv = NAME ARGS ('...' or "..." keep spaces inside
 // a word) and a small environment: NAME beginning with '/' is a file on the disk's system volume
-// (read whole into memory first), any other NAME the data module tools/run.sh gave (--file
+// (its headers read first, its segments straight into their pages: Exec.OpenImage), any other NAME the data module tools/run.sh gave (--file
 // HOST=NAME). Each -put first copies a data module into that file system (FsPut). The run's
 // status is the program's exit status.
 using ExoSharp.LibOS.ExOS;
@@ -35,9 +35,12 @@ namespace ExoSharp.Apps.Foreign
             string[] environment = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb" };
             byte* image;
             ulong size;
+            long fd = -1;
+            string path = null;
             if (argv[0][0] == '/')
             {
-                string problem = ReadFile(argv[0], out image, out size);
+                string problem = OpenFile(argv[0], out image, out size, out fd);
+                path = argv[0];
                 if (problem != null)
                 {
                     System.Console.WriteLine("linux: cannot read '" + argv[0] + "': " + problem);
@@ -55,30 +58,24 @@ namespace ExoSharp.Apps.Foreign
                 image = BootModules.Image(module);
                 size = BootModules.Size(module);
             }
-            string why = LinuxProcess.Run(image, size, argv, environment);
+            string why = LinuxProcess.Run(image, size, fd, path, argv, environment);
             System.Console.WriteLine("linux: cannot run '" + argv[0] + "': " + why);
             return 126;
         }
 
-        /// <summary>The whole file at path on the system volume, in memory that is never freed.</summary>
-        private static string ReadFile(string path, out byte* image, out ulong size)
+        /// <summary>The file at path on the system volume as Exec.OpenImage opens it (its header in
+        /// memory LinuxProcess.Run frees, a descriptor it closes).</summary>
+        private static string OpenFile(string path, out byte* image, out ulong size, out long fd)
         {
             image = null;
             size = 0;
+            fd = -1;
             long r = Files.Mount();
             if (r < 0) return "no file system (error " + r.ToString() + "; a disk: make run ROOT=DIR)";
-            long fd = Files.Open(path, Files.ReadOnly);
-            if (fd < 0) return "error " + fd.ToString();
-            r = Files.FStat((int)fd, out ExoSharp.LibOS.ExOS.Cffs.FileStat st);
+            r = Files.Stat(path, out ExoSharp.LibOS.ExOS.Cffs.FileStat st);
             if (r >= 0 && (st.Mode & 0xF000) != 0x8000) r = -13;                     // EACCES: not a regular file
             if (r >= 0 && (st.Size == 0 || st.Size > 256UL << 20)) r = -8;            // ENOEXEC
-            if (r >= 0)
-            {
-                image = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)st.Size);
-                r = image == null ? -12 : Files.Read((int)fd, image, st.Size);
-                if (r >= 0 && (ulong)r != st.Size) r = -5;
-            }
-            Files.Close((int)fd);
+            if (r >= 0) r = ExoSharp.LibOS.Linux.Processes.Exec.OpenImage(path, st.Size, out image, out fd);
             if (r < 0) return "error " + r.ToString();
             size = st.Size;
             return null;

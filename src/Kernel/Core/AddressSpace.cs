@@ -162,35 +162,47 @@ namespace ExoSharp.Kernel.Core
         {
             UpcallCache.NoteRangeChange(this, start, end);
             ulong va = start;
-            while (va < end)
+            while (unmaps > 0)
             {
-                if (unmaps <= 0 || visits-- <= 0) return va;
-                ulong* table = _pml4;
-                bool skipped = false;
-                for (int level = 3; level > 0 && !skipped; level--)
-                {
-                    ulong entry = table[(va >> (12 + 9 * level)) & 511];
-                    if ((entry & Present) != 0)
-                    {
-                        table = Table(entry);
-                        continue;
-                    }
-                    ulong span = 1UL << (12 + 9 * level);
-                    va = (va & ~(span - 1)) + span;        // the next region this level covers
-                    skipped = true;
-                }
-                if (skipped) continue;
-                ulong* leaf = table + ((va >> 12) & 511);
-                if ((*leaf & Present) != 0)
-                {
-                    _reverse.Remove(va);
-                    *leaf = 0;
-                    if (IsActive) Cpu.InvalidatePage(va);
-                    unmaps--;
-                }
+                va = NextPresent(va, end, ref visits, out ulong* leaf);
+                if (leaf == null) return va;
+                _reverse.Remove(va);
+                *leaf = 0;
+                if (IsActive) Cpu.InvalidatePage(va);
+                unmaps--;
                 va += PageSize;
             }
             return va;
+        }
+
+        /// <summary>The first present user page in [va, end) and its leaf entry, skipping absent
+        /// tables whole, one unit of visits per page or absent table looked at; end or more (leaf
+        /// null) when none is left or visits ran out first. Precondition: a user range.</summary>
+        public ulong NextPresent(ulong va, ulong end, ref int visits, out ulong* leaf)
+        {
+            leaf = null;
+            while (va < end && visits-- > 0)
+            {
+                ulong* table = _pml4;
+                int level = 3;
+                for (; level > 0; level--)
+                {
+                    ulong entry = table[(va >> (12 + 9 * level)) & 511];
+                    if ((entry & Present) == 0) break;
+                    table = Table(entry);
+                }
+                if (level > 0)
+                {
+                    ulong span = 1UL << (12 + 9 * level);
+                    va = (va & ~(span - 1)) + span;        // the next region this level covers
+                    continue;
+                }
+                leaf = table + ((va >> 12) & 511);
+                if ((*leaf & Present) != 0) return va;
+                va += PageSize;
+            }
+            leaf = null;
+            return va < end ? va : end;
         }
 
         /// <summary>Removes every mapping of a frame. Costs the frame's mappings in this space (the

@@ -1,9 +1,10 @@
 // An open-addressing hash index (linear probing, backward-shift deletion) from a 64-bit key to
 // an int value, where the key is read back through the value (keyOf(context, value)): the
 // reverse map's page and frame indexes, a capability table's frame index. It grows without
-// stopping the kernel for long: past a quarter full a table twice the size is cleared a slice
-// per insertion, then the old table's entries move over a few per insertion or deletion, lookups
-// trying both meanwhile. Kernel heap only; interrupts off. Missing: shrinking.
+// stopping the kernel for long: past half full a small table (SmallTable slots) is rehashed into
+// one twice its size at once; past a quarter full a larger one's successor is cleared a slice per insertion,
+// then the old table's entries move over a few per insertion or deletion, lookups trying both
+// meanwhile. Kernel heap only; interrupts off. Missing: shrinking.
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
 
@@ -56,7 +57,7 @@ namespace ExoSharp.Kernel.Core
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool RoomFor(int more) =>
             _current.Slots != null && Count + more <= (_current.Mask + 1) / 2 &&
-            (_next.Slots != null || _old.Slots != null || Count + more <= (_current.Mask + 1) / 4);
+            (_next.Slots != null || _old.Slots != null || _current.Mask + 1 <= SmallTable || Count + more <= (_current.Mask + 1) / 4);
 
         private bool Grow(int more)
         {
@@ -72,12 +73,30 @@ namespace ExoSharp.Kernel.Core
             {
                 if (_next.Slots == null && _old.Slots == null)
                 {
+                    if (_current.Mask + 1 <= SmallTable)
+                    {
+                        if (!Rehash(2 * (_current.Mask + 1))) return false;
+                        continue;
+                    }
                     if (!Allocate(2 * (_current.Mask + 1), out _next)) return false;
                     _cleared = 0;
-                    if (_current.Mask + 1 > SmallTable) continue;
+                    continue;
                 }
-                while (_next.Slots != null || _old.Slots != null) Step();     // small, or (never, by the rates) behind
+                while (_next.Slots != null || _old.Slots != null) Step();     // (never, by the rates) behind
             }
+            return true;
+        }
+
+        /// <summary>A small table grown at once: a cleared table of that many slots, the current
+        /// table's entries put into it in one pass, the current one freed.</summary>
+        private bool Rehash(int slots)
+        {
+            if (!Allocate(slots, out Table bigger)) return false;
+            Clear(bigger, 0, slots);
+            for (int i = 0; i <= _current.Mask; i++)
+                if (_current.Slots[i] != Empty) Put(ref bigger, _keyOf(_context, _current.Slots[i]), _current.Slots[i]);
+            Free(ref _current);
+            _current = bigger;
             return true;
         }
 

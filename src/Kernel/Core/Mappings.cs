@@ -174,6 +174,53 @@ namespace ExoSharp.Kernel.Core
             return count;
         }
 
+        /// <summary>PageShare: maps the caller's own pages of [address, address + pages) into target,
+        /// the same frames, never writable: a writable page or one carrying a bit of mark becomes
+        /// read-only with mark in target, and a writable one read-only with mark in the caller too
+        /// (copy-on-write in both, after the caller's policy). Absent tables are skipped whole. At
+        /// most Capability.SharePerCall pages are mapped and 16 times as many pages or absent
+        /// tables looked at a call; each call's mappings are made all or none. Returns 0 when the
+        /// range is done, else how many pages this call went through (call again from there).</summary>
+        public static long Share(Environment caller, Environment target, ulong address, ulong pages, ulong mark)
+        {
+            if ((address & (AddressSpace.PageSize - 1)) != 0 || (mark & ~PageFlags.Available) != 0) return (long)Error.BadArgument;
+            if (target == caller) return (long)Error.BadArgument;
+            if (pages > (UserLayout.End >> 12) || !AddressSpace.IsUserRange(address, pages * AddressSpace.PageSize)) return (long)Error.BadAddress;
+            EnsureBuffers();
+            ulong end = address + pages * AddressSpace.PageSize;
+            int n = 0, visits = 16 * (int)Capability.SharePerCall;
+            ulong va = caller.Space.NextPresent(address, end, ref visits, out ulong* leaf);
+            // The checking pass: each present page's caller capability and leaf entry; nothing changes.
+            for (; leaf != null && n < (int)Capability.SharePerCall; va = caller.Space.NextPresent(va + AddressSpace.PageSize, end, ref visits, out leaf))
+            {
+                ulong frame = (*leaf & AddressSpace.AddressMask) / AddressSpace.PageSize;
+                caller.Capabilities.FindFrame(frame, out CapabilitySlot* slot);
+                if (slot == null) return (long)Error.BadHandle;
+                // each page may need a reference: refused up front, never halfway
+                if (!FrameTable.CanRetain(frame, (int)Capability.SharePerCall)) return (long)Error.TableFull;
+                s_slots[n] = slot;
+                s_leaves[n] = leaf;
+                s_entries[n++] = va;
+            }
+            for (int i = 0; i < n; i++)
+                if ((i == 0 || s_entries[i] >> 21 != s_entries[i - 1] >> 21) && target.Space.PrepareLeaf(s_entries[i]) == null) return (long)Error.NoMemory;
+            if (!target.Capabilities.Reserve(n)) return (long)Error.TableFull;
+            if (!target.Space.Reserve(n)) return (long)Error.NoMemory;
+            ulong* table = null;
+            for (int i = 0; i < n; i++)
+            {
+                ulong page = s_entries[i], old = *s_leaves[i];
+                ulong shared = old & (AddressSpace.AddressMask | AddressSpace.Present | AddressSpace.User | PageFlags.Available | AddressSpace.NoExecute);
+                if ((old & (PageFlags.Writable | mark)) != 0) shared |= mark;
+                if (i == 0 || page >> 21 != s_entries[i - 1] >> 21) table = target.Space.PrepareLeaf(page) - ((page >> 12) & 511);   // made above
+                Grant(target, s_slots[i], false);
+                target.Space.SetLeaf(table + ((page >> 12) & 511), page, shared, false);
+                if ((old & PageFlags.Writable) != 0) caller.Space.SetLeaf(s_leaves[i], page, shared, n <= FlushAllAbove);  // same frame: no reverse-map change
+            }
+            if (n > FlushAllAbove) caller.Space.Activate();     // reloading CR3 drops every user TLB entry
+            return va >= end ? 0 : (long)((va - address) / AddressSpace.PageSize);
+        }
+
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void EnsureBuffers()
         {

@@ -57,6 +57,7 @@ namespace ExoSharp.Kernel.Core
                 case Syscall.PageMap: return PageMap(env, frame->Rdi, frame->Rsi, frame->Rdx);
                 case Syscall.PageMapRange: return PageMapRange(env, frame);
                 case Syscall.PageMapOne: return PageMapOne(env, frame);
+                case Syscall.PageShare: return PageShare(env, frame);
                 case Syscall.PageUnmap: return PageUnmap(env, frame->Rdi, frame->Rsi, frame->Rdx);
                 case Syscall.PageQuery: return PageQuery(env, frame->Rdi, frame->Rsi);
                 case Syscall.SetExceptionHandler: return SetExceptionHandler(env, frame->Rdi, frame->Rsi, frame->Rdx);
@@ -123,6 +124,13 @@ namespace ExoSharp.Kernel.Core
         {
             Environment target = Target(env, frame->Rdi, out long error);
             return target == null ? error : Mappings.MapOne(env, target, frame->Rsi, frame->Rdx, frame->R10);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long PageShare(Environment env, TrapFrame* frame)
+        {
+            Environment target = Target(env, frame->Rdi, out long error);
+            return target == null ? error : Mappings.Share(env, target, frame->Rsi, frame->Rdx, frame->R10);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]

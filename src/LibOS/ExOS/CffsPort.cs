@@ -1,6 +1,9 @@
 // C-FFS's seam onto XN in the guest (Cffs.IXnPort): ExOS's system-call wrappers, one root key.
 // Free and in-core blocks come from the buffer-cache registry window without a system call.
-// Times come from the kernel's clock page (Clock.UnixSeconds).
+// Times come from the kernel's clock page (Clock.UnixSeconds). A forked child holds no root
+// authority until it first needs it (Detach; the first XN call opens the root again), and the port
+// notes whether this environment changed anything (Wrote), so an exit that wrote nothing skips
+// the sync.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS.Cffs;
 
@@ -10,6 +13,8 @@ namespace ExoSharp.LibOS.ExOS
     {
         private readonly ulong _key;
         private readonly uint _blocks, _first;
+        private byte[] _root;           // the root's name as OpenRoot was given it
+        private bool _detached, _wrote;
 
         public CffsPort(ulong key)
         {
@@ -30,24 +35,57 @@ namespace ExoSharp.LibOS.ExOS
             return (uint)info.NextTemplate;
         }
 
-        public long RegisterTemplate(ProgramInstruction* program, int count) => SystemCall.XnTemplate(program, count);
-        public long OpenRoot(byte* name, int length, ulong key) => SystemCall.XnRootOpen(name, length, key);
+        public long RegisterTemplate(ProgramInstruction* program, int count)
+        {
+            _wrote = true;
+            return SystemCall.XnTemplate(program, count);
+        }
+        public long OpenRoot(byte* name, int length, ulong key)
+        {
+            _root = new byte[length];
+            for (int i = 0; i < length; i++) _root[i] = name[i];
+            return SystemCall.XnRootOpen(name, length, key);
+        }
+
+        /// <summary>In a forked child: the root's authority is not taken again until an XN call
+        /// needs it, and nothing is written yet.</summary>
+        public void Detach()
+        {
+            _detached = _root != null;
+            _wrote = false;
+        }
+
+        /// <summary>This environment changed blocks (allocated, freed, moved or wrote) since it started or forked.</summary>
+        public bool Wrote => _wrote;
+
+        private void Attach()
+        {
+            if (!_detached) return;
+            _detached = false;
+            fixed (byte* name = _root) SystemCall.XnRootOpen(name, _root.Length, _key);
+        }
         public long CreateRoot(byte* name, int length, ulong key, uint block, uint type) => SystemCall.XnRootCreate(name, length, key, block, type);
 
         public long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type)
         {
+            Attach();
+            _wrote = true;
             var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count, Type = type };
             return SystemCall.XnAlloc(&change);
         }
 
         public long Free(uint parent, int offset, byte* bytes, int length, uint first, uint count)
         {
+            Attach();
+            _wrote = true;
             var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count };
             return SystemCall.XnFree(&change);
         }
 
         public long Move(uint from, int fromOffset, byte* fromBytes, int fromLength, uint to, int toOffset, byte* toBytes, int toLength)
         {
+            Attach();
+            _wrote = true;
             var f = new XnChange { Block = from, Offset = (ulong)fromOffset, Bytes = (ulong)fromBytes, Length = (ulong)fromLength };
             var t = new XnChange { Block = to, Offset = (ulong)toOffset, Bytes = (ulong)toBytes, Length = (ulong)toLength };
             return SystemCall.XnMove(&f, &t);
@@ -55,6 +93,8 @@ namespace ExoSharp.LibOS.ExOS
 
         public long Write(uint block, int offset, byte* bytes, int length)
         {
+            Attach();
+            _wrote = true;
             var change = new XnChange { Block = block, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length };
             return SystemCall.XnWrite(&change);
         }
@@ -63,6 +103,7 @@ namespace ExoSharp.LibOS.ExOS
         /// the kernel refuses to write into a page the environment cannot write (BadAddress).</summary>
         public long Read(uint block, int offset, byte* into, int length)
         {
+            Attach();
             if (length > 0)
             {
                 for (byte* p = into; p < into + length; p += 4096 - (long)((ulong)p % 4096)) *p = 0;
@@ -71,12 +112,25 @@ namespace ExoSharp.LibOS.ExOS
             return SystemCall.XnRead(block, (ulong)offset, into, (ulong)length);
         }
 
-        public long Fetch(uint block) => InCore(block) ? 0 : SystemCall.XnFetch(block);
-        public long Evict(uint block) => SystemCall.XnEvict(block);
-        public long Sync() => SystemCall.XnSync();
+        public long Fetch(uint block)
+        {
+            if (InCore(block)) return 0;
+            Attach();
+            return SystemCall.XnFetch(block);
+        }
+
+        public long Evict(uint block)
+        {
+            Attach();
+            return SystemCall.XnEvict(block);
+        }
+
+        /// <summary>Detached: nothing of this environment's can be dirty (it has written nothing).</summary>
+        public long Sync() => _detached ? 0 : SystemCall.XnSync();
 
         public long Reclaim()
         {
+            Attach();
             long r = SystemCall.XnSync();
             var registry = (BlockRecord*)UserLayout.BlockRegistry;
             for (uint b = _first; b < _blocks; b++)

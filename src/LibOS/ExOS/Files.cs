@@ -3,8 +3,10 @@
 // and every child it forks, so a parent and its children share offsets as POSIX says. Results are
 // 0 or a count, or -errno (Cffs.Errno, Linux's numbers), for a Linux-ABI library OS to pass through.
 // The descriptor table is the process's own (copied at fork); a forked child opens the volume's root
-// again (XN's authority is per environment). Missing: permission checks, an open file surviving its
-// unlink, O_APPEND atomic across processes, close-on-exec.
+// again (XN's authority is per environment) when it first uses the volume. Missing: permission checks, an open file surviving its
+// unlink, O_APPEND atomic across processes, close-on-exec. A description a Linux process holds as its
+// running image (HoldAsImage) makes opening that file for writing or truncating it ETXTBSY, as on
+// Linux, while any process of the tree holds it.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS.Cffs;
 using CffsFileSystem = ExoSharp.LibOS.ExOS.Cffs.FileSystem;
@@ -18,6 +20,8 @@ namespace ExoSharp.LibOS.ExOS
         public const int Create = 0x40, Exclusive = 0x80, TruncateOnOpen = 0x200, Append = 0x400, Directory = 0x10000, NoFollow = 0x20000;
         public const int SeekSet = 0, SeekCurrent = 1, SeekEnd = 2;
         public const int MaxDescriptors = 64;
+        /// <summary>A description's flag: held as a running program's image (not an open flag of Linux's).</summary>
+        private const int HeldAsImage = 0x4000_0000;
 
         /// <summary>One open file description in the shared page (32 bytes).</summary>
         private struct OpenFile
@@ -33,6 +37,7 @@ namespace ExoSharp.LibOS.ExOS
         private const int Descriptions = 4096 / 32 - 1;       // the page's first 32 bytes: the generation
 
         private static CffsFileSystem s_fs;
+        private static CffsPort s_port;
         private static int[] s_fds;                            // descriptor -> description + 1 (0: closed)
 
         private static OpenFile* Table => (OpenFile*)(Layout.FileTable + 32);
@@ -55,7 +60,8 @@ namespace ExoSharp.LibOS.ExOS
                 for (int i = 0; i < 4096; i++) ((byte*)Layout.FileTable)[i] = 0;
             }
             s_fds = new int[MaxDescriptors];
-            s_fs = CffsFileSystem.Open(new CffsPort(CffsLayout.SystemKey), CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
+            s_port = new CffsPort(CffsLayout.SystemKey);
+            s_fs = CffsFileSystem.Open(s_port, CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
             if (s_fs == null) return error;
             s_fs.SharedGeneration = Generation;
             Process.AddForkHooks(&BeforeFork, &InChild);
@@ -74,13 +80,7 @@ namespace ExoSharp.LibOS.ExOS
                 }
         }
 
-        private static void InChild()
-        {
-            byte* name = stackalloc byte[16];
-            string root = CffsLayout.SystemRoot;
-            for (int i = 0; i < root.Length; i++) name[i] = (byte)root[i];
-            SystemCall.XnRootOpen(name, root.Length, CffsLayout.SystemKey);
-        }
+        private static void InChild() => s_port.Detach();
 
         private static long Check(int fd, out OpenFile* file)
         {
@@ -110,6 +110,7 @@ namespace ExoSharp.LibOS.ExOS
             if ((flags & NoFollow) != 0 && kind == CffsLayout.Symlink) return -(long)Errno.ELOOP;
             if ((flags & Directory) != 0 && kind != CffsLayout.Directory) return -(long)Errno.ENOTDIR;
             if (kind == CffsLayout.Directory && (flags & AccessMask) != ReadOnly) return -(long)Errno.EISDIR;
+            if (((flags & AccessMask) != ReadOnly || (flags & TruncateOnOpen) != 0) && IsImage(node)) return -(long)Errno.ETXTBSY;
             int fd = 0;
             while (fd < MaxDescriptors && s_fds[fd] != 0) fd++;
             if (fd == MaxDescriptors) return -(long)Errno.EMFILE;
@@ -253,7 +254,40 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (s_fs == null) return -(long)Errno.EIO;
             long r = s_fs.Lookup(path, true, out Node n);
+            if (r >= 0 && IsImage(n)) return -(long)Errno.ETXTBSY;
             return r < 0 ? r : s_fs.Truncate(n, size);
+        }
+
+        /// <summary>Marks fd's description as held as a running image: while it is open anywhere in
+        /// the tree, the file cannot be opened for writing or truncated (ETXTBSY).</summary>
+        public static long HoldAsImage(int fd)
+        {
+            long r = Check(fd, out OpenFile* f);
+            if (r < 0) return r;
+            f->Flags |= HeldAsImage;
+            return 0;
+        }
+
+        /// <summary>Some description of the tree names node: held as an image (image), or open for writing (else).</summary>
+        private static bool Names(Node node, bool image)
+        {
+            for (int d = 0; d < Descriptions; d++)
+            {
+                OpenFile* f = &Table[d];
+                if (f->References == 0 || f->Block != node.Block || f->Slot != node.Slot) continue;
+                if (image ? (f->Flags & HeldAsImage) != 0 : (f->Flags & AccessMask) != ReadOnly) return true;
+            }
+            return false;
+        }
+
+        private static bool IsImage(Node node) => Names(node, true);
+
+        /// <summary>fd's file is open for writing by some description of the tree (execve reads such a
+        /// file whole at once rather than page by page as it is touched).</summary>
+        public static bool OpenForWriting(int fd)
+        {
+            long r = Check(fd, out OpenFile* f);
+            return r < 0 || Names(NodeOf(f), false);
         }
 
         public static long FStat(int fd, out FileStat st)
@@ -302,5 +336,9 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         public static long Sync() => s_fs == null ? -(long)Errno.EIO : s_fs.Sync();
+
+        /// <summary>Sync when this environment changed the volume since it started or forked (an
+        /// exit's sync: what it wrote reaches the disk; a process that only read skips XnSync).</summary>
+        public static long SyncIfWritten() => s_port != null && s_port.Wrote ? Sync() : 0;
     }
 }

@@ -206,32 +206,18 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         /// <summary>Maps every page of [start, end) into the child: writable pages copy-on-write
-        /// in both (child first, so the parent's own writes cannot reach the child's view); the
-        /// caller's own mapping is rewritten only for pages that were writable.</summary>
+        /// in both (the kernel's PageShare: the child's mapping first, so the parent's own writes
+        /// cannot reach the child's view); read-only and already copy-on-write pages stay as they
+        /// are in the caller. The exception stack is never shared (each has its own).</summary>
         public static long ShareRange(long child, ulong start, ulong end)
         {
-            PageMapEntry* batch = stackalloc PageMapEntry[32];
-            PageMapEntry* own = stackalloc PageMapEntry[32];    // only the pages whose own mapping changes
-            int n = 0, m = 0;
-            for (ulong page = start; page < end; page += PageSize)
+            if (start < Layout.ExceptionStackTop && end > Layout.ExceptionStackBase)
             {
-                PageInfo info;
-                SystemCall.PageQuery(page, &info);
-                if (info.Flags == 0 || Layout.OnExceptionStack(page + 1)) continue;
-                ulong flags = info.Flags & PageFlags.Allowed;
-                if ((flags & (PageFlags.Writable | PageFlags.CopyOnWrite)) != 0)
-                    flags = (flags & ~PageFlags.Writable) | PageFlags.CopyOnWrite;
-                var entry = new PageMapEntry { Address = page, FrameHandle = info.FrameHandle, Flags = flags };
-                batch[n++] = entry;
-                if ((info.Flags & PageFlags.Writable) != 0) own[m++] = entry;     // read-only and already copy-on-write pages stay as they are
-                if (n == 32)
-                {
-                    long r = Flush(child, batch, n, own, m);
-                    if (r < 0) return r;
-                    n = m = 0;
-                }
+                long r = start < Layout.ExceptionStackBase ? ShareRange(child, start, Layout.ExceptionStackBase) : 0;
+                return r < 0 || end <= Layout.ExceptionStackTop ? r : ShareRange(child, Layout.ExceptionStackTop, end);
             }
-            return Flush(child, batch, n, own, m);
+            if (end <= start) return 0;
+            return SystemCall.PageShare((ulong)child, start, (end - start) / PageSize, PageFlags.CopyOnWrite);
         }
 
         /// <summary>Maps the file table page and every page mapped in Layout.SharedPages writable into
@@ -252,14 +238,6 @@ namespace ExoSharp.LibOS.ExOS
             SystemCall.PageQuery(address, &info);
             if (info.Flags == 0) return 0;
             return SystemCall.PageMap((ulong)child, address, info.FrameHandle, PageFlags.Writable);
-        }
-
-        private static long Flush(long child, PageMapEntry* batch, int n, PageMapEntry* own, int m)
-        {
-            if (n == 0) return 0;
-            long r = SystemCall.PageMap((ulong)child, batch, (ulong)n);
-            if (r < 0 || m == 0) return r;
-            return SystemCall.PageMap(Capability.Self, own, (ulong)m);
         }
 
         private static void CopyOnWriteFault(ExceptionFrame* frame)
@@ -289,9 +267,13 @@ namespace ExoSharp.LibOS.ExOS
             return true;
         }
 
-        /// <summary>Gives the copy-on-write page at page a private writable copy.</summary>
+        /// <summary>Gives the copy-on-write page at page a private writable copy; a frame no one else
+        /// holds any more (the frame table's count is our one capability: the other side copied,
+        /// ran another program or ended) is made writable in place when that capability allows it.</summary>
         private static bool CopyPage(ulong page, PageInfo* info)
         {
+            if (KernelTables.FrameReferences(info->Frame) == 1 &&
+                SystemCall.PageMap(Capability.Self, page, info->FrameHandle, (info->Flags & PageFlags.Executable) | PageFlags.Writable) >= 0) return true;
             long copy = SystemCall.FrameAlloc();
             if (copy < 0) return false;
             if (SystemCall.PageMap(Capability.Self, Layout.TempPage, (ulong)copy, PageFlags.Writable) < 0)

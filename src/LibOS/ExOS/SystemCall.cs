@@ -99,6 +99,22 @@ namespace ExoSharp.LibOS.ExOS
             }
             return r;
         }
+        /// <summary>PageShare until the whole range is done (the kernel returns how many pages one
+        /// call went through when it stopped early).</summary>
+        public static long PageShare(ulong envHandle, ulong address, ulong pages, ulong mark)
+        {
+            long r;
+            while ((r = Invoke(Syscall.PageShare, envHandle, address, pages, mark)) > 0)
+            {
+                address += (ulong)r * 4096;
+                pages -= (ulong)r;
+            }
+            return r;
+        }
+
+        /// <summary>One PageShare call as the kernel answers it (for tests of its bounds).</summary>
+        public static long PageShareOnce(ulong envHandle, ulong address, ulong pages, ulong mark) =>
+            Invoke(Syscall.PageShare, envHandle, address, pages, mark);
         public static long KernelCheck(KernelCheckInfo* info) => Invoke1(Syscall.KernelCheck, (ulong)info);
         public static long PageQuery(ulong address, PageInfo* info) => Invoke(Syscall.PageQuery, address, (ulong)info);
         public static long SetExceptionHandler(ulong envHandle, ulong entry, ulong stackTop) => Invoke(Syscall.SetExceptionHandler, envHandle, entry, stackTop);

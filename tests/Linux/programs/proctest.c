@@ -4,7 +4,9 @@
  * errors, and bad pointers to every call. Prints "proctest: CHECK: got VALUE" per check and
  * "proctest: FAIL ..." on a wrong value; the exit status is the number of failures.
  * Built with gcc -static by tools/linux-programs.sh (never committed as a binary).
- * Usage: proctest basic | proctest forkbomb | proctest fromdisk (the others are its own execs) */
+ * Usage: proctest basic | proctest forkbomb | proctest fromdisk (the others are its own execs;
+ * fromdisk also checks that the code is read-only and that an execve of the running image's file
+ * keeps its read-only pages only while the file is unchanged: rewrite, printmark) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -18,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +63,42 @@ static void on_segv(int s, siginfo_t *info, void *uc)
     segv_address = (uintptr_t)info->si_addr;
     segv_code = info->si_code;
     siglongjmp(segv_jump, 1);
+}
+
+/* A constant in the program's read-only data: the rewrite mode patches it in the file. */
+__attribute__((used)) static const char marker[16] = "MARK-original";
+static const char *volatile marker_at = marker;     /* read at run time: no folding of the constant */
+
+/* Runs /bin/fromdisk MODE in a child; its exit status. */
+static int run_fromdisk(const char *path, const char *mode)
+{
+    pid_t c = fork();
+    if (c == 0) { char *args[] = { "fromdisk", (char *)mode, 0 }; execve(path, args, (char *[]){ 0 }); _exit(errno); }
+    int status;
+    waitpid(c, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Running as /bin/fromdisk (a file of the volume): an execve of the unchanged file (its read-only
+ * pages kept), and the file cannot be opened for writing while it runs (ETXTBSY, as on Linux). */
+static void rewrite(void)
+{
+    check("execve of the running image's unchanged file: the original marker", run_fromdisk("/proc/self/exe", "printmark"), 45);
+    check("open of the running image's file for writing: ETXTBSY", raw(SYS_open, (long)"/bin/fromdisk", O_RDWR, 0, 0, 0), -ETXTBSY);
+    check("truncate of it: ETXTBSY", raw(SYS_truncate, (long)"/bin/fromdisk", 0, 0, 0, 0), -ETXTBSY);
+}
+
+/* /bin/fromdisk's marker patched in place (no process runs it now); 0 when done. */
+static int patch_fromdisk(void)
+{
+    FILE *f = fopen("/bin/fromdisk", "r+b");
+    static char file[4 << 20];
+    size_t n = f ? fread(file, 1, sizeof file, f) : 0;
+    long at = -1;
+    for (size_t i = 0; i + 16 <= n && at < 0; i++) if (memcmp(file + i, marker, 16) == 0) at = (long)i;
+    if (at >= 0) { fseek(f, at + 5, SEEK_SET); fwrite("patched!", 1, 8, f); }
+    if (f) fclose(f);
+    return at >= 0 ? 0 : 1;
 }
 
 static void on_usr1(int s, siginfo_t *info, void *ucv)
@@ -502,6 +541,9 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "exit42") == 0) return 42;
     if (argc > 1 && strcmp(argv[1], "scriptmode") == 0)
         return argc == 4 && strcmp(argv[0], "/bin/proctest") == 0 && strcmp(argv[2], "interp") == 0 && strcmp(argv[3], "extra") == 0 ? 43 : 1;
+    if (argc > 1 && strcmp(argv[1], "printmark") == 0)
+        return memcmp(marker_at + 5, "patched!", 8) == 0 ? 44 : memcmp(marker_at + 5, "original", 8) == 0 ? 45 : 46;
+    if (argc > 1 && strcmp(argv[1], "rewrite") == 0) { rewrite(); printf("proctest: rewrite %d failures\n", failures); return failures; }
     if (argc > 1 && strcmp(argv[1], "forkbomb") == 0) forkbomb();
     else if (argc > 1 && strcmp(argv[1], "fromdisk") == 0)
     {   /* /bin/fromdisk is no data module's name: only the file system has it (fsput put it there) */
@@ -512,6 +554,19 @@ int main(int argc, char **argv)
         check("execve of /bin/fromdisk from the file system: its exit status", WEXITSTATUS(status), 42);
         check("execve of a directory: EACCES", raw(SYS_execve, (long)"/bin", (long)(char *[]){ "x", 0 }, 0, 0, 0), -EACCES);
         check("execve of a missing file under /bin: ENOENT", raw(SYS_execve, (long)"/bin/none", (long)(char *[]){ "x", 0 }, 0, 0, 0), -ENOENT);
+        /* the program's code is read-only: a store into it is SIGSEGV with SEGV_ACCERR */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_segv;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGSEGV, &sa, 0);
+        segv_code = 0;
+        if (sigsetjmp(segv_jump, 1) == 0) { *(volatile char *)(uintptr_t)&main = 0; check("a store into the program's code went on (it must not)", 1, 0); }
+        check("a store into the program's code: SIGSEGV with SEGV_ACCERR", segv_code, SEGV_ACCERR);
+        sleep(1);           /* /bin/fromdisk then changed before the second its child loads it in */
+        check("/bin/fromdisk keeps its read-only pages across an unchanged execve and is ETXTBSY while it runs", run_fromdisk("/bin/fromdisk", "rewrite"), 0);
+        check("/bin/fromdisk patched in place once nothing runs it", patch_fromdisk(), 0);
+        check("execve of the patched file: the new marker", run_fromdisk("/bin/fromdisk", "printmark"), 44);
     }
     else
     {

@@ -29,6 +29,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         EINVAL = 22,
         EMFILE = 24,
         ENOTTY = 25,
+        ETXTBSY = 26,
         EFBIG = 27,
         ENOSPC = 28,
         ESPIPE = 29,

@@ -24,7 +24,8 @@ namespace ExoSharp.LibOS.Linux.Processes
         private static void End(int waitStatus, int status)
         {
             Io.DescriptorTable.CloseAll();                     // pipe ends released, the other ends woken
-            if (Files.Volume != null) Files.Sync();            // what it wrote reaches the disk
+            Exec.CloseImage();
+            if (Files.Volume != null) Files.SyncIfWritten();   // what it wrote reaches the disk
             ProcessRow* me = ProcessTable.Self;
             if (me->Id == Process.Id)
             {

@@ -32,7 +32,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
         // for, and a handle names one frame for its whole life, so an entry is right or the kernel
         // refuses its stale handle (then PageQuery answers). Emptied in a fork's child (its
         // handles differ) and at a fresh image.
-        private const int Handles = 4096;
+        private const int Handles = 1024;
         private static ulong* s_cache;                     // Handles rows of page, frame, handle
 
         /// <summary>A fresh image (process start, execve): no areas; frames parked by the old one freed.</summary>
@@ -42,7 +42,6 @@ namespace ExoSharp.LibOS.Linux.Runtime
             {
                 s_start = new ulong[MaxAreas]; s_end = new ulong[MaxAreas]; s_prot = new ulong[MaxAreas];
                 s_cache = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(Handles * 3 * sizeof(ulong)));
-                s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
                 Process.AddForkHooks(&BeforeFork, &InChild);
             }
             for (int i = 0; i < s_parked; i++) SystemCall.FrameFree(s_parkedHandle[i]);
@@ -135,6 +134,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 if (size > LinuxLayout.MapLimit - s_next) return Error(Errno.ENOMEM);
                 at = s_next;
             }
+            Processes.Exec.ImageTouched(at, size);
             if (!Insert(at, at + size, prot)) return Error(Errno.ENOMEM);
             if ((flags & (MapPopulate | MapLocked)) != 0 && prot != 0)
             {
@@ -152,6 +152,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong size = (length + Page - 1) & ~(Page - 1);
             if (!InForeign(address, size)) return Error(Errno.EINVAL);
             if (!Split(address) || !Split(address + size)) return Error(Errno.ENOMEM);
+            Processes.Exec.ImageTouched(address, size);
             ulong end = address + size;
             for (ulong p = address; (p = Processes.PageWalk.NextMapped(p, end)) < end; p += Page)
             {
@@ -195,6 +196,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 }
             }
             if (!Split(address) || !Split(end)) return Error(Errno.ENOMEM);
+            Processes.Exec.ImageTouched(address, size);
             for (int i = FirstAtOrAfter(address); i < s_count && s_start[i] < end; i++) s_prot[i] = prot;
             for (int i = s_parked - 1; i >= 0 && prot != 0; i--)                  // accessible again: mapped back
             {
@@ -229,6 +231,10 @@ namespace ExoSharp.LibOS.Linux.Runtime
                     }
                     if (prot == 0)
                     {
+                        if (s_parkedPage == null)       // at the first PROT_NONE page (128 KiB a fork would share otherwise)
+                        {
+                            s_parkedPage = new ulong[MaxParked]; s_parkedHandle = new ulong[MaxParked]; s_parkedFlags = new ulong[MaxParked]; s_parkedFrame = new ulong[MaxParked];
+                        }
                         if (s_parked == MaxParked) return Error(Errno.ENOMEM);
                         PageInfo info;
                         SystemCall.PageQuery(p, &info);                         // the handle as the kernel has it now
@@ -300,7 +306,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ulong page = address & ~(Page - 1);
             if ((KernelTables.PageEntry(page) & Present) != 0) return true;
             int a = Find(page);
-            if (a < 0) return false;
+            if (a < 0) return Processes.Exec.LoadImagePage(page);          // a read-only page of the image, from its file
             ulong prot = s_prot[a];
             if (prot == 0 || (prot & access) != access) return false;
             return Allocate(page, Rights(prot)) >= 0;                   // the kernel zeroes the frame
