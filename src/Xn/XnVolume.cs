@@ -102,6 +102,9 @@ namespace ExoSharp.Xn
         public int FreeCacheSlots => _cache.FreeSlots;
         /// <summary>BufferCache.Releases: unchanged means no block left the cache.</summary>
         public ulong CacheReleases => _cache.Releases;
+        /// <summary>How many times a block became Free (Release): while it stays the same, no freed
+        /// block waiting to be reused has become free (the kernel's window need not look at them).</summary>
+        public ulong BlocksReleased { get; private set; }
 
         /// <summary>Moves logged and not yet finished (their completions change several blocks).</summary>
         public int MovesActive => _movesActive;
@@ -926,9 +929,7 @@ namespace ExoSharp.Xn
             if (entry.Taint != 0) return Error.Tainted;
             int request = FreeRequest();
             if (request < 0) return Error.TableFull;
-            var staging = new Span<byte>(_staging[request], XnLayout.BlockSize);
-            Span<byte> buffer = _cache.Bytes(entry.Slot);
-            for (int i = 0; i < XnLayout.BlockSize; i++) staging[i] = buffer[i];
+            Buffer.MemoryCopy(_cache.Page(entry.Slot), _staging[request], XnLayout.BlockSize, XnLayout.BlockSize);
             _requestBusy[request] = true;
             _requestWrite[request] = true;
             _requestBlock[request] = block;
@@ -1157,6 +1158,7 @@ namespace ExoSharp.Xn
                 uint b = _releaseStack[--top];
                 uint waiter = _blocks[b].FirstWaiter;
                 ResetEntry(b);
+                BlocksReleased++;
                 while (waiter != NoBlock)
                 {
                     ref BlockEntry w = ref _blocks[waiter];

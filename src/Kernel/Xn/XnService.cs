@@ -48,6 +48,7 @@ namespace ExoSharp.Kernel.Xn
         private static uint[] s_watched;    // freed blocks still FreePending
         private static int s_watchedCount;
         private static bool s_overflow;
+        private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishWatched
 
         /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
         private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
@@ -286,15 +287,28 @@ namespace ExoSharp.Kernel.Xn
             {
                 // The freed blocks' slots are noted first: when they are all the cache gave back,
                 // their records are cleared here and no full publish is needed.
+                const int Noted = 16;                       // more cached freed blocks: a scan of the slots
+                int* slots = stackalloc int[Noted];
                 ulong cached = 0;
                 for (ulong b = c.First; b < c.First + c.Count && b < s_volume.BlockCount; b++)
-                    if (s_volume.Entry((uint)b).Slot >= 0) cached++;
+                {
+                    int slot = s_volume.Entry((uint)b).Slot;
+                    if (slot < 0) continue;
+                    if (cached < Noted) slots[cached] = slot;
+                    cached++;
+                }
                 e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
                 if (e == 0 && before == s_releasesSeen && s_volume.CacheReleases == before + cached)
                 {
-                    for (int slot = 0; slot < s_slotBlock.Length; slot++)
-                        if (cached != 0 && s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
-                            s_slotBlock[slot] = XnVolume.NoBlock;
+                    if (cached <= Noted)
+                    {
+                        for (ulong i = 0; i < cached; i++)
+                            if (slots[i] < s_slotBlock.Length && s_volume.BlockInSlot(slots[i]) == XnVolume.NoBlock) s_slotBlock[slots[i]] = XnVolume.NoBlock;
+                    }
+                    else
+                        for (int slot = 0; slot < s_slotBlock.Length; slot++)
+                            if (s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
+                                s_slotBlock[slot] = XnVolume.NoBlock;
                     s_releasesSeen = s_volume.CacheReleases;
                 }
             }
@@ -507,6 +521,11 @@ namespace ExoSharp.Kernel.Xn
         /// beyond the rows Named wrote.</summary>
         private static void PublishWatched()
         {
+            // A watched block's row changes only when it becomes free (its own write completing is
+            // Named): with nothing released since the last pass there is nothing to publish, and a
+            // delete of n files costs O(n), not O(n^2).
+            if (s_volume.BlocksReleased == s_releasedSeen) return;
+            s_releasedSeen = s_volume.BlocksReleased;
             for (int i = 0; i < s_watchedCount;)
             {
                 uint block = s_watched[i];

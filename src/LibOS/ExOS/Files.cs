@@ -41,7 +41,11 @@ namespace ExoSharp.LibOS.ExOS
         public static CffsFileSystem Volume => s_fs;
 
         /// <summary>Opens (or makes, on a blank disk) the system volume; 0 or -errno. Once per process tree.</summary>
-        public static long Mount()
+        public static long Mount() => Mount(null);
+
+        /// <summary>Mounts the system volume through port (null: ExOS's own, CffsPort), e.g. a
+        /// benchmark's counting wrapper around it. Once per process; later calls do nothing.</summary>
+        public static long Mount(IXnPort port)
         {
             if (s_fs != null) return 0;
             PageInfo info;
@@ -55,7 +59,7 @@ namespace ExoSharp.LibOS.ExOS
                 for (int i = 0; i < 4096; i++) ((byte*)Layout.FileTable)[i] = 0;
             }
             s_fds = new int[MaxDescriptors];
-            s_fs = CffsFileSystem.Open(new CffsPort(CffsLayout.SystemKey), CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
+            s_fs = CffsFileSystem.Open(port ?? new CffsPort(CffsLayout.SystemKey), CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
             if (s_fs == null) return error;
             s_fs.SharedGeneration = Generation;
             Process.AddForkHooks(&BeforeFork, &InChild);
