@@ -234,5 +234,10 @@ namespace ExoSharp.Abi
         /// writable), replacing whichever ring had them; console: a console capability
         /// (BootDirectory.Console). address 0 detaches the caller's ring.</summary>
         ConsoleAttach = 57,
+
+        /// <summary>XnFetchRun(first, count): XnFetch for each of the count (1-32) blocks from first,
+        /// each checked as XnFetch checks one, stopping at the first that cannot be read; blocks until
+        /// every block started is in core; returns how many from first on are.</summary>
+        XnFetchRun = 58,
     }
 }

@@ -11,7 +11,7 @@ namespace ExoSharp.Apps.Bench
     {
         private const int Kinds = 12;
         private static readonly string[] s_names = { "alloc", "free", "move", "write", "read", "fetch", "evict", "sync", "reclaim", "readrun", "fetchrun", "other" };
-        private const int KAlloc = 0, KFree = 1, KMove = 2, KWrite = 3, KRead = 4, KFetch = 5, KEvict = 6, KSync = 7, KReclaim = 8, KOther = 11;
+        private const int KAlloc = 0, KFree = 1, KMove = 2, KWrite = 3, KRead = 4, KFetch = 5, KEvict = 6, KSync = 7, KReclaim = 8, KFetchRun = 10, KOther = 11;
         private readonly IXnPort _inner;
         private readonly ulong[] _calls = new ulong[Kinds], _ticks = new ulong[Kinds], _bytes = new ulong[Kinds];
         private ulong _start;
@@ -56,6 +56,7 @@ namespace ExoSharp.Apps.Bench
         public long Write(uint block, int offset, byte* bytes, int length) { Begin(); return End(KWrite, _inner.Write(block, offset, bytes, length), length); }
         public long Read(uint block, int offset, byte* into, int length) { Begin(); return End(KRead, _inner.Read(block, offset, into, length), length); }
         public long Fetch(uint block) { bool inCore = _inner.InCore(block); Begin(); return End(inCore ? KOther : KFetch, _inner.Fetch(block)); }
+        public long FetchRun(uint first, uint count) { Begin(); return End(KFetchRun, _inner.FetchRun(first, count), (int)count); }
         public long Evict(uint block) { Begin(); return End(KEvict, _inner.Evict(block)); }
         public long Sync() { Begin(); return End(KSync, _inner.Sync()); }
         public long Reclaim() { Begin(); return End(KReclaim, _inner.Reclaim()); }

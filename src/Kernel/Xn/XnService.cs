@@ -25,7 +25,7 @@ namespace ExoSharp.Kernel.Xn
         public const int CacheBlocks = 2048;
         public const int KeysPerEnvironment = 8;
         public const ulong WritebackTicks = 50;
-        public const uint WaitFetch = 1, WaitSync = 2;
+        public const uint WaitFetch = 1, WaitSync = 2, WaitRun = 3;
         public const int MaxMappings = 1024;
 
         private static readonly uint[] s_mappedBlock = new uint[MaxMappings];
@@ -53,6 +53,7 @@ namespace ExoSharp.Kernel.Xn
         /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
         private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
         private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
+        private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
         private static readonly DiskWait s_diskWait = new DiskWait();
 
         public static bool Mounted => s_volume != null;
@@ -75,6 +76,7 @@ namespace ExoSharp.Kernel.Xn
             Subsystems.RegisterCall(Syscall.XnMap, &Call);
             Subsystems.RegisterCall(Syscall.XnEvict, &Call);
             Subsystems.RegisterCall(Syscall.XnMove, &Call);
+            Subsystems.RegisterCall(Syscall.XnFetchRun, &Call);
             if (!VirtioBlock.Present) return;
             s_disk = new VirtioDisk();
             var pages = new FramePages();
@@ -143,6 +145,7 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnMove: result = Move(env, a0, a1); break;
                 case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
                 case Syscall.XnFetch: return Fetch(env, frame, a0);
+                case Syscall.XnFetchRun: return FetchRun(env, frame, a0, a1);
                 case Syscall.XnSync: return Sync(env, frame);
                 case Syscall.XnInfo: return Info(env, a0);
                 case Syscall.XnMap: result = Map(env, a0, a1); break;
@@ -367,6 +370,41 @@ namespace ExoSharp.Kernel.Xn
             return 0;
         }
 
+        /// <summary>XnFetchRun: XnFetch for each block of [first, first + count), each checked as XnFetch
+        /// is, stopping at the first the caller may not read or the cache or queue cannot take (that
+        /// error when it is the first block); blocks the caller until every block started is in core.
+        /// Returns how many blocks from first on are in core or were read. One call, one wait.</summary>
+        private static long FetchRun(Environment env, TrapFrame* frame, ulong first, ulong count)
+        {
+            if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
+            if (first > uint.MaxValue || first >= s_volume.BlockCount || count > s_volume.BlockCount - first) return (long)Error.NoSuchBlock;
+            uint got = 0;
+            Error e = 0;
+            for (ulong b = first; b < first + count; b++)
+            {
+                e = s_volume.Fetch(KeyFor(env, (uint)b), (uint)b);
+                if (e != 0) break;
+                got++;
+            }
+            Named(first, got == 0 ? 1 : got, false);
+            if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else slots taken: named
+            if (got == 0) return (long)e;
+            if (RunReadable((uint)first, got)) return got;
+            s_waitKind[env.Index] = WaitRun;
+            s_waitBlock[env.Index] = (uint)first;
+            s_waitCount[env.Index] = got;
+            Block(env, frame);
+            return 0;
+        }
+
+        /// <summary>No block of the run is still being read.</summary>
+        private static bool RunReadable(uint first, uint count)
+        {
+            for (uint b = first; b < first + count; b++)
+                if (s_volume.Entry(b).Slot >= 0 && !s_volume.IsReadable(b)) return false;
+            return true;
+        }
+
         /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
         private static long Sync(Environment env, TrapFrame* frame)
         {
@@ -457,6 +495,12 @@ namespace ExoSharp.Kernel.Xn
                 BlockEntry entry = s_volume.Entry(block);
                 if (entry.Slot >= 0 && (s_registry[block].Flags & BlockRecord.Reading) != 0) return;
                 env.Frame->Rax = entry.Slot >= 0 ? 0 : unchecked((ulong)(long)Error.NotInCore);   // a failed read
+            }
+            else if (kind == WaitRun)
+            {
+                uint first = s_waitBlock[env.Index], count = s_waitCount[env.Index];
+                if (!RunReadable(first, count)) return;
+                env.Frame->Rax = s_volume.Entry(first).Slot >= 0 ? count : unchecked((ulong)(long)Error.NotInCore);
             }
             else if (kind == WaitSync)
             {

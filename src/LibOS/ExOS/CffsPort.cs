@@ -72,6 +72,7 @@ namespace ExoSharp.LibOS.ExOS
         }
 
         public long Fetch(uint block) => InCore(block) ? 0 : SystemCall.XnFetch(block);
+        public long FetchRun(uint first, uint count) => SystemCall.XnFetchRun(first, count);
         public long Evict(uint block) => SystemCall.XnEvict(block);
         public long Sync() => SystemCall.XnSync();
 

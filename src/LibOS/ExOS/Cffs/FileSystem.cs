@@ -15,12 +15,15 @@ namespace ExoSharp.LibOS.ExOS.Cffs
     {
         private const int SlotSize = CffsLayout.SlotSize, BlockSize = CffsLayout.BlockSize;
         private const int MaxSymlinks = 40, AllocChunk = 64;
+        /// <summary>Blocks read with one that is missing from the cache (XN's queue depth at most).</summary>
+        private const uint ReadAhead = 32;
 
         private readonly IXnPort _xn;
         private readonly uint _root;
         private uint _typeD, _typeX, _typeI;
         private uint _cursor;
-        private readonly byte[] _scratch = new byte[BlockSize];
+        private readonly MetadataCache _meta = new MetadataCache();
+        private byte* _found;                               // FindEntry's block copy (in _meta)
 
         // The extents of one inode (_extNode), every slot in order: the entry's four, then each
         // extent block's. _lists: the extent blocks in chain order.
@@ -139,20 +142,36 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         // ------------------------------------------------------------------ XN, with the cache policy
 
-        /// <summary>Brings a block into core; a full cache is emptied of clean blocks once.</summary>
+        /// <summary>Brings a block into core; a full cache is emptied of clean blocks once. A block
+        /// missing from the cache comes with the blocks after it that are allocated and missing too,
+        /// up to ReadAhead, in one XN call and one wait (explicit grouping puts a directory's small
+        /// files there, so reading them in order reads ahead).</summary>
         private long Get(uint block)
         {
-            long r = _xn.Fetch(block);
+            if (_xn.InCore(block)) return 0;
+            uint run = 1;
+            while (run < ReadAhead && block + run < _xn.BlockCount && !_xn.IsFree(block + run) && !_xn.InCore(block + run)) run++;
+            long r = run > 1 ? _xn.FetchRun(block, run) : _xn.Fetch(block);
             if (r == (long)Error.TableFull) { _xn.Reclaim(); r = _xn.Fetch(block); }
-            return XnErrors.ToErrno(r);
+            return r < 0 ? XnErrors.ToErrno(r) : 0;
         }
 
         /// <summary>Another process using the volume must drop its cached extents.</summary>
         private void Changed()
         {
             if (SharedGeneration == null) return;
+            CheckGeneration();
             (*SharedGeneration)++;
             _generation = *SharedGeneration;
+        }
+
+        /// <summary>When another process changed the volume, the cached extents and metadata copies go.</summary>
+        private void CheckGeneration()
+        {
+            if (SharedGeneration == null || *SharedGeneration == _generation) return;
+            _generation = *SharedGeneration;
+            _extValid = false;
+            _meta.DropAll();
         }
 
         private long Meta(uint block, int offset, byte* bytes, int length)
@@ -160,7 +179,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             Changed();
             long r = Get(block);
             if (r < 0) return r;
-            return XnErrors.ToErrno(_xn.Write(block, offset, bytes, length));
+            r = _xn.Write(block, offset, bytes, length);
+            if (r == 0) _meta.Apply(block, offset, bytes, length);
+            return XnErrors.ToErrno(r);
         }
 
         private long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type)
@@ -175,6 +196,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 r = Get(parent);
                 if (r < 0) return r;
                 r = _xn.Alloc(parent, offset, bytes, length, first, count, type);
+            }
+            if (r == 0)
+            {
+                _meta.Apply(parent, offset, bytes, length);
+                _meta.Drop(first, count);
             }
             return XnErrors.ToErrno(r);
         }
@@ -194,6 +220,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 r = Get(from);
                 if (r == 0) r = Get(to);
                 if (r == 0) r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
+            }
+            if (r == 0)
+            {
+                _meta.Apply(from, fromOffset, fromBytes, fromLength);
+                _meta.Apply(to, toOffset, toBytes, toLength);
             }
             return XnErrors.ToErrno(r);
         }
@@ -218,34 +249,54 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 r = Get(parent);
                 if (r == 0) r = _xn.Free(parent, offset, bytes, length, first, count);
             }
+            if (r == 0)
+            {
+                _meta.Apply(parent, offset, bytes, length);
+                _meta.Drop(first, count);
+            }
             return XnErrors.ToErrno(r);
         }
 
         private uint U32(uint block, int offset)
         {
-            uint v = 0;
-            if (Get(block) < 0) return 0;
-            _xn.Read(block, offset, (byte*)&v, 4);
-            return v;
+            byte* b = ReadBlock(block, out _);
+            return b == null ? 0 : *(uint*)(b + offset);
         }
 
         private ulong U64(uint block, int offset)
         {
-            ulong v = 0;
-            if (Get(block) < 0) return 0;
-            _xn.Read(block, offset, (byte*)&v, 8);
-            return v;
+            byte* b = ReadBlock(block, out _);
+            return b == null ? 0 : *(ulong*)(b + offset);
+        }
+
+        /// <summary>length bytes at offset of a metadata block, from the library's copy.</summary>
+        private long ReadMeta(uint block, int offset, byte* into, int length)
+        {
+            byte* b = ReadBlock(block, out long r);
+            if (b == null) return r;
+            for (int i = 0; i < length; i++) into[i] = b[offset + i];
+            return 0;
         }
 
         private long SetU32(uint block, int offset, uint v) => Meta(block, offset, (byte*)&v, 4);
         private long SetU64(uint block, int offset, ulong v) => Meta(block, offset, (byte*)&v, 8);
 
-        /// <summary>The block's bytes into _scratch.</summary>
-        private long ReadBlock(uint block)
+        /// <summary>A metadata block's bytes: the library's copy (MetadataCache), made from XN's the
+        /// first time. Null with -errno in error when XN cannot give it. The copy stays valid until the
+        /// next change this instance makes (a copy's slot may be given to another block then).</summary>
+        private byte* ReadBlock(uint block, out long error)
         {
-            long r = Get(block);
-            if (r < 0) return r;
-            fixed (byte* s = _scratch) return XnErrors.ToErrno(_xn.Read(block, 0, s, BlockSize));
+            CheckGeneration();
+            byte* copy = _meta.Find(block);
+            if (copy != null) { error = 0; return copy; }
+            error = Get(block);
+            if (error < 0) return null;
+            copy = _meta.Reserve(block);
+            if (copy == null) { error = -(long)Errno.ENOMEM; return null; }
+            error = XnErrors.ToErrno(_xn.Read(block, 0, copy, BlockSize));
+            if (error < 0) return null;
+            _meta.Commit(block);
+            return copy;
         }
 
         /// <summary>A run of free blocks at or after goal (wrapping), at most want long; its first block
@@ -294,18 +345,15 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         }
 
         /// <summary>The inode and mode of the entry FindEntry has just found, read from the copy of its
-        /// block FindEntry left in _scratch (an external inode is read from its table).
-        /// Precondition: nothing has used _scratch since FindEntry returned (b, slot).</summary>
+        /// block FindEntry left in _found (an external inode is read from its table).
+        /// Precondition: nothing has read another block since FindEntry returned (b, slot).</summary>
         private Node FoundInode(uint b, int slot, out uint mode)
         {
-            fixed (byte* s = _scratch)
+            byte* entry = _found + slot * SlotSize;
+            if ((*(uint*)(entry + CffsLayout.Flags) & CffsLayout.External) == 0)
             {
-                byte* entry = s + slot * SlotSize;
-                if ((*(uint*)(entry + CffsLayout.Flags) & CffsLayout.External) == 0)
-                {
-                    mode = *(uint*)(entry + CffsLayout.Mode);
-                    return new Node(b, slot);
-                }
+                mode = *(uint*)(entry + CffsLayout.Mode);
+                return new Node(b, slot);
             }
             Node n = InodeOf(b, slot);
             mode = ModeOf(n);
@@ -319,18 +367,16 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             uint next;
             for (uint b = FirstBlockOf(dir); b != 0; b = next)
             {
-                if (ReadBlock(b) < 0) break;
-                fixed (byte* s = _scratch)
+                byte* s = ReadBlock(b, out _);
+                if (s == null) break;
+                next = *(uint*)(s + CffsLayout.NextPointer);
+                for (int e = 1; e < CffsLayout.Slots; e++)
                 {
-                    next = *(uint*)(s + CffsLayout.NextPointer);
-                    for (int e = 1; e < CffsLayout.Slots; e++)
-                    {
-                        byte* entry = s + e * SlotSize;
-                        if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
-                        int i = 0;
-                        while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
-                        if (i == length) { block = b; slot = e; return true; }
-                    }
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
+                    int i = 0;
+                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                    if (i == length) { block = b; slot = e; _found = s; return true; }
                 }
             }
             block = 0;
@@ -437,10 +483,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             st = default;
             int at = n.Slot * SlotSize;
-            long r = Get(n.Block);
-            if (r < 0) return r;
             byte* inode = stackalloc byte[104];
-            _xn.Read(n.Block, at, inode, 104);
+            long r = ReadMeta(n.Block, at, inode, 104);
+            if (r < 0) return r;
             if (*(uint*)inode == 0) return -(long)Errno.ENOENT;
             st.Ino = CffsLayout.Ino(n.Block, n.Slot);
             st.Mode = *(uint*)(inode + CffsLayout.Mode);
@@ -497,6 +542,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             int at = n.Slot * SlotSize;
             if (modified && changed)
             {
+                // Already this second's (a directory's creates and unlinks in a row): no write.
+                byte* inode = ReadBlock(n.Block, out _);
+                if (inode != null && *(ulong*)(inode + at + CffsLayout.Mtime) == now && *(ulong*)(inode + at + CffsLayout.Ctime) == now) return 0;
                 ulong* times = stackalloc ulong[2];                 // mtime and ctime are adjacent
                 times[0] = now; times[1] = now;
                 return Meta(n.Block, at + CffsLayout.Mtime, (byte*)times, 16);
@@ -511,34 +559,29 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private long LoadExtents(Node n)
         {
-            if (SharedGeneration != null && *SharedGeneration != _generation) _extValid = false;
+            CheckGeneration();
             if (_extValid && _extNode.Block == n.Block && _extNode.Slot == n.Slot) return 0;
-            if (SharedGeneration != null) _generation = *SharedGeneration;
             _extValid = false;
             _extCount = 0;
             _listCount = 0;
             int at = n.Slot * SlotSize;
-            long r = Get(n.Block);
-            if (r < 0) return r;
-            uint* words = stackalloc uint[3];
+            byte* inode = ReadBlock(n.Block, out long r);
+            if (inode == null) return r;
+            inode += at;
             for (int e = 0; e < CffsLayout.Extents; e++)
             {
-                int offset = at + CffsLayout.ExtentOffset + e * CffsLayout.ExtentSize;
-                _xn.Read(n.Block, offset, (byte*)words, 12);
-                AddSlot(n.Block, offset, words);
+                int offset = CffsLayout.ExtentOffset + e * CffsLayout.ExtentSize;
+                AddSlot(n.Block, at + offset, (uint*)(inode + offset));
             }
-            uint list = U32(n.Block, at + CffsLayout.IndirectPointer);
+            uint list = *(uint*)(inode + CffsLayout.IndirectPointer);
             while (list != 0)
             {
                 if (_listCount == _lists.Length) _lists = Grow(_lists);
                 _lists[_listCount++] = list;
-                r = ReadBlock(list);
-                if (r < 0) return r;
-                fixed (byte* s = _scratch)
-                {
-                    for (int e = 0; e < CffsLayout.ListExtents; e++) AddSlot(list, e * CffsLayout.ExtentSize, (uint*)(s + e * CffsLayout.ExtentSize));
-                    list = *(uint*)(s + CffsLayout.ListNext);
-                }
+                byte* s = ReadBlock(list, out r);
+                if (s == null) return r;
+                for (int e = 0; e < CffsLayout.ListExtents; e++) AddSlot(list, e * CffsLayout.ExtentSize, (uint*)(s + e * CffsLayout.ExtentSize));
+                list = *(uint*)(s + CffsLayout.ListNext);
             }
             _extNode = n;
             _extValid = true;
@@ -734,7 +777,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             {
                 // size, atime, mtime, ctime are adjacent: one read, one checked write
                 ulong* fields = stackalloc ulong[4];
-                if (Get(n.Block) == 0 && _xn.Read(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
+                if (ReadMeta(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
                 {
                     if (offset + done > fields[0]) fields[0] = offset + done;
                     ulong now = _xn.Now();
@@ -793,9 +836,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                         // In the entry: one checked free whose change runs from the size field to the
                         // extent's end, the size lowered and the extent dropped or cut together.
                         int from = at + CffsLayout.Size, length = x.Offset + CffsLayout.ExtentSize - from;
-                        r = Get(n.Block);
-                        if (r < 0) return r;
-                        r = XnErrors.ToErrno(_xn.Read(n.Block, from, change, length));
+                        r = ReadMeta(n.Block, from, change, length);
                         if (r < 0) return r;
                         *(ulong*)change = shorter;
                         uint* fields = (uint*)(change + x.Offset - from);
@@ -873,26 +914,23 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             uint next;
             for (block = FirstBlockOf(dir); block != 0; block = next)
             {
-                long r = ReadBlock(block);
-                if (r < 0) return r;
-                fixed (byte* s = _scratch)
+                byte* s = ReadBlock(block, out long r);
+                if (s == null) return r;
+                for (int e = 1; e < CffsLayout.Slots; e++)
                 {
-                    for (int e = 1; e < CffsLayout.Slots; e++)
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0)
                     {
-                        byte* entry = s + e * SlotSize;
-                        if (*(uint*)entry == 0)
-                        {
-                            if (freeBlock == 0) { freeBlock = block; freeSlot = e; }
-                            if (name == null) break;
-                            continue;
-                        }
-                        if (name == null || entry[CffsLayout.NameLength] != length) continue;
-                        int i = 0;
-                        while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
-                        if (i == length) return -(long)Errno.EEXIST;
+                        if (freeBlock == 0) { freeBlock = block; freeSlot = e; }
+                        if (name == null) break;
+                        continue;
                     }
-                    next = *(uint*)(s + CffsLayout.NextPointer);
+                    if (name == null || entry[CffsLayout.NameLength] != length) continue;
+                    int i = 0;
+                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                    if (i == length) return -(long)Errno.EEXIST;
                 }
+                next = *(uint*)(s + CffsLayout.NextPointer);
                 last = block;
                 if (name == null && freeBlock != 0) break;
             }
@@ -980,19 +1018,16 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             for (uint b = FirstBlockOf(dir); b != 0; b = U32(b, CffsLayout.NextPointer), index++)
             {
                 if ((index + 1) * CffsLayout.Slots <= cookie) continue;
-                long r = ReadBlock(b);
-                if (r < 0) return r;
+                byte* s = ReadBlock(b, out long r);
+                if (s == null) return r;
                 int first = cookie > index * CffsLayout.Slots ? (int)(cookie - index * CffsLayout.Slots) : 1;
                 for (int e = first; e < CffsLayout.Slots; e++)
                 {
-                    fixed (byte* s = _scratch)
-                    {
-                        byte* entry = s + e * SlotSize;
-                        if (*(uint*)entry == 0) continue;
-                        nameLength = entry[CffsLayout.NameLength];
-                        for (int i = 0; i < nameLength; i++) name[i] = entry[CffsLayout.Name + i];
-                        mode = *(uint*)entry;
-                    }
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0) continue;
+                    nameLength = entry[CffsLayout.NameLength];
+                    for (int i = 0; i < nameLength; i++) name[i] = entry[CffsLayout.Name + i];
+                    mode = *(uint*)entry;
                     Node n = InodeOf(b, e);
                     ino = CffsLayout.Ino(n.Block, n.Slot);
                     cookie = index * CffsLayout.Slots + (ulong)e + 1;
@@ -1094,11 +1129,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             slot = 0;
             for (block = U32(_root, CffsLayout.TablePointer); block != 0; block = U32(block, CffsLayout.NextPointer))
             {
-                long r = ReadBlock(block);
-                if (r < 0) return r;
-                fixed (byte* s = _scratch)
-                    for (int e = 1; e < CffsLayout.Slots; e++)
-                        if (*(uint*)(s + e * SlotSize) == 0) { slot = e; return 0; }
+                byte* s = ReadBlock(block, out long r);
+                if (s == null) return r;
+                for (int e = 1; e < CffsLayout.Slots; e++)
+                    if (*(uint*)(s + e * SlotSize) == 0) { slot = e; return 0; }
                 last = block;
                 offset = CffsLayout.NextPointer;
             }
@@ -1274,6 +1308,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         public long DropCache()
         {
             _extValid = false;
+            _meta.DropAll();
             return XnErrors.ToErrno(_xn.Reclaim());
         }
     }

@@ -27,6 +27,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         long Read(uint block, int offset, byte* into, int length);
         /// <summary>Brings a block into core and waits for it (0 at once when it is there).</summary>
         long Fetch(uint block);
+        /// <summary>Brings the blocks [first, first + count) into core (count 1-32), stopping at the first
+        /// that cannot be read, and waits for them: how many from first on are in core, or the error
+        /// of the first. One call and one wait for a run (read-ahead).</summary>
+        long FetchRun(uint first, uint count);
         long Evict(uint block);
         /// <summary>Writes everything of this owner's out in XN's order and waits.</summary>
         long Sync();
