@@ -102,9 +102,15 @@ namespace ExoSharp.Xn
         public int FreeCacheSlots => _cache.FreeSlots;
         /// <summary>BufferCache.Releases: unchanged means no block left the cache.</summary>
         public ulong CacheReleases => _cache.Releases;
-        /// <summary>How many times a block became Free (Release): while it stays the same, no freed
-        /// block waiting to be reused has become free (the kernel's window need not look at them).</summary>
+        /// <summary>How many times a block became Free (Release); the last ReleaseLog of them are kept
+        /// in order (ReleasedBlock), so the kernel's window republishes just those rows.</summary>
         public ulong BlocksReleased { get; private set; }
+        public const int ReleaseLog = 4096;
+        private readonly uint[] _releaseLog = new uint[ReleaseLog];
+
+        /// <summary>The n-th block released (n counts from 0 at mount); meaningful for the last
+        /// ReleaseLog values of n below BlocksReleased.</summary>
+        public uint ReleasedBlock(ulong n) => _releaseLog[n % ReleaseLog];
 
         /// <summary>Moves logged and not yet finished (their completions change several blocks).</summary>
         public int MovesActive => _movesActive;
@@ -1158,6 +1164,7 @@ namespace ExoSharp.Xn
                 uint b = _releaseStack[--top];
                 uint waiter = _blocks[b].FirstWaiter;
                 ResetEntry(b);
+                _releaseLog[BlocksReleased % ReleaseLog] = b;
                 BlocksReleased++;
                 while (waiter != NoBlock)
                 {

@@ -42,13 +42,9 @@ namespace ExoSharp.Kernel.Xn
         private static ulong s_reachable, s_problems, s_nextWriteback;
         private static int s_unclean;       // blocks dirty or being written (from the last publish)
         private static readonly int[] s_uncleanByRoot = new int[XnLayout.MaxRoots + 1];   // [MaxRoots]: XN's own blocks
-        private const int MaxWatched = 4096;
         private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
         private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
-        private static uint[] s_watched;    // freed blocks still FreePending
-        private static int s_watchedCount;
-        private static bool s_overflow;
-        private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishWatched
+        private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishReleased
 
         /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
         private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
@@ -153,13 +149,11 @@ namespace ExoSharp.Kernel.Xn
                 default: return (long)Error.NoSuchCall;
             }
             // A change that took no block out of the cache touched only the rows it named (published
-            // by Named); the rest of the window is as the last full publish left it. Only a free
-            // can end other blocks' wait to be reused (those waiting on a freed parent).
+            // by Named) and the blocks it released (a free ends the wait of blocks waiting on a
+            // freed parent); the rest of the window is as the last full publish left it.
             if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
                 s_volume.CacheReleases == s_releasesSeen)
-            {
-                if (call == Syscall.XnFree) PublishWatched();
-            }
+                PublishReleased();
             else Publish();
             Sweep();
             return result;
@@ -194,7 +188,7 @@ namespace ExoSharp.Kernel.Xn
             int slot = s_volume.Entry((uint)block).Slot;
             ulong before = s_volume.CacheReleases;
             Error e = s_volume.Evict((uint)block);
-            Named(block, 1, false);
+            Named(block, 1);
             // Exactly this block left the cache: its row and its slot's record are all that changed.
             if (e == 0 && slot >= 0 && slot < s_slotBlock.Length && before == s_releasesSeen && s_volume.CacheReleases == before + 1)
             {
@@ -256,7 +250,7 @@ namespace ExoSharp.Kernel.Xn
             Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out _);
             if (e != 0) return (long)e;
             HoldKey(env, key);
-            Named(block, 1, false);
+            Named(block, 1);
             return (long)block;
         }
 
@@ -318,8 +312,8 @@ namespace ExoSharp.Kernel.Xn
             else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
                 e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
             else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
-            Named(c.Block, 1, false);
-            if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count, call == Syscall.XnFree);
+            Named(c.Block, 1);
+            if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count);
             return (long)e;
         }
 
@@ -337,9 +331,9 @@ namespace ExoSharp.Kernel.Xn
             System.Buffer.MemoryCopy((void*)t.Bytes, s_change, XnLayout.BlockSize, (long)t.Length);
             Error e = s_volume.Move(KeyFor(env, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
                                     (uint)t.Block, (int)t.Offset, new ReadOnlySpan<byte>(s_change, (int)t.Length));
-            Named(f.Block, 1, false);
-            Named(t.Block, 1, false);
-            Named(XnLayout.SuperBlock, 1, false);
+            Named(f.Block, 1);
+            Named(t.Block, 1);
+            Named(XnLayout.SuperBlock, 1);
             return (long)e;
         }
 
@@ -360,7 +354,7 @@ namespace ExoSharp.Kernel.Xn
             if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
             ulong caller = KeyFor(env, (uint)block);
             Error e = s_volume.Fetch(caller, (uint)block);
-            Named(block, 1, false);
+            Named(block, 1);
             if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else a slot taken: named
             if (e != 0) return (long)e;
             if (InCore(caller, (uint)block)) return 0;
@@ -386,7 +380,7 @@ namespace ExoSharp.Kernel.Xn
                 if (e != 0) break;
                 got++;
             }
-            Named(first, got == 0 ? 1 : got, false);
+            Named(first, got == 0 ? 1 : got);
             if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else slots taken: named
             if (got == 0) return (long)e;
             if (RunReadable((uint)first, got)) return got;
@@ -452,15 +446,15 @@ namespace ExoSharp.Kernel.Xn
             // the queue is still busy the next completions will refill it.
             int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 2) ? 0 : Pump();
             // The rows a completion can change: its block, the parent its write untaints, the freed
-            // blocks waiting for it (watched), the blocks whose writes Pump started; a block leaving
+            // blocks its write released (the release log), the blocks whose writes Pump started; a block leaving
             // the cache or a logged move's bookkeeping needs the full pass.
             if (known && before == s_releasesSeen && s_volume.CacheReleases == before && s_volume.MovesActive == 0)
             {
-                Named(block, 1, false);
+                Named(block, 1);
                 uint parent = s_volume.Entry(block).Parent;
-                if (parent < s_volume.BlockCount) Named(parent, 1, false);
-                for (int i = 0; i < started; i++) Named(s_ready[i], 1, false);
-                PublishWatched();
+                if (parent < s_volume.BlockCount) Named(parent, 1);
+                for (int i = 0; i < started; i++) Named(s_ready[i], 1);
+                PublishReleased();
             }
             else Publish();
             Sweep();
@@ -538,13 +532,12 @@ namespace ExoSharp.Kernel.Xn
             for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
             s_slotBlock = new uint[s_volume.CacheSlots];
             for (int i = 0; i < s_slotBlock.Length; i++) s_slotBlock[i] = XnVolume.NoBlock;
-            s_watched = new uint[MaxWatched];
             Publish();
         }
 
         /// <summary>The full pass, for when a block left the cache: every cached block's row and the
         /// rows of blocks that just left it (every change to a block's state passes through the
-        /// cache, but for frees), and freed blocks not yet free again (Watch). Costs O(cache), not
+        /// cache, but for frees), and blocks released since the last pass (PublishReleased). Costs O(cache), not
         /// O(disk). The unclean counts follow the rows (PublishRow).</summary>
         private static void Publish()
         {
@@ -557,46 +550,31 @@ namespace ExoSharp.Kernel.Xn
                 if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
                 PublishRow(block);
             }
-            PublishWatched();
+            PublishReleased();
         }
 
-        /// <summary>The rows of freed blocks not yet free again (a free can release blocks waiting on
-        /// the freed one); after a change that left the cache's membership alone, all a publish needs
-        /// beyond the rows Named wrote.</summary>
-        private static void PublishWatched()
+        /// <summary>The rows of blocks that became free since the last pass (XnVolume's release log:
+        /// freed blocks whose wait ended, by a parent's write or a parent freed), every row when more
+        /// were released than the log holds. Costs what was released, not what waits.</summary>
+        private static void PublishReleased()
         {
-            // A watched block's row changes only when it becomes free (its own write completing is
-            // Named): with nothing released since the last pass there is nothing to publish, and a
-            // delete of n files costs O(n), not O(n^2).
-            if (s_volume.BlocksReleased == s_releasedSeen) return;
-            s_releasedSeen = s_volume.BlocksReleased;
-            for (int i = 0; i < s_watchedCount;)
-            {
-                uint block = s_watched[i];
-                PublishRow(block);
-                if (s_volume.Entry(block).State != BlockState.FreePending) s_watched[i] = s_watched[--s_watchedCount];
-                else i++;
-            }
+            ulong now = s_volume.BlocksReleased;
+            if (now == s_releasedSeen) return;
+            if (now - s_releasedSeen > XnVolume.ReleaseLog)
+                for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
+            else
+                for (ulong n = s_releasedSeen; n < now; n++) PublishRow(s_volume.ReleasedBlock(n));
+            s_releasedSeen = now;
         }
 
         /// <summary>Publishes the rows of blocks an operation named (first .. first + count - 1, clipped
-        /// to the disk); freed ones are watched until they are free again.</summary>
-        private static void Named(ulong first, ulong count, bool freed)
+        /// to the disk).</summary>
+        private static void Named(ulong first, ulong count)
         {
             for (ulong b = first; b < first + count && b < s_volume.BlockCount; b++)
             {
                 PublishRow((uint)b);
                 NoteSlot((uint)b);
-                if (freed && s_volume.Entry((uint)b).State == BlockState.FreePending)
-                {
-                    if (s_watchedCount == s_watched.Length) s_overflow = true;
-                    else s_watched[s_watchedCount++] = (uint)b;
-                }
-            }
-            if (s_overflow)
-            {
-                s_overflow = false;                 // more pending frees than watched: one full pass
-                for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
             }
         }
 

@@ -156,6 +156,20 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return r < 0 ? XnErrors.ToErrno(r) : 0;
         }
 
+        /// <summary>Brings two blocks into core together: fetching the second may empty a full cache
+        /// (Reclaim) and take the first out again, so the first is fetched again then.</summary>
+        private long GetBoth(uint a, uint b)
+        {
+            long r = 0;
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                r = Get(a);
+                if (r == 0) r = Get(b);
+                if (r < 0 || _xn.InCore(a)) return r;
+            }
+            return -(long)Errno.ENOMEM;
+        }
+
         /// <summary>Another process using the volume must drop its cached extents.</summary>
         private void Changed()
         {
@@ -210,15 +224,13 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             Changed();
             _extValid = false;
-            long r = Get(from);
-            if (r == 0) r = Get(to);
+            long r = GetBoth(from, to);
             if (r < 0) return r;
             r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
             if (r == (long)Error.BlockInUse || r == (long)Error.TableFull)
             {
                 _xn.Sync();
-                r = Get(from);
-                if (r == 0) r = Get(to);
+                r = GetBoth(from, to);
                 if (r == 0) r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
             }
             if (r == 0)
@@ -1157,9 +1169,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             long r = FreeInodeSlot(out uint tb, out int ts);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
-            r = Get(block);
+            r = ReadMeta(block, slot * SlotSize, entry, SlotSize);
             if (r < 0) return r;
-            _xn.Read(block, slot * SlotSize, entry, SlotSize);
             byte* inode = stackalloc byte[CffsLayout.NameLength];
             for (int i = 0; i < CffsLayout.NameLength; i++) inode[i] = entry[i];
             *(uint*)(inode + CffsLayout.ExternalInode) = 0;
@@ -1270,9 +1281,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             byte* entry = stackalloc byte[SlotSize];
             byte* zero = stackalloc byte[SlotSize];
             for (int i = 0; i < SlotSize; i++) zero[i] = 0;
-            r = Get(ob);
+            r = ReadMeta(ob, oslot * SlotSize, entry, SlotSize);
             if (r < 0) return r;
-            _xn.Read(ob, oslot * SlotSize, entry, SlotSize);
             for (int i = CffsLayout.NameLength; i < SlotSize; i++) entry[i] = 0;
             MakeName(entry, to, s, e);
             r = FreeSlot(dir, out uint nb, out int nslot);
