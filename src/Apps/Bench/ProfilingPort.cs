@@ -10,8 +10,8 @@ namespace ExoSharp.Apps.Bench
     internal sealed unsafe class ProfilingPort : IXnPort
     {
         private const int Kinds = 12;
-        private static readonly string[] s_names = { "alloc", "free", "move", "write", "read", "fetch", "evict", "sync", "reclaim", "readrun", "fetchrun", "other" };
-        private const int KAlloc = 0, KFree = 1, KMove = 2, KWrite = 3, KRead = 4, KFetch = 5, KEvict = 6, KSync = 7, KReclaim = 8, KFetchRun = 10, KOther = 11;
+        private static readonly string[] s_names = { "alloc", "free", "move", "write", "read", "fetch", "evict", "sync", "reclaim", "write-data", "fetchrun", "other" };
+        private const int KAlloc = 0, KFree = 1, KMove = 2, KWrite = 3, KRead = 4, KFetch = 5, KEvict = 6, KSync = 7, KReclaim = 8, KWriteData = 9, KFetchRun = 10, KOther = 11;
         private readonly IXnPort _inner;
         private readonly ulong[] _calls = new ulong[Kinds], _ticks = new ulong[Kinds], _bytes = new ulong[Kinds];
         private ulong _start;
@@ -53,7 +53,12 @@ namespace ExoSharp.Apps.Bench
         public long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type) { Begin(); return End(KAlloc, _inner.Alloc(parent, offset, bytes, length, first, count, type), length); }
         public long Free(uint parent, int offset, byte* bytes, int length, uint first, uint count) { Begin(); return End(KFree, _inner.Free(parent, offset, bytes, length, first, count), length); }
         public long Move(uint from, int fromOffset, byte* fromBytes, int fromLength, uint to, int toOffset, byte* toBytes, int toLength) { Begin(); return End(KMove, _inner.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength)); }
-        public long Write(uint block, int offset, byte* bytes, int length) { Begin(); return End(KWrite, _inner.Write(block, offset, bytes, length), length); }
+        public long Write(uint block, int offset, byte* bytes, int length)
+        {
+            int kind = _inner.TypeOf(block) == 0 ? KWriteData : KWrite;
+            Begin();
+            return End(kind, _inner.Write(block, offset, bytes, length), length);
+        }
         public long Read(uint block, int offset, byte* into, int length) { Begin(); return End(KRead, _inner.Read(block, offset, into, length), length); }
         public long Fetch(uint block) { bool inCore = _inner.InCore(block); Begin(); return End(inCore ? KOther : KFetch, _inner.Fetch(block)); }
         public long FetchRun(uint first, uint count) { Begin(); return End(KFetchRun, _inner.FetchRun(first, count), (int)count); }
@@ -62,6 +67,7 @@ namespace ExoSharp.Apps.Bench
         public long Reclaim() { Begin(); return End(KReclaim, _inner.Reclaim()); }
         public bool IsFree(uint block) => _inner.IsFree(block);
         public bool InCore(uint block) => _inner.InCore(block);
+        public uint TypeOf(uint block) => _inner.TypeOf(block);
         public ulong Now() => _inner.Now();
     }
 }

@@ -4,7 +4,7 @@
 // block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
 // in XN's catalogue): an environment that created or opened a root with it acts as the owner.
 // Writes go out in XN's order from XnSync, every WritebackTicks, and after write completions
-// (once half the queue is free). The registry window is rewritten row by row as calls and
+// (once three quarters of the queue are free). The registry window is rewritten row by row as calls and
 // completions name blocks; in full only when a block left the cache.
 // Interrupts off; XnVolume is never re-entered. Missing: sharing roots, more than one disk.
 using System;
@@ -51,6 +51,11 @@ namespace ExoSharp.Kernel.Xn
         private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
         private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
         private static readonly DiskWait s_diskWait = new DiskWait();
+        /// <summary>The table indexes of environments that blocked on the disk (s_listed: in the list),
+        /// so a completion looks at those rather than at every environment.</summary>
+        private static readonly int[] s_waiting = new int[Capability.MaxEnvironments];
+        private static readonly bool[] s_listed = new bool[Capability.MaxEnvironments];
+        private static int s_waitingCount;
 
         public static bool Mounted => s_volume != null;
 
@@ -413,6 +418,11 @@ namespace ExoSharp.Kernel.Xn
         private static void Block(Environment env, TrapFrame* frame)
         {
             env.BlockedOn = s_diskWait;
+            if (!s_listed[env.Index])
+            {
+                s_listed[env.Index] = true;
+                s_waiting[s_waitingCount++] = env.Index;
+            }
             EnvTable.Publish(env);
             frame->Rax = 0;
             Scheduler.SaveCurrent(frame);
@@ -442,9 +452,10 @@ namespace ExoSharp.Kernel.Xn
             bool known = s_volume.RequestOf((int)tag, out uint block, out bool read);
             ulong before = s_volume.CacheReleases;
             s_disk.Complete((int)tag, ok);
-            // Writeback scans the cache: after a read nothing new can be written, and while half
-            // the queue is still busy the next completions will refill it.
-            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 2) ? 0 : Pump();
+            // Writeback scans the cache (about 40,000 instructions for 2048 slots): after a read
+            // nothing new can be written, and while a quarter of the queue is still busy the next
+            // completions will refill it, so one scan starts some 24 writes.
+            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 4) ? 0 : Pump();
             // The rows a completion can change: its block, the parent its write untaints, the freed
             // blocks its write released (the release log), the blocks whose writes Pump started; a block leaving
             // the cache or a logged move's bookkeeping needs the full pass.
@@ -458,7 +469,25 @@ namespace ExoSharp.Kernel.Xn
             }
             else Publish();
             Sweep();
-            EnvTable.ForEach(&Wake, null);
+            WakeWaiters();
+        }
+
+        /// <summary>Wakes the environments waiting on the disk whose wait is over; the list keeps
+        /// those still waiting (an environment that ended or stopped waiting leaves it).</summary>
+        private static void WakeWaiters()
+        {
+            for (int i = 0; i < s_waitingCount;)
+            {
+                int index = s_waiting[i];
+                Environment env = EnvTable.AtIndex(index);
+                if (env != null && env.BlockedOn == s_diskWait)
+                {
+                    Wake(env, null);
+                    if (env.BlockedOn == s_diskWait) { i++; continue; }
+                }
+                s_listed[index] = false;
+                s_waiting[i] = s_waiting[--s_waitingCount];
+            }
         }
 
         /// <summary>Every timer tick: write behind, so dirty blocks reach the disk without a sync.</summary>

@@ -94,6 +94,8 @@ namespace ExoSharp.LibOS.ExOS
         public bool InCore(uint block) =>
             block < _blocks && (((BlockRecord*)UserLayout.BlockRegistry)[block].Flags & (BlockRecord.InCore | BlockRecord.Reading)) == BlockRecord.InCore;
 
+        public uint TypeOf(uint block) => block < _blocks ? ((BlockRecord*)UserLayout.BlockRegistry)[block].Type : 0u;
+
         public ulong Now() => Clock.UnixSeconds;
     }
 }

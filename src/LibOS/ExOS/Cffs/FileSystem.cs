@@ -23,6 +23,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         private uint _typeD, _typeX, _typeI;
         private uint _cursor;
         private readonly MetadataCache _meta = new MetadataCache();
+        private readonly DirectoryIndex _index = new DirectoryIndex();
         private byte* _found;                               // FindEntry's block copy (in _meta)
 
         // The extents of one inode (_extNode), every slot in order: the entry's four, then each
@@ -143,14 +144,16 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         // ------------------------------------------------------------------ XN, with the cache policy
 
         /// <summary>Brings a block into core; a full cache is emptied of clean blocks once. A block
-        /// missing from the cache comes with the blocks after it that are allocated and missing too,
-        /// up to ReadAhead, in one XN call and one wait (explicit grouping puts a directory's small
-        /// files there, so reading them in order reads ahead).</summary>
+        /// missing from the cache comes with the blocks after it that are allocated, of its type and
+        /// missing too, up to ReadAhead, in one XN call and one wait: explicit grouping puts a
+        /// directory's small files there, so reading them in order reads ahead, while a directory's
+        /// chain, scattered among its files, reads no data blocks it does not need.</summary>
         private long Get(uint block)
         {
             if (_xn.InCore(block)) return 0;
-            uint run = 1;
-            while (run < ReadAhead && block + run < _xn.BlockCount && !_xn.IsFree(block + run) && !_xn.InCore(block + run)) run++;
+            uint run = 1, type = _xn.TypeOf(block);
+            while (run < ReadAhead && block + run < _xn.BlockCount && !_xn.IsFree(block + run) && !_xn.InCore(block + run) &&
+                   _xn.TypeOf(block + run) == type) run++;
             long r = run > 1 ? _xn.FetchRun(block, run) : _xn.Fetch(block);
             if (r == (long)Error.TableFull) { _xn.Reclaim(); r = _xn.Fetch(block); }
             return r < 0 ? XnErrors.ToErrno(r) : 0;
@@ -186,6 +189,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             _generation = *SharedGeneration;
             _extValid = false;
             _meta.DropAll();
+            _index.DropAll();
         }
 
         private long Meta(uint block, int offset, byte* bytes, int length)
@@ -372,12 +376,38 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return n;
         }
 
-        /// <summary>Finds name[start..end) in a directory: the entry's block and slot.</summary>
+        /// <summary>Finds name[start..end) in a directory: the entry's block and slot. Through the name
+        /// index (the directory read whole into it the first time), else by a scan of the chain.</summary>
         private bool FindEntry(Node dir, string name, int start, int end, out uint block, out int slot)
+        {
+            uint first = FirstBlockOf(dir);
+            if (first != 0 && Indexed(first))
+            {
+                int length = end - start;
+                uint hash = DirectoryIndex.Hash(first, name, start, end);
+                for (int c = _index.Next(first, hash, -1, out uint b, out int e); c >= 0; c = _index.Next(first, hash, c, out b, out e))
+                {
+                    byte* s = ReadBlock(b, out _);
+                    if (s == null) continue;
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
+                    int i = 0;
+                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                    if (i == length) { block = b; slot = e; _found = s; return true; }
+                }
+                block = 0;
+                slot = 0;
+                return false;
+            }
+            return ScanEntry(first, name, start, end, out block, out slot);
+        }
+
+        /// <summary>FindEntry by reading the chain from first.</summary>
+        private bool ScanEntry(uint first, string name, int start, int end, out uint block, out int slot)
         {
             int length = end - start;
             uint next;
-            for (uint b = FirstBlockOf(dir); b != 0; b = next)
+            for (uint b = first; b != 0; b = next)
             {
                 byte* s = ReadBlock(b, out _);
                 if (s == null) break;
@@ -394,6 +424,60 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             block = 0;
             slot = 0;
             return false;
+        }
+
+        /// <summary>Whether the directory whose chain starts at first is in the name index, reading it
+        /// into the index when it is not yet (false when its blocks cannot be read).</summary>
+        private bool Indexed(uint first)
+        {
+            CheckGeneration();
+            if (_index.IsIndexed(first)) return true;
+            _index.Begin(first);
+            uint hint = 0, next;
+            for (uint b = first; b != 0; b = next)
+            {
+                byte* s = ReadBlock(b, out _);
+                if (s == null || !_index.IsIndexed(first)) { _index.DropAll(); return false; }   // unreadable, or the volume moved meanwhile
+                next = *(uint*)(s + CffsLayout.NextPointer);
+                for (int e = 1; e < CffsLayout.Slots; e++)
+                {
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0) { if (hint == 0) hint = b; continue; }
+                    _index.Add(first, DirectoryIndex.Hash(first, entry + CffsLayout.Name, entry[CffsLayout.NameLength]), b, e);
+                }
+            }
+            _index.SetHint(first, hint != 0 ? hint : first);
+            return true;
+        }
+
+        /// <summary>The name index after a change to names in a directory (first: its first block):
+        /// the entry at (block, slot) lost oldName[os..oe) (when oldName is set) and gained
+        /// newName[ns..ne) (when newName is set).</summary>
+        private void Renamed(uint first, uint block, int slot, string oldName, int os, int oe, string newName, int ns, int ne)
+        {
+            if (oldName != null)
+            {
+                _index.Remove(first, DirectoryIndex.Hash(first, oldName, os, oe), block, slot);
+                _index.SetHint(first, block);
+            }
+            if (newName != null) _index.Add(first, DirectoryIndex.Hash(first, newName, ns, ne), block, slot);
+        }
+
+        /// <summary>A name-changing call's result; one that failed after XN may have taken part of it
+        /// leaves the name index unsure, so it goes (rebuilt from the blocks when next searched).
+        /// The errors listed are only given before a call changes anything.</summary>
+        private long Settled(long r)
+        {
+            if (r >= 0) return r;
+            switch ((Errno)(-r))
+            {
+                case Errno.ENOENT: case Errno.EEXIST: case Errno.ENOTDIR: case Errno.EISDIR: case Errno.ENOTEMPTY:
+                case Errno.EBUSY: case Errno.ENAMETOOLONG: case Errno.ELOOP: case Errno.EPERM:
+                    return r;                           // refused before anything changed
+                default:
+                    _index.DropAll();
+                    return r;
+            }
         }
 
         /// <summary>Is path[s..e) "." or ".." (never an entry's name: they are not stored)?</summary>
@@ -639,8 +723,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return 0;
         }
 
-        /// <summary>Maps logical blocks [l, l + want) that are a hole; how many were mapped (at least 1) or -errno.</summary>
-        private long Allocate(Node n, uint l, uint want, uint goal)
+        /// <summary>Maps logical blocks [l, l + want) that are a hole; how many were mapped (at least 1)
+        /// or -errno. end: where the write that needs them ends; when the extent lives in the inode
+        /// itself, the size (raised to cover the new blocks, at most to end) and mtime and ctime go
+        /// in the same checked change (AllocateInInode).</summary>
+        private long Allocate(Node n, uint l, uint want, uint goal, ulong end)
         {
             if (want > AllocChunk) want = AllocChunk;
             // Grow the extent that ends at l, when the blocks after it are free.
@@ -648,11 +735,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             {
                 ref Extent x = ref _ext[i];
                 if (x.Count == 0 || x.Logical + x.Count != l) continue;
-                uint end = x.Start + x.Count, got = 0;
-                while (got < want && end + got < _xn.BlockCount && _xn.IsFree(end + got)) got++;
+                uint start = x.Start + x.Count, got = 0;
+                while (got < want && start + got < _xn.BlockCount && _xn.IsFree(start + got)) got++;
                 if (got == 0) break;
                 uint count = x.Count + got;
-                long r = Alloc(x.Holder, x.Offset + 4, (byte*)&count, 4, end, got, 0);
+                long r = x.Holder == n.Block ? AllocateInInode(n, x.Offset + 4, (byte*)&count, 4, start, got, l, end)
+                                             : Alloc(x.Holder, x.Offset + 4, (byte*)&count, 4, start, got, 0);
                 if (r < 0) return r;
                 x.Count = count;
                 return got;
@@ -670,10 +758,32 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             uint* words = stackalloc uint[3];
             words[0] = first; words[1] = n2; words[2] = l;
             ref Extent slot = ref _ext[free];
-            long a = Alloc(slot.Holder, slot.Offset, (byte*)words, 12, first, n2, 0);
+            long a = slot.Holder == n.Block ? AllocateInInode(n, slot.Offset, (byte*)words, 12, first, n2, l, end)
+                                            : Alloc(slot.Holder, slot.Offset, (byte*)words, 12, first, n2, 0);
             if (a < 0) return a;
             slot.Start = first; slot.Count = n2; slot.Logical = l;
             return n2;
+        }
+
+        /// <summary>An allocation whose change (length bytes at offset, an extent's words in the inode's
+        /// own block) is widened to start at the size field: the size raised to cover logical blocks
+        /// [l, l + count) (at most to end), mtime and ctime now, in one checked change with the
+        /// extent, so a crash shows both or neither, and the size never maps past what is allocated.</summary>
+        private long AllocateInInode(Node n, int offset, byte* bytes, int length, uint first, uint count, uint l, ulong end)
+        {
+            int from = n.Slot * SlotSize + CffsLayout.Size, span = offset + length - from;
+            byte* change = stackalloc byte[CffsLayout.ExtentOffset + CffsLayout.Extents * CffsLayout.ExtentSize];
+            if (span <= 0 || span > CffsLayout.ExtentOffset + CffsLayout.Extents * CffsLayout.ExtentSize - CffsLayout.Size)
+                return Alloc(n.Block, offset, bytes, length, first, count, 0);
+            long r = ReadMeta(n.Block, from, change, span);
+            if (r < 0) return r;
+            ulong covered = ((ulong)l + count) * BlockSize, size = end < covered ? end : covered;
+            if (size > *(ulong*)change) *(ulong*)change = size;
+            ulong now = _xn.Now();
+            *(ulong*)(change + CffsLayout.Mtime - CffsLayout.Size) = now;
+            *(ulong*)(change + CffsLayout.Ctime - CffsLayout.Size) = now;
+            for (int i = 0; i < length; i++) change[offset - from + i] = bytes[i];
+            return Alloc(n.Block, from, change, span, first, count, 0);
         }
 
         /// <summary>Appends an empty extent block to the inode's chain.</summary>
@@ -767,7 +877,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                     ulong need = last - l + 1;
                     if (need > run) need = run;
                     uint prev = l > 0 ? Map(l - 1, out _) : 0;
-                    r = Allocate(n, l, (uint)(need > AllocChunk ? AllocChunk : need), prev != 0 ? prev + 1 : goal);
+                    r = Allocate(n, l, (uint)(need > AllocChunk ? AllocChunk : need), prev != 0 ? prev + 1 : goal, offset + length);
                     if (r < 0) { failure = r; break; }
                     p = Map(l, out run);
                 }
@@ -791,10 +901,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 ulong* fields = stackalloc ulong[4];
                 if (ReadMeta(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
                 {
-                    if (offset + done > fields[0]) fields[0] = offset + done;
                     ulong now = _xn.Now();
+                    bool current = fields[0] >= offset + done && fields[2] == now && fields[3] == now;   // an allocation just wrote them
+                    if (offset + done > fields[0]) fields[0] = offset + done;
                     fields[2] = now; fields[3] = now;
-                    Meta(n.Block, at + CffsLayout.Size, (byte*)fields, 32);
+                    if (!current) Meta(n.Block, at + CffsLayout.Size, (byte*)fields, 32);
                 }
                 return (long)done;
             }
@@ -916,15 +1027,52 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         /// <summary>A free slot in directory dir (a new block is chained on when all are used).</summary>
         private long FreeSlot(Node dir, out uint block, out int slot) => FreeSlot(dir, null, 0, 0, out block, out slot);
 
-        /// <summary>A free slot in directory dir, in the same pass making sure no entry is named
-        /// name[start..end) when name is not null (EEXIST).</summary>
+        /// <summary>A free slot in directory dir, first making sure no entry is named name[start..end)
+        /// when name is not null (EEXIST). With the name index, the search for a free slot starts at
+        /// the directory's hint (where one was last found or made) and wraps; without, one scan does both.</summary>
         private long FreeSlot(Node dir, string name, int start, int end, out uint block, out int slot)
+        {
+            uint first = FirstBlockOf(dir);
+            slot = 0;
+            block = 0;
+            if (first == 0 || !Indexed(first)) return ScanFreeSlot(first, name, start, end, out block, out slot);
+            if (name != null && FindEntry(dir, name, start, end, out _, out _)) return -(long)Errno.EEXIST;
+            uint hint = _index.Hint(first), last = 0, next;
+            if (hint == 0) hint = first;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (uint b = pass == 0 ? hint : first; b != 0; b = next)
+                {
+                    if (pass == 1 && b == hint) break;
+                    byte* s = ReadBlock(b, out long r);
+                    if (s == null) return r;
+                    for (int e = 1; e < CffsLayout.Slots; e++)
+                        if (*(uint*)(s + e * SlotSize) == 0)
+                        {
+                            block = b;
+                            slot = e;
+                            _index.SetHint(first, b);
+                            return 0;
+                        }
+                    next = *(uint*)(s + CffsLayout.NextPointer);
+                    if (pass == 0 && next == 0) last = b;
+                }
+            }
+            long a = Chain(last, out block);
+            if (a < 0) return a;
+            _index.SetHint(first, block);
+            slot = 1;
+            return 0;
+        }
+
+        /// <summary>FreeSlot by one scan of the whole chain.</summary>
+        private long ScanFreeSlot(uint first, string name, int start, int end, out uint block, out int slot)
         {
             uint last = 0, freeBlock = 0;
             int freeSlot = 0, length = end - start;
             slot = 0;
             uint next;
-            for (block = FirstBlockOf(dir); block != 0; block = next)
+            for (block = first; block != 0; block = next)
             {
                 byte* s = ReadBlock(block, out long r);
                 if (s == null) return r;
@@ -947,6 +1095,14 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (name == null && freeBlock != 0) break;
             }
             if (freeBlock != 0) { block = freeBlock; slot = freeSlot; return 0; }
+            slot = 1;
+            return Chain(last, out block);
+        }
+
+        /// <summary>Chains a new, empty block after last, the directory's last block.</summary>
+        private long Chain(uint last, out uint block)
+        {
+            block = 0;
             uint fresh = FindFree(last + 1, 1, out _);
             if (fresh == 0) return -(long)Errno.ENOSPC;
             long a = Alloc(last, CffsLayout.NextPointer, (byte*)&fresh, 4, fresh, 1, _typeD);
@@ -954,7 +1110,6 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             a = WriteHeader(fresh, U32(last, CffsLayout.Parent), U32(last, CffsLayout.Self), _typeD, _typeX, _typeI);
             if (a < 0) return a;
             block = fresh;
-            slot = 1;
             return 0;
         }
 
@@ -982,28 +1137,35 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             MakeInode(entry, mode, uid, gid, directory ? 2u : 1u);
             MakeName(entry, path, s, e);
             node = new Node(block, slot);
-            if (!directory) return Meta(block, slot * SlotSize, entry, SlotSize);
+            uint first = FirstBlockOf(dir);
+            if (!directory)
+            {
+                r = Meta(block, slot * SlotSize, entry, SlotSize);
+                if (r == 0) Renamed(first, block, slot, null, 0, 0, path, s, e);
+                return r;
+            }
             uint child = FindFree(block + 1, 1, out _);
             if (child == 0) return -(long)Errno.ENOSPC;
             *(uint*)(entry + CffsLayout.ChildPointer) = child;
             r = Alloc(block, slot * SlotSize, entry, SlotSize, child, 1, _typeD);
             if (r < 0) return r;
+            Renamed(first, block, slot, null, 0, 0, path, s, e);
             r = WriteHeader(child, FirstBlockOf(dir), CffsLayout.Ino(block, slot), _typeD, _typeX, _typeI);
             if (r < 0) return r;
             return Touch(dir, true, true);
         }
 
         public long Create(string path, uint mode, uint uid, uint gid, out Node node) =>
-            Make(path, CffsLayout.Regular | (mode & 0xFFF), uid, gid, out node);
+            Settled(Make(path, CffsLayout.Regular | (mode & 0xFFF), uid, gid, out node));
 
         public long Mkdir(string path, uint mode, uint uid = 0, uint gid = 0) =>
-            Make(path, CffsLayout.Directory | (mode & 0xFFF), uid, gid, out _);
+            Settled(Make(path, CffsLayout.Directory | (mode & 0xFFF), uid, gid, out _));
 
         public long Symlink(string target, string path, uint uid = 0, uint gid = 0)
         {
             if (target == null || target.Length == 0) return -(long)Errno.ENOENT;
             if (target.Length > BlockSize) return -(long)Errno.ENAMETOOLONG;
-            long r = Make(path, CffsLayout.Symlink | 0x1FF, uid, gid, out Node n);
+            long r = Settled(Make(path, CffsLayout.Symlink | 0x1FF, uid, gid, out Node n));
             if (r < 0) return r;
             byte* text = stackalloc byte[target.Length];
             for (int i = 0; i < target.Length; i++) text[i] = (byte)target[i];
@@ -1069,7 +1231,30 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return r < 0 ? r : Touch(dir, true, true);
         }
 
+        /// <summary>RemoveEntryCore, the name index following what it did to the entry (gone or not,
+        /// whatever the result).</summary>
         private long RemoveEntry(Node dir, uint block, int slot, bool directory)
+        {
+            uint first = FirstBlockOf(dir);
+            byte* s = ReadBlock(block, out long r);
+            if (s == null) return r;
+            byte* entry = s + slot * SlotSize;
+            uint hash = DirectoryIndex.Hash(first, entry + CffsLayout.Name, entry[CffsLayout.NameLength]);
+            r = RemoveEntryCore(dir, block, slot, directory);
+            s = ReadBlock(block, out _);
+            if (s == null || *(uint*)(s + slot * SlotSize) == 0)
+            {
+                if (directory || s == null) _index.DropAll();       // the removed directory's own index too
+                else
+                {
+                    _index.Remove(first, hash, block, slot);
+                    _index.SetHint(first, block);
+                }
+            }
+            return r;
+        }
+
+        private long RemoveEntryCore(Node dir, uint block, int slot, bool directory)
         {
             Node n = InodeOf(block, slot);
             uint mode = ModeOf(n);
@@ -1128,8 +1313,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             }
         }
 
-        public long Unlink(string path) => Remove(path, false);
-        public long Rmdir(string path) => Remove(path, true);
+        public long Unlink(string path) => Settled(Remove(path, false));
+        public long Rmdir(string path) => Settled(Remove(path, true));
 
         // ------------------------------------------------------------------ links and renames
 
@@ -1192,7 +1377,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         }
 
         /// <summary>A new name for an existing file (not a directory).</summary>
-        public long Link(string existing, string path)
+        public long Link(string existing, string path) => Settled(LinkCore(existing, path));
+
+        private long LinkCore(string existing, string path)
         {
             int links = 0;
             long r = WalkParent(existing, out Node odir, out int os, out int oe, ref links);
@@ -1227,13 +1414,17 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             *(uint*)(entry + CffsLayout.Flags) = CffsLayout.External;
             MakeName(entry, path, s, e);
             r = Meta(block, slot * SlotSize, entry, SlotSize);
-            return r < 0 ? r : Touch(dir, true, true);
+            if (r < 0) return r;
+            Renamed(FirstBlockOf(dir), block, slot, null, 0, 0, path, s, e);
+            return Touch(dir, true, true);
         }
 
         /// <summary>Renames from to to, replacing a file or empty directory there. Within one directory
         /// it is one checked write of one block; into another, one XN move of the whole entry: both
         /// atomic across a crash (a replaced target is removed first).</summary>
-        public long Rename(string from, string to)
+        public long Rename(string from, string to) => Settled(RenameCore(from, to));
+
+        private long RenameCore(string from, string to)
         {
             int links = 0;
             long r = WalkParent(from, out Node odir, out int os, out int oe, ref links);
@@ -1274,7 +1465,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 name[0] = (byte)(e - s);
                 for (int i = 0; i < e - s; i++) name[1 + i] = (byte)to[s + i];
                 r = Meta(ob, oslot * SlotSize + CffsLayout.NameLength, name, 1 + CffsLayout.NameMax);
-                return r < 0 ? r : Touch(odir, true, true);
+                if (r < 0) return r;
+                Renamed(FirstBlockOf(odir), ob, oslot, from, os, oe, to, s, e);
+                return Touch(odir, true, true);
             }
             // Another directory: the whole entry (its embedded inode and pointers) moves in one XN
             // move, atomic across a crash; an entry with no pointers is written anew, then cleared.
@@ -1294,6 +1487,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (r == 0) r = Meta(ob, oslot * SlotSize, zero, SlotSize);
             }
             if (r < 0) return r;
+            Renamed(FirstBlockOf(odir), ob, oslot, from, os, oe, null, 0, 0);
+            Renamed(FirstBlockOf(dir), nb, nslot, null, 0, 0, to, s, e);
             if (IsDirectory(mode))
             {
                 // its own header: the new parent (for ..) and its new inode number
@@ -1319,6 +1514,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             _extValid = false;
             _meta.DropAll();
+            _index.DropAll();
             return XnErrors.ToErrno(_xn.Reclaim());
         }
     }

@@ -38,6 +38,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         long Reclaim();
         bool IsFree(uint block);
         bool InCore(uint block);
+        /// <summary>The block's type as XN's registry shows it (0: data).</summary>
+        uint TypeOf(uint block);
         /// <summary>Seconds since 1970 (0 when there is no clock).</summary>
         ulong Now();
     }
