@@ -130,7 +130,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private void MakeInode(byte* inode, uint mode, uint uid, uint gid, uint nlink)
         {
-            for (int i = 0; i < 56; i++) inode[i] = 0;
+            Zero(inode, 56);
             *(uint*)(inode + CffsLayout.Mode) = mode;
             *(uint*)(inode + CffsLayout.Uid) = uid;
             *(uint*)(inode + CffsLayout.Gid) = gid;
@@ -245,6 +245,14 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return XnErrors.ToErrno(r);
         }
 
+        /// <summary>Clears length bytes (8 at a time: a byte loop costs some 4 instructions a byte).</summary>
+        private static void Zero(byte* p, int length)
+        {
+            int i = 0;
+            for (; i + 8 <= length; i += 8) *(ulong*)(p + i) = 0;
+            for (; i < length; i++) p[i] = 0;
+        }
+
         /// <summary>Whether an entry (256 bytes) names any block.</summary>
         private static bool HasPointers(byte* entry)
         {
@@ -290,7 +298,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             byte* b = ReadBlock(block, out long r);
             if (b == null) return r;
-            for (int i = 0; i < length; i++) into[i] = b[offset + i];
+            System.Buffer.MemoryCopy(b + offset, into, length, length);
             return 0;
         }
 
@@ -1132,7 +1140,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             r = FreeSlot(dir, path, s, e, out uint block, out int slot);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) entry[i] = 0;
+            Zero(entry, SlotSize);
             bool directory = IsDirectory(mode);
             MakeInode(entry, mode, uid, gid, directory ? 2u : 1u);
             MakeName(entry, path, s, e);
@@ -1260,7 +1268,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             uint mode = ModeOf(n);
             if (IsDirectory(mode) != directory) return directory ? -(long)Errno.ENOTDIR : -(long)Errno.EISDIR;
             byte* zero = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) zero[i] = 0;
+            Zero(zero, SlotSize);
             long r;
             if (directory)
             {
@@ -1408,7 +1416,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             long r = FreeSlot(dir, out uint block, out int slot);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) entry[i] = 0;
+            Zero(entry, SlotSize);
             *(uint*)(entry + CffsLayout.Mode) = mode;
             *(uint*)(entry + CffsLayout.ExternalInode) = (uint)CffsLayout.Ino(n.Block, n.Slot);
             *(uint*)(entry + CffsLayout.Flags) = CffsLayout.External;
@@ -1473,7 +1481,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             // move, atomic across a crash; an entry with no pointers is written anew, then cleared.
             byte* entry = stackalloc byte[SlotSize];
             byte* zero = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) zero[i] = 0;
+            Zero(zero, SlotSize);
             r = ReadMeta(ob, oslot * SlotSize, entry, SlotSize);
             if (r < 0) return r;
             for (int i = CffsLayout.NameLength; i < SlotSize; i++) entry[i] = 0;

@@ -47,7 +47,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             byte* page = Find(block);
             if (page == null || offset < 0 || length < 0 || offset + length > BlockSize) return;
-            for (int i = 0; i < length; i++) page[offset + i] = bytes[i];
+            System.Buffer.MemoryCopy(bytes, page + offset, length, length);
         }
 
         public void Drop(uint block)
