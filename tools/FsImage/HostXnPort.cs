@@ -126,6 +126,7 @@ namespace ExoSharp.Tools.FsImage
 
         public bool IsFree(uint block) => _xn.IsFree(block);
         public bool InCore(uint block) => block < _xn.BlockCount && _xn.IsReadable(block);
+        public ulong Epoch => 0;
         public uint TypeOf(uint block) => block < _xn.BlockCount ? _xn.Entry(block).Type : 0u;
         public ulong Now() => Clock;
     }

@@ -68,6 +68,7 @@ namespace ExoSharp.Apps.Bench
         public bool IsFree(uint block) => _inner.IsFree(block);
         public bool InCore(uint block) => _inner.InCore(block);
         public uint TypeOf(uint block) => _inner.TypeOf(block);
+        public ulong Epoch => _inner.Epoch;
         public ulong Now() => _inner.Now();
     }
 }

@@ -11,9 +11,12 @@ namespace ExoSharp.LibOS.ExOS
         private readonly ulong _key;
         private readonly uint _blocks, _first;
 
+        private static ulong s_epoch;       // bumped in every forked child (a fork hook)
+
         public CffsPort(ulong key)
         {
             _key = key;
+            Process.AddForkHooks(&BeforeFork, &InChild);
             XnInfo info;
             SystemCall.XnInfo(&info);
             _blocks = (uint)info.Blocks;
@@ -97,5 +100,11 @@ namespace ExoSharp.LibOS.ExOS
         public uint TypeOf(uint block) => block < _blocks ? ((BlockRecord*)UserLayout.BlockRegistry)[block].Type : 0u;
 
         public ulong Now() => Clock.UnixSeconds;
+
+        public ulong Epoch => s_epoch;
+
+        private static void BeforeFork(bool undo) { }
+
+        private static void InChild() => s_epoch++;
     }
 }

@@ -1,27 +1,31 @@
-// The library's own copies of C-FFS metadata blocks (directory, extent and inode-table blocks), so
-// a path walk, a stat or an extent lookup reads memory instead of copying the block out of XN on
-// every access. Direct-mapped by block number; a page is allocated for a slot the first time it is
-// used and kept for the volume's life. Invariant (FileSystem keeps it): a copy equals XN's block,
-// because every change this instance makes through XN is applied here after XN accepted it, a
-// freed or newly allocated block's copy is dropped, and everything is dropped when another process
-// changed the volume (the shared generation) or the cache is emptied (DropCache). Data blocks are
-// never held here.
+// The library's own copies of C-FFS blocks, so a path walk, a stat or an extent lookup (one
+// instance: directory, extent and inode-table blocks) or a small file's read (another: data blocks)
+// reads memory instead of copying the block out of XN on every access. Direct-mapped by block
+// number; a page is allocated for a slot the first time it is used and kept for the volume's life.
+// Invariant (FileSystem keeps it): a copy equals XN's block, because every change this instance
+// makes through XN is applied here after XN accepted it, a freed or newly allocated block's copy is
+// dropped, and everything is dropped when another process changed the volume (the shared
+// generation) or the cache is emptied (DropCache).
 namespace ExoSharp.LibOS.ExOS.Cffs
 {
     internal sealed unsafe class MetadataCache
     {
-        private const int Slots = 2048;                     // at most 8 MiB of copies
         private const int BlockSize = CffsLayout.BlockSize;
         private const uint None = 0xFFFFFFFF;
-        private readonly uint[] _block = new uint[Slots];
-        private readonly byte*[] _page = new byte*[Slots];
+        private readonly int Slots;
+        private readonly uint[] _block;
+        private readonly byte*[] _page;
 
-        public MetadataCache()
+        /// <summary>slots: at most that many copies (slots * 4 KiB of memory once all are used).</summary>
+        public MetadataCache(int slots)
         {
+            Slots = slots;
+            _block = new uint[slots];
+            _page = new byte*[slots];
             for (int i = 0; i < Slots; i++) _block[i] = None;
         }
 
-        private static int SlotOf(uint block) => (int)(block % Slots);
+        private int SlotOf(uint block) => (int)(block % (uint)Slots);
 
         /// <summary>The copy of block, or null when none is held.</summary>
         public byte* Find(uint block)
