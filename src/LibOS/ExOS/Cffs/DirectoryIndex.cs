@@ -8,6 +8,7 @@
 // the change, and everything is dropped when another process changed the volume, on DropCache,
 // when a directory is removed, or when a change failed half way. A directory is named by its first
 // block. Names are compared by the caller against the entry itself (the index keeps hashes only).
+// The arrays only grow (the most entries ever indexed at once) and are never given back.
 namespace ExoSharp.LibOS.ExOS.Cffs
 {
     internal sealed class DirectoryIndex
@@ -35,11 +36,14 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             _free = -1;
         }
 
-        /// <summary>Forgets every directory.</summary>
+        /// <summary>Forgets every directory (the arrays are kept: nothing for a collector).</summary>
         public void DropAll()
         {
             if (_used == 0) return;
-            Clear(1024);
+            for (int i = 0; i < _head.Length; i++) _head[i] = -1;
+            _count = 0;
+            _used = 0;
+            _free = -1;
         }
 
         /// <summary>FNV-1a over the name's bytes (Latin-1), mixed with the directory.</summary>

@@ -3,10 +3,12 @@
 // Every change goes through XN's checked calls (IXnPort), so the same code runs in the guest and in
 // the host tools. Results: 0 or a count, or -errno (Errno). Policy here, not in XN: allocation near
 // the directory (explicit grouping: a directory's small files sit in the blocks after it), sizes
-// written after blocks are allocated and before they are freed, caching (Reclaim on a full cache).
-// Invariant: bytes past a file's size in its last block are zero. No garbage collector or exceptions
-// are needed: buffers are allocated once per volume. Renames to another directory and the first
-// link of a file use XN's move. Missing: an open file surviving its unlink, UTF-8 names beyond Latin-1.
+// written with or after the blocks they cover and before they are freed, caching (copies of metadata
+// and small files' blocks, a name index, read-ahead runs, Reclaim on a full XN cache). Invariant:
+// bytes past a file's size in its last block are zero. No garbage collector or exceptions are
+// needed: buffers are allocated per volume and only grow (pages on first use, the index's arrays).
+// Renames to another directory and the first link of a file use XN's move. Missing: an open file
+// surviving its unlink, UTF-8 names beyond Latin-1.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS.Cffs
