@@ -407,8 +407,16 @@ namespace ExoSharp.Kernel.Xn
         /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
         private static long Sync(Environment env, TrapFrame* frame)
         {
-            Pump();
-            Publish();
+            // The rows Pump can change are the blocks it started writing (a full publish walked all
+            // 2048 slots, some 200,000 instructions an fsync); a block that left the cache since the
+            // last pass still needs the full one.
+            int started = Pump();
+            if (s_volume.CacheReleases != s_releasesSeen) Publish();
+            else
+            {
+                for (int i = 0; i < started; i++) Named(s_ready[i], 1);
+                PublishReleased();
+            }
             if (Clean(env)) return 0;
             s_waitKind[env.Index] = WaitSync;
             Block(env, frame);
