@@ -24,7 +24,7 @@ on a fresh raw image of the same size behind virtio-blk in the same QEMU. ExoSha
 lazy_itable_init=0,lazy_journal_init=0\`, mounted with the defaults (data=ordered). small N: N files of
 1 KB in 10 directories (create, read, delete; the C-FFS and LFS small-file benchmark); fsync N: the
 same with an fsync per file; seq: one file in 64 KiB writes and reads. Every phase ends in a sync and its time includes it; a cold read follows a
-sync and an emptied cache (ExOS: \`DropCache\`, every clean block evicted; Linux: drop_caches 3);
+sync and an emptied cache (ExOS: \`DropCache\`, every clean block evicted, the library's block copies and name index dropped; Linux: drop_caches 3);
 _warm repeats it at once. _fsync: an fsync after each file written (create), after each unlink (of
 its directory: delete), or every MiB (seq). Busy instructions: \`-icount shift=0\`, the time-stamp
 counter across the phase less each side's own idle time (ExoSharp: the kernel's idle-loop cycles,

@@ -247,5 +247,10 @@ namespace ExoSharp.Abi
         /// becomes read-only with mark in the caller too (copy-on-write in both). At most
         /// Capability.SharePerCall pages a call: 0 when done, else how many pages it went through.</summary>
         PageShare = 59,
+
+        /// <summary>XnFetchRun(first, count): XnFetch for each of the count (1-32) blocks from first,
+        /// each checked as XnFetch checks one, stopping at the first that cannot be read; blocks until
+        /// every block started is in core; returns how many from first on are.</summary>
+        XnFetchRun = 60,
     }
 }

@@ -55,7 +55,8 @@ namespace ExoSharp.Xn
         {
             if (_freeCount == 0) return -1;
             int slot = _free[--_freeCount];
-            Bytes(slot).Clear();
+            ulong* words = (ulong*)_pages[slot];
+            for (int i = 0; i < XnLayout.BlockSize / 8; i++) words[i] = 0;     // Span.Clear goes byte by byte
             _blocks[slot] = block;
             _reading[slot] = false;
             return slot;

@@ -6,9 +6,24 @@ namespace ExoSharp.Xn
 {
     public static class ExtentMath
     {
-        /// <summary>Sorts extents[0..count) by Block (heapsort: no recursion, no allocation).</summary>
+        private const int SmallSort = 32;
+
+        /// <summary>Sorts extents[0..count) by Block (no recursion, no allocation): insertion sort up
+        /// to SmallSort records (an owns() run over a directory emits a few dozen, nearly in order),
+        /// heapsort above, so the bound stays O(r log r).</summary>
         public static void Sort(Extent[] extents, int count)
         {
+            if (count <= SmallSort)
+            {
+                for (int i = 1; i < count; i++)
+                {
+                    Extent x = extents[i];
+                    int j = i;
+                    for (; j > 0 && extents[j - 1].Block > x.Block; j--) extents[j] = extents[j - 1];
+                    extents[j] = x;
+                }
+                return;
+            }
             for (int i = count / 2 - 1; i >= 0; i--) SiftDown(extents, i, count);
             for (int end = count - 1; end > 0; end--)
             {

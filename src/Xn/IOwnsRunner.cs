@@ -17,7 +17,8 @@ namespace ExoSharp.Xn
 
         /// <summary>Runs a verified program over block (BlockSize bytes; any other length emits more
         /// than records holds, which callers refuse as OverBudget); records receives what it emits
-        /// (records.Length >= its maxEmits). Returns the number emitted.</summary>
-        int Run(ReadOnlySpan<Instruction> program, ReadOnlySpan<byte> block, EmitRecord[] records);
+        /// (records.Length >= its maxEmits). Returns the number emitted. Precondition: the program
+        /// array is not changed once it has run (a runner may know it again by reference).</summary>
+        int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records);
     }
 }

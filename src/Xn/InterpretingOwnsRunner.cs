@@ -28,7 +28,7 @@ namespace ExoSharp.Xn
             return 0;
         }
 
-        public int Run(ReadOnlySpan<Instruction> program, ReadOnlySpan<byte> block, EmitRecord[] records)
+        public int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records)
         {
             if (block.Length != XnLayout.BlockSize) return records.Length + 1;
             fixed (byte* bytes = block)

@@ -45,6 +45,13 @@ namespace ExoSharp.Xn
         private readonly EmitRecord[] _records = new EmitRecord[XnLayout.MaxRecords];
         private readonly Extent[] _before = new Extent[XnLayout.MaxRecords];
         private readonly Extent[] _after = new Extent[XnLayout.MaxRecords];
+        // The owns() result of the last block a checked change left (its S1), the S0 of the next
+        // change to the same block: valid while the block keeps its slot and its bytes change only
+        // through Induce (TakeSlot, Restore, Repair and Move forget it).
+        private readonly Extent[] _ownsKept = new Extent[XnLayout.MaxRecords];
+        private int _ownsKeptCount;
+        private uint _ownsBlock = NoBlock;
+        private int _ownsSlot = -1;
         private readonly Extent[] _added = new Extent[2 * XnLayout.MaxRecords];
         private readonly Extent[] _removed = new Extent[2 * XnLayout.MaxRecords];
         private readonly byte[] _saved = new byte[XnLayout.BlockSize];
@@ -102,6 +109,15 @@ namespace ExoSharp.Xn
         public int FreeCacheSlots => _cache.FreeSlots;
         /// <summary>BufferCache.Releases: unchanged means no block left the cache.</summary>
         public ulong CacheReleases => _cache.Releases;
+        /// <summary>How many times a block became Free (Release); the last ReleaseLog of them are kept
+        /// in order (ReleasedBlock), so the kernel's window republishes just those rows.</summary>
+        public ulong BlocksReleased { get; private set; }
+        public const int ReleaseLog = 4096;
+        private readonly uint[] _releaseLog = new uint[ReleaseLog];
+
+        /// <summary>The n-th block released (n counts from 0 at mount); meaningful for the last
+        /// ReleaseLog values of n below BlocksReleased.</summary>
+        public uint ReleasedBlock(ulong n) => _releaseLog[n % ReleaseLog];
 
         /// <summary>Moves logged and not yet finished (their completions change several blocks).</summary>
         public int MovesActive => _movesActive;
@@ -336,6 +352,7 @@ namespace ExoSharp.Xn
         private int TakeSlot(uint block)
         {
             int slot = _cache.Take(block);
+            if (block == _ownsBlock || slot == _ownsSlot) _ownsBlock = NoBlock;
             if (slot >= 0) _blocks[block].Slot = slot;
             return slot;
         }
@@ -614,7 +631,8 @@ namespace ExoSharp.Xn
                 if (Waits(to, from)) return Error.BlockInUse;
             }
 
-            error = Induce(from, fromOffset, fromChange);
+            _ownsBlock = NoBlock;                           // Move restores bytes by hand: nothing kept
+            error = Induce(from, fromOffset, fromChange, out _, false);
             if (error != 0) return error;
             if (_addedCount != 0) error = Error.ForgedPointer;
             else if (_removedCount == 0) error = Error.BadArgument;          // nothing moves: a plain write
@@ -632,7 +650,7 @@ namespace ExoSharp.Xn
             for (int i = 0; i < moved; i++) _moved[i] = _removed[i];
             for (int i = 0; i < fromChange.Length; i++) _savedFrom[i] = _saved[i];
 
-            error = Induce(to, toOffset, toChange);
+            error = Induce(to, toOffset, toChange, out _, false);
             if (error == 0)
             {
                 if (_removedCount != 0) error = Error.LostPointer;
@@ -773,7 +791,7 @@ namespace ExoSharp.Xn
         {
             Error error = CheckMetadata(caller, block, offset, change.Length);
             if (error != 0) return error;
-            error = Induce(block, offset, change, out bool damaged);
+            error = Induce(block, offset, change, out bool damaged, true);
             if (damaged) return Repair(block, offset, change);
             if (error != 0) return error;
             if (_addedCount != 0) error = Error.ForgedPointer;
@@ -794,6 +812,7 @@ namespace ExoSharp.Xn
         /// which owns() names exactly the children the registry gives it. Costs the block's own children.</summary>
         private Error Repair(uint block, int offset, ReadOnlySpan<byte> change)
         {
+            _ownsBlock = NoBlock;
             Span<byte> buffer = _cache.Bytes(_blocks[block].Slot);
             for (int i = 0; i < change.Length; i++)
             {
@@ -926,9 +945,7 @@ namespace ExoSharp.Xn
             if (entry.Taint != 0) return Error.Tainted;
             int request = FreeRequest();
             if (request < 0) return Error.TableFull;
-            var staging = new Span<byte>(_staging[request], XnLayout.BlockSize);
-            Span<byte> buffer = _cache.Bytes(entry.Slot);
-            for (int i = 0; i < XnLayout.BlockSize; i++) staging[i] = buffer[i];
+            Buffer.MemoryCopy(_cache.Page(entry.Slot), _staging[request], XnLayout.BlockSize, XnLayout.BlockSize);
             _requestBusy[request] = true;
             _requestWrite[request] = true;
             _requestBlock[request] = block;
@@ -1028,31 +1045,49 @@ namespace ExoSharp.Xn
 
         /// <summary>S0 = owns(old); saves and applies the change; S1 = owns(new); fills _added (S1 - S0)
         /// and _removed (S0 - S1). On an error the bytes are already restored.</summary>
-        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change) => Induce(block, offset, change, out _);
+        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change) => Induce(block, offset, change, out _, true);
 
-        /// <summary>As Induce; damaged: the old contents already made owns() fail (nothing applied).</summary>
-        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change, out bool damaged)
+        /// <summary>As Induce; damaged: the old contents already made owns() fail (nothing applied).
+        /// keep: S0 may be the kept result of the block's last change, and S1 is kept for its next
+        /// (saves one owns() run and sort a change when a library changes one block repeatedly).</summary>
+        private Error Induce(uint block, int offset, ReadOnlySpan<byte> change, out bool damaged, bool keep)
         {
-            Span<byte> buffer = _cache.Bytes(_blocks[block].Slot);
-            Error error = Owns(block, buffer, _before, out _beforeCount, false);
+            int slot = _blocks[block].Slot;
+            Span<byte> buffer = _cache.Bytes(slot);
+            Error error = 0;
+            if (keep && _ownsBlock == block && _ownsSlot == slot)
+            {
+                for (int i = 0; i < _ownsKeptCount; i++) _before[i] = _ownsKept[i];
+                _beforeCount = _ownsKeptCount;
+            }
+            else error = Owns(block, buffer, _before, out _beforeCount, false);
+            _ownsBlock = NoBlock;
             damaged = error != 0;
             if (error != 0) return error;
-            for (int i = 0; i < change.Length; i++)
+            fixed (byte* saved = _saved) fixed (byte* bytes = change)
             {
-                _saved[i] = buffer[offset + i];
-                buffer[offset + i] = change[i];
+                byte* at = _cache.Page(slot) + offset;         // precondition: offset + change.Length <= BlockSize
+                Buffer.MemoryCopy(at, saved, change.Length, change.Length);
+                Buffer.MemoryCopy(bytes, at, change.Length, change.Length);
             }
             error = Owns(block, buffer, _after, out _afterCount, true);
             if (error != 0) { Restore(block, offset, change.Length); return error; }
             _addedCount = ExtentMath.Subtract(_after, _afterCount, _before, _beforeCount, _added);
             _removedCount = ExtentMath.Subtract(_before, _beforeCount, _after, _afterCount, _removed);
+            if (keep)
+            {
+                for (int i = 0; i < _afterCount; i++) _ownsKept[i] = _after[i];
+                _ownsKeptCount = _afterCount;
+                _ownsBlock = block;
+                _ownsSlot = slot;
+            }
             return 0;
         }
 
         private void Restore(uint block, int offset, int length)
         {
-            Span<byte> buffer = _cache.Bytes(_blocks[block].Slot);
-            for (int i = 0; i < length; i++) buffer[offset + i] = _saved[i];
+            _ownsBlock = NoBlock;
+            fixed (byte* saved = _saved) Buffer.MemoryCopy(saved, _cache.Page(_blocks[block].Slot) + offset, length, length);
         }
 
         /// <summary>Runs the block's owns() and turns its records into sorted, disjoint, coalesced
@@ -1157,6 +1192,8 @@ namespace ExoSharp.Xn
                 uint b = _releaseStack[--top];
                 uint waiter = _blocks[b].FirstWaiter;
                 ResetEntry(b);
+                _releaseLog[BlocksReleased % ReleaseLog] = b;
+                BlocksReleased++;
                 while (waiter != NoBlock)
                 {
                     ref BlockEntry w = ref _blocks[waiter];

@@ -78,6 +78,26 @@ namespace ExoSharp.Tools.FsImage
             return _xn.IsReadable(block) ? 0 : (long)Error.NotInCore;
         }
 
+        /// <summary>Fetch for each block from first, stopping at the first that fails (its error when
+        /// it is the first); how many from first on are in core.</summary>
+        public long FetchRun(uint first, uint count)
+        {
+            if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
+            uint got = 0;
+            for (uint b = first; b < first + count; b++)
+            {
+                Error e = _xn.Fetch(_key, b);
+                if (e != 0)
+                {
+                    if (got == 0) return (long)e;
+                    break;
+                }
+                got++;
+            }
+            _disk.Pump();
+            return _xn.IsReadable(first) ? got : (long)Error.NotInCore;
+        }
+
         public long Evict(uint block) => (long)_xn.Evict(block);
 
         public long Sync()
@@ -106,6 +126,8 @@ namespace ExoSharp.Tools.FsImage
 
         public bool IsFree(uint block) => _xn.IsFree(block);
         public bool InCore(uint block) => block < _xn.BlockCount && _xn.IsReadable(block);
+        public ulong Epoch => 0;
+        public uint TypeOf(uint block) => block < _xn.BlockCount ? _xn.Entry(block).Type : 0u;
         public ulong Now() => Clock;
     }
 }

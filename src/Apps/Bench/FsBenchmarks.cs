@@ -5,6 +5,7 @@
 //                     (the library's cache dropped), read warm, delete;
 //   fsbench fsync N   the same files created and deleted with an fsync after each file (create)
 //                     or each unlink (the directory's);
+//   fsbench profile PHASES  the same, each phase followed by its XN calls (ProfilingPort);
 //   fsbench seq M     one file of M MiB written in 64 KiB writes, read cold, read warm, deleted;
 //                     written again with an fsync after every MiB.
 // Each phase ends in a sync and is timed with the time-stamp counter; the kernel's idle cycles
@@ -21,12 +22,19 @@ namespace ExoSharp.Apps.Bench
         private const int Directories = 10, SmallSize = 1024, SeqChunk = 64 * 1024;
         private static ulong s_tsc, s_idle;
         private static int s_failures;
+        private static ProfilingPort s_profile;          // `fsbench profile ...`: XN calls counted per phase
+        private static ulong s_operations;
 
         public static int Main(string arguments)
         {
-            long r = Files.Mount();
-            if (r < 0) return Fail("mount the system volume", r);
             int at = 0;
+            if (arguments.StartsWith("profile "))
+            {
+                s_profile = new ProfilingPort(new CffsPort(CffsLayout.SystemKey));
+                at = 8;
+            }
+            long r = Files.Mount(s_profile);
+            if (r < 0) return Fail("mount the system volume", r);
             while (true)
             {
                 string phase = Word(arguments, ref at), count = Word(arguments, ref at);
@@ -68,6 +76,7 @@ namespace ExoSharp.Apps.Bench
         private static void Start()
         {
             s_idle = Clock.IdleCycles;
+            s_profile?.Reset();
             s_tsc = Benchmarks.Tsc();
         }
 
@@ -77,6 +86,7 @@ namespace ExoSharp.Apps.Bench
             ulong idle = Clock.IdleCycles - s_idle;
             ulong busy = total > idle ? total - idle : 0;
             System.Console.WriteLine("BENCH " + name + " busy=" + busy.ToString() + " idle=" + idle.ToString() + " total=" + total.ToString());
+            s_profile?.Print(name, s_operations);
         }
 
         private static byte Pattern(int file, int at) => (byte)(file * 13 + at * 7 + (at >> 8));
@@ -101,6 +111,7 @@ namespace ExoSharp.Apps.Bench
 
             if (!fsync)
             {
+                s_operations = (ulong)count;
                 Create(paths, buffer, false);
                 Stop("fs_small_create" + n);
                 ReadSmall(paths, buffer, true, "fs_small_read" + n);
@@ -110,6 +121,7 @@ namespace ExoSharp.Apps.Bench
             }
             else
             {
+                s_operations = (ulong)count;
                 Create(paths, buffer, true);
                 Stop("fs_small_create" + n + "_fsync");
                 Delete(paths, dirs, true);
@@ -182,6 +194,7 @@ namespace ExoSharp.Apps.Bench
             byte* chunk = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(SeqChunk);
             string n = "_" + mib.ToString() + "m";
             long chunks = (long)mib * 1024 * 1024 / SeqChunk;
+            s_operations = (ulong)(mib * 256);
             for (int round = 0; round < 2; round++)
             {
                 bool fsync = round == 1;

@@ -1,7 +1,8 @@
 // Hostile use of XN (tests/Boot/xn-hostile.test): bad arguments; UDFs that lie (a constant
 // pointer, a loop, one that hides the pointer an allocation claims); a metadata write carrying a
-// forged pointer; and a forked environment without the file system's key trying to read, write,
-// free and claim its blocks. Each gets its error; the kernel never panics and nothing changes.
+// forged pointer; bad runs for XnFetchRun and a run stopping where the owner's blocks end; and a
+// forked environment without the file system's key trying to read, write, free and claim its
+// blocks. Each gets its error; the kernel never panics and nothing changes.
 using ExoSharp.Abi;
 using ExoSharp.Apps.Executive;
 using ExoSharp.LibOS.ExOS;
@@ -98,6 +99,43 @@ namespace ExoSharp.Apps.Disk
             SystemCall.PageQuery(0x7100_0000, &gone);
             Expect("after deleting doomed.txt its page is no longer mapped", gone.Flags == 0 ? 0 : -1, 0);
 
+            // A run fetched in one call: the run's arguments checked, then each block as XnFetch checks one.
+            Expect("fetch a run of 0 blocks", SystemCall.XnFetchRun(data, 0), (long)Error.BadLength);
+            Expect("fetch a run of 33 blocks", SystemCall.XnFetchRun(data, 33), (long)Error.BadLength);
+            Expect("fetch a run from block 2^40", SystemCall.XnFetchRun(1UL << 40, 2), (long)Error.NoSuchBlock);
+            Expect("fetch a run past the disk's end", SystemCall.XnFetchRun(4095, 2), (long)Error.NoSuchBlock);
+            Expect("fetch a run from XN's superblock", SystemCall.XnFetchRun(0, 4), (long)Error.NoSuchBlock);
+            Expect("fetch a run from a free block", SystemCall.XnFetchRun(fs.AnyFreeBlock(), 4), (long)Error.Uninitialised);
+            const int RunBlocks = 4;
+            byte* pattern = stackalloc byte[RunBlocks * 4096];
+            for (int i = 0; i < RunBlocks * 4096; i++) pattern[i] = (byte)(i / 4096 * 31 + i);
+            Expect("create run.bin (4 blocks)", fs.Create("run.bin", pattern, RunBlocks * 4096), 0);
+            ulong start = fs.DataBlock("run.bin", 0);
+            Expect("sync before evicting", SystemCall.XnSync(), 0);
+            long evicted = 0;
+            for (int k = 0; k < RunBlocks; k++) if (SystemCall.XnEvict(fs.DataBlock("run.bin", k)) == 0) evicted++;
+            Expect("evict run.bin's blocks", evicted - RunBlocks, 0);
+            // The run stops at the first block that is not an allocated, written block of this owner
+            // (what the registry window shows), and every block before it is in core afterwards.
+            var registry = (BlockRecord*)UserLayout.BlockRegistry;
+            uint readable = 0;
+            while (readable < 32 && registry[start + readable].State == BlockRecord.Allocated && registry[start + readable].Root == registry[start].Root &&
+                   (registry[start + readable].Flags & (BlockRecord.OnDisk | BlockRecord.InCore)) != 0) readable++;
+            System.Console.WriteLine("xnattack: blocks readable from run.bin's first block on: " + readable.ToString());
+            Expect("fetch a run of 32 from run.bin's first block: as many as are readable", SystemCall.XnFetchRun(start, 32) - (long)readable, 0);
+            bool inCore = readable >= 1;
+            for (uint b = 0; b < readable; b++) inCore &= (registry[start + b].Flags & (BlockRecord.InCore | BlockRecord.Reading)) == BlockRecord.InCore;
+            Expect("every block of the run in core", inCore ? 0 : -1, 0);
+            byte* copy = stackalloc byte[4096];
+            long wrong = 0;
+            for (int k = 0; k < RunBlocks; k++)
+            {
+                ulong b = fs.DataBlock("run.bin", k);
+                if ((registry[b].Flags & BlockRecord.InCore) == 0 || SystemCall.XnRead(b, 0, copy, 4096) != 0) { wrong++; continue; }
+                for (int i = 0; i < 4096; i++) if (copy[i] != pattern[k * 4096 + i]) { wrong++; break; }
+            }
+            Expect("run.bin's blocks in core with their bytes, none fetched again", wrong, 0);
+
             long child = Process.Fork();
             if (child == 0) return Stranger(fs, inode, data);
             ulong id = (ulong)SystemCall.EnvIdOf((ulong)child);
@@ -122,6 +160,7 @@ namespace ExoSharp.Apps.Disk
             Expect("stranger: free it from the inode", Change(Syscall.XnFree, inode, FileSystem.PointerOffset, 0, data, 1), (long)Error.NotOwner);
             Expect("stranger: allocate under the directory", Change(Syscall.XnAlloc, fs.Directory, 8 * 64 + 52, (uint)fs.AnyFreeBlock(), fs.AnyFreeBlock(), 1, fs.InodeType), (long)Error.NotOwner);
             Expect("stranger: map secret.txt's data block", SystemCall.XnMap(data, 0x7300_0000), (long)Error.NotOwner);
+            Expect("stranger: fetch a run from the directory", SystemCall.XnFetchRun(fs.Directory, 4), (long)Error.NotOwner);
             ulong mine = fs.AnyFreeBlock();
             Expect("stranger: a root of its own", Root("mine", 0xBEEF, mine, fs.InodeType) == (long)mine ? 0 : -1, 0);
             Expect("stranger: claim secret.txt's data block in it", Change(Syscall.XnAlloc, mine, FileSystem.PointerOffset, data, data, 1, 0), (long)Error.BlockInUse);

@@ -1,8 +1,9 @@
 // XN's IOwnsRunner in the kernel: owns UDFs run as x86-64 code (the executive's compiler, code in
 // CodePages) instead of through the interpreter. Verification is the interpreter runner's. A
-// compiled program is found again by its instructions (compared in full: XN may pass a program
-// from a reused buffer, so an address alone would name the wrong one); at most Capacity are kept,
-// the oldest replaced. A program the compiler cannot take is interpreted. Interrupts off.
+// compiled program is found again by the array it came from (held here, so the collector cannot
+// give its memory to another program; XN never changes a program array once run), else by its
+// instructions compared in full; at most Capacity are kept, the oldest replaced. A program the
+// compiler cannot take is interpreted. Interrupts off.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
@@ -19,6 +20,7 @@ namespace ExoSharp.Kernel.Xn
 
         private readonly InterpretingOwnsRunner _interpreter = new InterpretingOwnsRunner();
         private readonly Instruction[][] _programs = new Instruction[Capacity][];
+        private readonly Instruction[][] _sources = new Instruction[Capacity][];     // the arrays passed in
         private readonly NativeCode[] _code = new NativeCode[Capacity];
         private int _next;
 
@@ -28,7 +30,7 @@ namespace ExoSharp.Kernel.Xn
         public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule) =>
             _interpreter.Verify(program, out maxEmits, out rule);
 
-        public int Run(ReadOnlySpan<Instruction> program, ReadOnlySpan<byte> block, EmitRecord[] records)
+        public int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records)
         {
             if (block.Length != XnLayout.BlockSize) return records.Length + 1;
             NativeCode code = Find(program);
@@ -43,16 +45,23 @@ namespace ExoSharp.Kernel.Xn
             }
         }
 
-        private NativeCode Find(ReadOnlySpan<Instruction> program)
+        private NativeCode Find(Instruction[] program)
         {
             for (int i = 0; i < Capacity; i++)
-                if (_programs[i] != null && Same(_programs[i], program)) return _code[i];
+                if (_sources[i] == program && program != null) return _code[i];     // a full compare cost ~4,000 instructions a run
+            for (int i = 0; i < Capacity; i++)
+                if (_programs[i] != null && Same(_programs[i], program))
+                {
+                    _sources[i] = program;
+                    return _code[i];
+                }
             var copy = new Instruction[program.Length];
             for (int i = 0; i < copy.Length; i++) copy[i] = program[i];
             int slot = _next;
             _next = (_next + 1) % Capacity;
             _code[slot].Free();
             _programs[slot] = copy;
+            _sources[slot] = program;
             _code[slot] = NativeCode.Compile(copy);
             return _code[slot];
         }

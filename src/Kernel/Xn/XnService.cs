@@ -4,7 +4,7 @@
 // block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
 // in XN's catalogue): an environment that created or opened a root with it acts as the owner.
 // Writes go out in XN's order from XnSync, every WritebackTicks, and after write completions
-// (once half the queue is free). The registry window is rewritten row by row as calls and
+// (once three quarters of the queue are free). The registry window is rewritten row by row as calls and
 // completions name blocks; in full only when a block left the cache.
 // Interrupts off; XnVolume is never re-entered. Missing: sharing roots, more than one disk.
 using System;
@@ -25,7 +25,7 @@ namespace ExoSharp.Kernel.Xn
         public const int CacheBlocks = 2048;
         public const int KeysPerEnvironment = 8;
         public const ulong WritebackTicks = 50;
-        public const uint WaitFetch = 1, WaitSync = 2;
+        public const uint WaitFetch = 1, WaitSync = 2, WaitRun = 3;
         public const int MaxMappings = 1024;
 
         private static readonly uint[] s_mappedBlock = new uint[MaxMappings];
@@ -42,17 +42,20 @@ namespace ExoSharp.Kernel.Xn
         private static ulong s_reachable, s_problems, s_nextWriteback;
         private static int s_unclean;       // blocks dirty or being written (from the last publish)
         private static readonly int[] s_uncleanByRoot = new int[XnLayout.MaxRoots + 1];   // [MaxRoots]: XN's own blocks
-        private const int MaxWatched = 4096;
         private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
         private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
-        private static uint[] s_watched;    // freed blocks still FreePending
-        private static int s_watchedCount;
-        private static bool s_overflow;
+        private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishReleased
 
         /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
         private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
         private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
+        private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
         private static readonly DiskWait s_diskWait = new DiskWait();
+        /// <summary>The table indexes of environments that blocked on the disk (s_listed: in the list),
+        /// so a completion looks at those rather than at every environment.</summary>
+        private static readonly int[] s_waiting = new int[Capability.MaxEnvironments];
+        private static readonly bool[] s_listed = new bool[Capability.MaxEnvironments];
+        private static int s_waitingCount;
 
         /// <summary>Boot time, after the disk driver: plugs XN's system calls, release and write-behind
         /// into Core, then mounts XN's volume (formatting a blank disk) if there is a disk.</summary>
@@ -72,6 +75,7 @@ namespace ExoSharp.Kernel.Xn
             Subsystems.RegisterCall(Syscall.XnMap, &Call);
             Subsystems.RegisterCall(Syscall.XnEvict, &Call);
             Subsystems.RegisterCall(Syscall.XnMove, &Call);
+            Subsystems.RegisterCall(Syscall.XnFetchRun, &Call);
             if (!VirtioBlock.Present) return;
             s_disk = new VirtioDisk();
             var pages = new FramePages();
@@ -140,6 +144,7 @@ namespace ExoSharp.Kernel.Xn
                 case Syscall.XnMove: result = Move(env, a0, a1); break;
                 case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
                 case Syscall.XnFetch: return Fetch(env, frame, a0);
+                case Syscall.XnFetchRun: return FetchRun(env, frame, a0, a1);
                 case Syscall.XnSync: return Sync(env, frame);
                 case Syscall.XnInfo: return Info(env, a0);
                 case Syscall.XnMap: result = Map(env, a0, a1); break;
@@ -147,13 +152,11 @@ namespace ExoSharp.Kernel.Xn
                 default: return (long)Error.NoSuchCall;
             }
             // A change that took no block out of the cache touched only the rows it named (published
-            // by Named); the rest of the window is as the last full publish left it. Only a free
-            // can end other blocks' wait to be reused (those waiting on a freed parent).
+            // by Named) and the blocks it released (a free ends the wait of blocks waiting on a
+            // freed parent); the rest of the window is as the last full publish left it.
             if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
                 s_volume.CacheReleases == s_releasesSeen)
-            {
-                if (call == Syscall.XnFree) PublishWatched();
-            }
+                PublishReleased();
             else Publish();
             Sweep();
             return result;
@@ -188,7 +191,7 @@ namespace ExoSharp.Kernel.Xn
             int slot = s_volume.Entry((uint)block).Slot;
             ulong before = s_volume.CacheReleases;
             Error e = s_volume.Evict((uint)block);
-            Named(block, 1, false);
+            Named(block, 1);
             // Exactly this block left the cache: its row and its slot's record are all that changed.
             if (e == 0 && slot >= 0 && slot < s_slotBlock.Length && before == s_releasesSeen && s_volume.CacheReleases == before + 1)
             {
@@ -250,7 +253,7 @@ namespace ExoSharp.Kernel.Xn
             Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out _);
             if (e != 0) return (long)e;
             HoldKey(env, key);
-            Named(block, 1, false);
+            Named(block, 1);
             return (long)block;
         }
 
@@ -284,23 +287,36 @@ namespace ExoSharp.Kernel.Xn
             {
                 // The freed blocks' slots are noted first: when they are all the cache gave back,
                 // their records are cleared here and no full publish is needed.
+                const int Noted = 16;                       // more cached freed blocks: a scan of the slots
+                int* slots = stackalloc int[Noted];
                 ulong cached = 0;
                 for (ulong b = c.First; b < c.First + c.Count && b < s_volume.BlockCount; b++)
-                    if (s_volume.Entry((uint)b).Slot >= 0) cached++;
+                {
+                    int slot = s_volume.Entry((uint)b).Slot;
+                    if (slot < 0) continue;
+                    if (cached < Noted) slots[cached] = slot;
+                    cached++;
+                }
                 e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
                 if (e == 0 && before == s_releasesSeen && s_volume.CacheReleases == before + cached)
                 {
-                    for (int slot = 0; slot < s_slotBlock.Length; slot++)
-                        if (cached != 0 && s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
-                            s_slotBlock[slot] = XnVolume.NoBlock;
+                    if (cached <= Noted)
+                    {
+                        for (ulong i = 0; i < cached; i++)
+                            if (slots[i] < s_slotBlock.Length && s_volume.BlockInSlot(slots[i]) == XnVolume.NoBlock) s_slotBlock[slots[i]] = XnVolume.NoBlock;
+                    }
+                    else
+                        for (int slot = 0; slot < s_slotBlock.Length; slot++)
+                            if (s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
+                                s_slotBlock[slot] = XnVolume.NoBlock;
                     s_releasesSeen = s_volume.CacheReleases;
                 }
             }
             else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
                 e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
             else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
-            Named(c.Block, 1, false);
-            if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count, call == Syscall.XnFree);
+            Named(c.Block, 1);
+            if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count);
             return (long)e;
         }
 
@@ -318,9 +334,9 @@ namespace ExoSharp.Kernel.Xn
             System.Buffer.MemoryCopy((void*)t.Bytes, s_change, XnLayout.BlockSize, (long)t.Length);
             Error e = s_volume.Move(KeyFor(env, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
                                     (uint)t.Block, (int)t.Offset, new ReadOnlySpan<byte>(s_change, (int)t.Length));
-            Named(f.Block, 1, false);
-            Named(t.Block, 1, false);
-            Named(XnLayout.SuperBlock, 1, false);
+            Named(f.Block, 1);
+            Named(t.Block, 1);
+            Named(XnLayout.SuperBlock, 1);
             return (long)e;
         }
 
@@ -341,7 +357,7 @@ namespace ExoSharp.Kernel.Xn
             if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
             ulong caller = KeyFor(env, (uint)block);
             Error e = s_volume.Fetch(caller, (uint)block);
-            Named(block, 1, false);
+            Named(block, 1);
             if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else a slot taken: named
             if (e != 0) return (long)e;
             if (InCore(caller, (uint)block)) return 0;
@@ -351,11 +367,54 @@ namespace ExoSharp.Kernel.Xn
             return 0;
         }
 
+        /// <summary>XnFetchRun: XnFetch for each block of [first, first + count), each checked as XnFetch
+        /// is, stopping at the first the caller may not read or the cache or queue cannot take (that
+        /// error when it is the first block); blocks the caller until every block started is in core.
+        /// Returns how many blocks from first on are in core or were read. One call, one wait.</summary>
+        private static long FetchRun(Environment env, TrapFrame* frame, ulong first, ulong count)
+        {
+            if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
+            if (first > uint.MaxValue || first >= s_volume.BlockCount || count > s_volume.BlockCount - first) return (long)Error.NoSuchBlock;
+            uint got = 0;
+            Error e = 0;
+            for (ulong b = first; b < first + count; b++)
+            {
+                e = s_volume.Fetch(KeyFor(env, (uint)b), (uint)b);
+                if (e != 0) break;
+                got++;
+            }
+            Named(first, got == 0 ? 1 : got);
+            if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else slots taken: named
+            if (got == 0) return (long)e;
+            if (RunReadable((uint)first, got)) return got;
+            s_waitKind[env.Index] = WaitRun;
+            s_waitBlock[env.Index] = (uint)first;
+            s_waitCount[env.Index] = got;
+            Block(env, frame);
+            return 0;
+        }
+
+        /// <summary>No block of the run is still being read.</summary>
+        private static bool RunReadable(uint first, uint count)
+        {
+            for (uint b = first; b < first + count; b++)
+                if (s_volume.Entry(b).Slot >= 0 && !s_volume.IsReadable(b)) return false;
+            return true;
+        }
+
         /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
         private static long Sync(Environment env, TrapFrame* frame)
         {
-            Pump();
-            Publish();
+            // The rows Pump can change are the blocks it started writing (a full publish walked all
+            // 2048 slots, some 200,000 instructions an fsync); a block that left the cache since the
+            // last pass still needs the full one.
+            int started = Pump();
+            if (s_volume.CacheReleases != s_releasesSeen) Publish();
+            else
+            {
+                for (int i = 0; i < started; i++) Named(s_ready[i], 1);
+                PublishReleased();
+            }
             if (Clean(env)) return 0;
             s_waitKind[env.Index] = WaitSync;
             Block(env, frame);
@@ -365,6 +424,11 @@ namespace ExoSharp.Kernel.Xn
         private static void Block(Environment env, TrapFrame* frame)
         {
             env.BlockedOn = s_diskWait;
+            if (!s_listed[env.Index])
+            {
+                s_listed[env.Index] = true;
+                s_waiting[s_waitingCount++] = env.Index;
+            }
             EnvTable.Publish(env);
             frame->Rax = 0;
             Scheduler.SaveCurrent(frame);
@@ -394,23 +458,42 @@ namespace ExoSharp.Kernel.Xn
             bool known = s_volume.RequestOf((int)tag, out uint block, out bool read);
             ulong before = s_volume.CacheReleases;
             s_disk.Complete((int)tag, ok);
-            // Writeback scans the cache: after a read nothing new can be written, and while half
-            // the queue is still busy the next completions will refill it.
-            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 2) ? 0 : Pump();
+            // Writeback scans the cache (about 40,000 instructions for 2048 slots): after a read
+            // nothing new can be written, and while a quarter of the queue is still busy the next
+            // completions will refill it, so one scan starts some 24 writes.
+            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 4) ? 0 : Pump();
             // The rows a completion can change: its block, the parent its write untaints, the freed
-            // blocks waiting for it (watched), the blocks whose writes Pump started; a block leaving
+            // blocks its write released (the release log), the blocks whose writes Pump started; a block leaving
             // the cache or a logged move's bookkeeping needs the full pass.
             if (known && before == s_releasesSeen && s_volume.CacheReleases == before && s_volume.MovesActive == 0)
             {
-                Named(block, 1, false);
+                Named(block, 1);
                 uint parent = s_volume.Entry(block).Parent;
-                if (parent < s_volume.BlockCount) Named(parent, 1, false);
-                for (int i = 0; i < started; i++) Named(s_ready[i], 1, false);
-                PublishWatched();
+                if (parent < s_volume.BlockCount) Named(parent, 1);
+                for (int i = 0; i < started; i++) Named(s_ready[i], 1);
+                PublishReleased();
             }
             else Publish();
             Sweep();
-            EnvTable.ForEach(&Wake, null);
+            WakeWaiters();
+        }
+
+        /// <summary>Wakes the environments waiting on the disk whose wait is over; the list keeps
+        /// those still waiting (an environment that ended or stopped waiting leaves it).</summary>
+        private static void WakeWaiters()
+        {
+            for (int i = 0; i < s_waitingCount;)
+            {
+                int index = s_waiting[i];
+                Environment env = EnvTable.AtIndex(index);
+                if (env != null && env.BlockedOn == s_diskWait)
+                {
+                    Wake(env, null);
+                    if (env.BlockedOn == s_diskWait) { i++; continue; }
+                }
+                s_listed[index] = false;
+                s_waiting[i] = s_waiting[--s_waitingCount];
+            }
         }
 
         /// <summary>Every timer tick: write behind, so dirty blocks reach the disk without a sync.</summary>
@@ -441,6 +524,12 @@ namespace ExoSharp.Kernel.Xn
                 BlockEntry entry = s_volume.Entry(block);
                 if (entry.Slot >= 0 && (s_registry[block].Flags & BlockRecord.Reading) != 0) return;
                 env.Frame->Rax = entry.Slot >= 0 ? 0 : unchecked((ulong)(long)Error.NotInCore);   // a failed read
+            }
+            else if (kind == WaitRun)
+            {
+                uint first = s_waitBlock[env.Index], count = s_waitCount[env.Index];
+                if (!RunReadable(first, count)) return;
+                env.Frame->Rax = s_volume.Entry(first).Slot >= 0 ? count : unchecked((ulong)(long)Error.NotInCore);
             }
             else if (kind == WaitSync)
             {
@@ -478,13 +567,12 @@ namespace ExoSharp.Kernel.Xn
             for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
             s_slotBlock = new uint[s_volume.CacheSlots];
             for (int i = 0; i < s_slotBlock.Length; i++) s_slotBlock[i] = XnVolume.NoBlock;
-            s_watched = new uint[MaxWatched];
             Publish();
         }
 
         /// <summary>The full pass, for when a block left the cache: every cached block's row and the
         /// rows of blocks that just left it (every change to a block's state passes through the
-        /// cache, but for frees), and freed blocks not yet free again (Watch). Costs O(cache), not
+        /// cache, but for frees), and blocks released since the last pass (PublishReleased). Costs O(cache), not
         /// O(disk). The unclean counts follow the rows (PublishRow).</summary>
         private static void Publish()
         {
@@ -497,41 +585,31 @@ namespace ExoSharp.Kernel.Xn
                 if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
                 PublishRow(block);
             }
-            PublishWatched();
+            PublishReleased();
         }
 
-        /// <summary>The rows of freed blocks not yet free again (a free can release blocks waiting on
-        /// the freed one); after a change that left the cache's membership alone, all a publish needs
-        /// beyond the rows Named wrote.</summary>
-        private static void PublishWatched()
+        /// <summary>The rows of blocks that became free since the last pass (XnVolume's release log:
+        /// freed blocks whose wait ended, by a parent's write or a parent freed), every row when more
+        /// were released than the log holds. Costs what was released, not what waits.</summary>
+        private static void PublishReleased()
         {
-            for (int i = 0; i < s_watchedCount;)
-            {
-                uint block = s_watched[i];
-                PublishRow(block);
-                if (s_volume.Entry(block).State != BlockState.FreePending) s_watched[i] = s_watched[--s_watchedCount];
-                else i++;
-            }
+            ulong now = s_volume.BlocksReleased;
+            if (now == s_releasedSeen) return;
+            if (now - s_releasedSeen > XnVolume.ReleaseLog)
+                for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
+            else
+                for (ulong n = s_releasedSeen; n < now; n++) PublishRow(s_volume.ReleasedBlock(n));
+            s_releasedSeen = now;
         }
 
         /// <summary>Publishes the rows of blocks an operation named (first .. first + count - 1, clipped
-        /// to the disk); freed ones are watched until they are free again.</summary>
-        private static void Named(ulong first, ulong count, bool freed)
+        /// to the disk).</summary>
+        private static void Named(ulong first, ulong count)
         {
             for (ulong b = first; b < first + count && b < s_volume.BlockCount; b++)
             {
                 PublishRow((uint)b);
                 NoteSlot((uint)b);
-                if (freed && s_volume.Entry((uint)b).State == BlockState.FreePending)
-                {
-                    if (s_watchedCount == s_watched.Length) s_overflow = true;
-                    else s_watched[s_watchedCount++] = (uint)b;
-                }
-            }
-            if (s_overflow)
-            {
-                s_overflow = false;                 // more pending frees than watched: one full pass
-                for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
             }
         }
 

@@ -16,9 +16,12 @@ namespace ExoSharp.LibOS.ExOS
         private byte[] _root;           // the root's name as OpenRoot was given it
         private bool _detached, _wrote;
 
+        private static ulong s_epoch;       // bumped in every forked child (a fork hook)
+
         public CffsPort(ulong key)
         {
             _key = key;
+            Process.AddForkHooks(&BeforeFork, &InChild);
             XnInfo info;
             SystemCall.XnInfo(&info);
             _blocks = (uint)info.Blocks;
@@ -119,6 +122,12 @@ namespace ExoSharp.LibOS.ExOS
             return SystemCall.XnFetch(block);
         }
 
+        public long FetchRun(uint first, uint count)
+        {
+            Attach();
+            return SystemCall.XnFetchRun(first, count);
+        }
+
         public long Evict(uint block)
         {
             Attach();
@@ -147,6 +156,14 @@ namespace ExoSharp.LibOS.ExOS
         public bool InCore(uint block) =>
             block < _blocks && (((BlockRecord*)UserLayout.BlockRegistry)[block].Flags & (BlockRecord.InCore | BlockRecord.Reading)) == BlockRecord.InCore;
 
+        public uint TypeOf(uint block) => block < _blocks ? ((BlockRecord*)UserLayout.BlockRegistry)[block].Type : 0u;
+
         public ulong Now() => Clock.UnixSeconds;
+
+        public ulong Epoch => s_epoch;
+
+        private static void BeforeFork(bool undo) { }
+
+        private static void InChild() => s_epoch++;
     }
 }

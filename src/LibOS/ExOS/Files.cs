@@ -46,7 +46,11 @@ namespace ExoSharp.LibOS.ExOS
         public static CffsFileSystem Volume => s_fs;
 
         /// <summary>Opens (or makes, on a blank disk) the system volume; 0 or -errno. Once per process tree.</summary>
-        public static long Mount()
+        public static long Mount() => Mount(null);
+
+        /// <summary>Mounts the system volume through port (null: ExOS's own, CffsPort), e.g. a
+        /// benchmark's counting wrapper around it. Once per process; later calls do nothing.</summary>
+        public static long Mount(IXnPort port)
         {
             if (s_fs != null) return 0;
             PageInfo info;
@@ -60,8 +64,8 @@ namespace ExoSharp.LibOS.ExOS
                 for (int i = 0; i < 4096; i++) ((byte*)Layout.FileTable)[i] = 0;
             }
             s_fds = new int[MaxDescriptors];
-            s_port = new CffsPort(CffsLayout.SystemKey);
-            s_fs = CffsFileSystem.Open(s_port, CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
+            s_port = port == null ? new CffsPort(CffsLayout.SystemKey) : port as CffsPort;     // a wrapper (a benchmark's): no detaching
+            s_fs = CffsFileSystem.Open(port ?? s_port, CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
             if (s_fs == null) return error;
             s_fs.SharedGeneration = Generation;
             Process.AddForkHooks(&BeforeFork, &InChild);
@@ -80,7 +84,7 @@ namespace ExoSharp.LibOS.ExOS
                 }
         }
 
-        private static void InChild() => s_port.Detach();
+        private static void InChild() => s_port?.Detach();
 
         private static long Check(int fd, out OpenFile* file)
         {

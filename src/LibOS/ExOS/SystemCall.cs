@@ -175,6 +175,7 @@ namespace ExoSharp.LibOS.ExOS
         public static long XnInfo(XnInfo* info) => Invoke(Syscall.XnInfo, (ulong)info);
         public static long XnMap(ulong block, ulong address) => Invoke(Syscall.XnMap, block, address);
         public static long XnEvict(ulong block) => Invoke(Syscall.XnEvict, block);
+        public static long XnFetchRun(ulong first, ulong count) => Invoke(Syscall.XnFetchRun, first, count);
         public static long XnMove(XnChange* from, XnChange* to) => Invoke(Syscall.XnMove, (ulong)from, (ulong)to);
         public static long PredicateWait(ProgramInstruction* program, long count, ulong* words, long wordCount, ProgramReport* report = null) =>
             Invoke(Syscall.PredicateWait, (ulong)program, (ulong)count, (ulong)words, (ulong)wordCount, (ulong)report);

@@ -3,10 +3,12 @@
 // Every change goes through XN's checked calls (IXnPort), so the same code runs in the guest and in
 // the host tools. Results: 0 or a count, or -errno (Errno). Policy here, not in XN: allocation near
 // the directory (explicit grouping: a directory's small files sit in the blocks after it), sizes
-// written after blocks are allocated and before they are freed, caching (Reclaim on a full cache).
-// Invariant: bytes past a file's size in its last block are zero. No garbage collector or exceptions
-// are needed: buffers are allocated once per volume. Renames to another directory and the first
-// link of a file use XN's move. Missing: an open file surviving its unlink, UTF-8 names beyond Latin-1.
+// written with or after the blocks they cover and before they are freed, caching (copies of metadata
+// and small files' blocks, a name index, read-ahead runs, Reclaim on a full XN cache). Invariant:
+// bytes past a file's size in its last block are zero. No garbage collector or exceptions are
+// needed: buffers are allocated per volume and only grow (pages on first use, the index's arrays).
+// Renames to another directory and the first link of a file use XN's move. Missing: an open file
+// surviving its unlink, UTF-8 names beyond Latin-1.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS.Cffs
@@ -15,12 +17,20 @@ namespace ExoSharp.LibOS.ExOS.Cffs
     {
         private const int SlotSize = CffsLayout.SlotSize, BlockSize = CffsLayout.BlockSize;
         private const int MaxSymlinks = 40, AllocChunk = 64;
+        /// <summary>Blocks read with one that is missing from the cache (XN's queue depth at most).</summary>
+        private const uint ReadAhead = 32;
 
         private readonly IXnPort _xn;
         private readonly uint _root;
         private uint _typeD, _typeX, _typeI;
         private uint _cursor;
-        private readonly byte[] _scratch = new byte[BlockSize];
+        private readonly MetadataCache _meta = new MetadataCache(2048);             // 8 MiB at most
+        /// <summary>Copies of small files' data blocks (files of at most SmallFile bytes): a warm read
+        /// is a memory copy, no XN call. 64 MiB at most, 10,000 small files.</summary>
+        private readonly MetadataCache _data = new MetadataCache(16384);
+        private const ulong SmallFile = 64 * 1024;
+        private readonly DirectoryIndex _index = new DirectoryIndex();
+        private byte* _found;                               // FindEntry's block copy (in _meta)
 
         // The extents of one inode (_extNode), every slot in order: the entry's four, then each
         // extent block's. _lists: the extent blocks in chain order.
@@ -31,7 +41,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         private int _lastHit;
         private Node _extNode;
         private bool _extValid;
-        private ulong _generation;
+        private ulong _generation, _epoch;
 
         /// <summary>A word shared by every process using this volume (ExOS's file table page), bumped
         /// on each change: the cached extents are dropped when another process changed something.
@@ -56,6 +66,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             _xn = xn;
             _root = root;
             _cursor = xn.FirstBlock;
+            _epoch = xn.Epoch;
         }
 
         // ------------------------------------------------------------------ opening and making
@@ -126,7 +137,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private void MakeInode(byte* inode, uint mode, uint uid, uint gid, uint nlink)
         {
-            for (int i = 0; i < 56; i++) inode[i] = 0;
+            Zero(inode, 56);
             *(uint*)(inode + CffsLayout.Mode) = mode;
             *(uint*)(inode + CffsLayout.Uid) = uid;
             *(uint*)(inode + CffsLayout.Gid) = gid;
@@ -139,20 +150,58 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         // ------------------------------------------------------------------ XN, with the cache policy
 
-        /// <summary>Brings a block into core; a full cache is emptied of clean blocks once.</summary>
+        /// <summary>Brings a block into core; a full cache is emptied of clean blocks once. A block
+        /// missing from the cache comes with the blocks after it that are allocated, of its type and
+        /// missing too, up to ReadAhead, in one XN call and one wait: explicit grouping puts a
+        /// directory's small files there, so reading them in order reads ahead, while a directory's
+        /// chain, scattered among its files, reads no data blocks it does not need.</summary>
         private long Get(uint block)
         {
-            long r = _xn.Fetch(block);
+            if (_xn.InCore(block)) return 0;
+            uint run = 1, type = _xn.TypeOf(block);
+            while (run < ReadAhead && block + run < _xn.BlockCount && !_xn.IsFree(block + run) && !_xn.InCore(block + run) &&
+                   _xn.TypeOf(block + run) == type) run++;
+            long r = run > 1 ? _xn.FetchRun(block, run) : _xn.Fetch(block);
             if (r == (long)Error.TableFull) { _xn.Reclaim(); r = _xn.Fetch(block); }
-            return XnErrors.ToErrno(r);
+            return r < 0 ? XnErrors.ToErrno(r) : 0;
+        }
+
+        /// <summary>Brings two blocks into core together: fetching the second may empty a full cache
+        /// (Reclaim) and take the first out again, so the first is fetched again then.</summary>
+        private long GetBoth(uint a, uint b)
+        {
+            long r = 0;
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                r = Get(a);
+                if (r == 0) r = Get(b);
+                if (r < 0 || _xn.InCore(a)) return r;
+            }
+            return -(long)Errno.ENOMEM;
         }
 
         /// <summary>Another process using the volume must drop its cached extents.</summary>
         private void Changed()
         {
             if (SharedGeneration == null) return;
+            CheckGeneration();
             (*SharedGeneration)++;
             _generation = *SharedGeneration;
+        }
+
+        /// <summary>When another process changed the volume, or this instance now runs in a forked
+        /// child (another environment, other authority), the cached extents, block copies and the
+        /// name index go.</summary>
+        private void CheckGeneration()
+        {
+            ulong epoch = _xn.Epoch;
+            if ((SharedGeneration == null || *SharedGeneration == _generation) && epoch == _epoch) return;
+            if (SharedGeneration != null) _generation = *SharedGeneration;
+            _epoch = epoch;
+            _extValid = false;
+            _meta.DropAll();
+            _data.DropAll();
+            _index.DropAll();
         }
 
         private long Meta(uint block, int offset, byte* bytes, int length)
@@ -160,7 +209,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             Changed();
             long r = Get(block);
             if (r < 0) return r;
-            return XnErrors.ToErrno(_xn.Write(block, offset, bytes, length));
+            r = _xn.Write(block, offset, bytes, length);
+            if (r == 0) _meta.Apply(block, offset, bytes, length);
+            return XnErrors.ToErrno(r);
         }
 
         private long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type)
@@ -176,6 +227,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (r < 0) return r;
                 r = _xn.Alloc(parent, offset, bytes, length, first, count, type);
             }
+            if (r == 0)
+            {
+                _meta.Apply(parent, offset, bytes, length);
+                _meta.Drop(first, count);
+                _data.Drop(first, count);
+            }
             return XnErrors.ToErrno(r);
         }
 
@@ -184,18 +241,29 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             Changed();
             _extValid = false;
-            long r = Get(from);
-            if (r == 0) r = Get(to);
+            long r = GetBoth(from, to);
             if (r < 0) return r;
             r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
             if (r == (long)Error.BlockInUse || r == (long)Error.TableFull)
             {
                 _xn.Sync();
-                r = Get(from);
-                if (r == 0) r = Get(to);
+                r = GetBoth(from, to);
                 if (r == 0) r = _xn.Move(from, fromOffset, fromBytes, fromLength, to, toOffset, toBytes, toLength);
             }
+            if (r == 0)
+            {
+                _meta.Apply(from, fromOffset, fromBytes, fromLength);
+                _meta.Apply(to, toOffset, toBytes, toLength);
+            }
             return XnErrors.ToErrno(r);
+        }
+
+        /// <summary>Clears length bytes (8 at a time: a byte loop costs some 4 instructions a byte).</summary>
+        private static void Zero(byte* p, int length)
+        {
+            int i = 0;
+            for (; i + 8 <= length; i += 8) *(ulong*)(p + i) = 0;
+            for (; i < length; i++) p[i] = 0;
         }
 
         /// <summary>Whether an entry (256 bytes) names any block.</summary>
@@ -218,34 +286,55 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 r = Get(parent);
                 if (r == 0) r = _xn.Free(parent, offset, bytes, length, first, count);
             }
+            if (r == 0)
+            {
+                _meta.Apply(parent, offset, bytes, length);
+                _meta.Drop(first, count);
+                _data.Drop(first, count);
+            }
             return XnErrors.ToErrno(r);
         }
 
         private uint U32(uint block, int offset)
         {
-            uint v = 0;
-            if (Get(block) < 0) return 0;
-            _xn.Read(block, offset, (byte*)&v, 4);
-            return v;
+            byte* b = ReadBlock(block, out _);
+            return b == null ? 0 : *(uint*)(b + offset);
         }
 
         private ulong U64(uint block, int offset)
         {
-            ulong v = 0;
-            if (Get(block) < 0) return 0;
-            _xn.Read(block, offset, (byte*)&v, 8);
-            return v;
+            byte* b = ReadBlock(block, out _);
+            return b == null ? 0 : *(ulong*)(b + offset);
+        }
+
+        /// <summary>length bytes at offset of a metadata block, from the library's copy.</summary>
+        private long ReadMeta(uint block, int offset, byte* into, int length)
+        {
+            byte* b = ReadBlock(block, out long r);
+            if (b == null) return r;
+            System.Buffer.MemoryCopy(b + offset, into, length, length);
+            return 0;
         }
 
         private long SetU32(uint block, int offset, uint v) => Meta(block, offset, (byte*)&v, 4);
         private long SetU64(uint block, int offset, ulong v) => Meta(block, offset, (byte*)&v, 8);
 
-        /// <summary>The block's bytes into _scratch.</summary>
-        private long ReadBlock(uint block)
+        /// <summary>A metadata block's bytes: the library's copy (MetadataCache), made from XN's the
+        /// first time. Null with -errno in error when XN cannot give it. The copy stays valid until the
+        /// next change this instance makes (a copy's slot may be given to another block then).</summary>
+        private byte* ReadBlock(uint block, out long error)
         {
-            long r = Get(block);
-            if (r < 0) return r;
-            fixed (byte* s = _scratch) return XnErrors.ToErrno(_xn.Read(block, 0, s, BlockSize));
+            CheckGeneration();
+            byte* copy = _meta.Find(block);
+            if (copy != null) { error = 0; return copy; }
+            error = Get(block);
+            if (error < 0) return null;
+            copy = _meta.Reserve(block);
+            if (copy == null) { error = -(long)Errno.ENOMEM; return null; }
+            error = XnErrors.ToErrno(_xn.Read(block, 0, copy, BlockSize));
+            if (error < 0) return null;
+            _meta.Commit(block);
+            return copy;
         }
 
         /// <summary>A run of free blocks at or after goal (wrapping), at most want long; its first block
@@ -294,48 +383,123 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         }
 
         /// <summary>The inode and mode of the entry FindEntry has just found, read from the copy of its
-        /// block FindEntry left in _scratch (an external inode is read from its table).
-        /// Precondition: nothing has used _scratch since FindEntry returned (b, slot).</summary>
+        /// block FindEntry left in _found (an external inode is read from its table).
+        /// Precondition: nothing has read another block since FindEntry returned (b, slot).</summary>
         private Node FoundInode(uint b, int slot, out uint mode)
         {
-            fixed (byte* s = _scratch)
+            byte* entry = _found + slot * SlotSize;
+            if ((*(uint*)(entry + CffsLayout.Flags) & CffsLayout.External) == 0)
             {
-                byte* entry = s + slot * SlotSize;
-                if ((*(uint*)(entry + CffsLayout.Flags) & CffsLayout.External) == 0)
-                {
-                    mode = *(uint*)(entry + CffsLayout.Mode);
-                    return new Node(b, slot);
-                }
+                mode = *(uint*)(entry + CffsLayout.Mode);
+                return new Node(b, slot);
             }
             Node n = InodeOf(b, slot);
             mode = ModeOf(n);
             return n;
         }
 
-        /// <summary>Finds name[start..end) in a directory: the entry's block and slot.</summary>
+        /// <summary>Finds name[start..end) in a directory: the entry's block and slot. Through the name
+        /// index (the directory read whole into it the first time), else by a scan of the chain.</summary>
         private bool FindEntry(Node dir, string name, int start, int end, out uint block, out int slot)
+        {
+            uint first = FirstBlockOf(dir);
+            if (first != 0 && Indexed(first))
+            {
+                int length = end - start;
+                uint hash = DirectoryIndex.Hash(first, name, start, end);
+                for (int c = _index.Next(first, hash, -1, out uint b, out int e); c >= 0; c = _index.Next(first, hash, c, out b, out e))
+                {
+                    byte* s = ReadBlock(b, out _);
+                    if (s == null) continue;
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
+                    int i = 0;
+                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                    if (i == length) { block = b; slot = e; _found = s; return true; }
+                }
+                block = 0;
+                slot = 0;
+                return false;
+            }
+            return ScanEntry(first, name, start, end, out block, out slot);
+        }
+
+        /// <summary>FindEntry by reading the chain from first.</summary>
+        private bool ScanEntry(uint first, string name, int start, int end, out uint block, out int slot)
         {
             int length = end - start;
             uint next;
-            for (uint b = FirstBlockOf(dir); b != 0; b = next)
+            for (uint b = first; b != 0; b = next)
             {
-                if (ReadBlock(b) < 0) break;
-                fixed (byte* s = _scratch)
+                byte* s = ReadBlock(b, out _);
+                if (s == null) break;
+                next = *(uint*)(s + CffsLayout.NextPointer);
+                for (int e = 1; e < CffsLayout.Slots; e++)
                 {
-                    next = *(uint*)(s + CffsLayout.NextPointer);
-                    for (int e = 1; e < CffsLayout.Slots; e++)
-                    {
-                        byte* entry = s + e * SlotSize;
-                        if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
-                        int i = 0;
-                        while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
-                        if (i == length) { block = b; slot = e; return true; }
-                    }
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
+                    int i = 0;
+                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                    if (i == length) { block = b; slot = e; _found = s; return true; }
                 }
             }
             block = 0;
             slot = 0;
             return false;
+        }
+
+        /// <summary>Whether the directory whose chain starts at first is in the name index, reading it
+        /// into the index when it is not yet (false when its blocks cannot be read).</summary>
+        private bool Indexed(uint first)
+        {
+            CheckGeneration();
+            if (_index.IsIndexed(first)) return true;
+            _index.Begin(first);
+            uint hint = 0, next;
+            for (uint b = first; b != 0; b = next)
+            {
+                byte* s = ReadBlock(b, out _);
+                if (s == null || !_index.IsIndexed(first)) { _index.DropAll(); return false; }   // unreadable, or the volume moved meanwhile
+                next = *(uint*)(s + CffsLayout.NextPointer);
+                for (int e = 1; e < CffsLayout.Slots; e++)
+                {
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0) { if (hint == 0) hint = b; continue; }
+                    _index.Add(first, DirectoryIndex.Hash(first, entry + CffsLayout.Name, entry[CffsLayout.NameLength]), b, e);
+                }
+            }
+            _index.SetHint(first, hint != 0 ? hint : first);
+            return true;
+        }
+
+        /// <summary>The name index after a change to names in a directory (first: its first block):
+        /// the entry at (block, slot) lost oldName[os..oe) (when oldName is set) and gained
+        /// newName[ns..ne) (when newName is set).</summary>
+        private void Renamed(uint first, uint block, int slot, string oldName, int os, int oe, string newName, int ns, int ne)
+        {
+            if (oldName != null)
+            {
+                _index.Remove(first, DirectoryIndex.Hash(first, oldName, os, oe), block, slot);
+                _index.SetHint(first, block);
+            }
+            if (newName != null) _index.Add(first, DirectoryIndex.Hash(first, newName, ns, ne), block, slot);
+        }
+
+        /// <summary>A name-changing call's result; one that failed after XN may have taken part of it
+        /// leaves the name index unsure, so it goes (rebuilt from the blocks when next searched).
+        /// The errors listed are only given before a call changes anything.</summary>
+        private long Settled(long r)
+        {
+            if (r >= 0) return r;
+            switch ((Errno)(-r))
+            {
+                case Errno.ENOENT: case Errno.EEXIST: case Errno.ENOTDIR: case Errno.EISDIR: case Errno.ENOTEMPTY:
+                case Errno.EBUSY: case Errno.ENAMETOOLONG: case Errno.ELOOP: case Errno.EPERM:
+                    return r;                           // refused before anything changed
+                default:
+                    _index.DropAll();
+                    return r;
+            }
         }
 
         /// <summary>Is path[s..e) "." or ".." (never an entry's name: they are not stored)?</summary>
@@ -437,10 +601,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         {
             st = default;
             int at = n.Slot * SlotSize;
-            long r = Get(n.Block);
-            if (r < 0) return r;
             byte* inode = stackalloc byte[104];
-            _xn.Read(n.Block, at, inode, 104);
+            long r = ReadMeta(n.Block, at, inode, 104);
+            if (r < 0) return r;
             if (*(uint*)inode == 0) return -(long)Errno.ENOENT;
             st.Ino = CffsLayout.Ino(n.Block, n.Slot);
             st.Mode = *(uint*)(inode + CffsLayout.Mode);
@@ -497,6 +660,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             int at = n.Slot * SlotSize;
             if (modified && changed)
             {
+                // Already this second's (a directory's creates and unlinks in a row): no write.
+                byte* inode = ReadBlock(n.Block, out _);
+                if (inode != null && *(ulong*)(inode + at + CffsLayout.Mtime) == now && *(ulong*)(inode + at + CffsLayout.Ctime) == now) return 0;
                 ulong* times = stackalloc ulong[2];                 // mtime and ctime are adjacent
                 times[0] = now; times[1] = now;
                 return Meta(n.Block, at + CffsLayout.Mtime, (byte*)times, 16);
@@ -511,34 +677,29 @@ namespace ExoSharp.LibOS.ExOS.Cffs
 
         private long LoadExtents(Node n)
         {
-            if (SharedGeneration != null && *SharedGeneration != _generation) _extValid = false;
+            CheckGeneration();
             if (_extValid && _extNode.Block == n.Block && _extNode.Slot == n.Slot) return 0;
-            if (SharedGeneration != null) _generation = *SharedGeneration;
             _extValid = false;
             _extCount = 0;
             _listCount = 0;
             int at = n.Slot * SlotSize;
-            long r = Get(n.Block);
-            if (r < 0) return r;
-            uint* words = stackalloc uint[3];
+            byte* inode = ReadBlock(n.Block, out long r);
+            if (inode == null) return r;
+            inode += at;
             for (int e = 0; e < CffsLayout.Extents; e++)
             {
-                int offset = at + CffsLayout.ExtentOffset + e * CffsLayout.ExtentSize;
-                _xn.Read(n.Block, offset, (byte*)words, 12);
-                AddSlot(n.Block, offset, words);
+                int offset = CffsLayout.ExtentOffset + e * CffsLayout.ExtentSize;
+                AddSlot(n.Block, at + offset, (uint*)(inode + offset));
             }
-            uint list = U32(n.Block, at + CffsLayout.IndirectPointer);
+            uint list = *(uint*)(inode + CffsLayout.IndirectPointer);
             while (list != 0)
             {
                 if (_listCount == _lists.Length) _lists = Grow(_lists);
                 _lists[_listCount++] = list;
-                r = ReadBlock(list);
-                if (r < 0) return r;
-                fixed (byte* s = _scratch)
-                {
-                    for (int e = 0; e < CffsLayout.ListExtents; e++) AddSlot(list, e * CffsLayout.ExtentSize, (uint*)(s + e * CffsLayout.ExtentSize));
-                    list = *(uint*)(s + CffsLayout.ListNext);
-                }
+                byte* s = ReadBlock(list, out r);
+                if (s == null) return r;
+                for (int e = 0; e < CffsLayout.ListExtents; e++) AddSlot(list, e * CffsLayout.ExtentSize, (uint*)(s + e * CffsLayout.ExtentSize));
+                list = *(uint*)(s + CffsLayout.ListNext);
             }
             _extNode = n;
             _extValid = true;
@@ -584,8 +745,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return 0;
         }
 
-        /// <summary>Maps logical blocks [l, l + want) that are a hole; how many were mapped (at least 1) or -errno.</summary>
-        private long Allocate(Node n, uint l, uint want, uint goal)
+        /// <summary>Maps logical blocks [l, l + want) that are a hole; how many were mapped (at least 1)
+        /// or -errno. end: where the write that needs them ends; when the extent lives in the inode
+        /// itself, the size (raised to cover the new blocks, at most to end) and mtime and ctime go
+        /// in the same checked change (AllocateInInode).</summary>
+        private long Allocate(Node n, uint l, uint want, uint goal, ulong end)
         {
             if (want > AllocChunk) want = AllocChunk;
             // Grow the extent that ends at l, when the blocks after it are free.
@@ -593,11 +757,12 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             {
                 ref Extent x = ref _ext[i];
                 if (x.Count == 0 || x.Logical + x.Count != l) continue;
-                uint end = x.Start + x.Count, got = 0;
-                while (got < want && end + got < _xn.BlockCount && _xn.IsFree(end + got)) got++;
+                uint start = x.Start + x.Count, got = 0;
+                while (got < want && start + got < _xn.BlockCount && _xn.IsFree(start + got)) got++;
                 if (got == 0) break;
                 uint count = x.Count + got;
-                long r = Alloc(x.Holder, x.Offset + 4, (byte*)&count, 4, end, got, 0);
+                long r = x.Holder == n.Block ? AllocateInInode(n, x.Offset + 4, (byte*)&count, 4, start, got, l, end)
+                                             : Alloc(x.Holder, x.Offset + 4, (byte*)&count, 4, start, got, 0);
                 if (r < 0) return r;
                 x.Count = count;
                 return got;
@@ -615,10 +780,32 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             uint* words = stackalloc uint[3];
             words[0] = first; words[1] = n2; words[2] = l;
             ref Extent slot = ref _ext[free];
-            long a = Alloc(slot.Holder, slot.Offset, (byte*)words, 12, first, n2, 0);
+            long a = slot.Holder == n.Block ? AllocateInInode(n, slot.Offset, (byte*)words, 12, first, n2, l, end)
+                                            : Alloc(slot.Holder, slot.Offset, (byte*)words, 12, first, n2, 0);
             if (a < 0) return a;
             slot.Start = first; slot.Count = n2; slot.Logical = l;
             return n2;
+        }
+
+        /// <summary>An allocation whose change (length bytes at offset, an extent's words in the inode's
+        /// own block) is widened to start at the size field: the size raised to cover logical blocks
+        /// [l, l + count) (at most to end), mtime and ctime now, in one checked change with the
+        /// extent, so a crash shows both or neither, and the size never maps past what is allocated.</summary>
+        private long AllocateInInode(Node n, int offset, byte* bytes, int length, uint first, uint count, uint l, ulong end)
+        {
+            int from = n.Slot * SlotSize + CffsLayout.Size, span = offset + length - from;
+            byte* change = stackalloc byte[CffsLayout.ExtentOffset + CffsLayout.Extents * CffsLayout.ExtentSize];
+            if (span <= 0 || span > CffsLayout.ExtentOffset + CffsLayout.Extents * CffsLayout.ExtentSize - CffsLayout.Size)
+                return Alloc(n.Block, offset, bytes, length, first, count, 0);
+            long r = ReadMeta(n.Block, from, change, span);
+            if (r < 0) return r;
+            ulong covered = ((ulong)l + count) * BlockSize, size = end < covered ? end : covered;
+            if (size > *(ulong*)change) *(ulong*)change = size;
+            ulong now = _xn.Now();
+            *(ulong*)(change + CffsLayout.Mtime - CffsLayout.Size) = now;
+            *(ulong*)(change + CffsLayout.Ctime - CffsLayout.Size) = now;
+            for (int i = 0; i < length; i++) change[offset - from + i] = bytes[i];
+            return Alloc(n.Block, from, change, span, first, count, 0);
         }
 
         /// <summary>Appends an empty extent block to the inode's chain.</summary>
@@ -677,6 +864,14 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 // one block at a time within the run
                 ulong chunk = (ulong)(BlockSize - within);
                 if (chunk > length - done) chunk = length - done;
+                if (size <= SmallFile)
+                {
+                    byte* copy = DataBlock(p, out r);
+                    if (copy == null) return r;
+                    System.Buffer.MemoryCopy(copy + within, into + done, (long)chunk, (long)chunk);
+                    done += chunk;
+                    continue;
+                }
                 r = Get(p);
                 if (r < 0) return r;
                 r = _xn.Read(p, within, into + done, (int)chunk);
@@ -684,6 +879,22 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 done += chunk;
             }
             return (long)done;
+        }
+
+        /// <summary>A small file's data block: the library's copy (made from XN's the first time).</summary>
+        private byte* DataBlock(uint block, out long error)
+        {
+            CheckGeneration();
+            byte* copy = _data.Find(block);
+            if (copy != null) { error = 0; return copy; }
+            error = Get(block);
+            if (error < 0) return null;
+            copy = _data.Reserve(block);
+            if (copy == null) { error = -(long)Errno.ENOMEM; return null; }
+            error = XnErrors.ToErrno(_xn.Read(block, 0, copy, BlockSize));
+            if (error < 0) return null;
+            _data.Commit(block);
+            return copy;
         }
 
         /// <summary>Writes length bytes at offset, growing the file (holes stay unallocated); how many
@@ -697,6 +908,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             if (offset > CffsLayout.MaxFileSize || length > CffsLayout.MaxFileSize - offset) return -(long)Errno.EFBIG;
             long r = LoadExtents(n);
             if (r < 0) return r;
+            if (length > 0) Changed();                      // other processes' copies of the data go
             ulong done = 0;
             uint goal = n.Block + 1;
             long failure = 0;
@@ -712,7 +924,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                     ulong need = last - l + 1;
                     if (need > run) need = run;
                     uint prev = l > 0 ? Map(l - 1, out _) : 0;
-                    r = Allocate(n, l, (uint)(need > AllocChunk ? AllocChunk : need), prev != 0 ? prev + 1 : goal);
+                    r = Allocate(n, l, (uint)(need > AllocChunk ? AllocChunk : need), prev != 0 ? prev + 1 : goal, offset + length);
                     if (r < 0) { failure = r; break; }
                     p = Map(l, out run);
                 }
@@ -728,18 +940,20 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (r == (long)Error.TableFull) { _xn.Reclaim(); r = _xn.Write(p, within, bytes + done, (int)chunk); }
                 if (r == (long)Error.NotInCore) { r = Get(p); if (r == 0) r = _xn.Write(p, within, bytes + done, (int)chunk); }
                 if (r < 0) { failure = XnErrors.ToErrno(r); break; }
+                _data.Apply(p, within, bytes + done, (int)chunk);
                 done += chunk;
             }
             if (done > 0)
             {
                 // size, atime, mtime, ctime are adjacent: one read, one checked write
                 ulong* fields = stackalloc ulong[4];
-                if (Get(n.Block) == 0 && _xn.Read(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
+                if (ReadMeta(n.Block, at + CffsLayout.Size, (byte*)fields, 32) == 0)
                 {
-                    if (offset + done > fields[0]) fields[0] = offset + done;
                     ulong now = _xn.Now();
+                    bool current = fields[0] >= offset + done && fields[2] == now && fields[3] == now;   // an allocation just wrote them
+                    if (offset + done > fields[0]) fields[0] = offset + done;
                     fields[2] = now; fields[3] = now;
-                    Meta(n.Block, at + CffsLayout.Size, (byte*)fields, 32);
+                    if (!current) Meta(n.Block, at + CffsLayout.Size, (byte*)fields, 32);
                 }
                 return (long)done;
             }
@@ -793,9 +1007,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                         // In the entry: one checked free whose change runs from the size field to the
                         // extent's end, the size lowered and the extent dropped or cut together.
                         int from = at + CffsLayout.Size, length = x.Offset + CffsLayout.ExtentSize - from;
-                        r = Get(n.Block);
-                        if (r < 0) return r;
-                        r = XnErrors.ToErrno(_xn.Read(n.Block, from, change, length));
+                        r = ReadMeta(n.Block, from, change, length);
                         if (r < 0) return r;
                         *(ulong*)change = shorter;
                         uint* fields = (uint*)(change + x.Offset - from);
@@ -830,9 +1042,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                         r = Get(p);
                         if (r < 0) return r;
                         byte* zeros = stackalloc byte[BlockSize - tail];
-                        for (int i = 0; i < BlockSize - tail; i++) zeros[i] = 0;
+                        Zero(zeros, BlockSize - tail);
                         r = XnErrors.ToErrno(_xn.Write(p, tail, zeros, BlockSize - tail));
                         if (r < 0) return r;
+                        _data.Apply(p, tail, zeros, BlockSize - tail);
                     }
                 }
             }
@@ -863,40 +1076,82 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         /// <summary>A free slot in directory dir (a new block is chained on when all are used).</summary>
         private long FreeSlot(Node dir, out uint block, out int slot) => FreeSlot(dir, null, 0, 0, out block, out slot);
 
-        /// <summary>A free slot in directory dir, in the same pass making sure no entry is named
-        /// name[start..end) when name is not null (EEXIST).</summary>
+        /// <summary>A free slot in directory dir, first making sure no entry is named name[start..end)
+        /// when name is not null (EEXIST). With the name index, the search for a free slot starts at
+        /// the directory's hint (where one was last found or made) and wraps; without, one scan does both.</summary>
         private long FreeSlot(Node dir, string name, int start, int end, out uint block, out int slot)
+        {
+            uint first = FirstBlockOf(dir);
+            slot = 0;
+            block = 0;
+            if (first == 0 || !Indexed(first)) return ScanFreeSlot(first, name, start, end, out block, out slot);
+            if (name != null && FindEntry(dir, name, start, end, out _, out _)) return -(long)Errno.EEXIST;
+            uint hint = _index.Hint(first), last = 0, next;
+            if (hint == 0) hint = first;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (uint b = pass == 0 ? hint : first; b != 0; b = next)
+                {
+                    if (pass == 1 && b == hint) break;
+                    byte* s = ReadBlock(b, out long r);
+                    if (s == null) return r;
+                    for (int e = 1; e < CffsLayout.Slots; e++)
+                        if (*(uint*)(s + e * SlotSize) == 0)
+                        {
+                            block = b;
+                            slot = e;
+                            _index.SetHint(first, b);
+                            return 0;
+                        }
+                    next = *(uint*)(s + CffsLayout.NextPointer);
+                    if (pass == 0 && next == 0) last = b;
+                }
+            }
+            long a = Chain(last, out block);
+            if (a < 0) return a;
+            _index.SetHint(first, block);
+            slot = 1;
+            return 0;
+        }
+
+        /// <summary>FreeSlot by one scan of the whole chain.</summary>
+        private long ScanFreeSlot(uint first, string name, int start, int end, out uint block, out int slot)
         {
             uint last = 0, freeBlock = 0;
             int freeSlot = 0, length = end - start;
             slot = 0;
             uint next;
-            for (block = FirstBlockOf(dir); block != 0; block = next)
+            for (block = first; block != 0; block = next)
             {
-                long r = ReadBlock(block);
-                if (r < 0) return r;
-                fixed (byte* s = _scratch)
+                byte* s = ReadBlock(block, out long r);
+                if (s == null) return r;
+                for (int e = 1; e < CffsLayout.Slots; e++)
                 {
-                    for (int e = 1; e < CffsLayout.Slots; e++)
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0)
                     {
-                        byte* entry = s + e * SlotSize;
-                        if (*(uint*)entry == 0)
-                        {
-                            if (freeBlock == 0) { freeBlock = block; freeSlot = e; }
-                            if (name == null) break;
-                            continue;
-                        }
-                        if (name == null || entry[CffsLayout.NameLength] != length) continue;
-                        int i = 0;
-                        while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
-                        if (i == length) return -(long)Errno.EEXIST;
+                        if (freeBlock == 0) { freeBlock = block; freeSlot = e; }
+                        if (name == null) break;
+                        continue;
                     }
-                    next = *(uint*)(s + CffsLayout.NextPointer);
+                    if (name == null || entry[CffsLayout.NameLength] != length) continue;
+                    int i = 0;
+                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+                    if (i == length) return -(long)Errno.EEXIST;
                 }
+                next = *(uint*)(s + CffsLayout.NextPointer);
                 last = block;
                 if (name == null && freeBlock != 0) break;
             }
             if (freeBlock != 0) { block = freeBlock; slot = freeSlot; return 0; }
+            slot = 1;
+            return Chain(last, out block);
+        }
+
+        /// <summary>Chains a new, empty block after last, the directory's last block.</summary>
+        private long Chain(uint last, out uint block)
+        {
+            block = 0;
             uint fresh = FindFree(last + 1, 1, out _);
             if (fresh == 0) return -(long)Errno.ENOSPC;
             long a = Alloc(last, CffsLayout.NextPointer, (byte*)&fresh, 4, fresh, 1, _typeD);
@@ -904,7 +1159,6 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             a = WriteHeader(fresh, U32(last, CffsLayout.Parent), U32(last, CffsLayout.Self), _typeD, _typeX, _typeI);
             if (a < 0) return a;
             block = fresh;
-            slot = 1;
             return 0;
         }
 
@@ -927,33 +1181,40 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             r = FreeSlot(dir, path, s, e, out uint block, out int slot);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) entry[i] = 0;
+            Zero(entry, SlotSize);
             bool directory = IsDirectory(mode);
             MakeInode(entry, mode, uid, gid, directory ? 2u : 1u);
             MakeName(entry, path, s, e);
             node = new Node(block, slot);
-            if (!directory) return Meta(block, slot * SlotSize, entry, SlotSize);
+            uint first = FirstBlockOf(dir);
+            if (!directory)
+            {
+                r = Meta(block, slot * SlotSize, entry, SlotSize);
+                if (r == 0) Renamed(first, block, slot, null, 0, 0, path, s, e);
+                return r;
+            }
             uint child = FindFree(block + 1, 1, out _);
             if (child == 0) return -(long)Errno.ENOSPC;
             *(uint*)(entry + CffsLayout.ChildPointer) = child;
             r = Alloc(block, slot * SlotSize, entry, SlotSize, child, 1, _typeD);
             if (r < 0) return r;
+            Renamed(first, block, slot, null, 0, 0, path, s, e);
             r = WriteHeader(child, FirstBlockOf(dir), CffsLayout.Ino(block, slot), _typeD, _typeX, _typeI);
             if (r < 0) return r;
             return Touch(dir, true, true);
         }
 
         public long Create(string path, uint mode, uint uid, uint gid, out Node node) =>
-            Make(path, CffsLayout.Regular | (mode & 0xFFF), uid, gid, out node);
+            Settled(Make(path, CffsLayout.Regular | (mode & 0xFFF), uid, gid, out node));
 
         public long Mkdir(string path, uint mode, uint uid = 0, uint gid = 0) =>
-            Make(path, CffsLayout.Directory | (mode & 0xFFF), uid, gid, out _);
+            Settled(Make(path, CffsLayout.Directory | (mode & 0xFFF), uid, gid, out _));
 
         public long Symlink(string target, string path, uint uid = 0, uint gid = 0)
         {
             if (target == null || target.Length == 0) return -(long)Errno.ENOENT;
             if (target.Length > BlockSize) return -(long)Errno.ENAMETOOLONG;
-            long r = Make(path, CffsLayout.Symlink | 0x1FF, uid, gid, out Node n);
+            long r = Settled(Make(path, CffsLayout.Symlink | 0x1FF, uid, gid, out Node n));
             if (r < 0) return r;
             byte* text = stackalloc byte[target.Length];
             for (int i = 0; i < target.Length; i++) text[i] = (byte)target[i];
@@ -980,19 +1241,16 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             for (uint b = FirstBlockOf(dir); b != 0; b = U32(b, CffsLayout.NextPointer), index++)
             {
                 if ((index + 1) * CffsLayout.Slots <= cookie) continue;
-                long r = ReadBlock(b);
-                if (r < 0) return r;
+                byte* s = ReadBlock(b, out long r);
+                if (s == null) return r;
                 int first = cookie > index * CffsLayout.Slots ? (int)(cookie - index * CffsLayout.Slots) : 1;
                 for (int e = first; e < CffsLayout.Slots; e++)
                 {
-                    fixed (byte* s = _scratch)
-                    {
-                        byte* entry = s + e * SlotSize;
-                        if (*(uint*)entry == 0) continue;
-                        nameLength = entry[CffsLayout.NameLength];
-                        for (int i = 0; i < nameLength; i++) name[i] = entry[CffsLayout.Name + i];
-                        mode = *(uint*)entry;
-                    }
+                    byte* entry = s + e * SlotSize;
+                    if (*(uint*)entry == 0) continue;
+                    nameLength = entry[CffsLayout.NameLength];
+                    for (int i = 0; i < nameLength; i++) name[i] = entry[CffsLayout.Name + i];
+                    mode = *(uint*)entry;
                     Node n = InodeOf(b, e);
                     ino = CffsLayout.Ino(n.Block, n.Slot);
                     cookie = index * CffsLayout.Slots + (ulong)e + 1;
@@ -1022,13 +1280,36 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             return r < 0 ? r : Touch(dir, true, true);
         }
 
+        /// <summary>RemoveEntryCore, the name index following what it did to the entry (gone or not,
+        /// whatever the result).</summary>
         private long RemoveEntry(Node dir, uint block, int slot, bool directory)
+        {
+            uint first = FirstBlockOf(dir);
+            byte* s = ReadBlock(block, out long r);
+            if (s == null) return r;
+            byte* entry = s + slot * SlotSize;
+            uint hash = DirectoryIndex.Hash(first, entry + CffsLayout.Name, entry[CffsLayout.NameLength]);
+            r = RemoveEntryCore(dir, block, slot, directory);
+            s = ReadBlock(block, out _);
+            if (s == null || *(uint*)(s + slot * SlotSize) == 0)
+            {
+                if (directory || s == null) _index.DropAll();       // the removed directory's own index too
+                else
+                {
+                    _index.Remove(first, hash, block, slot);
+                    _index.SetHint(first, block);
+                }
+            }
+            return r;
+        }
+
+        private long RemoveEntryCore(Node dir, uint block, int slot, bool directory)
         {
             Node n = InodeOf(block, slot);
             uint mode = ModeOf(n);
             if (IsDirectory(mode) != directory) return directory ? -(long)Errno.ENOTDIR : -(long)Errno.EISDIR;
             byte* zero = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) zero[i] = 0;
+            Zero(zero, SlotSize);
             long r;
             if (directory)
             {
@@ -1081,8 +1362,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             }
         }
 
-        public long Unlink(string path) => Remove(path, false);
-        public long Rmdir(string path) => Remove(path, true);
+        public long Unlink(string path) => Settled(Remove(path, false));
+        public long Rmdir(string path) => Settled(Remove(path, true));
 
         // ------------------------------------------------------------------ links and renames
 
@@ -1094,11 +1375,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             slot = 0;
             for (block = U32(_root, CffsLayout.TablePointer); block != 0; block = U32(block, CffsLayout.NextPointer))
             {
-                long r = ReadBlock(block);
-                if (r < 0) return r;
-                fixed (byte* s = _scratch)
-                    for (int e = 1; e < CffsLayout.Slots; e++)
-                        if (*(uint*)(s + e * SlotSize) == 0) { slot = e; return 0; }
+                byte* s = ReadBlock(block, out long r);
+                if (s == null) return r;
+                for (int e = 1; e < CffsLayout.Slots; e++)
+                    if (*(uint*)(s + e * SlotSize) == 0) { slot = e; return 0; }
                 last = block;
                 offset = CffsLayout.NextPointer;
             }
@@ -1123,9 +1403,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             long r = FreeInodeSlot(out uint tb, out int ts);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
-            r = Get(block);
+            r = ReadMeta(block, slot * SlotSize, entry, SlotSize);
             if (r < 0) return r;
-            _xn.Read(block, slot * SlotSize, entry, SlotSize);
             byte* inode = stackalloc byte[CffsLayout.NameLength];
             for (int i = 0; i < CffsLayout.NameLength; i++) inode[i] = entry[i];
             *(uint*)(inode + CffsLayout.ExternalInode) = 0;
@@ -1147,7 +1426,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         }
 
         /// <summary>A new name for an existing file (not a directory).</summary>
-        public long Link(string existing, string path)
+        public long Link(string existing, string path) => Settled(LinkCore(existing, path));
+
+        private long LinkCore(string existing, string path)
         {
             int links = 0;
             long r = WalkParent(existing, out Node odir, out int os, out int oe, ref links);
@@ -1176,19 +1457,23 @@ namespace ExoSharp.LibOS.ExOS.Cffs
             long r = FreeSlot(dir, out uint block, out int slot);
             if (r < 0) return r;
             byte* entry = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) entry[i] = 0;
+            Zero(entry, SlotSize);
             *(uint*)(entry + CffsLayout.Mode) = mode;
             *(uint*)(entry + CffsLayout.ExternalInode) = (uint)CffsLayout.Ino(n.Block, n.Slot);
             *(uint*)(entry + CffsLayout.Flags) = CffsLayout.External;
             MakeName(entry, path, s, e);
             r = Meta(block, slot * SlotSize, entry, SlotSize);
-            return r < 0 ? r : Touch(dir, true, true);
+            if (r < 0) return r;
+            Renamed(FirstBlockOf(dir), block, slot, null, 0, 0, path, s, e);
+            return Touch(dir, true, true);
         }
 
         /// <summary>Renames from to to, replacing a file or empty directory there. Within one directory
         /// it is one checked write of one block; into another, one XN move of the whole entry: both
         /// atomic across a crash (a replaced target is removed first).</summary>
-        public long Rename(string from, string to)
+        public long Rename(string from, string to) => Settled(RenameCore(from, to));
+
+        private long RenameCore(string from, string to)
         {
             int links = 0;
             long r = WalkParent(from, out Node odir, out int os, out int oe, ref links);
@@ -1229,16 +1514,17 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 name[0] = (byte)(e - s);
                 for (int i = 0; i < e - s; i++) name[1 + i] = (byte)to[s + i];
                 r = Meta(ob, oslot * SlotSize + CffsLayout.NameLength, name, 1 + CffsLayout.NameMax);
-                return r < 0 ? r : Touch(odir, true, true);
+                if (r < 0) return r;
+                Renamed(FirstBlockOf(odir), ob, oslot, from, os, oe, to, s, e);
+                return Touch(odir, true, true);
             }
             // Another directory: the whole entry (its embedded inode and pointers) moves in one XN
             // move, atomic across a crash; an entry with no pointers is written anew, then cleared.
             byte* entry = stackalloc byte[SlotSize];
             byte* zero = stackalloc byte[SlotSize];
-            for (int i = 0; i < SlotSize; i++) zero[i] = 0;
-            r = Get(ob);
+            Zero(zero, SlotSize);
+            r = ReadMeta(ob, oslot * SlotSize, entry, SlotSize);
             if (r < 0) return r;
-            _xn.Read(ob, oslot * SlotSize, entry, SlotSize);
             for (int i = CffsLayout.NameLength; i < SlotSize; i++) entry[i] = 0;
             MakeName(entry, to, s, e);
             r = FreeSlot(dir, out uint nb, out int nslot);
@@ -1250,6 +1536,8 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 if (r == 0) r = Meta(ob, oslot * SlotSize, zero, SlotSize);
             }
             if (r < 0) return r;
+            Renamed(FirstBlockOf(odir), ob, oslot, from, os, oe, null, 0, 0);
+            Renamed(FirstBlockOf(dir), nb, nslot, null, 0, 0, to, s, e);
             if (IsDirectory(mode))
             {
                 // its own header: the new parent (for ..) and its new inode number
@@ -1274,6 +1562,9 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         public long DropCache()
         {
             _extValid = false;
+            _meta.DropAll();
+            _data.DropAll();
+            _index.DropAll();
             return XnErrors.ToErrno(_xn.Reclaim());
         }
     }

@@ -27,6 +27,10 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         long Read(uint block, int offset, byte* into, int length);
         /// <summary>Brings a block into core and waits for it (0 at once when it is there).</summary>
         long Fetch(uint block);
+        /// <summary>Brings the blocks [first, first + count) into core (count 1-32), stopping at the first
+        /// that cannot be read, and waits for them: how many from first on are in core, or the error
+        /// of the first. One call and one wait for a run (read-ahead).</summary>
+        long FetchRun(uint first, uint count);
         long Evict(uint block);
         /// <summary>Writes everything of this owner's out in XN's order and waits.</summary>
         long Sync();
@@ -34,6 +38,11 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         long Reclaim();
         bool IsFree(uint block);
         bool InCore(uint block);
+        /// <summary>The block's type as XN's registry shows it (0: data).</summary>
+        uint TypeOf(uint block);
+        /// <summary>Changes when the caller becomes another environment (a forked child, which holds no
+        /// key): the file system drops the copies it made of blocks, read with the old authority.</summary>
+        ulong Epoch { get; }
         /// <summary>Seconds since 1970 (0 when there is no clock).</summary>
         ulong Now();
     }
