@@ -10,10 +10,12 @@ namespace ExoSharp.Kernel.Core
 {
     internal static unsafe class Accounts
     {
-        private static readonly Account[] s_table = new Account[Capability.MaxEnvironments];
+        // No static initialisers (Initialize sets everything): Charging is written at every system
+        // call, and a class with one pays a static-constructor check at each access.
+        private static Account[] s_table;
         private static ushort* s_payer;         // per frame: the paying account's index, 0 for the kernel
         private static ulong s_frames;
-        private static int s_next = 1;
+        private static int s_next;
 
         /// <summary>The machine's account: every frame environments may take, every slot.</summary>
         public static Account Root;
@@ -28,6 +30,8 @@ namespace ExoSharp.Kernel.Core
         {
             s_frames = frames;
             s_payer = (ushort*)NativeMemory.AllocZeroed((nuint)(frames * 2));
+            s_table = new Account[Capability.MaxEnvironments];
+            s_next = 1;
         }
 
         /// <summary>End of boot, before the first program: the machine's account gets every frame
