@@ -145,6 +145,15 @@ namespace ExoSharp.Apps.Cheetah
         }
 
         /// <summary>A served connection: input into the session, responses into the send buffer.</summary>
+        /// <summary>The response is done: our side closes, the slot waits for the peer's close.</summary>
+        private void StartLingering(int i, int h, long now)
+        {
+            _stack.TcpShutdown(h);
+            _state[i] = Lingering;
+            _until[i] = now + _config.LingerTimeout;
+            _serving--;
+        }
+
         private bool Serve(int i, long now, byte* scratch, ref bool progress)
         {
             int h = _handles[i];
@@ -181,10 +190,7 @@ namespace ExoSharp.Apps.Cheetah
             if (s.Done || expiry == 1)
             {
                 if (expiry == 1) TimedOut++;
-                _stack.TcpShutdown(h);
-                _state[i] = Lingering;
-                _until[i] = now + _config.LingerTimeout;
-                _serving--;
+                StartLingering(i, h, now);
                 progress = true;
             }
             return false;
@@ -225,10 +231,7 @@ namespace ExoSharp.Apps.Cheetah
             }
             if (ended && _fixed.Owed(i, out _) == 0)
             {
-                _stack.TcpShutdown(h);
-                _state[i] = Lingering;
-                _until[i] = now + _config.LingerTimeout;
-                _serving--;
+                StartLingering(i, h, now);
                 progress = true;
             }
             return false;

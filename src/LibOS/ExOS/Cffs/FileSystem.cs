@@ -322,18 +322,21 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         /// <summary>A metadata block's bytes: the library's copy (MetadataCache), made from XN's the
         /// first time. Null with -errno in error when XN cannot give it. The copy stays valid until the
         /// next change this instance makes (a copy's slot may be given to another block then).</summary>
-        private byte* ReadBlock(uint block, out long error)
+        private byte* ReadBlock(uint block, out long error) => CachedBlock(_meta, block, out error);
+
+        /// <summary>block's bytes from cache, copied in from XN the first time; null with -errno.</summary>
+        private byte* CachedBlock(MetadataCache cache, uint block, out long error)
         {
             CheckGeneration();
-            byte* copy = _meta.Find(block);
+            byte* copy = cache.Find(block);
             if (copy != null) { error = 0; return copy; }
             error = Get(block);
             if (error < 0) return null;
-            copy = _meta.Reserve(block);
+            copy = cache.Reserve(block);
             if (copy == null) { error = -(long)Errno.ENOMEM; return null; }
             error = XnErrors.ToErrno(_xn.Read(block, 0, copy, BlockSize));
             if (error < 0) return null;
-            _meta.Commit(block);
+            cache.Commit(block);
             return copy;
         }
 
@@ -882,20 +885,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         }
 
         /// <summary>A small file's data block: the library's copy (made from XN's the first time).</summary>
-        private byte* DataBlock(uint block, out long error)
-        {
-            CheckGeneration();
-            byte* copy = _data.Find(block);
-            if (copy != null) { error = 0; return copy; }
-            error = Get(block);
-            if (error < 0) return null;
-            copy = _data.Reserve(block);
-            if (copy == null) { error = -(long)Errno.ENOMEM; return null; }
-            error = XnErrors.ToErrno(_xn.Read(block, 0, copy, BlockSize));
-            if (error < 0) return null;
-            _data.Commit(block);
-            return copy;
-        }
+        private byte* DataBlock(uint block, out long error) => CachedBlock(_data, block, out error);
 
         /// <summary>Writes length bytes at offset, growing the file (holes stay unallocated); how many
         /// were written (fewer when the disk fills: ENOSPC when none).</summary>
