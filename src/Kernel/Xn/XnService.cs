@@ -351,21 +351,9 @@ namespace ExoSharp.Kernel.Xn
             return 0;
         }
 
-        /// <summary>XnFetch: starts the read and blocks the caller until the block is in core.</summary>
-        private static long Fetch(Environment env, TrapFrame* frame, ulong block)
-        {
-            if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
-            ulong caller = KeyFor(env, (uint)block);
-            Error e = s_volume.Fetch(caller, (uint)block);
-            Named(block, 1);
-            if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else a slot taken: named
-            if (e != 0) return (long)e;
-            if (InCore(caller, (uint)block)) return 0;
-            s_waitKind[env.Index] = WaitFetch;
-            s_waitBlock[env.Index] = (uint)block;
-            Block(env, frame);
-            return 0;
-        }
+        /// <summary>XnFetch: a run of one block, returning 0 when it is in core.</summary>
+        private static long Fetch(Environment env, TrapFrame* frame, ulong block) =>
+            block > uint.MaxValue ? (long)Error.NoSuchBlock : Run(env, frame, block, 1, WaitFetch);
 
         /// <summary>XnFetchRun: XnFetch for each block of [first, first + count), each checked as XnFetch
         /// is, stopping at the first the caller may not read or the cache or queue cannot take (that
@@ -375,6 +363,12 @@ namespace ExoSharp.Kernel.Xn
         {
             if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
             if (first > uint.MaxValue || first >= s_volume.BlockCount || count > s_volume.BlockCount - first) return (long)Error.NoSuchBlock;
+            return Run(env, frame, first, count, WaitRun);
+        }
+
+        /// <summary>Starts reading the run; kind WaitFetch answers 0, WaitRun how many blocks.</summary>
+        private static long Run(Environment env, TrapFrame* frame, ulong first, ulong count, uint kind)
+        {
             uint got = 0;
             Error e = 0;
             for (ulong b = first; b < first + count; b++)
@@ -386,8 +380,8 @@ namespace ExoSharp.Kernel.Xn
             Named(first, got == 0 ? 1 : got);
             if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else slots taken: named
             if (got == 0) return (long)e;
-            if (RunReadable((uint)first, got)) return got;
-            s_waitKind[env.Index] = WaitRun;
+            if (RunReadable((uint)first, got)) return kind == WaitFetch ? 0 : got;
+            s_waitKind[env.Index] = kind;
             s_waitBlock[env.Index] = (uint)first;
             s_waitCount[env.Index] = got;
             Block(env, frame);
@@ -518,18 +512,12 @@ namespace ExoSharp.Kernel.Xn
         {
             if (env.BlockedOn != s_diskWait) return;
             uint kind = s_waitKind[env.Index];
-            if (kind == WaitFetch)
-            {
-                uint block = s_waitBlock[env.Index];
-                BlockEntry entry = s_volume.Entry(block);
-                if (entry.Slot >= 0 && (s_registry[block].Flags & BlockRecord.Reading) != 0) return;
-                env.Frame->Rax = entry.Slot >= 0 ? 0 : unchecked((ulong)(long)Error.NotInCore);   // a failed read
-            }
-            else if (kind == WaitRun)
+            if (kind == WaitFetch || kind == WaitRun)
             {
                 uint first = s_waitBlock[env.Index], count = s_waitCount[env.Index];
                 if (!RunReadable(first, count)) return;
-                env.Frame->Rax = s_volume.Entry(first).Slot >= 0 ? count : unchecked((ulong)(long)Error.NotInCore);
+                env.Frame->Rax = s_volume.Entry(first).Slot < 0 ? unchecked((ulong)(long)Error.NotInCore)    // a failed read
+                               : kind == WaitFetch ? 0 : count;
             }
             else if (kind == WaitSync)
             {
@@ -558,8 +546,6 @@ namespace ExoSharp.Kernel.Xn
             }
             return true;
         }
-
-        private static bool InCore(ulong caller, uint block) => s_volume.IsReadable(block);
 
         /// <summary>Boot time: every row of the registry window.</summary>
         private static void PublishAll()
