@@ -22,15 +22,25 @@ modules="drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko drivers/virtio/v
 drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci.ko net/core/failover.ko
 drivers/net/net_failover.ko drivers/net/virtio_net.ko drivers/block/virtio_blk.ko"
 
+# Tests run side by side may ask at once: one fetches under a lock, into a temporary tree renamed
+# whole when complete, so no one sees a kernel without its modules.
 fetch_kernel() {
-    [ -f "$vmlinuz" ] && return
+    [ -f "$peer/root/.complete" ] && return
     mkdir -p "$peer"
+    exec 9>"$peer/.lock"
+    flock 9
+    [ -f "$peer/root/.complete" ] && { flock -u 9; return; }
     command -v cpio >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends cpio >/dev/null; } ||
         { echo "peer: needs cpio: apt-get install cpio" >&2; exit 1; }
+    [ -f "$peer/${kernel_package}_${kernel_version}_amd64.deb" ] ||
     (cd "$peer" && { apt-get download "$kernel_package=$kernel_version" >/dev/null 2>&1 ||
         { apt-get update -q >/dev/null 2>&1 && apt-get download "$kernel_package=$kernel_version" >/dev/null 2>&1; }; }) ||
         { echo "peer: cannot download $kernel_package=$kernel_version" >&2; exit 1; }
-    dpkg -x "$peer/${kernel_package}_${kernel_version}_amd64.deb" "$peer/root"
+    rm -rf "$peer/root.part" "$peer/root"
+    dpkg -x "$peer/${kernel_package}_${kernel_version}_amd64.deb" "$peer/root.part"
+    touch "$peer/root.part/.complete"
+    mv "$peer/root.part" "$peer/root"
+    flock -u 9
 }
 
 case "${1:-}" in
