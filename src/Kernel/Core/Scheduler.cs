@@ -37,10 +37,10 @@ namespace ExoSharp.Kernel.Core
             if (slot == Capability.AnySlot)
             {
                 for (int i = 0; i < s_owners.Length; i++)
-                    if (s_owners[i] == null) return Take(env, i);
+                    if (s_owners[i] == null) return Take(env, i, payer);
                 return (long)Error.NoSlot;
             }
-            return s_owners[slot] == null ? Take(env, (int)slot) : (long)Error.NoSlot;
+            return s_owners[slot] == null ? Take(env, (int)slot, payer) : (long)Error.NoSlot;
         }
 
         /// <summary>Gives a slot back when env still has it (its owning capability went).</summary>
@@ -62,10 +62,10 @@ namespace ExoSharp.Kernel.Core
             s_payers[slot] = null;
         }
 
-        private static long Take(Environment env, int slot)
+        private static long Take(Environment env, int slot, Account payer)
         {
-            s_payers[slot] = Accounts.Charging ?? Accounts.Root;
-            Accounts.SlotTaken(s_payers[slot]);
+            s_payers[slot] = payer;
+            Accounts.SlotTaken(payer);
             s_owners[slot] = env;
             env.Slots++;
             EnvTable.Publish(env);

@@ -414,17 +414,22 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 {
                     byte* s = ReadBlock(b, out _);
                     if (s == null) continue;
-                    byte* entry = s + e * SlotSize;
-                    if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
-                    int i = 0;
-                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
-                    if (i == length) { block = b; slot = e; _found = s; return true; }
+                    if (Names(s + e * SlotSize, name, start, length)) { block = b; slot = e; _found = s; return true; }
                 }
                 block = 0;
                 slot = 0;
                 return false;
             }
             return ScanEntry(first, name, start, end, out block, out slot);
+        }
+
+        /// <summary>Whether a directory entry is in use and named name[start, start + length).</summary>
+        private static bool Names(byte* entry, string name, int start, int length)
+        {
+            if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) return false;
+            int i = 0;
+            while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
+            return i == length;
         }
 
         /// <summary>FindEntry by reading the chain from first.</summary>
@@ -439,11 +444,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
                 next = *(uint*)(s + CffsLayout.NextPointer);
                 for (int e = 1; e < CffsLayout.Slots; e++)
                 {
-                    byte* entry = s + e * SlotSize;
-                    if (*(uint*)entry == 0 || entry[CffsLayout.NameLength] != length) continue;
-                    int i = 0;
-                    while (i < length && entry[CffsLayout.Name + i] == (byte)name[start + i]) i++;
-                    if (i == length) { block = b; slot = e; _found = s; return true; }
+                    if (Names(s + e * SlotSize, name, start, length)) { block = b; slot = e; _found = s; return true; }
                 }
             }
             block = 0;
