@@ -7,18 +7,17 @@ using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Engines;
 
-namespace ExoSharp.Xn
-{
-    public interface IOwnsRunner
-    {
-        /// <summary>Verifies an owns UDF over 4096-byte blocks: 0 when accepted (with the most records
-        /// it can emit), ProgramRefused or OverBudget otherwise.</summary>
-        Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule);
+namespace ExoSharp.Xn;
 
-        /// <summary>Runs a verified program over block (BlockSize bytes; any other length emits more
-        /// than records holds, which callers refuse as OverBudget); records receives what it emits
-        /// (records.Length >= its maxEmits). Returns the number emitted. Precondition: the program
-        /// array is not changed once it has run (a runner may know it again by reference).</summary>
-        int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records);
-    }
+public interface IOwnsRunner
+{
+    /// <summary>Verifies an owns UDF over 4096-byte blocks: 0 when accepted (with the most records
+    /// it can emit), ProgramRefused or OverBudget otherwise.</summary>
+    Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule);
+
+    /// <summary>Runs a verified program over block (BlockSize bytes; any other length emits more
+    /// than records holds, which callers refuse as OverBudget); records receives what it emits
+    /// (records.Length >= its maxEmits). Returns the number emitted. Precondition: the program
+    /// array is not changed once it has run (a runner may know it again by reference).</summary>
+    int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records);
 }

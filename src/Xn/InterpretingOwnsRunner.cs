@@ -8,45 +8,44 @@ using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Engines;
 using ExoSharp.Executive.Verification;
 
-namespace ExoSharp.Xn
+namespace ExoSharp.Xn;
+
+public sealed unsafe class InterpretingOwnsRunner : IOwnsRunner
 {
-    public sealed unsafe class InterpretingOwnsRunner : IOwnsRunner
+    private readonly uint[] _workspace = new uint[Verifier.WorkspaceSize(Verifier.MaxLength)];
+
+    public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule)
     {
-        private readonly uint[] _workspace = new uint[Verifier.WorkspaceSize(Verifier.MaxLength)];
-
-        public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule)
-        {
-            maxEmits = 0;
-            rule = ProgramRule.None;
-            if (program.Length > XnLayout.MaxTemplateInstructions) return Error.OverBudget;
-            VerifierOptions options = VerifierOptions.Extended(XnLayout.BlockSize, true);
-            VerifierResult verdict = Verifier.Verify(program, options, _workspace);
-            rule = verdict.Rule;
-            if (!verdict.IsValid) return Error.ProgramRefused;
-            if (verdict.MaxEmits > XnLayout.MaxRecords) return Error.OverBudget;
-            maxEmits = verdict.MaxEmits;
-            return 0;
-        }
-
-        public int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records)
-        {
-            if (block.Length != XnLayout.BlockSize) return records.Length + 1;
-            fixed (byte* bytes = block)
-            fixed (EmitRecord* output = records)
-            {
-                RunContext context = ContextFor(bytes, output, records.Length);
-                Interpreter.Run(program, bytes, XnLayout.BlockSize, XnLayout.BlockSize, &context);
-                return (int)context.EmitCount;
-            }
-        }
-
-        /// <summary>An owns run's context: the block is the context (and the packet), records the output.</summary>
-        public static RunContext ContextFor(byte* block, EmitRecord* records, int capacity) => new RunContext
-        {
-            Context = block,
-            ContextLength = XnLayout.BlockSize,
-            Emits = records,
-            EmitCapacity = (uint)capacity,
-        };
+        maxEmits = 0;
+        rule = ProgramRule.None;
+        if (program.Length > XnLayout.MaxTemplateInstructions) return Error.OverBudget;
+        VerifierOptions options = VerifierOptions.Extended(XnLayout.BlockSize, true);
+        VerifierResult verdict = Verifier.Verify(program, options, _workspace);
+        rule = verdict.Rule;
+        if (!verdict.IsValid) return Error.ProgramRefused;
+        if (verdict.MaxEmits > XnLayout.MaxRecords) return Error.OverBudget;
+        maxEmits = verdict.MaxEmits;
+        return 0;
     }
+
+    public int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records)
+    {
+        if (block.Length != XnLayout.BlockSize) return records.Length + 1;
+        fixed (byte* bytes = block)
+        fixed (EmitRecord* output = records)
+        {
+            RunContext context = ContextFor(bytes, output, records.Length);
+            Interpreter.Run(program, bytes, XnLayout.BlockSize, XnLayout.BlockSize, &context);
+            return (int)context.EmitCount;
+        }
+    }
+
+    /// <summary>An owns run's context: the block is the context (and the packet), records the output.</summary>
+    public static RunContext ContextFor(byte* block, EmitRecord* records, int capacity) => new RunContext
+    {
+        Context = block,
+        ContextLength = XnLayout.BlockSize,
+        Emits = records,
+        EmitCapacity = (uint)capacity,
+    };
 }

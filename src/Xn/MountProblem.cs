@@ -2,12 +2,11 @@
 // it (XnVolume.NoBlock for the catalogue or a template). The block is left out of the registry.
 using ExoSharp.Abi;
 
-namespace ExoSharp.Xn
+namespace ExoSharp.Xn;
+
+public struct MountProblem
 {
-    public struct MountProblem
-    {
-        public Error Error;
-        public uint Block;
-        public uint Parent;
-    }
+    public Error Error;
+    public uint Block;
+    public uint Parent;
 }

@@ -4,22 +4,21 @@
 using ExoSharp.Abi;
 using ExoSharp.Executive.Collections;
 
-namespace ExoSharp.Xn
+namespace ExoSharp.Xn;
+
+public sealed class MountReport
 {
-    public sealed class MountReport
-    {
-        public Error Fatal;
-        public readonly GrowableArray<MountProblem> Problems = new GrowableArray<MountProblem>();
-        /// <summary>Blocks reached from the roots (roots included).</summary>
-        public int Reachable;
-        public int Templates;
-        public int Roots;
-        /// <summary>Moves whose `to` had reached the disk before `from`: their change to `from` redone.</summary>
-        public int MovesRedone;
+    public Error Fatal;
+    public readonly GrowableArray<MountProblem> Problems = new GrowableArray<MountProblem>();
+    /// <summary>Blocks reached from the roots (roots included).</summary>
+    public int Reachable;
+    public int Templates;
+    public int Roots;
+    /// <summary>Moves whose `to` had reached the disk before `from`: their change to `from` redone.</summary>
+    public int MovesRedone;
 
-        public bool IsConsistent => Fatal == 0 && Problems.Count == 0;
+    public bool IsConsistent => Fatal == 0 && Problems.Count == 0;
 
-        public void Add(Error error, uint block, uint parent) =>
-            Problems.Add(new MountProblem { Error = error, Block = block, Parent = parent });
-    }
+    public void Add(Error error, uint block, uint parent) =>
+        Problems.Add(new MountProblem { Error = error, Block = block, Parent = parent });
 }

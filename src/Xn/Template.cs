@@ -4,13 +4,12 @@
 // raw-writable byte ranges (XN's template fields), removal.
 using ExoSharp.Executive.Bytecode;
 
-namespace ExoSharp.Xn
+namespace ExoSharp.Xn;
+
+public sealed class Template
 {
-    public sealed class Template
-    {
-        public uint Type;
-        public Instruction[] Program;
-        /// <summary>The most records one run can emit (the verifier's bound).</summary>
-        public int MaxEmits;
-    }
+    public uint Type;
+    public Instruction[] Program;
+    /// <summary>The most records one run can emit (the verifier's bound).</summary>
+    public int MaxEmits;
 }

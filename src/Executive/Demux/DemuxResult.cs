@@ -1,12 +1,11 @@
 // Which filter claimed a packet: its id, its owner and the value its program returned (for a
 // libpcap filter, the snapshot length). Matched is false when no filter accepts the packet.
-namespace ExoSharp.Executive.Demux
+namespace ExoSharp.Executive.Demux;
+
+public struct DemuxResult
 {
-    public struct DemuxResult
-    {
-        public bool Matched;
-        public uint FilterId;
-        public uint Owner;
-        public uint Value;
-    }
+    public bool Matched;
+    public uint FilterId;
+    public uint Owner;
+    public uint Value;
 }

@@ -2,15 +2,14 @@
 // id of the other owner's filter it may overlap).
 using ExoSharp.Executive.Verification;
 
-namespace ExoSharp.Executive.Demux
-{
-    public struct InstallResult
-    {
-        public InstallStatus Status;
-        public uint FilterId;
-        public uint ConflictingFilterId;
-        public VerifierResult Verification;
+namespace ExoSharp.Executive.Demux;
 
-        public bool Installed => Status == InstallStatus.Installed;
-    }
+public struct InstallResult
+{
+    public InstallStatus Status;
+    public uint FilterId;
+    public uint ConflictingFilterId;
+    public VerifierResult Verification;
+
+    public bool Installed => Status == InstallStatus.Installed;
 }

@@ -2,14 +2,13 @@
 // serves every FilterSet.
 using ExoSharp.Executive.Engines;
 
-namespace ExoSharp.Executive.Demux
-{
-    public sealed unsafe class InterpretingRunner : IFilterRunner
-    {
-        public uint RunMerged(FilterSet set, byte* packet, uint length, uint wireLength) =>
-            Interpreter.Run(set.MergedProgram, packet, length, wireLength, null);
+namespace ExoSharp.Executive.Demux;
 
-        public uint RunFilter(FilterEntry filter, byte* packet, uint length, uint wireLength) =>
-            Interpreter.Run(filter.Program, packet, length, wireLength, null);
-    }
+public sealed unsafe class InterpretingRunner : IFilterRunner
+{
+    public uint RunMerged(FilterSet set, byte* packet, uint length, uint wireLength) =>
+        Interpreter.Run(set.MergedProgram, packet, length, wireLength, null);
+
+    public uint RunFilter(FilterEntry filter, byte* packet, uint length, uint wireLength) =>
+        Interpreter.Run(filter.Program, packet, length, wireLength, null);
 }

@@ -3,14 +3,13 @@
 // because machine code writes it.
 using System.Runtime.InteropServices;
 
-namespace ExoSharp.Executive.Engines
+namespace ExoSharp.Executive.Engines;
+
+[StructLayout(LayoutKind.Explicit, Size = 16)]
+public struct EmitRecord
 {
-    [StructLayout(LayoutKind.Explicit, Size = 16)]
-    public struct EmitRecord
-    {
-        [FieldOffset(0)] public uint A;
-        [FieldOffset(4)] public uint X;
-        [FieldOffset(8)] public uint K;
-        [FieldOffset(12)] public uint Reserved;
-    }
+    [FieldOffset(0)] public uint A;
+    [FieldOffset(4)] public uint X;
+    [FieldOffset(8)] public uint K;
+    [FieldOffset(12)] public uint Reserved;
 }

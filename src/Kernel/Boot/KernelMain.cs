@@ -9,116 +9,115 @@ using Internal.Runtime.CompilerHelpers;
 using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Boot
+namespace ExoSharp.Kernel.Boot;
+
+internal static unsafe class KernelMain
 {
-    internal static unsafe class KernelMain
+    public const string Version = "0.1.0";
+
+    [RuntimeExport("ExoSharpKernelMain")]
+    public static void Main(uint magic, ulong info, BootSymbols* symbols)
     {
-        public const string Version = "0.1.0";
-
-        [RuntimeExport("ExoSharpKernelMain")]
-        public static void Main(uint magic, ulong info, BootSymbols* symbols)
+        Serial.Initialize();
+        Console.WriteLine("ExoSharp " + Version + " (x86-64 exokernel in C#)");
+        Memory.InitializeEarly(*symbols);
+        StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
+        AsmContract.Check((ulong*)symbols->AsmContract);
+        Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
+        Idt.Load(symbols->IsrTable);
+        ExtendedState.Initialize();
+        if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
+        var multiboot = new Multiboot(Memory.Pointer(info));
+        if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
+        BootInfo boot = BootInfo.Read(multiboot);
+        KernelStats.Initialize(symbols->KernelStatsCell, boot.Option("fastpath") == "off");
+        Memory.InitializeFrames(boot, *symbols);
+        Memory.ProtectImage(*symbols);
+        Collector.Initialize(symbols, boot.Option("gc"));
+        Executive.CodePages.Initialize();
+        EnvFast.Initialize(symbols->EnvFastTable);
+        ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
+        if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
+            Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
+        Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);
+        EnvTable.Initialize(symbols->EnvRecordsCell);
+        FindKernelSymbols(boot, symbols->KernelEntry);
+        Console.Write("kernel: ");
+        Console.WriteDecimal(Memory.Frames.FreeCount * 4);
+        Console.Write(" KiB free memory, ");
+        Console.WriteDecimal(boot.Modules.Length);
+        Console.WriteLine(" boot modules");
+        Pic.Initialize();
+        ConsoleInput.Initialize();
+        WallClock.Initialize();
+        Pit.Initialize();
+        Msr.EnableSyscall(symbols->SyscallEntry);
+        UpcallCache.Initialize(symbols->UpcallCacheCell);
+        Executive.KernelExecutive.Initialize();
+        Net.Network.Initialize(Abi.Capability.MaxEnvironments);
+        if (Devices.VirtioBlock.Initialize())
         {
-            Serial.Initialize();
-            Console.WriteLine("ExoSharp " + Version + " (x86-64 exokernel in C#)");
-            Memory.InitializeEarly(*symbols);
-            StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
-            AsmContract.Check((ulong*)symbols->AsmContract);
-            Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
-            Idt.Load(symbols->IsrTable);
-            ExtendedState.Initialize();
-            if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
-            var multiboot = new Multiboot(Memory.Pointer(info));
-            if (!multiboot.HasMemoryMap) Panic.Halt("the boot loader gave no memory map");
-            BootInfo boot = BootInfo.Read(multiboot);
-            KernelStats.Initialize(symbols->KernelStatsCell, boot.Option("fastpath") == "off");
-            Memory.InitializeFrames(boot, *symbols);
-            Memory.ProtectImage(*symbols);
-            Collector.Initialize(symbols, boot.Option("gc"));
-            Executive.CodePages.Initialize();
-            EnvFast.Initialize(symbols->EnvFastTable);
-            ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
-            if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
-                Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
-            Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);
-            EnvTable.Initialize(symbols->EnvRecordsCell);
-            FindKernelSymbols(boot, symbols->KernelEntry);
-            Console.Write("kernel: ");
-            Console.WriteDecimal(Memory.Frames.FreeCount * 4);
-            Console.Write(" KiB free memory, ");
-            Console.WriteDecimal(boot.Modules.Length);
-            Console.WriteLine(" boot modules");
-            Pic.Initialize();
-            ConsoleInput.Initialize();
-            WallClock.Initialize();
-            Pit.Initialize();
-            Msr.EnableSyscall(symbols->SyscallEntry);
-            UpcallCache.Initialize(symbols->UpcallCacheCell);
-            Executive.KernelExecutive.Initialize();
-            Net.Network.Initialize(Abi.Capability.MaxEnvironments);
-            if (Devices.VirtioBlock.Initialize())
-            {
-                Console.Write("kernel: disk: virtio-blk, ");
-                Console.WriteDecimal(Devices.VirtioBlock.Blocks);
-                Console.WriteLine(" blocks of 4 KiB");
-            }
-            ulong mountStart = KernelStats.Stamp();
-            Xn.XnService.Initialize();
-            KernelStats.NoteMount(mountStart);
-            string cpuLimit = boot.Option("cpulimit");
-            if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
-            string execBudget = boot.Option("execbudget");
-            if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
-            if (boot.Option("selfcheck") == "on") ExoSharp.Tests.Kernel.Invariants.Enable();
-            if (boot.Option("capgen") == "near")        // test only: generations start 3 short of retiring
-            {
-                CapabilityTable.InitialGeneration = Abi.Capability.MaxGeneration - 3;
-                EnvTable.StartGenerationsAt(Abi.Capability.MaxEnvGeneration - 3);
-            }
-            string selfTest = boot.Option("selftest");
-            if (selfTest != null) ExoSharp.Tests.Kernel.SelfTest.Run(selfTest);
-            Accounts.OpenMachine(Memory.Frames.FreeCount);
-            BootSequence.Start(boot, symbols->KernelEntry);
-            KernelStats.EndBoot();
-            Scheduler.RunNext();
+            Console.Write("kernel: disk: virtio-blk, ");
+            Console.WriteDecimal(Devices.VirtioBlock.Blocks);
+            Console.WriteLine(" blocks of 4 KiB");
         }
-
-        private static ulong ParseDecimal(string text)
+        ulong mountStart = KernelStats.Stamp();
+        Xn.XnService.Initialize();
+        KernelStats.NoteMount(mountStart);
+        string cpuLimit = boot.Option("cpulimit");
+        if (cpuLimit != null) TimeLimit.Configure(ParseDecimal(cpuLimit));
+        string execBudget = boot.Option("execbudget");
+        if (execBudget != null && ParseDecimal(execBudget) > 0) Executive.ExecutiveBudget.Configure(ParseDecimal(execBudget));
+        if (boot.Option("selfcheck") == "on") ExoSharp.Tests.Kernel.Invariants.Enable();
+        if (boot.Option("capgen") == "near")        // test only: generations start 3 short of retiring
         {
-            ulong value = 0;
-            for (int i = 0; i < text.Length && text[i] >= '0' && text[i] <= '9' && value < 1_000_000; i++)
-                value = value * 10 + (ulong)(text[i] - '0');
-            return value;
+            CapabilityTable.InitialGeneration = Abi.Capability.MaxGeneration - 3;
+            EnvTable.StartGenerationsAt(Abi.Capability.MaxEnvGeneration - 3);
         }
+        string selfTest = boot.Option("selftest");
+        if (selfTest != null) ExoSharp.Tests.Kernel.SelfTest.Run(selfTest);
+        Accounts.OpenMachine(Memory.Frames.FreeCount);
+        BootSequence.Start(boot, symbols->KernelEntry);
+        KernelStats.EndBoot();
+        Scheduler.RunNext();
+    }
 
-        private static void FindKernelSymbols(BootInfo boot, ulong kernelEntry)
-        {
-            foreach (BootModule module in boot.Modules)
-                if (module.Image.Validate() == null && module.Image.Entry == kernelEntry) Symbols.Kernel = Symbols.From(module.Image);
-        }
+    private static ulong ParseDecimal(string text)
+    {
+        ulong value = 0;
+        for (int i = 0; i < text.Length && text[i] >= '0' && text[i] <= '9' && value < 1_000_000; i++)
+            value = value * 10 + (ulong)(text[i] - '0');
+        return value;
+    }
 
-        /// <summary>A throw the kernel does not catch is a panic: print the exception's type,
-        /// message and stack trace.</summary>
-        [RuntimeExport("ExoSharpUnhandledException")]
-        public static void UnhandledException(object exception)
+    private static void FindKernelSymbols(BootInfo boot, ulong kernelEntry)
+    {
+        foreach (BootModule module in boot.Modules)
+            if (module.Image.Validate() == null && module.Image.Entry == kernelEntry) Symbols.Kernel = Symbols.From(module.Image);
+    }
+
+    /// <summary>A throw the kernel does not catch is a panic: print the exception's type,
+    /// message and stack trace.</summary>
+    [RuntimeExport("ExoSharpUnhandledException")]
+    public static void UnhandledException(object exception)
+    {
+        Console.Write("kernel: unhandled exception ");
+        if (exception == null)
         {
-            Console.Write("kernel: unhandled exception ");
-            if (exception == null)
-            {
-                Console.WriteLine("System.OutOfMemoryException (the heap is exhausted)");
-            }
-            else
-            {
-                if (!Symbols.WriteTypeName(Symbols.Kernel, *(ulong*)Unsafe.As<object, nint>(ref exception))) Console.Write("(unknown type)");
-                Console.Write(": ");
-                Console.WriteLine(((System.Exception)exception).Message);
-                for (int i = 0; i < Internal.Runtime.ExceptionTrace.Count && i < 16; i++)
-                {
-                    Console.Write("    at ");
-                    Symbols.WriteLocation(Symbols.Kernel, Internal.Runtime.ExceptionTrace.Frame(i));
-                    Console.Write('\n');
-                }
-            }
-            Panic.Halt("unhandled exception in the kernel");
+            Console.WriteLine("System.OutOfMemoryException (the heap is exhausted)");
         }
+        else
+        {
+            if (!Symbols.WriteTypeName(Symbols.Kernel, *(ulong*)Unsafe.As<object, nint>(ref exception))) Console.Write("(unknown type)");
+            Console.Write(": ");
+            Console.WriteLine(((System.Exception)exception).Message);
+            for (int i = 0; i < Internal.Runtime.ExceptionTrace.Count && i < 16; i++)
+            {
+                Console.Write("    at ");
+                Symbols.WriteLocation(Symbols.Kernel, Internal.Runtime.ExceptionTrace.Frame(i));
+                Console.Write('\n');
+            }
+        }
+        Panic.Halt("unhandled exception in the kernel");
     }
 }

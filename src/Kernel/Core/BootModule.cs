@@ -2,14 +2,13 @@
 // where it is in physical memory and its command line ("path args...").
 using ExoSharp.Shared;
 
-namespace ExoSharp.Kernel.Core
-{
-    internal struct BootModule
-    {
-        public ulong Start;
-        public ulong End;
-        public string CommandLine;
+namespace ExoSharp.Kernel.Core;
 
-        public unsafe ElfImage Image => new ElfImage(Memory.Pointer(Start), End - Start);
-    }
+internal struct BootModule
+{
+    public ulong Start;
+    public ulong End;
+    public string CommandLine;
+
+    public unsafe ElfImage Image => new ElfImage(Memory.Pointer(Start), End - Start);
 }

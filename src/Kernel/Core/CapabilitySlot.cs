@@ -12,27 +12,26 @@
 // The layout is fixed: X64/stubs.asm's fast paths read it (SLOT_* there).
 using System.Runtime.InteropServices;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal unsafe struct CapabilitySlot
 {
-    [StructLayout(LayoutKind.Explicit, Size = 64)]
-    internal unsafe struct CapabilitySlot
-    {
-        [FieldOffset(0)] public CapabilityType Type;
-        [FieldOffset(1)] public bool Writable;
-        /// <summary>Abi.CapabilityRights the holder has (environment capabilities).</summary>
-        [FieldOffset(2)] public byte Rights;
-        [FieldOffset(4)] public uint MapCount;
-        [FieldOffset(8)] public ulong Object;
-        [FieldOffset(16)] public ulong Generation;
-        [FieldOffset(24)] public ulong Badge;
-        /// <summary>Frame capabilities (whose Badge is always 0) reuse its place: the table's other
-        /// capabilities for the same frame, a circular list of slot indices, writable ones first
-        /// (CapabilityTable's frame index names the first).</summary>
-        [FieldOffset(24)] public int SameFrameNext;
-        [FieldOffset(28)] public int SameFramePrev;
-        [FieldOffset(32)] public CapabilitySlot* LastChild;
-        [FieldOffset(40)] public CapabilitySlot* FirstChild;
-        [FieldOffset(48)] public CapabilitySlot* NextSibling;
-        [FieldOffset(56)] public CapabilitySlot* PreviousSibling;
-    }
+    [FieldOffset(0)] public CapabilityType Type;
+    [FieldOffset(1)] public bool Writable;
+    /// <summary>Abi.CapabilityRights the holder has (environment capabilities).</summary>
+    [FieldOffset(2)] public byte Rights;
+    [FieldOffset(4)] public uint MapCount;
+    [FieldOffset(8)] public ulong Object;
+    [FieldOffset(16)] public ulong Generation;
+    [FieldOffset(24)] public ulong Badge;
+    /// <summary>Frame capabilities (whose Badge is always 0) reuse its place: the table's other
+    /// capabilities for the same frame, a circular list of slot indices, writable ones first
+    /// (CapabilityTable's frame index names the first).</summary>
+    [FieldOffset(24)] public int SameFrameNext;
+    [FieldOffset(28)] public int SameFramePrev;
+    [FieldOffset(32)] public CapabilitySlot* LastChild;
+    [FieldOffset(40)] public CapabilitySlot* FirstChild;
+    [FieldOffset(48)] public CapabilitySlot* NextSibling;
+    [FieldOffset(56)] public CapabilitySlot* PreviousSibling;
 }

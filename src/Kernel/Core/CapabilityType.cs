@@ -3,18 +3,17 @@
 // back and revokes its copies. Reply lives only in a table's reply slot (Abi.Capability.ReplySlot):
 // the one-shot right to answer the call being served. Retired marks a slot whose generation
 // ran out: it is never used again, so no handle can name two capabilities (CapabilityTable).
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal enum CapabilityType : byte
 {
-    internal enum CapabilityType : byte
-    {
-        None = 0,
-        Frame = 1,
-        Environment = 2,
-        Machine = 3,
-        Reply = 4,
-        Slot = 5,
-        /// <summary>The right to receive the console's input (ConsoleAttach); no rights bits.</summary>
-        Console = 6,
-        Retired = 255,
-    }
+    None = 0,
+    Frame = 1,
+    Environment = 2,
+    Machine = 3,
+    Reply = 4,
+    Slot = 5,
+    /// <summary>The right to receive the console's input (ConsoleAttach); no rights bits.</summary>
+    Console = 6,
+    Retired = 255,
 }

@@ -7,95 +7,94 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal static unsafe class Collector
 {
-    internal static unsafe class Collector
+    /// <summary>Heap growth since the last collection after which an executive call collects.</summary>
+    private const ulong GrowthTrigger = 4UL << 20;
+    /// <summary>gc=stress: a collection at every 16th object allocation, too (every allocation
+    /// makes the executive's tests take minutes: about 1000 allocations per filter install).</summary>
+    private const uint StressInterval = 16;
+
+    private static ulong s_bootStack, s_bootStackTop, s_trapStack, s_trapStackTop;
+    private static bool s_enabled, s_stress, s_verbose;
+    private static ulong s_skipped, s_systemCalls;
+
+    public static bool Enabled => s_enabled;
+    public static bool Stress => s_stress;
+
+    [RuntimeImport("exo_gc_collect")]
+    [MethodImpl(MethodImplOptions.InternalCall)]
+    private static extern void SpillAndCollect();
+
+    /// <summary>mode: the gc= option: null (on, quiet), "stress" (also at every executive
+    /// call, every 4th system call and every StressInterval-th object allocation, a line per
+    /// collection), "verbose" (a
+    /// line per collection), "off". Precondition: modules initialised, frames available.</summary>
+    public static void Initialize(BootSymbols* symbols, string mode)
     {
-        /// <summary>Heap growth since the last collection after which an executive call collects.</summary>
-        private const ulong GrowthTrigger = 4UL << 20;
-        /// <summary>gc=stress: a collection at every 16th object allocation, too (every allocation
-        /// makes the executive's tests take minutes: about 1000 allocations per filter install).</summary>
-        private const uint StressInterval = 16;
-
-        private static ulong s_bootStack, s_bootStackTop, s_trapStack, s_trapStackTop;
-        private static bool s_enabled, s_stress, s_verbose;
-        private static ulong s_skipped, s_systemCalls;
-
-        public static bool Enabled => s_enabled;
-        public static bool Stress => s_stress;
-
-        [RuntimeImport("exo_gc_collect")]
-        [MethodImpl(MethodImplOptions.InternalCall)]
-        private static extern void SpillAndCollect();
-
-        /// <summary>mode: the gc= option: null (on, quiet), "stress" (also at every executive
-        /// call, every 4th system call and every StressInterval-th object allocation, a line per
-        /// collection), "verbose" (a
-        /// line per collection), "off". Precondition: modules initialised, frames available.</summary>
-        public static void Initialize(BootSymbols* symbols, string mode)
+        if (mode == "off") return;
+        s_stress = mode == "stress";
+        s_verbose = s_stress || mode == "verbose";
+        s_bootStack = symbols->BootStack;
+        s_bootStackTop = symbols->BootStackTop;
+        s_trapStack = symbols->TrapStack;
+        s_trapStackTop = symbols->TrapStackTop;
+        int words = (int)((s_bootStackTop - s_bootStack + s_trapStackTop - s_trapStack) / 8);
+        GarbageCollector.Initialize((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd, words);
+        s_enabled = true;
+        GlobalHeap.SetCollector(&CollectHere, s_stress ? StressInterval : 0);
+        GlobalHeap.Collect();
+        if (s_verbose)
         {
-            if (mode == "off") return;
-            s_stress = mode == "stress";
-            s_verbose = s_stress || mode == "verbose";
-            s_bootStack = symbols->BootStack;
-            s_bootStackTop = symbols->BootStackTop;
-            s_trapStack = symbols->TrapStack;
-            s_trapStackTop = symbols->TrapStackTop;
-            int words = (int)((s_bootStackTop - s_bootStack + s_trapStackTop - s_trapStack) / 8);
-            GarbageCollector.Initialize((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd, words);
-            s_enabled = true;
-            GlobalHeap.SetCollector(&CollectHere, s_stress ? StressInterval : 0);
-            GlobalHeap.Collect();
-            if (s_verbose)
-            {
-                Console.Write("kernel: gc on (");
-                Console.WriteDecimal(GarbageCollector.FrozenObjects);
-                Console.WriteLine(" frozen objects)");
-            }
+            Console.Write("kernel: gc on (");
+            Console.WriteDecimal(GarbageCollector.FrozenObjects);
+            Console.WriteLine(" frozen objects)");
         }
+    }
 
-        private static void CollectHere() => SpillAndCollect();
+    private static void CollectHere() => SpillAndCollect();
 
-        /// <summary>After an executive call (ExecutiveBudget.End): collects when the heap grew by
-        /// GrowthTrigger since the last collection (always with gc=stress).</summary>
-        public static void AfterExecutiveCall()
+    /// <summary>After an executive call (ExecutiveBudget.End): collects when the heap grew by
+    /// GrowthTrigger since the last collection (always with gc=stress).</summary>
+    public static void AfterExecutiveCall()
+    {
+        if (!s_enabled) return;
+        if (s_stress || GlobalHeap.InUseBytes >= GarbageCollector.LastLiveBytes + GrowthTrigger) GlobalHeap.Collect();
+    }
+
+    /// <summary>gc=stress, at every 4th system call's entry into C# (every one makes IPC-heavy
+    /// tests like jos-primes take a minute): the kernel's whole object graph between calls
+    /// must be reachable from the roots.</summary>
+    public static void AtSystemCall()
+    {
+        if ((++s_systemCalls & 3) == 0) GlobalHeap.Collect();
+    }
+
+    /// <summary>From exo_gc_collect with the callee-saved registers spilled at rsp.</summary>
+    [RuntimeExport("ExoSharpCollectFrom")]
+    private static void CollectFrom(ulong rsp)
+    {
+        if (rsp >= s_trapStack && rsp < s_trapStackTop)
+            GarbageCollector.Collect((ulong*)rsp, (ulong*)s_trapStackTop, (ulong*)s_bootStack, (ulong*)s_bootStackTop);
+        else if (rsp >= s_bootStack && rsp < s_bootStackTop)
+            GarbageCollector.Collect((ulong*)rsp, (ulong*)s_bootStackTop, null, null);
+        else
         {
-            if (!s_enabled) return;
-            if (s_stress || GlobalHeap.InUseBytes >= GarbageCollector.LastLiveBytes + GrowthTrigger) GlobalHeap.Collect();
+            s_skipped++;   // an unknown stack: its frames could not be scanned
+            return;
         }
-
-        /// <summary>gc=stress, at every 4th system call's entry into C# (every one makes IPC-heavy
-        /// tests like jos-primes take a minute): the kernel's whole object graph between calls
-        /// must be reachable from the roots.</summary>
-        public static void AtSystemCall()
-        {
-            if ((++s_systemCalls & 3) == 0) GlobalHeap.Collect();
-        }
-
-        /// <summary>From exo_gc_collect with the callee-saved registers spilled at rsp.</summary>
-        [RuntimeExport("ExoSharpCollectFrom")]
-        private static void CollectFrom(ulong rsp)
-        {
-            if (rsp >= s_trapStack && rsp < s_trapStackTop)
-                GarbageCollector.Collect((ulong*)rsp, (ulong*)s_trapStackTop, (ulong*)s_bootStack, (ulong*)s_bootStackTop);
-            else if (rsp >= s_bootStack && rsp < s_bootStackTop)
-                GarbageCollector.Collect((ulong*)rsp, (ulong*)s_bootStackTop, null, null);
-            else
-            {
-                s_skipped++;   // an unknown stack: its frames could not be scanned
-                return;
-            }
-            if (GarbageCollector.BadReferences != 0 && s_stress) Panic.Halt("gc: a reference to something that is not an object");
-            if (!s_verbose || !Console.AtLineStart) return;   // never inside someone's line
-            Console.Write("kernel: gc #");
-            Console.WriteDecimal(GarbageCollector.Collections);
-            Console.Write(": live ");
-            Console.WriteDecimal((ulong)GarbageCollector.LastLiveBytes / 1024);
-            Console.Write(" KiB, freed ");
-            Console.WriteDecimal((ulong)GarbageCollector.LastFreedBytes / 1024);
-            Console.Write(" KiB, heap ");
-            Console.WriteDecimal((ulong)GlobalHeap.TotalBytes / 1024);
-            Console.WriteLine(" KiB");
-        }
+        if (GarbageCollector.BadReferences != 0 && s_stress) Panic.Halt("gc: a reference to something that is not an object");
+        if (!s_verbose || !Console.AtLineStart) return;   // never inside someone's line
+        Console.Write("kernel: gc #");
+        Console.WriteDecimal(GarbageCollector.Collections);
+        Console.Write(": live ");
+        Console.WriteDecimal((ulong)GarbageCollector.LastLiveBytes / 1024);
+        Console.Write(" KiB, freed ");
+        Console.WriteDecimal((ulong)GarbageCollector.LastFreedBytes / 1024);
+        Console.Write(" KiB, heap ");
+        Console.WriteDecimal((ulong)GlobalHeap.TotalBytes / 1024);
+        Console.WriteLine(" KiB");
     }
 }

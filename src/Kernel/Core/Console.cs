@@ -3,78 +3,77 @@
 using System.Runtime;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal static unsafe class Console
 {
-    internal static unsafe class Console
+    private static bool s_midLine;
+
+    /// <summary>Whether the last byte written ended a line (or nothing was written): the
+    /// collector's lines are skipped unless it holds, so they never split a program's line.</summary>
+    public static bool AtLineStart => !s_midLine;
+
+    public static void Write(string s)
     {
-        private static bool s_midLine;
+        if (s == null) return;
+        for (int i = 0; i < s.Length; i++) Write(s[i]);
+    }
 
-        /// <summary>Whether the last byte written ended a line (or nothing was written): the
-        /// collector's lines are skipped unless it holds, so they never split a program's line.</summary>
-        public static bool AtLineStart => !s_midLine;
+    public static void Write(char c)
+    {
+        Serial.WriteByte(c < 128 ? (byte)c : (byte)'?');
+        s_midLine = c != '\n';
+    }
 
-        public static void Write(string s)
+    public static void WriteLine(string s)
+    {
+        Write(s);
+        Write('\n');
+    }
+
+    public static void WriteBytes(byte* bytes, long length)
+    {
+        for (long i = 0; i < length; i++) Serial.WriteByte(bytes[i]);
+        if (length > 0) s_midLine = bytes[length - 1] != (byte)'\n';
+    }
+
+    /// <summary>System.Console's output in the kernel.</summary>
+    [RuntimeExport("ExoSharpWrite")]
+    public static void PlatformWrite(byte* bytes, int length) => WriteBytes(bytes, length);
+
+    /// <summary>Writes "0x" and the value in lowercase hex, at least one digit.</summary>
+    public static void WriteHex(ulong value, int minDigits = 1)
+    {
+        Write("0x");
+        int digits = 16;
+        while (digits > minDigits && (value >> ((digits - 1) * 4)) == 0) digits--;
+        for (int i = digits - 1; i >= 0; i--)
         {
-            if (s == null) return;
-            for (int i = 0; i < s.Length; i++) Write(s[i]);
+            int nibble = (int)((value >> (i * 4)) & 0xF);
+            Write((char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10));
         }
+    }
 
-        public static void Write(char c)
+    public static void WriteDecimal(long value)
+    {
+        if (value < 0)
         {
-            Serial.WriteByte(c < 128 ? (byte)c : (byte)'?');
-            s_midLine = c != '\n';
+            Write('-');
+            WriteDecimal((ulong)(-(value + 1)) + 1);
+            return;
         }
+        WriteDecimal((ulong)value);
+    }
 
-        public static void WriteLine(string s)
+    public static void WriteDecimal(ulong value)
+    {
+        char* buffer = stackalloc char[20];
+        int n = 0;
+        do
         {
-            Write(s);
-            Write('\n');
-        }
-
-        public static void WriteBytes(byte* bytes, long length)
-        {
-            for (long i = 0; i < length; i++) Serial.WriteByte(bytes[i]);
-            if (length > 0) s_midLine = bytes[length - 1] != (byte)'\n';
-        }
-
-        /// <summary>System.Console's output in the kernel.</summary>
-        [RuntimeExport("ExoSharpWrite")]
-        public static void PlatformWrite(byte* bytes, int length) => WriteBytes(bytes, length);
-
-        /// <summary>Writes "0x" and the value in lowercase hex, at least one digit.</summary>
-        public static void WriteHex(ulong value, int minDigits = 1)
-        {
-            Write("0x");
-            int digits = 16;
-            while (digits > minDigits && (value >> ((digits - 1) * 4)) == 0) digits--;
-            for (int i = digits - 1; i >= 0; i--)
-            {
-                int nibble = (int)((value >> (i * 4)) & 0xF);
-                Write((char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10));
-            }
-        }
-
-        public static void WriteDecimal(long value)
-        {
-            if (value < 0)
-            {
-                Write('-');
-                WriteDecimal((ulong)(-(value + 1)) + 1);
-                return;
-            }
-            WriteDecimal((ulong)value);
-        }
-
-        public static void WriteDecimal(ulong value)
-        {
-            char* buffer = stackalloc char[20];
-            int n = 0;
-            do
-            {
-                buffer[n++] = (char)('0' + (int)(value % 10));
-                value /= 10;
-            } while (value != 0);
-            while (n > 0) Write(buffer[--n]);
-        }
+            buffer[n++] = (char)('0' + (int)(value % 10));
+            value /= 10;
+        } while (value != 0);
+        while (n > 0) Write(buffer[--n]);
     }
 }

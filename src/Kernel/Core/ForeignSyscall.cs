@@ -8,42 +8,41 @@
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
-{
-    internal static unsafe class ForeignSyscall
-    {
-        /// <summary>Whether the call that built frame came from env's foreign code.</summary>
-        /// <summary>Delivers the upcall (the return to user mode goes to the handler), or ends env
-        /// when it has no usable handler. Precondition: the call came from env's foreign code
-        /// (its return address at or below env's foreign limit: syscall_entry decides).</summary>
-        public static void Deliver(Environment env, TrapFrame* frame)
-        {
-            bool nested = ExceptionUpcall.OnExceptionStack(env, frame->Rsp);
-            ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, env.ExceptionEntry, UpcallVector.ForeignSyscall, frame->Rax, 0);
-            if (outcome == ExceptionUpcall.Outcome.Delivered)
-            {
-                if (!nested) UpcallCache.Remember(env, env.ExceptionEntry, frame->Rsp, env.ExceptionStackTop);   // stubs.asm's foreign_fast may repeat it
-                return;
-            }
-            if (outcome == ExceptionUpcall.Outcome.NoHandler)
-            {
-                env.WriteLinePrefix();
-                Console.Write("killed: foreign system call ");
-                Console.WriteDecimal(frame->Rax);
-                Console.Write(" with no exception handler at rip ");
-                Symbols.WriteLocation(env.Symbols, frame->Rip);
-                Console.Write('\n');
-            }
-            EnvTable.Destroy(env, EnvTable.StatusKilled);
-            Scheduler.RunNext();
-        }
+namespace ExoSharp.Kernel.Core;
 
-        /// <summary>ForeignSyscalls(target, limit). Precondition: target checked by the caller.</summary>
-        public static long Set(Environment target, ulong limit)
+internal static unsafe class ForeignSyscall
+{
+    /// <summary>Whether the call that built frame came from env's foreign code.</summary>
+    /// <summary>Delivers the upcall (the return to user mode goes to the handler), or ends env
+    /// when it has no usable handler. Precondition: the call came from env's foreign code
+    /// (its return address at or below env's foreign limit: syscall_entry decides).</summary>
+    public static void Deliver(Environment env, TrapFrame* frame)
+    {
+        bool nested = ExceptionUpcall.OnExceptionStack(env, frame->Rsp);
+        ExceptionUpcall.Outcome outcome = ExceptionUpcall.Deliver(env, frame, env.ExceptionEntry, UpcallVector.ForeignSyscall, frame->Rax, 0);
+        if (outcome == ExceptionUpcall.Outcome.Delivered)
         {
-            if (limit >= UserLayout.End) return (long)Error.BadAddress;
-            Scheduler.SetForeignLimit(target, limit);
-            return 0;
+            if (!nested) UpcallCache.Remember(env, env.ExceptionEntry, frame->Rsp, env.ExceptionStackTop);   // stubs.asm's foreign_fast may repeat it
+            return;
         }
+        if (outcome == ExceptionUpcall.Outcome.NoHandler)
+        {
+            env.WriteLinePrefix();
+            Console.Write("killed: foreign system call ");
+            Console.WriteDecimal(frame->Rax);
+            Console.Write(" with no exception handler at rip ");
+            Symbols.WriteLocation(env.Symbols, frame->Rip);
+            Console.Write('\n');
+        }
+        EnvTable.Destroy(env, EnvTable.StatusKilled);
+        Scheduler.RunNext();
+    }
+
+    /// <summary>ForeignSyscalls(target, limit). Precondition: target checked by the caller.</summary>
+    public static long Set(Environment target, ulong limit)
+    {
+        if (limit >= UserLayout.End) return (long)Error.BadAddress;
+        Scheduler.SetForeignLimit(target, limit);
+        return 0;
     }
 }

@@ -6,104 +6,103 @@
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal static unsafe class KernelStats
 {
-    internal static unsafe class KernelStats
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Block
     {
-        [StructLayout(LayoutKind.Sequential)]
-        public struct Block
+        public ulong FastPathsOff;      // non-zero: every fast path goes the general way
+        public ulong UpcallFast, PageMapOneFast, IpcFast;
+        public ulong Since;             // TSC at the start of the stretch being timed
+        public ulong Longest, LongestCause, Cause;
+        public ulong YieldFast;
+    }
+
+    /// <summary>Causes: CauseSyscall + the call number, a trap vector alone, or these.</summary>
+    public const ulong CauseSyscall = 0x1000, CauseIdle = 0x3000;
+
+    private static Block* s_block;
+    private static ulong s_boot, s_mount;
+
+    /// <summary>At the kernel's first instruction of C#: the boot's stretch starts.</summary>
+    public static void Initialize(ulong cell, bool fastPathsOff)
+    {
+        s_block = (Block*)cell;
+        s_block->Since = Cpu.ReadTsc();
+        s_block->FastPathsOff = fastPathsOff ? 1UL : 0;
+    }
+
+    /// <summary>Times XN's mount (within the boot's stretch): call before and after it.</summary>
+    public static ulong Stamp() => Cpu.ReadTsc();
+
+    public static void NoteMount(ulong start) => s_mount = Cpu.ReadTsc() - start;
+
+    /// <summary>Boot is over (the first environment is about to run): the longest stretch
+    /// from here on is what programs can cause.</summary>
+    public static void EndBoot()
+    {
+        ulong now = Cpu.ReadTsc();
+        s_boot = now - s_block->Since;
+        s_block->Since = now;
+        s_block->Longest = 0;
+    }
+
+    /// <summary>The longest stretch since the last call (KernelCheck's measure, selfcheck=on),
+    /// then a new measure starts now, so the check's own work is not counted; the power-off
+    /// line keeps the longest of all.</summary>
+    public static ulong TakeLongest() => TakeLongest(out _);
+
+    public static ulong TakeLongest(out ulong cause)
+    {
+        ulong recent = s_block->Longest;
+        cause = s_block->LongestCause;
+        if (recent > s_overall)
         {
-            public ulong FastPathsOff;      // non-zero: every fast path goes the general way
-            public ulong UpcallFast, PageMapOneFast, IpcFast;
-            public ulong Since;             // TSC at the start of the stretch being timed
-            public ulong Longest, LongestCause, Cause;
-            public ulong YieldFast;
+            s_overall = recent;
+            s_overallCause = s_block->LongestCause;
         }
+        s_block->Longest = 0;
+        s_block->Since = Cpu.ReadTsc();
+        return recent;
+    }
 
-        /// <summary>Causes: CauseSyscall + the call number, a trap vector alone, or these.</summary>
-        public const ulong CauseSyscall = 0x1000, CauseIdle = 0x3000;
+    private static ulong s_overall, s_overallCause;
 
-        private static Block* s_block;
-        private static ulong s_boot, s_mount;
-
-        /// <summary>At the kernel's first instruction of C#: the boot's stretch starts.</summary>
-        public static void Initialize(ulong cell, bool fastPathsOff)
+    public static void Print()
+    {
+        TakeLongest();
+        Console.Write("kernel: longest stretch with interrupts off: ");
+        Console.WriteDecimal(s_overall);
+        Console.Write(" TSC cycles (");
+        ulong cause = s_overallCause;
+        if (cause == CauseIdle) Console.Write("the scheduler after idling");
+        else if (cause >= CauseSyscall)
         {
-            s_block = (Block*)cell;
-            s_block->Since = Cpu.ReadTsc();
-            s_block->FastPathsOff = fastPathsOff ? 1UL : 0;
+            Console.Write("system call ");
+            Console.WriteDecimal(cause - CauseSyscall);
         }
-
-        /// <summary>Times XN's mount (within the boot's stretch): call before and after it.</summary>
-        public static ulong Stamp() => Cpu.ReadTsc();
-
-        public static void NoteMount(ulong start) => s_mount = Cpu.ReadTsc() - start;
-
-        /// <summary>Boot is over (the first environment is about to run): the longest stretch
-        /// from here on is what programs can cause.</summary>
-        public static void EndBoot()
+        else
         {
-            ulong now = Cpu.ReadTsc();
-            s_boot = now - s_block->Since;
-            s_block->Since = now;
-            s_block->Longest = 0;
+            Console.Write("trap vector ");
+            Console.WriteDecimal(cause);
         }
-
-        /// <summary>The longest stretch since the last call (KernelCheck's measure, selfcheck=on),
-        /// then a new measure starts now, so the check's own work is not counted; the power-off
-        /// line keeps the longest of all.</summary>
-        public static ulong TakeLongest() => TakeLongest(out _);
-
-        public static ulong TakeLongest(out ulong cause)
-        {
-            ulong recent = s_block->Longest;
-            cause = s_block->LongestCause;
-            if (recent > s_overall)
-            {
-                s_overall = recent;
-                s_overallCause = s_block->LongestCause;
-            }
-            s_block->Longest = 0;
-            s_block->Since = Cpu.ReadTsc();
-            return recent;
-        }
-
-        private static ulong s_overall, s_overallCause;
-
-        public static void Print()
-        {
-            TakeLongest();
-            Console.Write("kernel: longest stretch with interrupts off: ");
-            Console.WriteDecimal(s_overall);
-            Console.Write(" TSC cycles (");
-            ulong cause = s_overallCause;
-            if (cause == CauseIdle) Console.Write("the scheduler after idling");
-            else if (cause >= CauseSyscall)
-            {
-                Console.Write("system call ");
-                Console.WriteDecimal(cause - CauseSyscall);
-            }
-            else
-            {
-                Console.Write("trap vector ");
-                Console.WriteDecimal(cause);
-            }
-            Console.Write("); boot ");
-            Console.WriteDecimal(s_boot);
-            Console.Write(", of which XN's mount ");
-            Console.WriteDecimal(s_mount);
-            Console.Write('\n');
-            Console.Write("kernel: fast paths ");
-            Console.Write(s_block->FastPathsOff != 0 ? "off" : "on");
-            Console.Write(", taken: upcall ");
-            Console.WriteDecimal(s_block->UpcallFast);
-            Console.Write(", PageMapOne ");
-            Console.WriteDecimal(s_block->PageMapOneFast);
-            Console.Write(", register IPC ");
-            Console.WriteDecimal(s_block->IpcFast);
-            Console.Write(", directed yield ");
-            Console.WriteDecimal(s_block->YieldFast);
-            Console.Write('\n');
-        }
+        Console.Write("); boot ");
+        Console.WriteDecimal(s_boot);
+        Console.Write(", of which XN's mount ");
+        Console.WriteDecimal(s_mount);
+        Console.Write('\n');
+        Console.Write("kernel: fast paths ");
+        Console.Write(s_block->FastPathsOff != 0 ? "off" : "on");
+        Console.Write(", taken: upcall ");
+        Console.WriteDecimal(s_block->UpcallFast);
+        Console.Write(", PageMapOne ");
+        Console.WriteDecimal(s_block->PageMapOneFast);
+        Console.Write(", register IPC ");
+        Console.WriteDecimal(s_block->IpcFast);
+        Console.Write(", directed yield ");
+        Console.WriteDecimal(s_block->YieldFast);
+        Console.Write('\n');
     }
 }

@@ -1,9 +1,8 @@
 // A range of usable RAM from the boot loader's memory map.
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal struct MemoryRegion
 {
-    internal struct MemoryRegion
-    {
-        public ulong Address;
-        public ulong Length;
-    }
+    public ulong Address;
+    public ulong Length;
 }

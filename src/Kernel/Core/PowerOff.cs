@@ -7,33 +7,32 @@
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal static class PowerOff
 {
-    internal static class PowerOff
+    public const int StatusKilled = 126;
+    public const int StatusPanic = 127;
+    public const ulong MaxStatus = 126;        // 126: a program reports that the one it ran was killed (init)
+
+    private static int s_status = -1;
+
+    /// <summary>The status Exit will be given when no environment is left.</summary>
+    public static int Status(bool anyProgram) => s_status >= 0 ? s_status : anyProgram ? StatusKilled : 0;
+
+    /// <summary>MachineStatus(machine, status).</summary>
+    public static unsafe long SetStatus(Environment env, ulong handle, ulong status)
     {
-        public const int StatusKilled = 126;
-        public const int StatusPanic = 127;
-        public const ulong MaxStatus = 126;        // 126: a program reports that the one it ran was killed (init)
+        if (env.Capabilities.Lookup(handle, CapabilityType.Machine) == null) return (long)Error.BadHandle;
+        if (status > MaxStatus) return (long)Error.BadArgument;
+        s_status = (int)status;
+        return 0;
+    }
 
-        private static int s_status = -1;
-
-        /// <summary>The status Exit will be given when no environment is left.</summary>
-        public static int Status(bool anyProgram) => s_status >= 0 ? s_status : anyProgram ? StatusKilled : 0;
-
-        /// <summary>MachineStatus(machine, status).</summary>
-        public static unsafe long SetStatus(Environment env, ulong handle, ulong status)
-        {
-            if (env.Capabilities.Lookup(handle, CapabilityType.Machine) == null) return (long)Error.BadHandle;
-            if (status > MaxStatus) return (long)Error.BadArgument;
-            s_status = (int)status;
-            return 0;
-        }
-
-        public static void Exit(int status)
-        {
-            Cpu.OutDword(0xF4, (uint)status);
-            Cpu.OutWord(0x604, 0x2000);
-            Cpu.HaltForever();
-        }
+    public static void Exit(int status)
+    {
+        Cpu.OutDword(0xF4, (uint)status);
+        Cpu.OutWord(0x604, 0x2000);
+        Cpu.HaltForever();
     }
 }

@@ -5,34 +5,33 @@
 // static-constructor checks on these hot paths.
 using System.Runtime.CompilerServices;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+internal static unsafe class Running
 {
-    internal static unsafe class Running
+    public static Environment Env;
+    public static ulong* IndexCell;
+    /// <summary>Env's table index (0: none), so Sync compares two words.</summary>
+    private static ulong s_envIndex;
+
+    public static void Set(Environment env)
     {
-        public static Environment Env;
-        public static ulong* IndexCell;
-        /// <summary>Env's table index (0: none), so Sync compares two words.</summary>
-        private static ulong s_envIndex;
+        Env = env;
+        s_envIndex = env == null ? 0 : (ulong)env.Index;
+        *IndexCell = s_envIndex;
+    }
 
-        public static void Set(Environment env)
+    /// <summary>After the fast paths may have switched environments without C#.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sync()
+    {
+        ulong* cell = IndexCell;
+        if (cell == null) return;
+        ulong index = *cell;
+        if (index != s_envIndex)
         {
-            Env = env;
-            s_envIndex = env == null ? 0 : (ulong)env.Index;
-            *IndexCell = s_envIndex;
-        }
-
-        /// <summary>After the fast paths may have switched environments without C#.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Sync()
-        {
-            ulong* cell = IndexCell;
-            if (cell == null) return;
-            ulong index = *cell;
-            if (index != s_envIndex)
-            {
-                Env = EnvTable.AtIndex((int)index);
-                s_envIndex = index;
-            }
+            Env = EnvTable.AtIndex((int)index);
+            s_envIndex = index;
         }
     }
 }

@@ -8,416 +8,415 @@ using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core
+namespace ExoSharp.Kernel.Core;
+
+[SkipLocalsInit]
+internal static unsafe class Syscalls
 {
-    [SkipLocalsInit]
-    internal static unsafe class Syscalls
+    [RuntimeExport("ExoSharpSyscall")]
+    public static void Entry(TrapFrame* frame)
     {
-        [RuntimeExport("ExoSharpSyscall")]
-        public static void Entry(TrapFrame* frame)
-        {
-            Running.Sync();
-            if (Collector.Stress) Collector.AtSystemCall();
-            if (PendingWork.Reap) EnvTable.ReapSome(EnvTable.ReapPerCall);
-            Environment env = Running.Env;
-            Accounts.Charging = env.Account;
-            frame->Rax = (ulong)Dispatch(env, frame);
-        }
+        Running.Sync();
+        if (Collector.Stress) Collector.AtSystemCall();
+        if (PendingWork.Reap) EnvTable.ReapSome(EnvTable.ReapPerCall);
+        Environment env = Running.Env;
+        Accounts.Charging = env.Account;
+        frame->Rax = (ulong)Dispatch(env, frame);
+    }
 
-        /// <summary>A call from the running environment's foreign code (syscall_entry saw its
-        /// return address at or below the environment's foreign limit): an upcall.</summary>
-        [RuntimeExport("ExoSharpForeignSyscall")]
-        public static void ForeignEntry(TrapFrame* frame)
-        {
-            Running.Sync();
-            if (Collector.Stress) Collector.AtSystemCall();
-            ForeignSyscall.Deliver(Running.Env, frame);
-        }
+    /// <summary>A call from the running environment's foreign code (syscall_entry saw its
+    /// return address at or below the environment's foreign limit): an upcall.</summary>
+    [RuntimeExport("ExoSharpForeignSyscall")]
+    public static void ForeignEntry(TrapFrame* frame)
+    {
+        Running.Sync();
+        if (Collector.Stress) Collector.AtSystemCall();
+        ForeignSyscall.Deliver(Running.Env, frame);
+    }
 
-        /// <summary>One case per call, each only a call with the arguments it reads from the
-        /// frame (rdi, rsi, rdx, r10, r8), so the switch itself keeps nothing live.</summary>
-        private static long Dispatch(Environment env, TrapFrame* frame)
+    /// <summary>One case per call, each only a call with the arguments it reads from the
+    /// frame (rdi, rsi, rdx, r10, r8), so the switch itself keeps nothing live.</summary>
+    private static long Dispatch(Environment env, TrapFrame* frame)
+    {
+        switch ((Syscall)frame->Rax)
         {
-            switch ((Syscall)frame->Rax)
+            case Syscall.ConsoleWrite: return ConsoleWrite(env, frame->Rdi, frame->Rsi);
+            case Syscall.Exit: Exit(env, (long)frame->Rdi); return 0;
+            case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8); return 0;
+            case Syscall.EnvId: return (long)env.Id;
+            case Syscall.ForeignSyscalls: return ForeignSyscalls(env, frame->Rdi, frame->Rsi);
+            case Syscall.Yield: return Yield(env, frame, frame->Rdi);
+            case Syscall.EnvCreate: return EnvCreate(env, frame);
+            case Syscall.EnvIdOf: return EnvIdOf(env, frame->Rdi);
+            case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, frame->Rdi, frame->Rsi);
+            case Syscall.EnvSetRegisters: return EnvSetRegisters(env, frame->Rdi, frame->Rsi);
+            case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.EnvDestroy: return EnvDestroy(env, frame->Rdi);
+            case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, frame->Rdi);
+            case Syscall.FrameFree: return Mappings.FreeFrame(env, frame->Rdi);
+            case Syscall.PageMap: return PageMap(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.PageMapRange: return PageMapRange(env, frame);
+            case Syscall.PageMapOne: return PageMapOne(env, frame);
+            case Syscall.PageShare: return PageShare(env, frame);
+            case Syscall.PageUnmap: return PageUnmap(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.PageQuery: return PageQuery(env, frame->Rdi, frame->Rsi);
+            case Syscall.SetExceptionHandler: return SetExceptionHandler(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.SliceAlloc: return SliceAlloc(env, frame->Rdi, frame->Rsi);
+            case Syscall.SetSliceHandlers: return SetSliceHandlers(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.Revoke: return Revoke(env, frame->Rdi, frame->Rsi);
+            case Syscall.EnvSetName: return EnvSetName(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.MachineStatus: return PowerOff.SetStatus(env, frame->Rdi, frame->Rsi);
+            case Syscall.CapDrop: return Authority.Drop(env, frame->Rdi);
+            case Syscall.CapMint: return Authority.Mint(env, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.CapRevoke: return Authority.Revoke(env, frame->Rdi);
+            case Syscall.IpcWait: return Ipc.Wait(env, frame, frame->Rdi);
+            case Syscall.IpcCall: return Ipc.Call(env, frame, frame->Rdi, frame->Rsi);
+            case Syscall.IpcReply: return Ipc.Reply(env, frame, frame->Rdi, frame->Rsi, frame->Rdx);
+            case Syscall.IpcCallRegisters: return IpcCallRegisters(env, frame);
+            case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
+            case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
+            case Syscall.AccountInfo: return AccountQuery(env, frame->Rdi);
+            default: return SubsystemCall(env, frame);
+        }
+    }
+
+    /// <summary>The executive's, the network's and XN's calls.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long SubsystemCall(Environment env, TrapFrame* frame) =>
+        Subsystems.Call(env, frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long ForeignSyscalls(Environment env, ulong handle, ulong limit)
+    {
+        Environment target = Target(env, handle, out long error);
+        return target == null ? error : ForeignSyscall.Set(target, limit);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long Yield(Environment env, TrapFrame* frame, ulong handle)
+    {
+        Environment to = null;
+        if (handle != 0)
+        {
+            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+            if (slot == null) return (long)Error.BadHandle;
+            if ((slot->Rights & CapabilityRights.Yield) == 0) return (long)Error.NoRights;
+            to = EnvTable.Find(slot->Object);        // ended: a plain yield
+        }
+        env.InEpilogue = false;
+        frame->Rax = 0;
+        Scheduler.YieldTo(frame, to);
+        return 0;
+    }
+
+    /// <summary>The name outlives the environment: a child that ended at once still has its
+    /// id, and the environment table tells how it ended.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long EnvIdOf(Environment env, ulong handle)
+    {
+        if (handle == Capability.Self) return (long)env.Id;
+        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+        return slot == null ? (long)Error.BadHandle : (long)slot->Object;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long PageMapOne(Environment env, TrapFrame* frame)
+    {
+        Environment target = Target(env, frame->Rdi, out long error);
+        return target == null ? error : Mappings.MapOne(env, target, frame->Rsi, frame->Rdx, frame->R10);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long PageShare(Environment env, TrapFrame* frame)
+    {
+        Environment target = Target(env, frame->Rdi, out long error);
+        return target == null ? error : Mappings.Share(env, target, frame->Rsi, frame->Rdx, frame->R10);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long PageUnmap(Environment env, ulong handle, ulong address, ulong pages)
+    {
+        Environment target = Target(env, handle, out long error);
+        return target == null ? error : Mappings.Unmap(target, address, pages);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long PageQuery(Environment env, ulong address, ulong info)
+    {
+        if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
+        return Mappings.Query(env, address, (PageInfo*)info);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long SetExceptionHandler(Environment env, ulong handle, ulong entry, ulong stackTop)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        UpcallCache.Invalidate();
+        target.ExceptionEntry = entry;
+        target.ExceptionStackTop = stackTop;
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long SliceAlloc(Environment env, ulong handle, ulong slotNumber)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
+        long slot = Scheduler.Allocate(target, slotNumber);
+        if (slot < 0) return slot;
+        CapabilitySlot* giver = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(handle, CapabilityType.Environment);
+        return (long)Authority.GrantSlot(target, (int)slot, giver);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long SetSliceHandlers(Environment env, ulong handle, ulong prologue, ulong epilogue)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        target.PrologueEntry = prologue;
+        target.EpilogueEntry = epilogue;
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long Revoke(Environment env, ulong handle, ulong pages)
+    {
+        Environment target = Target(env, handle, out long error);
+        return target == null ? error : Revocation.Request(target, pages);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long IpcCallRegisters(Environment env, TrapFrame* frame) =>
+        Ipc.CallRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long IpcReplyRegisters(Environment env, TrapFrame* frame) =>
+        Ipc.ReplyRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+
+    /// <summary>The environment an environment handle with the Control right names (0: the
+    /// caller), or null with the error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Environment Target(Environment env, ulong handle, out long error)
+    {
+        error = 0;
+        return handle == Capability.Self ? env : TargetOf(env, handle, out error);
+    }
+
+    /// <summary>Target for a handle other than Capability.Self.</summary>
+    private static Environment TargetOf(Environment env, ulong handle, out long error)
+    {
+        error = 0;
+        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+        if (slot == null)
+        {
+            error = (long)Error.BadHandle;
+            return null;
+        }
+        if ((slot->Rights & CapabilityRights.Control) == 0)
+        {
+            error = (long)Error.NoRights;
+            return null;
+        }
+        Environment target = EnvTable.Find(slot->Object);
+        if (target == null) error = (long)Error.NoSuchEnv;
+        return target;
+    }
+
+    private static long ConsoleWrite(Environment env, ulong bytes, ulong length)
+    {
+        if (length > (ulong)UserLayout.MaxConsoleWrite) return (long)Error.BadLength;
+        if (!UserMemory.CanAccess(env.Space, bytes, length, false)) return (long)Error.BadAddress;
+        Console.WriteBytes((byte*)bytes, (long)length);
+        return (long)length;
+    }
+
+    private const ulong MaxAbortTrace = 16;
+
+    private static void Exit(Environment env, long status)
+    {
+        if (status < 0 || status > int.MaxValue) status = int.MaxValue;
+        env.WriteLinePrefix();
+        Console.Write("exited with status ");
+        Console.WriteDecimal(status);
+        Console.Write('\n');
+        EnvTable.Destroy(env, (int)status);
+        Scheduler.RunNext();
+    }
+
+    /// <summary>An unhandled exception in the program: print its type, message and the
+    /// methods of its trace (return addresses, at most MaxAbortTrace), kill it.</summary>
+    private static void Abort(Environment env, ulong typeAddress, ulong message, ulong length, ulong trace, ulong frames)
+    {
+        env.WriteLinePrefix();
+        Console.Write("killed: unhandled exception ");
+        if (!Symbols.WriteTypeName(env.Symbols, typeAddress)) Console.Write("(unknown type)");
+        if (length > 1024) length = 1024;
+        if (UserMemory.CanAccess(env.Space, message, length * 2, false))
+        {
+            Console.Write(": ");
+            char* text = (char*)message;
+            for (ulong i = 0; i < length; i++) Console.Write(text[i]);
+        }
+        Console.Write('\n');
+        if (frames > MaxAbortTrace) frames = MaxAbortTrace;
+        if (frames != 0 && UserMemory.CanAccess(env.Space, trace, frames * 8, false))
+            for (ulong i = 0; i < frames; i++)
             {
-                case Syscall.ConsoleWrite: return ConsoleWrite(env, frame->Rdi, frame->Rsi);
-                case Syscall.Exit: Exit(env, (long)frame->Rdi); return 0;
-                case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8); return 0;
-                case Syscall.EnvId: return (long)env.Id;
-                case Syscall.ForeignSyscalls: return ForeignSyscalls(env, frame->Rdi, frame->Rsi);
-                case Syscall.Yield: return Yield(env, frame, frame->Rdi);
-                case Syscall.EnvCreate: return EnvCreate(env, frame);
-                case Syscall.EnvIdOf: return EnvIdOf(env, frame->Rdi);
-                case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, frame->Rdi, frame->Rsi);
-                case Syscall.EnvSetRegisters: return EnvSetRegisters(env, frame->Rdi, frame->Rsi);
-                case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.EnvDestroy: return EnvDestroy(env, frame->Rdi);
-                case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, frame->Rdi);
-                case Syscall.FrameFree: return Mappings.FreeFrame(env, frame->Rdi);
-                case Syscall.PageMap: return PageMap(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.PageMapRange: return PageMapRange(env, frame);
-                case Syscall.PageMapOne: return PageMapOne(env, frame);
-                case Syscall.PageShare: return PageShare(env, frame);
-                case Syscall.PageUnmap: return PageUnmap(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.PageQuery: return PageQuery(env, frame->Rdi, frame->Rsi);
-                case Syscall.SetExceptionHandler: return SetExceptionHandler(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.SliceAlloc: return SliceAlloc(env, frame->Rdi, frame->Rsi);
-                case Syscall.SetSliceHandlers: return SetSliceHandlers(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.Revoke: return Revoke(env, frame->Rdi, frame->Rsi);
-                case Syscall.EnvSetName: return EnvSetName(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.MachineStatus: return PowerOff.SetStatus(env, frame->Rdi, frame->Rsi);
-                case Syscall.CapDrop: return Authority.Drop(env, frame->Rdi);
-                case Syscall.CapMint: return Authority.Mint(env, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.CapRevoke: return Authority.Revoke(env, frame->Rdi);
-                case Syscall.IpcWait: return Ipc.Wait(env, frame, frame->Rdi);
-                case Syscall.IpcCall: return Ipc.Call(env, frame, frame->Rdi, frame->Rsi);
-                case Syscall.IpcReply: return Ipc.Reply(env, frame, frame->Rdi, frame->Rsi, frame->Rdx);
-                case Syscall.IpcCallRegisters: return IpcCallRegisters(env, frame);
-                case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
-                case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
-                case Syscall.AccountInfo: return AccountQuery(env, frame->Rdi);
-                default: return SubsystemCall(env, frame);
+                Console.Write("    at ");
+                Symbols.WriteLocation(env.Symbols, ((ulong*)trace)[i]);
+                Console.Write('\n');
             }
-        }
+        EnvTable.Destroy(env, EnvTable.StatusKilled);
+        Scheduler.RunNext();
+    }
 
-        /// <summary>The executive's, the network's and XN's calls.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long SubsystemCall(Environment env, TrapFrame* frame) =>
-            Subsystems.Call(env, frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
+    private static long AccountQuery(Environment env, ulong info)
+    {
+        if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(AccountInfo), true)) return (long)Error.BadAddress;
+        Account account = env.Account;
+        var result = (AccountInfo*)info;
+        result->FrameLimit = account.FrameLimit;
+        result->FramesUsed = account.FramesUsed;
+        result->EnvLimit = account.EnvLimit;
+        result->EnvsUsed = account.EnvsUsed;
+        result->TimeSlotLimit = account.SlotLimit;
+        result->TimeSlotsUsed = account.SlotsUsed;
+        result->IsMachine = account == Accounts.Root ? 1UL : 0;
+        return 0;
+    }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long ForeignSyscalls(Environment env, ulong handle, ulong limit)
+    /// <summary>EnvCreate(limits): 0, the child shares the caller's account; otherwise it gets
+    /// an account of its own with the AccountLimits there, taken from the caller's.</summary>
+    private static long EnvCreate(Environment env, TrapFrame* frame)
+    {
+        if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+        ulong address = frame->Rdi;
+        Account account = env.Account;
+        if (address != 0)
         {
-            Environment target = Target(env, handle, out long error);
-            return target == null ? error : ForeignSyscall.Set(target, limit);
+            if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(AccountLimits), false)) return (long)Error.BadAddress;
+            AccountLimits limits = *(AccountLimits*)address;
+            if (limits.Envs == 0 || limits.Envs >= Capability.MaxEnvironments || limits.Frames > FrameTable.Count ||
+                limits.TimeSlots > Capability.SliceCount) return (long)Error.BadArgument;
+            account = Accounts.Open(env.Account, limits.Frames, (uint)limits.Envs, (uint)limits.TimeSlots);
+            if (account == null) return Accounts.Refusal(env.Account);
         }
+        else if (!account.MayTakeEnvs(1)) return Accounts.Refusal(account);
+        Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols, account);
+        bool spent = child == null && (!account.MayTakeEnvs(1) || !account.MayTakeFrames(1));
+        if (account != env.Account) Accounts.Unpin(account);
+        if (child == null) return spent ? Accounts.Refusal(account) : (long)Error.TableFull;
+        child.Capabilities.InsertAt((int)Capability.Parent, CapabilityType.Environment, env.Id, env.Capabilities.SelfSlot,
+                                    CapabilityRights.Call | CapabilityRights.Yield, child.Id);
+        UserContext.Save(child.Context, frame);
+        child.Frame->Rax = 0;
+        child.ExceptionEntry = env.ExceptionEntry;
+        child.ExceptionStackTop = env.ExceptionStackTop;
+        Scheduler.SetForeignLimit(child, env.Fast->ForeignLimit);
+        Cpu.SaveSegmentBases(&child.Fast->FsBase);          // the caller's, live in the CPU
+        return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
+    }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long Yield(Environment env, TrapFrame* frame, ulong handle)
+    private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (length == 0 || length > 32) return (long)Error.BadLength;
+        if (!UserMemory.CanAccess(env.Space, text, length, false)) return (long)Error.BadAddress;
+        byte* bytes = (byte*)text;
+        for (ulong i = 0; i < length; i++)
+            if (bytes[i] < 0x21 || bytes[i] > 0x7E) return (long)Error.BadArgument;
+        target.Name = new string((sbyte*)bytes, 0, (int)length);
+        return 0;
+    }
+
+    private static long EnvSetStatus(Environment env, TrapFrame* frame, ulong handle, ulong status)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
+        target.Runnable = status == (ulong)EnvStatus.Runnable;
+        EnvTable.Publish(target);
+        if (target == env && !target.Runnable)
         {
-            Environment to = null;
-            if (handle != 0)
-            {
-                CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
-                if (slot == null) return (long)Error.BadHandle;
-                if ((slot->Rights & CapabilityRights.Yield) == 0) return (long)Error.NoRights;
-                to = EnvTable.Find(slot->Object);        // ended: a plain yield
-            }
-            env.InEpilogue = false;
             frame->Rax = 0;
-            Scheduler.YieldTo(frame, to);
-            return 0;
+            Scheduler.YieldTo(frame, null);
         }
+        return 0;
+    }
 
-        /// <summary>The name outlives the environment: a child that ended at once still has its
-        /// id, and the environment table tells how it ended.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long EnvIdOf(Environment env, ulong handle)
-        {
-            if (handle == Capability.Self) return (long)env.Id;
-            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
-            return slot == null ? (long)Error.BadHandle : (long)slot->Object;
-        }
+    private static long EnvSetRegisters(Environment env, ulong handle, ulong registers)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (target == env) return (long)Error.BadArgument;
+        if (!UserMemory.CanAccess(env.Space, registers, (ulong)sizeof(Registers), false)) return (long)Error.BadAddress;
+        Registers r = *(Registers*)registers;
+        if (!AddressSpace.IsUserRange(r.Rip, 1)) return (long)Error.BadAddress;
+        TrapFrame* f = target.Frame;
+        System.Buffer.MemoryCopy(&r, f, 15 * 8, 15 * 8);
+        f->Rip = r.Rip;
+        f->Rsp = r.Rsp;
+        f->Rflags = UserContext.SanitizeFlags(r.Rflags);
+        return 0;
+    }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long PageMapOne(Environment env, TrapFrame* frame)
-        {
-            Environment target = Target(env, frame->Rdi, out long error);
-            return target == null ? error : Mappings.MapOne(env, target, frame->Rsi, frame->Rdx, frame->R10);
-        }
+    /// <summary>The area is copied in first, then checked, so the kernel's XRSTOR of the
+    /// context never meets a header that would fault in ring 0.</summary>
+    private static long EnvSetExtendedState(Environment env, ulong handle, ulong area, ulong length)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (length != ExtendedState.Size) return (long)Error.BadLength;
+        byte* copy = stackalloc byte[UserContext.XStateArea];
+        if (!UserMemory.CopyFrom(env, area, copy, length)) return (long)Error.BadAddress;
+        if (!ExtendedState.IsValid(copy)) return (long)Error.BadArgument;
+        System.Buffer.MemoryCopy(copy, target.Context, (long)length, (long)length);
+        return 0;
+    }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long PageShare(Environment env, TrapFrame* frame)
-        {
-            Environment target = Target(env, frame->Rdi, out long error);
-            return target == null ? error : Mappings.Share(env, target, frame->Rsi, frame->Rdx, frame->R10);
-        }
+    private static long EnvDestroy(Environment env, ulong handle)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        target.WriteLinePrefix();
+        Console.Write("destroyed by env ");
+        Console.WriteDecimal(env.Id);
+        Console.Write('\n');
+        EnvTable.Destroy(target, EnvTable.StatusKilled);
+        if (target == env) Scheduler.RunNext();
+        return 0;
+    }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long PageUnmap(Environment env, ulong handle, ulong address, ulong pages)
-        {
-            Environment target = Target(env, handle, out long error);
-            return target == null ? error : Mappings.Unmap(target, address, pages);
-        }
+    private static long PageMap(Environment env, ulong handle, ulong entries, ulong count)
+    {
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (count == 0) return 0;
+        if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
+        ulong bytes = count * (ulong)sizeof(PageMapEntry);
+        if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
+        // Copy first: the caller's memory may change under us (it is its own to change).
+        // One buffer of the largest batch, kept: interrupts are off, so one call at a time.
+        if (s_pageMapBuffer == null)
+            s_pageMapBuffer = (PageMapEntry*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(PageMapEntry)));
+        System.Buffer.MemoryCopy((void*)entries, s_pageMapBuffer, (long)bytes, (long)bytes);
+        return Mappings.Map(env, target, s_pageMapBuffer, (int)count);
+    }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long PageQuery(Environment env, ulong address, ulong info)
-        {
-            if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
-            return Mappings.Query(env, address, (PageInfo*)info);
-        }
+    private static PageMapEntry* s_pageMapBuffer;
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long SetExceptionHandler(Environment env, ulong handle, ulong entry, ulong stackTop)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            UpcallCache.Invalidate();
-            target.ExceptionEntry = entry;
-            target.ExceptionStackTop = stackTop;
-            return 0;
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long SliceAlloc(Environment env, ulong handle, ulong slotNumber)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
-            long slot = Scheduler.Allocate(target, slotNumber);
-            if (slot < 0) return slot;
-            CapabilitySlot* giver = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(handle, CapabilityType.Environment);
-            return (long)Authority.GrantSlot(target, (int)slot, giver);
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long SetSliceHandlers(Environment env, ulong handle, ulong prologue, ulong epilogue)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            target.PrologueEntry = prologue;
-            target.EpilogueEntry = epilogue;
-            return 0;
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long Revoke(Environment env, ulong handle, ulong pages)
-        {
-            Environment target = Target(env, handle, out long error);
-            return target == null ? error : Revocation.Request(target, pages);
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long IpcCallRegisters(Environment env, TrapFrame* frame) =>
-            Ipc.CallRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static long IpcReplyRegisters(Environment env, TrapFrame* frame) =>
-            Ipc.ReplyRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
-
-        /// <summary>The environment an environment handle with the Control right names (0: the
-        /// caller), or null with the error.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Environment Target(Environment env, ulong handle, out long error)
-        {
-            error = 0;
-            return handle == Capability.Self ? env : TargetOf(env, handle, out error);
-        }
-
-        /// <summary>Target for a handle other than Capability.Self.</summary>
-        private static Environment TargetOf(Environment env, ulong handle, out long error)
-        {
-            error = 0;
-            CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
-            if (slot == null)
-            {
-                error = (long)Error.BadHandle;
-                return null;
-            }
-            if ((slot->Rights & CapabilityRights.Control) == 0)
-            {
-                error = (long)Error.NoRights;
-                return null;
-            }
-            Environment target = EnvTable.Find(slot->Object);
-            if (target == null) error = (long)Error.NoSuchEnv;
-            return target;
-        }
-
-        private static long ConsoleWrite(Environment env, ulong bytes, ulong length)
-        {
-            if (length > (ulong)UserLayout.MaxConsoleWrite) return (long)Error.BadLength;
-            if (!UserMemory.CanAccess(env.Space, bytes, length, false)) return (long)Error.BadAddress;
-            Console.WriteBytes((byte*)bytes, (long)length);
-            return (long)length;
-        }
-
-        private const ulong MaxAbortTrace = 16;
-
-        private static void Exit(Environment env, long status)
-        {
-            if (status < 0 || status > int.MaxValue) status = int.MaxValue;
-            env.WriteLinePrefix();
-            Console.Write("exited with status ");
-            Console.WriteDecimal(status);
-            Console.Write('\n');
-            EnvTable.Destroy(env, (int)status);
-            Scheduler.RunNext();
-        }
-
-        /// <summary>An unhandled exception in the program: print its type, message and the
-        /// methods of its trace (return addresses, at most MaxAbortTrace), kill it.</summary>
-        private static void Abort(Environment env, ulong typeAddress, ulong message, ulong length, ulong trace, ulong frames)
-        {
-            env.WriteLinePrefix();
-            Console.Write("killed: unhandled exception ");
-            if (!Symbols.WriteTypeName(env.Symbols, typeAddress)) Console.Write("(unknown type)");
-            if (length > 1024) length = 1024;
-            if (UserMemory.CanAccess(env.Space, message, length * 2, false))
-            {
-                Console.Write(": ");
-                char* text = (char*)message;
-                for (ulong i = 0; i < length; i++) Console.Write(text[i]);
-            }
-            Console.Write('\n');
-            if (frames > MaxAbortTrace) frames = MaxAbortTrace;
-            if (frames != 0 && UserMemory.CanAccess(env.Space, trace, frames * 8, false))
-                for (ulong i = 0; i < frames; i++)
-                {
-                    Console.Write("    at ");
-                    Symbols.WriteLocation(env.Symbols, ((ulong*)trace)[i]);
-                    Console.Write('\n');
-                }
-            EnvTable.Destroy(env, EnvTable.StatusKilled);
-            Scheduler.RunNext();
-        }
-
-        private static long AccountQuery(Environment env, ulong info)
-        {
-            if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(AccountInfo), true)) return (long)Error.BadAddress;
-            Account account = env.Account;
-            var result = (AccountInfo*)info;
-            result->FrameLimit = account.FrameLimit;
-            result->FramesUsed = account.FramesUsed;
-            result->EnvLimit = account.EnvLimit;
-            result->EnvsUsed = account.EnvsUsed;
-            result->TimeSlotLimit = account.SlotLimit;
-            result->TimeSlotsUsed = account.SlotsUsed;
-            result->IsMachine = account == Accounts.Root ? 1UL : 0;
-            return 0;
-        }
-
-        /// <summary>EnvCreate(limits): 0, the child shares the caller's account; otherwise it gets
-        /// an account of its own with the AccountLimits there, taken from the caller's.</summary>
-        private static long EnvCreate(Environment env, TrapFrame* frame)
-        {
-            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
-            ulong address = frame->Rdi;
-            Account account = env.Account;
-            if (address != 0)
-            {
-                if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(AccountLimits), false)) return (long)Error.BadAddress;
-                AccountLimits limits = *(AccountLimits*)address;
-                if (limits.Envs == 0 || limits.Envs >= Capability.MaxEnvironments || limits.Frames > FrameTable.Count ||
-                    limits.TimeSlots > Capability.SliceCount) return (long)Error.BadArgument;
-                account = Accounts.Open(env.Account, limits.Frames, (uint)limits.Envs, (uint)limits.TimeSlots);
-                if (account == null) return Accounts.Refusal(env.Account);
-            }
-            else if (!account.MayTakeEnvs(1)) return Accounts.Refusal(account);
-            Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols, account);
-            bool spent = child == null && (!account.MayTakeEnvs(1) || !account.MayTakeFrames(1));
-            if (account != env.Account) Accounts.Unpin(account);
-            if (child == null) return spent ? Accounts.Refusal(account) : (long)Error.TableFull;
-            child.Capabilities.InsertAt((int)Capability.Parent, CapabilityType.Environment, env.Id, env.Capabilities.SelfSlot,
-                                        CapabilityRights.Call | CapabilityRights.Yield, child.Id);
-            UserContext.Save(child.Context, frame);
-            child.Frame->Rax = 0;
-            child.ExceptionEntry = env.ExceptionEntry;
-            child.ExceptionStackTop = env.ExceptionStackTop;
-            Scheduler.SetForeignLimit(child, env.Fast->ForeignLimit);
-            Cpu.SaveSegmentBases(&child.Fast->FsBase);          // the caller's, live in the CPU
-            return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
-        }
-
-        private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (length == 0 || length > 32) return (long)Error.BadLength;
-            if (!UserMemory.CanAccess(env.Space, text, length, false)) return (long)Error.BadAddress;
-            byte* bytes = (byte*)text;
-            for (ulong i = 0; i < length; i++)
-                if (bytes[i] < 0x21 || bytes[i] > 0x7E) return (long)Error.BadArgument;
-            target.Name = new string((sbyte*)bytes, 0, (int)length);
-            return 0;
-        }
-
-        private static long EnvSetStatus(Environment env, TrapFrame* frame, ulong handle, ulong status)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
-            target.Runnable = status == (ulong)EnvStatus.Runnable;
-            EnvTable.Publish(target);
-            if (target == env && !target.Runnable)
-            {
-                frame->Rax = 0;
-                Scheduler.YieldTo(frame, null);
-            }
-            return 0;
-        }
-
-        private static long EnvSetRegisters(Environment env, ulong handle, ulong registers)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (target == env) return (long)Error.BadArgument;
-            if (!UserMemory.CanAccess(env.Space, registers, (ulong)sizeof(Registers), false)) return (long)Error.BadAddress;
-            Registers r = *(Registers*)registers;
-            if (!AddressSpace.IsUserRange(r.Rip, 1)) return (long)Error.BadAddress;
-            TrapFrame* f = target.Frame;
-            System.Buffer.MemoryCopy(&r, f, 15 * 8, 15 * 8);
-            f->Rip = r.Rip;
-            f->Rsp = r.Rsp;
-            f->Rflags = UserContext.SanitizeFlags(r.Rflags);
-            return 0;
-        }
-
-        /// <summary>The area is copied in first, then checked, so the kernel's XRSTOR of the
-        /// context never meets a header that would fault in ring 0.</summary>
-        private static long EnvSetExtendedState(Environment env, ulong handle, ulong area, ulong length)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (length != ExtendedState.Size) return (long)Error.BadLength;
-            byte* copy = stackalloc byte[UserContext.XStateArea];
-            if (!UserMemory.CopyFrom(env, area, copy, length)) return (long)Error.BadAddress;
-            if (!ExtendedState.IsValid(copy)) return (long)Error.BadArgument;
-            System.Buffer.MemoryCopy(copy, target.Context, (long)length, (long)length);
-            return 0;
-        }
-
-        private static long EnvDestroy(Environment env, ulong handle)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            target.WriteLinePrefix();
-            Console.Write("destroyed by env ");
-            Console.WriteDecimal(env.Id);
-            Console.Write('\n');
-            EnvTable.Destroy(target, EnvTable.StatusKilled);
-            if (target == env) Scheduler.RunNext();
-            return 0;
-        }
-
-        private static long PageMap(Environment env, ulong handle, ulong entries, ulong count)
-        {
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (count == 0) return 0;
-            if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
-            ulong bytes = count * (ulong)sizeof(PageMapEntry);
-            if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
-            // Copy first: the caller's memory may change under us (it is its own to change).
-            // One buffer of the largest batch, kept: interrupts are off, so one call at a time.
-            if (s_pageMapBuffer == null)
-                s_pageMapBuffer = (PageMapEntry*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(PageMapEntry)));
-            System.Buffer.MemoryCopy((void*)entries, s_pageMapBuffer, (long)bytes, (long)bytes);
-            return Mappings.Map(env, target, s_pageMapBuffer, (int)count);
-        }
-
-        private static PageMapEntry* s_pageMapBuffer;
-
-        /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
-        private static long PageMapRange(Environment env, TrapFrame* frame)
-        {
-            ulong handle = frame->Rdi, address = frame->Rsi, count = frame->Rdx, handles = frame->R10, flags = frame->R8;
-            Environment target = Target(env, handle, out long error);
-            if (target == null) return error;
-            if (count == 0) return 0;
-            if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
-            if (!UserMemory.CanAccess(env.Space, handles, count * 8, false)) return (long)Error.BadAddress;
-            return Mappings.MapRange(env, target, address, (int)count, (ulong*)handles, flags);
-        }
+    /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
+    private static long PageMapRange(Environment env, TrapFrame* frame)
+    {
+        ulong handle = frame->Rdi, address = frame->Rsi, count = frame->Rdx, handles = frame->R10, flags = frame->R8;
+        Environment target = Target(env, handle, out long error);
+        if (target == null) return error;
+        if (count == 0) return 0;
+        if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
+        if (!UserMemory.CanAccess(env.Space, handles, count * 8, false)) return (long)Error.BadAddress;
+        return Mappings.MapRange(env, target, address, (int)count, (ulong*)handles, flags);
     }
 }

@@ -13,230 +13,229 @@ using ExoSharp.Executive.Demux;
 using ExoSharp.Kernel.Core;
 using Environment = ExoSharp.Kernel.Core.Environment;
 
-namespace ExoSharp.Kernel.Executive
+namespace ExoSharp.Kernel.Executive;
+
+internal static unsafe class PacketFilters
 {
-    internal static unsafe class PacketFilters
+    private static FilterSet s_set;
+    private static CompiledRunner s_runner;
+    private static byte* s_packet;
+
+    // Installed filters and their owners, in install order (the kernel's own list: FilterSet
+    // does not enumerate by owner).
+    private static uint[] s_ids;
+    // s_owners holds each filter's owner by full id (never reused); the FilterSet knows owners by
+    // DemuxOwner (the id's low 32 bits), unique among live environments because the index is
+    // in them, and the filters of ended owners leave the set before any install.
+    private static ulong[] s_owners;
+    private static int s_count;
+    private static bool s_ownersEnded;
+
+    /// <summary>Instructions compiled at most per executive call and per timer tick (CompileJob's
+    /// units); the rest waits for the next, the interpreter running the program meanwhile.</summary>
+    public const int CompilePerCall = 64, CompilePerTick = 256;
+
+    public static void Initialize()
     {
-        private static FilterSet s_set;
-        private static CompiledRunner s_runner;
-        private static byte* s_packet;
+        s_set = new FilterSet();
+        s_runner = new CompiledRunner();
+        s_runner.Refresh(s_set);
+        s_packet = (byte*)NativeMemory.Alloc(ExecutiveLimits.MaxPacket);
+        s_ids = new uint[FilterSet.MaxFilters];
+        s_owners = new ulong[FilterSet.MaxFilters];
+    }
 
-        // Installed filters and their owners, in install order (the kernel's own list: FilterSet
-        // does not enumerate by owner).
-        private static uint[] s_ids;
-        // s_owners holds each filter's owner by full id (never reused); the FilterSet knows owners by
-        // DemuxOwner (the id's low 32 bits), unique among live environments because the index is
-        // in them, and the filters of ended owners leave the set before any install.
-        private static ulong[] s_owners;
-        private static int s_count;
-        private static bool s_ownersEnded;
+    /// <summary>FilterInstall(program, count, report).</summary>
+    public static long Install(Environment env, ulong program, ulong count, ulong report)
+    {
+        if (count > ExecutiveLimits.MaxFilterProgram) return (long)Error.BadLength;
+        long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
+        if (error < 0) return error;
+        if (!ExecutiveBudget.CanSpend) return (long)Error.NoMemory;
+        ulong before = ExecutiveBudget.Begin();
+        RemoveEnded();
+        long result = InstallCopied(env, code, report);
+        if (s_runner.Pending) s_runner.Step(CompilePerCall);
+        ExecutiveBudget.End(before);
+        return result;
+    }
 
-        /// <summary>Instructions compiled at most per executive call and per timer tick (CompileJob's
-        /// units); the rest waits for the next, the interpreter running the program meanwhile.</summary>
-        public const int CompilePerCall = 64, CompilePerTick = 256;
-
-        public static void Initialize()
+    private static long InstallCopied(Environment env, ReadOnlySpan<Instruction> code, ulong report)
+    {
+        ulong owner = env.Id;
+        if (s_count == s_ids.Length || Owned(owner) >= ExecutiveLimits.MaxFiltersPerEnv) return (long)Error.TableFull;
+        InstallResult result = s_set.Install(DemuxOwner(owner), code);
+        ProgramArguments.Report(report, result.Verification);
+        switch (result.Status)
         {
-            s_set = new FilterSet();
-            s_runner = new CompiledRunner();
-            s_runner.Refresh(s_set);
-            s_packet = (byte*)NativeMemory.Alloc(ExecutiveLimits.MaxPacket);
-            s_ids = new uint[FilterSet.MaxFilters];
-            s_owners = new ulong[FilterSet.MaxFilters];
-        }
-
-        /// <summary>FilterInstall(program, count, report).</summary>
-        public static long Install(Environment env, ulong program, ulong count, ulong report)
-        {
-            if (count > ExecutiveLimits.MaxFilterProgram) return (long)Error.BadLength;
-            long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
-            if (error < 0) return error;
-            if (!ExecutiveBudget.CanSpend) return (long)Error.NoMemory;
-            ulong before = ExecutiveBudget.Begin();
-            RemoveEnded();
-            long result = InstallCopied(env, code, report);
-            if (s_runner.Pending) s_runner.Step(CompilePerCall);
-            ExecutiveBudget.End(before);
-            return result;
-        }
-
-        private static long InstallCopied(Environment env, ReadOnlySpan<Instruction> code, ulong report)
-        {
-            ulong owner = env.Id;
-            if (s_count == s_ids.Length || Owned(owner) >= ExecutiveLimits.MaxFiltersPerEnv) return (long)Error.TableFull;
-            InstallResult result = s_set.Install(DemuxOwner(owner), code);
-            ProgramArguments.Report(report, result.Verification);
-            switch (result.Status)
+            case InstallStatus.Installed:
+                s_runner.Refresh(s_set);
+                s_ids[s_count] = result.FilterId;
+                s_owners[s_count] = owner;
+                s_count++;
+                return result.FilterId;
+            case InstallStatus.Rejected:
+                return (long)Error.ProgramRefused;
+            case InstallStatus.OverBudget:
+                return (long)Error.OverBudget;
+            case InstallStatus.Overlap:
             {
-                case InstallStatus.Installed:
-                    s_runner.Refresh(s_set);
-                    s_ids[s_count] = result.FilterId;
-                    s_owners[s_count] = owner;
-                    s_count++;
-                    return result.FilterId;
-                case InstallStatus.Rejected:
-                    return (long)Error.ProgramRefused;
-                case InstallStatus.OverBudget:
-                    return (long)Error.OverBudget;
-                case InstallStatus.Overlap:
-                {
-                    FilterEntry other = s_set.Find(result.ConflictingFilterId);
-                    ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : (uint)OwnerOf(other.Id));
-                    return (long)Error.Overlap;
-                }
-                default:
-                    return (long)Error.TableFull;
+                FilterEntry other = s_set.Find(result.ConflictingFilterId);
+                ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : (uint)OwnerOf(other.Id));
+                return (long)Error.Overlap;
             }
+            default:
+                return (long)Error.TableFull;
         }
+    }
 
-        /// <summary>FilterRemove(id): only the owner may.</summary>
-        public static long Remove(Environment env, ulong id)
-        {
-            int at = IndexOf(id);
-            if (at < 0) return (long)Error.NoSuchProgram;
-            if (s_owners[at] != env.Id) return (long)Error.NotOwner;
-            if (!ExecutiveBudget.HasReserve) return (long)Error.NoMemory;
-            ulong before = ExecutiveBudget.Begin();
-            RemoveAt(at);
-            RemoveEnded();
-            s_runner.Refresh(s_set);
-            s_runner.Step(CompilePerCall);
-            ExecutiveBudget.End(before);
-            return 0;
-        }
+    /// <summary>FilterRemove(id): only the owner may.</summary>
+    public static long Remove(Environment env, ulong id)
+    {
+        int at = IndexOf(id);
+        if (at < 0) return (long)Error.NoSuchProgram;
+        if (s_owners[at] != env.Id) return (long)Error.NotOwner;
+        if (!ExecutiveBudget.HasReserve) return (long)Error.NoMemory;
+        ulong before = ExecutiveBudget.Begin();
+        RemoveAt(at);
+        RemoveEnded();
+        s_runner.Refresh(s_set);
+        s_runner.Step(CompilePerCall);
+        ExecutiveBudget.End(before);
+        return 0;
+    }
 
-        /// <summary>FilterClassify(packet, length, match): the owner's id, or 0 when no live
-        /// environment's filter claims the packet; compiled code runs it (the interpreter only
-        /// for a program the compiler could not take).</summary>
-        public static long Classify(Environment env, ulong packet, ulong length, ulong match) =>
-            Classify(env, packet, length, match, false, 1);
+    /// <summary>FilterClassify(packet, length, match): the owner's id, or 0 when no live
+    /// environment's filter claims the packet; compiled code runs it (the interpreter only
+    /// for a program the compiler could not take).</summary>
+    public static long Classify(Environment env, ulong packet, ulong length, ulong match) =>
+        Classify(env, packet, length, match, false, 1);
 
 #if BENCH
-        public const ulong MaxRepeat = 1000;
+    public const ulong MaxRepeat = 1000;
 
-        /// <summary>The bench-only build's FilterClassify (make bench boots out/kernel-bench.elf;
-        /// not part of the ABI): r10 = engine (0 or FilterEngine.Native: compiled code;
-        /// FilterEngine.Interpreter: the interpreter, the reference), r8 = repeat (0 means 1, at
-        /// most MaxRepeat): classify that many times, as Linux's BPF_PROG_TEST_RUN does, so the
-        /// bench can spread the call's cost the way Linux's test run does.</summary>
-        public static long ClassifyForBench(Environment env, ulong packet, ulong length, ulong match, ulong engine, ulong repeat)
-        {
-            if (engine != 0 && engine != FilterEngine.Native && engine != FilterEngine.Interpreter) return (long)Error.BadArgument;
-            if (repeat > MaxRepeat) return (long)Error.BadArgument;
-            return Classify(env, packet, length, match, engine == FilterEngine.Interpreter, repeat == 0 ? 1 : repeat);
-        }
+    /// <summary>The bench-only build's FilterClassify (make bench boots out/kernel-bench.elf;
+    /// not part of the ABI): r10 = engine (0 or FilterEngine.Native: compiled code;
+    /// FilterEngine.Interpreter: the interpreter, the reference), r8 = repeat (0 means 1, at
+    /// most MaxRepeat): classify that many times, as Linux's BPF_PROG_TEST_RUN does, so the
+    /// bench can spread the call's cost the way Linux's test run does.</summary>
+    public static long ClassifyForBench(Environment env, ulong packet, ulong length, ulong match, ulong engine, ulong repeat)
+    {
+        if (engine != 0 && engine != FilterEngine.Native && engine != FilterEngine.Interpreter) return (long)Error.BadArgument;
+        if (repeat > MaxRepeat) return (long)Error.BadArgument;
+        return Classify(env, packet, length, match, engine == FilterEngine.Interpreter, repeat == 0 ? 1 : repeat);
+    }
 #endif
 
-        private static long Classify(Environment env, ulong packet, ulong length, ulong match, bool interpret, ulong repeat)
+    private static long Classify(Environment env, ulong packet, ulong length, ulong match, bool interpret, ulong repeat)
+    {
+        if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
+        if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
+        if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
+        System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
+        if (s_runner.Pending) s_runner.Step(CompilePerCall);
+        s_runner.UsedInterpreter = false;
+        // Repeats only rerun the merged program (Linux's test run reruns the program too), then
+        // one full classification gives the result: filters that run alone run once, so a
+        // call costs at most repeat merged runs plus FilterSet.MaxLoneSteps.
+        IFilterRunner runner = interpret ? FilterSet.Interpreter : s_runner;
+        for (; repeat > 1; repeat--) runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
+        DemuxResult result = s_set.Classify(runner, s_packet, (uint)length, (uint)length);
+        // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
+        ulong owner = result.Matched ? OwnerOf(result.FilterId) : 0;
+        if (owner != 0 && EnvTable.Find(owner) == null) owner = 0;
+        if (owner == 0) result = default;
+        if (match != 0)
         {
-            if (length > ExecutiveLimits.MaxPacket) return (long)Error.BadLength;
-            if (!UserMemory.CanAccess(env.Space, packet, length, false)) return (long)Error.BadAddress;
-            if (match != 0 && !UserMemory.CanAccess(env.Space, match, (ulong)sizeof(FilterMatch), true)) return (long)Error.BadAddress;
-            System.Buffer.MemoryCopy((void*)packet, s_packet, ExecutiveLimits.MaxPacket, (long)length);
-            if (s_runner.Pending) s_runner.Step(CompilePerCall);
-            s_runner.UsedInterpreter = false;
-            // Repeats only rerun the merged program (Linux's test run reruns the program too), then
-            // one full classification gives the result: filters that run alone run once, so a
-            // call costs at most repeat merged runs plus FilterSet.MaxLoneSteps.
-            IFilterRunner runner = interpret ? FilterSet.Interpreter : s_runner;
-            for (; repeat > 1; repeat--) runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
-            DemuxResult result = s_set.Classify(runner, s_packet, (uint)length, (uint)length);
-            // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
-            ulong owner = result.Matched ? OwnerOf(result.FilterId) : 0;
-            if (owner != 0 && EnvTable.Find(owner) == null) owner = 0;
-            if (owner == 0) result = default;
-            if (match != 0)
+            var m = (FilterMatch*)match;
+            m->Owner = owner;
+            m->FilterId = result.Matched ? result.FilterId : 0;
+            m->Value = result.Matched ? result.Value : 0;
+            m->Engine = interpret || s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
+        }
+        return (long)owner;
+    }
+
+    /// <summary>The kernel's own classification (the receive path, the anti-spoofing check) of a
+    /// frame in kernel memory: the live owner's id and the claiming filter, or 0 when nobody's
+    /// filter claims it. Interrupts off; allocates nothing.</summary>
+    public static ulong Claim(byte* packet, uint length, out uint filterId)
+    {
+        filterId = 0;
+        if (s_set == null) return 0;
+        DemuxResult result = s_set.Classify(s_runner, packet, length, length);
+        if (!result.Matched) return 0;
+        ulong owner = OwnerOf(result.FilterId);
+        if (owner == 0 || EnvTable.Find(owner) == null) return 0;
+        filterId = result.FilterId;
+        return owner;
+    }
+
+    /// <summary>Every timer tick: more of the compiling left (must not switch environments).</summary>
+    public static void Tick()
+    {
+        if (s_runner != null && s_runner.Pending) s_runner.Step(CompilePerTick);
+    }
+
+    /// <summary>env is ending: its filters stop matching now (Classify checks the owner) and
+    /// go at the next install or removal. Allocates nothing.</summary>
+    public static void Forget(Environment env)
+    {
+        if (Owned(env.Id) > 0) s_ownersEnded = true;
+    }
+
+    /// <summary>Removes the filters of ended owners (then the compiled code is refreshed).</summary>
+    private static void RemoveEnded()
+    {
+        if (!s_ownersEnded) return;
+        bool removed = false;
+        for (int i = 0; i < s_count;)
+        {
+            if (EnvTable.Find(s_owners[i]) != null)
             {
-                var m = (FilterMatch*)match;
-                m->Owner = owner;
-                m->FilterId = result.Matched ? result.FilterId : 0;
-                m->Value = result.Matched ? result.Value : 0;
-                m->Engine = interpret || s_runner.UsedInterpreter ? FilterEngine.Interpreter : FilterEngine.Native;
+                i++;
+                continue;
             }
-            return (long)owner;
+            RemoveAt(i);
+            removed = true;
         }
+        s_ownersEnded = false;
+        if (removed) s_runner.Refresh(s_set);
+    }
 
-        /// <summary>The kernel's own classification (the receive path, the anti-spoofing check) of a
-        /// frame in kernel memory: the live owner's id and the claiming filter, or 0 when nobody's
-        /// filter claims it. Interrupts off; allocates nothing.</summary>
-        public static ulong Claim(byte* packet, uint length, out uint filterId)
+    /// <summary>Takes a filter out of the set and the list; the caller refreshes the code.</summary>
+    private static void RemoveAt(int at)
+    {
+        s_set.Remove(DemuxOwner(s_owners[at]), s_ids[at]);
+        s_count--;
+        for (int i = at; i < s_count; i++)
         {
-            filterId = 0;
-            if (s_set == null) return 0;
-            DemuxResult result = s_set.Classify(s_runner, packet, length, length);
-            if (!result.Matched) return 0;
-            ulong owner = OwnerOf(result.FilterId);
-            if (owner == 0 || EnvTable.Find(owner) == null) return 0;
-            filterId = result.FilterId;
-            return owner;
+            s_ids[i] = s_ids[i + 1];
+            s_owners[i] = s_owners[i + 1];
         }
+    }
 
-        /// <summary>Every timer tick: more of the compiling left (must not switch environments).</summary>
-        public static void Tick()
-        {
-            if (s_runner != null && s_runner.Pending) s_runner.Step(CompilePerTick);
-        }
+    private static int IndexOf(ulong id)
+    {
+        for (int i = 0; i < s_count; i++)
+            if (s_ids[i] == id) return i;
+        return -1;
+    }
 
-        /// <summary>env is ending: its filters stop matching now (Classify checks the owner) and
-        /// go at the next install or removal. Allocates nothing.</summary>
-        public static void Forget(Environment env)
-        {
-            if (Owned(env.Id) > 0) s_ownersEnded = true;
-        }
+    private static uint DemuxOwner(ulong id) => (uint)id;
 
-        /// <summary>Removes the filters of ended owners (then the compiled code is refreshed).</summary>
-        private static void RemoveEnded()
-        {
-            if (!s_ownersEnded) return;
-            bool removed = false;
-            for (int i = 0; i < s_count;)
-            {
-                if (EnvTable.Find(s_owners[i]) != null)
-                {
-                    i++;
-                    continue;
-                }
-                RemoveAt(i);
-                removed = true;
-            }
-            s_ownersEnded = false;
-            if (removed) s_runner.Refresh(s_set);
-        }
+    /// <summary>The full id of a filter's owner, 0 when no filter has that id.</summary>
+    private static ulong OwnerOf(ulong filterId)
+    {
+        int at = IndexOf(filterId);
+        return at < 0 ? 0 : s_owners[at];
+    }
 
-        /// <summary>Takes a filter out of the set and the list; the caller refreshes the code.</summary>
-        private static void RemoveAt(int at)
-        {
-            s_set.Remove(DemuxOwner(s_owners[at]), s_ids[at]);
-            s_count--;
-            for (int i = at; i < s_count; i++)
-            {
-                s_ids[i] = s_ids[i + 1];
-                s_owners[i] = s_owners[i + 1];
-            }
-        }
-
-        private static int IndexOf(ulong id)
-        {
-            for (int i = 0; i < s_count; i++)
-                if (s_ids[i] == id) return i;
-            return -1;
-        }
-
-        private static uint DemuxOwner(ulong id) => (uint)id;
-
-        /// <summary>The full id of a filter's owner, 0 when no filter has that id.</summary>
-        private static ulong OwnerOf(ulong filterId)
-        {
-            int at = IndexOf(filterId);
-            return at < 0 ? 0 : s_owners[at];
-        }
-
-        private static int Owned(ulong owner)
-        {
-            int n = 0;
-            for (int i = 0; i < s_count; i++)
-                if (s_owners[i] == owner) n++;
-            return n;
-        }
+    private static int Owned(ulong owner)
+    {
+        int n = 0;
+        for (int i = 0; i < s_count; i++)
+            if (s_owners[i] == owner) n++;
+        return n;
     }
 }

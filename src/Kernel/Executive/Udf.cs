@@ -3,14 +3,13 @@
 // environment: the UDF goes when that environment ends). Ids are never reused.
 using ExoSharp.Executive.Bytecode;
 
-namespace ExoSharp.Kernel.Executive
+namespace ExoSharp.Kernel.Executive;
+
+internal sealed class Udf
 {
-    internal sealed class Udf
-    {
-        public uint Id;
-        public ulong Owner;
-        public Instruction[] Program;
-        public NativeCode Code;
-        public uint BlockLength;
-    }
+    public uint Id;
+    public ulong Owner;
+    public Instruction[] Program;
+    public NativeCode Code;
+    public uint BlockLength;
 }

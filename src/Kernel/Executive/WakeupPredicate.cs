@@ -9,29 +9,28 @@ using ExoSharp.Executive.Verification;
 using ExoSharp.Kernel.Core;
 using Environment = ExoSharp.Kernel.Core.Environment;
 
-namespace ExoSharp.Kernel.Executive
+namespace ExoSharp.Kernel.Executive;
+
+internal sealed class WakeupPredicate : Blocker
 {
-    internal sealed class WakeupPredicate : Blocker
-    {
-        public Instruction[] Program;
-        public NativeCode Code;
-        public VerifierResult Verdict;
-        public readonly ulong[] Words = new ulong[ExecutiveLimits.MaxPredicateWords];
-        public int WordCount;
+    public Instruction[] Program;
+    public NativeCode Code;
+    public VerifierResult Verdict;
+    public readonly ulong[] Words = new ulong[ExecutiveLimits.MaxPredicateWords];
+    public int WordCount;
 
-        /// <summary>Whether it reads the ticks word: then time alone may make it true, and the
-        /// scheduler idles for it rather than ending environments that nothing else can wake.</summary>
-        public bool ReadsTime => Verdict.RequiredContextLength > (uint)(WordCount * 4);
-        public ulong StartTick;
+    /// <summary>Whether it reads the ticks word: then time alone may make it true, and the
+    /// scheduler idles for it rather than ending environments that nothing else can wake.</summary>
+    public bool ReadsTime => Verdict.RequiredContextLength > (uint)(WordCount * 4);
+    public ulong StartTick;
 
-        /// <summary>Bytes of context: the words, then the ticks since the wait began.</summary>
-        public uint ContextLength => (uint)(WordCount * 4 + 4);
+    /// <summary>Bytes of context: the words, then the ticks since the wait began.</summary>
+    public uint ContextLength => (uint)(WordCount * 4 + 4);
 
-        public override ulong StatusBit => EnvRecord.Predicate;
-        public override bool TryWake(Environment env) => Predicates.TryWake(env);
+    public override ulong StatusBit => EnvRecord.Predicate;
+    public override bool TryWake(Environment env) => Predicates.TryWake(env);
 
-        /// <summary>Time alone, or a frame arriving in one of its packet rings, can still make it true.</summary>
-        public override bool MayWakeAlone(Environment env) => ReadsTime || Subsystems.WritesMemory(env);
-        public override string Stuck => "its wakeup predicate can never hold";
-    }
+    /// <summary>Time alone, or a frame arriving in one of its packet rings, can still make it true.</summary>
+    public override bool MayWakeAlone(Environment env) => ReadsTime || Subsystems.WritesMemory(env);
+    public override string Stuck => "its wakeup predicate can never hold";
 }

@@ -5,32 +5,31 @@
 using ExoSharp.Abi;
 using ExoSharp.Kernel.Core;
 
-namespace ExoSharp.Kernel.Net
+namespace ExoSharp.Kernel.Net;
+
+internal sealed unsafe class KernelRing
 {
-    internal sealed unsafe class KernelRing
+    public readonly ulong[] Frames;
+    public readonly uint Slots;
+    public uint Next;
+    public uint Dropped;
+
+    public KernelRing(ulong[] frames, uint slots)
     {
-        public readonly ulong[] Frames;
-        public readonly uint Slots;
-        public uint Next;
-        public uint Dropped;
+        Frames = frames;
+        Slots = slots;
+    }
 
-        public KernelRing(ulong[] frames, uint slots)
-        {
-            Frames = frames;
-            Slots = slots;
-        }
+    public PacketSlot* Slot(uint index) =>
+        (PacketSlot*)Memory.Pointer(Frames[index / PacketRing.SlotsPerPage] * 4096 + (index % PacketRing.SlotsPerPage) * PacketRing.SlotSize);
 
-        public PacketSlot* Slot(uint index) =>
-            (PacketSlot*)Memory.Pointer(Frames[index / PacketRing.SlotsPerPage] * 4096 + (index % PacketRing.SlotsPerPage) * PacketRing.SlotSize);
+    public byte* Data(uint index) => (byte*)Slot(index) + PacketRing.HeaderSize;
 
-        public byte* Data(uint index) => (byte*)Slot(index) + PacketRing.HeaderSize;
+    public void Advance() => Next = Next + 1 == Slots ? 0 : Next + 1;
 
-        public void Advance() => Next = Next + 1 == Slots ? 0 : Next + 1;
-
-        /// <summary>Gives the frames back (the ring is going).</summary>
-        public void Release()
-        {
-            foreach (ulong frame in Frames) FrameTable.ReleaseForKernel(frame);
-        }
+    /// <summary>Gives the frames back (the ring is going).</summary>
+    public void Release()
+    {
+        foreach (ulong frame in Frames) FrameTable.ReleaseForKernel(frame);
     }
 }

@@ -3,19 +3,18 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
-namespace ExoSharp.Kernel.X64
-{
-    internal static unsafe class UserMode
-    {
-        /// <summary>Precondition: interrupts off; the context's address space is active.</summary>
-        [RuntimeImport("exo_resume_user")]
-        [MethodImpl(MethodImplOptions.InternalCall)]
-        public static extern void Resume(byte* context);
+namespace ExoSharp.Kernel.X64;
 
-        /// <summary>Waits for the next interrupt with interrupts on (exo_idle). Precondition:
-        /// interrupts off; they are off again on return.</summary>
-        [RuntimeImport("exo_idle")]
-        [MethodImpl(MethodImplOptions.InternalCall)]
-        public static extern void Idle();
-    }
+internal static unsafe class UserMode
+{
+    /// <summary>Precondition: interrupts off; the context's address space is active.</summary>
+    [RuntimeImport("exo_resume_user")]
+    [MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void Resume(byte* context);
+
+    /// <summary>Waits for the next interrupt with interrupts on (exo_idle). Precondition:
+    /// interrupts off; they are off again on return.</summary>
+    [RuntimeImport("exo_idle")]
+    [MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void Idle();
 }

@@ -5,13 +5,12 @@ using ExoSharp.Abi;
 using ExoSharp.Kernel.Core;
 using Environment = ExoSharp.Kernel.Core.Environment;
 
-namespace ExoSharp.Kernel.Xn
+namespace ExoSharp.Kernel.Xn;
+
+internal sealed class DiskWait : Blocker
 {
-    internal sealed class DiskWait : Blocker
-    {
-        public override ulong StatusBit => EnvRecord.Disk;
-        public override bool TryWake(Environment env) => false;
-        public override bool MayWakeAlone(Environment env) => true;
-        public override string Stuck => "its disk transfer can never end";
-    }
+    public override ulong StatusBit => EnvRecord.Disk;
+    public override bool TryWake(Environment env) => false;
+    public override bool MayWakeAlone(Environment env) => true;
+    public override string Stuck => "its disk transfer can never end";
 }

@@ -5,18 +5,17 @@
 using ExoSharp.Kernel.Core;
 using ExoSharp.Xn;
 
-namespace ExoSharp.Kernel.Xn
+namespace ExoSharp.Kernel.Xn;
+
+internal sealed unsafe class FramePages : IPageSource
 {
-    internal sealed unsafe class FramePages : IPageSource
+    public byte* Take(out ulong frame)
     {
-        public byte* Take(out ulong frame)
-        {
-            frame = 0;
-            byte* page = (byte*)Memory.AllocateZeroedFrame();
-            if (page == null) return null;
-            frame = Memory.PhysicalOf(page) / FrameAllocator.FrameSize;
-            FrameTable.Pin(frame);
-            return page;
-        }
+        frame = 0;
+        byte* page = (byte*)Memory.AllocateZeroedFrame();
+        if (page == null) return null;
+        frame = Memory.PhysicalOf(page) / FrameAllocator.FrameSize;
+        FrameTable.Pin(frame);
+        return page;
     }
 }

@@ -18,670 +18,669 @@ using ExoSharp.Xn;
 using Console = ExoSharp.Kernel.Core.Console;
 using Environment = ExoSharp.Kernel.Core.Environment;
 
-namespace ExoSharp.Kernel.Xn
+namespace ExoSharp.Kernel.Xn;
+
+internal static unsafe class XnService
 {
-    internal static unsafe class XnService
+    public const int CacheBlocks = 2048;
+    public const int KeysPerEnvironment = 8;
+    public const ulong WritebackTicks = 50;
+    public const uint WaitFetch = 1, WaitSync = 2, WaitRun = 3;
+    public const int MaxMappings = 1024;
+
+    private static readonly uint[] s_mappedBlock = new uint[MaxMappings];
+    private static readonly ulong[] s_mappedFrame = new ulong[MaxMappings];
+    private static int s_mappedCount;
+
+    private static VirtioDisk s_disk;
+    private static CompilingOwnsRunner s_runner;
+    private static XnVolume s_volume;
+    private static BlockRecord* s_registry;
+    private static ulong[] s_keys;
+    private static byte* s_change;      // one block: a change's bytes, a read, a root's name
+    private static uint[] s_ready;
+    private static ulong s_reachable, s_problems, s_nextWriteback;
+    private static int s_unclean;       // blocks dirty or being written (from the last publish)
+    private static readonly int[] s_uncleanByRoot = new int[XnLayout.MaxRoots + 1];   // [MaxRoots]: XN's own blocks
+    private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
+    private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
+    private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishReleased
+
+    /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
+    private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
+    private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
+    private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
+    private static readonly DiskWait s_diskWait = new DiskWait();
+    /// <summary>The table indexes of environments that blocked on the disk (s_listed: in the list),
+    /// so a completion looks at those rather than at every environment.</summary>
+    private static readonly int[] s_waiting = new int[Capability.MaxEnvironments];
+    private static readonly bool[] s_listed = new bool[Capability.MaxEnvironments];
+    private static int s_waitingCount;
+
+    /// <summary>Boot time, after the disk driver: plugs XN's system calls, release and write-behind
+    /// into Core, then mounts XN's volume (formatting a blank disk) if there is a disk.</summary>
+    public static void Initialize()
     {
-        public const int CacheBlocks = 2048;
-        public const int KeysPerEnvironment = 8;
-        public const ulong WritebackTicks = 50;
-        public const uint WaitFetch = 1, WaitSync = 2, WaitRun = 3;
-        public const int MaxMappings = 1024;
-
-        private static readonly uint[] s_mappedBlock = new uint[MaxMappings];
-        private static readonly ulong[] s_mappedFrame = new ulong[MaxMappings];
-        private static int s_mappedCount;
-
-        private static VirtioDisk s_disk;
-        private static CompilingOwnsRunner s_runner;
-        private static XnVolume s_volume;
-        private static BlockRecord* s_registry;
-        private static ulong[] s_keys;
-        private static byte* s_change;      // one block: a change's bytes, a read, a root's name
-        private static uint[] s_ready;
-        private static ulong s_reachable, s_problems, s_nextWriteback;
-        private static int s_unclean;       // blocks dirty or being written (from the last publish)
-        private static readonly int[] s_uncleanByRoot = new int[XnLayout.MaxRoots + 1];   // [MaxRoots]: XN's own blocks
-        private static uint[] s_slotBlock;  // the block each cache slot held at the last publish
-        private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
-        private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishReleased
-
-        /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
-        private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
-        private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
-        private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
-        private static readonly DiskWait s_diskWait = new DiskWait();
-        /// <summary>The table indexes of environments that blocked on the disk (s_listed: in the list),
-        /// so a completion looks at those rather than at every environment.</summary>
-        private static readonly int[] s_waiting = new int[Capability.MaxEnvironments];
-        private static readonly bool[] s_listed = new bool[Capability.MaxEnvironments];
-        private static int s_waitingCount;
-
-        /// <summary>Boot time, after the disk driver: plugs XN's system calls, release and write-behind
-        /// into Core, then mounts XN's volume (formatting a blank disk) if there is a disk.</summary>
-        public static void Initialize()
+        Subsystems.Register(&Forget, null, &Tick);
+        Subsystems.RegisterCall(Syscall.XnTemplate, &Call);
+        Subsystems.RegisterCall(Syscall.XnRootCreate, &Call);
+        Subsystems.RegisterCall(Syscall.XnRootOpen, &Call);
+        Subsystems.RegisterCall(Syscall.XnAlloc, &Call);
+        Subsystems.RegisterCall(Syscall.XnFree, &Call);
+        Subsystems.RegisterCall(Syscall.XnWrite, &Call);
+        Subsystems.RegisterCall(Syscall.XnRead, &Call);
+        Subsystems.RegisterCall(Syscall.XnFetch, &Call);
+        Subsystems.RegisterCall(Syscall.XnSync, &Call);
+        Subsystems.RegisterCall(Syscall.XnInfo, &Call);
+        Subsystems.RegisterCall(Syscall.XnMap, &Call);
+        Subsystems.RegisterCall(Syscall.XnEvict, &Call);
+        Subsystems.RegisterCall(Syscall.XnMove, &Call);
+        Subsystems.RegisterCall(Syscall.XnFetchRun, &Call);
+        if (!VirtioBlock.Present) return;
+        s_disk = new VirtioDisk();
+        var pages = new FramePages();
+        if (s_disk.IsBlank())
         {
-            Subsystems.Register(&Forget, null, &Tick);
-            Subsystems.RegisterCall(Syscall.XnTemplate, &Call);
-            Subsystems.RegisterCall(Syscall.XnRootCreate, &Call);
-            Subsystems.RegisterCall(Syscall.XnRootOpen, &Call);
-            Subsystems.RegisterCall(Syscall.XnAlloc, &Call);
-            Subsystems.RegisterCall(Syscall.XnFree, &Call);
-            Subsystems.RegisterCall(Syscall.XnWrite, &Call);
-            Subsystems.RegisterCall(Syscall.XnRead, &Call);
-            Subsystems.RegisterCall(Syscall.XnFetch, &Call);
-            Subsystems.RegisterCall(Syscall.XnSync, &Call);
-            Subsystems.RegisterCall(Syscall.XnInfo, &Call);
-            Subsystems.RegisterCall(Syscall.XnMap, &Call);
-            Subsystems.RegisterCall(Syscall.XnEvict, &Call);
-            Subsystems.RegisterCall(Syscall.XnMove, &Call);
-            Subsystems.RegisterCall(Syscall.XnFetchRun, &Call);
-            if (!VirtioBlock.Present) return;
-            s_disk = new VirtioDisk();
-            var pages = new FramePages();
-            if (s_disk.IsBlank())
-            {
-                Error formatted = XnVolume.Format(s_disk, s_disk.BlockCount, pages);
-                Console.Write("kernel: xn: formatted the blank disk: ");
-                Console.WriteLine(formatted == 0 ? "ok" : "FAILED");
-                if (formatted != 0) return;
-            }
-            KernelExecutive.EnsureReady();          // the compiler's code region and tables
-            s_runner = new CompilingOwnsRunner();
-            var volume = new XnVolume(s_disk, s_runner, CacheBlocks, pages);
-            s_disk.Sink = volume;
-            MountReport report = volume.Mount();
-            if (report.Fatal != 0)
-            {
-                Console.WriteLine(report.Fatal == Error.NoMemory ? "kernel: xn: no memory for XN's buffer cache; the disk is left alone"
-                                                                  : "kernel: xn: the disk holds no XN volume; it is left alone");
-                return;
-            }
-            for (int i = 0; i < report.Problems.Count; i++)
-            {
-                MountProblem p = report.Problems[i];
-                Console.Write("kernel: xn: mount problem: error ");
-                Console.WriteDecimal((ulong)(-(long)p.Error));
-                Console.Write(" at block ");
-                Console.WriteDecimal(p.Block);
-                Console.Write(", named by block ");
-                Console.WriteDecimal(p.Parent);
-                Console.Write('\n');
-            }
-            s_reachable = (ulong)report.Reachable;
-            s_problems = (ulong)report.Problems.Count;
-            Console.Write("kernel: xn: mounted ");
-            Console.WriteDecimal(volume.BlockCount);
-            Console.Write(" blocks, ");
-            Console.WriteDecimal((ulong)report.Templates);
-            Console.Write(" templates, ");
-            Console.WriteDecimal((ulong)report.Roots);
-            Console.Write(" roots, ");
-            Console.WriteDecimal((ulong)report.Reachable);
-            Console.Write(" blocks reachable: ");
-            Console.WriteLine(report.IsConsistent ? "consistent" : "PROBLEMS (listed above)");
-            s_volume = volume;
-            s_keys = new ulong[Capability.MaxEnvironments * KeysPerEnvironment];
-            s_change = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(XnLayout.BlockSize);
-            s_ready = new uint[XnVolume.QueueDepth];
-            s_registry = (BlockRecord*)KernelWindows.Allocate(UserLayout.BlockRegistry, (ulong)volume.BlockCount * 8);
-            VirtioBlock.OnComplete = &Completed;
-            PublishAll();
+            Error formatted = XnVolume.Format(s_disk, s_disk.BlockCount, pages);
+            Console.Write("kernel: xn: formatted the blank disk: ");
+            Console.WriteLine(formatted == 0 ? "ok" : "FAILED");
+            if (formatted != 0) return;
         }
-
-        public static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+        KernelExecutive.EnsureReady();          // the compiler's code region and tables
+        s_runner = new CompilingOwnsRunner();
+        var volume = new XnVolume(s_disk, s_runner, CacheBlocks, pages);
+        s_disk.Sink = volume;
+        MountReport report = volume.Mount();
+        if (report.Fatal != 0)
         {
-            if (s_volume == null) return (long)Error.NoDevice;
-            long result;
-            switch (call)
+            Console.WriteLine(report.Fatal == Error.NoMemory ? "kernel: xn: no memory for XN's buffer cache; the disk is left alone"
+                                                              : "kernel: xn: the disk holds no XN volume; it is left alone");
+            return;
+        }
+        for (int i = 0; i < report.Problems.Count; i++)
+        {
+            MountProblem p = report.Problems[i];
+            Console.Write("kernel: xn: mount problem: error ");
+            Console.WriteDecimal((ulong)(-(long)p.Error));
+            Console.Write(" at block ");
+            Console.WriteDecimal(p.Block);
+            Console.Write(", named by block ");
+            Console.WriteDecimal(p.Parent);
+            Console.Write('\n');
+        }
+        s_reachable = (ulong)report.Reachable;
+        s_problems = (ulong)report.Problems.Count;
+        Console.Write("kernel: xn: mounted ");
+        Console.WriteDecimal(volume.BlockCount);
+        Console.Write(" blocks, ");
+        Console.WriteDecimal((ulong)report.Templates);
+        Console.Write(" templates, ");
+        Console.WriteDecimal((ulong)report.Roots);
+        Console.Write(" roots, ");
+        Console.WriteDecimal((ulong)report.Reachable);
+        Console.Write(" blocks reachable: ");
+        Console.WriteLine(report.IsConsistent ? "consistent" : "PROBLEMS (listed above)");
+        s_volume = volume;
+        s_keys = new ulong[Capability.MaxEnvironments * KeysPerEnvironment];
+        s_change = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(XnLayout.BlockSize);
+        s_ready = new uint[XnVolume.QueueDepth];
+        s_registry = (BlockRecord*)KernelWindows.Allocate(UserLayout.BlockRegistry, (ulong)volume.BlockCount * 8);
+        VirtioBlock.OnComplete = &Completed;
+        PublishAll();
+    }
+
+    public static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
+    {
+        if (s_volume == null) return (long)Error.NoDevice;
+        long result;
+        switch (call)
+        {
+            case Syscall.XnTemplate: result = Template(env, a0, a1, a2); break;
+            case Syscall.XnRootCreate: result = RootCreate(env, a0, a1, a2, a3, a4); break;
+            case Syscall.XnRootOpen: result = RootOpen(env, a0, a1, a2); break;
+            case Syscall.XnAlloc:
+            case Syscall.XnFree:
+            case Syscall.XnWrite: result = Change(env, call, a0); break;
+            case Syscall.XnMove: result = Move(env, a0, a1); break;
+            case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
+            case Syscall.XnFetch: return Fetch(env, frame, a0);
+            case Syscall.XnFetchRun: return FetchRun(env, frame, a0, a1);
+            case Syscall.XnSync: return Sync(env, frame);
+            case Syscall.XnInfo: return Info(env, a0);
+            case Syscall.XnMap: result = Map(env, a0, a1); break;
+            case Syscall.XnEvict: result = Evict(env, a0); break;
+            default: return (long)Error.NoSuchCall;
+        }
+        // A change that took no block out of the cache touched only the rows it named (published
+        // by Named) and the blocks it released (a free ends the wait of blocks waiting on a
+        // freed parent); the rest of the window is as the last full publish left it.
+        if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
+            s_volume.CacheReleases == s_releasesSeen)
+            PublishReleased();
+        else Publish();
+        Sweep();
+        return result;
+    }
+
+    /// <summary>XnMap: shows a cached block of the caller's read-only at address (a free page).</summary>
+    private static long Map(Environment env, ulong block, ulong address)
+    {
+        if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
+        if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
+        if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
+        if ((env.Space.Query(address) & AddressSpace.Present) != 0) return (long)Error.BadArgument;
+        ulong owner = s_volume.OwnerOf((uint)block);
+        if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
+        if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+        if (!s_volume.CachedPage((uint)block, out _, out ulong frame) || !s_volume.IsReadable((uint)block)) return (long)Error.NotInCore;
+        if (s_mappedCount == MaxMappings) return (long)Error.TableFull;
+        if (!Mappings.MapPinnedFrame(env, address, frame)) return (long)Error.TableFull;
+        s_mappedBlock[s_mappedCount] = (uint)block;
+        s_mappedFrame[s_mappedCount] = frame;
+        s_mappedCount++;
+        return 0;
+    }
+
+    /// <summary>XnEvict: drops a clean block of the caller's from the cache.</summary>
+    private static long Evict(Environment env, ulong block)
+    {
+        if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
+        ulong owner = s_volume.OwnerOf((uint)block);
+        if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
+        if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+        int slot = s_volume.Entry((uint)block).Slot;
+        ulong before = s_volume.CacheReleases;
+        Error e = s_volume.Evict((uint)block);
+        Named(block, 1);
+        // Exactly this block left the cache: its row and its slot's record are all that changed.
+        if (e == 0 && slot >= 0 && slot < s_slotBlock.Length && before == s_releasesSeen && s_volume.CacheReleases == before + 1)
+        {
+            s_slotBlock[slot] = XnVolume.NoBlock;
+            s_releasesSeen = before + 1;
+        }
+        return (long)e;
+    }
+
+    /// <summary>After every change to the cache: a page that no longer caches the block it was
+    /// mapped for (evicted, freed, reused for another block) is taken back from every
+    /// environment holding it, before any of them runs again.</summary>
+    private static void Sweep()
+    {
+        for (int i = 0; i < s_mappedCount;)
+        {
+            uint block = s_mappedBlock[i];
+            if (s_volume.CachedPage(block, out _, out ulong frame) && frame == s_mappedFrame[i] &&
+                s_volume.Entry(block).State == BlockState.Allocated && FrameTable.References(frame) > 1)
             {
-                case Syscall.XnTemplate: result = Template(env, a0, a1, a2); break;
-                case Syscall.XnRootCreate: result = RootCreate(env, a0, a1, a2, a3, a4); break;
-                case Syscall.XnRootOpen: result = RootOpen(env, a0, a1, a2); break;
-                case Syscall.XnAlloc:
-                case Syscall.XnFree:
-                case Syscall.XnWrite: result = Change(env, call, a0); break;
-                case Syscall.XnMove: result = Move(env, a0, a1); break;
-                case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
-                case Syscall.XnFetch: return Fetch(env, frame, a0);
-                case Syscall.XnFetchRun: return FetchRun(env, frame, a0, a1);
-                case Syscall.XnSync: return Sync(env, frame);
-                case Syscall.XnInfo: return Info(env, a0);
-                case Syscall.XnMap: result = Map(env, a0, a1); break;
-                case Syscall.XnEvict: result = Evict(env, a0); break;
-                default: return (long)Error.NoSuchCall;
+                i++;
+                continue;
             }
-            // A change that took no block out of the cache touched only the rows it named (published
-            // by Named) and the blocks it released (a free ends the wait of blocks waiting on a
-            // freed parent); the rest of the window is as the last full publish left it.
-            if ((call == Syscall.XnWrite || call == Syscall.XnAlloc || call == Syscall.XnFree || call == Syscall.XnMove || call == Syscall.XnEvict) &&
-                s_volume.CacheReleases == s_releasesSeen)
-                PublishReleased();
-            else Publish();
-            Sweep();
-            return result;
+            s_revoking = s_mappedFrame[i];
+            EnvTable.ForEach(&Unmap, null);
+            s_mappedCount--;
+            s_mappedBlock[i] = s_mappedBlock[s_mappedCount];
+            s_mappedFrame[i] = s_mappedFrame[s_mappedCount];
         }
+    }
 
-        /// <summary>XnMap: shows a cached block of the caller's read-only at address (a free page).</summary>
-        private static long Map(Environment env, ulong block, ulong address)
+    private static ulong s_revoking;
+
+    private static void Unmap(Environment env, Environment unused)
+    {
+        while (env.Capabilities.FindFrame(s_revoking, out CapabilitySlot* slot) != 0)
         {
-            if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
-            if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
-            if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
-            if ((env.Space.Query(address) & AddressSpace.Present) != 0) return (long)Error.BadArgument;
-            ulong owner = s_volume.OwnerOf((uint)block);
-            if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
-            if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
-            if (!s_volume.CachedPage((uint)block, out _, out ulong frame) || !s_volume.IsReadable((uint)block)) return (long)Error.NotInCore;
-            if (s_mappedCount == MaxMappings) return (long)Error.TableFull;
-            if (!Mappings.MapPinnedFrame(env, address, frame)) return (long)Error.TableFull;
-            s_mappedBlock[s_mappedCount] = (uint)block;
-            s_mappedFrame[s_mappedCount] = frame;
-            s_mappedCount++;
-            return 0;
+            env.Space.UnmapFrame(s_revoking);
+            env.Capabilities.Release(slot);
         }
+    }
 
-        /// <summary>XnEvict: drops a clean block of the caller's from the cache.</summary>
-        private static long Evict(Environment env, ulong block)
+    private static long Template(Environment env, ulong program, ulong count, ulong report)
+    {
+        KernelExecutive.EnsureReady();
+        long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
+        if (error < 0) return error;
+        Error e = s_volume.RegisterTemplate(code, out uint type);
+        if (e != 0) return (long)e;
+        Pump();
+        return type;
+    }
+
+    private static long RootCreate(Environment env, ulong name, ulong length, ulong key, ulong block, ulong type)
+    {
+        if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
+        if (key == 0 || block > uint.MaxValue || type > uint.MaxValue) return (long)Error.BadArgument;
+        if (!CanHoldKey(env, key)) return (long)Error.TableFull;
+        Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out _);
+        if (e != 0) return (long)e;
+        HoldKey(env, key);
+        Named(block, 1);
+        return (long)block;
+    }
+
+    private static long RootOpen(Environment env, ulong name, ulong length, ulong key)
+    {
+        if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
+        int index = s_volume.FindRoot(text);
+        if (index < 0) return (long)Error.NoSuchBlock;
+        RootEntry root = s_volume.Root(index);
+        if (key == 0 || root.Owner != key) return (long)Error.NotOwner;
+        if (!CanHoldKey(env, key)) return (long)Error.TableFull;
+        HoldKey(env, key);
+        return root.Block;
+    }
+
+    private static long Change(Environment env, Syscall call, ulong address)
+    {
+        if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
+        XnChange c = *(XnChange*)address;
+        if (c.Length > XnLayout.BlockSize || c.Offset > XnLayout.BlockSize || c.Offset + c.Length > XnLayout.BlockSize) return (long)Error.BadLength;
+        if (c.Block > uint.MaxValue || c.First > uint.MaxValue || c.Count > uint.MaxValue || c.Type > uint.MaxValue) return (long)Error.NoSuchBlock;
+        if (!UserMemory.CanAccess(env.Space, c.Bytes, c.Length, false)) return (long)Error.BadAddress;
+        System.Buffer.MemoryCopy((void*)c.Bytes, s_change, XnLayout.BlockSize, (long)c.Length);
+        var bytes = new ReadOnlySpan<byte>(s_change, (int)c.Length);
+        uint block = (uint)c.Block;
+        ulong caller = KeyFor(env, block);
+        Error e;
+        ulong before = s_volume.CacheReleases;
+        if (call == Syscall.XnAlloc) e = s_volume.Alloc(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count, (uint)c.Type);
+        else if (call == Syscall.XnFree)
         {
-            if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
-            ulong owner = s_volume.OwnerOf((uint)block);
-            if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
-            if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
-            int slot = s_volume.Entry((uint)block).Slot;
-            ulong before = s_volume.CacheReleases;
-            Error e = s_volume.Evict((uint)block);
-            Named(block, 1);
-            // Exactly this block left the cache: its row and its slot's record are all that changed.
-            if (e == 0 && slot >= 0 && slot < s_slotBlock.Length && before == s_releasesSeen && s_volume.CacheReleases == before + 1)
+            // The freed blocks' slots are noted first: when they are all the cache gave back,
+            // their records are cleared here and no full publish is needed.
+            const int Noted = 16;                       // more cached freed blocks: a scan of the slots
+            int* slots = stackalloc int[Noted];
+            ulong cached = 0;
+            for (ulong b = c.First; b < c.First + c.Count && b < s_volume.BlockCount; b++)
             {
-                s_slotBlock[slot] = XnVolume.NoBlock;
-                s_releasesSeen = before + 1;
+                int slot = s_volume.Entry((uint)b).Slot;
+                if (slot < 0) continue;
+                if (cached < Noted) slots[cached] = slot;
+                cached++;
             }
-            return (long)e;
-        }
-
-        /// <summary>After every change to the cache: a page that no longer caches the block it was
-        /// mapped for (evicted, freed, reused for another block) is taken back from every
-        /// environment holding it, before any of them runs again.</summary>
-        private static void Sweep()
-        {
-            for (int i = 0; i < s_mappedCount;)
+            e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
+            if (e == 0 && before == s_releasesSeen && s_volume.CacheReleases == before + cached)
             {
-                uint block = s_mappedBlock[i];
-                if (s_volume.CachedPage(block, out _, out ulong frame) && frame == s_mappedFrame[i] &&
-                    s_volume.Entry(block).State == BlockState.Allocated && FrameTable.References(frame) > 1)
+                if (cached <= Noted)
                 {
-                    i++;
-                    continue;
+                    for (ulong i = 0; i < cached; i++)
+                        if (slots[i] < s_slotBlock.Length && s_volume.BlockInSlot(slots[i]) == XnVolume.NoBlock) s_slotBlock[slots[i]] = XnVolume.NoBlock;
                 }
-                s_revoking = s_mappedFrame[i];
-                EnvTable.ForEach(&Unmap, null);
-                s_mappedCount--;
-                s_mappedBlock[i] = s_mappedBlock[s_mappedCount];
-                s_mappedFrame[i] = s_mappedFrame[s_mappedCount];
+                else
+                    for (int slot = 0; slot < s_slotBlock.Length; slot++)
+                        if (s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
+                            s_slotBlock[slot] = XnVolume.NoBlock;
+                s_releasesSeen = s_volume.CacheReleases;
             }
         }
+        else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
+            e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
+        else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
+        Named(c.Block, 1);
+        if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count);
+        return (long)e;
+    }
 
-        private static ulong s_revoking;
+    private static long Move(Environment env, ulong fromAddress, ulong toAddress)
+    {
+        if (!UserMemory.CanAccess(env.Space, fromAddress, (ulong)sizeof(XnChange), false) ||
+            !UserMemory.CanAccess(env.Space, toAddress, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
+        XnChange f = *(XnChange*)fromAddress, t = *(XnChange*)toAddress;
+        if (f.Length > XnLayout.MoveChangeMax || f.Offset > XnLayout.BlockSize || f.Offset + f.Length > XnLayout.BlockSize) return (long)Error.BadLength;
+        if (t.Length > XnLayout.BlockSize || t.Offset > XnLayout.BlockSize || t.Offset + t.Length > XnLayout.BlockSize) return (long)Error.BadLength;
+        if (f.Block > uint.MaxValue || t.Block > uint.MaxValue) return (long)Error.NoSuchBlock;
+        if (!UserMemory.CanAccess(env.Space, f.Bytes, f.Length, false) || !UserMemory.CanAccess(env.Space, t.Bytes, t.Length, false)) return (long)Error.BadAddress;
+        byte* fromBytes = stackalloc byte[XnLayout.MoveChangeMax];
+        System.Buffer.MemoryCopy((void*)f.Bytes, fromBytes, XnLayout.MoveChangeMax, (long)f.Length);
+        System.Buffer.MemoryCopy((void*)t.Bytes, s_change, XnLayout.BlockSize, (long)t.Length);
+        Error e = s_volume.Move(KeyFor(env, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
+                                (uint)t.Block, (int)t.Offset, new ReadOnlySpan<byte>(s_change, (int)t.Length));
+        Named(f.Block, 1);
+        Named(t.Block, 1);
+        Named(XnLayout.SuperBlock, 1);
+        return (long)e;
+    }
 
-        private static void Unmap(Environment env, Environment unused)
+    private static long Read(Environment env, ulong block, ulong offset, ulong buffer, ulong length)
+    {
+        if (length > XnLayout.BlockSize || offset > XnLayout.BlockSize || offset + length > XnLayout.BlockSize) return (long)Error.BadLength;
+        if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
+        if (!UserMemory.CanAccess(env.Space, buffer, length, true)) return (long)Error.BadAddress;
+        Error e = s_volume.Read(KeyFor(env, (uint)block), (uint)block, (int)offset, new Span<byte>(s_change, (int)length));
+        if (e != 0) return (long)e;
+        System.Buffer.MemoryCopy(s_change, (void*)buffer, (long)length, (long)length);
+        return 0;
+    }
+
+    /// <summary>XnFetch: a run of one block, returning 0 when it is in core.</summary>
+    private static long Fetch(Environment env, TrapFrame* frame, ulong block) =>
+        block > uint.MaxValue ? (long)Error.NoSuchBlock : Run(env, frame, block, 1, WaitFetch);
+
+    /// <summary>XnFetchRun: XnFetch for each block of [first, first + count), each checked as XnFetch
+    /// is, stopping at the first the caller may not read or the cache or queue cannot take (that
+    /// error when it is the first block); blocks the caller until every block started is in core.
+    /// Returns how many blocks from first on are in core or were read. One call, one wait.</summary>
+    private static long FetchRun(Environment env, TrapFrame* frame, ulong first, ulong count)
+    {
+        if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
+        if (first > uint.MaxValue || first >= s_volume.BlockCount || count > s_volume.BlockCount - first) return (long)Error.NoSuchBlock;
+        return Run(env, frame, first, count, WaitRun);
+    }
+
+    /// <summary>Starts reading the run; kind WaitFetch answers 0, WaitRun how many blocks.</summary>
+    private static long Run(Environment env, TrapFrame* frame, ulong first, ulong count, uint kind)
+    {
+        uint got = 0;
+        Error e = 0;
+        for (ulong b = first; b < first + count; b++)
         {
-            while (env.Capabilities.FindFrame(s_revoking, out CapabilitySlot* slot) != 0)
-            {
-                env.Space.UnmapFrame(s_revoking);
-                env.Capabilities.Release(slot);
-            }
+            e = s_volume.Fetch(KeyFor(env, (uint)b), (uint)b);
+            if (e != 0) break;
+            got++;
         }
+        Named(first, got == 0 ? 1 : got);
+        if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else slots taken: named
+        if (got == 0) return (long)e;
+        if (RunReadable((uint)first, got)) return kind == WaitFetch ? 0 : got;
+        s_waitKind[env.Index] = kind;
+        s_waitBlock[env.Index] = (uint)first;
+        s_waitCount[env.Index] = got;
+        Block(env, frame);
+        return 0;
+    }
 
-        private static long Template(Environment env, ulong program, ulong count, ulong report)
+    /// <summary>No block of the run is still being read.</summary>
+    private static bool RunReadable(uint first, uint count)
+    {
+        for (uint b = first; b < first + count; b++)
+            if (s_volume.Entry(b).Slot >= 0 && !s_volume.IsReadable(b)) return false;
+        return true;
+    }
+
+    /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
+    private static long Sync(Environment env, TrapFrame* frame)
+    {
+        // The rows Pump can change are the blocks it started writing (a full publish walked all
+        // 2048 slots, some 200,000 instructions an fsync); a block that left the cache since the
+        // last pass still needs the full one.
+        int started = Pump();
+        if (s_volume.CacheReleases != s_releasesSeen) Publish();
+        else
         {
-            KernelExecutive.EnsureReady();
-            long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
-            if (error < 0) return error;
-            Error e = s_volume.RegisterTemplate(code, out uint type);
-            if (e != 0) return (long)e;
-            Pump();
-            return type;
-        }
-
-        private static long RootCreate(Environment env, ulong name, ulong length, ulong key, ulong block, ulong type)
-        {
-            if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
-            if (key == 0 || block > uint.MaxValue || type > uint.MaxValue) return (long)Error.BadArgument;
-            if (!CanHoldKey(env, key)) return (long)Error.TableFull;
-            Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out _);
-            if (e != 0) return (long)e;
-            HoldKey(env, key);
-            Named(block, 1);
-            return (long)block;
-        }
-
-        private static long RootOpen(Environment env, ulong name, ulong length, ulong key)
-        {
-            if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
-            int index = s_volume.FindRoot(text);
-            if (index < 0) return (long)Error.NoSuchBlock;
-            RootEntry root = s_volume.Root(index);
-            if (key == 0 || root.Owner != key) return (long)Error.NotOwner;
-            if (!CanHoldKey(env, key)) return (long)Error.TableFull;
-            HoldKey(env, key);
-            return root.Block;
-        }
-
-        private static long Change(Environment env, Syscall call, ulong address)
-        {
-            if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
-            XnChange c = *(XnChange*)address;
-            if (c.Length > XnLayout.BlockSize || c.Offset > XnLayout.BlockSize || c.Offset + c.Length > XnLayout.BlockSize) return (long)Error.BadLength;
-            if (c.Block > uint.MaxValue || c.First > uint.MaxValue || c.Count > uint.MaxValue || c.Type > uint.MaxValue) return (long)Error.NoSuchBlock;
-            if (!UserMemory.CanAccess(env.Space, c.Bytes, c.Length, false)) return (long)Error.BadAddress;
-            System.Buffer.MemoryCopy((void*)c.Bytes, s_change, XnLayout.BlockSize, (long)c.Length);
-            var bytes = new ReadOnlySpan<byte>(s_change, (int)c.Length);
-            uint block = (uint)c.Block;
-            ulong caller = KeyFor(env, block);
-            Error e;
-            ulong before = s_volume.CacheReleases;
-            if (call == Syscall.XnAlloc) e = s_volume.Alloc(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count, (uint)c.Type);
-            else if (call == Syscall.XnFree)
-            {
-                // The freed blocks' slots are noted first: when they are all the cache gave back,
-                // their records are cleared here and no full publish is needed.
-                const int Noted = 16;                       // more cached freed blocks: a scan of the slots
-                int* slots = stackalloc int[Noted];
-                ulong cached = 0;
-                for (ulong b = c.First; b < c.First + c.Count && b < s_volume.BlockCount; b++)
-                {
-                    int slot = s_volume.Entry((uint)b).Slot;
-                    if (slot < 0) continue;
-                    if (cached < Noted) slots[cached] = slot;
-                    cached++;
-                }
-                e = s_volume.Free(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count);
-                if (e == 0 && before == s_releasesSeen && s_volume.CacheReleases == before + cached)
-                {
-                    if (cached <= Noted)
-                    {
-                        for (ulong i = 0; i < cached; i++)
-                            if (slots[i] < s_slotBlock.Length && s_volume.BlockInSlot(slots[i]) == XnVolume.NoBlock) s_slotBlock[slots[i]] = XnVolume.NoBlock;
-                    }
-                    else
-                        for (int slot = 0; slot < s_slotBlock.Length; slot++)
-                            if (s_slotBlock[slot] >= c.First && s_slotBlock[slot] < c.First + c.Count && s_volume.BlockInSlot(slot) == XnVolume.NoBlock)
-                                s_slotBlock[slot] = XnVolume.NoBlock;
-                    s_releasesSeen = s_volume.CacheReleases;
-                }
-            }
-            else if (block < s_volume.BlockCount && s_volume.Entry(block).State == BlockState.Allocated && s_volume.Entry(block).Type == 0)
-                e = s_volume.WriteData(caller, block, (int)c.Offset, bytes);
-            else e = s_volume.WriteMetadata(caller, block, (int)c.Offset, bytes);
-            Named(c.Block, 1);
-            if (e == 0 && call != Syscall.XnWrite) Named(c.First, c.Count);
-            return (long)e;
-        }
-
-        private static long Move(Environment env, ulong fromAddress, ulong toAddress)
-        {
-            if (!UserMemory.CanAccess(env.Space, fromAddress, (ulong)sizeof(XnChange), false) ||
-                !UserMemory.CanAccess(env.Space, toAddress, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
-            XnChange f = *(XnChange*)fromAddress, t = *(XnChange*)toAddress;
-            if (f.Length > XnLayout.MoveChangeMax || f.Offset > XnLayout.BlockSize || f.Offset + f.Length > XnLayout.BlockSize) return (long)Error.BadLength;
-            if (t.Length > XnLayout.BlockSize || t.Offset > XnLayout.BlockSize || t.Offset + t.Length > XnLayout.BlockSize) return (long)Error.BadLength;
-            if (f.Block > uint.MaxValue || t.Block > uint.MaxValue) return (long)Error.NoSuchBlock;
-            if (!UserMemory.CanAccess(env.Space, f.Bytes, f.Length, false) || !UserMemory.CanAccess(env.Space, t.Bytes, t.Length, false)) return (long)Error.BadAddress;
-            byte* fromBytes = stackalloc byte[XnLayout.MoveChangeMax];
-            System.Buffer.MemoryCopy((void*)f.Bytes, fromBytes, XnLayout.MoveChangeMax, (long)f.Length);
-            System.Buffer.MemoryCopy((void*)t.Bytes, s_change, XnLayout.BlockSize, (long)t.Length);
-            Error e = s_volume.Move(KeyFor(env, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
-                                    (uint)t.Block, (int)t.Offset, new ReadOnlySpan<byte>(s_change, (int)t.Length));
-            Named(f.Block, 1);
-            Named(t.Block, 1);
-            Named(XnLayout.SuperBlock, 1);
-            return (long)e;
-        }
-
-        private static long Read(Environment env, ulong block, ulong offset, ulong buffer, ulong length)
-        {
-            if (length > XnLayout.BlockSize || offset > XnLayout.BlockSize || offset + length > XnLayout.BlockSize) return (long)Error.BadLength;
-            if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
-            if (!UserMemory.CanAccess(env.Space, buffer, length, true)) return (long)Error.BadAddress;
-            Error e = s_volume.Read(KeyFor(env, (uint)block), (uint)block, (int)offset, new Span<byte>(s_change, (int)length));
-            if (e != 0) return (long)e;
-            System.Buffer.MemoryCopy(s_change, (void*)buffer, (long)length, (long)length);
-            return 0;
-        }
-
-        /// <summary>XnFetch: a run of one block, returning 0 when it is in core.</summary>
-        private static long Fetch(Environment env, TrapFrame* frame, ulong block) =>
-            block > uint.MaxValue ? (long)Error.NoSuchBlock : Run(env, frame, block, 1, WaitFetch);
-
-        /// <summary>XnFetchRun: XnFetch for each block of [first, first + count), each checked as XnFetch
-        /// is, stopping at the first the caller may not read or the cache or queue cannot take (that
-        /// error when it is the first block); blocks the caller until every block started is in core.
-        /// Returns how many blocks from first on are in core or were read. One call, one wait.</summary>
-        private static long FetchRun(Environment env, TrapFrame* frame, ulong first, ulong count)
-        {
-            if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
-            if (first > uint.MaxValue || first >= s_volume.BlockCount || count > s_volume.BlockCount - first) return (long)Error.NoSuchBlock;
-            return Run(env, frame, first, count, WaitRun);
-        }
-
-        /// <summary>Starts reading the run; kind WaitFetch answers 0, WaitRun how many blocks.</summary>
-        private static long Run(Environment env, TrapFrame* frame, ulong first, ulong count, uint kind)
-        {
-            uint got = 0;
-            Error e = 0;
-            for (ulong b = first; b < first + count; b++)
-            {
-                e = s_volume.Fetch(KeyFor(env, (uint)b), (uint)b);
-                if (e != 0) break;
-                got++;
-            }
-            Named(first, got == 0 ? 1 : got);
-            if (s_volume.CacheReleases != s_releasesSeen) Publish();        // else slots taken: named
-            if (got == 0) return (long)e;
-            if (RunReadable((uint)first, got)) return kind == WaitFetch ? 0 : got;
-            s_waitKind[env.Index] = kind;
-            s_waitBlock[env.Index] = (uint)first;
-            s_waitCount[env.Index] = got;
-            Block(env, frame);
-            return 0;
-        }
-
-        /// <summary>No block of the run is still being read.</summary>
-        private static bool RunReadable(uint first, uint count)
-        {
-            for (uint b = first; b < first + count; b++)
-                if (s_volume.Entry(b).Slot >= 0 && !s_volume.IsReadable(b)) return false;
-            return true;
-        }
-
-        /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
-        private static long Sync(Environment env, TrapFrame* frame)
-        {
-            // The rows Pump can change are the blocks it started writing (a full publish walked all
-            // 2048 slots, some 200,000 instructions an fsync); a block that left the cache since the
-            // last pass still needs the full one.
-            int started = Pump();
-            if (s_volume.CacheReleases != s_releasesSeen) Publish();
-            else
-            {
-                for (int i = 0; i < started; i++) Named(s_ready[i], 1);
-                PublishReleased();
-            }
-            if (Clean(env)) return 0;
-            s_waitKind[env.Index] = WaitSync;
-            Block(env, frame);
-            return 0;
-        }
-
-        private static void Block(Environment env, TrapFrame* frame)
-        {
-            env.BlockedOn = s_diskWait;
-            if (!s_listed[env.Index])
-            {
-                s_listed[env.Index] = true;
-                s_waiting[s_waitingCount++] = env.Index;
-            }
-            EnvTable.Publish(env);
-            frame->Rax = 0;
-            Scheduler.SaveCurrent(frame);
-            Scheduler.RunNext();
-        }
-
-        private static long Info(Environment env, ulong address)
-        {
-            if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnInfo), true)) return (long)Error.BadAddress;
-            var info = (XnInfo*)address;
-            info->Blocks = s_volume.BlockCount;
-            info->FreeBlocks = (ulong)s_volume.CountFree();
-            info->FirstBlock = XnLayout.FirstAllocatable;
-            info->Reachable = s_reachable;
-            info->MountProblems = s_problems;
-            info->Reads = (ulong)s_volume.Statistics.Reads;
-            info->Writes = (ulong)s_volume.Statistics.Writes;
-            info->OwnsRuns = (ulong)s_volume.Statistics.OwnsRuns;
-            info->OwnsCompiled = (ulong)s_runner.CompiledRuns;
-            info->NextTemplate = s_volume.NextTemplate;
-            return 0;
-        }
-
-        /// <summary>From the disk's interrupt (or a boot-time poll): one transfer ended.</summary>
-        private static void Completed(ulong tag, bool ok)
-        {
-            bool known = s_volume.RequestOf((int)tag, out uint block, out bool read);
-            ulong before = s_volume.CacheReleases;
-            s_disk.Complete((int)tag, ok);
-            // Writeback scans the cache (about 40,000 instructions for 2048 slots): after a read
-            // nothing new can be written, and while a quarter of the queue is still busy the next
-            // completions will refill it, so one scan starts some 24 writes.
-            int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 4) ? 0 : Pump();
-            // The rows a completion can change: its block, the parent its write untaints, the freed
-            // blocks its write released (the release log), the blocks whose writes Pump started; a block leaving
-            // the cache or a logged move's bookkeeping needs the full pass.
-            if (known && before == s_releasesSeen && s_volume.CacheReleases == before && s_volume.MovesActive == 0)
-            {
-                Named(block, 1);
-                uint parent = s_volume.Entry(block).Parent;
-                if (parent < s_volume.BlockCount) Named(parent, 1);
-                for (int i = 0; i < started; i++) Named(s_ready[i], 1);
-                PublishReleased();
-            }
-            else Publish();
-            Sweep();
-            WakeWaiters();
-        }
-
-        /// <summary>Wakes the environments waiting on the disk whose wait is over; the list keeps
-        /// those still waiting (an environment that ended or stopped waiting leaves it).</summary>
-        private static void WakeWaiters()
-        {
-            for (int i = 0; i < s_waitingCount;)
-            {
-                int index = s_waiting[i];
-                Environment env = EnvTable.AtIndex(index);
-                if (env != null && env.BlockedOn == s_diskWait)
-                {
-                    Wake(env, null);
-                    if (env.BlockedOn == s_diskWait) { i++; continue; }
-                }
-                s_listed[index] = false;
-                s_waiting[i] = s_waiting[--s_waitingCount];
-            }
-        }
-
-        /// <summary>Every timer tick: write behind, so dirty blocks reach the disk without a sync.</summary>
-        public static void Tick()
-        {
-            if (s_volume == null || s_unclean == 0 || Pit.Ticks < s_nextWriteback) return;
-            s_nextWriteback = Pit.Ticks + WritebackTicks;
-            Pump();
-            Publish();
-        }
-
-        /// <summary>Starts every write XN's order allows now; how many started (s_ready's first ones).</summary>
-        private static int Pump()
-        {
-            int n = s_volume.Writeback(s_ready);
-            for (int i = 0; i < n; i++)
-                if (s_volume.StartWrite(s_ready[i]) == Error.TableFull) return i;
-            return n;
-        }
-
-        private static void Wake(Environment env, Environment unused)
-        {
-            if (env.BlockedOn != s_diskWait) return;
-            uint kind = s_waitKind[env.Index];
-            if (kind == WaitFetch || kind == WaitRun)
-            {
-                uint first = s_waitBlock[env.Index], count = s_waitCount[env.Index];
-                if (!RunReadable(first, count)) return;
-                env.Frame->Rax = s_volume.Entry(first).Slot < 0 ? unchecked((ulong)(long)Error.NotInCore)    // a failed read
-                               : kind == WaitFetch ? 0 : count;
-            }
-            else if (kind == WaitSync)
-            {
-                if (!Clean(env)) return;
-                env.Frame->Rax = 0;
-            }
-            else return;
-            s_waitKind[env.Index] = 0;
-            env.BlockedOn = null;
-            EnvTable.Publish(env);
-        }
-
-        /// <summary>XnSync's condition: nothing dirty or being written under the roots env holds keys
-        /// for, nor among XN's own blocks (templates, catalogue), which every root depends on.
-        /// Other environments' writes do not hold it up.</summary>
-        private static bool Clean(Environment env)
-        {
-            if (s_uncleanByRoot[XnLayout.MaxRoots] != 0) return false;
-            int first = env.Index * KeysPerEnvironment;
-            for (int r = 0; r < XnLayout.MaxRoots; r++)
-            {
-                if (s_uncleanByRoot[r] == 0) continue;
-                RootEntry root = s_volume.Root(r);
-                for (int i = 0; i < KeysPerEnvironment; i++)
-                    if (root.InUse && s_keys[first + i] == root.Owner) return false;
-            }
-            return true;
-        }
-
-        /// <summary>Boot time: every row of the registry window.</summary>
-        private static void PublishAll()
-        {
-            for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
-            s_slotBlock = new uint[s_volume.CacheSlots];
-            for (int i = 0; i < s_slotBlock.Length; i++) s_slotBlock[i] = XnVolume.NoBlock;
-            Publish();
-        }
-
-        /// <summary>The full pass, for when a block left the cache: every cached block's row and the
-        /// rows of blocks that just left it (every change to a block's state passes through the
-        /// cache, but for frees), and blocks released since the last pass (PublishReleased). Costs O(cache), not
-        /// O(disk). The unclean counts follow the rows (PublishRow).</summary>
-        private static void Publish()
-        {
-            s_releasesSeen = s_volume.CacheReleases;
-            for (int slot = 0; slot < s_slotBlock.Length; slot++)
-            {
-                uint block = s_volume.BlockInSlot(slot);
-                if (s_slotBlock[slot] != block && s_slotBlock[slot] != XnVolume.NoBlock) PublishRow(s_slotBlock[slot]);
-                s_slotBlock[slot] = block;
-                if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
-                PublishRow(block);
-            }
+            for (int i = 0; i < started; i++) Named(s_ready[i], 1);
             PublishReleased();
         }
+        if (Clean(env)) return 0;
+        s_waitKind[env.Index] = WaitSync;
+        Block(env, frame);
+        return 0;
+    }
 
-        /// <summary>The rows of blocks that became free since the last pass (XnVolume's release log:
-        /// freed blocks whose wait ended, by a parent's write or a parent freed), every row when more
-        /// were released than the log holds. Costs what was released, not what waits.</summary>
-        private static void PublishReleased()
+    private static void Block(Environment env, TrapFrame* frame)
+    {
+        env.BlockedOn = s_diskWait;
+        if (!s_listed[env.Index])
         {
-            ulong now = s_volume.BlocksReleased;
-            if (now == s_releasedSeen) return;
-            if (now - s_releasedSeen > XnVolume.ReleaseLog)
-                for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
-            else
-                for (ulong n = s_releasedSeen; n < now; n++) PublishRow(s_volume.ReleasedBlock(n));
-            s_releasedSeen = now;
+            s_listed[env.Index] = true;
+            s_waiting[s_waitingCount++] = env.Index;
         }
+        EnvTable.Publish(env);
+        frame->Rax = 0;
+        Scheduler.SaveCurrent(frame);
+        Scheduler.RunNext();
+    }
 
-        /// <summary>Publishes the rows of blocks an operation named (first .. first + count - 1, clipped
-        /// to the disk).</summary>
-        private static void Named(ulong first, ulong count)
+    private static long Info(Environment env, ulong address)
+    {
+        if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnInfo), true)) return (long)Error.BadAddress;
+        var info = (XnInfo*)address;
+        info->Blocks = s_volume.BlockCount;
+        info->FreeBlocks = (ulong)s_volume.CountFree();
+        info->FirstBlock = XnLayout.FirstAllocatable;
+        info->Reachable = s_reachable;
+        info->MountProblems = s_problems;
+        info->Reads = (ulong)s_volume.Statistics.Reads;
+        info->Writes = (ulong)s_volume.Statistics.Writes;
+        info->OwnsRuns = (ulong)s_volume.Statistics.OwnsRuns;
+        info->OwnsCompiled = (ulong)s_runner.CompiledRuns;
+        info->NextTemplate = s_volume.NextTemplate;
+        return 0;
+    }
+
+    /// <summary>From the disk's interrupt (or a boot-time poll): one transfer ended.</summary>
+    private static void Completed(ulong tag, bool ok)
+    {
+        bool known = s_volume.RequestOf((int)tag, out uint block, out bool read);
+        ulong before = s_volume.CacheReleases;
+        s_disk.Complete((int)tag, ok);
+        // Writeback scans the cache (about 40,000 instructions for 2048 slots): after a read
+        // nothing new can be written, and while a quarter of the queue is still busy the next
+        // completions will refill it, so one scan starts some 24 writes.
+        int started = known && (read || s_volume.InFlight() > XnVolume.QueueDepth / 4) ? 0 : Pump();
+        // The rows a completion can change: its block, the parent its write untaints, the freed
+        // blocks its write released (the release log), the blocks whose writes Pump started; a block leaving
+        // the cache or a logged move's bookkeeping needs the full pass.
+        if (known && before == s_releasesSeen && s_volume.CacheReleases == before && s_volume.MovesActive == 0)
         {
-            for (ulong b = first; b < first + count && b < s_volume.BlockCount; b++)
+            Named(block, 1);
+            uint parent = s_volume.Entry(block).Parent;
+            if (parent < s_volume.BlockCount) Named(parent, 1);
+            for (int i = 0; i < started; i++) Named(s_ready[i], 1);
+            PublishReleased();
+        }
+        else Publish();
+        Sweep();
+        WakeWaiters();
+    }
+
+    /// <summary>Wakes the environments waiting on the disk whose wait is over; the list keeps
+    /// those still waiting (an environment that ended or stopped waiting leaves it).</summary>
+    private static void WakeWaiters()
+    {
+        for (int i = 0; i < s_waitingCount;)
+        {
+            int index = s_waiting[i];
+            Environment env = EnvTable.AtIndex(index);
+            if (env != null && env.BlockedOn == s_diskWait)
             {
-                PublishRow((uint)b);
-                NoteSlot((uint)b);
+                Wake(env, null);
+                if (env.BlockedOn == s_diskWait) { i++; continue; }
             }
+            s_listed[index] = false;
+            s_waiting[i] = s_waiting[--s_waitingCount];
         }
+    }
 
-        /// <summary>A named block in the cache: its slot's record is brought up to date (a block that
-        /// held the slot before gets its row again).</summary>
-        private static void NoteSlot(uint b)
+    /// <summary>Every timer tick: write behind, so dirty blocks reach the disk without a sync.</summary>
+    public static void Tick()
+    {
+        if (s_volume == null || s_unclean == 0 || Pit.Ticks < s_nextWriteback) return;
+        s_nextWriteback = Pit.Ticks + WritebackTicks;
+        Pump();
+        Publish();
+    }
+
+    /// <summary>Starts every write XN's order allows now; how many started (s_ready's first ones).</summary>
+    private static int Pump()
+    {
+        int n = s_volume.Writeback(s_ready);
+        for (int i = 0; i < n; i++)
+            if (s_volume.StartWrite(s_ready[i]) == Error.TableFull) return i;
+        return n;
+    }
+
+    private static void Wake(Environment env, Environment unused)
+    {
+        if (env.BlockedOn != s_diskWait) return;
+        uint kind = s_waitKind[env.Index];
+        if (kind == WaitFetch || kind == WaitRun)
         {
-            BlockEntry e = s_volume.Entry(b);
-            if (e.Slot < 0 || s_slotBlock == null || e.Slot >= s_slotBlock.Length) return;
-            uint old = s_slotBlock[e.Slot];
-            if (old != b && old != XnVolume.NoBlock && old < s_volume.BlockCount) PublishRow(old);
-            s_slotBlock[e.Slot] = b;
+            uint first = s_waitBlock[env.Index], count = s_waitCount[env.Index];
+            if (!RunReadable(first, count)) return;
+            env.Frame->Rax = s_volume.Entry(first).Slot < 0 ? unchecked((ulong)(long)Error.NotInCore)    // a failed read
+                           : kind == WaitFetch ? 0 : count;
         }
-
-        private static void PublishRow(uint b)
+        else if (kind == WaitSync)
         {
-            BlockEntry e = s_volume.Entry(b);
-            byte flags = 0;
-            if (e.Slot >= 0) flags |= BlockRecord.InCore;
-            if (e.Dirty) flags |= BlockRecord.Dirty;
-            if (e.Writing) flags |= BlockRecord.Writing;
-            if (e.OnDisk) flags |= BlockRecord.OnDisk;
-            if (e.Taint > 0) flags |= BlockRecord.Tainted;
-            bool cached = s_volume.CachedPage(b, out _, out ulong frame);
-            if (cached && !s_volume.IsReadable(b)) flags |= BlockRecord.Reading;
-            BlockRecord* r = s_registry + b;
-            // The unclean counts follow the rows: a block counts while its row says in core and
-            // dirty or being written, under the root its row names (XN's own blocks: the last).
-            const byte Unclean = BlockRecord.Dirty | BlockRecord.Writing;
-            byte root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
-            bool was = (r->Flags & BlockRecord.InCore) != 0 && (r->Flags & Unclean) != 0;
-            bool now = (flags & BlockRecord.InCore) != 0 && (flags & Unclean) != 0;
-            if (was) { s_unclean--; s_uncleanByRoot[r->Root < XnLayout.MaxRoots ? r->Root : XnLayout.MaxRoots]--; }
-            if (now) { s_unclean++; s_uncleanByRoot[root < XnLayout.MaxRoots ? root : XnLayout.MaxRoots]++; }
-            r->Frame = cached ? (uint)frame : 0;
-            r->State = (byte)e.State;
-            r->Type = (byte)e.Type;
-            r->Flags = flags;
-            r->Root = root;
+            if (!Clean(env)) return;
+            env.Frame->Rax = 0;
         }
+        else return;
+        s_waitKind[env.Index] = 0;
+        env.BlockedOn = null;
+        EnvTable.Publish(env);
+    }
 
-        /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0
-        /// (no root has key 0, so XN answers NotOwner).</summary>
-        private static ulong KeyFor(Environment env, uint block)
+    /// <summary>XnSync's condition: nothing dirty or being written under the roots env holds keys
+    /// for, nor among XN's own blocks (templates, catalogue), which every root depends on.
+    /// Other environments' writes do not hold it up.</summary>
+    private static bool Clean(Environment env)
+    {
+        if (s_uncleanByRoot[XnLayout.MaxRoots] != 0) return false;
+        int first = env.Index * KeysPerEnvironment;
+        for (int r = 0; r < XnLayout.MaxRoots; r++)
         {
-            if (block >= s_volume.BlockCount) return 0;
-            ulong owner = s_volume.OwnerOf(block);
-            int first = env.Index * KeysPerEnvironment;
+            if (s_uncleanByRoot[r] == 0) continue;
+            RootEntry root = s_volume.Root(r);
             for (int i = 0; i < KeysPerEnvironment; i++)
-                if (s_keys[first + i] == owner && owner != 0) return owner;
-            return 0;
+                if (root.InUse && s_keys[first + i] == root.Owner) return false;
         }
+        return true;
+    }
 
-        private static bool CanHoldKey(Environment env, ulong key)
-        {
-            int first = env.Index * KeysPerEnvironment;
-            for (int i = 0; i < KeysPerEnvironment; i++)
-                if (s_keys[first + i] == key || s_keys[first + i] == 0) return true;
-            return false;
-        }
+    /// <summary>Boot time: every row of the registry window.</summary>
+    private static void PublishAll()
+    {
+        for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
+        s_slotBlock = new uint[s_volume.CacheSlots];
+        for (int i = 0; i < s_slotBlock.Length; i++) s_slotBlock[i] = XnVolume.NoBlock;
+        Publish();
+    }
 
-        private static void HoldKey(Environment env, ulong key)
+    /// <summary>The full pass, for when a block left the cache: every cached block's row and the
+    /// rows of blocks that just left it (every change to a block's state passes through the
+    /// cache, but for frees), and blocks released since the last pass (PublishReleased). Costs O(cache), not
+    /// O(disk). The unclean counts follow the rows (PublishRow).</summary>
+    private static void Publish()
+    {
+        s_releasesSeen = s_volume.CacheReleases;
+        for (int slot = 0; slot < s_slotBlock.Length; slot++)
         {
-            int first = env.Index * KeysPerEnvironment;
-            for (int i = 0; i < KeysPerEnvironment; i++)
-                if (s_keys[first + i] == key) return;
-            for (int i = 0; i < KeysPerEnvironment; i++)
-                if (s_keys[first + i] == 0) { s_keys[first + i] = key; return; }
+            uint block = s_volume.BlockInSlot(slot);
+            if (s_slotBlock[slot] != block && s_slotBlock[slot] != XnVolume.NoBlock) PublishRow(s_slotBlock[slot]);
+            s_slotBlock[slot] = block;
+            if (block == XnVolume.NoBlock || block >= s_volume.BlockCount) continue;
+            PublishRow(block);
         }
+        PublishReleased();
+    }
 
-        private static bool CopyName(Environment env, ulong name, ulong length, out ReadOnlySpan<byte> text)
-        {
-            text = default;
-            if (length == 0 || length > 16 || !UserMemory.CanAccess(env.Space, name, length, false)) return false;
-            System.Buffer.MemoryCopy((void*)name, s_change, 16, (long)length);
-            text = new ReadOnlySpan<byte>(s_change, (int)length);
-            return true;
-        }
+    /// <summary>The rows of blocks that became free since the last pass (XnVolume's release log:
+    /// freed blocks whose wait ended, by a parent's write or a parent freed), every row when more
+    /// were released than the log holds. Costs what was released, not what waits.</summary>
+    private static void PublishReleased()
+    {
+        ulong now = s_volume.BlocksReleased;
+        if (now == s_releasedSeen) return;
+        if (now - s_releasedSeen > XnVolume.ReleaseLog)
+            for (uint b = 0; b < s_volume.BlockCount; b++) PublishRow(b);
+        else
+            for (ulong n = s_releasedSeen; n < now; n++) PublishRow(s_volume.ReleasedBlock(n));
+        s_releasedSeen = now;
+    }
 
-        /// <summary>env is ending: the keys it held go (the roots stay, with their keys).</summary>
-        public static void Forget(Environment env)
+    /// <summary>Publishes the rows of blocks an operation named (first .. first + count - 1, clipped
+    /// to the disk).</summary>
+    private static void Named(ulong first, ulong count)
+    {
+        for (ulong b = first; b < first + count && b < s_volume.BlockCount; b++)
         {
-            s_waitKind[env.Index] = 0;
-            if (s_keys == null) return;
-            int first = env.Index * KeysPerEnvironment;
-            for (int i = 0; i < KeysPerEnvironment; i++) s_keys[first + i] = 0;
+            PublishRow((uint)b);
+            NoteSlot((uint)b);
         }
+    }
+
+    /// <summary>A named block in the cache: its slot's record is brought up to date (a block that
+    /// held the slot before gets its row again).</summary>
+    private static void NoteSlot(uint b)
+    {
+        BlockEntry e = s_volume.Entry(b);
+        if (e.Slot < 0 || s_slotBlock == null || e.Slot >= s_slotBlock.Length) return;
+        uint old = s_slotBlock[e.Slot];
+        if (old != b && old != XnVolume.NoBlock && old < s_volume.BlockCount) PublishRow(old);
+        s_slotBlock[e.Slot] = b;
+    }
+
+    private static void PublishRow(uint b)
+    {
+        BlockEntry e = s_volume.Entry(b);
+        byte flags = 0;
+        if (e.Slot >= 0) flags |= BlockRecord.InCore;
+        if (e.Dirty) flags |= BlockRecord.Dirty;
+        if (e.Writing) flags |= BlockRecord.Writing;
+        if (e.OnDisk) flags |= BlockRecord.OnDisk;
+        if (e.Taint > 0) flags |= BlockRecord.Tainted;
+        bool cached = s_volume.CachedPage(b, out _, out ulong frame);
+        if (cached && !s_volume.IsReadable(b)) flags |= BlockRecord.Reading;
+        BlockRecord* r = s_registry + b;
+        // The unclean counts follow the rows: a block counts while its row says in core and
+        // dirty or being written, under the root its row names (XN's own blocks: the last).
+        const byte Unclean = BlockRecord.Dirty | BlockRecord.Writing;
+        byte root = e.Root < 0 || e.Root > 254 ? (byte)255 : (byte)e.Root;
+        bool was = (r->Flags & BlockRecord.InCore) != 0 && (r->Flags & Unclean) != 0;
+        bool now = (flags & BlockRecord.InCore) != 0 && (flags & Unclean) != 0;
+        if (was) { s_unclean--; s_uncleanByRoot[r->Root < XnLayout.MaxRoots ? r->Root : XnLayout.MaxRoots]--; }
+        if (now) { s_unclean++; s_uncleanByRoot[root < XnLayout.MaxRoots ? root : XnLayout.MaxRoots]++; }
+        r->Frame = cached ? (uint)frame : 0;
+        r->State = (byte)e.State;
+        r->Type = (byte)e.Type;
+        r->Flags = flags;
+        r->Root = root;
+    }
+
+    /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0
+    /// (no root has key 0, so XN answers NotOwner).</summary>
+    private static ulong KeyFor(Environment env, uint block)
+    {
+        if (block >= s_volume.BlockCount) return 0;
+        ulong owner = s_volume.OwnerOf(block);
+        int first = env.Index * KeysPerEnvironment;
+        for (int i = 0; i < KeysPerEnvironment; i++)
+            if (s_keys[first + i] == owner && owner != 0) return owner;
+        return 0;
+    }
+
+    private static bool CanHoldKey(Environment env, ulong key)
+    {
+        int first = env.Index * KeysPerEnvironment;
+        for (int i = 0; i < KeysPerEnvironment; i++)
+            if (s_keys[first + i] == key || s_keys[first + i] == 0) return true;
+        return false;
+    }
+
+    private static void HoldKey(Environment env, ulong key)
+    {
+        int first = env.Index * KeysPerEnvironment;
+        for (int i = 0; i < KeysPerEnvironment; i++)
+            if (s_keys[first + i] == key) return;
+        for (int i = 0; i < KeysPerEnvironment; i++)
+            if (s_keys[first + i] == 0) { s_keys[first + i] = key; return; }
+    }
+
+    private static bool CopyName(Environment env, ulong name, ulong length, out ReadOnlySpan<byte> text)
+    {
+        text = default;
+        if (length == 0 || length > 16 || !UserMemory.CanAccess(env.Space, name, length, false)) return false;
+        System.Buffer.MemoryCopy((void*)name, s_change, 16, (long)length);
+        text = new ReadOnlySpan<byte>(s_change, (int)length);
+        return true;
+    }
+
+    /// <summary>env is ending: the keys it held go (the roots stay, with their keys).</summary>
+    public static void Forget(Environment env)
+    {
+        s_waitKind[env.Index] = 0;
+        if (s_keys == null) return;
+        int first = env.Index * KeysPerEnvironment;
+        for (int i = 0; i < KeysPerEnvironment; i++) s_keys[first + i] = 0;
     }
 }
