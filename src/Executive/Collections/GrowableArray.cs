@@ -10,10 +10,7 @@ public sealed class GrowableArray<T>
     private T[] _items;
     private int _count;
 
-    public GrowableArray(int capacity = 8)
-    {
-        _items = new T[capacity < 1 ? 1 : capacity];
-    }
+    public GrowableArray(int capacity = 8) => _items = new T[capacity < 1 ? 1 : capacity];
 
     public int Count => _count;
 

@@ -29,10 +29,7 @@ public sealed unsafe class FilterSet
     /// <summary>The interpreter as a runner (the reference engine).</summary>
     public static IFilterRunner Interpreter => Interpreting;
 
-    public FilterSet()
-    {
-        _merged = MergedProgramGenerator.Generate(new TrieNode());
-    }
+    public FilterSet() => _merged = MergedProgramGenerator.Generate(new TrieNode());
 
     /// <summary>The merged program: returns the rank of the earliest matching merged filter, 0 for none.</summary>
     public Instruction[] MergedProgram => _merged;

@@ -17,10 +17,7 @@ public sealed class X64Assembler
     private int[] _fixupLabel = new int[16];
     private int _fixupCount, _fixupsDone;
 
-    public X64Assembler(int capacity = 256)
-    {
-        _code = new byte[capacity < 16 ? 16 : capacity];
-    }
+    public X64Assembler(int capacity = 256) => _code = new byte[capacity < 16 ? 16 : capacity];
 
     public int Length => _length;
 

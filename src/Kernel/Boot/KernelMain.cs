@@ -22,7 +22,7 @@ internal static unsafe class KernelMain
         Console.WriteLine("ExoSharp " + Version + " (x86-64 exokernel in C#)");
         Memory.InitializeEarly(*symbols);
         StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
-        AsmContract.Check((ulong*)symbols->AsmContract);
+        ExoSharp.Tests.Kernel.AsmContract.Check((ulong*)symbols->AsmContract);
         Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
         Idt.Load(symbols->IsrTable);
         ExtendedState.Initialize();

@@ -907,7 +907,7 @@ exo_idle:
 
 section .data
 align 8
-; The constants above that C# also defines, in Core/AsmContract.cs's order: checked at boot,
+; The constants above that C# also defines, in tests/Kernel/AsmContract.cs's order: checked at boot,
 ; so a layout or ABI change on one side only is a panic, not a silent corruption.
 exo_asm_contract:
     dq SYS_ENVID, SYS_PAGE_MAP_ONE, SYS_IPC_CALL_REGISTERS, SYS_IPC_REPLY_REGISTERS

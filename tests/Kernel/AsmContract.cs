@@ -4,9 +4,10 @@
 // order: a change on one side only panics at boot, naming the entry, instead of letting the
 // assembly read the wrong field. Missing: the same for ExOS's start.asm.
 using ExoSharp.Abi;
+using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.X64;
 
-namespace ExoSharp.Kernel.Core;
+namespace ExoSharp.Tests.Kernel;
 
 internal static unsafe class AsmContract
 {
@@ -60,9 +61,9 @@ internal static unsafe class AsmContract
             Console.Write(", C# says ");
             Console.WriteHex(expected[i]);
             Console.Write('\n');
-            Panic.Halt("stubs.asm and the C# kernel disagree (Core/AsmContract.cs)");
+            Panic.Halt("stubs.asm and the C# kernel disagree (tests/Kernel/AsmContract.cs)");
         }
-        if (table[expected.Length] != ~0UL) Panic.Halt("stubs.asm's contract table has more entries than Core/AsmContract.cs");
+        if (table[expected.Length] != ~0UL) Panic.Halt("stubs.asm's contract table has more entries than tests/Kernel/AsmContract.cs");
     }
 
     private static ulong Off(void* structure, void* field) => (ulong)field - (ulong)structure;

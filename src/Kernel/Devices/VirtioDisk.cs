@@ -3,10 +3,9 @@
 // completions come from the disk's interrupt through VirtioBlock.OnComplete. Interrupts off;
 // nothing here allocates after construction.
 using ExoSharp.Kernel.Core;
-using ExoSharp.Kernel.Devices;
 using ExoSharp.Xn;
 
-namespace ExoSharp.Kernel.Xn;
+namespace ExoSharp.Kernel.Devices;
 
 internal sealed unsafe class VirtioDisk : IBlockDevice
 {
