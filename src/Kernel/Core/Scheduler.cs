@@ -18,6 +18,7 @@ internal static unsafe class Scheduler
     private static readonly Environment[] s_owners = new Environment[Capability.SliceCount];
     private static readonly Account[] s_payers = new Account[Capability.SliceCount];     // who pays for each slot
     private static int s_slot;
+    private static int s_limit;     // one past the highest slot with an owner: RunNext looks no further
 
     /// <summary>The environment whose registers the CPU holds (null while none runs); see
     /// Running for how stubs.asm's IPC fast paths change it.</summary>
@@ -60,6 +61,7 @@ internal static unsafe class Scheduler
         s_owners[slot] = null;
         Accounts.SlotFreed(s_payers[slot]);
         s_payers[slot] = null;
+        while (s_limit > 0 && s_owners[s_limit - 1] == null) s_limit--;
     }
 
     private static long Take(Environment env, int slot, Account payer)
@@ -67,6 +69,7 @@ internal static unsafe class Scheduler
         s_payers[slot] = payer;
         Accounts.SlotTaken(payer);
         s_owners[slot] = env;
+        if (slot >= s_limit) s_limit = slot + 1;
         env.Slots++;
         EnvTable.Publish(env);
         return slot;
@@ -146,9 +149,9 @@ internal static unsafe class Scheduler
         while (true)
         {
             bool skipped = false, sleeping = false;
-            for (int step = 1; step <= s_owners.Length; step++)
+            for (int step = 1, slot = s_slot; step <= s_limit; step++)
             {
-                int slot = (s_slot + step) % s_owners.Length;
+                if (++slot >= s_limit) slot = 0;
                 Environment owner = s_owners[slot];
                 if (owner == null) continue;
                 Blocker blocker = owner.BlockedOn;
