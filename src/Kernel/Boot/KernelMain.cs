@@ -42,11 +42,7 @@ internal static unsafe class KernelMain
         Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);
         EnvTable.Initialize(symbols->EnvRecordsCell);
         FindKernelSymbols(boot, symbols->KernelEntry);
-        Console.Write("kernel: ");
-        Console.WriteDecimal(Memory.Frames.FreeCount * 4);
-        Console.Write(" KiB free memory, ");
-        Console.WriteDecimal(boot.Modules.Length);
-        Console.WriteLine(" boot modules");
+        Console.Format("kernel: {} KiB free memory, {} boot modules\n", Memory.Frames.FreeCount * 4, (ulong)boot.Modules.Length);
         Pic.Initialize();
         ConsoleInput.Initialize();
         WallClock.Initialize();
@@ -56,11 +52,7 @@ internal static unsafe class KernelMain
         Executive.KernelExecutive.Initialize();
         Net.Network.Initialize(Abi.Capability.MaxEnvironments);
         if (Devices.VirtioBlock.Initialize())
-        {
-            Console.Write("kernel: disk: virtio-blk, ");
-            Console.WriteDecimal(Devices.VirtioBlock.Blocks);
-            Console.WriteLine(" blocks of 4 KiB");
-        }
+            Console.Format("kernel: disk: virtio-blk, {} blocks of 4 KiB\n", Devices.VirtioBlock.Blocks);
         ulong mountStart = KernelStats.Stamp();
         Xn.XnService.Initialize();
         KernelStats.NoteMount(mountStart);

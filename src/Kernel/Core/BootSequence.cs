@@ -76,18 +76,14 @@ internal static unsafe class BootSequence
     {
         if (EnvTable.LiveCount > 0)
         {
-            Console.Write("kernel: no environment can run; ending the ");
-            Console.WriteDecimal((long)EnvTable.LiveCount);
-            Console.WriteLine(" that remain");
+            Console.Format("kernel: no environment can run; ending the {} that remain\n", (ulong)EnvTable.LiveCount);
             EnvTable.DestroyAll();
         }
         int status = PowerOff.Status(s_firstId != 0);
         if (s_firstId == 0) Console.WriteLine("kernel: no program to run (pass one as a boot module)");
         KernelStats.Print();
         ConsoleInput.Print();
-        Console.Write("kernel: all environments have ended; powering off with status ");
-        Console.WriteDecimal(status);
-        Console.Write('\n');
+        Console.Format("kernel: all environments have ended; powering off with status {}\n", (ulong)status);
         PowerOff.Exit(status);
     }
 }

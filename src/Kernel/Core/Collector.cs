@@ -47,11 +47,7 @@ internal static unsafe class Collector
         GlobalHeap.SetCollector(&CollectHere, s_stress ? StressInterval : 0);
         GlobalHeap.Collect();
         if (s_verbose)
-        {
-            Console.Write("kernel: gc on (");
-            Console.WriteDecimal(GarbageCollector.FrozenObjects);
-            Console.WriteLine(" frozen objects)");
-        }
+            Console.Format("kernel: gc on ({} frozen objects)\n", (ulong)GarbageCollector.FrozenObjects);
     }
 
     private static void CollectHere() => SpillAndCollect();
@@ -87,14 +83,7 @@ internal static unsafe class Collector
         }
         if (GarbageCollector.BadReferences != 0 && s_stress) Panic.Halt("gc: a reference to something that is not an object");
         if (!s_verbose || !Console.AtLineStart) return;   // never inside someone's line
-        Console.Write("kernel: gc #");
-        Console.WriteDecimal(GarbageCollector.Collections);
-        Console.Write(": live ");
-        Console.WriteDecimal((ulong)GarbageCollector.LastLiveBytes / 1024);
-        Console.Write(" KiB, freed ");
-        Console.WriteDecimal((ulong)GarbageCollector.LastFreedBytes / 1024);
-        Console.Write(" KiB, heap ");
-        Console.WriteDecimal((ulong)GlobalHeap.TotalBytes / 1024);
-        Console.WriteLine(" KiB");
+        Console.Format("kernel: gc #{}: live {} KiB, freed {} KiB, heap {} KiB\n", (ulong)GarbageCollector.Collections,
+                       (ulong)GarbageCollector.LastLiveBytes / 1024, (ulong)GarbageCollector.LastFreedBytes / 1024, (ulong)GlobalHeap.TotalBytes / 1024);
     }
 }

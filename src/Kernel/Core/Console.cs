@@ -41,6 +41,27 @@ internal static unsafe class Console
     [RuntimeExport("ExoSharpWrite")]
     public static void PlatformWrite(byte* bytes, int length) => WriteBytes(bytes, length);
 
+    /// <summary>Writes format with each "{}" replaced by the next value in decimal ("{x}": in hex,
+    /// as WriteHex). Never allocates.</summary>
+    public static void Format(string format, ulong a = 0, ulong b = 0, ulong c = 0, ulong d = 0)
+    {
+        int next = 0;
+        for (int i = 0; i < format.Length; i++)
+        {
+            bool hex = format[i] == '{' && i + 2 < format.Length && format[i + 1] == 'x' && format[i + 2] == '}';
+            if (!hex && (format[i] != '{' || i + 1 >= format.Length || format[i + 1] != '}'))
+            {
+                Write(format[i]);
+                continue;
+            }
+            ulong value = next == 0 ? a : next == 1 ? b : next == 2 ? c : d;
+            next++;
+            if (hex) WriteHex(value);
+            else WriteDecimal(value);
+            i += hex ? 2 : 1;
+        }
+    }
+
     /// <summary>Writes "0x" and the value in lowercase hex, at least one digit.</summary>
     public static void WriteHex(ulong value, int minDigits = 1)
     {

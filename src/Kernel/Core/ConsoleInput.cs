@@ -116,12 +116,6 @@ internal static unsafe class ConsoleInput
     public static void Print()
     {
         if (s_received == 0) return;
-        Console.Write("kernel: console input: ");
-        Console.WriteDecimal(s_received);
-        Console.Write(" bytes in ");
-        Console.WriteDecimal(s_interrupts);
-        Console.Write(" interrupts, ");
-        Console.WriteDecimal(s_dropped);
-        Console.WriteLine(" dropped (a full ring)");
+        Console.Format("kernel: console input: {} bytes in {} interrupts, {} dropped (a full ring)\n", (ulong)s_received, (ulong)s_interrupts, (ulong)s_dropped);
     }
 }

@@ -117,9 +117,7 @@ internal sealed unsafe class Environment
     /// <summary>Starts a console line about this environment: "kernel: env 1 (hello) ".</summary>
     public void WriteLinePrefix()
     {
-        Console.Write("kernel: env ");
-        Console.WriteDecimal(Id);
-        Console.Write(" (");
+        Console.Format("kernel: env {} (", Id);
         Console.Write(Name);
         Console.Write(") ");
     }

@@ -28,9 +28,7 @@ internal static unsafe class ForeignSyscall
         if (outcome == ExceptionUpcall.Outcome.NoHandler)
         {
             env.WriteLinePrefix();
-            Console.Write("killed: foreign system call ");
-            Console.WriteDecimal(frame->Rax);
-            Console.Write(" with no exception handler at rip ");
+            Console.Format("killed: foreign system call {} with no exception handler at rip ", frame->Rax);
             Symbols.WriteLocation(env.Symbols, frame->Rip);
             Console.Write('\n');
         }

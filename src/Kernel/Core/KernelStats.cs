@@ -73,36 +73,16 @@ internal static unsafe class KernelStats
     public static void Print()
     {
         TakeLongest();
-        Console.Write("kernel: longest stretch with interrupts off: ");
-        Console.WriteDecimal(s_overall);
-        Console.Write(" TSC cycles (");
+        Console.Format("kernel: longest stretch with interrupts off: {} TSC cycles (", s_overall);
         ulong cause = s_overallCause;
         if (cause == CauseIdle) Console.Write("the scheduler after idling");
         else if (cause >= CauseSyscall)
-        {
-            Console.Write("system call ");
-            Console.WriteDecimal(cause - CauseSyscall);
-        }
+            Console.Format("system call {}", cause - CauseSyscall);
         else
-        {
-            Console.Write("trap vector ");
-            Console.WriteDecimal(cause);
-        }
-        Console.Write("); boot ");
-        Console.WriteDecimal(s_boot);
-        Console.Write(", of which XN's mount ");
-        Console.WriteDecimal(s_mount);
-        Console.Write('\n');
-        Console.Write("kernel: fast paths ");
-        Console.Write(s_block->FastPathsOff != 0 ? "off" : "on");
-        Console.Write(", taken: upcall ");
-        Console.WriteDecimal(s_block->UpcallFast);
-        Console.Write(", PageMapOne ");
-        Console.WriteDecimal(s_block->PageMapOneFast);
-        Console.Write(", register IPC ");
-        Console.WriteDecimal(s_block->IpcFast);
-        Console.Write(", directed yield ");
-        Console.WriteDecimal(s_block->YieldFast);
-        Console.Write('\n');
+            Console.Format("trap vector {}", cause);
+        Console.Format("); boot {}, of which XN's mount {}\n", s_boot, s_mount);
+        Console.Write(s_block->FastPathsOff != 0 ? "kernel: fast paths off" : "kernel: fast paths on");
+        Console.Format(", taken: upcall {}, PageMapOne {}, register IPC {}, directed yield {}\n",
+                       s_block->UpcallFast, s_block->PageMapOneFast, s_block->IpcFast, s_block->YieldFast);
     }
 }

@@ -54,11 +54,7 @@ internal static unsafe class Revocation
                 return;
             }
             env.WriteLinePrefix();
-            Console.Write("kept ");
-            Console.WriteDecimal(missing);
-            Console.Write(" of the ");
-            Console.WriteDecimal(requested);
-            Console.WriteLine(" frames asked back: repossessed them (see its repossession vector)");
+            Console.Format("kept {} of the {} frames asked back: repossessed them (see its repossession vector)\n", (ulong)missing, (ulong)requested);
             env.RepossessLeft = missing;
             env.RepossessBelow = int.MaxValue;
             EnvTable.Publish(env);

@@ -102,17 +102,11 @@ internal static unsafe class Scheduler
             env.WriteLinePrefix();
             if (env.EpilogueStrikes >= Capability.EpilogueStrikes)
             {
-                Console.Write("killed: overstayed its epilogue ");
-                Console.WriteDecimal(env.EpilogueStrikes);
-                Console.WriteLine(" times");
+                Console.Format("killed: overstayed its epilogue {} times\n", (ulong)env.EpilogueStrikes);
                 EnvTable.Destroy(env, EnvTable.StatusKilled);
                 RunNext();
             }
-            Console.Write("overstayed its epilogue: it loses its next turn (strike ");
-            Console.WriteDecimal(env.EpilogueStrikes);
-            Console.Write(" of ");
-            Console.WriteDecimal(Capability.EpilogueStrikes);
-            Console.WriteLine(")");
+            Console.Format("overstayed its epilogue: it loses its next turn (strike {} of {})\n", (ulong)env.EpilogueStrikes, (ulong)Capability.EpilogueStrikes);
             env.SkipTurn = true;
             SaveCurrent(frame);
             RunNext();

@@ -238,9 +238,7 @@ internal static unsafe class Syscalls
     {
         if (status < 0 || status > int.MaxValue) status = int.MaxValue;
         env.WriteLinePrefix();
-        Console.Write("exited with status ");
-        Console.WriteDecimal(status);
-        Console.Write('\n');
+        Console.Format("exited with status {}\n", (ulong)status);
         EnvTable.Destroy(env, (int)status);
         Scheduler.RunNext();
     }
@@ -382,9 +380,7 @@ internal static unsafe class Syscalls
         Environment target = Target(env, handle, out long error);
         if (target == null) return error;
         target.WriteLinePrefix();
-        Console.Write("destroyed by env ");
-        Console.WriteDecimal(env.Id);
-        Console.Write('\n');
+        Console.Format("destroyed by env {}\n", env.Id);
         EnvTable.Destroy(target, EnvTable.StatusKilled);
         if (target == env) Scheduler.RunNext();
         return 0;

@@ -52,13 +52,8 @@ internal static unsafe class Traps
         }
         Console.Write("kernel: ");
         Console.Write(ExceptionNames.Of(vector));
-        Console.Write(" in kernel mode, error code ");
-        Console.WriteHex(frame->ErrorCode);
-        if (vector == ExceptionNames.PageFault)
-        {
-            Console.Write(", cr2 ");
-            Console.WriteHex(Cpu.ReadCr2());
-        }
+        Console.Format(" in kernel mode, error code {x}", frame->ErrorCode);
+        if (vector == ExceptionNames.PageFault) Console.Format(", cr2 {x}", Cpu.ReadCr2());
         Console.Write('\n');
         Panic.Halt(ExceptionNames.Of(vector), frame);
     }
@@ -73,8 +68,7 @@ internal static unsafe class Traps
         {
             ulong error = frame->ErrorCode;
             Console.Write((error & 16) != 0 ? ": execute at " : (error & 2) != 0 ? ": write to " : ": read from ");
-            Console.WriteHex(address);
-            Console.Write(" (");
+            Console.Format("{x} (", address);
             Console.Write(DescribeAddress(env, address, error));
             Console.Write(')');
         }
@@ -82,11 +76,7 @@ internal static unsafe class Traps
         {
             Console.Write(": ");
             Console.Write(DescribeProtectionFault(env, frame));
-            if (frame->ErrorCode != 0)
-            {
-                Console.Write(", error code ");
-                Console.WriteHex(frame->ErrorCode);
-            }
+            if (frame->ErrorCode != 0) Console.Format(", error code {x}", frame->ErrorCode);
         }
         Console.Write(" at rip ");
         Symbols.WriteLocation(env.Symbols, frame->Rip);
@@ -96,9 +86,7 @@ internal static unsafe class Traps
     private static void KillForTime(Environment env, TrapFrame* frame)
     {
         env.WriteLinePrefix();
-        Console.Write("killed: used up its CPU time limit (");
-        Console.WriteDecimal(TimeLimit.Ticks / Pit.Hz);
-        Console.Write(" s, kernel option cpulimit) at rip ");
+        Console.Format("killed: used up its CPU time limit ({} s, kernel option cpulimit) at rip ", TimeLimit.Ticks / Pit.Hz);
         Symbols.WriteLocation(env.Symbols, frame->Rip);
         Console.Write('\n');
         EnvTable.Destroy(env, EnvTable.StatusKilled);

@@ -100,25 +100,12 @@ internal static unsafe class XnService
         for (int i = 0; i < report.Problems.Count; i++)
         {
             MountProblem p = report.Problems[i];
-            Console.Write("kernel: xn: mount problem: error ");
-            Console.WriteDecimal((ulong)(-(long)p.Error));
-            Console.Write(" at block ");
-            Console.WriteDecimal(p.Block);
-            Console.Write(", named by block ");
-            Console.WriteDecimal(p.Parent);
-            Console.Write('\n');
+            Console.Format("kernel: xn: mount problem: error {} at block {}, named by block {}\n", (ulong)(-(long)p.Error), p.Block, p.Parent);
         }
         s_reachable = (ulong)report.Reachable;
         s_problems = (ulong)report.Problems.Count;
-        Console.Write("kernel: xn: mounted ");
-        Console.WriteDecimal(volume.BlockCount);
-        Console.Write(" blocks, ");
-        Console.WriteDecimal((ulong)report.Templates);
-        Console.Write(" templates, ");
-        Console.WriteDecimal((ulong)report.Roots);
-        Console.Write(" roots, ");
-        Console.WriteDecimal((ulong)report.Reachable);
-        Console.Write(" blocks reachable: ");
+        Console.Format("kernel: xn: mounted {} blocks, {} templates, {} roots, {} blocks reachable: ", volume.BlockCount,
+                       (ulong)report.Templates, (ulong)report.Roots, (ulong)report.Reachable);
         Console.WriteLine(report.IsConsistent ? "consistent" : "PROBLEMS (listed above)");
         s_volume = volume;
         s_keys = new ulong[Capability.MaxEnvironments * KeysPerEnvironment];
