@@ -1,5 +1,5 @@
 // The bounds on downloaded programs and their arguments (FilterInstall, FilterClassify,
-// UdfRegister, UdfRun, PredicateWait). A count or length past one of these gets BadLength
+// PredicateWait, XnTemplate). A count or length past one of these gets BadLength
 // (program lengths past MaxProgram, a packet filter past MaxFilterProgram) or a refusal (ProgramRule.TooLong for a predicate longer
 // than MaxPredicate); a table past its limit gets TableFull. docs/abi.md explains each.
 namespace ExoSharp.Abi
@@ -23,15 +23,7 @@ namespace ExoSharp.Abi
         /// <summary>Longest packet FilterClassify accepts, in bytes.</summary>
         public const int MaxPacket = 65535;
 
-        /// <summary>Longest metadata block (and UDF context) in bytes: one disk block.</summary>
-        public const int MaxUdfBlock = 4096;
-
-        /// <summary>Most records one UdfRun returns (a UDF never emits more than its length).</summary>
-        public const int MaxUdfRecords = 4096;
-
-        /// <summary>Filters one environment may hold, and UDFs one may register, and UDFs in all.</summary>
+        /// <summary>Filters one environment may hold.</summary>
         public const int MaxFiltersPerEnv = 64;
-        public const int MaxUdfsPerEnv = 16;
-        public const int MaxUdfs = 256;
     }
 }

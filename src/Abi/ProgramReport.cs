@@ -1,4 +1,4 @@
-// What the kernel found when it checked a downloaded program (FilterInstall, UdfRegister,
+// What the kernel found when it checked a downloaded program (FilterInstall, XnTemplate,
 // PredicateWait take an optional pointer to one): the verifier's rule and instruction index
 // when it refused the program, the other filter when the overlap rule did, and the bounds the
 // verifier proved when it accepted. Written whenever the pointer is non-zero.

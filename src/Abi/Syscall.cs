@@ -99,14 +99,6 @@ namespace ExoSharp.Abi
         /// from the caller's memory; returns the owning environment's id, or 0 when no filter claims it.</summary>
         FilterClassify = 25,
 
-        /// <summary>UdfRegister(program, count, contextLength, report): verifies a UDF over a metadata block
-        /// of contextLength bytes (context loads and emit allowed); returns its id (> 0).</summary>
-        UdfRegister = 26,
-
-        /// <summary>UdfRun(id, block, length, output): runs a UDF over a block from the caller's memory;
-        /// the emitted records and the value go to the UdfOutput at output.</summary>
-        UdfRun = 27,
-
         /// <summary>PredicateWait(program, count, words, wordCount, report): blocks until the predicate over
         /// those memory words of the caller's returns non-zero; returns that value.</summary>
         PredicateWait = 28,

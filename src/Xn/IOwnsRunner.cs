@@ -6,14 +6,15 @@ using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Engines;
+using ExoSharp.Executive.Verification;
 
 namespace ExoSharp.Xn;
 
 public interface IOwnsRunner
 {
-    /// <summary>Verifies an owns UDF over 4096-byte blocks: 0 when accepted (with the most records
-    /// it can emit), ProgramRefused or OverBudget otherwise.</summary>
-    Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule);
+    /// <summary>Verifies an owns UDF over 4096-byte blocks: 0 when accepted (the verdict has the most
+    /// records it can emit), ProgramRefused (the verdict names the rule) or OverBudget otherwise.</summary>
+    Error Verify(ReadOnlySpan<Instruction> program, out VerifierResult verdict);
 
     /// <summary>Runs a verified program over block (BlockSize bytes; any other length emits more
     /// than records holds, which callers refuse as OverBudget); records receives what it emits

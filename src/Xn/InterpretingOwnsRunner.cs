@@ -14,18 +14,13 @@ public sealed unsafe class InterpretingOwnsRunner : IOwnsRunner
 {
     private readonly uint[] _workspace = new uint[Verifier.WorkspaceSize(Verifier.MaxLength)];
 
-    public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule)
+    public Error Verify(ReadOnlySpan<Instruction> program, out VerifierResult verdict)
     {
-        maxEmits = 0;
-        rule = ProgramRule.None;
+        verdict = default;
         if (program.Length > XnLayout.MaxTemplateInstructions) return Error.OverBudget;
-        VerifierOptions options = VerifierOptions.Extended(XnLayout.BlockSize, true);
-        VerifierResult verdict = Verifier.Verify(program, options, _workspace);
-        rule = verdict.Rule;
+        verdict = Verifier.Verify(program, VerifierOptions.Extended(XnLayout.BlockSize, true), _workspace);
         if (!verdict.IsValid) return Error.ProgramRefused;
-        if (verdict.MaxEmits > XnLayout.MaxRecords) return Error.OverBudget;
-        maxEmits = verdict.MaxEmits;
-        return 0;
+        return verdict.MaxEmits > XnLayout.MaxRecords ? Error.OverBudget : 0;
     }
 
     public int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records)

@@ -8,6 +8,7 @@ using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
 using ExoSharp.Executive.Engines;
+using ExoSharp.Executive.Verification;
 
 namespace ExoSharp.Xn;
 
@@ -319,9 +320,9 @@ public sealed unsafe class XnVolume : IDiskCompletion
             uint word = XnLayout.ReadWord(block, offset);
             program[i] = new Instruction((ushort)word, (byte)(word >> 16), (byte)(word >> 24), XnLayout.ReadWord(block, offset + 4));
         }
-        Error error = CheckTemplate(program, out int maxEmits);
+        Error error = CheckTemplate(program, out VerifierResult verdict);
         if (error != 0) { report.Add(error, first, NoBlock); return; }
-        _templates[type] = new Template { Type = type, Program = program, MaxEmits = maxEmits };
+        _templates[type] = new Template { Type = type, Program = program, MaxEmits = verdict.MaxEmits };
         report.Templates++;
     }
 
@@ -362,12 +363,12 @@ public sealed unsafe class XnVolume : IDiskCompletion
     /// <summary>Registers a metadata type: verifies its owns UDF (ProgramRefused, OverBudget),
     /// checks it claims nothing in an all-zero block (UdfLied), stores it in the next free
     /// template slot (TableFull) and returns the type. Blocks of the type can be allocated once
-    /// the slot has reached the disk (NoSuchType before).</summary>
-    public Error RegisterTemplate(ReadOnlySpan<Instruction> program, out uint type)
+    /// the slot has reached the disk (NoSuchType before). verdict: the verifier's, when it ran.</summary>
+    public Error RegisterTemplate(ReadOnlySpan<Instruction> program, out uint type, out VerifierResult verdict)
     {
         type = 0;
+        verdict = default;
         if (!_mounted) return Error.BadArgument;
-        if (program.Length == 0) return Error.ProgramRefused;
         if (program.Length > XnLayout.MaxTemplateInstructions) return Error.OverBudget;
         uint free = 0;
         for (uint t = 1; t <= XnLayout.MaxTemplates && free == 0; t++)
@@ -375,7 +376,7 @@ public sealed unsafe class XnVolume : IDiskCompletion
         if (free == 0) return Error.TableFull;
         var copy = new Instruction[program.Length];
         for (int i = 0; i < program.Length; i++) copy[i] = program[i];
-        Error error = CheckTemplate(copy, out int maxEmits);
+        Error error = CheckTemplate(copy, out verdict);
         if (error != 0) return error;
         uint first = XnLayout.TemplateBlock(free);
         for (uint b = first; b < first + XnLayout.SlotBlocks; b++)
@@ -395,14 +396,14 @@ public sealed unsafe class XnVolume : IDiskCompletion
             XnLayout.WriteWord(block, offset, copy[i].Code | (uint)copy[i].JumpTrue << 16 | (uint)copy[i].JumpFalse << 24);
             XnLayout.WriteWord(block, offset + 4, copy[i].K);
         }
-        _templates[free] = new Template { Type = free, Program = copy, MaxEmits = maxEmits };
+        _templates[free] = new Template { Type = free, Program = copy, MaxEmits = verdict.MaxEmits };
         type = free;
         return 0;
     }
 
-    private Error CheckTemplate(Instruction[] program, out int maxEmits)
+    private Error CheckTemplate(Instruction[] program, out VerifierResult verdict)
     {
-        Error error = _runner.Verify(program, out maxEmits, out ProgramRule _);
+        Error error = _runner.Verify(program, out verdict);
         if (error != 0) return error;
         // A UDF that claims blocks in an empty block lies: a fresh block of its type would own
         // blocks nobody allocated to it.

@@ -1,10 +1,9 @@
 // The ABI's copies of the executive's layouts and limits must equal the executive's own: the
-// kernel reads a user's ProgramInstruction array as Instructions and hands EmitRecords out as
-// UdfRecords without converting, and the ABI's length limits must fit the verifier's.
+// kernel reads a user's ProgramInstruction array as Instructions without converting, and the
+// ABI's length limits must fit the verifier's.
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
-using ExoSharp.Executive.Engines;
 using ExoSharp.Executive.Verification;
 using Xunit;
 
@@ -22,21 +21,11 @@ namespace ExoSharp.Tests.Executive
         }
 
         [Fact]
-        public void UdfRecordIsAnEmitRecord()
-        {
-            var record = new EmitRecord { A = 1, X = 2, K = 3, Reserved = 4 };
-            UdfRecord mirror = Unsafe.As<EmitRecord, UdfRecord>(ref record);
-            Assert.Equal(Unsafe.SizeOf<EmitRecord>(), Unsafe.SizeOf<UdfRecord>());
-            Assert.Equal((1u, 2u, 3u, 4u), (mirror.A, mirror.X, mirror.K, mirror.Reserved));
-        }
-
-        [Fact]
         public void LimitsFitTheVerifier()
         {
             Assert.Equal(Verifier.MaxLength, ExecutiveLimits.MaxProgram);
             Assert.True(ExecutiveLimits.MaxPredicate <= Verifier.MaxLength);
             Assert.True(ExecutiveLimits.MaxFilterProgram <= Verifier.MaxLength);
-            Assert.True(ExecutiveLimits.MaxUdfRecords >= Verifier.MaxLength);
         }
     }
 }

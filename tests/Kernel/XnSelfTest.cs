@@ -37,7 +37,7 @@ namespace ExoSharp.Tests.Kernel
                 Instruction.Statement(Opcode.Misc | Opcode.Emit, 0),
                 Instruction.Statement(Opcode.Ret | Opcode.RetK, 0),
             };
-            error = xn.RegisterTemplate(inode, out uint type);
+            error = xn.RegisterTemplate(inode, out uint type, out _);
             if (error != 0) { Fail("template", error); return; }
             Flush(xn, disk);
             uint root = XnLayout.FirstAllocatable, data = root + 1, stranger = root + 2;

@@ -28,7 +28,7 @@ namespace ExoSharp.Tests.Xn
         {
             var run = new Run { Rig = new Rig(blocks: 128, cache: 120) };
             Rig rig = run.Rig;
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(ExtentEntries), out run.ExtentType));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(ExtentEntries), out run.ExtentType, out _));
             rig.Flush();
             var random = new Random(seed);
             var files = new List<(uint dir, int slot, uint inode, uint[] data)>();

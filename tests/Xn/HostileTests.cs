@@ -69,7 +69,7 @@ namespace ExoSharp.Tests.Xn
         public void AnAllocWhosePointerTheUdfHidesIsRefused()
         {
             var rig = new Rig();
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.FirstPointerOnly(), out uint hiding));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.FirstPointerOnly(), out uint hiding, out _));
             rig.Flush();
             uint block = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "hider"u8, block, hiding, out _));
@@ -181,7 +181,7 @@ namespace ExoSharp.Tests.Xn
         public void AMalformedRecordIsALie()
         {
             var rig = new Rig();
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.RawRecord(), out uint raw));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.RawRecord(), out uint raw, out _));
             rig.Flush();
             uint block = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "raw"u8, block, raw, out _));
@@ -204,7 +204,7 @@ namespace ExoSharp.Tests.Xn
                 Instruction.Statement(Udfs.EmitK, 0),
                 Instruction.Statement(Udfs.RetK, 0),
             };
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type, out _));
             rig.Flush();
             uint block = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "empty"u8, block, type, out _));
@@ -224,7 +224,7 @@ namespace ExoSharp.Tests.Xn
                 Instruction.Statement(Udfs.EmitK, 12),
                 Instruction.Statement(Udfs.RetK, 0),
             };
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type, out _));
             rig.Flush();
             uint block = rig.NextFree(), child = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "typed"u8, block, type, out _));
@@ -247,7 +247,7 @@ namespace ExoSharp.Tests.Xn
                 Instruction.Statement(Udfs.EmitK, 0),
                 Instruction.Statement(Udfs.RetK, 0),
             };
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type, out _));
             rig.Flush();
             uint block = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "reader"u8, block, type, out _));

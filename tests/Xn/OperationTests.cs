@@ -126,7 +126,7 @@ namespace ExoSharp.Tests.Xn
         public void ExtentsAllocateAndFreeManyBlocksInOneRecord()
         {
             var rig = new Rig();
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(8), out uint list));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(8), out uint list, out _));
             rig.Flush();
             uint block = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "extents"u8, block, list, out _));
@@ -207,7 +207,7 @@ namespace ExoSharp.Tests.Xn
         public void TheCacheFillsWithoutCrashing()
         {
             var rig = new Rig(cache: 8);
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(8), out uint list));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(8), out uint list, out _));
             rig.Flush();
             uint block = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "extents"u8, block, list, out _));

@@ -28,8 +28,8 @@ namespace ExoSharp.Tests.Xn
             Remount(cache);
             Assert.True(Report.IsConsistent);
             if (!fileSystem) return;
-            Assert.Equal((Error)0, Xn.RegisterTemplate(Udfs.Inode(), out InodeType));
-            Assert.Equal((Error)0, Xn.RegisterTemplate(Udfs.Directory(1, 2), out DirectoryType));
+            Assert.Equal((Error)0, Xn.RegisterTemplate(Udfs.Inode(), out InodeType, out _));
+            Assert.Equal((Error)0, Xn.RegisterTemplate(Udfs.Directory(1, 2), out DirectoryType, out _));
             Assert.Equal(1u, InodeType);
             Assert.Equal(2u, DirectoryType);
             Flush();

@@ -23,10 +23,10 @@ namespace ExoSharp.Tests.Xn
         {
             var rig = new Rig(fileSystem: false);
             var loop = new[] { Instruction.Statement(Opcode.Jmp | Opcode.Ja, 0xFFFFFFFF), Instruction.Statement(Udfs.RetK, 0) };
-            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(loop, out _));
+            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(loop, out _, out _));
             var pastBlock = new[] { Instruction.Statement(Udfs.LdCtxW, 4094), Instruction.Statement(Udfs.RetK, 0) };
-            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(pastBlock, out _));
-            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(Array.Empty<Instruction>(), out _));
+            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(pastBlock, out _, out _));
+            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(Array.Empty<Instruction>(), out _, out _));
         }
 
         [Fact]
@@ -34,21 +34,21 @@ namespace ExoSharp.Tests.Xn
         {
             var rig = new Rig(fileSystem: false);
             var code = Enumerable.Repeat(Instruction.Statement(Udfs.LdImm, 0), XnLayout.MaxTemplateInstructions).Append(Instruction.Statement(Udfs.RetK, 0)).ToArray();
-            Assert.Equal(Error.OverBudget, rig.Xn.RegisterTemplate(code, out _));
+            Assert.Equal(Error.OverBudget, rig.Xn.RegisterTemplate(code, out _, out _));
         }
 
         [Fact]
         public void AProgramThatClaimsBlocksInAnEmptyBlockLies()
         {
             var rig = new Rig(fileSystem: false);
-            Assert.Equal(Error.UdfLied, rig.Xn.RegisterTemplate(Udfs.Constant(100), out _));
+            Assert.Equal(Error.UdfLied, rig.Xn.RegisterTemplate(Udfs.Constant(100), out _, out _));
         }
 
         [Fact]
         public void AllocatingATypeWaitsForItsTemplateOnDisk()
         {
             var rig = new Rig();
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(4), out uint list));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(4), out uint list, out _));
             Assert.False(rig.Xn.IsTemplateDurable(list));
             uint inode = 0;
             Assert.Equal((Error)0, rig.CreateFile(rig.Root, 0, out inode));
@@ -76,7 +76,7 @@ namespace ExoSharp.Tests.Xn
             var rig = new Rig();
             Instruction[] program = Udfs.ExtentList(200);
             Assert.True(program.Length > (XnLayout.BlockSize - XnLayout.TemplateHeader) / 8);
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(program, out uint type, out _));
             rig.Flush();
             rig.Remount();
             Assert.Equal(program, rig.Xn.TemplateOf(type).Program);
@@ -98,8 +98,8 @@ namespace ExoSharp.Tests.Xn
         public void TheTemplateTableFills()
         {
             var rig = new Rig(fileSystem: false);
-            for (int i = 0; i < XnLayout.MaxTemplates; i++) Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.Inode(), out _));
-            Assert.Equal(Error.TableFull, rig.Xn.RegisterTemplate(Udfs.Inode(), out _));
+            for (int i = 0; i < XnLayout.MaxTemplates; i++) Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.Inode(), out _, out _));
+            Assert.Equal(Error.TableFull, rig.Xn.RegisterTemplate(Udfs.Inode(), out _, out _));
         }
     }
 }

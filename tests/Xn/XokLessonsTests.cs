@@ -42,7 +42,7 @@ namespace ExoSharp.Tests.Xn
         public void OneUdfDescribesAWholeIndirectBlock()
         {
             var rig = new Rig(blocks: 1200, cache: 1100);
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(200), out uint list));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(200), out uint list, out _));
             rig.Flush();
             uint indirect = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "big"u8, indirect, list, out _));
@@ -74,7 +74,7 @@ namespace ExoSharp.Tests.Xn
         private static XnStatistics CostOfOneAlloc(uint owned)
         {
             var rig = new Rig(blocks: 700, cache: 650);
-            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(8), out uint list));
+            Assert.Equal((Error)0, rig.Xn.RegisterTemplate(Udfs.ExtentList(8), out uint list, out _));
             rig.Flush();
             uint root = rig.NextFree();
             Assert.Equal((Error)0, rig.Xn.CreateRoot(Rig.Owner, "tree"u8, root, list, out _));
@@ -98,9 +98,9 @@ namespace ExoSharp.Tests.Xn
         {
             var rig = new Rig(fileSystem: false);
             var outOfBounds = new[] { Instruction.Statement(Udfs.LdCtxW, 5000), Instruction.Statement(Udfs.RetK, 0) };
-            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(outOfBounds, out _));
+            Assert.Equal(Error.ProgramRefused, rig.Xn.RegisterTemplate(outOfBounds, out _, out _));
             var tooLong = Enumerable.Repeat(Instruction.Statement(Udfs.EmitK, 0), 2000).Append(Instruction.Statement(Udfs.RetK, 0)).ToArray();
-            Assert.Equal(Error.OverBudget, rig.Xn.RegisterTemplate(tooLong, out _));
+            Assert.Equal(Error.OverBudget, rig.Xn.RegisterTemplate(tooLong, out _, out _));
         }
 
         /// <summary>XOK: registry state lost at reboot (only in-core). Here templates are on disk and

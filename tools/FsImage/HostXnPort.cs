@@ -33,7 +33,7 @@ namespace ExoSharp.Tools.FsImage
         {
             var code = new Instruction[count];
             for (int i = 0; i < count; i++) code[i] = new Instruction { Code = program[i].Code, JumpTrue = program[i].JumpTrue, JumpFalse = program[i].JumpFalse, K = program[i].K };
-            Error e = _xn.RegisterTemplate(code, out uint type);
+            Error e = _xn.RegisterTemplate(code, out uint type, out _);
             return e != 0 ? (long)e : type;
         }
 

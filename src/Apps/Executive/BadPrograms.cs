@@ -56,18 +56,6 @@ namespace ExoSharp.Apps.Executive
                 Expect("classify 65536 bytes", SystemCall.FilterClassify((byte*)ok, ExecutiveLimits.MaxPacket + 1), (long)Error.BadLength);
                 Expect("classify with the match in read-only memory", SystemCall.FilterClassify((byte*)ok, 8, (FilterMatch*)ReadOnlyPage), (long)Error.BadAddress);
                 Expect("classify an empty packet", SystemCall.FilterClassify((byte*)ok, 0), 0);
-                Expect("register a UDF over a 4097-byte block", SystemCall.UdfRegister(ok, 1, ExecutiveLimits.MaxUdfBlock + 1), (long)Error.BadLength);
-                long udf = SystemCall.UdfRegister(ok, 1, 8);
-                UdfOutput output = default;
-                Expect("run a UDF into a null output", SystemCall.UdfRun(udf, (byte*)ok, 8, null), (long)Error.BadAddress);
-                Expect("run a UDF over a kernel block", SystemCall.UdfRun(udf, (byte*)Kernel, 8, &output), (long)Error.BadAddress);
-                Expect("run a UDF over a 4097-byte block", SystemCall.UdfRun(udf, (byte*)ok, ExecutiveLimits.MaxUdfBlock + 1, &output), (long)Error.BadLength);
-                output.Records = ReadOnlyPage;
-                output.Capacity = 4;
-                Expect("run a UDF with its records in read-only memory", SystemCall.UdfRun(udf, (byte*)ok, 8, &output), (long)Error.BadAddress);
-                output.Records = 0;
-                output.Capacity = ExecutiveLimits.MaxUdfRecords + 1;
-                Expect("run a UDF with room for 4097 records", SystemCall.UdfRun(udf, (byte*)ok, 8, &output), (long)Error.BadLength);
 
                 ulong word = 0;
                 ulong* words = stackalloc ulong[9];

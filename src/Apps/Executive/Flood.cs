@@ -1,5 +1,5 @@
-// Floods the executive: filters until the per-environment limit (TableFull), UDFs likewise,
-// then installs and removes a filter 2000 times (or as many as the argument says) (each leaves ~140 KB of garbage in the kernel
+// Floods the executive: filters until the per-environment limit (TableFull), then installs and
+// removes a filter 2000 times (or as many as the argument says) (each leaves ~140 KB of garbage in the kernel
 // heap: 280 MB in all, more than the machine's memory, so only a collecting kernel finishes) or
 // until the kernel answers NoMemory (its budget for live executive memory is spent, or gc=off);
 // never a kernel out of memory; the filters already installed must keep working.
@@ -31,11 +31,6 @@ namespace ExoSharp.Apps.Executive
                 filters++;
             }
             System.Console.WriteLine("flood: " + filters.ToString() + " filters installed, then " + ExecutiveText.Result(r));
-            ProgramInstruction[] accept = { I(0x06, 0, 0, 1) };
-            int udfs = 0;
-            fixed (ProgramInstruction* p = accept)
-                while ((r = SystemCall.UdfRegister(p, 1, 0)) > 0) udfs++;
-            System.Console.WriteLine("flood: " + udfs.ToString() + " UDFs registered, then " + ExecutiveText.Result(r));
 
             // Make room for one more filter, then install and remove it.
             int limit = (int)Arguments.Number(arguments, 10_000_000);

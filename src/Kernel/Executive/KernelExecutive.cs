@@ -20,8 +20,6 @@ internal static unsafe class KernelExecutive
         Subsystems.RegisterCall(Syscall.FilterInstall, &Call);
         Subsystems.RegisterCall(Syscall.FilterRemove, &Call);
         Subsystems.RegisterCall(Syscall.FilterClassify, &Call);
-        Subsystems.RegisterCall(Syscall.UdfRegister, &Call);
-        Subsystems.RegisterCall(Syscall.UdfRun, &Call);
         Subsystems.RegisterCall(Syscall.PredicateWait, &Call);
     }
 
@@ -38,8 +36,6 @@ internal static unsafe class KernelExecutive
 #else
             case Syscall.FilterClassify: return PacketFilters.Classify(env, a0, a1, a2);
 #endif
-            case Syscall.UdfRegister: return Udfs.Register(env, a0, a1, a2, a3);
-            case Syscall.UdfRun: return Udfs.Run(env, a0, a1, a2, a3);
             case Syscall.PredicateWait: return Predicates.Wait(env, frame, a0, a1, a2, a3, a4);
             default: return (long)Error.NoSuchCall;
         }
@@ -51,7 +47,6 @@ internal static unsafe class KernelExecutive
         if (s_ready) return;
         ProgramArguments.Initialize();
         PacketFilters.Initialize();
-        Udfs.Initialize();
         s_ready = true;
     }
 
@@ -66,6 +61,5 @@ internal static unsafe class KernelExecutive
         Predicates.Forget(env);
         if (!s_ready) return;
         PacketFilters.Forget(env);
-        Udfs.Forget(env);
     }
 }

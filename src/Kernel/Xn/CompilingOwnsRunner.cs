@@ -27,8 +27,7 @@ internal sealed unsafe class CompilingOwnsRunner : IOwnsRunner
     /// <summary>Runs that went through compiled code (for the self-test and XnInfo).</summary>
     public long CompiledRuns;
 
-    public Error Verify(ReadOnlySpan<Instruction> program, out int maxEmits, out ProgramRule rule) =>
-        _interpreter.Verify(program, out maxEmits, out rule);
+    public Error Verify(ReadOnlySpan<Instruction> program, out VerifierResult verdict) => _interpreter.Verify(program, out verdict);
 
     public int Run(Instruction[] program, ReadOnlySpan<byte> block, EmitRecord[] records)
     {

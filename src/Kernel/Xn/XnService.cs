@@ -10,6 +10,7 @@
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
+using ExoSharp.Executive.Verification;
 using ExoSharp.Kernel.Core;
 using ExoSharp.Kernel.Devices;
 using ExoSharp.Kernel.Executive;
@@ -226,7 +227,8 @@ internal static unsafe class XnService
         KernelExecutive.EnsureReady();
         long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
         if (error < 0) return error;
-        Error e = s_volume.RegisterTemplate(code, out uint type);
+        Error e = s_volume.RegisterTemplate(code, out uint type, out VerifierResult verdict);
+        ProgramArguments.Report(report, verdict);
         if (e != 0) return (long)e;
         Pump();
         return type;

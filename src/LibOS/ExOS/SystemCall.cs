@@ -147,10 +147,6 @@ namespace ExoSharp.LibOS.ExOS
         public static long FilterRemove(long id) => Invoke(Syscall.FilterRemove, (ulong)id);
         public static long FilterClassify(byte* packet, long length, FilterMatch* match = null) =>
             Invoke(Syscall.FilterClassify, (ulong)packet, (ulong)length, (ulong)match);
-        public static long UdfRegister(ProgramInstruction* program, long count, long blockLength, ProgramReport* report = null) =>
-            Invoke(Syscall.UdfRegister, (ulong)program, (ulong)count, (ulong)blockLength, (ulong)report);
-        public static long UdfRun(long id, byte* block, long length, UdfOutput* output) =>
-            Invoke(Syscall.UdfRun, (ulong)id, (ulong)block, (ulong)length, (ulong)output);
 
         // The network card (docs/abi.md, Abi.PacketRing).
         public static long RingAttach(ulong kind, ulong address, ulong slots) => Invoke(Syscall.RingAttach, kind, address, slots);
