@@ -420,16 +420,10 @@ isr_general:
 .kernel:
     iretq
 
-syscall_entry:
-    cmp rax, SYS_ENVID
-    je .env_id
-    cmp rax, SYS_PAGE_MAP_ONE
-    je .page_map_one
-.general:
-    cmp rcx, [exo_foreign_limit] ; from foreign code: the upcall fast path when it may
-    jbe ..@foreign_fast
-..@syscall_general_save:
-.general_save:
+; The whole of the caller into a TrapFrame on its context (rdi = the frame, r12 = the call
+; number) and the start of the stretch with interrupts off: syscall_entry's general path and
+; the foreign upcall's refusals share it.
+%macro SYSCALL_SAVE 0
     mov [saved_user_rsp], rsp
     mov rsp, [exo_current_context_end]
     push USER_DS                ; the same TrapFrame as isr_common builds
@@ -447,8 +441,17 @@ syscall_entry:
     mov r12, rax                ; the call number, for fast_table
     SAVE_XSTATE_IN_CONTEXT
     IRQOFF_START
-    cmp rcx, [exo_foreign_limit] ; rcx is still the user's rip: foreign calls take no fast path
-    jbe .foreign
+%endmacro
+
+syscall_entry:
+    cmp rax, SYS_ENVID
+    je .env_id
+    cmp rax, SYS_PAGE_MAP_ONE
+    je .page_map_one
+.general:
+    cmp rcx, [exo_foreign_limit] ; from foreign code: the upcall fast path when it may
+    jbe ..@foreign_fast
+    SYSCALL_SAVE                ; not foreign: no fast path of a foreign call is looked for
     cmp r12, FAST_CALLS
     jae .csharp
     jmp [fast_table + r12 * 8]  ; .csharp, or a call's fast path (which checks fastpath=off)
@@ -468,6 +471,8 @@ syscall_entry:
     mov rsp, [rsp + 40]         ; user rsp
     o64 sysret
 
+..@syscall_foreign_save:        ; from ..@foreign_fast when it cannot deliver the upcall itself
+    SYSCALL_SAVE
 .foreign:                       ; an upcall to the environment's handler (Core/ForeignSyscall.cs)
     lea rbx, [rdi - XSTATE_AREA]
     lea rsp, [exo_trap_stack_top]
@@ -483,7 +488,7 @@ syscall_entry:
 ; TrapFrame, XSAVE or C#. Any failed check: the general path, which delivers it in C#.
 ..@foreign_fast:
     cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
-    jne ..@syscall_general_save
+    jne ..@syscall_foreign_save
     mov [upcall_scratch], rax
     mov rax, [exo_current_id]
     cmp rax, [exo_upcall_cache + UC_ENV]
@@ -511,7 +516,7 @@ syscall_entry:
     o64 sysret
 .foreign_refused:
     mov rax, [upcall_scratch]
-    jmp ..@syscall_general_save
+    jmp ..@syscall_foreign_save
 
 
 .env_id:                        ; fast path: only rax changes, nothing else is touched
