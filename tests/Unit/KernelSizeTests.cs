@@ -1,7 +1,9 @@
 // The kernel proper stays small: src/Kernel less src/Kernel/Devices (drivers), plus src/Xn and
 // src/Executive (compiled into the kernel), must hold fewer than 10,000 lines of C# code
-// (SourceTree's rule, cloc's: non-blank, non-comment; a lone brace counts). The self-tests
-// compiled into the image live in tests/Kernel, outside it. docs/tour.md states the rule.
+// (SourceTree's rule, cloc's: non-blank, non-comment; a lone brace counts), and its raw lines
+// (comments and blank lines too, as `wc -l` counts them) may not grow past RawCeiling, which
+// only ever comes down, towards the same 10,000. The self-tests compiled into the image live in
+// tests/Kernel, outside it. docs/tour.md states the rule.
 using Xunit;
 
 namespace ExoSharp.Tests.Unit;
@@ -9,6 +11,9 @@ namespace ExoSharp.Tests.Unit;
 public sealed class KernelSizeTests
 {
     public const int Budget = 10_000;
+
+    /// <summary>Raw lines today, rounded up: lower it whenever the kernel shrinks; the goal is Budget.</summary>
+    public const int RawCeiling = 12_250;
 
     private static readonly string[] s_included = { "src/Kernel", "src/Xn", "src/Executive" };
     private static readonly string[] s_excluded = { "src/Kernel/Devices/" };
@@ -31,6 +36,14 @@ public sealed class KernelSizeTests
         string breakdown = string.Join(", ", perFolder.Take(8).Select(g => $"{g.Folder} {g.Lines}"));
         Assert.True(total < Budget,
             $"the kernel proper has {total} lines of C# code, the budget is under {Budget}; largest: {breakdown}");
+    }
+
+    [Fact]
+    public void KernelProperDoesNotGrowInRawLines()
+    {
+        int raw = KernelProperFiles().Sum(f => File.ReadAllLines(Path.Combine(SourceTree.Root, f)).Length);
+        Assert.True(raw <= RawCeiling,
+            $"the kernel proper has {raw} raw lines (wc -l), more than its ceiling {RawCeiling} (the goal: under {Budget}): move what is not protection or multiplexing out first");
     }
 
     [Fact]
