@@ -3,7 +3,8 @@
 // (kernel: physical frames; user program: its own arena). Callers keep interrupts off.
 // A platform may install a collector (the kernel: Kernel/Core/Collector.cs; user programs:
 // ExOS's Collector.cs); it is then called before the heap grows, when enough has been allocated
-// since the last collection. Busy tells a user-level thread switcher to wait.
+// since the last collection (a quarter of the heap, or, with SetGrowthPolicy, a share of the
+// bytes live after the last collection). Busy tells a user-level thread switcher to wait.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
@@ -16,6 +17,8 @@ namespace Internal.Runtime
         private static bool s_collecting;
         private static nuint s_allocatedSinceCollection;
         private static uint s_stressInterval, s_stressCount;
+        private static nuint s_liveAfterCollection, s_growthMinimum;
+        private static uint s_growthPercent;
 
         [RuntimeImport("ExoSharpMoreCore")]
         [MethodImpl(MethodImplOptions.InternalCall)]
@@ -43,6 +46,16 @@ namespace Internal.Runtime
             s_stressInterval = stressInterval;
         }
 
+        /// <summary>Collect rather than grow once percentOfLive percent of the bytes in use after the
+        /// last collection (at least minimumBytes) have been allocated since it: the heap stays
+        /// near (1 + percentOfLive / 100) times the live bytes. Without it (the kernel): a quarter
+        /// of the heap, at least 1 MiB.</summary>
+        public static void SetGrowthPolicy(nuint minimumBytes, uint percentOfLive)
+        {
+            s_growthMinimum = minimumBytes;
+            s_growthPercent = percentOfLive;
+        }
+
         public static bool CollectorInstalled => s_collect != null;
 
         /// <summary>Inside an allocation, a free or a collection: a user-level thread switch must
@@ -66,9 +79,11 @@ namespace Internal.Runtime
             if (s_collect == null || s_collecting) return;
             s_busy++;
             s_collecting = true;
+            s_heap.RetireArea();
             s_collect();
             s_collecting = false;
             s_allocatedSinceCollection = 0;
+            s_liveAfterCollection = InUseBytes;
             s_busy--;
         }
 
@@ -80,31 +95,25 @@ namespace Internal.Runtime
             return p;
         }
 
-        private static void* AllocateLocked(nuint size)
+        private static void* AllocateLocked(nuint size, bool isObject = false)
         {
-            void* p = s_heap.Allocate(size);
+            void* p = isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
             if (p != null)
             {
                 s_allocatedSinceCollection += size;
                 return p;
             }
-            // Collect rather than grow once a quarter of the heap (at least 1 MiB) has been
-            // allocated since the last collection: the heap stays bounded by about 4/3 of the
-            // live bytes plus 1 MiB, and a heap that is mostly live is not collected at every
-            // allocation.
-            if (s_collect != null && !s_collecting)
+            // Collect rather than grow once enough has been allocated since the last collection
+            // (CollectionDue): the heap stays bounded by a factor of the live bytes, and a heap
+            // that is mostly live is not collected at every allocation.
+            if (s_collect != null && !s_collecting && (CollectionDue || s_stressInterval != 0))
             {
-                nuint threshold = s_heap.TotalBytes / 4;
-                if (threshold < (1u << 20)) threshold = 1u << 20;
-                if (s_allocatedSinceCollection >= threshold || s_stressInterval != 0)
+                Collect();
+                p = isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
+                if (p != null)
                 {
-                    Collect();
-                    p = s_heap.Allocate(size);
-                    if (p != null)
-                    {
-                        s_allocatedSinceCollection += size;
-                        return p;
-                    }
+                    s_allocatedSinceCollection += size;
+                    return p;
                 }
             }
             nuint granted;
@@ -114,15 +123,35 @@ namespace Internal.Runtime
                 // Out of memory: a last collection before giving up.
                 if (s_collect == null || s_collecting) return null;
                 Collect();
-                return s_heap.Allocate(size);
+                return isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
             }
-            p = s_heap.Allocate(size);
+            p = isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
             if (p != null) s_allocatedSinceCollection += size;
             return p;
         }
 
-        /// <summary>Allocates an object's memory (zeroing and the MethodTable are the caller's):
-        /// the block is marked as an object, so a collector may free it once unreachable.</summary>
+        private static bool CollectionDue
+        {
+            get
+            {
+                nuint threshold;
+                if (s_growthPercent != 0)
+                {
+                    threshold = s_liveAfterCollection / 100 * s_growthPercent;
+                    if (threshold < s_growthMinimum) threshold = s_growthMinimum;
+                }
+                else
+                {
+                    threshold = s_heap.TotalBytes / 4;
+                    if (threshold < (1u << 20)) threshold = 1u << 20;
+                }
+                return s_allocatedSinceCollection >= threshold;
+            }
+        }
+
+        /// <summary>Allocates an object's memory, zeroed (the MethodTable is the caller's): the
+        /// block is marked as an object, so a collector may free it once unreachable. Small
+        /// objects are bumped from the heap's allocation area.</summary>
         public static void* AllocateObject(nuint size)
         {
             if (s_stressInterval != 0 && ++s_stressCount >= s_stressInterval)
@@ -130,8 +159,25 @@ namespace Internal.Runtime
                 s_stressCount = 0;
                 Collect();
             }
-            void* p = Allocate(size);
-            if (p != null) FreeListHeap.SetFlag(FreeListHeap.BlockOf(p), FreeListHeap.ObjectFlag);
+            s_busy++;
+            void* p = s_heap.AllocateObject(size);
+            if (p != null) s_allocatedSinceCollection += size;
+            else p = AllocateLocked(size, true);
+            s_busy--;
+            return p;
+        }
+
+        /// <summary>AllocateObject's fast path (no call, no collection): zeroed memory from the
+        /// heap's allocation area, or null (then AllocateObject). Never under gc=stress, which
+        /// counts every object allocation.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void* TryAllocateObjectFast(nuint size)
+        {
+            if (s_stressInterval != 0) return null;
+            s_busy++;
+            void* p = s_heap.BumpObject(size);
+            s_busy--;
+            if (p != null) s_allocatedSinceCollection += size;
             return p;
         }
 
