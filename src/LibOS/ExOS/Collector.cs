@@ -23,7 +23,7 @@ namespace ExoSharp.LibOS.ExOS
         private const nuint KeepFree = 1u << 20;
         /// <summary>The heap's growth policy (GlobalHeap.SetGrowthPolicy): a collection once
         /// GrowthPercent of the live bytes, at least GrowthMinimum, has been allocated since the last.</summary>
-        private const uint GrowthPercent = 100;
+        private const uint GrowthPercent = 200;
         private const nuint GrowthMinimum = 1u << 20;
 
         private static bool s_enabled, s_verbose;

@@ -37,10 +37,15 @@ namespace Internal.Runtime
         private nuint _totalBytes;
         private byte* _regions;
         private nuint _low, _high;
-        // The allocation area: [_areaNext, _areaEnd) is free memory out of the bins, zeroed
-        // beyond each block's header, counted in _freeBytes; when not empty, _areaNext holds the
-        // header of an in-use block of its whole size (the rest) and the block at _areaEnd has PrevInUse.
+        // The allocation area: [_areaNext, _areaEnd) is memory out of the bins, zeroed beyond
+        // each block's header, not counted in _freeBytes (FreeBytes adds it); when not empty,
+        // _areaNext holds the header of an in-use block of its whole size (the rest) and the
+        // block at _areaEnd has PrevInUse. The two words stay side by side: runtime.asm's
+        // RhpNewFast bumps _areaNext through AreaAddress.
         private byte* _areaNext, _areaEnd;
+        // Bytes given to objects since the start: areas taken, less the rests given back, plus
+        // the objects that came from Allocate.
+        private nuint _objectBytes;
         /// <summary>The smallest free block an area is made of (smaller holes: Allocate's exact bins).</summary>
         private const nuint AreaMinimum = 1024;
         /// <summary>The most one area takes from a bigger free block.</summary>
@@ -48,7 +53,24 @@ namespace Internal.Runtime
         /// <summary>Objects up to this block size come from the area.</summary>
         private const nuint AreaObjectLimit = 512;
 
-        public nuint FreeBytes => _freeBytes;
+        public nuint FreeBytes => _freeBytes + (nuint)(_areaEnd - _areaNext);
+
+        /// <summary>Bytes of object blocks allocated since the start (none of them ever subtracted).</summary>
+        public nuint ObjectBytesAllocated => _objectBytes - (nuint)(_areaEnd - _areaNext);
+
+        /// <summary>The area's {next, end} words, for an assembly fast path that bumps next as
+        /// BumpObject does (only when the rest stays at least 32 bytes). Precondition: this heap
+        /// does not move (a static).</summary>
+        public byte** AreaAddress
+        {
+            get { fixed (byte** next = &_areaNext) return next; }
+        }
+
+        /// <summary>True when _areaEnd follows _areaNext directly (what AreaAddress's users assume).</summary>
+        public bool AreaWordsAdjacent
+        {
+            get { fixed (byte** end = &_areaEnd) return (byte*)end - (byte*)AreaAddress == 8; }
+        }
         public nuint TotalBytes => _totalBytes;
 
         /// <summary>Gives the heap a region. Returns false if it is too small to use.</summary>
@@ -132,7 +154,6 @@ namespace Internal.Runtime
             else need = left;                                       // 0 or 16 left: the object takes it
             SetSizeFlags(block, need | InUse | PrevInUse | ObjectFlag);
             _areaNext = block + need;
-            _freeBytes -= need;
             return block + HeaderSize;
         }
 
@@ -144,6 +165,7 @@ namespace Internal.Runtime
             if (payload == null) return null;
             byte* block = payload - HeaderSize;
             SetFlag(block, ObjectFlag);
+            _objectBytes += SizeOf(block);
             Zero(payload, SizeOf(block) - HeaderSize);
             return payload;
         }
@@ -175,6 +197,8 @@ namespace Internal.Runtime
             // A free block's predecessor is always in use.
             SetSizeFlags(block, size | InUse | PrevInUse);
             Zero(block + HeaderSize, size - HeaderSize);
+            _freeBytes -= size;
+            _objectBytes += size;
             _areaNext = block;
             _areaEnd = block + size;
             return true;
@@ -187,7 +211,7 @@ namespace Internal.Runtime
             byte* block = _areaNext;
             if (block != _areaEnd)
             {
-                _freeBytes -= SizeOf(block);                       // FreeBlock counts it again
+                _objectBytes -= SizeOf(block);
                 FreeBlock(block);
             }
             _areaNext = _areaEnd = null;

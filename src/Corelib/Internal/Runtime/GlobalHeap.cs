@@ -24,6 +24,18 @@ namespace Internal.Runtime
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern void* MoreCore(nuint minimumBytes, nuint* grantedBytes);
 
+        // runtime.asm's RhpNewFast bumps objects from the published area ({next, end}; null: its
+        // fast path is off) inside its own busy count.
+        [RuntimeImport("exo_object_area_publish")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void PublishArea(byte** area);
+
+        [RuntimeImport("exo_object_area_busy")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern int AreaBusy();
+
+        private static bool s_areaPublished;
+
         [RuntimeImport("ExoSharpUnhandledException")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern void PlatformUnhandledException(object exception);
@@ -33,7 +45,8 @@ namespace Internal.Runtime
         public static nuint InUseBytes => s_heap.TotalBytes - s_heap.FreeBytes;
 
         /// <summary>Bytes allocated since the last collection (or since the start).</summary>
-        public static nuint AllocatedSinceCollection => s_allocatedSinceCollection;
+        public static nuint AllocatedSinceCollection => s_allocatedSinceCollection + s_heap.ObjectBytesAllocated - s_objectBytesAtCollection;
+        private static nuint s_objectBytesAtCollection;
 
         internal static ref FreeListHeap Heap => ref s_heap;
 
@@ -44,6 +57,8 @@ namespace Internal.Runtime
         {
             s_collect = collect;
             s_stressInterval = stressInterval;
+            s_areaPublished = false;                                // (re)published by the next slow allocation
+            PublishArea(null);
         }
 
         /// <summary>Collect rather than grow once percentOfLive percent of the bytes in use after the
@@ -60,7 +75,7 @@ namespace Internal.Runtime
 
         /// <summary>Inside an allocation, a free or a collection: a user-level thread switch must
         /// wait (the heap is not reentrant), and a collection cannot start.</summary>
-        public static bool Busy => s_busy != 0;
+        public static bool Busy => s_busy != 0 || AreaBusy() != 0;
         private static int s_busy;
 
         /// <summary>Gives the platform back regions a collection left wholly free (release unmaps
@@ -83,6 +98,7 @@ namespace Internal.Runtime
             s_collect();
             s_collecting = false;
             s_allocatedSinceCollection = 0;
+            s_objectBytesAtCollection = s_heap.ObjectBytesAllocated;
             s_liveAfterCollection = InUseBytes;
             s_busy--;
         }
@@ -100,7 +116,7 @@ namespace Internal.Runtime
             void* p = isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
             if (p != null)
             {
-                s_allocatedSinceCollection += size;
+                if (!isObject) s_allocatedSinceCollection += size;
                 return p;
             }
             // Collect rather than grow once enough has been allocated since the last collection
@@ -112,7 +128,7 @@ namespace Internal.Runtime
                 p = isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
                 if (p != null)
                 {
-                    s_allocatedSinceCollection += size;
+                    if (!isObject) s_allocatedSinceCollection += size;
                     return p;
                 }
             }
@@ -126,7 +142,7 @@ namespace Internal.Runtime
                 return isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
             }
             p = isObject ? s_heap.AllocateObject(size) : s_heap.Allocate(size);
-            if (p != null) s_allocatedSinceCollection += size;
+            if (p != null && !isObject) s_allocatedSinceCollection += size;
             return p;
         }
 
@@ -145,7 +161,7 @@ namespace Internal.Runtime
                     threshold = s_heap.TotalBytes / 4;
                     if (threshold < (1u << 20)) threshold = 1u << 20;
                 }
-                return s_allocatedSinceCollection >= threshold;
+                return AllocatedSinceCollection >= threshold;
             }
         }
 
@@ -160,9 +176,14 @@ namespace Internal.Runtime
                 Collect();
             }
             s_busy++;
+            if (!s_areaPublished)
+            {
+                // The assembly fast path: not under gc=stress (it counts every object allocation).
+                PublishArea(s_stressInterval == 0 && s_heap.AreaWordsAdjacent ? s_heap.AreaAddress : null);
+                s_areaPublished = true;
+            }
             void* p = s_heap.AllocateObject(size);
-            if (p != null) s_allocatedSinceCollection += size;
-            else p = AllocateLocked(size, true);
+            if (p == null) p = AllocateLocked(size, true);
             s_busy--;
             return p;
         }
@@ -177,7 +198,6 @@ namespace Internal.Runtime
             s_busy++;
             void* p = s_heap.BumpObject(size);
             s_busy--;
-            if (p != null) s_allocatedSinceCollection += size;
             return p;
         }
 

@@ -38,7 +38,11 @@ namespace System.Runtime
             GlobalHeap.ReportOutOfMemory();
         }
 
-        [RuntimeExport("RhpNewFast")]
+        /// <summary>RhpNewFast is Native/runtime.asm's bump from the heap's allocation area; this is
+        /// where it goes when the object does not fit there (or its fast path is off).</summary>
+        [RuntimeExport("ExoSharpNewObjectSlow")]
+        public static object NewObjectSlow(MethodTable* type) => AllocateObjectSlow(type, type->BaseSize);
+
         public static object NewFast(MethodTable* type) => AllocateObject(type, type->BaseSize);
 
         [RuntimeExport("RhpNewFinalizable")]
