@@ -197,9 +197,9 @@ RhpNewFast:
     mov [rdx + 8], r8
     lea r8, [rdx + rcx]
     mov [rax], r8
-    mov dword [exo_object_busy], 0
     lea rax, [rdx + 16]
-    mov [rax], rdi
+    mov [rax], rdi              ; the MethodTable, before a thread switch can let a collection see it
+    mov dword [exo_object_busy], 0
     ret
 .busy_slow:
     mov dword [exo_object_busy], 0

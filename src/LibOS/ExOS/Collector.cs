@@ -1,7 +1,7 @@
 // ExOS's policy for the corelib's garbage collector (docs/runtime.md): which memory holds roots,
 // when memory goes back to the kernel. Roots, scanned conservatively: the stack the collection
 // runs on, from its rsp (exo_gc_collect spills the callee-saved registers there); every mapped
-// page of the other stacks ExOS knows (the initial stack, the user-level threads' stacks, the
+// page of the other stacks ExOS knows (the initial stack, the live user-level threads' stacks, the
 // exception stack with its upcall frames and the registers saved in them); native ranges that ExOS
 // parts register (Threads' saved registers). A collection that runs on a stack ExOS does not know
 // (a program's own exception stack) is skipped and counted. Options (Startup): gc=off, gc=stress,
@@ -90,7 +90,10 @@ namespace ExoSharp.LibOS.ExOS
             ulong currentLow = top == Layout.ExceptionStackTop ? Layout.ExceptionStackBase : top == mainHigh ? mainLow : top - Layout.ThreadStackSize;
             AddMapped(mainLow, mainHigh, currentLow);
             AddMapped(Layout.ExceptionStackBase, Layout.ExceptionStackTop, currentLow);
-            for (ulong stack = threadsLow; stack < threadsHigh; stack += Layout.ThreadStackSize) AddMapped(stack, stack + Layout.ThreadStackSize, currentLow);
+            // A finished thread's stack is skipped: its stale words could only keep garbage alive.
+            int thread = 0;
+            for (ulong stack = threadsLow; stack < threadsHigh; stack += Layout.ThreadStackSize, thread++)
+                if (Threads.IsAlive(thread)) AddMapped(stack, stack + Layout.ThreadStackSize, currentLow);
             for (int i = 0; i < s_roots; i++) GarbageCollector.AddRoots((ulong*)s_rootLow[i], (ulong*)s_rootHigh[i]);
             GarbageCollector.CollectFromRoots();
             // Memory back to the kernel once more is free than the next collection's budget,

@@ -272,7 +272,9 @@ namespace Internal.Runtime
             {
                 byte* obj = stack[--count];
                 MethodTable* type = *(MethodTable**)obj;
-                if (!type->HasPointers) continue;                   // pushed by MarkBlock
+                // No MethodTable yet: an allocation a thread switch interrupted (GlobalHeap sets
+                // it inside the busy count, so only a stale candidate gets here); zeroed, nothing to trace.
+                if (type == null || !type->HasPointers) continue;   // pushed by MarkBlock
                 nint series = *(nint*)((byte*)type - 8);
                 if (series <= 0)
                 {

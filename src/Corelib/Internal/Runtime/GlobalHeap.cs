@@ -165,10 +165,11 @@ namespace Internal.Runtime
             }
         }
 
-        /// <summary>Allocates an object's memory, zeroed (the MethodTable is the caller's): the
-        /// block is marked as an object, so a collector may free it once unreachable. Small
-        /// objects are bumped from the heap's allocation area.</summary>
-        public static void* AllocateObject(nuint size)
+        /// <summary>Allocates an object of size bytes, zeroed, its MethodTable stored before the
+        /// heap stops being busy (a collection that found the object without one could not trace
+        /// it): the block is marked as an object, so a collector may free it once unreachable.
+        /// Small objects are bumped from the heap's allocation area.</summary>
+        internal static void* AllocateObject(MethodTable* type, nuint size)
         {
             if (s_stressInterval != 0 && ++s_stressCount >= s_stressInterval)
             {
@@ -184,6 +185,7 @@ namespace Internal.Runtime
             }
             void* p = s_heap.AllocateObject(size);
             if (p == null) p = AllocateLocked(size, true);
+            if (p != null) *(MethodTable**)p = type;
             s_busy--;
             return p;
         }
@@ -192,11 +194,12 @@ namespace Internal.Runtime
         /// heap's allocation area, or null (then AllocateObject). Never under gc=stress, which
         /// counts every object allocation.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void* TryAllocateObjectFast(nuint size)
+        internal static void* TryAllocateObjectFast(MethodTable* type, nuint size)
         {
             if (s_stressInterval != 0) return null;
             s_busy++;
             void* p = s_heap.BumpObject(size);
+            if (p != null) *(MethodTable**)p = type;
             s_busy--;
             return p;
         }

@@ -17,18 +17,16 @@ namespace System.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static object AllocateObject(MethodTable* type, nuint size)
         {
-            void* memory = GlobalHeap.TryAllocateObjectFast(size);    // zeroed
+            void* memory = GlobalHeap.TryAllocateObjectFast(type, size);    // zeroed, the MethodTable set
             if (memory == null) return AllocateObjectSlow(type, size);
-            *(MethodTable**)memory = type;
             return Unsafe.As<nint, object>(ref *(nint*)&memory);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static object AllocateObjectSlow(MethodTable* type, nuint size)
         {
-            void* memory = GlobalHeap.AllocateObject(size);           // zeroed
+            void* memory = GlobalHeap.AllocateObject(type, size);     // zeroed, the MethodTable set
             if (memory == null) OutOfMemory();
-            *(MethodTable**)memory = type;
             return Unsafe.As<nint, object>(ref *(nint*)&memory);
         }
 
