@@ -2,7 +2,8 @@
 // host over regions from NativeMemory.AlignedAlloc: alignment, bounds and non-overlap, reuse
 // and coalescing, exhaustion, several regions, refusal of tiny regions, and a seeded random
 // alloc/free stress that keeps a byte pattern in every live block to catch any overlap, and the
-// collector's sweep (only unmarked object blocks freed, marks cleared, blocks walkable).
+// collector's sweep (only unmarked object blocks freed, marks cleared, blocks walkable), and
+// object allocation from the allocation area mixed with native blocks, frees and sweeps.
 using System.Runtime.InteropServices;
 using Internal.Runtime;
 using Xunit;
@@ -363,4 +364,131 @@ public sealed unsafe class FreeListHeapTests : IDisposable
         for (int i = 0; i < 300; i += 3) _heap.Free((void*)blocks[i]);
         Assert.Equal(total, _heap.FreeBytes);
     }
+
+    /// <summary>Walks every block: sizes add up to the heap, no two free blocks are adjacent.</summary>
+    private void CheckWalk(nuint total, string when)
+    {
+        nuint walked = 0;
+        for (byte* r = _heap.FirstRegion; r != null; r = FreeListHeap.NextRegion(r))
+        {
+            bool previousFree = false;
+            for (byte* b = FreeListHeap.FirstBlock(r); FreeListHeap.BlockSize(b) != 0; b += FreeListHeap.BlockSize(b))
+            {
+                bool free = !FreeListHeap.IsInUse(b);
+                Assert.False(free && previousFree, $"{when}: two free blocks side by side at {(nuint)b:x}");
+                Assert.True(b + FreeListHeap.BlockSize(b) <= FreeListHeap.RegionEnd(r), $"{when}: a block at {(nuint)b:x} runs past its region");
+                previousFree = free;
+                walked += FreeListHeap.BlockSize(b);
+            }
+        }
+        Assert.Equal(total, walked);
+    }
+
+    [Fact]
+    public void ObjectsFromTheAllocationAreaMixedWithNativeBlocksFreesAndSweeps()
+    {
+        const int Length = 4 << 20;
+        byte* first = NewRegion(Length), second = NewRegion(Length);
+        Assert.True(_heap.AddRegion(first, Length));
+        Assert.True(_heap.AddRegion(second, Length));
+        nuint total = _heap.TotalBytes;
+        var random = new Random(7117);
+        // id -> (payload, requested size, block bytes taken, is an object)
+        var live = new Dictionary<int, (IntPtr Block, nuint Size, nuint Taken, bool IsObject)>();
+        int nextId = 0;
+        for (int round = 0; round < 40; round++)
+        {
+            for (int step = 0; step < 1500; step++)
+            {
+                int kind = random.Next(100);
+                nuint size = kind < 70 ? (nuint)random.Next(1, 129) : kind < 90 ? (nuint)random.Next(129, 2049) : (nuint)random.Next(2049, 40000);
+                bool isObject = random.Next(4) != 0;
+                nuint before = _heap.FreeBytes;
+                byte* p = (byte*)(isObject ? _heap.AllocateObject(size) : _heap.Allocate(size));
+                if (p == null) break;                                      // full: the sweep below makes room
+                bool inFirst = p >= first && p < first + Length;
+                CheckBlock(p, size, inFirst ? first : second, Length);
+                nuint taken = before - _heap.FreeBytes;
+                Assert.Equal(taken, FreeListHeap.BlockSize(FreeListHeap.BlockOf(p)));
+                Assert.Equal(isObject, FreeListHeap.HasFlag(FreeListHeap.BlockOf(p), FreeListHeap.ObjectFlag));
+                if (isObject)
+                    for (nuint i = 0; i < FreeListHeap.UsableSize(p); i++)
+                        if (p[i] != 0) Assert.Fail($"round {round}: object of {size} bytes at {(nuint)p:x} not zeroed at byte {i}");
+                int id = ++nextId;
+                Fill(p, size, id);
+                live.Add(id, ((IntPtr)p, size, taken, isObject));
+                // Native blocks are freed explicitly, some at once (next to the area's rest).
+                if (!isObject && random.Next(3) == 0)
+                {
+                    _heap.Free(p);
+                    live.Remove(id);
+                }
+            }
+            CheckWalk(total, $"round {round}, before the sweep");
+            // A collection: about half the objects survive (marked); the others are swept.
+            nuint expectedFreed = 0;
+            foreach ((int id, var b) in live.ToList())
+            {
+                if (!b.IsObject) continue;
+                if (random.Next(2) == 0) FreeListHeap.SetFlag(FreeListHeap.BlockOf((byte*)b.Block), FreeListHeap.MarkFlag);
+                else
+                {
+                    expectedFreed += b.Taken;
+                    live.Remove(id);
+                }
+            }
+            Assert.Equal(expectedFreed, _heap.Sweep());
+            CheckWalk(total, $"round {round}, after the sweep");
+            nuint taken2 = 0;
+            foreach ((int id, var b) in live)
+            {
+                CheckPattern((byte*)b.Block, b.Size, id, $"round {round}, after the sweep");
+                Assert.False(FreeListHeap.HasFlag(FreeListHeap.BlockOf((byte*)b.Block), FreeListHeap.MarkFlag));
+                taken2 += b.Taken;
+            }
+            Assert.Equal(total - taken2, _heap.FreeBytes);
+            AssertDisjoint(live.Values.Select(b => ((nuint)b.Block, FreeListHeap.UsableSize((void*)b.Block))));
+            // Some native blocks freed between collections.
+            foreach ((int id, var b) in live.ToList())
+                if (!b.IsObject && random.Next(2) == 0)
+                {
+                    _heap.Free((void*)b.Block);
+                    live.Remove(id);
+                }
+        }
+        // Everything dropped: one sweep and the frees give the whole heap back, coalesced.
+        foreach ((int id, var b) in live) if (!b.IsObject) _heap.Free((void*)b.Block);
+        _heap.Sweep();
+        Assert.Equal(total, _heap.FreeBytes);
+        CheckWalk(total, "at the end");
+        void* whole = _heap.Allocate(Length - 64);
+        Assert.True(whole != null, "after freeing everything a region is still fragmented");
+    }
+
+    [Fact]
+    public void RegionsReleasedWhileAnAllocationAreaIsOpen()
+    {
+        const int Length = 1 << 20;
+        byte* first = NewRegion(Length), second = NewRegion(Length);
+        Assert.True(_heap.AddRegion(first, Length));
+        nuint one = _heap.TotalBytes;
+        Assert.True(_heap.AddRegion(second, Length));
+        byte* p = (byte*)_heap.AllocateObject(40);                       // opens an area in the newest region
+        Assert.True(p >= second && p < second + Length);
+        nuint releasedLength = 0;
+        s_released = 0;
+        // The object is garbage: the sweep retires the area, the region is wholly free again.
+        _heap.Sweep();
+        releasedLength = _heap.ReleaseEmptyRegions(&CountRelease, one / 2);
+        Assert.Equal(1, s_released);
+        Assert.True(releasedLength >= (nuint)Length - 16);
+        Assert.Equal(one, _heap.TotalBytes);
+        Assert.Equal(one, _heap.FreeBytes);
+        byte* q = (byte*)_heap.AllocateObject(40);
+        Assert.True(q >= first && q < first + Length, "the next object comes from the region left");
+        CheckWalk(one, "after the release");
+    }
+
+    private static int s_released;
+    private static void CountRelease(void* start, nuint length) => s_released++;
 }

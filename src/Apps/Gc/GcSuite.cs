@@ -34,6 +34,7 @@ namespace ExoSharp.Apps.Gc
             LiveStructures();
             InterruptedByUpcall();
             OtherThreadStack();
+            AllocatingThreads();
             WeakReferences();
             GiveBack();
             Console.WriteLine("gc: " + GC.CollectionCount(0).ToString() + " collections, heap mapped " + (Memory.HeapMapped >> 10).ToString() +
@@ -134,6 +135,43 @@ namespace ExoSharp.Apps.Gc
             while (s_threadState == 2) Threads.Yield();
             Check("a tree held only by another thread's stack, after " + collections.ToString() + " collections", s_threadSum, (int)Sum(Tree(8, 3)));
             Console.WriteLine("gc: thread switches " + Threads.Switches.ToString() + ", kept in the heap or a handler " + Threads.KeptInHandler.ToString());
+        }
+
+        private static volatile int s_buildersDone, s_builderErrors;
+
+        /// <summary>Builds and checks trees until told to stop: allocation from the heap's area
+        /// (runtime.asm's RhpNewFast) by threads that the slice preempts anywhere.</summary>
+        private static void Builder()
+        {
+            int errors = 0;
+            for (int i = 0; i < (4000 >> s_shift); i++)
+            {
+                Node t = Tree(6, i);
+                if (Sum(t) != Sum(Tree(6, i))) errors++;
+            }
+            s_builderErrors += errors;
+            s_buildersDone++;
+        }
+
+        /// <summary>Two threads allocate trees while this one churns: each thread's trees are whole
+        /// (their nodes were never handed out twice) and the heap was busy at some slice ends.</summary>
+        private static void AllocatingThreads()
+        {
+            ulong switches = Threads.Switches, kept = Threads.KeptInHandler;
+            long before = GC.CollectionCount(0);
+            Threads.Create(&Builder);
+            Threads.Create(&Builder);
+            long rounds = 0;
+            while (s_buildersDone < 2)
+            {
+                Churn(1L << 16);
+                rounds++;
+            }
+            Check("trees built by two preempted threads beside a third's garbage, damaged", s_builderErrors, 0);
+            Console.WriteLine("gc: allocating threads: " + rounds.ToString() + " rounds of garbage, " + (GC.CollectionCount(0) - before).ToString() +
+                              " collections, " + (Threads.Switches - switches).ToString() + " switches, " + (Threads.KeptInHandler - kept).ToString() +
+                              " slice ends kept in the heap or a handler");
+            Check("slice ends kept in the heap or a handler while the threads allocated, at least one", Threads.KeptInHandler - kept > 0 ? 1 : 0, 1);
         }
 
         private const ulong FaultPage = 0x5800_0000;

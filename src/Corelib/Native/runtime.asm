@@ -21,6 +21,14 @@
 ;   callee-saved registers (rbx, rbp, r12-r15: the only ones that can hold a caller's references
 ;   across this call) onto the stack, then calls the platform's ExoSharpCollectFrom(rdi = rsp),
 ;   which scans the stack conservatively from rdi upward, so the spilled registers are seen.
+; - RhpNewFast(rdi = MethodTable) -> rax: an object bumped from the heap's allocation area
+;   (FreeListHeap.BumpObject's fast path: the {next, end} words GlobalHeap publishes with
+;   exo_object_area_publish(rdi = words or 0)), its block header written, the rest's header
+;   after it, the MethodTable stored (the area is zeroed). Inside it exo_object_area_busy()
+;   is 1, so a user-level thread switch waits (GlobalHeap.Busy). When the area is not
+;   published, or the object does not fit leaving at least 32 bytes, it tail-jumps to C#'s
+;   ExoSharpNewObjectSlow (RuntimeExports.cs). Header flags as in FreeListHeap: InUse 1,
+;   PrevInUse 2, ObjectFlag 4.
 
 bits 64
 default rel
@@ -31,7 +39,8 @@ global RhpCheckedLockCmpXchg, RhpCheckedXchg
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
 global __security_cookie, exo_dispatch_cache_address, RhpTrapThreads
 global exo_copy_up, exo_fill, exo_leaf_helper_bounds, exo_gc_collect
-extern ExoSharpCollectFrom
+global RhpNewFast, exo_object_area_publish, exo_object_area_busy
+extern ExoSharpCollectFrom, ExoSharpNewObjectSlow
 
 DISPATCH_CACHE_BITS    equ 9
 DISPATCH_CACHE_ENTRIES equ 1 << DISPATCH_CACHE_BITS
@@ -167,6 +176,44 @@ exo_fill:
     rep stosb
     ret
 
+RhpNewFast:
+    mov rax, [exo_object_area]
+    test rax, rax
+    jz .slow
+    mov ecx, [rdi + 4]          ; BaseSize
+    add rcx, 31
+    and rcx, -16                ; the block: a 16-byte header, 16-aligned
+    mov dword [exo_object_busy], 1
+    mov rdx, [rax]              ; next
+    mov r8, [rax + 8]           ; end
+    sub r8, rdx
+    sub r8, rcx                 ; the rest
+    jb .busy_slow
+    cmp r8, 32
+    jb .busy_slow               ; 0 or 16 left: C# gives the object the rest
+    or r8, 3                    ; the rest: InUse | PrevInUse
+    mov [rdx + rcx + 8], r8
+    lea r8, [rcx + 7]           ; the object: InUse | PrevInUse | ObjectFlag
+    mov [rdx + 8], r8
+    lea r8, [rdx + rcx]
+    mov [rax], r8
+    lea rax, [rdx + 16]
+    mov [rax], rdi              ; the MethodTable, before a thread switch can let a collection see it
+    mov dword [exo_object_busy], 0
+    ret
+.busy_slow:
+    mov dword [exo_object_busy], 0
+.slow:
+    jmp ExoSharpNewObjectSlow
+
+exo_object_area_publish:
+    mov [exo_object_area], rdi
+    ret
+
+exo_object_area_busy:
+    mov eax, [exo_object_busy]
+    ret
+
 exo_gc_collect:
     push rbx
     push rbp
@@ -193,6 +240,9 @@ dispatch_hash:     dq 0x9E3779B97F4A7C15
 ; Compiled code polls this after calls without a GC transition (SuppressGCTransition) and calls
 ; RhpGcPoll when it is set. There is no collector to wait for: it stays 0.
 RhpTrapThreads:    dd 0
+exo_object_busy:   dd 0
+align 8
+exo_object_area:   dq 0
 
 section .bss
 alignb 16

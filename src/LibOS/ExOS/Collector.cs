@@ -1,7 +1,7 @@
 // ExOS's policy for the corelib's garbage collector (docs/runtime.md): which memory holds roots,
 // when memory goes back to the kernel. Roots, scanned conservatively: the stack the collection
 // runs on, from its rsp (exo_gc_collect spills the callee-saved registers there); every mapped
-// page of the other stacks ExOS knows (the initial stack, the user-level threads' stacks, the
+// page of the other stacks ExOS knows (the initial stack, the live user-level threads' stacks, the
 // exception stack with its upcall frames and the registers saved in them); native ranges that ExOS
 // parts register (Threads' saved registers). A collection that runs on a stack ExOS does not know
 // (a program's own exception stack) is skipped and counted. Options (Startup): gc=off, gc=stress,
@@ -21,6 +21,10 @@ namespace ExoSharp.LibOS.ExOS
         private const ulong PageSize = 4096;
         /// <summary>Free heap kept when regions go back (the next allocations would map them again).</summary>
         private const nuint KeepFree = 1u << 20;
+        /// <summary>The heap's growth policy (GlobalHeap.SetGrowthPolicy): a collection once
+        /// GrowthPercent of the live bytes, at least GrowthMinimum, has been allocated since the last.</summary>
+        private const uint GrowthPercent = 200;
+        private const nuint GrowthMinimum = 1u << 20;
 
         private static bool s_enabled, s_verbose;
         private static ulong* s_rootLow, s_rootHigh;
@@ -50,6 +54,7 @@ namespace ExoSharp.LibOS.ExOS
             Memory.PrepareRelease();
             s_enabled = true;
             GlobalHeap.SetCollector(&CollectHere, stress ? StressInterval : 0);
+            GlobalHeap.SetGrowthPolicy(GrowthMinimum, GrowthPercent);
         }
 
         /// <summary>Native memory [start, start + bytes) that may hold the only reference to an
@@ -85,11 +90,15 @@ namespace ExoSharp.LibOS.ExOS
             ulong currentLow = top == Layout.ExceptionStackTop ? Layout.ExceptionStackBase : top == mainHigh ? mainLow : top - Layout.ThreadStackSize;
             AddMapped(mainLow, mainHigh, currentLow);
             AddMapped(Layout.ExceptionStackBase, Layout.ExceptionStackTop, currentLow);
-            for (ulong stack = threadsLow; stack < threadsHigh; stack += Layout.ThreadStackSize) AddMapped(stack, stack + Layout.ThreadStackSize, currentLow);
+            // A finished thread's stack is skipped: its stale words could only keep garbage alive.
+            int thread = 0;
+            for (ulong stack = threadsLow; stack < threadsHigh; stack += Layout.ThreadStackSize, thread++)
+                if (Threads.IsAlive(thread)) AddMapped(stack, stack + Layout.ThreadStackSize, currentLow);
             for (int i = 0; i < s_roots; i++) GarbageCollector.AddRoots((ulong*)s_rootLow[i], (ulong*)s_rootHigh[i]);
             GarbageCollector.CollectFromRoots();
-            // Memory back to the kernel once much more is free than live, keeping some room.
-            nuint keep = GarbageCollector.LastLiveBytes / 2 + KeepFree;
+            // Memory back to the kernel once more is free than the next collection's budget,
+            // keeping that (the next allocations would map it again).
+            nuint keep = GarbageCollector.LastLiveBytes / 100 * GrowthPercent + GrowthMinimum;
             if (GlobalHeap.FreeBytes > keep) ReleasedBytes += GlobalHeap.ReleaseEmptyRegions(&Memory.ReleaseRegion, keep);
             if (s_verbose) Report();
         }

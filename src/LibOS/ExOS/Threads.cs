@@ -83,6 +83,10 @@ namespace ExoSharp.LibOS.ExOS
 
         public static int Current => s_current;
 
+        /// <summary>Whether thread index has been created and has not finished: a finished
+        /// thread's stack holds only stale words, which the collector need not scan.</summary>
+        public static bool IsAlive(int index) => s_threads != null && index >= 0 && index < s_count && s_threads[index].Alive;
+
         private static byte* NewState()
         {
             var state = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)ExtendedState.Size);

@@ -157,22 +157,28 @@ namespace Internal.Runtime
                     if (s_candidates[mid] < (ulong)first) lo = mid + 1; else hi = mid;
                 }
                 int i = lo;
+                // Only as far as this region's last candidate: the rest of the heap is not walked.
+                byte* regionEnd = FreeListHeap.RegionEnd(region);
+                int stop = i;
+                while (stop < n && s_candidates[stop] <= (ulong)regionEnd) stop++;
                 byte* previous = null;
-                for (byte* block = first; i < n; )
+                for (byte* block = first; i < stop; )
                 {
                     nuint size = FreeListHeap.BlockSize(block);
                     if (size == 0) break;
                     byte* end = block + size;
-                    while (i < n && s_candidates[i] < (ulong)end)
+                    bool isObject = FreeListHeap.IsInUse(block) && FreeListHeap.HasFlag(block, FreeListHeap.ObjectFlag);
+                    while (i < stop && s_candidates[i] < (ulong)end)
                     {
-                        if (FreeListHeap.IsInUse(block) && FreeListHeap.HasFlag(block, FreeListHeap.ObjectFlag))
-                            MarkBlock(block);
+                        if (isObject) MarkBlock(block);
                         if (s_candidates[i] == (ulong)block && previous != null) MarkBlock(previous);
                         i++;
                     }
-                    previous = FreeListHeap.IsInUse(block) && FreeListHeap.HasFlag(block, FreeListHeap.ObjectFlag) ? block : null;
+                    previous = isObject ? block : null;
                     block = end;
                 }
+                // A candidate exactly at the fence: the end of the region's last object.
+                if (i < stop && s_candidates[i] == (ulong)regionEnd - 16 && previous != null) MarkBlock(previous);
             }
         }
 
@@ -255,14 +261,54 @@ namespace Internal.Runtime
             MarkBlock(block);
         }
 
+        /// <summary>Traces the mark stack empty: ScanObject's walk of the GCDesc with the marking
+        /// inlined and the stack in locals (the collector's inner loop).</summary>
         private static void Drain()
         {
-            while (s_markCount > 0)
+            byte** stack = s_markStack;
+            int count = s_markCount;
+            nuint low = s_low, span = s_high - s_low;
+            while (count > 0)
             {
-                byte* obj = s_markStack[--s_markCount];
+                byte* obj = stack[--count];
                 MethodTable* type = *(MethodTable**)obj;
-                if (type->HasPointers) ScanObject(obj, type, ObjectSize(obj, type));
+                // No MethodTable yet: an allocation a thread switch interrupted (GlobalHeap sets
+                // it inside the busy count, so only a stale candidate gets here); zeroed, nothing to trace.
+                if (type == null || !type->HasPointers) continue;   // pushed by MarkBlock
+                nint series = *(nint*)((byte*)type - 8);
+                if (series <= 0)
+                {
+                    s_markCount = count;
+                    ScanObject(obj, type, ObjectSize(obj, type));
+                    count = s_markCount;
+                    continue;
+                }
+                nint size = (nint)ObjectSize(obj, type);
+                byte* item = (byte*)type - 24;
+                for (; series > 0; series--, item -= 16)
+                {
+                    byte** p = (byte**)(obj + *(nint*)(item + 8));
+                    byte** stop = (byte**)((byte*)p + *(nint*)item + size);
+                    for (; p < stop; p++)
+                    {
+                        byte* target = *p;
+                        if ((nuint)target - low >= span) continue;        // null, frozen or not the heap's
+                        nuint* header = (nuint*)(target - 8);
+                        nuint word = *header;
+                        if (((nuint)target & 15) != 0 || (word & (FreeListHeap.InUseFlag | FreeListHeap.ObjectFlag)) != (FreeListHeap.InUseFlag | FreeListHeap.ObjectFlag))
+                        {
+                            BadReferences++;
+                            continue;
+                        }
+                        if ((word & FreeListHeap.MarkFlag) != 0) continue;
+                        *header = word | FreeListHeap.MarkFlag;
+                        if (!(*(MethodTable**)target)->HasPointers) continue;
+                        if (count == MarkStackCapacity) s_overflow = true;
+                        else stack[count++] = target;
+                    }
+                }
             }
+            s_markCount = 0;
         }
 
         /// <summary>After a mark-stack overflow: every marked object is traced again.</summary>

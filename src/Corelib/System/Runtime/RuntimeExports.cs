@@ -1,5 +1,5 @@
 // Allocation, boxing and runtime entry points, under the names ILCompiler calls. Objects come
-// from GlobalHeap, zeroed and marked as objects (a platform collector may free them:
+// from GlobalHeap (zeroed there) and marked as objects (a platform collector may free them:
 // GarbageCollector.cs; the kernel has one). Throws go to RhpThrowEx (Native/exceptions.asm)
 // and ExceptionHandling.cs; a fail-fast goes straight to the platform's unhandled hook.
 using System.Runtime.CompilerServices;
@@ -14,12 +14,19 @@ namespace System.Runtime
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern void PlatformUnhandledException(object exception);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static object AllocateObject(MethodTable* type, nuint size)
         {
-            void* memory = GlobalHeap.AllocateObject(size);
+            void* memory = GlobalHeap.TryAllocateObjectFast(type, size);    // zeroed, the MethodTable set
+            if (memory == null) return AllocateObjectSlow(type, size);
+            return Unsafe.As<nint, object>(ref *(nint*)&memory);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static object AllocateObjectSlow(MethodTable* type, nuint size)
+        {
+            void* memory = GlobalHeap.AllocateObject(type, size);     // zeroed, the MethodTable set
             if (memory == null) OutOfMemory();
-            SpanHelpers.ClearWithoutReferences(ref *(byte*)memory, size);
-            *(MethodTable**)memory = type;
             return Unsafe.As<nint, object>(ref *(nint*)&memory);
         }
 
@@ -29,7 +36,11 @@ namespace System.Runtime
             GlobalHeap.ReportOutOfMemory();
         }
 
-        [RuntimeExport("RhpNewFast")]
+        /// <summary>RhpNewFast is Native/runtime.asm's bump from the heap's allocation area; this is
+        /// where it goes when the object does not fit there (or its fast path is off).</summary>
+        [RuntimeExport("ExoSharpNewObjectSlow")]
+        public static object NewObjectSlow(MethodTable* type) => AllocateObjectSlow(type, type->BaseSize);
+
         public static object NewFast(MethodTable* type) => AllocateObject(type, type->BaseSize);
 
         [RuntimeExport("RhpNewFinalizable")]
