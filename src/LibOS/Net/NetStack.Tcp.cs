@@ -142,20 +142,20 @@ namespace ExoSharp.LibOS.Net
             return null;
         }
 
-        /// <summary>RFC 6528: a 4-microsecond clock plus a keyed hash of the 4-tuple.</summary>
-        private uint InitialSequence(TcpConnection c) =>
-            (uint)(_now * 250) + (uint)SipHash.Hash(Config.Key0, Config.Key1, c.LocalIp, (uint)c.LocalPort << 16 | c.RemotePort, c.RemoteIp, 6528);
-
         private void InitConnection(TcpConnection c)
         {
-            c.Iss = InitialSequence(c);
+            // One keyed hash of the 4-tuple gives both secrets: its low half is RFC 6528's offset
+            // of the initial sequence number (added to a 4-microsecond clock), its high half the
+            // connection's timestamp offset (RFC 7323 section 7.1).
+            ulong secret = SipHash.Hash(Config.Key0, Config.Key1, c.LocalIp, (uint)c.LocalPort << 16 | c.RemotePort, c.RemoteIp, 6528);
+            c.Iss = (uint)(_now * 250) + (uint)secret;
             c.SndUna = c.SndNxt = c.SndMax = c.Iss;
             c.Recover = c.Iss;
             c.Rto = Config.RtoInitial;
             c.Mss = (ushort)(Config.Mtu - 40);
             c.Cwnd = 10u * c.Mss;                   // RFC 6928's initial window
             c.Ssthresh = 0x7FFF_FFFF;
-            c.TsOffset = (uint)SipHash.Hash(Config.Key0, Config.Key1, c.RemoteIp, (uint)c.LocalPort << 16 | c.RemotePort, 7323, 0);
+            c.TsOffset = (uint)(secret >> 32);
             c.LastHeard = _now;
             c.RcvShift = Config.WindowScale ? _rcvShift : 0;
         }
@@ -224,6 +224,7 @@ namespace ExoSharp.LibOS.Net
             c.Parent = l;
             c.NoDelay = l.NoDelay;
             c.KeepAlive = l.KeepAlive;
+            if (c.KeepAlive) _timerDue = 0;
             l.Embryonic++;
             HashInsert(c);
             InitConnection(c);
@@ -271,7 +272,10 @@ namespace ExoSharp.LibOS.Net
                 c.RetransmitAt = 0;
                 c.State = TcpState.Established;
                 Counters.Established++;
-                c.AckNow = true;
+                // The handshake's ACK: left for the program's first data when merging (the delayed-ACK
+                // timer as a bound), else at once.
+                if (Config.MergeAcks && DeferAck(c)) Arm(c.DelayedAckAt = _now + Config.DelayedAck);
+                else c.AckNow = true;
                 if (c.FinQueued) c.State = TcpState.FinWait1;
             }
             else
@@ -404,7 +408,7 @@ namespace ExoSharp.LibOS.Net
                 }
                 else
                 {
-                    if (c.State == TcpState.TimeWait) c.TimeWaitAt = _now + Config.TimeWait;
+                    if (c.State == TcpState.TimeWait) Arm(c.TimeWaitAt = _now + Config.TimeWait);
                     c.AckNow = true;
                 }
             }
@@ -429,7 +433,7 @@ namespace ExoSharp.LibOS.Net
         private void StartTimeWait(TcpConnection c)
         {
             c.State = TcpState.TimeWait;
-            c.TimeWaitAt = _now + Config.TimeWait;
+            Arm(c.TimeWaitAt = _now + Config.TimeWait);
             c.RetransmitAt = c.PersistAt = c.KeepAliveAt = 0;
             c.Send.Clear();
         }
@@ -480,7 +484,7 @@ namespace ExoSharp.LibOS.Net
             if (c.PendingFin && c.PendingFinSeq == c.RcvNxt) ProcessFin(c);
             if (filled || c.OooCount > 0) c.AckNow = true;
             else if (++c.UnackedSegments >= 2 && !DeferAck(c)) c.AckNow = true;
-            else if (c.DelayedAckAt == 0) c.DelayedAckAt = _now + Config.DelayedAck;
+            else if (c.DelayedAckAt == 0) Arm(c.DelayedAckAt = _now + Config.DelayedAck);
         }
 
         /// <summary>Records [start, end) as received out of order, newest first (so SACK blocks
