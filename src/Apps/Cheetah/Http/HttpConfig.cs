@@ -39,5 +39,10 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// <summary>Bytes of FileCache's arena (files' bodies kept in memory, checked once a
         /// second); 0: no cache, every request looks its file up and reads it.</summary>
         public int FileCacheBytes = 0;
+
+        /// <summary>Bodies from FileCache are sent with their checksum sums from the cache's
+        /// running sums (TcpSend's summed form) rather than summed by the stack; off only to
+        /// measure what it saves.</summary>
+        public bool PrecomputedSums = true;
     }
 }
