@@ -2,7 +2,9 @@
 // A true source gives byte-exact transfers with no bad checksum, on a clean link and under loss
 // and reordering (retransmissions cut the data at other places than the first sends); a source
 // that gives wrong sums makes the receiver drop segments (so the sums are used); a source that no
-// longer holds its bytes makes the stack read them.
+// longer holds its bytes makes the stack read them. Bytes written in place (TcpSendSpace and
+// TcpSendCommit, with sums) arrive the same way.
+using System.Runtime.InteropServices;
 using ExoSharp.LibOS.Net;
 
 namespace ExoSharp.Tests.Net
@@ -74,6 +76,39 @@ namespace ExoSharp.Tests.Net
             Assert.True(Transfer(rig, lossy, 600_000), "lossy transfer");
             Assert.True(rig.A.Counters.RetransmitsTimeout + rig.A.Counters.RetransmitsFast + rig.A.Counters.RetransmitsSack > 0, "retransmissions");
             Assert.Equal(0, rig.B.Counters.TcpBadChecksum);
+        }
+
+        [Fact]
+        public unsafe void WrittenInPlaceWithSums()
+        {
+            var source = new ArraySource(Bulk.Pattern(200_000, 9));
+            var rig = new Rig(8);
+            rig.Drop = 0.02;
+            var (a, b) = rig.Connect();
+            var got = new List<byte>();
+            byte[] input = new byte[65536];
+            int sent = 0, pieces = 0;
+            Assert.True(rig.RunUntil(() =>
+            {
+                while (sent < source.Data.Length)
+                {
+                    byte* into = rig.A.TcpSendSpace(a, out uint room);
+                    if (into == null) break;
+                    int n = (int)Math.Min(room, (uint)Math.Min(3000, source.Data.Length - sent));
+                    Marshal.Copy(source.Data, sent, (IntPtr)into, n);
+                    Assert.Equal(n, rig.A.TcpSendCommit(a, (uint)n, source, 42, (ulong)sent, 0, (uint)n));
+                    sent += n;
+                    pieces++;
+                }
+                int m;
+                while ((m = Rig.Receive(rig.B, b, input)) > 0) for (int k = 0; k < m; k++) got.Add(input[k]);
+                return got.Count == source.Data.Length;
+            }, 600_000), "transfer");
+            Assert.True(got.SequenceEqual(source.Data), "bytes");
+            Assert.True(source.Calls > 50 && pieces > 60, $"sums {source.Calls}, pieces {pieces}");
+            Assert.Equal(0, rig.B.Counters.TcpBadChecksum);
+            Assert.True(rig.A.TcpSendSpace(a, out _) != null);
+            Assert.Equal(NetError.Invalid, rig.A.TcpSendCommit(a, 1u << 30, null, 0, 0, 0, 0));
         }
 
         [Fact]

@@ -8,6 +8,8 @@
 // A connection with nothing to read, nothing to send and its session waiting between requests
 // is passed over (a few loads instead of a receive, a produce, an expiry check and a readiness
 // call); every SweepInterval milliseconds every connection is visited, for the timeouts.
+// Responses are produced in place in the stack's send buffer (HttpConfig.InPlaceSend), bodies
+// from the file cache with the cache's checksum sums (HttpConfig.PrecomputedSums).
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Net;
@@ -189,12 +191,19 @@ namespace ExoSharp.Apps.Cheetah
             TcpConnection c = _stack.Connection(h);
             while (!failed && c != null && c.Send.Free > 0)
             {
-                int n = s.Produce(scratch, (int)(c.Send.Free < Chunk ? c.Send.Free : Chunk), now);
+                // In place: into the send buffer's free space when it is in one piece (or a chunk of
+                // it is); where it wraps, through scratch.
+                uint room = 0;
+                byte* space = _config.InPlaceSend ? _stack.TcpSendSpace(h, out room) : null;
+                bool inPlace = space != null && (room >= Chunk || room == c.Send.Free);
+                uint capacity = inPlace ? room : c.Send.Free;
+                int n = s.Produce(inPlace ? space : scratch, (int)(capacity < Chunk ? capacity : Chunk), now);
                 if (n == 0) break;
                 progress = true;
-                int sent = s.SummedLength > 0 && _config.PrecomputedSums
-                    ? _stack.TcpSend(h, scratch, (uint)n, Server.Cache, s.SummedTag, s.SummedOffset, (uint)s.SummedAt, s.SummedLength)
-                    : _stack.TcpSend(h, scratch, (uint)n);
+                bool summed = s.SummedLength > 0 && _config.PrecomputedSums;
+                IChecksumSource source = summed ? Server.Cache : null;
+                int sent = inPlace ? _stack.TcpSendCommit(h, (uint)n, source, s.SummedTag, s.SummedOffset, (uint)s.SummedAt, s.SummedLength)
+                                   : _stack.TcpSend(h, scratch, (uint)n, source, s.SummedTag, s.SummedOffset, (uint)s.SummedAt, s.SummedLength);
                 if (sent != n) failed = true;
             }
             int expiry = s.Expire(now);

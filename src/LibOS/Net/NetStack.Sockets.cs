@@ -123,6 +123,37 @@ namespace ExoSharp.LibOS.Net
             return (int)n;
         }
 
+        /// <summary>Where a program may write bytes to send in place (no copy from a buffer of its
+        /// own): the send buffer's free space, length bytes of it in one piece; null (length 0)
+        /// when TcpSend would not take bytes now. TcpSendCommit sends what was written.</summary>
+        public byte* TcpSendSpace(int handle, out uint length)
+        {
+            length = 0;
+            TcpConnection c = Handle(handle);
+            if (c == null || c.Error != 0 || c.FinQueued || c.State == TcpState.Closed || c.State == TcpState.Listen) return null;
+            byte* at = c.Send.FreeSpace(out length);
+            return length == 0 ? null : at;
+        }
+
+        /// <summary>Queues length bytes the program wrote at TcpSendSpace (at most its length), with
+        /// TcpSend's summed range (source null: none); length, or an error.</summary>
+        public int TcpSendCommit(int handle, uint length, IChecksumSource source, long tag, ulong offset, uint at, uint count)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return NetError.Invalid;
+            if (c.Error != 0) return c.Error;
+            if (c.FinQueued || c.State == TcpState.Closed) return NetError.Closed;
+            if (c.State == TcpState.Listen) return NetError.NotConnected;
+            c.Send.FreeSpace(out uint room);
+            if (length > room) return NetError.Invalid;
+            if (length == 0) return 0;
+            uint start = c.SndUna + c.Send.Count;
+            c.Send.Commit(length);
+            if (source != null && at < length && count > 0) AddSummed(c, start + at, Wire.Min(count, length - at), source, tag, offset);
+            if (c.Synchronized) TcpOutput(c);
+            return (int)length;
+        }
+
         /// <summary>Records [seq, seq + length) of the send buffer as source's bytes; the oldest
         /// range is forgotten (its segments summed by reading) when the log is full.</summary>
         private static void AddSummed(TcpConnection c, uint seq, uint length, IChecksumSource source, long tag, ulong offset)

@@ -44,5 +44,9 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// running sums (TcpSend's summed form) rather than summed by the stack; off only to
         /// measure what it saves.</summary>
         public bool PrecomputedSums = true;
+
+        /// <summary>Responses are produced straight into the stack's send buffer (TcpSendSpace)
+        /// rather than into a buffer of the server's and copied; off only to measure what it saves.</summary>
+        public bool InPlaceSend = true;
     }
 }

@@ -277,8 +277,7 @@ namespace ExoSharp.Apps.Cheetah.Http
         {
             if (file.Generated) { ServeGenerated(ref r, ref file, path, pathLength, close, head); return; }
             byte* tag = stackalloc byte[FileHeads.TagCapacity];
-            string contentType = file.ContentType ?? MimeTypes.Of(path, pathLength);
-            int slot = _config.PrecomputedHeads ? _server.Heads.Find(ref file, contentType) : -1;
+            int slot = _config.PrecomputedHeads ? _server.Heads.Find(ref file, path, pathLength) : -1;
             var t = new AsciiWriter(tag, FileHeads.TagCapacity);
             if (slot >= 0) t.Length = _server.Heads.Tag(slot, tag);
             else FileHeads.WriteTag(ref t, ref file);
@@ -321,7 +320,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             if (status != HttpStatus.NotModified)
             {
                 w.Text("Accept-Ranges: bytes\r\nContent-Type: ");
-                w.Text(contentType);
+                w.Text(file.ContentType ?? MimeTypes.Of(path, pathLength));
                 w.Text("\r\n");
                 if (status == HttpStatus.PartialContent)
                 {
