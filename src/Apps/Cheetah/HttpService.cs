@@ -23,6 +23,7 @@ namespace ExoSharp.Apps.Cheetah
         private const uint Chunk = 16384;
         private const byte Serving = 1, Lingering = 2;
         private const long SweepInterval = 100;
+        private const uint MinInPlace = 2048;
 
         public readonly HttpServer Server;
         private readonly NetStack _stack;
@@ -191,11 +192,11 @@ namespace ExoSharp.Apps.Cheetah
             TcpConnection c = _stack.Connection(h);
             while (!failed && c != null && c.Send.Free > 0)
             {
-                // In place: into the send buffer's free space when it is in one piece (or a chunk of
-                // it is); where it wraps, through scratch.
+                // In place: into the send buffer's free space up to where the buffer wraps (the rest
+                // in the next turn of this loop); a sliver before the wrap goes through scratch.
                 uint room = 0;
                 byte* space = _config.InPlaceSend ? _stack.TcpSendSpace(h, out room) : null;
-                bool inPlace = space != null && (room >= Chunk || room == c.Send.Free);
+                bool inPlace = space != null && (room >= MinInPlace || room == c.Send.Free);
                 uint capacity = inPlace ? room : c.Send.Free;
                 int n = s.Produce(inPlace ? space : scratch, (int)(capacity < Chunk ? capacity : Chunk), now);
                 if (n == 0) break;

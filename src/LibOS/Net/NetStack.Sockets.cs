@@ -10,8 +10,12 @@ namespace ExoSharp.LibOS.Net
     {
         public const int Readable = 1, Writable = 2, Failed = 4, Connected = 8;
 
-        private TcpConnection Handle(int h) =>
-            h >= 0 && h < _tcbs.Length && _tcbs[h].State != TcpState.Free && (_tcbs[h].Parent == null || _tcbs[h].Accepted) && !_tcbs[h].UserClosed ? _tcbs[h] : null;
+        private TcpConnection Handle(int h)
+        {
+            if ((uint)h >= (uint)_tcbs.Length) return null;
+            TcpConnection c = _tcbs[h];
+            return c.State != TcpState.Free && (c.Parent == null || c.Accepted) && !c.UserClosed ? c : null;
+        }
 
         /// <summary>The control block behind a handle, for its state and numbers (read only).</summary>
         public TcpConnection Connection(int handle) => Handle(handle);
