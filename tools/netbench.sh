@@ -76,7 +76,8 @@ case "$part" in
 esac
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- src tools 2>/dev/null || echo ' with uncommitted changes')"
 if [ "$part" = exosharp ]; then
-    old=$(sed -n 's/^COMMIT wire //p' "$raw" | sed 's/ (Linux.*//')
+    old=$(sed -n 's/^COMMIT wire //p' "$raw")
+    case "$old" in *"(Linux's rows from "*) old=${old#*"(Linux's rows from "}; old=${old%)} ;; esac
     sed -i "/^COMMIT wire /d" "$raw"; echo "COMMIT wire $commit (Linux's rows from ${old:-an earlier run})" >> "$raw"
 fi
 for p in wire bulk; do
