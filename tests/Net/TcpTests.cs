@@ -219,5 +219,34 @@ namespace ExoSharp.Tests.Net
             }
             Assert.True(rig.B.Counters.TimeWaitRecycled > 0 || rig.B.ConnectionsInUse <= 8);
         }
+
+        /// <summary>With every control block in TIME-WAIT, a new connection takes the block that
+        /// entered TIME-WAIT first, then the next (the stack keeps them in that order).</summary>
+        [Fact]
+        public void FullPoolRecyclesTheOldestTimeWait()
+        {
+            var rig = new Rig(2, c => { c.TimeWait = 60_000; c.TcpConnections = 5; });
+            int listener = rig.A.TcpListen(80, 4);
+            var order = new List<int>();
+            int Round()
+            {
+                int b = rig.B.TcpConnect(Rig.IpA, 80);
+                Assert.True(b >= 0, "connect: " + b);
+                int a = -1;
+                Assert.True(rig.RunUntil(() => (a = rig.A.TcpAccept(listener)) >= 0 && (rig.B.Readiness(b) & NetStack.Connected) != 0, 3_000), "accept");
+                TcpConnection cb = rig.B.Connection(b);
+                rig.B.TcpClose(b);
+                rig.RunUntil(() => rig.A.TcpStateOf(a) == TcpState.CloseWait, 1_000);
+                rig.A.TcpClose(a);
+                Assert.True(rig.RunUntil(() => cb.State == TcpState.TimeWait, 1_000), "B in TIME-WAIT");
+                rig.Run(5);
+                return b;
+            }
+            for (int k = 0; k < 5; k++) order.Add(Round());
+            Assert.Equal(0, rig.B.Counters.TimeWaitRecycled);
+            Assert.Equal(order[0], Round());
+            Assert.Equal(order[1], Round());
+            Assert.Equal(2, rig.B.Counters.TimeWaitRecycled);
+        }
     }
 }

@@ -12,6 +12,9 @@ namespace ExoSharp.LibOS.Net
         private TcpConnection[] _tcbs;
         private TcpConnection[] _hash;
         private TcpConnection _freeTcbs;
+        // The blocks in TIME-WAIT, oldest first (each entered or re-entered at the tail with the
+        // same TimeWait): the one to recycle when the pool is empty is the head.
+        private TcpConnection _timeWaitHead, _timeWaitTail;
         private readonly TcpConnection[] _listeners = new TcpConnection[MaxListeners];
         private uint _ephemeralNext;
         private long _challengeSecond;
@@ -74,9 +77,7 @@ namespace ExoSharp.LibOS.Net
             TcpConnection c = _freeTcbs;
             if (c == null)
             {
-                TcpConnection oldest = null;
-                foreach (TcpConnection t in _tcbs)
-                    if (t.State == TcpState.TimeWait && (oldest == null || t.TimeWaitAt < oldest.TimeWaitAt)) oldest = t;
+                TcpConnection oldest = _timeWaitHead;
                 if (oldest == null) return null;
                 Counters.TimeWaitRecycled++;
                 oldest.UserClosed = true;
@@ -101,6 +102,7 @@ namespace ExoSharp.LibOS.Net
         private void Release(TcpConnection c)
         {
             if (c.State == TcpState.Free) return;
+            if (c.InTimeWaitList) LeaveTimeWaitList(c);
             if (c.State != TcpState.Closed && c.State != TcpState.Listen) HashRemove(c);
             c.RetransmitAt = c.DelayedAckAt = c.PersistAt = c.KeepAliveAt = c.TimeWaitAt = 0;
             TcpConnection parent = c.Parent;
@@ -408,11 +410,21 @@ namespace ExoSharp.LibOS.Net
                 }
                 else
                 {
-                    if (c.State == TcpState.TimeWait) Arm(c.TimeWaitAt = _now + Config.TimeWait);
+                    if (c.State == TcpState.TimeWait) StartTimeWait(c);     // the peer's FIN again: the wait starts again
                     c.AckNow = true;
                 }
             }
             TcpOutput(c);
+        }
+
+        private void LeaveTimeWaitList(TcpConnection c)
+        {
+            if (c.TimeWaitPrev == null) _timeWaitHead = c.TimeWaitNext;
+            else c.TimeWaitPrev.TimeWaitNext = c.TimeWaitNext;
+            if (c.TimeWaitNext == null) _timeWaitTail = c.TimeWaitPrev;
+            else c.TimeWaitNext.TimeWaitPrev = c.TimeWaitPrev;
+            c.TimeWaitPrev = c.TimeWaitNext = null;
+            c.InTimeWaitList = false;
         }
 
         private void ProcessFin(TcpConnection c)
@@ -434,6 +446,13 @@ namespace ExoSharp.LibOS.Net
         {
             c.State = TcpState.TimeWait;
             Arm(c.TimeWaitAt = _now + Config.TimeWait);
+            if (c.InTimeWaitList) LeaveTimeWaitList(c);
+            c.InTimeWaitList = true;
+            c.TimeWaitPrev = _timeWaitTail;
+            c.TimeWaitNext = null;
+            if (_timeWaitTail == null) _timeWaitHead = c;
+            else _timeWaitTail.TimeWaitNext = c;
+            _timeWaitTail = c;
             c.RetransmitAt = c.PersistAt = c.KeepAliveAt = 0;
             c.Send.Clear();
         }

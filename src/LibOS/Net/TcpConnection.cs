@@ -14,7 +14,8 @@ namespace ExoSharp.LibOS.Net
         public TcpState State;
         public uint LocalIp, RemoteIp;
         public ushort LocalPort, RemotePort;
-        public TcpConnection HashNext, Parent, QueueNext, AcceptHead, AcceptTail, FreeNext;
+        public TcpConnection HashNext, Parent, QueueNext, AcceptHead, AcceptTail, FreeNext, TimeWaitPrev, TimeWaitNext;
+        public bool InTimeWaitList;
         public int Backlog, Embryonic, Queued;
         public bool Accepted, UserClosed;
         public int Error;
