@@ -5,7 +5,9 @@
 # port forwarded to the guest's port 80), waits for the guest to end, and prints the functions
 # of out/kernel.elf and out/apps.elf with the most instructions, with per-operation figures
 # when LOAD prints "OPERATIONS n". The whole run counts, boot included (keep LOAD long against it).
-# usage: tools/guestprof.sh [--disk IMAGE] [--top N] PROGRAM READY LOAD
+# usage: tools/guestprof.sh [--disk IMAGE] [--net NET] [--top N] PROGRAM READY LOAD
+#            --net: tools/run.sh's --net (e.g. dgram:GUEST:HOST for the wire to the Linux peer);
+#            default user:PORT with $HTTP_PORT forwarded to port 80
 #        tools/guestprof.sh report COUNTS [OPERATIONS [TOP [BASE BASE_OPERATIONS]]]
 #            the counts of an earlier run; with BASE (a shorter run of the same boot), BASE's counts
 #            are taken from COUNTS' first, so boot and start-up fall out and the figures are per
@@ -21,7 +23,7 @@ base = {}
 if len(sys.argv) > 5:
     for line in open(sys.argv[4]):
         a, n = line.split()
-        if a != 'overflow': base[int(a, 16)] = int(n)
+        if a != 'overflow': base[int(a, 16)] = base.get(int(a, 16), 0) + int(n)   # an address can start several blocks
     ops -= int(sys.argv[5])
 symbols = []
 for elf in ('out/kernel.elf', 'out/apps.elf'):
@@ -30,12 +32,12 @@ for elf in ('out/kernel.elf', 'out/apps.elf'):
         if len(p) == 3 and p[1] in 'tTwW': symbols.append((int(p[0], 16), p[2]))
 symbols.sort()
 starts = [s[0] for s in symbols]
-per, total = {}, 0
+per, total, at = {}, 0, {}
 for line in open(counts):
     a, n = line.split()
-    if a == 'overflow': continue
-    a = int(a, 16)
-    n = int(n) - base.get(a, 0)
+    if a != 'overflow': at[int(a, 16)] = at.get(int(a, 16), 0) + int(n)
+for a, n in at.items():
+    n -= base.get(a, 0)
     total += n
     i = bisect.bisect_right(starts, a) - 1
     name = symbols[i][1] if i >= 0 and a - symbols[i][0] < (1 << 20) else '?%x' % (a & ~0xfff)
@@ -47,22 +49,25 @@ PY
 }
 
 if [ "${1:-}" = report ]; then shift; report "$1" "${2:-0}" "${3:-40}" "${@:4}"; exit 0; fi
-disk=() top=40
+disk=() top=40 net=
 while [ $# -gt 3 ]; do
     case "$1" in
         --disk) disk=(--disk "$2"); shift 2 ;;
         --top) top=$2; shift 2 ;;
+        --net) net=$2; shift 2 ;;
         *) break ;;
     esac
 done
-[ $# = 3 ] || { echo "usage: tools/guestprof.sh [--disk IMAGE] [--top N] PROGRAM READY LOAD | report COUNTS [OPERATIONS [TOP]]" >&2; exit 2; }
+[ $# = 3 ] || { echo "usage: tools/guestprof.sh [--disk IMAGE] [--net NET] [--top N] PROGRAM READY LOAD | report COUNTS [OPERATIONS [TOP]]" >&2; exit 2; }
 program=$1 ready=$2 load=$3
 mkdir -p out/guestprof
 gcc -O2 -shared -fPIC -fvisibility=hidden -o out/guestprof/guestprof.so tools/guestprof/guestprof.c
 counts=out/guestprof/blocks.txt log=out/guestprof/serial.log
 rm -f "$counts" "$log"
 port=$((20000 + RANDOM % 20000))
-QEMUFLAGS="-plugin out/guestprof/guestprof.so,out=$counts" tools/run.sh --timeout 900 --net "user:$port" --http "$((port + 3))" \
+netflags=(--net "user:$port" --http "$((port + 3))")
+[ -n "$net" ] && netflags=(--net "$net")
+QEMUFLAGS="-plugin out/guestprof/guestprof.so,out=$counts ${GUESTPROF_QEMUFLAGS:-}" tools/run.sh --timeout 900 "${netflags[@]}" \
     "${disk[@]}" "$program" > "$log" 2>&1 &
 job=$!
 for _ in $(seq 600); do grep -q "$ready" "$log" && break; sleep 0.3; done

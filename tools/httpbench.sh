@@ -19,11 +19,15 @@
 # ExoSharp's time-stamp counter minus ClockRecord.IdleCycles (/kernel/state.json's tsc and idle),
 # Linux's /proc/uptime minus its idle (a busybox CGI, /cgi-bin/stat); the cost of one reading
 # (measured by two readings back to back) is subtracted from each span. Cheetah's icount run is
-# repeated with heads=off, cache=off and both (its techniques' shares, docs/cheetah.md).
+# repeated with heads=off, cache=off, both, sums=off, acks=off and copies=on (its techniques'
+# shares, docs/cheetah.md).
 # Writes out/bench/http.bench (BENCH lines) and prints it, and docs/benchmarks-http.svg (the
 # chart); `table` prints docs/benchmarks.md's HTTP section from the last run, `chart` writes the
 # chart again.
 # usage: tools/httpbench.sh [all|quick|table|chart] [SECS]   (quick: 1k and 100k, 1 and 16 connections)
+#        tools/httpbench.sh instr [SECS [SIZES [VARIANTS]]]   only Cheetah's icount runs at 16
+#            connections (default sizes "100b 1k", variants "cheetah heads-off cache-off plain
+#            sums-off acks-off copies-on"): out/bench/http-instr.bench, busy instructions per request
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"     # mkfs.ext4 for a user without the system directories
@@ -73,13 +77,16 @@ table() {
     echo "Cheetah's techniques, each switched off in turn (busy instructions per request, same run"
     echo "conditions): \`heads=off\` formats every response head per request instead of copying the"
     echo "file's precomputed one; \`cache=off\` looks the file up in C-FFS and reads it through XN for"
-    echo "every request instead of serving it from Cheetah's file cache; plain: both off."
+    echo "every request instead of serving it from Cheetah's file cache; plain: both off; \`sums=off\`: the"
+    echo "stack checksums cached bodies instead of taking the cache's precomputed sums; \`acks=off\`: no ACK"
+    echo "merging (an ACK owed at the end of a batch of frames goes out then, not with the response);"
+    echo "\`copies=on\`: responses made in a buffer of Cheetah's and copied into the stack's send buffer."
     echo
-    echo "| document | Cheetah | heads=off | cache=off | plain | plain / Cheetah |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| document | Cheetah | heads=off | cache=off | plain | sums=off | acks=off | copies=on | plain / Cheetah |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     grep -E '^BENCH http_[0-9a-z]+_techniques ' "$out" | while read -r _ name _; do
         local n=${name#http_}
-        echo "| ${n%_techniques} | $(key "$name" cheetah) | $(key "$name" heads_off) | $(key "$name" cache_off) | $(key "$name" plain) |" \
+        echo "| ${n%_techniques} | $(key "$name" cheetah) | $(key "$name" heads_off) | $(key "$name" cache_off) | $(key "$name" plain) | $(key "$name" sums_off) | $(key "$name" acks_off) | $(key "$name" copies_on) |" \
              "$(awk -v a="$(key "$name" plain)" -v b="$(key "$name" cheetah)" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }') |"
     done
 }
@@ -125,11 +132,13 @@ case "$mode" in
     chart) chart; exit 0 ;;
     all) sizes="100b 1k 10k 100k" conns="1 4 16 64" ;;
     quick) sizes="1k 100k" conns="1 16" ;;
-    *) echo "usage: tools/httpbench.sh [all|quick|table] [SECS]" >&2; exit 2 ;;
+    instr) sizes=${3:-100b 1k} conns=16 variants=${4:-cheetah heads-off cache-off plain sums-off acks-off copies-on} ;;
+    *) echo "usage: tools/httpbench.sh [all|quick|table|instr] [SECS]" >&2; exit 2 ;;
 esac
 [ -f out/apps.elf ] || { echo "httpbench: build first (make all)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "httpbench: needs wrk: apt-get install wrk" >&2; exit 1; }
 command -v mkfs.ext4 >/dev/null || { echo "httpbench: needs mkfs.ext4: apt-get install e2fsprogs" >&2; exit 1; }
+[ "$mode" = instr ] && raw=$work/raw-instr
 : > "$raw"
 echo "COMMIT $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- src tools 2>/dev/null || echo ' with uncommitted changes')" >> "$raw"
 echo "SECONDS $secs" >> "$raw"
@@ -144,13 +153,14 @@ done
 
 # nginx from Debian (pinned), its libraries, a configuration; busybox's CGI for /proc/uptime.
 extra=$work/peer-extra
-if [ ! -x "$work/nginx/usr/sbin/nginx" ]; then
+if [ "$mode" != instr ] && [ ! -x "$work/nginx/usr/sbin/nginx" ]; then
     rm -rf "$work/nginx"; mkdir -p "$work/nginx"
     (cd "$work" && { apt-get download "$nginx_package=$nginx_version" >/dev/null 2>&1 ||
         { apt-get update -q >/dev/null 2>&1 && apt-get download "$nginx_package=$nginx_version" >/dev/null 2>&1; }; }) ||
         { echo "httpbench: cannot download $nginx_package=$nginx_version" >&2; exit 1; }
     dpkg -x "$work/${nginx_package}_${nginx_version}_amd64.deb" "$work/nginx"
 fi
+if [ "$mode" != instr ]; then
 rm -rf "$extra"; mkdir -p "$extra/usr/sbin" "$extra/etc/nginx" "$extra/var/log/nginx" "$extra/var/lib/nginx" "$extra/run" "$extra/www"
 cp "$work/nginx/usr/sbin/nginx" "$extra/usr/sbin/nginx"
 for lib in $(ldd "$extra/usr/sbin/nginx" | grep -oE '/[^ ]+'); do mkdir -p "$extra$(dirname "$lib")"; cp -L "$lib" "$extra$lib"; done
@@ -181,6 +191,7 @@ chmod +x "$site/linux/cgi-bin/stat"
 ext4=$work/ext4.img
 rm -f "$ext4"; truncate -s 64M "$ext4"
 mkfs.ext4 -q -F -b 4096 -d "$site/linux" "$ext4"
+fi
 cffs=$work/cffs.img
 rm -f "$cffs"
 tools/fsimage make "$cffs" "$site" 32 > "$work/fsimage.log"
@@ -259,11 +270,17 @@ wait_ready() { # $1: log, $2: text, $3: pid file
 stop_qemu() { [ -f "$1" ] && kill "$(cat "$1")" 2>/dev/null; wait "$2" 2>/dev/null || true; rm -f "$1"; }
 
 exosharp() { # $1: label, $2: cheetah's extra arguments, $3: sizes, $4: stats, $5: extra QEMU flags
-    local port=$((20000 + RANDOM % 20000)) log=$work/$1.log pid=$work/$1.pid job
-    rm -f "$log" "$pid"
-    QEMUFLAGS="-pidfile $pid $5" tools/run.sh --timeout 900 --net "user:$port" --http "$((port + 3))" --disk "$cffs" \
-        "cheetah root=/www max=128 $2" > "$log" 2>&1 &
-    job=$!
+    local port log=$work/$1.log pid=$work/$1.pid job
+    for _ in 1 2 3; do      # a random host port may be taken: QEMU then ends at once, and another is tried
+        port=$((20000 + RANDOM % 20000))
+        rm -f "$log" "$pid"
+        QEMUFLAGS="-pidfile $pid $5" tools/run.sh --timeout 900 --net "user:$port" --http "$((port + 3))" --disk "$cffs" \
+            "cheetah root=/www max=128 $2" > "$log" 2>&1 &
+        job=$!
+        sleep 2
+        grep -q "Could not set up host forwarding" "$log" || break
+        wait "$job" 2>/dev/null || true
+    done
     if wait_ready "$log" "cheetah: ready" "$pid"; then
         measure "$1" "$pid" "$((port + 3))" "$3" "$([ "$4" = - ] && echo "$conns" || echo 16)" "$4" "$((port + 3))" >> "$raw" || true
     fi
@@ -290,6 +307,28 @@ sleep 100000" -drive "file=$ext4,if=none,id=disk0,format=raw" -device virtio-blk
     stop_qemu "$pid" "$job"
 }
 
+# Cheetah's icount runs alone (instr): each variant a technique switched off.
+if [ "$mode" = instr ]; then
+    for v in $variants; do
+        case "$v" in
+            cheetah) a="" ;; heads-off) a="heads=off" ;; cache-off) a="cache=off" ;; plain) a="heads=off cache=off" ;;
+            sums-off) a="sums=off" ;; acks-off) a="acks=off" ;; copies-on) a="copies=on" ;; *) echo "httpbench: unknown variant $v" >&2; exit 2 ;;
+        esac
+        exosharp "cheetah-icount$([ "$v" = cheetah ] || echo "-$v")" "$a" "$sizes" exosharp "-icount shift=0"
+    done
+    grep MISMATCH "$raw" >&2 && echo "httpbench: a server answered with the wrong body (above)" >&2
+    for s in $sizes; do
+        line="BENCH http_${s}_techniques"
+        for v in $variants; do
+            label=cheetah-icount$([ "$v" = cheetah ] || echo "-$v")
+            line="$line ${v//-/_}=$(grep -E "^INSTR $label $s c=16 " "$raw" | sed -nE 's/.* busy_per_request=([^ ]+).*/\1/p' | head -1 || true)"
+        done
+        echo "$line unit=instructions conns=16 commit=$(sed -n 's/^COMMIT //p' "$raw" | tr ' ' '_')"
+    done > out/bench/http-instr.bench
+    cat out/bench/http-instr.bench
+    exit 0
+fi
+
 for s in $sizes; do exosharp "ceiling-$s" "fixed=$(bytes_of "$s")" "$s" - ""; done
 exosharp cheetah "" "$sizes" - ""
 linux "" - ""
@@ -298,6 +337,9 @@ exosharp cheetah-icount "" "$sizes" exosharp "-icount shift=0"
 exosharp cheetah-icount-heads-off "heads=off" "$sizes" exosharp "-icount shift=0"
 exosharp cheetah-icount-cache-off "cache=off" "$sizes" exosharp "-icount shift=0"
 exosharp cheetah-icount-plain "heads=off cache=off" "$sizes" exosharp "-icount shift=0"
+exosharp cheetah-icount-sums-off "sums=off" "$sizes" exosharp "-icount shift=0"
+exosharp cheetah-icount-acks-off "acks=off" "$sizes" exosharp "-icount shift=0"
+exosharp cheetah-icount-copies-on "copies=on" "$sizes" exosharp "-icount shift=0"
 linux -icount linux "-icount shift=0"
 
 grep MISMATCH "$raw" >&2 && echo "httpbench: a server answered with the wrong body (above)" >&2
@@ -323,7 +365,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
     done
     for s in $sizes; do
         echo "BENCH http_${s}_techniques cheetah=$(instr cheetah-icount "$s") heads_off=$(instr cheetah-icount-heads-off "$s")" \
-             "cache_off=$(instr cheetah-icount-cache-off "$s") plain=$(instr cheetah-icount-plain "$s") unit=instructions conns=16"
+             "cache_off=$(instr cheetah-icount-cache-off "$s") plain=$(instr cheetah-icount-plain "$s")" \
+             "sums_off=$(instr cheetah-icount-sums-off "$s") acks_off=$(instr cheetah-icount-acks-off "$s")" \
+             "copies_on=$(instr cheetah-icount-copies-on "$s") unit=instructions conns=16"
     done
 } > "$out"
 cat "$out"

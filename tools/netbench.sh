@@ -17,8 +17,9 @@
 # busiest thread) beside it. Plain TCG, no -icount.
 # Writes out/bench/net.bench (BENCH lines in CONTRACTS.md's format) and prints it; `table`
 # prints docs/benchmarks.md's network section from the last run (tools/bench.sh adds it).
-# usage: tools/netbench.sh [all|wire|bulk|table] [RR CRR]   (defaults: all, 10000 and 1000); wire
-# or bulk alone keeps the other part's lines from the last run in out/bench/net.raw.
+# usage: tools/netbench.sh [all|wire|exosharp|bulk|table] [RR CRR]   (defaults: all, 10000 and 1000); wire
+# or bulk alone keeps the other part's lines from the last run in out/bench/net.raw; exosharp runs
+# only ExoSharp's near end of tcp_rr and tcp_crr (wall, icount, blocked) and keeps Linux's lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-all} rr=${2:-10000} crr=${3:-1000}
@@ -69,10 +70,16 @@ esac
 case "$part" in
     all) : > "$raw" ;;
     wire) sed -i '/^NEAR /d' "$raw" ;;
+    exosharp) sed -i '/^NEAR exosharp /d' "$raw" ;;
     bulk) sed -i '/^BULK /d' "$raw" ;;
-    *) echo "usage: tools/netbench.sh [all|wire|bulk] [RR CRR]" >&2; exit 2 ;;
+    *) echo "usage: tools/netbench.sh [all|wire|exosharp|bulk] [RR CRR]" >&2; exit 2 ;;
 esac
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- src tools 2>/dev/null || echo ' with uncommitted changes')"
+if [ "$part" = exosharp ]; then
+    old=$(sed -n 's/^COMMIT wire //p' "$raw")
+    case "$old" in *"(Linux's rows from "*) old=${old#*"(Linux's rows from "}; old=${old%)} ;; esac
+    sed -i "/^COMMIT wire /d" "$raw"; echo "COMMIT wire $commit (Linux's rows from ${old:-an earlier run})" >> "$raw"
+fi
 for p in wire bulk; do
     [ "$part" = all ] || [ "$part" = $p ] && { sed -i "/^COMMIT $p /d" "$raw"; echo "COMMIT $p $commit" >> "$raw"; }
 done
@@ -105,7 +112,7 @@ linux_near() { # $1: clock
 for clock in wall icount; do
     exosharp_near rr "$rr" "$clock" >> "$raw"
     exosharp_near crr "$crr" "$clock" >> "$raw"
-    linux_near "$clock" >> "$raw"
+    [ "$part" = exosharp ] || linux_near "$clock" >> "$raw"
 done
 exosharp_near rr "$rr" blocked >> "$raw"
 exosharp_near crr "$crr" blocked >> "$raw"
@@ -168,7 +175,7 @@ for direction, port, send in (('to_guest', discard, True), ('from_guest', charge
           '/'.join('%.1f' % (r[0] / r[1] / 1e6) for r in runs), os.getloadavg()[0], ok))
 PY
 }
-if [ "$part" != wire ]; then
+if [ "$part" != wire ] && [ "$part" != exosharp ]; then
 port=$((20000 + RANDOM % 20000))
 log=out/wire/bulk-exosharp.log pid=out/wire/bulk-exosharp.pid
 rm -f "$log" "$pid"

@@ -4,8 +4,11 @@
 // validators from the next second on (within the second the cached one, by design); a
 // directory, a generated file and a file over a quarter of the arena go to the site every time;
 // an arena that fills is emptied and a response still sending from it reads the site instead.
+// The cache's checksum sums (its IChecksumSource) equal the stack's Checksum.Sum of the same bytes
+// for every range, from odd and even offsets, and a session says which of its output came from it.
 using System.Text;
 using ExoSharp.Apps.Cheetah.Http;
+using ExoSharp.LibOS.Net;
 
 namespace ExoSharp.Tests.Cheetah
 {
@@ -57,14 +60,60 @@ namespace ExoSharp.Tests.Cheetah
         }
 
         [Fact]
+        public unsafe void RangeSumsEqualTheChecksumOfTheBytes()
+        {
+            var c = new Client(config => config.FileCacheBytes = 1 << 16);
+            byte[] first = new byte[77], body = new byte[1000];
+            new Random(3).NextBytes(first);
+            new Random(4).NextBytes(body);
+            c.Site.Add("/first", first, Client.Now - 5);
+            c.Site.Add("/body", body, Client.Now - 5);
+            FileCache cache = c.Server.Cache;
+            int at = 0;
+            long generation = 0;
+            foreach (string name in new[] { "/first", "/body" })
+                fixed (byte* path = Encoding.ASCII.GetBytes(name))
+                    Assert.Equal(FileCache.Cached, cache.Find(c.Site, path, name.Length, c.Server.Now, out _, out at, out generation));
+            Assert.True(at > 0, "the second body lies after the first");
+            long tag = FileCache.Tag(at, generation);
+            int checkedRanges = 0;
+            fixed (byte* b = body)
+                for (int offset = 0; offset <= 200; offset++)
+                    foreach (int length in new[] { 0, 1, 2, 3, 63, 64, 65, 127, 128, 129, 500, 1000 - offset })
+                    {
+                        if (offset + length > body.Length) continue;
+                        Assert.True(cache.Sum(tag, (ulong)offset, (uint)length, out ulong sum));
+                        ulong want = Checksum.Sum(b + offset, (uint)length);
+                        Assert.True(Checksum.Fold(sum) == Checksum.Fold(want), $"offset {offset} length {length}: {sum:x} against {want:x}");
+                        checkedRanges++;
+                    }
+            Assert.True(checkedRanges > 2000);
+            Assert.False(cache.Sum(FileCache.Tag(at, generation + 1), 0, 10, out _));
+
+            var session = new HttpSession(c.Server);
+            session.Reset(0);
+            byte[] get = Encoding.ASCII.GetBytes("GET /body HTTP/1.1\r\nHost: x\r\n\r\n");
+            byte[] output = new byte[4096];
+            fixed (byte* input = session.InputBuffer) for (int k = 0; k < get.Length; k++) input[k] = get[k];
+            session.Received(get.Length, 0);
+            int n;
+            fixed (byte* o = output) n = session.Produce(o, output.Length, 0);
+            Assert.Equal((uint)body.Length, session.SummedLength);
+            Assert.Equal(n - body.Length, session.SummedAt);
+            Assert.Equal(tag, session.SummedTag);
+            Assert.Equal(0UL, session.SummedOffset);
+        }
+
+        [Fact]
         public void LargeFilesAndAFullArenaGoToTheSite()
         {
-            var c = new Client(config => config.FileCacheBytes = 64);
-            c.Site.Add("/big.txt", new string('b', 17), Client.Now - 5);   // over a quarter of 64 bytes
+            var c = new Client(config => config.FileCacheBytes = 256);
+            c.Site.Add("/big.txt", new string('b', 65), Client.Now - 5);   // over a quarter of 256 bytes
             c.Send("GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n");
             Assert.Equal(0, c.Server.Cache.Fills);
-            // 16-byte bodies: while c's session sends /f0 a byte at a time, a second session on
-            // the same server fills the cache with /f1../f4, which empties the arena (80 > 64).
+            // 16-byte bodies (each takes 64 bytes of the arena, a granule of its running sums):
+            // while c's session sends /f0 a byte at a time, a second session on the same server
+            // fills the cache with /f1../f4, which empties the arena (5 x 64 > 256).
             for (int k = 0; k < 5; k++) c.Site.Add("/f" + k, new string((char)('a' + k), 16), Client.Now - 5);
             long before = c.Server.Cache.Generation;
             var first = new HttpSession(c.Server);

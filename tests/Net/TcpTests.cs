@@ -58,6 +58,44 @@ namespace ExoSharp.Tests.Net
             Segments(true, 0.05);                       // byte-exact under loss too (Exchange asserts it)
         }
 
+        /// <summary>Knowledge-based packet merging (NetConfig.MergeAcks): the ACK of B's SYN-ACK
+        /// rides on the request B's program writes in the turn the SYN-ACK arrived, and the ACK A
+        /// owes for the request's two segments rides on the response A's program writes in the
+        /// turn they arrived: no pure ACK on the wire until B has the response. Without merging
+        /// each side sends one.</summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void MergedAcksRideOnTheProgramsData(bool merge)
+        {
+            var rig = new Rig(3, c => c.MergeAcks = merge) { Batch = true };
+            int pureAcksFromA = 0, pureAcksFromB = 0;
+            rig.Filter = (fromA, f) =>
+            {
+                uint ipHeader = (uint)(f[14] & 15) * 4, total = (uint)(f[16] << 8 | f[17]);
+                int tcp = 14 + (int)ipHeader;
+                uint data = total - ipHeader - (uint)(f[tcp + 12] >> 4) * 4;
+                if (f[23] == 6 && (f[tcp + 13] & 0x3F) == TcpSegment.Ack && data == 0)
+                {
+                    if (fromA) pureAcksFromA++;
+                    else pureAcksFromB++;
+                }
+                return true;
+            };
+            int listener = rig.A.TcpListen(80, 8);
+            int b = rig.B.TcpConnect(Rig.IpA, 80);
+            Assert.True(rig.RunUntil(() => (rig.B.Readiness(b) & NetStack.Connected) != 0, 5_000), "B connected");
+            byte[] request = new byte[2 * (1460 - 12)], response = new byte[100], got = new byte[4096];
+            Assert.Equal(request.Length, Rig.Send(rig.B, b, request, 0, request.Length));
+            int a = -1;
+            Assert.True(rig.RunUntil(() => (a >= 0 || (a = rig.A.TcpAccept(listener)) >= 0) && rig.A.Connection(a).Receive.Count == request.Length, 5_000), "A got the request");
+            Assert.Equal(response.Length, Rig.Send(rig.A, a, response, 0, response.Length));
+            Assert.True(rig.RunUntil(() => rig.B.Connection(b).Receive.Count == response.Length, 5_000), "B got the response");
+            Assert.Equal(merge ? 0 : 1, pureAcksFromB);
+            Assert.Equal(merge ? 0 : 1, pureAcksFromA);
+            Assert.Equal(response.Length, Rig.Receive(rig.B, b, got));
+        }
+
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
@@ -180,6 +218,35 @@ namespace ExoSharp.Tests.Net
                 rig.Run(20);
             }
             Assert.True(rig.B.Counters.TimeWaitRecycled > 0 || rig.B.ConnectionsInUse <= 8);
+        }
+
+        /// <summary>With every control block in TIME-WAIT, a new connection takes the block that
+        /// entered TIME-WAIT first, then the next (the stack keeps them in that order).</summary>
+        [Fact]
+        public void FullPoolRecyclesTheOldestTimeWait()
+        {
+            var rig = new Rig(2, c => { c.TimeWait = 60_000; c.TcpConnections = 5; });
+            int listener = rig.A.TcpListen(80, 4);
+            var order = new List<int>();
+            int Round()
+            {
+                int b = rig.B.TcpConnect(Rig.IpA, 80);
+                Assert.True(b >= 0, "connect: " + b);
+                int a = -1;
+                Assert.True(rig.RunUntil(() => (a = rig.A.TcpAccept(listener)) >= 0 && (rig.B.Readiness(b) & NetStack.Connected) != 0, 3_000), "accept");
+                TcpConnection cb = rig.B.Connection(b);
+                rig.B.TcpClose(b);
+                rig.RunUntil(() => rig.A.TcpStateOf(a) == TcpState.CloseWait, 1_000);
+                rig.A.TcpClose(a);
+                Assert.True(rig.RunUntil(() => cb.State == TcpState.TimeWait, 1_000), "B in TIME-WAIT");
+                rig.Run(5);
+                return b;
+            }
+            for (int k = 0; k < 5; k++) order.Add(Round());
+            Assert.Equal(0, rig.B.Counters.TimeWaitRecycled);
+            Assert.Equal(order[0], Round());
+            Assert.Equal(order[1], Round());
+            Assert.Equal(2, rig.B.Counters.TimeWaitRecycled);
         }
     }
 }

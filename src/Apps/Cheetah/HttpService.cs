@@ -5,6 +5,11 @@
 // dropped) so the peer reads the last response instead of a reset. Buffers are allocated at
 // construction; Step allocates nothing. Not thread-safe (one caller, as the stack). With a
 // FixedReply (the benchmark's ceiling) no session parses anything: each request gets that reply.
+// A connection with nothing to read, nothing to send and its session waiting between requests
+// is passed over (a few loads instead of a receive, a produce, an expiry check and a readiness
+// call); every SweepInterval milliseconds every connection is visited, for the timeouts.
+// Responses are produced in place in the stack's send buffer (HttpConfig.InPlaceSend), bodies
+// from the file cache with the cache's checksum sums (HttpConfig.PrecomputedSums).
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Net;
@@ -17,6 +22,8 @@ namespace ExoSharp.Apps.Cheetah
         public const int RefuseSlots = 16;
         private const uint Chunk = 16384;
         private const byte Serving = 1, Lingering = 2;
+        private const long SweepInterval = 100;
+        private const uint MinInPlace = 2048;
 
         public readonly HttpServer Server;
         private readonly NetStack _stack;
@@ -29,6 +36,7 @@ namespace ExoSharp.Apps.Cheetah
         private readonly byte[] _scratch = new byte[Chunk];
         private readonly FixedReply _fixed;
         private int _active, _serving;
+        private long _sweepAt;
 
         public int Active => _active;
         public int Peak { get; private set; }
@@ -103,8 +111,11 @@ namespace ExoSharp.Apps.Cheetah
                     }
                 }
                 if (_serving > Peak) Peak = _serving;
+                bool sweep = now >= _sweepAt;
+                if (sweep) _sweepAt = now + SweepInterval;
                 for (int i = 0; i < _active; i++)
                 {
+                    if (!sweep && _state[i] == Serving && Quiet(i)) continue;
                     bool remove = _state[i] == Lingering ? Linger(i, now, scratch, ref progress) :
                                   _fixed != null ? ServeFixed(i, now, scratch, ref progress) : Serve(i, now, scratch, ref progress);
                     if (!remove) continue;
@@ -121,6 +132,15 @@ namespace ExoSharp.Apps.Cheetah
                 }
             }
             return progress;
+        }
+
+        /// <summary>Whether served connection i has nothing to do until input comes: its session
+        /// (or fixed reply) waits between requests, and its connection is open with nothing to read.</summary>
+        private bool Quiet(int i)
+        {
+            if (_fixed != null ? _fixed.Owed(i, out _) != 0 : !_sessions[i].Waiting) return false;
+            TcpConnection c = _stack.Connection(_handles[i]);
+            return c != null && c.State == TcpState.Established && c.Receive.Count == 0 && c.Error == 0;
         }
 
         private void Add(int h, byte state, long until)
@@ -172,10 +192,20 @@ namespace ExoSharp.Apps.Cheetah
             TcpConnection c = _stack.Connection(h);
             while (!failed && c != null && c.Send.Free > 0)
             {
-                int n = s.Produce(scratch, (int)(c.Send.Free < Chunk ? c.Send.Free : Chunk), now);
+                // In place: into the send buffer's free space up to where the buffer wraps (the rest
+                // in the next turn of this loop); a sliver before the wrap goes through scratch.
+                uint room = 0;
+                byte* space = _config.InPlaceSend ? _stack.TcpSendSpace(h, out room) : null;
+                bool inPlace = space != null && (room >= MinInPlace || room == c.Send.Free);
+                uint capacity = inPlace ? room : c.Send.Free;
+                int n = s.Produce(inPlace ? space : scratch, (int)(capacity < Chunk ? capacity : Chunk), now);
                 if (n == 0) break;
                 progress = true;
-                if (_stack.TcpSend(h, scratch, (uint)n) != n) failed = true;
+                bool summed = s.SummedLength > 0 && _config.PrecomputedSums;
+                IChecksumSource source = summed ? Server.Cache : null;
+                int sent = inPlace ? _stack.TcpSendCommit(h, (uint)n, source, s.SummedTag, s.SummedOffset, (uint)s.SummedAt, s.SummedLength)
+                                   : _stack.TcpSend(h, scratch, (uint)n, source, s.SummedTag, s.SummedOffset, (uint)s.SummedAt, s.SummedLength);
+                if (sent != n) failed = true;
             }
             int expiry = s.Expire(now);
             if (failed || s.Failed || expiry == 2 || (_stack.Readiness(h) & NetStack.Failed) != 0)

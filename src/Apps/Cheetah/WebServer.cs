@@ -1,16 +1,19 @@
 // Cheetah, the web server, as a program of its own: static files from a directory of the C-FFS
 // system volume over HTTP/1.1 (Http/) on port 80 of ExOS's TCP/IP stack (src/LibOS/Net), one
 // environment, one event loop (HttpService), no thread per connection. Arguments:
-// "[N] [root=DIR] [max=M] [idle=S] [request=S] [heads=off] [cache=off] [fixed=SIZE]": exit after N
+// "[N] [root=DIR] [max=M] [idle=S] [request=S] [heads=off] [cache=off] [sums=off] [acks=off]
+// [copies=on] [fixed=SIZE]": exit after N
 // connections (default: serve for ever), the site's directory (default /www), at most M
 // connections served at once (default 128), idle and request timeouts in seconds (default 15 and
 // 10); heads=off: every response head formatted per request (Http/FileHeads.cs); cache=off: no
-// 4 MiB file cache (Http/FileCache.cs), every request looks its file up and reads it (both for
-// the benchmark's shares); fixed=SIZE: the benchmark's ceiling, every request answered with one
+// 4 MiB file cache (Http/FileCache.cs), every request looks its file up and reads it; sums=off:
+// cached bodies checksummed by the stack instead of from the cache's running sums; acks=off: no
+// ACK merging (NetConfig.MergeAcks: an ACK owed at the end of a batch of frames is sent then,
+// not left for the response to carry); copies=on: responses produced into a buffer of Cheetah's,
+// then copied into the stack's send buffer (all for the benchmark's shares); fixed=SIZE: the benchmark's ceiling, every request answered with one
 // SIZE-byte reply (FixedReply). It owns the address, so it cannot run beside inet (which serves
 // the same site itself with `inet http`). /kernel is the kernel's tables, live (KernelSite).
-// Missing: files stored as ready packets with precomputed checksums, sending from the cache
-// without a copy, the request's ACK carried by the response.
+// Missing: sending from the cache without copies (into the send buffer, then into the frame).
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.Net;
@@ -38,6 +41,7 @@ namespace ExoSharp.Apps.Cheetah
             {
                 Address = 0x0A00_020Fu, Gateway = 0x0A00_0202, Netmask = 0xFFFF_FF00,
                 TcpConnections = HttpService.ConnectionsNeeded(max) + 16, TcpSendBuffer = 32768, TcpReceiveBuffer = 16384, TimeWait = 10_000,
+                MergeAcks = Value(arguments, "acks=", "on") != "off",
             };
             NetInterface nif = NetInterface.Open(config, out problem);
             if (nif == null)
@@ -80,6 +84,8 @@ namespace ExoSharp.Apps.Cheetah
             http.RequestTimeout = 1000 * (long)Number(arguments, "request=", 10, 3600);
             http.PrecomputedHeads = Value(arguments, "heads=", "on") != "off";
             http.FileCacheBytes = Value(arguments, "cache=", "on") == "off" ? 0 : 4 << 20;
+            http.PrecomputedSums = Value(arguments, "sums=", "on") != "off";
+            http.InPlaceSend = Value(arguments, "copies=", "off") != "on";
             return http;
         }
 

@@ -44,6 +44,18 @@ namespace ExoSharp.LibOS.Net
             if (first < count) Wire.Copy(to + first, _data, count - first);
         }
 
+        /// <summary>Where appended bytes go next, and how many fit there in one piece (the free
+        /// space up to the end of the memory): the caller writes them, then Commit.</summary>
+        public byte* FreeSpace(out uint length)
+        {
+            uint at = (_head + Count) & _mask;
+            length = Wire.Min(Free, Size - at);
+            return _data + at;
+        }
+
+        /// <summary>count bytes written at FreeSpace become data (count at most its length).</summary>
+        public void Commit(uint count) => Count += count;
+
         /// <summary>Appends up to count bytes; how many fitted.</summary>
         public uint Append(byte* from, uint count)
         {

@@ -31,5 +31,10 @@ namespace ExoSharp.LibOS.Net
         public int ChallengeAcksPerSecond = 100;
         public ushort EphemeralLow = 49152, EphemeralHigh = 65535;
         public bool Sack = true, WindowScale = true, Timestamps = true;
+
+        /// <summary>Knowledge-based packet merging: ACKs a batch of received frames owes (a
+        /// SYN-ACK's, every second segment's) wait for the program's next poll, so that the data
+        /// it sends in the meantime carries them (NetStack.BeginBatch). Off: sent at the end of the batch.</summary>
+        public bool MergeAcks = true;
     }
 }

@@ -10,8 +10,12 @@ namespace ExoSharp.LibOS.Net
     {
         public const int Readable = 1, Writable = 2, Failed = 4, Connected = 8;
 
-        private TcpConnection Handle(int h) =>
-            h >= 0 && h < _tcbs.Length && _tcbs[h].State != TcpState.Free && (_tcbs[h].Parent == null || _tcbs[h].Accepted) && !_tcbs[h].UserClosed ? _tcbs[h] : null;
+        private TcpConnection Handle(int h)
+        {
+            if ((uint)h >= (uint)_tcbs.Length) return null;
+            TcpConnection c = _tcbs[h];
+            return c.State != TcpState.Free && (c.Parent == null || c.Accepted) && !c.UserClosed ? c : null;
+        }
 
         /// <summary>The control block behind a handle, for its state and numbers (read only).</summary>
         public TcpConnection Connection(int handle) => Handle(handle);
@@ -74,11 +78,22 @@ namespace ExoSharp.LibOS.Net
             return c.Index;
         }
 
+        // The last destination's RFC 6056 offset (a client connects to one place again and again).
+        private uint _portOffsetAddress, _portOffset, _portOffsetLocal;
+        private ushort _portOffsetPort;
+
         /// <summary>RFC 6056 algorithm 3: a keyed offset per destination plus a counter.</summary>
         private ushort EphemeralPort(uint address, ushort port)
         {
             uint count = (uint)(Config.EphemeralHigh - Config.EphemeralLow + 1);
-            uint offset = (uint)SipHash.Hash(Config.Key0 ^ 0x6056, Config.Key1, Config.Address, address, port, 0);
+            if (address != _portOffsetAddress || port != _portOffsetPort || Config.Address != _portOffsetLocal)
+            {
+                _portOffset = (uint)SipHash.Hash(Config.Key0 ^ 0x6056, Config.Key1, Config.Address, address, port, 0);
+                _portOffsetAddress = address;
+                _portOffsetPort = port;
+                _portOffsetLocal = Config.Address;
+            }
+            uint offset = _portOffset;
             for (uint i = 0; i < count; i++)
             {
                 ushort candidate = (ushort)(Config.EphemeralLow + (offset + _ephemeralNext + i) % count);
@@ -91,7 +106,12 @@ namespace ExoSharp.LibOS.Net
 
         /// <summary>Queues up to length bytes; how many (at least 1), WouldBlock when the buffer is
         /// full, or an error.</summary>
-        public int TcpSend(int handle, byte* data, uint length)
+        public int TcpSend(int handle, byte* data, uint length) => TcpSend(handle, data, length, null, 0, 0, 0, 0);
+
+        /// <summary>TcpSend, where count bytes from at of data are source's bytes at offset of the
+        /// contents tag names: segments carrying them take their checksum sum from source instead
+        /// of reading them (while source still holds them). Nothing is summed with source null.</summary>
+        public int TcpSend(int handle, byte* data, uint length, IChecksumSource source, long tag, ulong offset, uint at, uint count)
         {
             TcpConnection c = Handle(handle);
             if (c == null) return NetError.Invalid;
@@ -99,10 +119,89 @@ namespace ExoSharp.LibOS.Net
             if (c.FinQueued || c.State == TcpState.Closed) return NetError.Closed;
             if (c.State == TcpState.Listen) return NetError.NotConnected;
             if (length == 0) return 0;
+            uint start = c.SndUna + c.Send.Count;
             uint n = c.Send.Append(data, length);
             if (n == 0) return NetError.WouldBlock;
+            if (source != null && at < n && count > 0) AddSummed(c, start + at, Wire.Min(count, n - at), source, tag, offset);
             if (c.Synchronized) TcpOutput(c);
             return (int)n;
+        }
+
+        /// <summary>Where a program may write bytes to send in place (no copy from a buffer of its
+        /// own): the send buffer's free space, length bytes of it in one piece; null (length 0)
+        /// when TcpSend would not take bytes now. TcpSendCommit sends what was written.</summary>
+        public byte* TcpSendSpace(int handle, out uint length)
+        {
+            length = 0;
+            TcpConnection c = Handle(handle);
+            if (c == null || c.Error != 0 || c.FinQueued || c.State == TcpState.Closed || c.State == TcpState.Listen) return null;
+            byte* at = c.Send.FreeSpace(out length);
+            return length == 0 ? null : at;
+        }
+
+        /// <summary>Queues length bytes the program wrote at TcpSendSpace (at most its length), with
+        /// TcpSend's summed range (source null: none); length, or an error.</summary>
+        public int TcpSendCommit(int handle, uint length, IChecksumSource source, long tag, ulong offset, uint at, uint count)
+        {
+            TcpConnection c = Handle(handle);
+            if (c == null) return NetError.Invalid;
+            if (c.Error != 0) return c.Error;
+            if (c.FinQueued || c.State == TcpState.Closed) return NetError.Closed;
+            if (c.State == TcpState.Listen) return NetError.NotConnected;
+            c.Send.FreeSpace(out uint room);
+            if (length > room) return NetError.Invalid;
+            if (length == 0) return 0;
+            uint start = c.SndUna + c.Send.Count;
+            c.Send.Commit(length);
+            if (source != null && at < length && count > 0) AddSummed(c, start + at, Wire.Min(count, length - at), source, tag, offset);
+            if (c.Synchronized) TcpOutput(c);
+            return (int)length;
+        }
+
+        /// <summary>Records [seq, seq + length) of the send buffer as source's bytes; the oldest
+        /// range is forgotten (its segments summed by reading) when the log is full.</summary>
+        private static void AddSummed(TcpConnection c, uint seq, uint length, IChecksumSource source, long tag, ulong offset)
+        {
+            PruneSummed(c);
+            if (c.SummedCount == TcpConnection.MaxSummed)
+            {
+                for (int i = 1; i < c.SummedCount; i++)
+                {
+                    c.SummedSeq[i - 1] = c.SummedSeq[i];
+                    c.SummedLength[i - 1] = c.SummedLength[i];
+                    c.SummedSource[i - 1] = c.SummedSource[i];
+                    c.SummedTag[i - 1] = c.SummedTag[i];
+                    c.SummedOffset[i - 1] = c.SummedOffset[i];
+                }
+                c.SummedCount--;
+            }
+            int k = c.SummedCount++;
+            c.SummedSeq[k] = seq;
+            c.SummedLength[k] = length;
+            c.SummedSource[k] = source;
+            c.SummedTag[k] = tag;
+            c.SummedOffset[k] = offset;
+        }
+
+        /// <summary>Forgets the summed ranges wholly acknowledged.</summary>
+        private static void PruneSummed(TcpConnection c)
+        {
+            int keep = 0;
+            for (int i = 0; i < c.SummedCount; i++)
+            {
+                if (Seq.Le(c.SummedSeq[i] + c.SummedLength[i], c.SndUna)) { c.SummedSource[i] = null; continue; }
+                if (keep != i)
+                {
+                    c.SummedSeq[keep] = c.SummedSeq[i];
+                    c.SummedLength[keep] = c.SummedLength[i];
+                    c.SummedSource[keep] = c.SummedSource[i];
+                    c.SummedTag[keep] = c.SummedTag[i];
+                    c.SummedOffset[keep] = c.SummedOffset[i];
+                    c.SummedSource[i] = null;
+                }
+                keep++;
+            }
+            c.SummedCount = keep;
         }
 
         /// <summary>Takes up to capacity bytes: how many, 0 at the end of the stream, WouldBlock, or an error.</summary>
@@ -181,7 +280,7 @@ namespace ExoSharp.LibOS.Net
             TcpShutdown(handle);
             c.UserClosed = true;
             if (c.State == TcpState.Closed || c.State == TcpState.SynSent) { Release(c); return 0; }
-            if (c.State == TcpState.FinWait2 && c.TimeWaitAt == 0) c.TimeWaitAt = _now + Config.TimeWait;    // no FIN-WAIT-2 for ever
+            if (c.State == TcpState.FinWait2 && c.TimeWaitAt == 0) Arm(c.TimeWaitAt = _now + Config.TimeWait);    // no FIN-WAIT-2 for ever
             return 0;
         }
 
@@ -204,7 +303,9 @@ namespace ExoSharp.LibOS.Net
         public void TcpKeepAlive(int handle, bool on)
         {
             TcpConnection c = Handle(handle);
-            if (c != null) c.KeepAlive = on;
+            if (c == null) return;
+            c.KeepAlive = on;
+            _timerDue = 0;
         }
 
         /// <summary>The readiness bits of a handle.</summary>

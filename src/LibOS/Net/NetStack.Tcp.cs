@@ -12,6 +12,9 @@ namespace ExoSharp.LibOS.Net
         private TcpConnection[] _tcbs;
         private TcpConnection[] _hash;
         private TcpConnection _freeTcbs;
+        // The blocks in TIME-WAIT, oldest first (each entered or re-entered at the tail with the
+        // same TimeWait): the one to recycle when the pool is empty is the head.
+        private TcpConnection _timeWaitHead, _timeWaitTail;
         private readonly TcpConnection[] _listeners = new TcpConnection[MaxListeners];
         private uint _ephemeralNext;
         private long _challengeSecond;
@@ -74,9 +77,7 @@ namespace ExoSharp.LibOS.Net
             TcpConnection c = _freeTcbs;
             if (c == null)
             {
-                TcpConnection oldest = null;
-                foreach (TcpConnection t in _tcbs)
-                    if (t.State == TcpState.TimeWait && (oldest == null || t.TimeWaitAt < oldest.TimeWaitAt)) oldest = t;
+                TcpConnection oldest = _timeWaitHead;
                 if (oldest == null) return null;
                 Counters.TimeWaitRecycled++;
                 oldest.UserClosed = true;
@@ -101,6 +102,7 @@ namespace ExoSharp.LibOS.Net
         private void Release(TcpConnection c)
         {
             if (c.State == TcpState.Free) return;
+            if (c.InTimeWaitList) LeaveTimeWaitList(c);
             if (c.State != TcpState.Closed && c.State != TcpState.Listen) HashRemove(c);
             c.RetransmitAt = c.DelayedAckAt = c.PersistAt = c.KeepAliveAt = c.TimeWaitAt = 0;
             TcpConnection parent = c.Parent;
@@ -142,20 +144,20 @@ namespace ExoSharp.LibOS.Net
             return null;
         }
 
-        /// <summary>RFC 6528: a 4-microsecond clock plus a keyed hash of the 4-tuple.</summary>
-        private uint InitialSequence(TcpConnection c) =>
-            (uint)(_now * 250) + (uint)SipHash.Hash(Config.Key0, Config.Key1, c.LocalIp, (uint)c.LocalPort << 16 | c.RemotePort, c.RemoteIp, 6528);
-
         private void InitConnection(TcpConnection c)
         {
-            c.Iss = InitialSequence(c);
+            // One keyed hash of the 4-tuple gives both secrets: its low half is RFC 6528's offset
+            // of the initial sequence number (added to a 4-microsecond clock), its high half the
+            // connection's timestamp offset (RFC 7323 section 7.1).
+            ulong secret = SipHash.Hash(Config.Key0, Config.Key1, c.LocalIp, (uint)c.LocalPort << 16 | c.RemotePort, c.RemoteIp, 6528);
+            c.Iss = (uint)(_now * 250) + (uint)secret;
             c.SndUna = c.SndNxt = c.SndMax = c.Iss;
             c.Recover = c.Iss;
             c.Rto = Config.RtoInitial;
             c.Mss = (ushort)(Config.Mtu - 40);
             c.Cwnd = 10u * c.Mss;                   // RFC 6928's initial window
             c.Ssthresh = 0x7FFF_FFFF;
-            c.TsOffset = (uint)SipHash.Hash(Config.Key0, Config.Key1, c.RemoteIp, (uint)c.LocalPort << 16 | c.RemotePort, 7323, 0);
+            c.TsOffset = (uint)(secret >> 32);
             c.LastHeard = _now;
             c.RcvShift = Config.WindowScale ? _rcvShift : 0;
         }
@@ -224,6 +226,7 @@ namespace ExoSharp.LibOS.Net
             c.Parent = l;
             c.NoDelay = l.NoDelay;
             c.KeepAlive = l.KeepAlive;
+            if (c.KeepAlive) _timerDue = 0;
             l.Embryonic++;
             HashInsert(c);
             InitConnection(c);
@@ -271,7 +274,10 @@ namespace ExoSharp.LibOS.Net
                 c.RetransmitAt = 0;
                 c.State = TcpState.Established;
                 Counters.Established++;
-                c.AckNow = true;
+                // The handshake's ACK: left for the program's first data when merging (the delayed-ACK
+                // timer as a bound), else at once.
+                if (Config.MergeAcks && DeferAck(c)) Arm(c.DelayedAckAt = _now + Config.DelayedAck);
+                else c.AckNow = true;
                 if (c.FinQueued) c.State = TcpState.FinWait1;
             }
             else
@@ -404,11 +410,21 @@ namespace ExoSharp.LibOS.Net
                 }
                 else
                 {
-                    if (c.State == TcpState.TimeWait) c.TimeWaitAt = _now + Config.TimeWait;
+                    if (c.State == TcpState.TimeWait) StartTimeWait(c);     // the peer's FIN again: the wait starts again
                     c.AckNow = true;
                 }
             }
             TcpOutput(c);
+        }
+
+        private void LeaveTimeWaitList(TcpConnection c)
+        {
+            if (c.TimeWaitPrev == null) _timeWaitHead = c.TimeWaitNext;
+            else c.TimeWaitPrev.TimeWaitNext = c.TimeWaitNext;
+            if (c.TimeWaitNext == null) _timeWaitTail = c.TimeWaitPrev;
+            else c.TimeWaitNext.TimeWaitPrev = c.TimeWaitPrev;
+            c.TimeWaitPrev = c.TimeWaitNext = null;
+            c.InTimeWaitList = false;
         }
 
         private void ProcessFin(TcpConnection c)
@@ -429,7 +445,14 @@ namespace ExoSharp.LibOS.Net
         private void StartTimeWait(TcpConnection c)
         {
             c.State = TcpState.TimeWait;
-            c.TimeWaitAt = _now + Config.TimeWait;
+            Arm(c.TimeWaitAt = _now + Config.TimeWait);
+            if (c.InTimeWaitList) LeaveTimeWaitList(c);
+            c.InTimeWaitList = true;
+            c.TimeWaitPrev = _timeWaitTail;
+            c.TimeWaitNext = null;
+            if (_timeWaitTail == null) _timeWaitHead = c;
+            else _timeWaitTail.TimeWaitNext = c;
+            _timeWaitTail = c;
             c.RetransmitAt = c.PersistAt = c.KeepAliveAt = 0;
             c.Send.Clear();
         }
@@ -480,7 +503,7 @@ namespace ExoSharp.LibOS.Net
             if (c.PendingFin && c.PendingFinSeq == c.RcvNxt) ProcessFin(c);
             if (filled || c.OooCount > 0) c.AckNow = true;
             else if (++c.UnackedSegments >= 2 && !DeferAck(c)) c.AckNow = true;
-            else if (c.DelayedAckAt == 0) c.DelayedAckAt = _now + Config.DelayedAck;
+            else if (c.DelayedAckAt == 0) Arm(c.DelayedAckAt = _now + Config.DelayedAck);
         }
 
         /// <summary>Records [start, end) as received out of order, newest first (so SACK blocks

@@ -23,7 +23,7 @@ namespace ExoSharp.LibOS.Net
                         if (c.Retries == 0) c.RttStart = _now;
                         c.SndNxt = c.Iss + 1;
                         c.SndMax = Seq.Max(c.SndMax, c.SndNxt);
-                        if (c.RetransmitAt == 0) c.RetransmitAt = _now + c.Rto;
+                        if (c.RetransmitAt == 0) Arm(c.RetransmitAt = _now + c.Rto);
                     }
                     else if (c.AckNow && c.State == TcpState.SynReceived) SendSegment(c, c.SndNxt, 0, TcpSegment.Ack);
                     return;
@@ -73,13 +73,13 @@ namespace ExoSharp.LibOS.Net
                     c.SndNxt++;
                 }
                 c.SndMax = Seq.Max(c.SndMax, c.SndNxt);
-                if (c.RetransmitAt == 0) c.RetransmitAt = _now + c.Rto;
+                if (c.RetransmitAt == 0) Arm(c.RetransmitAt = _now + c.Rto);
                 c.PersistAt = 0;
                 if (fin) break;
             }
             if (c.AckNow) SendSegment(c, c.SndNxt, 0, TcpSegment.Ack);
             if (c.SndWnd == 0 && avail > 0 && c.SndNxt == c.SndUna && c.PersistAt == 0)
-                c.PersistAt = _now + PersistDelay(c);
+                Arm(c.PersistAt = _now + PersistDelay(c));
         }
 
         private long PersistDelay(TcpConnection c)
@@ -175,8 +175,13 @@ namespace ExoSharp.LibOS.Net
             uint window = syn ? Wire.Min(c.Receive.Free, 65535) : AdvertisedWindow(c);
             Wire.Put16(t + 14, syn ? window : window >> c.RcvShift);
             Wire.Put32(t + 16, 0);
-            if (length > 0) c.Send.ReadAt(seq - c.SndUna, t + header, length);
-            Wire.Put16(t + 16, Checksum.Fold(Checksum.Sum(t, header + length, Checksum.Pseudo(Config.Address, c.RemoteIp, TcpProtocol, header + length))));
+            ulong sum = Checksum.Pseudo(Config.Address, c.RemoteIp, TcpProtocol, header + length);
+            if (length > 0)
+            {
+                c.Send.ReadAt(seq - c.SndUna, t + header, length);
+                sum = c.SummedCount > 0 ? DataSum(c, seq, t + header, length, sum) : Checksum.Sum(t + header, length, sum);
+            }
+            Wire.Put16(t + 16, Checksum.Fold(Checksum.Sum(t, header, sum)));
             if (ack)
             {
                 c.LastAckSent = c.RcvNxt;
@@ -188,6 +193,41 @@ namespace ExoSharp.LibOS.Net
             Counters.SegmentsOut++;
             FinishIp(c.RemoteIp, TcpProtocol, header + length, true);
             return true;
+        }
+
+        /// <summary>sum plus the checksum sum of a segment's data: length bytes from seq, copied to
+        /// data (at an even offset of the segment). Pieces in c's summed ranges take their sum from
+        /// the source; the rest, and pieces the source no longer holds, are read. A piece at an odd
+        /// offset of the data contributes its sum byte-swapped (RFC 1071).</summary>
+        private static ulong DataSum(TcpConnection c, uint seq, byte* data, uint length, ulong sum)
+        {
+            uint at = 0;
+            for (int i = 0; i < c.SummedCount && at < length; i++)
+            {
+                uint start = c.SummedSeq[i], end = start + c.SummedLength[i];
+                if (Seq.Le(end, seq + at)) continue;
+                if (Seq.Ge(start, seq + length)) break;
+                if (Seq.Gt(start, seq + at))
+                {
+                    uint gap = start - (seq + at);
+                    sum += Piece(data, at, gap);
+                    at += gap;
+                }
+                uint n = Wire.Min(end - (seq + at), length - at);
+                if (c.SummedSource[i].Sum(c.SummedTag[i], c.SummedOffset[i] + (seq + at - start), n, out ulong known))
+                    sum += (at & 1) != 0 ? Checksum.Swap(known) : known;
+                else sum += Piece(data, at, n);
+                at += n;
+            }
+            if (at < length) sum += Piece(data, at, length - at);
+            return sum;
+        }
+
+        /// <summary>The checksum contribution of count bytes at offset at of a segment's data.</summary>
+        private static ulong Piece(byte* data, uint at, uint count)
+        {
+            ulong s = Checksum.Sum(data + at, count);
+            return (at & 1) != 0 ? Checksum.Swap(s) : s;
         }
 
         /// <summary>The RST RFC 9293 sends for a segment no connection takes (never for a RST).</summary>

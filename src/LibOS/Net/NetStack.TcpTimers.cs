@@ -3,49 +3,80 @@
 // (RFC 5681 slow start and congestion avoidance, RFC 6582 fast retransmit and recovery with
 // partial ACKs), SACK-driven retransmission of holes during recovery (RFC 2018/6675 in a
 // simple form), delayed ACKs, zero-window probes, keep-alive and TIME-WAIT expiry.
+// The scan over every control block runs only when something is due: _timerDue is at most the
+// earliest timer of any block (each site that arms a timer lowers it, the scan recomputes it),
+// and 0 after the link refused a frame (output to retry) or keep-alive was switched on.
 namespace ExoSharp.LibOS.Net
 {
     public sealed unsafe partial class NetStack
     {
+        private long _timerDue;
+
+        /// <summary>A timer of some block was set to at (absolute milliseconds).</summary>
+        private void Arm(long at)
+        {
+            if (at < _timerDue) _timerDue = at;
+        }
+
         private void TcpTimers()
         {
+            if (_now < _timerDue) return;
+            _timerDue = long.MaxValue;
             foreach (TcpConnection c in _tcbs)
             {
                 if (c.State <= TcpState.Listen) continue;
-                if (c.TimeWaitAt != 0 && _now >= c.TimeWaitAt) { Release(c); continue; }
-                if (c.RetransmitAt != 0 && _now >= c.RetransmitAt)
+                TcpTimers(c);
+                if (c.State <= TcpState.Listen) continue;
+                long next = long.MaxValue;
+                if (c.RetransmitAt != 0) next = c.RetransmitAt;
+                if (c.DelayedAckAt != 0 && c.DelayedAckAt < next) next = c.DelayedAckAt;
+                if (c.PersistAt != 0 && c.PersistAt < next) next = c.PersistAt;
+                if (c.TimeWaitAt != 0 && c.TimeWaitAt < next) next = c.TimeWaitAt;
+                if (c.KeepAlive && (c.State == TcpState.Established || c.State == TcpState.CloseWait))
                 {
-                    RetransmitTimeout(c);
-                    if (c.State <= TcpState.Listen) continue;
+                    long probe = c.LastHeard + Config.KeepIdle + c.KeepAliveProbes * Config.KeepInterval;
+                    if (probe < next) next = probe;
                 }
-                if (c.PersistAt != 0 && _now >= c.PersistAt)
-                {
-                    Counters.WindowProbes++;
-                    if (c.PersistBackoff < 30) c.PersistBackoff++;
-                    c.PersistAt = 0;
-                    if (c.SndWnd == 0) Probe(c);
-                    TcpOutput(c);
-                    if (c.SndWnd == 0 && c.PersistAt == 0) c.PersistAt = _now + PersistDelay(c);
-                }
-                if (c.DelayedAckAt != 0 && _now >= c.DelayedAckAt)
-                {
-                    c.DelayedAckAt = 0;
-                    c.AckNow = true;
-                    TcpOutput(c);
-                }
-                // Output the link refused earlier (its transmit ring was full): nothing else would retry it.
-                if (c.AckNow || (c.State <= TcpState.SynReceived && c.SndNxt == c.Iss) ||
-                    (c.Synchronized && c.Send.Count > c.SndNxt - c.SndUna && c.SndNxt == c.SndUna) ||
-                    (c.FinQueued && !c.FinSent))
-                    TcpOutput(c);
-                if (c.KeepAlive && (c.State == TcpState.Established || c.State == TcpState.CloseWait) &&
-                    _now - c.LastHeard >= Config.KeepIdle + c.KeepAliveProbes * Config.KeepInterval)
-                {
-                    if (c.KeepAliveProbes >= Config.KeepCount) { Abort(c, NetError.TimedOut); continue; }
-                    c.KeepAliveProbes++;
-                    Counters.KeepAlives++;
-                    Probe(c);
-                }
+                if (next < _timerDue) _timerDue = next;
+            }
+        }
+
+        /// <summary>One block's due timers, and output the link refused earlier.</summary>
+        private void TcpTimers(TcpConnection c)
+        {
+            if (c.TimeWaitAt != 0 && _now >= c.TimeWaitAt) { Release(c); return; }
+            if (c.RetransmitAt != 0 && _now >= c.RetransmitAt)
+            {
+                RetransmitTimeout(c);
+                if (c.State <= TcpState.Listen) return;
+            }
+            if (c.PersistAt != 0 && _now >= c.PersistAt)
+            {
+                Counters.WindowProbes++;
+                if (c.PersistBackoff < 30) c.PersistBackoff++;
+                c.PersistAt = 0;
+                if (c.SndWnd == 0) Probe(c);
+                TcpOutput(c);
+                if (c.SndWnd == 0 && c.PersistAt == 0) Arm(c.PersistAt = _now + PersistDelay(c));
+            }
+            if (c.DelayedAckAt != 0 && _now >= c.DelayedAckAt)
+            {
+                c.DelayedAckAt = 0;
+                c.AckNow = true;
+                TcpOutput(c);
+            }
+            // Output the link refused earlier (its transmit ring was full): nothing else would retry it.
+            if (c.AckNow || (c.State <= TcpState.SynReceived && c.SndNxt == c.Iss) ||
+                (c.Synchronized && c.Send.Count > c.SndNxt - c.SndUna && c.SndNxt == c.SndUna) ||
+                (c.FinQueued && !c.FinSent))
+                TcpOutput(c);
+            if (c.KeepAlive && (c.State == TcpState.Established || c.State == TcpState.CloseWait) &&
+                _now - c.LastHeard >= Config.KeepIdle + c.KeepAliveProbes * Config.KeepInterval)
+            {
+                if (c.KeepAliveProbes >= Config.KeepCount) { Abort(c, NetError.TimedOut); return; }
+                c.KeepAliveProbes++;
+                Counters.KeepAlives++;
+                Probe(c);
             }
         }
 
@@ -112,7 +143,7 @@ namespace ExoSharp.LibOS.Net
             c.SackCount = 0;
             c.SndNxt = c.SndUna;
             TcpOutput(c);
-            if (c.RetransmitAt == 0 && c.SndMax != c.SndUna) c.RetransmitAt = _now + c.Rto;
+            if (c.RetransmitAt == 0 && c.SndMax != c.SndUna) Arm(c.RetransmitAt = _now + c.Rto);
         }
 
         /// <summary>An RTT measurement in milliseconds (RFC 6298 section 2).</summary>
@@ -154,6 +185,7 @@ namespace ExoSharp.LibOS.Net
             }
             c.Retries = 0;
             c.SndUna = ack;
+            if (c.SummedCount > 0) PruneSummed(c);
             if (Seq.Lt(c.SndNxt, ack)) c.SndNxt = ack;
             if (Seq.Lt(c.HighRxt, ack)) c.HighRxt = ack;
             if (c.SackOk && s.SackBlocks > 0) Scoreboard(c, ref s);
@@ -172,7 +204,7 @@ namespace ExoSharp.LibOS.Net
                     Resend(c, c.SndUna);
                     c.Cwnd = c.Cwnd > data ? c.Cwnd - data : c.Mss;
                     if (data >= c.Mss) c.Cwnd += c.Mss;
-                    c.RetransmitAt = _now + c.Rto;
+                    Arm(c.RetransmitAt = _now + c.Rto);
                 }
             }
             else
@@ -182,7 +214,8 @@ namespace ExoSharp.LibOS.Net
                 else c.Cwnd += Wire.Max(1, (uint)((ulong)c.Mss * c.Mss / c.Cwnd));    // congestion avoidance
                 if (c.Cwnd > 16u << 20) c.Cwnd = 16u << 20;
             }
-            c.RetransmitAt = c.SndMax == c.SndUna ? 0 : _now + c.Rto;
+            if (c.SndMax == c.SndUna) c.RetransmitAt = 0;
+            else Arm(c.RetransmitAt = _now + c.Rto);
         }
 
         private void DupAck(TcpConnection c, ref TcpSegment s)
@@ -225,7 +258,7 @@ namespace ExoSharp.LibOS.Net
             Counters.RetransmitsFast++;
             Resend(c, c.SndUna);
             c.Cwnd = c.Ssthresh + 3u * c.Mss;
-            c.RetransmitAt = _now + c.Rto;
+            Arm(c.RetransmitAt = _now + c.Rto);
         }
 
         /// <summary>An ACK for SND.UNA that carries data (not a duplicate ACK) with SACK blocks:

@@ -63,23 +63,39 @@ namespace ExoSharp.LibOS.Net
         // Batches (BeginBatch .. EndBatch around frames that arrived together): the ACK that
         // in-order data owes every second segment is sent once for the batch, as a receiver
         // with GRO does; out-of-order data, holes filled and everything else still answer at once.
+        // With Config.MergeAcks (knowledge-based packet merging) those ACKs, and the ACK of a
+        // SYN-ACK, wait further, for the program's next poll (FlushAcks: BeginBatch, and
+        // NetInterface.Wait before it blocks): the program runs in between, and what it sends
+        // then (a response, a request) carries the ACK, so no pure ACK goes out for it.
         private bool _batching;
         private TcpConnection[] _deferredAcks = new TcpConnection[16];
         private int _deferredCount;
 
-        /// <summary>The frames Input gets until EndBatch arrived together.</summary>
-        public void BeginBatch() => _batching = true;
+        /// <summary>The frames Input gets until EndBatch arrived together (first, the ACKs the
+        /// previous batch left to the program are sent: FlushAcks).</summary>
+        public void BeginBatch()
+        {
+            if (_deferredCount > 0) FlushAcks();
+            _batching = true;
+        }
 
-        /// <summary>Sends the ACKs the batch deferred (those no segment sent since has carried).</summary>
+        /// <summary>Sends the ACKs the batch deferred, or with Config.MergeAcks leaves them for
+        /// FlushAcks.</summary>
         public void EndBatch()
         {
             _batching = false;
+            if (!Config.MergeAcks) FlushAcks();
+        }
+
+        /// <summary>Sends the deferred ACKs that no segment sent since has carried.</summary>
+        public void FlushAcks()
+        {
             for (int i = 0; i < _deferredCount; i++)
             {
                 TcpConnection c = _deferredAcks[i];
                 _deferredAcks[i] = null;
                 c.AckDeferred = false;
-                if (c.UnackedSegments == 0 || c.State < TcpState.Established) continue;
+                if (c.LastAckSent == c.RcvNxt || c.State < TcpState.Established) continue;
                 c.AckNow = true;
                 TcpOutput(c);
             }
@@ -148,7 +164,7 @@ namespace ExoSharp.LibOS.Net
         private void ArpSend(ushort op, ulong to, uint targetIp, ulong targetMac)
         {
             byte* f = _link.Reserve();
-            if (f == null) { Counters.TransmitBusy++; return; }
+            if (f == null) { Counters.TransmitBusy++; _timerDue = 0; return; }
             Wire.PutMac(f, to);
             Wire.PutMac(f + 6, Config.Mac);
             Wire.Put16(f + 12, TypeArp);
@@ -231,7 +247,7 @@ namespace ExoSharp.LibOS.Net
         private byte* StartIp()
         {
             _tx = _link.Reserve();
-            if (_tx == null) { Counters.TransmitBusy++; return null; }
+            if (_tx == null) { Counters.TransmitBusy++; _timerDue = 0; return null; }
             return _tx + 34;
         }
 

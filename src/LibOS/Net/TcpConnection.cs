@@ -2,18 +2,20 @@
 // receive buffers in the arena. Send holds the bytes from SND.UNA on (sent and not yet sent);
 // Receive holds in-order unread bytes, and out-of-order data sits past them at its place, its
 // ranges in Ooo*. A listening block heads its accept queue. Fields are the engine's (Tcp.cs);
-// programs use the handle calls on NetStack.
+// programs use the handle calls on NetStack. Summed*: ranges of the send buffer whose checksum
+// sums a source knows (NetStack.TcpSend's summed form), in sequence order, at most MaxSummed.
 namespace ExoSharp.LibOS.Net
 {
     public sealed unsafe class TcpConnection
     {
-        public const int MaxOoo = 8, MaxSack = 4;
+        public const int MaxOoo = 8, MaxSack = 4, MaxSummed = 4;
 
         public int Index;
         public TcpState State;
         public uint LocalIp, RemoteIp;
         public ushort LocalPort, RemotePort;
-        public TcpConnection HashNext, Parent, QueueNext, AcceptHead, AcceptTail, FreeNext;
+        public TcpConnection HashNext, Parent, QueueNext, AcceptHead, AcceptTail, FreeNext, TimeWaitPrev, TimeWaitNext;
+        public bool InTimeWaitList;
         public int Backlog, Embryonic, Queued;
         public bool Accepted, UserClosed;
         public int Error;
@@ -24,6 +26,11 @@ namespace ExoSharp.LibOS.Net
         public ByteRing Send;
         public bool FinQueued, FinSent, FinAcked;
         public ushort Mss;
+        public int SummedCount;
+        public uint[] SummedSeq = new uint[MaxSummed], SummedLength = new uint[MaxSummed];
+        public IChecksumSource[] SummedSource = new IChecksumSource[MaxSummed];
+        public long[] SummedTag = new long[MaxSummed];
+        public ulong[] SummedOffset = new ulong[MaxSummed];
 
         // Receiving
         public uint Irs, RcvNxt, RcvAdv, LastAckSent;
@@ -78,6 +85,8 @@ namespace ExoSharp.LibOS.Net
             SndShift = 0;
             Send.Clear();
             FinQueued = FinSent = FinAcked = false;
+            for (int i = 0; i < SummedCount; i++) SummedSource[i] = null;
+            SummedCount = 0;
             Irs = RcvNxt = RcvAdv = LastAckSent = 0;
             RcvShift = 0;
             Receive.Clear();

@@ -9,12 +9,21 @@
 // starts again (Generation counts the restarts, so a response still sending from an old body
 // falls back to reading the file). Entries are direct-mapped by a hash of the path; files over
 // a quarter of the arena and generated files are not kept. Nothing is allocated per request.
+// Precomputed checksums: each body starts at a multiple of 64 bytes of the arena, and for every
+// 64 bytes the running Internet-checksum sum of the body up to there is kept (an eighth of the
+// arena's size), so the sum of any range of a body is a difference of two running sums plus at
+// most 63 bytes read at each end (Sum, the stack's IChecksumSource): the stack checksums a
+// segment of a cached file without reading the file's bytes again.
+using ExoSharp.LibOS.Net;
+
 namespace ExoSharp.Apps.Cheetah.Http
 {
-    public sealed unsafe class FileCache
+    public sealed unsafe class FileCache : IChecksumSource
     {
         public const int Slots = 128, MaxPath = 256;
+        private const int Granule = 64;
         private readonly byte[] _arena;
+        private readonly ulong[] _sums;         // _sums[at / Granule + k]: a body's bytes [0, 64 (k + 1)) summed (Checksum.SumLittle, unfolded)
         private int _used;
         private readonly byte[] _paths = new byte[Slots * MaxPath];
         private readonly int[] _pathLength = new int[Slots], _at = new int[Slots];
@@ -26,7 +35,11 @@ namespace ExoSharp.Apps.Cheetah.Http
         public long Generation { get; private set; }
         public long Hits, Fills, Checks;
 
-        public FileCache(int bytes) => _arena = new byte[bytes];
+        public FileCache(int bytes)
+        {
+            _arena = new byte[bytes];
+            _sums = new ulong[bytes / Granule + 1];
+        }
 
         public const int Cached = 1, NotCached = 0, Missing = -1, NotTried = -2;
 
@@ -66,8 +79,8 @@ namespace ExoSharp.Apps.Cheetah.Http
                 }
                 _valid[slot] = false;
                 if (found.Size > (ulong)(_arena.Length / 4)) return NotCached;
-                int size = (int)found.Size;
-                if (_used + size > _arena.Length)
+                int size = (int)found.Size, reserved = (size + Granule - 1) & ~(Granule - 1);
+                if (_used + reserved > _arena.Length)
                 {
                     for (int k = 0; k < Slots; k++) _valid[k] = false;
                     _used = 0;
@@ -82,6 +95,12 @@ namespace ExoSharp.Apps.Cheetah.Http
                         if (n <= 0) return NotCached;
                         got += (int)n;
                     }
+                    ulong run = 0;
+                    for (int k = 0; k * Granule < size; k++)
+                    {
+                        run += Checksum.SumLittle(arena + _used + k * Granule, (uint)(size - k * Granule < Granule ? size - k * Granule : Granule));
+                        _sums[_used / Granule + k] = run;
+                    }
                 }
                 System.Buffer.MemoryCopy(path, key, MaxPath, length);
                 _pathLength[slot] = length;
@@ -89,7 +108,7 @@ namespace ExoSharp.Apps.Cheetah.Http
                 _at[slot] = _used;
                 _checked[slot] = now;
                 _valid[slot] = true;
-                _used += (size + 7) & ~7;
+                _used += reserved;
                 Fills++;
                 at = _at[slot];
                 generation = Generation;
@@ -104,6 +123,46 @@ namespace ExoSharp.Apps.Cheetah.Http
             if (generation != Generation) return false;
             fixed (byte* arena = _arena) System.Buffer.MemoryCopy(arena + at + (int)offset, into, count, count);
             return true;
+        }
+
+        /// <summary>The tag that names a body at at (from Find) of generation for Sum.</summary>
+        public static long Tag(int at, long generation) => generation << 32 | (uint)at;
+
+        /// <summary>IChecksumSource: Checksum.Sum of length bytes from offset of the body tag names,
+        /// from the running sums; false if the arena has been emptied since (or the range is not
+        /// the arena's).</summary>
+        public bool Sum(long tag, ulong offset, uint length, out ulong sum)
+        {
+            sum = 0;
+            if ((tag >> 32) != Generation) return false;
+            uint at = (uint)tag;
+            ulong end = offset + length;
+            if (at % Granule != 0 || at + end > (ulong)_arena.Length) return false;
+            fixed (byte* arena = _arena)
+            fixed (ulong* sums = _sums)
+            {
+                byte* body = arena + at;
+                ulong* run = sums + at / Granule;
+                ulong first = (offset + Granule - 1) / Granule, last = end / Granule;    // whole granules [first, last)
+                ulong raw;
+                if (first >= last) raw = Aligned(body, offset, length);
+                else raw = run[last - 1] - (first > 0 ? run[first - 1] : 0) +
+                           Aligned(body, offset, (uint)(first * Granule - offset)) + Aligned(body, last * Granule, (uint)(end - last * Granule));
+                // raw pairs the bytes as the body does (from an even offset); a range from an odd
+                // offset starts its own words a byte later: its sum is raw's bytes exchanged.
+                while ((raw >> 16) != 0) raw = (raw & 0xFFFF) + (raw >> 16);
+                sum = (offset & 1) == 0 ? Checksum.Swap(raw) : raw;
+                return true;
+            }
+        }
+
+        /// <summary>The body's bytes [offset, offset + length) summed in the body's own pairing
+        /// (little-endian words from even offsets).</summary>
+        private static ulong Aligned(byte* body, ulong offset, uint length)
+        {
+            if (length == 0) return 0;
+            if ((offset & 1) == 0) return Checksum.SumLittle(body + offset, length);
+            return ((ulong)body[offset] << 8) + Checksum.SumLittle(body + offset + 1, length - 1);
         }
 
         private static int Slot(byte* path, int length)

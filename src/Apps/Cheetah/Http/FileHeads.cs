@@ -22,9 +22,10 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// <summary>Lookups answered from an entry, and entries (re)made.</summary>
         public long Hits, Made;
 
-        /// <summary>The entry for file (made now if there is none): its slot. contentType: the
-        /// file's media type. -1 when the part would not fit (the caller formats the head itself).</summary>
-        public int Find(ref SiteFile file, string contentType)
+        /// <summary>The entry for file, whose resolved path is path[0..pathLength) (made now if there
+        /// is none, with the file's media type or the path's): its slot. -1 when the part would not
+        /// fit (the caller formats the head itself).</summary>
+        public int Find(ref SiteFile file, byte* path, int pathLength)
         {
             int slot = (int)((file.Id * 0x9E37_79B9_7F4A_7C15UL) >> 58);
             if (_valid[slot] && _id[slot] == file.Id && _size[slot] == file.Size && _modified[slot] == file.Modified)
@@ -44,7 +45,7 @@ namespace ExoSharp.Apps.Cheetah.Http
                 w.Text("\r\nETag: ");
                 w.Bytes(tag, t.Length);
                 w.Text("\r\nAccept-Ranges: bytes\r\nContent-Type: ");
-                w.Text(contentType);
+                w.Text(file.ContentType ?? MimeTypes.Of(path, pathLength));
                 w.Text("\r\nContent-Length: ");
                 w.Decimal(file.Size);
                 w.Text("\r\n");

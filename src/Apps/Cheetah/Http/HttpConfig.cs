@@ -39,5 +39,14 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// <summary>Bytes of FileCache's arena (files' bodies kept in memory, checked once a
         /// second); 0: no cache, every request looks its file up and reads it.</summary>
         public int FileCacheBytes = 0;
+
+        /// <summary>Bodies from FileCache are sent with their checksum sums from the cache's
+        /// running sums (TcpSend's summed form) rather than summed by the stack; off only to
+        /// measure what it saves.</summary>
+        public bool PrecomputedSums = true;
+
+        /// <summary>Responses are produced straight into the stack's send buffer (TcpSendSpace)
+        /// rather than into a buffer of the server's and copied; off only to measure what it saves.</summary>
+        public bool InPlaceSend = true;
     }
 }

@@ -40,6 +40,18 @@ namespace ExoSharp.Apps.Cheetah.Http
         /// <summary>A response is being sent (Expire uses the send timeout).</summary>
         public bool Responding => _responding;
 
+        /// <summary>Between requests with nothing buffered: until input comes, Produce has nothing to
+        /// do and only Expire's idle timeout can change anything.</summary>
+        public bool Waiting => !_responding && _filled == 0 && _discard == 0 && !Done && !Failed && !_inputEnded;
+
+        /// <summary>After Produce: the first piece of its output copied from the server's FileCache
+        /// (SummedLength 0: none), at SummedAt of the output, the cache's bytes SummedOffset on of
+        /// the body FileCache.Tag SummedTag names: the caller may send it with the cache's sums.</summary>
+        public int SummedAt;
+        public uint SummedLength;
+        public long SummedTag;
+        public ulong SummedOffset;
+
         /// <summary>The last response's status (0 before the first).</summary>
         public int LastStatus { get; private set; }
 
@@ -114,6 +126,7 @@ namespace ExoSharp.Apps.Cheetah.Http
         {
             _now = now;
             int total = 0;
+            SummedLength = 0;
             fixed (byte* head = _head)
             {
                 _headAt = head;
@@ -142,7 +155,17 @@ namespace ExoSharp.Apps.Cheetah.Http
                             }
                             got = want;
                         }
-                        else if (_cacheAt >= 0 && _server.Cache.Read(_cacheAt, _cacheGeneration, _bodyOffset, output + total, want)) got = want;
+                        else if (_cacheAt >= 0 && _server.Cache.Read(_cacheAt, _cacheGeneration, _bodyOffset, output + total, want))
+                        {
+                            got = want;
+                            if (SummedLength == 0)
+                            {
+                                SummedAt = total;
+                                SummedLength = (uint)want;
+                                SummedTag = FileCache.Tag(_cacheAt, _cacheGeneration);
+                                SummedOffset = _bodyOffset;
+                            }
+                        }
                         else got = _server.Site.Read(ref _file, _bodyOffset, output + total, want);
                         if (got <= 0) { Failed = true; break; }
                         _bodyOffset += (ulong)got;
@@ -254,8 +277,7 @@ namespace ExoSharp.Apps.Cheetah.Http
         {
             if (file.Generated) { ServeGenerated(ref r, ref file, path, pathLength, close, head); return; }
             byte* tag = stackalloc byte[FileHeads.TagCapacity];
-            string contentType = file.ContentType ?? MimeTypes.Of(path, pathLength);
-            int slot = _config.PrecomputedHeads ? _server.Heads.Find(ref file, contentType) : -1;
+            int slot = _config.PrecomputedHeads ? _server.Heads.Find(ref file, path, pathLength) : -1;
             var t = new AsciiWriter(tag, FileHeads.TagCapacity);
             if (slot >= 0) t.Length = _server.Heads.Tag(slot, tag);
             else FileHeads.WriteTag(ref t, ref file);
@@ -298,7 +320,7 @@ namespace ExoSharp.Apps.Cheetah.Http
             if (status != HttpStatus.NotModified)
             {
                 w.Text("Accept-Ranges: bytes\r\nContent-Type: ");
-                w.Text(contentType);
+                w.Text(file.ContentType ?? MimeTypes.Of(path, pathLength));
                 w.Text("\r\n");
                 if (status == HttpStatus.PartialContent)
                 {

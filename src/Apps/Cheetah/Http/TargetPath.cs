@@ -25,6 +25,14 @@ namespace ExoSharp.Apps.Cheetah.Http
                 if (i == skip) return HttpStatus.BadRequest;
             }
             if (capacity < targetLength + 1) return HttpStatus.BadRequest;
+            if (i == 0 && Plain(target, targetLength))
+            {
+                // Already a normal path: copied as it is, less a trailing slash (but the root's).
+                System.Buffer.MemoryCopy(target, output, capacity, targetLength);
+                trailing = target[targetLength - 1] == '/';
+                length = trailing && targetLength > 1 ? targetLength - 1 : targetLength;
+                return 0;
+            }
             int n = 0;
             for (; i < targetLength && target[i] != '?' && target[i] != '#'; i++)
             {
@@ -64,6 +72,20 @@ namespace ExoSharp.Apps.Cheetah.Http
             if (w == 0) { output[0] = (byte)'/'; w = 1; trailing = true; }
             length = w;
             return 0;
+        }
+
+        /// <summary>Whether target is "/" or "/seg/seg[/]" with nothing to decode or drop: no '%',
+        /// '?', '#', no empty segment but a last one, and no segment starting with '.'.</summary>
+        private static bool Plain(byte* target, int length)
+        {
+            if (length == 0 || target[0] != '/') return false;
+            for (int k = 0; k < length; k++)
+            {
+                byte c = target[k];
+                if (c == '%' || c == '?' || c == '#') return false;
+                if (c == '/' && k + 1 < length && (target[k + 1] == '/' || target[k + 1] == '.')) return false;
+            }
+            return true;
         }
 
         private static int HexDigit(byte c)

@@ -125,6 +125,7 @@ namespace ExoSharp.LibOS.Net.Ring
         /// <summary>Blocks until a frame comes or ticks timer ticks pass (0: until a frame), then polls.</summary>
         public int Wait(uint ticks)
         {
+            Stack.FlushAcks();
             if (SpinWhenIdle)
                 Spins += SpinLoop(NetClock.Now + (ticks == 0 ? 10 : 10 * (long)ticks));
             else if (!_receive.Next(out _, out _))
