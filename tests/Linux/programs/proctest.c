@@ -502,6 +502,20 @@ static void bad_pointers(void)
     check("clone of a thread: EINVAL", raw(SYS_clone, CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, (long)0x100000, 0, 0, 0), -EINVAL);
     check("setpgid of a stranger: ESRCH", raw(SYS_setpgid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
     check("getsid of a stranger: ESRCH", raw(SYS_getsid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
+
+    /* time(2) is the wall clock's seconds; prctl keeps a 15-byte name */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long seconds = raw(SYS_time, 0, 0, 0, 0, 0), stored = 0;
+    check("time within a second of CLOCK_REALTIME", seconds - now.tv_sec >= 0 && seconds - now.tv_sec <= 1, 1);
+    check("time stores what it returns", raw(SYS_time, (long)&stored, 0, 0, 0, 0) == stored && stored >= seconds, 1);
+    check("time bad pointer: EFAULT", raw(SYS_time, (long)BAD, 0, 0, 0, 0), -EFAULT);
+    char name[16] = { 0 };
+    check("prctl PR_SET_NAME", raw(SYS_prctl, 15, (long)"proctest-a-long-name", 0, 0, 0), 0);
+    raw(SYS_prctl, 16, (long)name, 0, 0, 0);
+    check("prctl PR_GET_NAME gives its first 15 bytes", strcmp(name, "proctest-a-long"), 0);
+    check("prctl PR_GET_NAME bad pointer: EFAULT", raw(SYS_prctl, 16, (long)BAD, 0, 0, 0), -EFAULT);
+    check("prctl unknown option: EINVAL", raw(SYS_prctl, 0x7777, 0, 0, 0, 0), -EINVAL);
 }
 
 static void forkbomb(void)
@@ -552,6 +566,10 @@ int main(int argc, char **argv)
         int status;
         waitpid(c, &status, 0);
         check("execve of /bin/fromdisk from the file system: its exit status", WEXITSTATUS(status), 42);
+        c = fork();     /* a relative path is looked up from the working directory */
+        if (c == 0) { char *args[] = { "fromdisk", "exit42", 0 }; if (chdir("/bin") == 0) execve("fromdisk", args, (char *[]){ 0 }); _exit(errno); }
+        waitpid(c, &status, 0);
+        check("execve of fromdisk relative to the working directory /bin: its exit status", WEXITSTATUS(status), 42);
         check("execve of a directory: EACCES", raw(SYS_execve, (long)"/bin", (long)(char *[]){ "x", 0 }, 0, 0, 0), -EACCES);
         check("execve of a missing file under /bin: ENOENT", raw(SYS_execve, (long)"/bin/none", (long)(char *[]){ "x", 0 }, 0, 0, 0), -ENOENT);
         /* the program's code is read-only: a store into it is SIGSEGV with SEGV_ACCERR */

@@ -1,5 +1,5 @@
 // execve for a Linux process: the path, argv and envp copied out first, the image found (a file
-// of ExOS's file system, of which only the headers are read up front and the segments straight
+// of ExOS's file system (a relative path from the working directory), of which only the headers are read up front and the segments straight
 // into their pages at the load (OpenImage), or else a boot data module named by the path or its
 // last component, so `/bin/busybox` finds the module `busybox` without a disk; `/proc/self/exe`
 // is the current image: its path read again, or its module), `#!` scripts through their interpreter (4 levels),
@@ -14,6 +14,7 @@
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
+using ExoSharp.LibOS.Linux.Io;
 using ExoSharp.LibOS.Linux.Loader;
 using ExoSharp.LibOS.Linux.Runtime;
 using System.Runtime;
@@ -321,6 +322,11 @@ namespace ExoSharp.LibOS.Linux.Processes
             }
             if (Files.Volume != null)
             {
+                if (name[0] != '/')     // relative: against the working directory, as the other path calls
+                {
+                    string cwd = UserPaths.WorkingDirectory;
+                    name = cwd.Length > 0 && cwd[cwd.Length - 1] == '/' ? cwd + name : cwd + "/" + name;
+                }
                 long r = Files.Stat(name, out FileStat st);
                 if (r == 0)
                 {

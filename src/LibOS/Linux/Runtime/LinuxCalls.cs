@@ -96,6 +96,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 63: return Uname(a0);
                 case 228: return ClockGetTime(a0, a1);
                 case 96: return GetTimeOfDay(a0);
+                case 201: return Time(a0);
+                case 157: return Prctl(a0, a1);
                 case 318: return GetRandom(a0, a1);
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
@@ -282,6 +284,40 @@ namespace ExoSharp.LibOS.Linux.Runtime
             if (!UserPointers.Check(timeval, 16, true)) return Error(Errno.EFAULT);
             ((ulong*)timeval)[0] = Clock.UnixSeconds;
             ((ulong*)timeval)[1] = Clock.Ticks % 100 * 10_000;
+            return 0;
+        }
+
+        /// <summary>time(2): the wall clock's seconds, also stored at tloc unless it is null.</summary>
+        private static long Time(ulong tloc)
+        {
+            if (tloc != 0 && !UserPointers.Check(tloc, 8, true)) return Error(Errno.EFAULT);
+            ulong now = Clock.UnixSeconds;
+            if (tloc != 0) *(ulong*)tloc = now;
+            return (long)now;
+        }
+
+        private static readonly byte[] s_name = new byte[16];      // PR_SET_NAME's name (zero-terminated); a fork's copy keeps it
+
+        /// <summary>prctl(2): PR_SET_NAME (15) and PR_GET_NAME (16), 16 bytes with the terminator;
+        /// every other option EINVAL.</summary>
+        private static long Prctl(ulong option, ulong name)
+        {
+            if (option != 15 && option != 16) return Error(Errno.EINVAL);
+            if (option == 16)
+            {
+                if (!UserPointers.Check(name, 16, true)) return Error(Errno.EFAULT);
+                for (int i = 0; i < 16; i++) ((byte*)name)[i] = s_name[i];
+                return 0;
+            }
+            int n = 0;
+            for (; n < 15; n++)
+            {
+                if ((n == 0 || ((name + (ulong)n) & 4095) == 0) && !UserPointers.Check(name + (ulong)n, 1, false)) return Error(Errno.EFAULT);
+                byte c = ((byte*)name)[n];
+                if (c == 0) break;
+                s_name[n] = c;
+            }
+            for (int i = n; i < 16; i++) s_name[i] = 0;
             return 0;
         }
 
