@@ -503,6 +503,19 @@ static void bad_pointers(void)
     check("setpgid of a stranger: ESRCH", raw(SYS_setpgid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
     check("getsid of a stranger: ESRCH", raw(SYS_getsid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
 
+    /* a write to a pipe with no reader left: SIGPIPE (its default ends the process), EPIPE when ignored */
+    int p[2];
+    pipe(p);
+    close(p[0]);
+    pid_t w = fork();
+    if (w == 0) { raw(SYS_write, p[1], (long)"x", 1, 0, 0); _exit(0); }
+    waitpid(w, &st, 0);
+    check("write to a pipe without a reader: the writer ends by SIGPIPE", WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGPIPE);
+    signal(SIGPIPE, SIG_IGN);
+    check("with SIGPIPE ignored: EPIPE", raw(SYS_write, p[1], (long)"x", 1, 0, 0), -EPIPE);
+    signal(SIGPIPE, SIG_DFL);
+    close(p[1]);
+
     /* time(2) is the wall clock's seconds; prctl keeps a 15-byte name */
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
