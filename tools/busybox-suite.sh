@@ -11,7 +11,8 @@
 # binary from; out/bbsuite/source, never committed); nothing is fetched once it is there.
 # Usage: tools/busybox-suite.sh test          the pinned applets below (make test)
 #        tools/busybox-suite.sh soak          every other applet (make soak)
-#        tools/busybox-suite.sh run APPLET... those applets
+#        tools/busybox-suite.sh run APPLET... those applets (BBSUITE_VERBOSE=1: runtest -v, every
+#                                             failure's output; BBSUITE_NAME: out/bbsuite/NAME, default run)
 #        tools/busybox-suite.sh source        fetches and unpacks the source; prints its directory
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -71,9 +72,12 @@ all_applets() {
 
 # The tree both sides run: the busybox binary with a link per applet in /bin, /etc's passwd and
 # group, /tmp, /root, and /bb: the binary again (runtest's bindir), Debian's static config as
-# /bb/.config, the suite in /bb/testsuite, and /bb/run-suite, the driver. $1: source, $2: tree.
+# /bb/.config, the suite in /bb/testsuite, /bb/run-suite, the driver, and /bb/applets, the applets
+# it runs (a file: a boot module's command line is too short for the list). $1: source, $2: tree,
+# the rest: applets.
 make_tree() {
     local src=$1 root=$2 busybox applet
+    shift 2
     busybox=$(tools/busybox.sh) || return 1
     rm -rf "$root"; mkdir -p "$root"/{bin,etc,tmp,root,home,dev,proc,bb}
     cp "$busybox" "$root/bin/busybox"; cp "$busybox" "$root/bb/busybox"
@@ -92,13 +96,17 @@ make_tree() {
 export PATH=/bin HOME=/root SKIP_KNOWN_BUGS=y SKIP_INTERNET_TESTS=y ECHO=/bin/echo SHELL=/bin/sh LANG=C.UTF-8 LC_ALL=C.UTF-8
 cd /bb/testsuite || exit 1
 echo "bbsuite: start at $(date +%s)"
+set -- $(cat /bb/applets)
 for a in "$@"; do set -- "$@" all_bbsuite_next "$a"; shift; done
-./runtest "$@" all_bbsuite_next 2>&1
+verbose=; [ -f /bb/verbose ] && verbose=-v
+./runtest $verbose "$@" all_bbsuite_next 2>&1
 echo "bbsuite: done, runtest's status $?"
 DRIVER
     printf '#!/bin/sh\n# tools/busybox-suite.sh: the marker between two applets (not part of busybox'"'"'s suite).\necho "bbsuite: next at $(date +%%s)"\n' \
         > "$root/bb/testsuite/all_bbsuite_next.tests"
     chmod 0755 "$root/bb/testsuite/all_bbsuite_next.tests"
+    echo "$*" > "$root/bb/applets"
+    [ -n "${BBSUITE_VERBOSE:-}" ] && touch "$root/bb/verbose"
     chmod 0755 "$root/bb/run-suite"
 }
 
@@ -109,7 +117,7 @@ run_both() {
     src=$(fetch_source) || return 1
     work=$dir/$name
     rm -rf "$work"; mkdir -p "$work"
-    make_tree "$src" "$work/root" || return 1
+    make_tree "$src" "$work/root" "$@" || return 1
     vmlinuz=$(tools/peer.sh kernel) || return 1
     [ -f out/apps.elf ] && [ -f out/kernel.elf ] || make -s all >&2 || return 1
     tools/fsimage make "$work/exosharp.img" "$work/root" 64 > "$work/fsimage.log" 2>&1 ||
@@ -118,7 +126,7 @@ run_both() {
     { echo '#!/bin/busybox sh'
       echo '/bin/busybox mount -t proc proc /proc'
       echo '/bin/busybox mount -t devtmpfs dev /dev'
-      echo "/bin/sh /bb/run-suite $*"
+      echo "/bin/sh /bb/run-suite"
       echo '/bin/busybox poweroff -f'; } > "$work/peer-root/init"
     chmod 0755 "$work/peer-root/init"
     tools/peer.sh initrd "$work/peer-root" "$work/peer.cpio" || return 1
@@ -127,19 +135,20 @@ run_both() {
         -serial stdio -kernel "$vmlinuz" -initrd "$work/peer.cpio" -append "console=ttyS0 quiet panic=-1" </dev/null |
         tr -d '\r' > "$work/linux.log"; echo "$((SECONDS - start))" > "$work/linux.secs" ) &
     local peer=$!
-    tools/run.sh --timeout "$limit" --disk "$work/exosharp.img" "linux /bin/sh /bb/run-suite $*" 2>&1 | tr -d '\r' > "$work/exosharp.log"
+    tools/run.sh --timeout "$limit" --disk "$work/exosharp.img" "linux /bin/sh /bb/run-suite" 2>&1 | tr -d '\r' > "$work/exosharp.log"
     echo "$((SECONDS - start))" > "$work/exosharp.secs"
     wait "$peer"
     compare "$work" "$@"
 }
 
 # Results of a log as "applet<TAB>test<TAB>PASS|FAIL|SKIPPED|UNTESTED" (a name seen twice in one
-# applet gets " #2"); the k-th marker line starts the k-th applet of $2.., the last one ends them.
+# applet gets " #2"), and "applet<TAB>-<TAB>RAN" once its tests ended; the k-th marker line starts
+# the k-th applet of $2.., the last one ends them.
 results() {
     local log=$1; shift
     awk -v list="$*" '
         BEGIN { n = split(list, applets, " "); k = 0 }
-        /^bbsuite: next at / { k++; applet = k <= n ? applets[k] : ""; next }
+        /^bbsuite: next at / { if (applet != "") print applet "\t-\tRAN"; k++; applet = k <= n ? applets[k] : ""; next }
         applet != "" && match($0, /^(PASS|FAIL|SKIPPED|UNTESTED): /) {
             verdict = substr($0, 1, RLENGTH - 2); name = substr($0, RLENGTH + 1)
             key = applet "\t" name
@@ -172,7 +181,12 @@ compare() {
                 while ((getline l < listf) > 0) { split(l, f, "\t"); if (f[1] == a) listed[f[2]] = 1 }
                 while ((getline l < exof) > 0) { split(l, f, "\t"); if (f[1] == a) exo[f[2]] = f[3] }
                 nl = 0
-                while ((getline l < linuxf) > 0) { split(l, f, "\t"); if (f[1] == a) { order[nl++] = f[2]; lin[f[2]] = f[3] } }
+                ran = 0
+                while ((getline l < linuxf) > 0) {
+                    split(l, f, "\t")
+                    if (f[1] != a) continue
+                    if (f[3] == "RAN") ran = 1; else { order[nl++] = f[2]; lin[f[2]] = f[3] }
+                }
                 lp = 0; ep = 0; same = 0; diff = 0; bad = ""; stale = ""
                 for (name in exo) if (exo[name] == "PASS") ep++
                 for (i = 0; i < nl; i++) {
@@ -183,7 +197,7 @@ compare() {
                     else if (name in listed) diff++
                     else bad = bad " [" name ": " (name in exo ? exo[name] : "not run") "]"
                 }
-                if (nl == 0) { print "FAIL busybox-suite/" a ": no result from Linux"; exit }
+                if (!ran) { print "FAIL busybox-suite/" a ": Linux did not get to its end"; exit }
                 if (bad != "") printf "FAIL busybox-suite/%s: Linux passes %d, ExoSharp %d; unlisted differences:%s\n", a, lp, ep, bad
                 else printf "PASS busybox-suite/%s: Linux passes %d, ExoSharp %d, listed differences %d\n", a, lp, ep, diff
                 if (stale != "") printf "NOTE busybox-suite/%s: listed but passing now (take off the list):%s\n", a, stale
@@ -211,6 +225,6 @@ soak)
     rest=$(all_applets "$src" | grep -vxF -f <(tr ' ' '\n' <<<"$pinned"))
     # shellcheck disable=SC2086
     run_both soak 5400 $rest ;;
-run)    shift; [ $# -gt 0 ] || { echo "usage: tools/busybox-suite.sh run APPLET..." >&2; exit 2; }; run_both run 5400 "$@" ;;
+run)    shift; [ $# -gt 0 ] || { echo "usage: tools/busybox-suite.sh run APPLET..." >&2; exit 2; }; run_both "${BBSUITE_NAME:-run}" 5400 "$@" ;;
 *)      echo "usage: tools/busybox-suite.sh test | soak | run APPLET... | source" >&2; exit 2 ;;
 esac

@@ -456,6 +456,16 @@ int main(int argc, char **argv)
     expect("zeros", buf[0] | buf[15], 0);
     expect("write to read-only /dev/zero: EBADF", sys(SYS_write, zero, (long)buf, 1, 0, 0), -EBADF);
     close(zero);
+    int full = open("/dev/full", O_RDWR);
+    memset(buf, 7, 16);
+    expect("read 16 from /dev/full: zeros", read(full, buf, 16) == 16 ? buf[0] | buf[15] : -1, 0);
+    expect("write to /dev/full: ENOSPC", sys(SYS_write, full, (long)buf, 1, 0, 0), -ENOSPC);
+    close(full);
+    int urandom = open("/dev/urandom", O_RDONLY);
+    unsigned char r1[32] = { 0 }, r2[32] = { 0 };
+    expect("read 32 from /dev/urandom, twice, differing", read(urandom, r1, 32) == 32 && read(urandom, r2, 32) == 32 && memcmp(r1, r2, 32) != 0, 1);
+    expect("fstat /dev/urandom: character device 1,9", fstat(urandom, &st) == 0 && S_ISCHR(st.st_mode) ? (long)st.st_rdev : -1, 0x109);
+    close(urandom);
     expect("stat /dev/tty: the console", stat("/dev/tty", &st) == 0 ? (long)st.st_rdev : -1, 0x500);
 
     /* sendfile and dup2 onto stdout. */

@@ -516,6 +516,14 @@ static void bad_pointers(void)
     signal(SIGPIPE, SIG_DFL);
     close(p[1]);
 
+    /* futex for a process of one thread: nothing to wake, a wait that could never end refused */
+    static uint32_t word = 5;
+    check("futex FUTEX_WAKE: no one woken", raw(SYS_futex, (long)&word, 1 | 128, 1, 0, 0), 0);
+    check("futex FUTEX_WAIT on another value: EAGAIN", raw(SYS_futex, (long)&word, 0 | 128, 4, 0, 0), -EAGAIN);
+    check("futex FUTEX_WAIT on its value, no other thread: EDEADLK", raw(SYS_futex, (long)&word, 0, 5, 0, 0), -EDEADLK);
+    check("futex bad word: EFAULT", raw(SYS_futex, (long)BAD, 1, 1, 0, 0), -EFAULT);
+    check("futex unaligned word: EINVAL", raw(SYS_futex, (long)&word + 1, 1, 1, 0, 0), -EINVAL);
+
     /* time(2) is the wall clock's seconds; prctl keeps a 15-byte name */
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);

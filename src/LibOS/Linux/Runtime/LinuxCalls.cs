@@ -98,6 +98,7 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 96: return GetTimeOfDay(a0);
                 case 201: return Time(a0);
                 case 157: return Prctl(a0, a1);
+                case 202: return Futex(a0, a1, a2);
                 case 318: return GetRandom(a0, a1);
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
@@ -319,6 +320,21 @@ namespace ExoSharp.LibOS.Linux.Runtime
             }
             for (int i = n; i < 16; i++) s_name[i] = 0;
             return 0;
+        }
+
+        /// <summary>futex(2) for processes of one thread each (no CLONE_VM): FUTEX_WAKE and
+        /// FUTEX_WAKE_BITSET wake no one (no other thread shares the word: 0); FUTEX_WAIT and
+        /// FUTEX_WAIT_BITSET answer EAGAIN when the word is not the expected value, and EDEADLK when
+        /// it is (nothing could ever wake the caller). An unaligned word EINVAL, an unmapped one
+        /// EFAULT, the other operations ENOSYS.</summary>
+        private static long Futex(ulong word, ulong op, ulong value)
+        {
+            ulong command = op & 0x7F;                  // less FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+            if (command != 0 && command != 1 && command != 9 && command != 10) return Error(Errno.ENOSYS);
+            if ((word & 3) != 0) return Error(Errno.EINVAL);
+            if (!UserPointers.Check(word, 4, false)) return Error(Errno.EFAULT);
+            if (command == 1 || command == 10) return 0;
+            return *(uint*)word != (uint)value ? Error(Errno.EAGAIN) : Error(Errno.EDEADLK);
         }
 
         private static long GetRandom(ulong buffer, ulong length)
