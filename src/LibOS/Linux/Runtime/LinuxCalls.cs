@@ -197,6 +197,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 24: return Scheduling.Yield();                             // sched_yield
                 case 144: return Scheduling.SetScheduler(a0, a1, a2);           // sched_setscheduler
                 case 145: return Scheduling.GetScheduler(a0);                   // sched_getscheduler
+                case 204: return Scheduling.GetAffinity(a0, a1, a2);            // sched_getaffinity
+                case 203: return Scheduling.SetAffinity(a0, a1, a2);            // sched_setaffinity
                 case 142: return Scheduling.SetParam(a0, a1);                   // sched_setparam
                 case 143: return Scheduling.GetParam(a0, a1);                   // sched_getparam
                 case 146: return Scheduling.PriorityLimit(a0, true);            // sched_get_priority_max
