@@ -384,6 +384,15 @@ static void execs(void)
     check("execve of /bin/proctest by the data module's name: its exit status", WEXITSTATUS(status), 42);
     child = fork();
     if (child == 0)
+    {   /* bytes of 0x80 and more, UTF-8 or not, reach the new image as they were */
+        char *args[] = { "proctest", "rawbytes", "\xce\x94\xff", 0 };
+        execve("/bin/proctest", args, (char *[]){ "B=\xce\x94\x80", 0 });
+        _exit(99);
+    }
+    waitpid(child, &status, 0);
+    check("execve keeps argv's and envp's bytes (UTF-8 and not): exit 47", WEXITSTATUS(status), 47);
+    child = fork();
+    if (child == 0)
     {
         char *args[] = { "interp", "extra", 0 };
         execve("interp", args, (char *[]){ 0 });
@@ -576,6 +585,8 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "exit42") == 0) return 42;
     if (argc > 1 && strcmp(argv[1], "scriptmode") == 0)
         return argc == 4 && strcmp(argv[0], "/bin/proctest") == 0 && strcmp(argv[2], "interp") == 0 && strcmp(argv[3], "extra") == 0 ? 43 : 1;
+    if (argc > 1 && strcmp(argv[1], "rawbytes") == 0)
+        return argc == 3 && strcmp(argv[2], "\xce\x94\xff") == 0 && getenv("B") && strcmp(getenv("B"), "\xce\x94\x80") == 0 ? 47 : 1;
     if (argc > 1 && strcmp(argv[1], "printmark") == 0)
         return memcmp(marker_at + 5, "patched!", 8) == 0 ? 44 : memcmp(marker_at + 5, "original", 8) == 0 ? 45 : 46;
     if (argc > 1 && strcmp(argv[1], "rewrite") == 0) { rewrite(); printf("proctest: rewrite %d failures\n", failures); return failures; }

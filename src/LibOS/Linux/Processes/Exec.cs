@@ -209,7 +209,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                     if (script == null) return -(long)Errno.ENOEXEC;
                     if (total > MaxTotal) return -(long)Errno.E2BIG;
                     if (depth == MaxScripts) return -(long)Errno.ELOOP;
-                    name = script[0];
+                    name = Unraw(script[0]);
                     arguments = script;
                     continue;
                 }
@@ -279,6 +279,27 @@ namespace ExoSharp.LibOS.Linux.Processes
             }
         }
 
+        /// <summary>A string read a byte a char (UserPointers.String) with each byte of 0x80 or more
+        /// as InitialStack.RawByte, so the new image gets the very bytes (UTF-8 or not); null stays null.</summary>
+        private static string Raw(string bytes)
+        {
+            if (bytes == null) return null;
+            int i = 0;
+            while (i < bytes.Length && bytes[i] < 0x80) i++;
+            if (i == bytes.Length) return bytes;
+            var chars = new char[bytes.Length];
+            for (int k = 0; k < bytes.Length; k++) chars[k] = bytes[k] < 0x80 ? bytes[k] : InitialStack.RawByte((byte)bytes[k]);
+            return new string(chars);
+        }
+
+                /// <summary>Raw's inverse: a path again, a byte a char.</summary>
+        private static string Unraw(string text)
+        {
+            var chars = new char[text.Length];
+            for (int k = 0; k < text.Length; k++) chars[k] = text[k] >= 0xDC80 && text[k] <= 0xDCFF ? (char)(text[k] & 0xFF) : text[k];
+            return new string(chars);
+        }
+
         /// <summary>A null-terminated vector of strings (null pointer: none); null with the error.</summary>
         private static string[] Strings(ulong vector, ref int total, out long error)
         {
@@ -296,7 +317,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             {
                 ulong at = *(ulong*)(vector + (ulong)i * 8);
                 if (!UserPointers.Check(at, 1, false)) { error = -(long)Errno.EFAULT; return null; }
-                strings[i] = UserPointers.String(at, MaxString);
+                strings[i] = Raw(UserPointers.String(at, MaxString));
                 if (strings[i] == null) { error = UserPointers.Check(at, MaxString, false) ? -(long)Errno.E2BIG : -(long)Errno.EFAULT; return null; }
                 total += strings[i].Length + 1 + 8;
                 if (total > MaxTotal) { error = -(long)Errno.E2BIG; return null; }
@@ -374,9 +395,9 @@ namespace ExoSharp.LibOS.Linux.Processes
             int rest = arguments.Length > 1 ? arguments.Length - 1 : 0;
             var result = new string[1 + (argument != null ? 1 : 0) + 1 + rest];
             int n = 0;
-            result[n++] = interpreter;
-            if (argument != null) result[n++] = argument;
-            result[n++] = path;
+            result[n++] = Raw(interpreter);
+            if (argument != null) result[n++] = Raw(argument);
+            result[n++] = Raw(path);
             for (int k = 1; k < arguments.Length; k++) result[n++] = arguments[k];
             total += interpreter.Length + path.Length + (argument != null ? argument.Length : 0) + 32;
             return result;
