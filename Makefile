@@ -122,11 +122,13 @@ test: all $(DEPS)
 	tools/test.sh
 
 # The long forms: the system-call fuzzer for 1,000,000+ calls with the kernel's self-check
-# (tools/soak.sh), the fsx exerciser at 1,000,000 operations, 200 C-FFS power cuts on one disk.
+# (tools/soak.sh), the fsx exerciser at 1,000,000 operations, 200 C-FFS power cuts on one disk,
+# busybox's test suite's applets that make test leaves out (tools/busybox-suite.sh soak).
 soak: all $(DEPS)
 	tools/soak.sh
 	FSX_OPS=1000000 tools/fs-tests.sh
 	tools/disktest.sh 12 200
+	tools/busybox-suite.sh soak
 
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj src/*/*/bin src/*/*/obj tests/*/bin tests/*/obj tools/*/bin tools/*/obj

@@ -3,7 +3,8 @@
 # (tools/executive-tests.sh), XN's host tests (tools/xn-tests.sh), C-FFS's (tools/fs-tests.sh), the
 # Linux-ABI library OS's host tests (tools/linux-tests.sh), the network stack's host tests
 # (tools/net-tests.sh), Cheetah's HTTP core's host tests (tools/cheetah-tests.sh), boot tests (tools/boottest.sh),
-# multi-boot disk and crash tests (tools/disktest.sh) and tool tests (make debug's gdb session).
+# multi-boot disk and crash tests (tools/disktest.sh), busybox's own test suite on ExoSharp against
+# the Linux peer (tools/busybox-suite.sh test: the pinned applets) and tool tests (make debug's gdb session).
 # One line per test; the last line is "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,9 @@ count "$(grep -E '^boot: [0-9]+ passed' out/tests/boot.out | tail -1)"
 
 tools/disktest.sh 12 2>&1 | tee out/tests/disk.out
 count "$(grep -E '^disk: [0-9]+ passed' out/tests/disk.out | tail -1)"
+
+tools/busybox-suite.sh test 2>&1 | tee out/tests/busybox-suite.out
+count "$(grep -E '^busybox-suite: [0-9]+ passed' out/tests/busybox-suite.out | tail -1)"
 
 # make debug: a breakpoint on a C# method is hit and gdb shows a backtrace through it.
 printf 'hbreak Kernel_ExoSharp_Kernel_Core_Syscalls__Dispatch\ncontinue\nbt 3\n' > out/tests/debug.gdb

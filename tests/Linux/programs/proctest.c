@@ -384,6 +384,15 @@ static void execs(void)
     check("execve of /bin/proctest by the data module's name: its exit status", WEXITSTATUS(status), 42);
     child = fork();
     if (child == 0)
+    {   /* bytes of 0x80 and more, UTF-8 or not, reach the new image as they were */
+        char *args[] = { "proctest", "rawbytes", "\xce\x94\xff", 0 };
+        execve("/bin/proctest", args, (char *[]){ "B=\xce\x94\x80", 0 });
+        _exit(99);
+    }
+    waitpid(child, &status, 0);
+    check("execve keeps argv's and envp's bytes (UTF-8 and not): exit 47", WEXITSTATUS(status), 47);
+    child = fork();
+    if (child == 0)
     {
         char *args[] = { "interp", "extra", 0 };
         execve("interp", args, (char *[]){ 0 });
@@ -502,6 +511,41 @@ static void bad_pointers(void)
     check("clone of a thread: EINVAL", raw(SYS_clone, CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, (long)0x100000, 0, 0, 0), -EINVAL);
     check("setpgid of a stranger: ESRCH", raw(SYS_setpgid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
     check("getsid of a stranger: ESRCH", raw(SYS_getsid, 0x7ffffff0, 0, 0, 0, 0), -ESRCH);
+
+    /* a write to a pipe with no reader left: SIGPIPE (its default ends the process), EPIPE when ignored */
+    int p[2];
+    pipe(p);
+    close(p[0]);
+    pid_t w = fork();
+    if (w == 0) { raw(SYS_write, p[1], (long)"x", 1, 0, 0); _exit(0); }
+    waitpid(w, &st, 0);
+    check("write to a pipe without a reader: the writer ends by SIGPIPE", WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGPIPE);
+    signal(SIGPIPE, SIG_IGN);
+    check("with SIGPIPE ignored: EPIPE", raw(SYS_write, p[1], (long)"x", 1, 0, 0), -EPIPE);
+    signal(SIGPIPE, SIG_DFL);
+    close(p[1]);
+
+    /* futex for a process of one thread: nothing to wake, a wait that could never end refused */
+    static uint32_t word = 5;
+    check("futex FUTEX_WAKE: no one woken", raw(SYS_futex, (long)&word, 1 | 128, 1, 0, 0), 0);
+    check("futex FUTEX_WAIT on another value: EAGAIN", raw(SYS_futex, (long)&word, 0 | 128, 4, 0, 0), -EAGAIN);
+    check("futex FUTEX_WAIT on its value, no other thread: EDEADLK", raw(SYS_futex, (long)&word, 0, 5, 0, 0), -EDEADLK);
+    check("futex bad word: EFAULT", raw(SYS_futex, (long)BAD, 1, 1, 0, 0), -EFAULT);
+    check("futex unaligned word: EINVAL", raw(SYS_futex, (long)&word + 1, 1, 1, 0, 0), -EINVAL);
+
+    /* time(2) is the wall clock's seconds; prctl keeps a 15-byte name */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long seconds = raw(SYS_time, 0, 0, 0, 0, 0), stored = 0;
+    check("time within a second of CLOCK_REALTIME", seconds - now.tv_sec >= 0 && seconds - now.tv_sec <= 1, 1);
+    check("time stores what it returns", raw(SYS_time, (long)&stored, 0, 0, 0, 0) == stored && stored >= seconds, 1);
+    check("time bad pointer: EFAULT", raw(SYS_time, (long)BAD, 0, 0, 0, 0), -EFAULT);
+    char name[16] = { 0 };
+    check("prctl PR_SET_NAME", raw(SYS_prctl, 15, (long)"proctest-a-long-name", 0, 0, 0), 0);
+    raw(SYS_prctl, 16, (long)name, 0, 0, 0);
+    check("prctl PR_GET_NAME gives its first 15 bytes", strcmp(name, "proctest-a-long"), 0);
+    check("prctl PR_GET_NAME bad pointer: EFAULT", raw(SYS_prctl, 16, (long)BAD, 0, 0, 0), -EFAULT);
+    check("prctl unknown option: EINVAL", raw(SYS_prctl, 0x7777, 0, 0, 0, 0), -EINVAL);
 }
 
 static void forkbomb(void)
@@ -541,6 +585,8 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "exit42") == 0) return 42;
     if (argc > 1 && strcmp(argv[1], "scriptmode") == 0)
         return argc == 4 && strcmp(argv[0], "/bin/proctest") == 0 && strcmp(argv[2], "interp") == 0 && strcmp(argv[3], "extra") == 0 ? 43 : 1;
+    if (argc > 1 && strcmp(argv[1], "rawbytes") == 0)
+        return argc == 3 && strcmp(argv[2], "\xce\x94\xff") == 0 && getenv("B") && strcmp(getenv("B"), "\xce\x94\x80") == 0 ? 47 : 1;
     if (argc > 1 && strcmp(argv[1], "printmark") == 0)
         return memcmp(marker_at + 5, "patched!", 8) == 0 ? 44 : memcmp(marker_at + 5, "original", 8) == 0 ? 45 : 46;
     if (argc > 1 && strcmp(argv[1], "rewrite") == 0) { rewrite(); printf("proctest: rewrite %d failures\n", failures); return failures; }
@@ -552,6 +598,10 @@ int main(int argc, char **argv)
         int status;
         waitpid(c, &status, 0);
         check("execve of /bin/fromdisk from the file system: its exit status", WEXITSTATUS(status), 42);
+        c = fork();     /* a relative path is looked up from the working directory */
+        if (c == 0) { char *args[] = { "fromdisk", "exit42", 0 }; if (chdir("/bin") == 0) execve("fromdisk", args, (char *[]){ 0 }); _exit(errno); }
+        waitpid(c, &status, 0);
+        check("execve of fromdisk relative to the working directory /bin: its exit status", WEXITSTATUS(status), 42);
         check("execve of a directory: EACCES", raw(SYS_execve, (long)"/bin", (long)(char *[]){ "x", 0 }, 0, 0, 0), -EACCES);
         check("execve of a missing file under /bin: ENOENT", raw(SYS_execve, (long)"/bin/none", (long)(char *[]){ "x", 0 }, 0, 0, 0), -ENOENT);
         /* the program's code is read-only: a store into it is SIGSEGV with SEGV_ACCERR */

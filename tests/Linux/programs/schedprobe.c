@@ -31,6 +31,15 @@ int main(void)
     check("sched_setscheduler policy 7: EINVAL", sched_setscheduler(0, 7, &p) < 0 ? -errno : 0, -EINVAL);
     check("sched_setscheduler bad pointer: EFAULT", syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, (void *)16) < 0 ? -errno : 0, -EFAULT);
     check("sched_setscheduler missing pid: ESRCH", sched_setscheduler(0x7ffffff0, SCHED_OTHER, &p) < 0 ? -errno : 0, -ESRCH);
+    unsigned long mask[2] = { 0, 0 };
+    check("sched_getaffinity: 8 bytes", syscall(SYS_sched_getaffinity, 0, sizeof mask, mask), 8);
+    check("its mask: CPU 0 alone", (long)mask[0], 1);
+    check("sched_getaffinity size 4: EINVAL", syscall(SYS_sched_getaffinity, 0, 4, mask) < 0 ? -errno : 0, -EINVAL);
+    check("sched_getaffinity bad mask: EFAULT", syscall(SYS_sched_getaffinity, 0, 8, (void *)16) < 0 ? -errno : 0, -EFAULT);
+    check("sched_setaffinity to CPU 0", syscall(SYS_sched_setaffinity, 0, 8, mask), 0);
+    mask[0] = 2;
+    check("sched_setaffinity to CPU 1 alone: EINVAL", syscall(SYS_sched_setaffinity, 0, 8, mask) < 0 ? -errno : 0, -EINVAL);
+    check("sched_getaffinity missing pid: ESRCH", syscall(SYS_sched_getaffinity, 0x7ffffff0, 8, mask) < 0 ? -errno : 0, -ESRCH);
     check("sched_get_priority_max FIFO", sched_get_priority_max(SCHED_FIFO), 99);
     check("sched_get_priority_min RR", sched_get_priority_min(SCHED_RR), 1);
     p.sched_priority = 1;

@@ -1,9 +1,10 @@
 // One end of a pipe (PipeBuffer) as a descriptor's object. A read waits (yielding) until bytes
 // are buffered, and answers end of file once no write end is left anywhere; a write of at most
-// PipeBuffer.AtomicSize bytes goes in whole, a larger one in pieces, and answers EPIPE once no
-// read end is left (SIGPIPE: not yet). O_NONBLOCK: EAGAIN instead of waiting. A wait that could
-// never end (every reference to the other end is this process's own, and no signal can wake it
-// yet) answers EDEADLK instead of sleeping for ever. Missing: SIGPIPE, poll.
+// PipeBuffer.AtomicSize bytes goes in whole, a larger one in pieces, and answers EPIPE with
+// SIGPIPE raised once no read end is left (after some bytes went in: their count, the signal at
+// the next write). O_NONBLOCK: EAGAIN instead of waiting. A wait that could never end (every
+// reference to the other end is this process's own, and no signal can wake it yet) answers
+// EDEADLK instead of sleeping for ever.
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
@@ -55,7 +56,12 @@ namespace ExoSharp.LibOS.Linux.Io
             bool waited = false;
             while (done < count || count == 0)
             {
-                if (PipeBuffer.References(Slot, false) == 0) return done > 0 ? (long)done : Fail(Errno.EPIPE);
+                if (PipeBuffer.References(Slot, false) == 0)
+                {
+                    if (done > 0) return (long)done;
+                    Processes.Signals.Raise(Processes.Signals.Sigpipe);     // delivered as the call returns
+                    return Fail(Errno.EPIPE);
+                }
                 if (count == 0) return 0;
                 ulong want = count - done;
                 ulong n = PipeBuffer.TryWrite(Slot, buffer + done, want, want <= AtomicSize ? want : 1);

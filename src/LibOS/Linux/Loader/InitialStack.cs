@@ -2,6 +2,8 @@
 // argv pointers and a null, envp pointers and a null, the auxiliary vector's pairs ending in
 // AT_NULL; above them the strings, the platform name and AT_RANDOM's 16 bytes. rsp is 16-byte
 // aligned. Written into memory the caller owns (memory is what address `top - size` names).
+// Strings go out as UTF-8, except that a char U+DC80-U+DCFF (a lone low surrogate, never text)
+// stands for the raw byte 0x80-0xFF (RawByte): execve's strings keep their exact bytes.
 namespace ExoSharp.LibOS.Linux.Loader
 {
     public static unsafe class InitialStack
@@ -63,6 +65,11 @@ namespace ExoSharp.LibOS.Linux.Loader
             *w++ = value;
         }
 
+        /// <summary>The char that stands for a raw byte of 0x80 or more in a string given to Build.</summary>
+        public static char RawByte(byte b) => (char)(0xDC00 + b);
+
+        private static bool IsRaw(int c) => c >= 0xDC80 && c <= 0xDCFF;
+
         /// <summary>Copies text as UTF-8 with a terminating zero below at; at becomes its address
         /// (0 when it does not fit above bottom).</summary>
         private static ulong Push(byte* memory, ulong bottom, ref ulong at, string text)
@@ -82,6 +89,7 @@ namespace ExoSharp.LibOS.Linux.Loader
                     *p++ = (byte)(0x80 | ((c >> 6) & 0x3F)); *p++ = (byte)(0x80 | (c & 0x3F));
                 }
                 else if (c < 0x80) *p++ = (byte)c;
+                else if (IsRaw(c)) *p++ = (byte)(c & 0xFF);
                 else if (c < 0x800) { *p++ = (byte)(0xC0 | (c >> 6)); *p++ = (byte)(0x80 | (c & 0x3F)); }
                 else { *p++ = (byte)(0xE0 | (c >> 12)); *p++ = (byte)(0x80 | ((c >> 6) & 0x3F)); *p++ = (byte)(0x80 | (c & 0x3F)); }
             }
@@ -96,7 +104,7 @@ namespace ExoSharp.LibOS.Linux.Loader
             {
                 int c = text[i];
                 if (c >= 0xD800 && c < 0xDC00 && i + 1 < text.Length) { n += 4; i++; }
-                else n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+                else n += c < 0x80 || IsRaw(c) ? 1 : c < 0x800 ? 2 : 3;
             }
             return n;
         }

@@ -1,5 +1,5 @@
 // execve for a Linux process: the path, argv and envp copied out first, the image found (a file
-// of ExOS's file system, of which only the headers are read up front and the segments straight
+// of ExOS's file system (a relative path from the working directory), of which only the headers are read up front and the segments straight
 // into their pages at the load (OpenImage), or else a boot data module named by the path or its
 // last component, so `/bin/busybox` finds the module `busybox` without a disk; `/proc/self/exe`
 // is the current image: its path read again, or its module), `#!` scripts through their interpreter (4 levels),
@@ -14,6 +14,7 @@
 using ExoSharp.Abi;
 using ExoSharp.LibOS.ExOS;
 using ExoSharp.LibOS.ExOS.Cffs;
+using ExoSharp.LibOS.Linux.Io;
 using ExoSharp.LibOS.Linux.Loader;
 using ExoSharp.LibOS.Linux.Runtime;
 using System.Runtime;
@@ -208,7 +209,7 @@ namespace ExoSharp.LibOS.Linux.Processes
                     if (script == null) return -(long)Errno.ENOEXEC;
                     if (total > MaxTotal) return -(long)Errno.E2BIG;
                     if (depth == MaxScripts) return -(long)Errno.ELOOP;
-                    name = script[0];
+                    name = Unraw(script[0]);
                     arguments = script;
                     continue;
                 }
@@ -278,6 +279,27 @@ namespace ExoSharp.LibOS.Linux.Processes
             }
         }
 
+        /// <summary>A string read a byte a char (UserPointers.String) with each byte of 0x80 or more
+        /// as InitialStack.RawByte, so the new image gets the very bytes (UTF-8 or not); null stays null.</summary>
+        private static string Raw(string bytes)
+        {
+            if (bytes == null) return null;
+            int i = 0;
+            while (i < bytes.Length && bytes[i] < 0x80) i++;
+            if (i == bytes.Length) return bytes;
+            var chars = new char[bytes.Length];
+            for (int k = 0; k < bytes.Length; k++) chars[k] = bytes[k] < 0x80 ? bytes[k] : InitialStack.RawByte((byte)bytes[k]);
+            return new string(chars);
+        }
+
+                /// <summary>Raw's inverse: a path again, a byte a char.</summary>
+        private static string Unraw(string text)
+        {
+            var chars = new char[text.Length];
+            for (int k = 0; k < text.Length; k++) chars[k] = text[k] >= 0xDC80 && text[k] <= 0xDCFF ? (char)(text[k] & 0xFF) : text[k];
+            return new string(chars);
+        }
+
         /// <summary>A null-terminated vector of strings (null pointer: none); null with the error.</summary>
         private static string[] Strings(ulong vector, ref int total, out long error)
         {
@@ -295,7 +317,7 @@ namespace ExoSharp.LibOS.Linux.Processes
             {
                 ulong at = *(ulong*)(vector + (ulong)i * 8);
                 if (!UserPointers.Check(at, 1, false)) { error = -(long)Errno.EFAULT; return null; }
-                strings[i] = UserPointers.String(at, MaxString);
+                strings[i] = Raw(UserPointers.String(at, MaxString));
                 if (strings[i] == null) { error = UserPointers.Check(at, MaxString, false) ? -(long)Errno.E2BIG : -(long)Errno.EFAULT; return null; }
                 total += strings[i].Length + 1 + 8;
                 if (total > MaxTotal) { error = -(long)Errno.E2BIG; return null; }
@@ -321,6 +343,11 @@ namespace ExoSharp.LibOS.Linux.Processes
             }
             if (Files.Volume != null)
             {
+                if (name[0] != '/')     // relative: against the working directory, as the other path calls
+                {
+                    string cwd = UserPaths.WorkingDirectory;
+                    name = cwd.Length > 0 && cwd[cwd.Length - 1] == '/' ? cwd + name : cwd + "/" + name;
+                }
                 long r = Files.Stat(name, out FileStat st);
                 if (r == 0)
                 {
@@ -368,9 +395,9 @@ namespace ExoSharp.LibOS.Linux.Processes
             int rest = arguments.Length > 1 ? arguments.Length - 1 : 0;
             var result = new string[1 + (argument != null ? 1 : 0) + 1 + rest];
             int n = 0;
-            result[n++] = interpreter;
-            if (argument != null) result[n++] = argument;
-            result[n++] = path;
+            result[n++] = Raw(interpreter);
+            if (argument != null) result[n++] = Raw(argument);
+            result[n++] = Raw(path);
             for (int k = 1; k < arguments.Length; k++) result[n++] = arguments[k];
             total += interpreter.Length + path.Length + (argument != null ? argument.Length : 0) + 32;
             return result;

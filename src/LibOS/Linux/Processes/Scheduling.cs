@@ -60,6 +60,27 @@ namespace ExoSharp.LibOS.Linux.Processes
             return (long)((row->Policy & ResetBit) != 0 ? policy | ResetOnFork : policy);
         }
 
+        /// <summary>sched_getaffinity(pid, size, mask): one CPU, CPU 0 (the guest has one), in 8
+        /// bytes; a size below 8 or not a multiple of 8 EINVAL, a bad mask EFAULT, an unknown pid ESRCH.</summary>
+        public static long GetAffinity(ulong pid, ulong size, ulong mask)
+        {
+            if (Target(pid, out long error) == null) return error;
+            if (size < 8 || (size & 7) != 0) return -(long)Errno.EINVAL;
+            if (!UserPointers.Check(mask, 8, true)) return -(long)Errno.EFAULT;
+            *(ulong*)mask = 1;
+            return 8;
+        }
+
+        /// <summary>sched_setaffinity(pid, size, mask): accepted when the mask holds CPU 0 (the
+        /// only one), EINVAL when it holds no CPU there is; a bad mask EFAULT, an unknown pid ESRCH.</summary>
+        public static long SetAffinity(ulong pid, ulong size, ulong mask)
+        {
+            if (Target(pid, out long error) == null) return error;
+            if (size == 0) return -(long)Errno.EINVAL;
+            if (!UserPointers.Check(mask, 1, false)) return -(long)Errno.EFAULT;
+            return (*(byte*)mask & 1) != 0 ? 0 : -(long)Errno.EINVAL;
+        }
+
         /// <summary>sched_setparam(pid, param): the priority within the current policy.</summary>
         public static long SetParam(ulong pid, ulong param)
         {

@@ -23,7 +23,7 @@ namespace ExoSharp.LibOS.Linux.Processes
 {
     public static unsafe class Signals
     {
-        public const int Sigkill = 9, Sigsegv = 11, Sigchld = 17, Sigstop = 19, Sigalrm = 14, Count = 64;
+        public const int Sigkill = 9, Sigsegv = 11, Sigpipe = 13, Sigchld = 17, Sigstop = 19, Sigalrm = 14, Count = 64;
         /// <summary>What a blocking call returns to be restarted after a handler with SA_RESTART
         /// (or after a signal that needed no handler); EINTR otherwise.</summary>
         public const long Restart = -512;
@@ -57,10 +57,13 @@ namespace ExoSharp.LibOS.Linux.Processes
         public static bool AlarmArmed => s_alarmTick != 0;
 
         /// <summary>Sends signal (1-64) to this process from inside a system call (a write to a
-        /// pipe with no reader raises SIGPIPE): it is delivered as the call returns.</summary>
+        /// pipe with no reader raises SIGPIPE): it is delivered as the call returns. A program that
+        /// calls the Io entry points without being a process of a tree (no row) gets nothing.</summary>
         public static void Raise(int signal)
         {
-            if (signal >= 1 && signal <= Count) ProcessTable.Post(ProcessTable.Self, signal);
+            ProcessRow* row = ProcessTable.Self;
+            if ((KernelTables.PageEntry((ulong)row) & 1) == 0 || row->Id != Process.Id) return;
+            if (signal >= 1 && signal <= Count) ProcessTable.Post(row, signal);
         }
 
         /// <summary>At execve: handlers become the default (ignored signals stay ignored); no alternate stack.</summary>

@@ -96,6 +96,9 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 63: return Uname(a0);
                 case 228: return ClockGetTime(a0, a1);
                 case 96: return GetTimeOfDay(a0);
+                case 201: return Time(a0);
+                case 157: return Prctl(a0, a1);
+                case 202: return Futex(a0, a1, a2);
                 case 318: return GetRandom(a0, a1);
                 case 302: return Error(Errno.ENOSYS);                           // prlimit64
                 // Files, descriptors and pipes.
@@ -194,6 +197,8 @@ namespace ExoSharp.LibOS.Linux.Runtime
                 case 24: return Scheduling.Yield();                             // sched_yield
                 case 144: return Scheduling.SetScheduler(a0, a1, a2);           // sched_setscheduler
                 case 145: return Scheduling.GetScheduler(a0);                   // sched_getscheduler
+                case 204: return Scheduling.GetAffinity(a0, a1, a2);            // sched_getaffinity
+                case 203: return Scheduling.SetAffinity(a0, a1, a2);            // sched_setaffinity
                 case 142: return Scheduling.SetParam(a0, a1);                   // sched_setparam
                 case 143: return Scheduling.GetParam(a0, a1);                   // sched_getparam
                 case 146: return Scheduling.PriorityLimit(a0, true);            // sched_get_priority_max
@@ -283,6 +288,55 @@ namespace ExoSharp.LibOS.Linux.Runtime
             ((ulong*)timeval)[0] = Clock.UnixSeconds;
             ((ulong*)timeval)[1] = Clock.Ticks % 100 * 10_000;
             return 0;
+        }
+
+        /// <summary>time(2): the wall clock's seconds, also stored at tloc unless it is null.</summary>
+        private static long Time(ulong tloc)
+        {
+            if (tloc != 0 && !UserPointers.Check(tloc, 8, true)) return Error(Errno.EFAULT);
+            ulong now = Clock.UnixSeconds;
+            if (tloc != 0) *(ulong*)tloc = now;
+            return (long)now;
+        }
+
+        private static readonly byte[] s_name = new byte[16];      // PR_SET_NAME's name (zero-terminated); a fork's copy keeps it
+
+        /// <summary>prctl(2): PR_SET_NAME (15) and PR_GET_NAME (16), 16 bytes with the terminator;
+        /// every other option EINVAL.</summary>
+        private static long Prctl(ulong option, ulong name)
+        {
+            if (option != 15 && option != 16) return Error(Errno.EINVAL);
+            if (option == 16)
+            {
+                if (!UserPointers.Check(name, 16, true)) return Error(Errno.EFAULT);
+                for (int i = 0; i < 16; i++) ((byte*)name)[i] = s_name[i];
+                return 0;
+            }
+            int n = 0;
+            for (; n < 15; n++)
+            {
+                if ((n == 0 || ((name + (ulong)n) & 4095) == 0) && !UserPointers.Check(name + (ulong)n, 1, false)) return Error(Errno.EFAULT);
+                byte c = ((byte*)name)[n];
+                if (c == 0) break;
+                s_name[n] = c;
+            }
+            for (int i = n; i < 16; i++) s_name[i] = 0;
+            return 0;
+        }
+
+        /// <summary>futex(2) for processes of one thread each (no CLONE_VM): FUTEX_WAKE and
+        /// FUTEX_WAKE_BITSET wake no one (no other thread shares the word: 0); FUTEX_WAIT and
+        /// FUTEX_WAIT_BITSET answer EAGAIN when the word is not the expected value, and EDEADLK when
+        /// it is (nothing could ever wake the caller). An unaligned word EINVAL, an unmapped one
+        /// EFAULT, the other operations ENOSYS.</summary>
+        private static long Futex(ulong word, ulong op, ulong value)
+        {
+            ulong command = op & 0x7F;                  // less FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+            if (command != 0 && command != 1 && command != 9 && command != 10) return Error(Errno.ENOSYS);
+            if ((word & 3) != 0) return Error(Errno.EINVAL);
+            if (!UserPointers.Check(word, 4, false)) return Error(Errno.EFAULT);
+            if (command == 1 || command == 10) return 0;
+            return *(uint*)word != (uint)value ? Error(Errno.EAGAIN) : Error(Errno.EDEADLK);
         }
 
         private static long GetRandom(ulong buffer, ulong length)

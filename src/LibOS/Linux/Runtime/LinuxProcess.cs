@@ -85,8 +85,13 @@ namespace ExoSharp.LibOS.Linux.Runtime
                         {
                             ulong offset = s.FileOffset + (from - s.Address);
                             if (fd < 0) System.Buffer.MemoryCopy(image + offset, (void*)from, (long)(to - from), (long)(to - from));
-                            else if (Files.PRead((int)fd, (byte*)from, to - from, offset) != (long)(to - from))
-                                return "the file could not be read at 0x" + offset.ToString("x");
+                            else
+                            {
+                                long got = Files.PRead((int)fd, (byte*)from, to - from, offset);
+                                if (got != (long)(to - from))
+                                    return "the file could not be read at 0x" + offset.ToString("x") + " (" + (to - from).ToString() +
+                                        " bytes asked, the read answered " + got.ToString() + ")";
+                            }
                         }
                     }
                     a = b;
