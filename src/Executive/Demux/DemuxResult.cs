@@ -6,6 +6,6 @@ public struct DemuxResult
 {
     public bool Matched;
     public uint FilterId;
-    public uint Owner;
+    public ulong Owner;
     public uint Value;
 }

@@ -7,7 +7,7 @@ namespace ExoSharp.Executive.Demux;
 
 public sealed class FilterEntry
 {
-    public FilterEntry(uint id, uint owner, Instruction[] program, FilterShape shape, int maxSteps)
+    public FilterEntry(uint id, ulong owner, Instruction[] program, FilterShape shape, int maxSteps)
     {
         Id = id;
         Owner = owner;
@@ -20,7 +20,7 @@ public sealed class FilterEntry
     public int MaxSteps { get; }
 
     public uint Id { get; }
-    public uint Owner { get; }
+    public ulong Owner { get; }
     public Instruction[] Program { get; }
     public FilterShape Shape { get; }
     public bool Merged { get; internal set; }

@@ -44,6 +44,18 @@ public sealed unsafe class FilterSet
     /// <summary>Filters that run on their own, in install order.</summary>
     public ReadOnlySpan<FilterEntry> Alone => _alone;
 
+    /// <summary>The filter at position i (install order), for walks over every filter.</summary>
+    public FilterEntry this[int i] => _filters[i];
+
+    /// <summary>How many filters owner has.</summary>
+    public int Owned(ulong owner)
+    {
+        int n = 0;
+        for (int i = 0; i < _filters.Count; i++)
+            if (_filters[i].Owner == owner) n++;
+        return n;
+    }
+
     public FilterEntry Find(uint id)
     {
         for (int i = 0; i < _filters.Count; i++)
@@ -51,7 +63,7 @@ public sealed unsafe class FilterSet
         return null;
     }
 
-    public InstallResult Install(uint owner, ReadOnlySpan<Instruction> program)
+    public InstallResult Install(ulong owner, ReadOnlySpan<Instruction> program)
     {
         VerifierResult verdict = Verifier.Verify(program, VerifierOptions.PacketFilter);
         if (!verdict.IsValid) return new InstallResult { Status = InstallStatus.Rejected, Verification = verdict };
@@ -89,7 +101,7 @@ public sealed unsafe class FilterSet
     }
 
     /// <summary>Removes a filter; only its owner may.</summary>
-    public InstallStatus Remove(uint owner, uint id)
+    public InstallStatus Remove(ulong owner, uint id)
     {
         for (int i = 0; i < _filters.Count; i++)
         {

@@ -17,18 +17,10 @@ namespace ExoSharp.Kernel.Executive;
 
 internal static unsafe class PacketFilters
 {
+    // Each filter's owner in the FilterSet is its environment's full id (never reused).
     private static FilterSet s_set;
     private static CompiledRunner s_runner;
     private static byte* s_packet;
-
-    // Installed filters and their owners, in install order (the kernel's own list: FilterSet
-    // does not enumerate by owner).
-    private static uint[] s_ids;
-    // s_owners holds each filter's owner by full id (never reused); the FilterSet knows owners by
-    // DemuxOwner (the id's low 32 bits), unique among live environments because the index is
-    // in them, and the filters of ended owners leave the set before any install.
-    private static ulong[] s_owners;
-    private static int s_count;
     private static bool s_ownersEnded;
 
     /// <summary>Instructions compiled at most per executive call and per timer tick (CompileJob's
@@ -41,8 +33,6 @@ internal static unsafe class PacketFilters
         s_runner = new CompiledRunner();
         s_runner.Refresh(s_set);
         s_packet = (byte*)NativeMemory.Alloc(ExecutiveLimits.MaxPacket);
-        s_ids = new uint[FilterSet.MaxFilters];
-        s_owners = new ulong[FilterSet.MaxFilters];
     }
 
     /// <summary>FilterInstall(program, count, report).</summary>
@@ -62,17 +52,13 @@ internal static unsafe class PacketFilters
 
     private static long InstallCopied(Environment env, ReadOnlySpan<Instruction> code, ulong report)
     {
-        ulong owner = env.Id;
-        if (s_count == s_ids.Length || Owned(owner) >= ExecutiveLimits.MaxFiltersPerEnv) return (long)Error.TableFull;
-        InstallResult result = s_set.Install(DemuxOwner(owner), code);
+        if (s_set.Count == FilterSet.MaxFilters || s_set.Owned(env.Id) >= ExecutiveLimits.MaxFiltersPerEnv) return (long)Error.TableFull;
+        InstallResult result = s_set.Install(env.Id, code);
         ProgramArguments.Report(report, result.Verification);
         switch (result.Status)
         {
             case InstallStatus.Installed:
                 s_runner.Refresh(s_set);
-                s_ids[s_count] = result.FilterId;
-                s_owners[s_count] = owner;
-                s_count++;
                 return result.FilterId;
             case InstallStatus.Rejected:
                 return (long)Error.ProgramRefused;
@@ -81,7 +67,7 @@ internal static unsafe class PacketFilters
             case InstallStatus.Overlap:
             {
                 FilterEntry other = s_set.Find(result.ConflictingFilterId);
-                ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : (uint)OwnerOf(other.Id));
+                ProgramArguments.ReportConflict(report, result.ConflictingFilterId, other == null ? 0 : (uint)other.Owner);
                 return (long)Error.Overlap;
             }
             default:
@@ -92,12 +78,12 @@ internal static unsafe class PacketFilters
     /// <summary>FilterRemove(id): only the owner may.</summary>
     public static long Remove(Environment env, ulong id)
     {
-        int at = IndexOf(id);
-        if (at < 0) return (long)Error.NoSuchProgram;
-        if (s_owners[at] != env.Id) return (long)Error.NotOwner;
+        FilterEntry filter = id > uint.MaxValue ? null : s_set.Find((uint)id);
+        if (filter == null) return (long)Error.NoSuchProgram;
+        if (filter.Owner != env.Id) return (long)Error.NotOwner;
         if (!ExecutiveBudget.HasReserve) return (long)Error.NoMemory;
         ulong before = ExecutiveBudget.Begin();
-        RemoveAt(at);
+        s_set.Remove(env.Id, filter.Id);
         RemoveEnded();
         s_runner.Refresh(s_set);
         s_runner.Step(CompilePerCall);
@@ -142,7 +128,7 @@ internal static unsafe class PacketFilters
         for (; repeat > 1; repeat--) runner.RunMerged(s_set, s_packet, (uint)length, (uint)length);
         DemuxResult result = s_set.Classify(runner, s_packet, (uint)length, (uint)length);
         // Owners never overlap, so a packet an ended owner's filter claims belongs to nobody.
-        ulong owner = result.Matched ? OwnerOf(result.FilterId) : 0;
+        ulong owner = result.Matched ? result.Owner : 0;
         if (owner != 0 && EnvTable.Find(owner) == null) owner = 0;
         if (owner == 0) result = default;
         if (match != 0)
@@ -164,11 +150,9 @@ internal static unsafe class PacketFilters
         filterId = 0;
         if (s_set == null) return 0;
         DemuxResult result = s_set.Classify(s_runner, packet, length, length);
-        if (!result.Matched) return 0;
-        ulong owner = OwnerOf(result.FilterId);
-        if (owner == 0 || EnvTable.Find(owner) == null) return 0;
+        if (!result.Matched || EnvTable.Find(result.Owner) == null) return 0;
         filterId = result.FilterId;
-        return owner;
+        return result.Owner;
     }
 
     /// <summary>Every timer tick: more of the compiling left (must not switch environments).</summary>
@@ -181,7 +165,7 @@ internal static unsafe class PacketFilters
     /// go at the next install or removal. Allocates nothing.</summary>
     public static void Forget(Environment env)
     {
-        if (Owned(env.Id) > 0) s_ownersEnded = true;
+        if (s_set.Owned(env.Id) > 0) s_ownersEnded = true;
     }
 
     /// <summary>Removes the filters of ended owners (then the compiled code is refreshed).</summary>
@@ -189,53 +173,14 @@ internal static unsafe class PacketFilters
     {
         if (!s_ownersEnded) return;
         bool removed = false;
-        for (int i = 0; i < s_count;)
+        for (int i = s_set.Count - 1; i >= 0; i--)
         {
-            if (EnvTable.Find(s_owners[i]) != null)
-            {
-                i++;
-                continue;
-            }
-            RemoveAt(i);
+            FilterEntry filter = s_set[i];
+            if (EnvTable.Find(filter.Owner) != null) continue;
+            s_set.Remove(filter.Owner, filter.Id);
             removed = true;
         }
         s_ownersEnded = false;
         if (removed) s_runner.Refresh(s_set);
-    }
-
-    /// <summary>Takes a filter out of the set and the list; the caller refreshes the code.</summary>
-    private static void RemoveAt(int at)
-    {
-        s_set.Remove(DemuxOwner(s_owners[at]), s_ids[at]);
-        s_count--;
-        for (int i = at; i < s_count; i++)
-        {
-            s_ids[i] = s_ids[i + 1];
-            s_owners[i] = s_owners[i + 1];
-        }
-    }
-
-    private static int IndexOf(ulong id)
-    {
-        for (int i = 0; i < s_count; i++)
-            if (s_ids[i] == id) return i;
-        return -1;
-    }
-
-    private static uint DemuxOwner(ulong id) => (uint)id;
-
-    /// <summary>The full id of a filter's owner, 0 when no filter has that id.</summary>
-    private static ulong OwnerOf(ulong filterId)
-    {
-        int at = IndexOf(filterId);
-        return at < 0 ? 0 : s_owners[at];
-    }
-
-    private static int Owned(ulong owner)
-    {
-        int n = 0;
-        for (int i = 0; i < s_count; i++)
-            if (s_owners[i] == owner) n++;
-        return n;
     }
 }
