@@ -239,9 +239,18 @@ namespace ExoSharp.Apps.Gc
         {
             long total = FillAndDrop(out ulong full);
             long after = GC.GetTotalMemory(true);
+            // The roots are scanned conservatively, the exception stack whole: an upcall that
+            // interrupted FillAndDrop can leave the array's address in a stale word there until
+            // later upcalls write over it. Some more work (and its upcalls), then collect again.
+            int tries = 1;
+            for (; total - after < (3L << 20) && tries < 8; tries++)
+            {
+                Churn(1L << 20);
+                after = GC.GetTotalMemory(true);
+            }
             ulong mapped = Memory.HeapMapped;
             Console.WriteLine("gc: 64 arrays of 60000 bytes dropped: heap in use " + (total >> 10).ToString() + " KiB, then " + (after >> 10).ToString() +
-                              " KiB; mapped " + (full >> 10).ToString() + " KiB, then " + (mapped >> 10).ToString() + " KiB (" +
+                              " KiB after " + tries.ToString() + " collection(s); mapped " + (full >> 10).ToString() + " KiB, then " + (mapped >> 10).ToString() + " KiB (" +
                               (Collector.ReleasedBytes >> 10).ToString() + " KiB given back in all)");
             Check("heap in use fell by at least 3 MiB", total - after >= (3L << 20) ? 1 : 0, 1);
             Check("frames given back to the kernel", full > mapped ? 1 : 0, 1);
