@@ -87,10 +87,14 @@ namespace ExoSharp.Apps.Gc
             var box = new Box<string> { Value = "generic", Other = new Box<string> { Value = "other" } };
             long before = GC.CollectionCount(0);
             long heapBefore = (long)Memory.HeapMapped;
-            Churn((256L << 20) >> s_shift);
+            Churn((1024L << 20) >> s_shift);
             long collections = GC.CollectionCount(0) - before;
-            Console.WriteLine("gc: " + ((256 << 10) >> s_shift).ToString() + " KiB of garbage through a heap of " + (heapBefore >> 10).ToString() + " KiB (" + collections.ToString() + " collections)");
+            ulong peak = Memory.HeapPeak;
+            Console.WriteLine("gc: " + ((1024 << 10) >> s_shift).ToString() + " KiB of garbage through a heap of " + (heapBefore >> 10).ToString() + " KiB, at most " +
+                              (peak >> 10).ToString() + " KiB so far (" + collections.ToString() + " collections)");
             Check("collections while churning at least 10", collections >= 10 ? 1 : 0, 1);
+            // At least 100 times the heap at its largest, and 128 times its 8 MiB cap (not in the quick form).
+            if (s_shift == 0) Check("garbage at least 100 times the heap at its largest", (1024UL << 20) >= 100 * peak ? 1 : 0, 1);
             Check("tree of depth 12, sum of values", Sum(tree), treeSum);
             long listSum = 0; int count = 0; bool texts = true;
             for (Link l = list; l != null; l = l.Next) { listSum += l.Value; count++; texts &= l.Text == "item " + l.Value.ToString(); }
