@@ -287,7 +287,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "| operation | ExoSharp | Linux |"
     echo "|---|---|---|"
     echo "| null_syscall | \`EnvId\`, answered by \`syscall_entry\`'s special case (nothing saved, no C#): a floor, not a typical call | raw \`syscall\` getppid |"
-    echo "| null_syscall_general | \`EnvIdOf\` of a child's handle through the general entry (frame and FXSAVE saved, C# dispatch, a capability lookup) | the same getppid (Linux has one entry path) |"
+    echo "| null_syscall_general | \`EnvIdOf\` of a child's handle through the kernel's C# entry (the light path: registers kept on the trap stack, no extended state saved; C# dispatch, a capability lookup) | the same getppid (Linux has one entry path) |"
     echo "| upcall_roundtrip | \`ud2\`, handled and resumed in user space | \`ud2\`, SIGILL handler, sigreturn |"
     echo "| trap | write to a read-only page; the handler maps it writable | same with SIGSEGV and mprotect |"
     echo "| prot1 / unprot1 | \`PageMapOne\`: one page read-only / writable again | \`mprotect\` one page |"

@@ -17,6 +17,7 @@ namespace ExoSharp.Apps.State
 
         [RuntimeImport("xstate_avx")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Avx();
         [RuntimeImport("xstate_run")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Run(byte* load, byte* store, ulong mode, ulong argument, ulong avx, ulong* arm);
+        [RuntimeImport("xstate_syscall")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void CallProbe(byte* load, byte* store, ulong avx, ulong number, ulong argument, ulong* words);
         [RuntimeImport("xstate_clobber")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Clobber(ulong avx);
         [RuntimeImport("xstate_store")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Store(byte* record, ulong avx);
         [RuntimeImport("xstate_load")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Load(byte* record, ulong avx);
@@ -323,6 +324,7 @@ namespace ExoSharp.Apps.State
                 if (k == 2) *(ulong*)(area + 520) = 1;
                 if (k == 3) *(ulong*)(area + 528) = 1;
                 if (k == 4) *(uint*)(area + 24) |= 0xFFFF0000;
+                Load(q, s_avx);         // again: the last line printed (a light call) zeroed them
                 long r = SystemCall.EnvSetExtendedState(Capability.Self, area, size);
                 Store(now, s_avx);
                 bool kept = SameBeyondSse(q, now);
@@ -330,6 +332,7 @@ namespace ExoSharp.Apps.State
                                          ", the caller's registers " + (kept ? "unchanged" : "CHANGED MISMATCH"));
                 ok &= r == (long)Error.BadArgument && kept;
             }
+            Load(q, s_avx);
             long shortLength = SystemCall.EnvSetExtendedState(Capability.Self, good, size - 64);
             long unmapped = SystemCall.EnvSetExtendedState(Capability.Self, (byte*)0x10, size);
             long stale = SystemCall.EnvSetExtendedState(0x7777_0123, good, size);
@@ -344,6 +347,51 @@ namespace ExoSharp.Apps.State
             System.Console.WriteLine("xstate: badstate: EnvSetExtendedState with the good area: " + good1.ToString() + ", " +
                                      (s_avx != 0 ? "ymm upper halves" : "st0") + ", st0 and MXCSR " + (loaded ? "now the area's" : "NOT LOADED MISMATCH"));
             return ok && good1 == 0 && loaded;
+        }
+
+        /// <summary>A light call (EnvIdOf, no extended state saved) and a general one (EnvSetName,
+        /// refused): the general registers come back as they were from both; the vector registers
+        /// come back zeroed from the light one (no kernel value in them) and intact from the other.</summary>
+        private static bool LightCall()
+        {
+            byte* load = stackalloc byte[RecordSize];
+            byte* store = stackalloc byte[RecordSize];
+            ulong* words = stackalloc ulong[9];
+            ulong[] kept = { 0x0B0B0B0B0B0B0B0B, 0x0BB0BB0BB0BB0BB0, 0x5151515151515151, 0x0D0D0D0D0D0D0D0D, 0x0808080808080808, 0x0909090909090909, 0x1010101010101010 };
+            bool ok = true;
+            for (int general = 0; general < 2; general++)
+            {
+                Fill(load, 41 + general);
+                ulong number = general == 0 ? (ulong)Syscall.EnvIdOf : (ulong)Syscall.EnvSetName;
+                CallProbe(load, store, s_avx, number, Capability.Self, words);
+                int same = 0, zeroed = 0;
+                for (int i = 0; i < kept.Length; i++) if (words[i] == kept[i]) same++;
+                if (words[7] == Capability.Self) same++;
+                int width = s_avx != 0 ? 32 : 16;
+                for (int r = 0; r < 16; r++)
+                {
+                    bool zero = true;
+                    for (int j = 0; j < width; j++) zero &= store[r * 32 + j] == 0;
+                    if (zero) zeroed++;
+                }
+                long result = (long)words[8];
+                bool x87 = *(long*)(load + 512) == *(long*)(store + 512) && *(uint*)(load + 520) == *(uint*)(store + 520);
+                if (general == 0)
+                {
+                    bool right = result == (long)SystemCall.EnvId();
+                    System.Console.WriteLine("xstate: light: EnvIdOf(Self) = " + result.ToString() + (right ? " (its id)" : " WRONG") + ", general registers kept " + same.ToString() +
+                                             " of 8, " + Registers + " zeroed " + zeroed.ToString() + " of 16, st0 and MXCSR " + (x87 ? "kept" : "CHANGED MISMATCH"));
+                    ok &= right && same == 8 && zeroed == 16 && x87;
+                }
+                else
+                {
+                    bool intact = Same(load, store, "general call");
+                    System.Console.WriteLine("xstate: light: EnvSetName refused with " + result.ToString() + ", general registers kept " + same.ToString() + " of 8, " +
+                                             Registers + ", st0 and MXCSR " + (intact ? "intact" : "MISMATCH"));
+                    ok &= result == (long)Error.BadLength && same == 8 && intact;
+                }
+            }
+            return ok;
         }
 
         public static int Main(string arguments)
@@ -414,10 +462,13 @@ namespace ExoSharp.Apps.State
                 }
                 case "leak":
                     return Leak();
+                case "light":
+                    ok = LightCall();
+                    break;
                 case "badstate":
                     return BadState();
                 default:
-                    System.Console.WriteLine("xstate: modes: fault slice revoke threads threadfaults trace dirty leak badstate");
+                    System.Console.WriteLine("xstate: modes: fault slice revoke threads threadfaults trace dirty leak light badstate");
                     return 2;
             }
             System.Console.WriteLine("xstate: " + arguments + (ok ? ": passed" : ": MISMATCH"));

@@ -14,6 +14,11 @@
 ;   mode 4: executes ud2 (its handler skips it);
 ;   then stores them all in the second record; rax = 0, or 1 when a spin gave up (2^32 rounds).
 ;   Only general registers are used in between: what comes back is what the event preserved.
+; - xstate_syscall(rdi = record to load, rsi = record to store, rdx = avx, rcx = number,
+;   r8 = argument, r9 = 9 words out): loads the record, puts known values in every general
+;   register the kernel must keep, makes the system call (number, rdi = argument), then stores
+;   rbx rbp rsi rdx r8 r9 r10 rdi rax in the words and the vector registers, st0 and MXCSR
+;   in the second record: what a system call gives back.
 ; - xstate_clobber(rdi = avx): garbage in every vector register, x87 reset, MXCSR default.
 ; - xstate_store(rdi = record, rsi = avx): stores the registers as they are now.
 ; - xstate_load(rdi = record, rsi = avx): loads them from the record.
@@ -26,7 +31,7 @@ bits 64
 default rel
 section .text
 global xstate_avx, xstate_run, xstate_clobber, xstate_store, xstate_set_tf, xstate_xrstor, xstate_xsave
-global xstate_xrstor_instruction, xstate_xrstor_refused, xstate_load
+global xstate_xrstor_instruction, xstate_xrstor_refused, xstate_load, xstate_syscall
 
 SYS_YIELD equ 4                 ; ExoSharp.Abi.Syscall.Yield
 
@@ -188,6 +193,47 @@ xstate_clobber:
     push 0x1F80
     ldmxcsr [rsp]
     pop rax
+    ret
+
+xstate_syscall:
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov r12, rsi
+    mov r13, rdx
+    mov r14, r9
+    mov r15, rcx
+    mov rbx, r8
+    LOAD rdi, r13
+    mov rax, r15
+    mov rdi, rbx
+    mov rbx, 0x0B0B0B0B0B0B0B0B
+    mov rbp, 0x0BB0BB0BB0BB0BB0
+    mov rsi, 0x5151515151515151
+    mov rdx, 0x0D0D0D0D0D0D0D0D
+    mov r8, 0x0808080808080808
+    mov r9, 0x0909090909090909
+    mov r10, 0x1010101010101010
+    syscall
+    mov [r14], rbx
+    mov [r14 + 8], rbp
+    mov [r14 + 16], rsi
+    mov [r14 + 24], rdx
+    mov [r14 + 32], r8
+    mov [r14 + 40], r9
+    mov [r14 + 48], r10
+    mov [r14 + 56], rdi
+    mov [r14 + 64], rax
+    STORE r12, r13
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
     ret
 
 xstate_store:

@@ -1,7 +1,8 @@
 // What the kernel measures about itself, in stubs.asm's exo_kernel_stats: the fast paths
-// (fastpath=off turns all four off; a count of each one taken) and the longest stretch it ran
-// with interrupts off, entry to exit, in guest TSC cycles (under QEMU's -icount shift=0: guest
-// instructions) with what caused it. Boot (and XN's mount within it) is timed apart. Printed
+// (upcall, PageMapOne, register IPC, directed Yield, light calls: fastpath=off turns all five
+// off; a count of each one taken) and the longest stretch it ran with interrupts off, entry
+// to exit, in guest TSC cycles (under QEMU's -icount shift=0: guest instructions) with what
+// caused it. Boot (and XN's mount within it) is timed apart. Printed
 // when the machine powers off (make bench reads the line under the hostile suite).
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
@@ -17,7 +18,7 @@ internal static unsafe class KernelStats
         public ulong UpcallFast, PageMapOneFast, IpcFast;
         public ulong Since;             // TSC at the start of the stretch being timed
         public ulong Longest, LongestCause, Cause;
-        public ulong YieldFast;
+        public ulong YieldFast, LightCalls;
     }
 
     /// <summary>Causes: CauseSyscall + the call number, a trap vector alone, or these.</summary>
@@ -82,7 +83,8 @@ internal static unsafe class KernelStats
             Console.Format("trap vector {}", cause);
         Console.Format("); boot {}, of which XN's mount {}\n", s_boot, s_mount);
         Console.Write(s_block->FastPathsOff != 0 ? "kernel: fast paths off" : "kernel: fast paths on");
-        Console.Format(", taken: upcall {}, PageMapOne {}, register IPC {}, directed yield {}\n",
+        Console.Format(", taken: upcall {}, PageMapOne {}, register IPC {}, directed yield {}, light calls ",
                        s_block->UpcallFast, s_block->PageMapOneFast, s_block->IpcFast, s_block->YieldFast);
+        Console.Format("{}\n", s_block->LightCalls);
     }
 }

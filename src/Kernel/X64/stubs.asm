@@ -13,6 +13,14 @@
 ;   upcall cache allows (foreign_fast, as the exception fast path), else built in C#
 ;   (Core/ForeignSyscall.cs);
 ;   EnvId is answered at once from exo_current_id;
+;   a light call (entry_table: one that never switches environments, blocks or ends the
+;   caller, and reads only its arguments) goes to the same ExoSharpSyscall with only the
+;   registers it reads and the caller's rip, rflags and rsp kept on the trap stack: no XSAVE,
+;   no copy into the UserContext. The general registers come back as the general path gives
+;   them; the vector registers (xmm0-15, ymm0-15) come back zeroed (vzeroall, or xorps
+;   without AVX), which the ABI allows for every call, so no kernel value leaves in them.
+;   Switching environments from a light call would resume a stale context: exo_resume_user
+;   and exo_idle stop the kernel (ud2) if one ever tried;
 ;   every other call builds the same TrapFrame (vector 256) and extended state in place in the
 ;   running environment's UserContext (exo_current_context_end, kept by Core/Scheduler.cs,
 ;   so saving the caller is no copy), then calls on the trap stack
@@ -114,6 +122,9 @@ TF_RDI equ 72
 TF_RSI equ 80
 TF_RDX equ 88
 TF_RAX equ 112
+TF_R11 equ 32
+TF_RCX equ 96
+LIGHT_FRAME equ 128             ; the registers part (120 bytes), the stack kept 16-aligned
 TRAP_FRAME_SIZE equ 176
 XSTATE_AREA     equ 1040                    ; X64/UserContext.XStateArea: 16 mod 64
 CONTEXT_SIZE    equ XSTATE_AREA + TRAP_FRAME_SIZE   ; X64/UserContext.Size
@@ -179,6 +190,26 @@ SYS_IPC_CALL_REGISTERS  equ 30  ; ExoSharp.Abi.Syscall.IpcCallRegisters
 SYS_IPC_REPLY_REGISTERS equ 31  ; ExoSharp.Abi.Syscall.IpcReplyRegisters
 SYS_YIELD  equ 4                ; ExoSharp.Abi.Syscall.Yield
 FAST_CALLS equ 32               ; fast_table's length: calls below it may have a fast path
+ENTRY_CALLS equ 64              ; entry_table's length
+; The light calls (ExoSharp.Abi.Syscall numbers), checked against C# by the contract below.
+SYS_CONSOLE_WRITE equ 0
+SYS_ENV_ID_OF     equ 6
+SYS_FRAME_ALLOC   equ 10
+SYS_FRAME_FREE    equ 11
+SYS_PAGE_MAP      equ 12
+SYS_PAGE_UNMAP    equ 13
+SYS_PAGE_QUERY    equ 14
+SYS_FILTER_CLASSIFY equ 25
+SYS_NET_TRANSMIT  equ 34
+SYS_NET_INFO      equ 35
+SYS_CAP_MINT      equ 51
+SYS_PAGE_MAP_RANGE equ 53
+SYS_ACCOUNT_INFO  equ 58
+SYS_PAGE_SHARE    equ 59
+%define IS_LIGHT(n) (n == SYS_CONSOLE_WRITE || n == SYS_ENV_ID_OF || n == SYS_FRAME_ALLOC || n == SYS_FRAME_FREE || \
+    n == SYS_PAGE_MAP || n == SYS_PAGE_UNMAP || n == SYS_PAGE_QUERY || n == SYS_FILTER_CLASSIFY || \
+    n == SYS_NET_TRANSMIT || n == SYS_NET_INFO || n == SYS_CAP_MINT || n == SYS_PAGE_MAP_RANGE || n == SYS_ACCOUNT_INFO || \
+    n == SYS_PAGE_SHARE)
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
 UPCALL_FOREIGN_SYSCALL equ 0x103  ; ExoSharp.Abi.UpcallVector.ForeignSyscall
 UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
@@ -203,6 +234,7 @@ KS_MAX         equ 40
 KS_MAX_CAUSE   equ 48
 KS_CAUSE       equ 56
 KS_YIELD       equ 64
+KS_LIGHT       equ 72
 CAUSE_SYSCALL  equ 0x1000       ; + the call number; a vector (0-47) alone for traps
 CAUSE_IDLE     equ 0x3000       ; the scheduler after an idle halt
 ; The start of a stretch with interrupts off (a kernel entry): clobbers rax and rdx.
@@ -444,10 +476,9 @@ isr_general:
 %endmacro
 
 syscall_entry:
-    cmp rax, SYS_ENVID
-    je .env_id
-    cmp rax, SYS_PAGE_MAP_ONE
-    je .page_map_one
+    cmp rax, ENTRY_CALLS
+    jae .general
+    jmp [entry_table + rax * 8] ; .env_id, .page_map_one, .light or .general
 .general:
     cmp rcx, [exo_foreign_limit] ; from foreign code: the upcall fast path when it may
     jbe ..@foreign_fast
@@ -469,6 +500,58 @@ syscall_entry:
     mov r11, [rsp + 32]         ; rflags
     USER_FLAGS_R11
     mov rsp, [rsp + 40]         ; user rsp
+    o64 sysret
+
+; A light call (from entry_table or PageMapOne's fast path; nothing saved yet): the TrapFrame's registers part on the
+; trap stack, holding what C# reads (rax, rdi, rsi, rdx, r10, r8) and what sysret needs back
+; (rcx, r11; the user's rsp in saved_user_rsp), r9 as C# may clobber it; ExoSharpSyscall
+; leaves the result in its rax. Not taken from foreign code (an upcall) or with fastpath=off.
+.light:
+    cmp rcx, [exo_foreign_limit]
+    jbe .general
+    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
+    jne .general
+    mov [saved_user_rsp], rsp
+    lea rsp, [exo_trap_stack_top - LIGHT_FRAME]
+    mov [rsp + TF_RAX], rax
+    mov [rsp + TF_RDI], rdi
+    mov [rsp + TF_RSI], rsi
+    mov [rsp + TF_RDX], rdx
+    mov [rsp + TF_RCX], rcx
+    mov [rsp + TF_R11], r11
+    mov [rsp + TF_R10], r10
+    mov [rsp + TF_R9], r9
+    mov [rsp + TF_R8], r8
+    lea rdx, [rax + CAUSE_SYSCALL]
+    mov [exo_kernel_stats + KS_CAUSE], rdx
+    IRQOFF_START
+    inc qword [exo_kernel_stats + KS_LIGHT]
+    mov byte [light_busy], 1
+    mov rdi, rsp                ; TrapFrame* (its registers only)
+    call ExoSharpSyscall
+    mov byte [light_busy], 0
+    IRQOFF_END
+    mov rax, [rsp + TF_RAX]
+    mov rdi, [rsp + TF_RDI]
+    mov rsi, [rsp + TF_RSI]
+    mov rdx, [rsp + TF_RDX]
+    mov rcx, [rsp + TF_RCX]
+    mov r11, [rsp + TF_R11]
+    mov r10, [rsp + TF_R10]
+    mov r9, [rsp + TF_R9]
+    mov r8, [rsp + TF_R8]
+    USER_FLAGS_R11
+    mov rsp, [saved_user_rsp]
+    test byte [exo_xsave_mask], 4
+    jz .light_sse
+    vzeroall
+    o64 sysret
+.light_sse:
+%assign i 0
+%rep 16
+    xorps xmm %+ i, xmm %+ i
+%assign i i + 1
+%endrep
     o64 sysret
 
 ..@syscall_foreign_save:        ; from ..@foreign_fast when it cannot deliver the upcall itself
@@ -660,7 +743,7 @@ page_map_one_fast:
     pop rcx
     mov rsp, [saved_user_rsp]
     mov eax, SYS_PAGE_MAP_ONE
-    jmp syscall_entry.general
+    jmp syscall_entry.light
 
 ; The words of a register call or reply (frame rdi: rsi, rdx, r10) into the receiver's saved
 ; frame (r10); its r8, r9 and rax, and the sender's rax, become 0. Leaves rax 0.
@@ -890,6 +973,8 @@ ipc_switch:
 ; exo_resume_user(rdi = UserContext*: the extended state, then a TrapFrame): loads every
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
 exo_resume_user:
+    cmp byte [light_busy], 0
+    jne light_switched
     mov rsp, rdi
     IRQOFF_END
     RESTORE_XSTATE
@@ -902,6 +987,8 @@ exo_resume_user:
 
 ; exo_idle(): interrupts on, halt until an interrupt, interrupts off again; returns.
 exo_idle:
+    cmp byte [light_busy], 0
+    jne light_switched
     IRQOFF_END
     sti
     hlt
@@ -909,6 +996,11 @@ exo_idle:
     IRQOFF_START
     mov qword [exo_kernel_stats + KS_CAUSE], CAUSE_IDLE
     ret
+
+; A light call tried to switch environments or idle: a kernel bug (entry_table lists a call
+; it must not), stopped here as a kernel-mode #UD (Core/Traps.cs panics with this rip).
+light_switched:
+    ud2
 
 section .data
 align 8
@@ -929,6 +1021,9 @@ exo_asm_contract:
     dq USER_FLAGS_KEEP
     dq KS_FAST_OFF, KS_UPCALL, KS_PAGE_MAP, KS_IPC, KS_SINCE, KS_MAX, KS_MAX_CAUSE, KS_CAUSE
     dq SYS_YIELD, RIGHT_YIELD, EF_HOLD, EF_EPILOGUE, KS_YIELD
+    dq KS_LIGHT, TF_R11, TF_RCX, SYS_CONSOLE_WRITE, SYS_ENV_ID_OF, SYS_FRAME_ALLOC, SYS_FRAME_FREE, SYS_PAGE_MAP
+    dq SYS_PAGE_UNMAP, SYS_PAGE_QUERY, SYS_FILTER_CLASSIFY, SYS_NET_TRANSMIT, SYS_NET_INFO, SYS_CAP_MINT
+    dq SYS_PAGE_MAP_RANGE, SYS_ACCOUNT_INFO, SYS_PAGE_SHARE
     dq -1                       ; the end
 ; syscall_entry's jump for calls below FAST_CALLS, after the general save: a call's fast path
 ; (each one checks fastpath=off itself and goes on to C# for any case it does not take), else C#.
@@ -946,6 +1041,23 @@ fast_table:
 %endif
 %assign i i+1
 %endrep
+; syscall_entry's first jump, for calls below ENTRY_CALLS (nothing saved yet): EnvId's and
+; PageMapOne's fast paths, the light calls (see .light), else the general path.
+entry_table:
+%assign i 0
+%rep ENTRY_CALLS
+%if i == SYS_ENVID
+    dq syscall_entry.env_id
+%elif i == SYS_PAGE_MAP_ONE
+    dq syscall_entry.page_map_one
+%elif IS_LIGHT(i)
+    dq syscall_entry.light
+%else
+    dq syscall_entry.general
+%endif
+%assign i i+1
+%endrep
+align 8
 isr_table:
 %assign i 0
 %rep 48
@@ -962,7 +1074,9 @@ exo_fs_owner: resq 1            ; the index whose FS and GS bases the CPU holds 
 exo_current_context_end: resq 1 ; the end of the running environment's UserContext (Scheduler.cs)
 exo_current_index: resq 1       ; the running environment's table index, 0: none (Scheduler.cs)
 exo_env_records: resq 1         ; EnvTable's published records (EnvTable.Initialize)
-exo_kernel_stats: resq 9        ; KS_* above (Core/KernelStats.cs)
+exo_kernel_stats: resq 10       ; KS_* above (Core/KernelStats.cs)
+light_busy: resb 1              ; 1 while a light call runs C#
+alignb 8
 exo_upcall_cache: resq 7        ; UC_* above (Core/UpcallCache.cs keeps it)
 upcall_scratch: resq 1          ; the user's rax while the fast path runs
 alignb 4096
