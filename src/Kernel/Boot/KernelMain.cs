@@ -24,6 +24,7 @@ internal static unsafe class KernelMain
         StartupCodeHelpers.InitializeModules((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd);
         ExoSharp.Tests.Kernel.AsmContract.Check((ulong*)symbols->AsmContract);
         Gdt.LoadTss(symbols->GdtTssSlot, symbols->TrapStackTop, symbols->DoubleFaultStackTop);
+        Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);   // before any trap: Running.Sync reads its cell
         Idt.Load(symbols->IsrTable);
         ExtendedState.Initialize();
         if (magic != Multiboot.BootloaderMagic) Panic.Halt("not started by a multiboot loader");
@@ -39,7 +40,6 @@ internal static unsafe class KernelMain
         ulong rows = symbols->EnvFastTable, rowsEnd = rows + (ulong)(Abi.Capability.MaxEnvironments * sizeof(EnvFast));
         if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
             Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
-        Scheduler.Initialize(symbols->CurrentIdCell, symbols->ContextEndCell, symbols->CurrentIndexCell, symbols->ForeignLimitCell, symbols->FsOwnerCell);
         EnvTable.Initialize(symbols->EnvRecordsCell);
         FindKernelSymbols(boot, symbols->KernelEntry);
         Console.Format("kernel: {} KiB free memory, {} boot modules\n", Memory.Frames.FreeCount * 4, (ulong)boot.Modules.Length);

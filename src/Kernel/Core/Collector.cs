@@ -22,7 +22,6 @@ internal static unsafe class Collector
     private static ulong s_skipped, s_systemCalls;
 
     public static bool Enabled => s_enabled;
-    public static bool Stress => s_stress;
 
     [RuntimeImport("exo_gc_collect")]
     [MethodImpl(MethodImplOptions.InternalCall)]
@@ -35,7 +34,7 @@ internal static unsafe class Collector
     public static void Initialize(BootSymbols* symbols, string mode)
     {
         if (mode == "off") return;
-        s_stress = mode == "stress";
+        s_stress = PendingWork.GcStress = mode == "stress";
         s_verbose = s_stress || mode == "verbose";
         s_bootStack = symbols->BootStack;
         s_bootStackTop = symbols->BootStackTop;

@@ -4,6 +4,8 @@
 // to exit, in guest TSC cycles (under QEMU's -icount shift=0: guest instructions) with what
 // caused it. Boot (and XN's mount within it) is timed apart. Printed
 // when the machine powers off (make bench reads the line under the hostile suite).
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExoSharp.Kernel.X64;
 
@@ -33,7 +35,10 @@ internal static unsafe class KernelStats
         s_block = (Block*)cell;
         s_block->Since = Cpu.ReadTsc();
         s_block->FastPathsOff = fastPathsOff ? 1UL : 0;
+        LightInit(fastPathsOff ? 1UL : 0);
     }
+
+    [RuntimeImport("exo_light_init")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void LightInit(ulong fastPathsOff);
 
     /// <summary>Times XN's mount (within the boot's stretch): call before and after it.</summary>
     public static ulong Stamp() => Cpu.ReadTsc();

@@ -25,9 +25,7 @@ internal static unsafe class Running
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sync()
     {
-        ulong* cell = IndexCell;
-        if (cell == null) return;
-        ulong index = *cell;
+        ulong index = *IndexCell;   // set before the IDT is loaded (KernelMain)
         if (index != s_envIndex)
         {
             Env = EnvTable.AtIndex((int)index);

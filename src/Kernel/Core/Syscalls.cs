@@ -17,10 +17,10 @@ internal static unsafe class Syscalls
     public static void Entry(TrapFrame* frame)
     {
         Running.Sync();
-        if (Collector.Stress) Collector.AtSystemCall();
+        if (PendingWork.GcStress) Collector.AtSystemCall();
         if (PendingWork.Reap) EnvTable.ReapSome(EnvTable.ReapPerCall);
         Environment env = Running.Env;
-        Accounts.Charging = env.Account;
+        if (Accounts.Charging != env.Account) Accounts.Charging = env.Account;  // no write barrier when it stays
         frame->Rax = (ulong)Dispatch(env, frame);
     }
 
@@ -30,7 +30,7 @@ internal static unsafe class Syscalls
     public static void ForeignEntry(TrapFrame* frame)
     {
         Running.Sync();
-        if (Collector.Stress) Collector.AtSystemCall();
+        if (PendingWork.GcStress) Collector.AtSystemCall();
         ForeignSyscall.Deliver(Running.Env, frame);
     }
 

@@ -60,7 +60,7 @@ bits 64
 default rel
 
 extern ExoSharpTrap, ExoSharpSyscall, ExoSharpForeignSyscall, exo_xsave_mask, exo_fsgsbase
-global isr_table, syscall_entry, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id, exo_foreign_limit, exo_fs_owner
+global isr_table, syscall_entry, exo_light_init, exo_resume_user, exo_idle, exo_trap_stack, exo_trap_stack_top, exo_current_id, exo_foreign_limit, exo_fs_owner
 global exo_upcall_cache, exo_current_context_end, exo_current_index, exo_env_fast, exo_env_records
 global exo_asm_contract, exo_kernel_stats
 
@@ -505,12 +505,11 @@ syscall_entry:
 ; A light call (from entry_table or PageMapOne's fast path; nothing saved yet): the TrapFrame's registers part on the
 ; trap stack, holding what C# reads (rax, rdi, rsi, rdx, r10, r8) and what sysret needs back
 ; (rcx, r11; the user's rsp in saved_user_rsp), r9 as C# may clobber it; ExoSharpSyscall
-; leaves the result in its rax. Not taken from foreign code (an upcall) or with fastpath=off.
+; leaves the result in its rax. Not taken from foreign code (an upcall), nor with fastpath=off
+; (exo_light_init sends entry_table's light rows the general way).
 .light:
     cmp rcx, [exo_foreign_limit]
     jbe .general
-    cmp byte [exo_kernel_stats + KS_FAST_OFF], 0
-    jne .general
     mov [saved_user_rsp], rsp
     lea rsp, [exo_trap_stack_top - LIGHT_FRAME]
     mov [rsp + TF_RAX], rax
@@ -542,8 +541,8 @@ syscall_entry:
     mov r8, [rsp + TF_R8]
     USER_FLAGS_R11
     mov rsp, [saved_user_rsp]
-    test byte [exo_xsave_mask], 4
-    jz .light_sse
+    jmp [light_exit]            ; .light_avx or .light_sse (exo_light_init)
+.light_avx:
     vzeroall
     o64 sysret
 .light_sse:
@@ -966,15 +965,16 @@ ipc_switch:
     mov rax, [r8 + EF_ROOT]
     mov rdx, cr3
     cmp rax, rdx
-    je exo_resume_user
+    je ..@resume_checked        ; the fast paths never run inside a light call
     mov cr3, rax
-    jmp exo_resume_user
+    jmp ..@resume_checked
 
 ; exo_resume_user(rdi = UserContext*: the extended state, then a TrapFrame): loads every
 ; register from the context and iretq's to ring 3. Interrupts off. Never returns.
 exo_resume_user:
     cmp byte [light_busy], 0
     jne light_switched
+..@resume_checked:
     mov rsp, rdi
     IRQOFF_END
     RESTORE_XSTATE
@@ -995,6 +995,32 @@ exo_idle:
     cli
     IRQOFF_START
     mov qword [exo_kernel_stats + KS_CAUSE], CAUSE_IDLE
+    ret
+
+; exo_light_init(rdi = 1 when fastpath=off) (C#: Core/KernelStats.Initialize, System V, once at
+; boot, after boot.asm set exo_xsave_mask): with the fast paths off, entry_table's light rows go
+; the general way; the light exit zeroes the vector registers with vzeroall when XCR0 has AVX.
+exo_light_init:
+    test rdi, rdi
+    jz .exit
+    lea rax, [syscall_entry.light]
+    lea rdx, [syscall_entry.general]
+    lea r8, [entry_table]
+    xor ecx, ecx
+.row:
+    cmp [r8 + rcx * 8], rax
+    jne .next
+    mov [r8 + rcx * 8], rdx
+.next:
+    inc ecx
+    cmp ecx, ENTRY_CALLS
+    jb .row
+.exit:
+    test byte [exo_xsave_mask], 4
+    jz .done
+    lea rax, [syscall_entry.light_avx]
+    mov [light_exit], rax
+.done:
     ret
 
 ; A light call tried to switch environments or idle: a kernel bug (entry_table lists a call
@@ -1041,6 +1067,7 @@ fast_table:
 %endif
 %assign i i+1
 %endrep
+light_exit: dq syscall_entry.light_sse
 ; syscall_entry's first jump, for calls below ENTRY_CALLS (nothing saved yet): EnvId's and
 ; PageMapOne's fast paths, the light calls (see .light), else the general path.
 entry_table:
