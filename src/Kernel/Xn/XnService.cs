@@ -46,7 +46,7 @@ internal static unsafe class XnService
     private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
     private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishReleased
 
-    /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
+    /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched (WaitSync: the root, or all ones).</summary>
     private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
     private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
     private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
@@ -148,7 +148,7 @@ internal static unsafe class XnService
         return result;
     }
 
-    /// <summary>XnMap: shows a cached block of the caller's read-only at address (a free page).</summary>
+    /// <summary>XnMap: shows a cached block under handle's root read-only at address (a free page).</summary>
     private static long Map(Environment env, ulong handle, ulong block, ulong address)
     {
         long root = RootOf(env, handle, false);
@@ -169,7 +169,7 @@ internal static unsafe class XnService
         return 0;
     }
 
-    /// <summary>XnEvict: drops a clean block of the caller's from the cache.</summary>
+    /// <summary>XnEvict: drops a clean block under handle's root from the cache.</summary>
     private static long Evict(Environment env, ulong handle, ulong block)
     {
         long root = RootOf(env, handle, false);
