@@ -2,7 +2,9 @@
 // and only ever narrowed (CapMint, passing over IPC). Environment capabilities: Control
 // (everything EnvCreate's capability allows: map into it, set its registers, status, handlers,
 // name and slots, revoke from it, destroy it), Call (IPC calls to it: an endpoint) and Yield
-// (give it the processor). Frame capabilities: Write (may be mapped writable).
+// (give it the processor). Frame capabilities: Write (may be mapped writable). XnRoot
+// capabilities: Write (may allocate, free, write and move blocks under the root; without it,
+// read, fetch, map, evict and sync only).
 namespace ExoSharp.Abi
 {
     public static class CapabilityRights

@@ -141,15 +141,16 @@ namespace ExoSharp.Abi
         XnTemplate = 36,
 
         /// <summary>XnRootCreate(name, length, key, block, type): makes the free block a new root of that
-        /// type named name, owned by whoever holds key (non-zero); the caller does. Returns the block.</summary>
+        /// type named name, opened by key (non-zero). Returns the caller's XnRoot capability for it (Write).</summary>
         XnRootCreate = 37,
 
-        /// <summary>XnRootOpen(name, length, key): gives the caller the root's authority when key is its
-        /// key; returns the root's block.</summary>
+        /// <summary>XnRootOpen(name, length, key, block): when key is the root's key, returns a new XnRoot
+        /// capability (Write) for it and writes the root's block (a ulong) at block (0: not wanted).</summary>
         XnRootOpen = 38,
 
         /// <summary>XnAlloc(change): allocates XnChange.First..+Count of XnChange.Type as children of
-        /// XnChange.Block by applying the change to it (checked by its owns UDF).</summary>
+        /// XnChange.Block by applying the change to it (checked by its owns UDF); XnChange.Root names
+        /// the block's root (an XnRoot capability with Write), as for XnFree, XnWrite and XnMove.</summary>
         XnAlloc = 39,
 
         /// <summary>XnFree(change): frees First..+Count, children of Block, by applying the change.</summary>
@@ -159,25 +160,28 @@ namespace ExoSharp.Abi
         /// block only if its owns UDF names the same blocks after as before.</summary>
         XnWrite = 41,
 
-        /// <summary>XnRead(block, offset, buffer, length): copies from a block in core.</summary>
+        /// <summary>XnRead(root, block, offset, buffer, length): copies from a block in core under the root
+        /// the XnRoot capability root names.</summary>
         XnRead = 42,
 
-        /// <summary>XnFetch(block): brings one of the caller's blocks into core; blocks until it is there.</summary>
+        /// <summary>XnFetch(root, block): brings a block under root (an XnRoot capability) into core; blocks
+        /// until it is there.</summary>
         XnFetch = 43,
 
-        /// <summary>XnSync(): writes every block that may be written, in XN's order, and blocks until
-        /// the disk holds all of the caller's roots (and XN's own blocks): nothing of them dirty or in flight.</summary>
+        /// <summary>XnSync(root): writes every block that may be written, in XN's order, and blocks until
+        /// the disk holds XN's own blocks and the root the XnRoot capability root names (0: none):
+        /// nothing of them dirty or in flight.</summary>
         XnSync = 44,
 
         /// <summary>XnInfo(info): the disk's size and XN's counters (XnInfo).</summary>
         XnInfo = 45,
 
-        /// <summary>XnMap(block, address): maps the page caching one of the caller's blocks read-only at
-        /// address (a free page of its space) until the block leaves the cache.</summary>
+        /// <summary>XnMap(root, block, address): maps the page caching a block under root (an XnRoot
+        /// capability) read-only at address (a free page of its space) until the block leaves the cache.</summary>
         XnMap = 46,
 
-        /// <summary>XnEvict(block): drops a clean block of the caller's from the cache (the library's
-        /// caching policy); its mappings go with it.</summary>
+        /// <summary>XnEvict(root, block): drops a clean block under root (an XnRoot capability) from the
+        /// cache (the library's caching policy); its mappings go with it.</summary>
         XnEvict = 47,
 
         /// <summary>MachineStatus(machine, status): the status (0-126) the machine powers off with
@@ -220,8 +224,9 @@ namespace ExoSharp.Abi
         KernelCheck = 55,
 
         /// <summary>XnMove(from, to): moves the block pointers from.Block's change drops to to.Block,
-        /// whose change must add exactly them (XnChange each; First, Count, Type unused), each checked
-        /// by its block's owns UDF; exactly one parent names them on disk at every crash point.</summary>
+        /// whose change must add exactly them (XnChange each; First, Count, Type unused; from.Root names
+        /// the root both are under), each checked by its block's owns UDF; exactly one parent names them
+        /// on disk at every crash point.</summary>
         XnMove = 56,
 
         /// <summary>ConsoleAttach(console, address): bytes received on the console's serial line go,
@@ -241,7 +246,7 @@ namespace ExoSharp.Abi
         /// Capability.SharePerCall pages a call: 0 when done, else how many pages it went through.</summary>
         PageShare = 59,
 
-        /// <summary>XnFetchRun(first, count): XnFetch for each of the count (1-32) blocks from first,
+        /// <summary>XnFetchRun(root, first, count): XnFetch for each of the count (1-32) blocks from first,
         /// each checked as XnFetch checks one, stopping at the first that cannot be read; blocks until
         /// every block started is in core; returns how many from first on are.</summary>
         XnFetchRun = 60,

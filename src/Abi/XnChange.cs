@@ -1,5 +1,6 @@
-// The argument of XnAlloc, XnFree and XnWrite: which block changes, where, the new bytes (in the
-// caller's memory), and, for XnAlloc and XnFree, the extent of blocks allocated or freed.
+// The argument of XnAlloc, XnFree, XnWrite (and XnMove's two): which block changes, where, the new
+// bytes (in the caller's memory), for XnAlloc and XnFree the extent of blocks allocated or freed,
+// and the XnRoot capability (with the Write right) of the root the block is under.
 using System.Runtime.InteropServices;
 
 namespace ExoSharp.Abi
@@ -19,5 +20,7 @@ namespace ExoSharp.Abi
         public ulong Count;
         /// <summary>XnAlloc: the new blocks' type (0: data, else a template's type).</summary>
         public ulong Type;
+        /// <summary>The handle of the caller's XnRoot capability for the block's root (XnMove: `from`'s only).</summary>
+        public ulong Root;
     }
 }

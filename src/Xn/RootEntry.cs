@@ -1,6 +1,7 @@
-// A named entry point in XN's root catalogue: the root block, its type and the owner tag whose
-// holder alone may change the tree under it (64 bits: a key a holder cannot guess). The catalogue block on disk holds the same fields
-// (XnLayout.Root*Offset). Missing: sharing a root between owners, capabilities instead of tags.
+// A named entry point in XN's root catalogue: the root block, its type and the owner tag (64 bits:
+// a key nobody can guess) that opens it. The catalogue block on disk holds the same fields
+// (XnLayout.Root*Offset). XN checks the tag; the kernel hands out capabilities for roots
+// (Kernel/Xn/XnService.cs) and passes a root's tag only for blocks under that root.
 namespace ExoSharp.Xn;
 
 public struct RootEntry

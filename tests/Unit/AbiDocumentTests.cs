@@ -1,7 +1,8 @@
 // Keeps docs/abi.md and src/Abi in step: every Syscall member has a "### Name (number)"
 // heading under "## System calls" and every Error member a "| Name | value |" row under
 // "## Errors", every UserLayout constant a "| Name | value |" row under "## Address space",
-// and every such heading or row names a real member with that value.
+// and every such heading or row names a real member with that value; every src/Abi structure it
+// spells out ("`XnChange { Block, ... }` (64 bytes") has those fields in that order and that size.
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -192,6 +193,29 @@ public sealed class AbiDocumentTests
             else if (cells.Length < 2 || Number(cells[1]) != value)
                 problems.Add($"{row}: UserLayout.{cells[0]} is 0x{value:X16} ({value})");
         }
+        AssertNone(problems);
+    }
+
+    /// <summary>Every "`Name { A, B, ... }`" the document writes for a structure of src/Abi lists
+    /// that structure's public fields in their order, and a "(N bytes" right after it is its size.</summary>
+    [Fact]
+    public void EveryStructureItSpellsOutHasThoseFields()
+    {
+        string text = Regex.Replace(string.Join("\n", s_lines.Value), @"\s+", " ");
+        var problems = new List<string>();
+        int checkedCount = 0;
+        foreach (Match m in Regex.Matches(text, @"`(?<name>\w+) \{ (?<fields>[\w, ]+) \}`(?: \((?<size>[0-9]+) bytes)?"))
+        {
+            Type type = typeof(Syscall).Assembly.GetType("ExoSharp.Abi." + m.Groups["name"].Value);
+            if (type == null || !type.IsValueType) continue;
+            checkedCount++;
+            string fields = string.Join(", ", type.GetFields(BindingFlags.Public | BindingFlags.Instance).OrderBy(f => f.MetadataToken).Select(f => f.Name));
+            if (fields != m.Groups["fields"].Value) problems.Add($"{m.Value}: {type.Name}'s fields are {{ {fields} }}");
+            int size = System.Runtime.InteropServices.Marshal.SizeOf(type);
+            if (m.Groups["size"].Success && m.Groups["size"].Value != size.ToString(CultureInfo.InvariantCulture))
+                problems.Add($"{m.Value}: {type.Name} is {size} bytes");
+        }
+        Assert.True(checkedCount > 0, "no structure of src/Abi spelled out in docs/abi.md");
         AssertNone(problems);
     }
 

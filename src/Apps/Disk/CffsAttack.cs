@@ -2,8 +2,9 @@
 // that break C-FFS's own layout (an extent grown or pointed elsewhere without an allocation, a
 // pointer dropped without a free, an entry naming a block another parent owns, an allocation or a
 // free whose change says otherwise) are refused by XN running C-FFS's own UDFs; then a forked
-// environment with a root of its own cannot read or change the system volume, nor the system
-// volume's owner its. Every refusal leaves the files as they were.
+// environment with a root of its own cannot read or change the system volume, through its own
+// root's capability (NotOwner) or the parent's handle (BadHandle), nor the system volume's owner
+// its. Every refusal leaves the files as they were.
 using ExoSharp.Abi;
 using ExoSharp.Apps.Executive;
 using ExoSharp.LibOS.ExOS;
@@ -31,9 +32,11 @@ namespace ExoSharp.Apps.Disk
             System.Console.WriteLine("cffsattack: " + what + " -> " + result.ToString() + (ok ? " ok" : " WRONG, expected " + (-(long)expected).ToString()));
         }
 
+        private static ulong s_root;       // the system volume's XnRoot capability
+
         private static long Raw(Syscall call, ulong block, ulong offset, uint* words, int count, ulong first = 0, ulong n = 0, ulong type = 0)
         {
-            var change = new XnChange { Block = block, Offset = offset, Bytes = (ulong)words, Length = (ulong)(4 * count), First = first, Count = n, Type = type };
+            var change = new XnChange { Block = block, Offset = offset, Bytes = (ulong)words, Length = (ulong)(4 * count), First = first, Count = n, Type = type, Root = s_root };
             return SystemCall.Invoke(call, (ulong)&change);
         }
 
@@ -61,8 +64,10 @@ namespace ExoSharp.Apps.Disk
 
         public static int Main(string arguments)
         {
-            FileSystem fs = FileSystem.Open(new CffsPort(CffsLayout.SystemKey), CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
+            var port = new CffsPort(CffsLayout.SystemKey);
+            FileSystem fs = FileSystem.Open(port, CffsLayout.SystemRoot, CffsLayout.SystemKey, true, out long error);
             if (fs == null) { System.Console.WriteLine("cffsattack: open: " + error.ToString()); return 1; }
+            s_root = port.RootHandle;
             byte* bytes = stackalloc byte[3000];
             for (int i = 0; i < 3000; i++) bytes[i] = (byte)(7 + i);
             fs.Create("/secret", 0x180, 0, 0, out Node secret);
@@ -94,14 +99,14 @@ namespace ExoSharp.Apps.Disk
             // Lying moves: /secret's entry into /dir's first block.
             fs.Stat("/dir", true, out FileStat dirStat);
             uint dirBlock = 0;
-            SystemCall.XnRead(root, (ulong)(dirStat.Ino % CffsLayout.Slots) * CffsLayout.SlotSize + CffsLayout.ChildPointer, (byte*)&dirBlock, 4);
+            SystemCall.XnRead(s_root, root, (ulong)(dirStat.Ino % CffsLayout.Slots) * CffsLayout.SlotSize + CffsLayout.ChildPointer, (byte*)&dirBlock, 4);
             byte* entry = stackalloc byte[CffsLayout.SlotSize];
             byte* zero = stackalloc byte[CffsLayout.SlotSize];
             for (int i = 0; i < CffsLayout.SlotSize; i++) zero[i] = 0;
-            SystemCall.XnRead(root, (ulong)(secret.Slot * CffsLayout.SlotSize), entry, CffsLayout.SlotSize);
+            SystemCall.XnRead(s_root, root, (ulong)(secret.Slot * CffsLayout.SlotSize), entry, CffsLayout.SlotSize);
             *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize) = free;       // a second extent: a block never allocated
             *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize + 4) = 1;
-            var mf = new XnChange { Block = root, Offset = (ulong)(secret.Slot * CffsLayout.SlotSize), Bytes = (ulong)zero, Length = CffsLayout.SlotSize };
+            var mf = new XnChange { Block = root, Offset = (ulong)(secret.Slot * CffsLayout.SlotSize), Bytes = (ulong)zero, Length = CffsLayout.SlotSize, Root = s_root };
             var mt = new XnChange { Block = dirBlock, Offset = 5 * CffsLayout.SlotSize, Bytes = (ulong)entry, Length = CffsLayout.SlotSize };
             Expect("move /secret's entry into /dir, adding a block on the way", SystemCall.XnMove(&mf, &mt), (long)Error.ForgedPointer);
             *(uint*)(entry + CffsLayout.ExtentOffset + CffsLayout.ExtentSize + 4) = 0;
@@ -133,7 +138,8 @@ namespace ExoSharp.Apps.Disk
         private static int Stranger(FileSystem system, uint root, uint data, Node secret)
         {
             EnvironmentName.Set("stranger");
-            FileSystem mine = FileSystem.Open(new CffsPort(PrivateKey), "private", PrivateKey, true, out long error);
+            var port = new CffsPort(PrivateKey);
+            FileSystem mine = FileSystem.Open(port, "private", PrivateKey, true, out long error);
             Expect("stranger: make a C-FFS volume of its own", mine == null ? error : 0, 0);
             if (mine == null) return 1;
             byte* bytes = stackalloc byte[100];
@@ -143,17 +149,19 @@ namespace ExoSharp.Apps.Disk
             FileSystem theirs = FileSystem.Open(new CffsPort(PrivateKey), CffsLayout.SystemRoot, PrivateKey, false, out error);
             ExpectErrno("stranger: open the system volume with its own key", theirs == null ? error : 0, Errno.EACCES);
             byte* buffer = stackalloc byte[16];
-            Expect("stranger: read /secret's data block", SystemCall.XnRead(data, 0, buffer, 16), (long)Error.NotOwner);
-            Expect("stranger: fetch the system root directory", SystemCall.XnFetch(root), (long)Error.NotOwner);
+            ulong own = port.RootHandle;
+            Expect("stranger: read /secret's data block through its own root's capability", SystemCall.XnRead(own, data, 0, buffer, 16), (long)Error.NotOwner);
+            Expect("stranger: fetch the system root directory through its own root's capability", SystemCall.XnFetch(own, root), (long)Error.NotOwner);
+            Expect("stranger: fetch it with the parent's handle for the system root", SystemCall.XnFetch(s_root, root), (long)Error.BadHandle);
             Expect("stranger: read /secret through the system volume's code", system.ReadAt(secret, 0, buffer, 16) < 0 ? 0 : -1, 0);
             uint* w = stackalloc uint[3];
             w[0] = 0x656E6F47;
-            var change = new XnChange { Block = data, Offset = 0, Bytes = (ulong)w, Length = 4 };
+            var change = new XnChange { Block = data, Offset = 0, Bytes = (ulong)w, Length = 4, Root = own };
             Expect("stranger: write /secret's data block", SystemCall.XnWrite(&change), (long)Error.NotOwner);
             w[0] = data; w[1] = 1; w[2] = 0;
-            change = new XnChange { Block = mine.RootBlock, Offset = 2 * CffsLayout.SlotSize + CffsLayout.ExtentOffset, Bytes = (ulong)w, Length = 12, First = data, Count = 1 };
+            change = new XnChange { Block = mine.RootBlock, Offset = 2 * CffsLayout.SlotSize + CffsLayout.ExtentOffset, Bytes = (ulong)w, Length = 12, First = data, Count = 1, Root = own };
             Expect("stranger: claim /secret's data block in its own directory", SystemCall.XnAlloc(&change), (long)Error.BlockInUse);
-            var sf = new XnChange { Block = root, Offset = (ulong)(secret.Slot * CffsLayout.SlotSize + CffsLayout.ExtentOffset), Bytes = (ulong)w, Length = 4 };
+            var sf = new XnChange { Block = root, Offset = (ulong)(secret.Slot * CffsLayout.SlotSize + CffsLayout.ExtentOffset), Bytes = (ulong)w, Length = 4, Root = own };
             uint* mine4 = stackalloc uint[1];
             mine4[0] = data;
             var st2 = new XnChange { Block = mine.RootBlock, Offset = 3 * CffsLayout.SlotSize + CffsLayout.ExtentOffset, Bytes = (ulong)mine4, Length = 4 };

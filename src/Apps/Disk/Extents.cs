@@ -35,21 +35,24 @@ namespace ExoSharp.Apps.Disk
         {
             byte* name = stackalloc byte[3];
             name[0] = (byte)'l'; name[1] = (byte)'o'; name[2] = (byte)'g';
-            long root = SystemCall.XnRootOpen(name, 3, Key);
+            ulong rootBlock = ulong.MaxValue;
+            long root = SystemCall.XnRootOpen(name, 3, Key, &rootBlock);       // root: the XnRoot capability
             if (root == (long)Error.NoSuchBlock)
             {
                 ProgramInstruction[] udf = ExtentList();
                 long type;
                 fixed (ProgramInstruction* p = udf) type = SystemCall.XnTemplate(p, udf.Length);
                 if (type < 0) return Fail("template: " + ExecutiveText.Result(type));
-                SystemCall.XnSync();
-                root = SystemCall.XnRootCreate(name, 3, Key, FreeRun(1), (ulong)type);
+                SystemCall.XnSync(0);
+                rootBlock = FreeRun(1);
+                root = SystemCall.XnRootCreate(name, 3, Key, rootBlock, (ulong)type);
             }
             if (root < 0) return Fail("root: " + ExecutiveText.Result(root));
-            long r = SystemCall.XnFetch((ulong)root);
+            ulong handle = (ulong)root;
+            long r = SystemCall.XnFetch(handle, rootBlock);
             if (r < 0) return Fail("fetch the root: " + ExecutiveText.Result(r));
             uint* pairs = stackalloc uint[2 * MaxExtents];
-            SystemCall.XnRead((ulong)root, 0, (byte*)pairs, 8 * MaxExtents);
+            SystemCall.XnRead(handle, rootBlock, 0, (byte*)pairs, 8 * MaxExtents);
             int used = 0;
             while (used < MaxExtents && pairs[2 * used + 1] != 0) used++;
             int failures = 0;
@@ -60,18 +63,18 @@ namespace ExoSharp.Apps.Disk
                 ulong start = FreeRun(size);
                 pairs[2 * used] = (uint)start;
                 pairs[2 * used + 1] = (uint)size;
-                var change = new XnChange { Block = (ulong)root, Offset = (ulong)(8 * used), Bytes = (ulong)(pairs + 2 * used), Length = 8, First = start, Count = (ulong)size };
+                var change = new XnChange { Block = rootBlock, Offset = (ulong)(8 * used), Bytes = (ulong)(pairs + 2 * used), Length = 8, First = start, Count = (ulong)size, Root = handle };
                 r = SystemCall.XnAlloc(&change);
                 if (r < 0) { failures++; System.Console.WriteLine("extents: allocating " + size.ToString() + " blocks WRONG: " + ExecutiveText.Result(r)); continue; }
                 for (int b = 0; b < size; b++)
                 {
                     Fill(block, used, b);
-                    var data = new XnChange { Block = start + (ulong)b, Offset = 0, Bytes = (ulong)block, Length = 4096 };
+                    var data = new XnChange { Block = start + (ulong)b, Offset = 0, Bytes = (ulong)block, Length = 4096, Root = handle };
                     if (SystemCall.XnWrite(&data) < 0) failures++;
                 }
                 used++;
             }
-            r = SystemCall.XnSync();
+            r = SystemCall.XnSync(handle);
             if (r < 0) failures++;
             int blocks = 0, bad = 0;
             for (int e = 0; e < used; e++)
@@ -79,8 +82,8 @@ namespace ExoSharp.Apps.Disk
                 {
                     blocks++;
                     ulong number = pairs[2 * e] + b;
-                    SystemCall.XnEvict(number);          // so the read comes from the disk (NotInCore when it is not cached)
-                    if (SystemCall.XnFetch(number) < 0 || SystemCall.XnRead(number, 0, block, 4096) < 0 || !Holds(block, e, (int)b)) bad++;
+                    SystemCall.XnEvict(handle, number);          // so the read comes from the disk (NotInCore when it is not cached)
+                    if (SystemCall.XnFetch(handle, number) < 0 || SystemCall.XnRead(handle, number, 0, block, 4096) < 0 || !Holds(block, e, (int)b)) bad++;
                 }
             failures += bad;
             System.Console.WriteLine("extents: the log holds " + used.ToString() + " extents, " + blocks.ToString() + " blocks, one owns record each; read back from the disk: " +

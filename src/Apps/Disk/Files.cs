@@ -41,7 +41,7 @@ namespace ExoSharp.Apps.Disk
             failures += Expect("read hello.txt back", ReadBack(fs, "hello.txt"), 22);
             failures += Expect("read pattern.bin back", ReadBack(fs, "pattern.bin"), 40000);
             System.Console.WriteLine("files: files: " + fs.List());
-            failures += Expect("map pattern.bin's second block read-only", SystemCall.XnMap(fs.DataBlock("pattern.bin", 1), MapAt), 0);
+            failures += Expect("map pattern.bin's second block read-only", SystemCall.XnMap(fs.RootHandle, fs.DataBlock("pattern.bin", 1), MapAt), 0);
             bool same = true;
             for (int i = 0; i < FileSystem.BlockSize; i++) same &= ((byte*)MapAt)[i] == Pattern("pattern.bin", FileSystem.BlockSize + i);
             PageInfo page;
@@ -52,7 +52,7 @@ namespace ExoSharp.Apps.Disk
             failures += Expect("read hello.txt after deleting it", fs.Read("hello.txt", s_buffer, 100), (long)Error.NoSuchBlock);
             failures += Expect("create notes.txt", Make(fs, "notes.txt", 5000), 0);
             System.Console.WriteLine("files: files: " + fs.List());
-            failures += Expect("sync", SystemCall.XnSync(), 0);
+            failures += Expect("sync", SystemCall.XnSync(fs.RootHandle), 0);
             var registry = (BlockRecord*)UserLayout.BlockRegistry;
             BlockRecord mapped = registry[fs.DataBlock("pattern.bin", 1)], freed = registry[helloBlock];
             bool truthful = mapped.State == BlockRecord.Allocated && mapped.Type == 0 && mapped.Frame == page.Frame &&
@@ -90,7 +90,7 @@ namespace ExoSharp.Apps.Disk
                 System.Console.WriteLine("files: stress round " + round.ToString() + ": " + DiskActivity());
                 if (round % 2 == 0)
                 {
-                    SystemCall.XnSync();
+                    SystemCall.XnSync(fs.RootHandle);
                     fs.Evict(name);             // and read it from the disk next time
                 }
             }

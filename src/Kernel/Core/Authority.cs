@@ -75,19 +75,14 @@ internal static unsafe class Authority
             if (!FrameTable.Retain(source->Object)) return (long)Error.TableFull;     // its count is at the limit
             return (long)env.Capabilities.Insert(CapabilityType.Frame, source->Object, writable, source);
         }
-        if (source->Type != CapabilityType.Environment)
-        {
-            // Kinds without rights or badges (the machine): a plain copy.
-            if (rights != 0 || badge != 0) return (long)Error.BadArgument;
-            if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
-            return (long)env.Capabilities.Insert(source->Type, source->Object, false, source, 0, 0);
-        }
-        if ((rights & ~(ulong)CapabilityRights.AllEnvironment) != 0) return (long)Error.BadArgument;
+        // Kinds without rights or badges (the machine) are plain copies; an XN root's has only Write and no badge.
+        ulong all = source->Type == CapabilityType.Environment ? CapabilityRights.AllEnvironment : source->Type == CapabilityType.XnRoot ? CapabilityRights.Write : 0UL;
+        if ((rights & ~all) != 0 || (badge != 0 && all != CapabilityRights.AllEnvironment)) return (long)Error.BadArgument;
         if ((rights & ~(ulong)source->Rights) != 0) return (long)Error.NoRights;
         if (source->Badge != 0 && badge != 0 && badge != source->Badge) return (long)Error.BadArgument;
         if (badge == 0) badge = source->Badge;
         if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
-        return (long)env.Capabilities.Insert(CapabilityType.Environment, source->Object, false, source, (byte)rights, badge);
+        return (long)env.Capabilities.Insert(source->Type, source->Object, false, source, (byte)rights, badge);
     }
 
     /// <summary>CapRevoke(handle): removes capabilities derived from handle's (0: from the

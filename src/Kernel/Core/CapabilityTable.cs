@@ -338,7 +338,7 @@ internal sealed unsafe class CapabilityTable
         slot->Type = type;
         slot->Object = obj;
         slot->Writable = writable;
-        slot->Rights = type == CapabilityType.Environment ? rights : (byte)0;
+        slot->Rights = type == CapabilityType.Environment || type == CapabilityType.XnRoot ? rights : (byte)0;
         slot->Badge = badge;
         slot->MapCount = 0;
         slot->FirstChild = slot->LastChild = null;

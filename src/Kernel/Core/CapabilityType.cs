@@ -15,5 +15,7 @@ internal enum CapabilityType : byte
     Slot = 5,
     /// <summary>The right to receive the console's input (ConsoleAttach); no rights bits.</summary>
     Console = 6,
+    /// <summary>An XN root (Object: its block << 32 | catalogue index); Rights Write: may change blocks under it.</summary>
+    XnRoot = 7,
     Retired = 255,
 }

@@ -1,12 +1,13 @@
 // XN's kernel side (docs/xn.md; it drives XN's core, the plain C# of src/Xn): the virtio-blk disk mounted at boot (formatted when blank), XN's
 // system calls, the buffer-cache registry window, environments waiting on the disk, and cached
 // blocks mapped read-only into their owners (taken back the moment a page stops caching that
-// block). Authority over a root is its 64-bit key (a password capability its creator chose, kept
-// in XN's catalogue): an environment that created or opened a root with it acts as the owner.
+// block). A root's 64-bit key (kept in XN's catalogue) only opens it: XnRootCreate and XnRootOpen
+// give an XnRoot capability (Object: root block << 32 | catalogue index; Write: may change), and
+// every call on blocks names one and acts only on blocks under its root.
 // Writes go out in XN's order from XnSync, every WritebackTicks, and after write completions
 // (once three quarters of the queue are free). The registry window is rewritten row by row as calls and
 // completions name blocks; in full only when a block left the cache.
-// Interrupts off; XnVolume is never re-entered. Missing: sharing roots, more than one disk.
+// Interrupts off; XnVolume is never re-entered. Missing: more than one disk.
 using System;
 using ExoSharp.Abi;
 using ExoSharp.Executive.Bytecode;
@@ -24,7 +25,6 @@ namespace ExoSharp.Kernel.Xn;
 internal static unsafe class XnService
 {
     public const int CacheBlocks = 2048;
-    public const int KeysPerEnvironment = 8;
     public const ulong WritebackTicks = 50;
     public const uint WaitFetch = 1, WaitSync = 2, WaitRun = 3;
     public const int MaxMappings = 1024;
@@ -37,7 +37,6 @@ internal static unsafe class XnService
     private static CompilingOwnsRunner s_runner;
     private static XnVolume s_volume;
     private static BlockRecord* s_registry;
-    private static ulong[] s_keys;
     private static byte* s_change;      // one block: a change's bytes, a read, a root's name
     private static uint[] s_ready;
     private static ulong s_reachable, s_problems, s_nextWriteback;
@@ -47,7 +46,7 @@ internal static unsafe class XnService
     private static ulong s_releasesSeen; // XnVolume.CacheReleases at the last full publish
     private static ulong s_releasedSeen; // XnVolume.BlocksReleased at the last PublishReleased
 
-    /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched.</summary>
+    /// <summary>Each environment's disk wait (by table index: WaitFetch, WaitSync, 0) and the block fetched (WaitSync: the root, or all ones).</summary>
     private static readonly uint[] s_waitKind = new uint[Capability.MaxEnvironments];
     private static readonly uint[] s_waitBlock = new uint[Capability.MaxEnvironments];
     private static readonly uint[] s_waitCount = new uint[Capability.MaxEnvironments];   // WaitRun: the run's length
@@ -109,7 +108,6 @@ internal static unsafe class XnService
                        (ulong)report.Templates, (ulong)report.Roots, (ulong)report.Reachable);
         Console.WriteLine(report.IsConsistent ? "consistent" : "PROBLEMS (listed above)");
         s_volume = volume;
-        s_keys = new ulong[Capability.MaxEnvironments * KeysPerEnvironment];
         s_change = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(XnLayout.BlockSize);
         s_ready = new uint[XnVolume.QueueDepth];
         s_registry = (BlockRecord*)KernelWindows.Allocate(UserLayout.BlockRegistry, (ulong)volume.BlockCount * 8);
@@ -125,18 +123,18 @@ internal static unsafe class XnService
         {
             case Syscall.XnTemplate: result = Template(env, a0, a1, a2); break;
             case Syscall.XnRootCreate: result = RootCreate(env, a0, a1, a2, a3, a4); break;
-            case Syscall.XnRootOpen: result = RootOpen(env, a0, a1, a2); break;
+            case Syscall.XnRootOpen: result = RootOpen(env, a0, a1, a2, a3); break;
             case Syscall.XnAlloc:
             case Syscall.XnFree:
             case Syscall.XnWrite: result = Change(env, call, a0); break;
             case Syscall.XnMove: result = Move(env, a0, a1); break;
-            case Syscall.XnRead: return Read(env, a0, a1, a2, a3);     // changes nothing: no publish
-            case Syscall.XnFetch: return Fetch(env, frame, a0);
-            case Syscall.XnFetchRun: return FetchRun(env, frame, a0, a1);
-            case Syscall.XnSync: return Sync(env, frame);
+            case Syscall.XnRead: return Read(env, a0, a1, a2, a3, a4);     // changes nothing: no publish
+            case Syscall.XnFetch: return Fetch(env, frame, a0, a1);
+            case Syscall.XnFetchRun: return FetchRun(env, frame, a0, a1, a2);
+            case Syscall.XnSync: return Sync(env, frame, a0);
             case Syscall.XnInfo: return Info(env, a0);
-            case Syscall.XnMap: result = Map(env, a0, a1); break;
-            case Syscall.XnEvict: result = Evict(env, a0); break;
+            case Syscall.XnMap: result = Map(env, a0, a1, a2); break;
+            case Syscall.XnEvict: result = Evict(env, a0, a1); break;
             default: return (long)Error.NoSuchCall;
         }
         // A change that took no block out of the cache touched only the rows it named (published
@@ -150,16 +148,18 @@ internal static unsafe class XnService
         return result;
     }
 
-    /// <summary>XnMap: shows a cached block of the caller's read-only at address (a free page).</summary>
-    private static long Map(Environment env, ulong block, ulong address)
+    /// <summary>XnMap: shows a cached block under handle's root read-only at address (a free page).</summary>
+    private static long Map(Environment env, ulong handle, ulong block, ulong address)
     {
+        long root = RootOf(env, handle, false);
+        if (root < 0) return root;
         if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
         if ((address & (AddressSpace.PageSize - 1)) != 0) return (long)Error.BadArgument;
         if (!AddressSpace.IsUserPage(address)) return (long)Error.BadAddress;
         if ((env.Space.Query(address) & AddressSpace.Present) != 0) return (long)Error.BadArgument;
         ulong owner = s_volume.OwnerOf((uint)block);
         if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
-        if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+        if (KeyFor(root, (uint)block) != owner) return (long)Error.NotOwner;
         if (!s_volume.CachedPage((uint)block, out _, out ulong frame) || !s_volume.IsReadable((uint)block)) return (long)Error.NotInCore;
         if (s_mappedCount == MaxMappings) return (long)Error.TableFull;
         if (!Mappings.MapPinnedFrame(env, address, frame)) return (long)Error.TableFull;
@@ -169,13 +169,15 @@ internal static unsafe class XnService
         return 0;
     }
 
-    /// <summary>XnEvict: drops a clean block of the caller's from the cache.</summary>
-    private static long Evict(Environment env, ulong block)
+    /// <summary>XnEvict: drops a clean block under handle's root from the cache.</summary>
+    private static long Evict(Environment env, ulong handle, ulong block)
     {
+        long root = RootOf(env, handle, false);
+        if (root < 0) return root;
         if (block > uint.MaxValue || block >= s_volume.BlockCount) return (long)Error.NoSuchBlock;
         ulong owner = s_volume.OwnerOf((uint)block);
         if (owner == XnVolume.NoOwner) return (long)Error.Uninitialised;
-        if (KeyFor(env, (uint)block) != owner) return (long)Error.NotOwner;
+        if (KeyFor(root, (uint)block) != owner) return (long)Error.NotOwner;
         int slot = s_volume.Entry((uint)block).Slot;
         ulong before = s_volume.CacheReleases;
         Error e = s_volume.Evict((uint)block);
@@ -238,37 +240,47 @@ internal static unsafe class XnService
     {
         if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
         if (key == 0 || block > uint.MaxValue || type > uint.MaxValue) return (long)Error.BadArgument;
-        if (!CanHoldKey(env, key)) return (long)Error.TableFull;
-        Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out _);
+        if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+        Error e = s_volume.CreateRoot(key, text, (uint)block, (uint)type, out int index);
         if (e != 0) return (long)e;
-        HoldKey(env, key);
         Named(block, 1);
-        return (long)block;
+        return Grant(env, index);
     }
 
-    private static long RootOpen(Environment env, ulong name, ulong length, ulong key)
+    /// <summary>XnRootOpen: the root's block goes to blockOut (0: not wanted).</summary>
+    private static long RootOpen(Environment env, ulong name, ulong length, ulong key, ulong blockOut)
     {
         if (!CopyName(env, name, length, out ReadOnlySpan<byte> text)) return length == 0 || length > 16 ? (long)Error.BadLength : (long)Error.BadAddress;
         int index = s_volume.FindRoot(text);
         if (index < 0) return (long)Error.NoSuchBlock;
         RootEntry root = s_volume.Root(index);
         if (key == 0 || root.Owner != key) return (long)Error.NotOwner;
-        if (!CanHoldKey(env, key)) return (long)Error.TableFull;
-        HoldKey(env, key);
-        return root.Block;
+        if (blockOut != 0 && !UserMemory.CanAccess(env.Space, blockOut, 8, true)) return (long)Error.BadAddress;
+        if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
+        if (blockOut != 0) *(ulong*)blockOut = root.Block;
+        return Grant(env, index);
+    }
+
+    /// <summary>A new XnRoot capability in env's table for the root at catalogue index, with the Write right.</summary>
+    private static long Grant(Environment env, int index)
+    {
+        ulong handle = env.Capabilities.Insert(CapabilityType.XnRoot, (ulong)s_volume.Root(index).Block << 32 | (uint)index, false, null, CapabilityRights.Write);
+        return handle == 0 ? (long)Error.TableFull : (long)handle;
     }
 
     private static long Change(Environment env, Syscall call, ulong address)
     {
         if (!UserMemory.CanAccess(env.Space, address, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
         XnChange c = *(XnChange*)address;
+        long root = RootOf(env, c.Root, true);
+        if (root < 0) return root;
         if (c.Length > XnLayout.BlockSize || c.Offset > XnLayout.BlockSize || c.Offset + c.Length > XnLayout.BlockSize) return (long)Error.BadLength;
         if (c.Block > uint.MaxValue || c.First > uint.MaxValue || c.Count > uint.MaxValue || c.Type > uint.MaxValue) return (long)Error.NoSuchBlock;
         if (!UserMemory.CanAccess(env.Space, c.Bytes, c.Length, false)) return (long)Error.BadAddress;
         System.Buffer.MemoryCopy((void*)c.Bytes, s_change, XnLayout.BlockSize, (long)c.Length);
         var bytes = new ReadOnlySpan<byte>(s_change, (int)c.Length);
         uint block = (uint)c.Block;
-        ulong caller = KeyFor(env, block);
+        ulong caller = KeyFor(root, block);
         Error e;
         ulong before = s_volume.CacheReleases;
         if (call == Syscall.XnAlloc) e = s_volume.Alloc(caller, block, (int)c.Offset, bytes, (uint)c.First, (uint)c.Count, (uint)c.Type);
@@ -314,6 +326,8 @@ internal static unsafe class XnService
         if (!UserMemory.CanAccess(env.Space, fromAddress, (ulong)sizeof(XnChange), false) ||
             !UserMemory.CanAccess(env.Space, toAddress, (ulong)sizeof(XnChange), false)) return (long)Error.BadAddress;
         XnChange f = *(XnChange*)fromAddress, t = *(XnChange*)toAddress;
+        long root = RootOf(env, f.Root, true);      // XN refuses a `to` under another root than `from`'s
+        if (root < 0) return root;
         if (f.Length > XnLayout.MoveChangeMax || f.Offset > XnLayout.BlockSize || f.Offset + f.Length > XnLayout.BlockSize) return (long)Error.BadLength;
         if (t.Length > XnLayout.BlockSize || t.Offset > XnLayout.BlockSize || t.Offset + t.Length > XnLayout.BlockSize) return (long)Error.BadLength;
         if (f.Block > uint.MaxValue || t.Block > uint.MaxValue) return (long)Error.NoSuchBlock;
@@ -321,7 +335,7 @@ internal static unsafe class XnService
         byte* fromBytes = stackalloc byte[XnLayout.MoveChangeMax];
         System.Buffer.MemoryCopy((void*)f.Bytes, fromBytes, XnLayout.MoveChangeMax, (long)f.Length);
         System.Buffer.MemoryCopy((void*)t.Bytes, s_change, XnLayout.BlockSize, (long)t.Length);
-        Error e = s_volume.Move(KeyFor(env, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
+        Error e = s_volume.Move(KeyFor(root, (uint)f.Block), (uint)f.Block, (int)f.Offset, new ReadOnlySpan<byte>(fromBytes, (int)f.Length),
                                 (uint)t.Block, (int)t.Offset, new ReadOnlySpan<byte>(s_change, (int)t.Length));
         Named(f.Block, 1);
         Named(t.Block, 1);
@@ -329,40 +343,44 @@ internal static unsafe class XnService
         return (long)e;
     }
 
-    private static long Read(Environment env, ulong block, ulong offset, ulong buffer, ulong length)
+    private static long Read(Environment env, ulong handle, ulong block, ulong offset, ulong buffer, ulong length)
     {
+        long root = RootOf(env, handle, false);
+        if (root < 0) return root;
         if (length > XnLayout.BlockSize || offset > XnLayout.BlockSize || offset + length > XnLayout.BlockSize) return (long)Error.BadLength;
         if (block > uint.MaxValue) return (long)Error.NoSuchBlock;
         if (!UserMemory.CanAccess(env.Space, buffer, length, true)) return (long)Error.BadAddress;
-        Error e = s_volume.Read(KeyFor(env, (uint)block), (uint)block, (int)offset, new Span<byte>(s_change, (int)length));
+        Error e = s_volume.Read(KeyFor(root, (uint)block), (uint)block, (int)offset, new Span<byte>(s_change, (int)length));
         if (e != 0) return (long)e;
         System.Buffer.MemoryCopy(s_change, (void*)buffer, (long)length, (long)length);
         return 0;
     }
 
     /// <summary>XnFetch: a run of one block, returning 0 when it is in core.</summary>
-    private static long Fetch(Environment env, TrapFrame* frame, ulong block) =>
-        block > uint.MaxValue ? (long)Error.NoSuchBlock : Run(env, frame, block, 1, WaitFetch);
+    private static long Fetch(Environment env, TrapFrame* frame, ulong handle, ulong block) =>
+        block > uint.MaxValue ? (long)Error.NoSuchBlock : Run(env, frame, handle, block, 1, WaitFetch);
 
     /// <summary>XnFetchRun: XnFetch for each block of [first, first + count), each checked as XnFetch
     /// is, stopping at the first the caller may not read or the cache or queue cannot take (that
     /// error when it is the first block); blocks the caller until every block started is in core.
     /// Returns how many blocks from first on are in core or were read. One call, one wait.</summary>
-    private static long FetchRun(Environment env, TrapFrame* frame, ulong first, ulong count)
+    private static long FetchRun(Environment env, TrapFrame* frame, ulong handle, ulong first, ulong count)
     {
         if (count == 0 || count > XnVolume.QueueDepth) return (long)Error.BadLength;
         if (first > uint.MaxValue || first >= s_volume.BlockCount || count > s_volume.BlockCount - first) return (long)Error.NoSuchBlock;
-        return Run(env, frame, first, count, WaitRun);
+        return Run(env, frame, handle, first, count, WaitRun);
     }
 
     /// <summary>Starts reading the run; kind WaitFetch answers 0, WaitRun how many blocks.</summary>
-    private static long Run(Environment env, TrapFrame* frame, ulong first, ulong count, uint kind)
+    private static long Run(Environment env, TrapFrame* frame, ulong handle, ulong first, ulong count, uint kind)
     {
+        long root = RootOf(env, handle, false);
+        if (root < 0) return root;
         uint got = 0;
         Error e = 0;
         for (ulong b = first; b < first + count; b++)
         {
-            e = s_volume.Fetch(KeyFor(env, (uint)b), (uint)b);
+            e = s_volume.Fetch(KeyFor(root, (uint)b), (uint)b);
             if (e != 0) break;
             got++;
         }
@@ -385,9 +403,12 @@ internal static unsafe class XnService
         return true;
     }
 
-    /// <summary>XnSync: writes what may be written and blocks the caller until all is on disk.</summary>
-    private static long Sync(Environment env, TrapFrame* frame)
+    /// <summary>XnSync: writes what may be written and blocks the caller until XN's own blocks and
+    /// those under handle's root (0: none) are on disk.</summary>
+    private static long Sync(Environment env, TrapFrame* frame, ulong handle)
     {
+        long root = handle == 0 ? -1 : RootOf(env, handle, false);
+        if (root < -1) return root;
         // The rows Pump can change are the blocks it started writing (a full publish walked all
         // 2048 slots, some 200,000 instructions an fsync); a block that left the cache since the
         // last pass still needs the full one.
@@ -398,8 +419,9 @@ internal static unsafe class XnService
             for (int i = 0; i < started; i++) Named(s_ready[i], 1);
             PublishReleased();
         }
-        if (Clean(env)) return 0;
+        if (Clean(root)) return 0;
         s_waitKind[env.Index] = WaitSync;
+        s_waitBlock[env.Index] = (uint)root;
         Block(env, frame);
         return 0;
     }
@@ -510,7 +532,7 @@ internal static unsafe class XnService
         }
         else if (kind == WaitSync)
         {
-            if (!Clean(env)) return;
+            if (!Clean((int)s_waitBlock[env.Index])) return;
             env.Frame->Rax = 0;
         }
         else return;
@@ -519,22 +541,10 @@ internal static unsafe class XnService
         EnvTable.Publish(env);
     }
 
-    /// <summary>XnSync's condition: nothing dirty or being written under the roots env holds keys
-    /// for, nor among XN's own blocks (templates, catalogue), which every root depends on.
-    /// Other environments' writes do not hold it up.</summary>
-    private static bool Clean(Environment env)
-    {
-        if (s_uncleanByRoot[XnLayout.MaxRoots] != 0) return false;
-        int first = env.Index * KeysPerEnvironment;
-        for (int r = 0; r < XnLayout.MaxRoots; r++)
-        {
-            if (s_uncleanByRoot[r] == 0) continue;
-            RootEntry root = s_volume.Root(r);
-            for (int i = 0; i < KeysPerEnvironment; i++)
-                if (root.InUse && s_keys[first + i] == root.Owner) return false;
-        }
-        return true;
-    }
+    /// <summary>XnSync's condition: nothing dirty or being written under root (-1: none), nor among
+    /// XN's own blocks (templates, catalogue), which every root depends on. Other roots' writes
+    /// do not hold it up.</summary>
+    private static bool Clean(long root) => s_uncleanByRoot[XnLayout.MaxRoots] == 0 && (root < 0 || s_uncleanByRoot[root] == 0);
 
     /// <summary>Boot time: every row of the registry window.</summary>
     private static void PublishAll()
@@ -626,34 +636,19 @@ internal static unsafe class XnService
         r->Root = root;
     }
 
-    /// <summary>The owner tag env acts with on block: its root's key if env holds it, else 0
-    /// (no root has key 0, so XN answers NotOwner).</summary>
-    private static ulong KeyFor(Environment env, uint block)
+    /// <summary>The catalogue index of the root an XnRoot capability of env's names, if it has the
+    /// Write right when write is set; else BadHandle (none, or its root is gone) or NoRights.</summary>
+    private static long RootOf(Environment env, ulong handle, bool write)
     {
-        if (block >= s_volume.BlockCount) return 0;
-        ulong owner = s_volume.OwnerOf(block);
-        int first = env.Index * KeysPerEnvironment;
-        for (int i = 0; i < KeysPerEnvironment; i++)
-            if (s_keys[first + i] == owner && owner != 0) return owner;
-        return 0;
+        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.XnRoot);
+        if (slot == null || !s_volume.Root((int)(uint)slot->Object).InUse || s_volume.Root((int)(uint)slot->Object).Block != slot->Object >> 32) return (long)Error.BadHandle;
+        return write && (slot->Rights & CapabilityRights.Write) == 0 ? (long)Error.NoRights : (uint)slot->Object;
     }
 
-    private static bool CanHoldKey(Environment env, ulong key)
-    {
-        int first = env.Index * KeysPerEnvironment;
-        for (int i = 0; i < KeysPerEnvironment; i++)
-            if (s_keys[first + i] == key || s_keys[first + i] == 0) return true;
-        return false;
-    }
-
-    private static void HoldKey(Environment env, ulong key)
-    {
-        int first = env.Index * KeysPerEnvironment;
-        for (int i = 0; i < KeysPerEnvironment; i++)
-            if (s_keys[first + i] == key) return;
-        for (int i = 0; i < KeysPerEnvironment; i++)
-            if (s_keys[first + i] == 0) { s_keys[first + i] = key; return; }
-    }
+    /// <summary>The key XN checks block against: root's when block is under root, else NoOwner
+    /// (no root has it: XN answers NotOwner, or Uninitialised for a block nobody owns).</summary>
+    private static ulong KeyFor(long root, uint block) =>
+        block < s_volume.BlockCount && s_volume.Entry(block).Root == root ? s_volume.Root((int)root).Owner : XnVolume.NoOwner;
 
     private static bool CopyName(Environment env, ulong name, ulong length, out ReadOnlySpan<byte> text)
     {
@@ -664,12 +659,6 @@ internal static unsafe class XnService
         return true;
     }
 
-    /// <summary>env is ending: the keys it held go (the roots stay, with their keys).</summary>
-    public static void Forget(Environment env)
-    {
-        s_waitKind[env.Index] = 0;
-        if (s_keys == null) return;
-        int first = env.Index * KeysPerEnvironment;
-        for (int i = 0; i < KeysPerEnvironment; i++) s_keys[first + i] = 0;
-    }
+    /// <summary>env is ending: its disk wait goes (its XnRoot capabilities go with its table).</summary>
+    public static void Forget(Environment env) => s_waitKind[env.Index] = 0;
 }

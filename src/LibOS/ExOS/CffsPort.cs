@@ -1,7 +1,8 @@
-// C-FFS's seam onto XN in the guest (Cffs.IXnPort): ExOS's system-call wrappers, one root key.
+// C-FFS's seam onto XN in the guest (Cffs.IXnPort): ExOS's system-call wrappers, one root: its key
+// opens it (OpenRoot, CreateRoot), and the XnRoot capability that gives is what every later call names.
 // Free and in-core blocks come from the buffer-cache registry window without a system call.
 // Times come from the kernel's clock page (Clock.UnixSeconds). A forked child holds no root
-// authority until it first needs it (Detach; the first XN call opens the root again), and the port
+// capability until it first needs it (Detach; the first XN call opens the root again), and the port
 // notes whether this environment changed anything (Wrote), so an exit that wrote nothing skips
 // the sync.
 using ExoSharp.Abi;
@@ -12,6 +13,7 @@ namespace ExoSharp.LibOS.ExOS
     public sealed unsafe class CffsPort : IXnPort
     {
         private readonly ulong _key;
+        private ulong _handle;          // the XnRoot capability (0: no root open yet)
         private readonly uint _blocks, _first;
         private byte[] _root;           // the root's name as OpenRoot was given it
         private bool _detached, _wrote;
@@ -28,6 +30,8 @@ namespace ExoSharp.LibOS.ExOS
             _first = (uint)info.FirstBlock;
         }
 
+        /// <summary>The XnRoot capability the port's calls name (0 before a root is open).</summary>
+        public ulong RootHandle => _handle;
         public uint BlockCount => _blocks;
         public uint FirstBlock => _first;
 
@@ -47,7 +51,11 @@ namespace ExoSharp.LibOS.ExOS
         {
             _root = new byte[length];
             for (int i = 0; i < length; i++) _root[i] = name[i];
-            return SystemCall.XnRootOpen(name, length, key);
+            ulong block = ulong.MaxValue;
+            long handle = SystemCall.XnRootOpen(name, length, key, &block);
+            if (handle < 0) return handle;
+            _handle = (ulong)handle;
+            return (long)block;
         }
 
         /// <summary>In a forked child: the root's authority is not taken again until an XN call
@@ -65,15 +73,26 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (!_detached) return;
             _detached = false;
-            fixed (byte* name = _root) SystemCall.XnRootOpen(name, _root.Length, _key);
+            long handle;
+            fixed (byte* name = _root) handle = SystemCall.XnRootOpen(name, _root.Length, _key);
+            _handle = handle < 0 ? 0 : (ulong)handle;
         }
-        public long CreateRoot(byte* name, int length, ulong key, uint block, uint type) => SystemCall.XnRootCreate(name, length, key, block, type);
+
+        public long CreateRoot(byte* name, int length, ulong key, uint block, uint type)
+        {
+            long handle = SystemCall.XnRootCreate(name, length, key, block, type);
+            if (handle < 0) return handle;
+            _root = new byte[length];
+            for (int i = 0; i < length; i++) _root[i] = name[i];
+            _handle = (ulong)handle;
+            return block;
+        }
 
         public long Alloc(uint parent, int offset, byte* bytes, int length, uint first, uint count, uint type)
         {
             Attach();
             _wrote = true;
-            var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count, Type = type };
+            var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count, Type = type, Root = _handle };
             return SystemCall.XnAlloc(&change);
         }
 
@@ -81,7 +100,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             Attach();
             _wrote = true;
-            var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count };
+            var change = new XnChange { Block = parent, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, First = first, Count = count, Root = _handle };
             return SystemCall.XnFree(&change);
         }
 
@@ -89,7 +108,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             Attach();
             _wrote = true;
-            var f = new XnChange { Block = from, Offset = (ulong)fromOffset, Bytes = (ulong)fromBytes, Length = (ulong)fromLength };
+            var f = new XnChange { Block = from, Offset = (ulong)fromOffset, Bytes = (ulong)fromBytes, Length = (ulong)fromLength, Root = _handle };
             var t = new XnChange { Block = to, Offset = (ulong)toOffset, Bytes = (ulong)toBytes, Length = (ulong)toLength };
             return SystemCall.XnMove(&f, &t);
         }
@@ -98,7 +117,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             Attach();
             _wrote = true;
-            var change = new XnChange { Block = block, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length };
+            var change = new XnChange { Block = block, Offset = (ulong)offset, Bytes = (ulong)bytes, Length = (ulong)length, Root = _handle };
             return SystemCall.XnWrite(&change);
         }
 
@@ -112,41 +131,41 @@ namespace ExoSharp.LibOS.ExOS
                 for (byte* p = into; p < into + length; p += 4096 - (long)((ulong)p % 4096)) *p = 0;
                 into[length - 1] = 0;
             }
-            return SystemCall.XnRead(block, (ulong)offset, into, (ulong)length);
+            return SystemCall.XnRead(_handle, block, (ulong)offset, into, (ulong)length);
         }
 
         public long Fetch(uint block)
         {
             if (InCore(block)) return 0;
             Attach();
-            return SystemCall.XnFetch(block);
+            return SystemCall.XnFetch(_handle, block);
         }
 
         public long FetchRun(uint first, uint count)
         {
             Attach();
-            return SystemCall.XnFetchRun(first, count);
+            return SystemCall.XnFetchRun(_handle, first, count);
         }
 
         public long Evict(uint block)
         {
             Attach();
-            return SystemCall.XnEvict(block);
+            return SystemCall.XnEvict(_handle, block);
         }
 
         /// <summary>Detached: nothing of this environment's can be dirty (it has written nothing).</summary>
-        public long Sync() => _detached ? 0 : SystemCall.XnSync();
+        public long Sync() => _detached ? 0 : SystemCall.XnSync(_handle);
 
         public long Reclaim()
         {
             Attach();
-            long r = SystemCall.XnSync();
+            long r = SystemCall.XnSync(_handle);
             var registry = (BlockRecord*)UserLayout.BlockRegistry;
             for (uint b = _first; b < _blocks; b++)
             {
                 byte flags = registry[b].Flags;
                 if ((flags & BlockRecord.InCore) != 0 && (flags & (BlockRecord.Dirty | BlockRecord.Writing | BlockRecord.Reading)) == 0)
-                    SystemCall.XnEvict(b);
+                    SystemCall.XnEvict(_handle, b);
             }
             return r;
         }

@@ -1,5 +1,6 @@
 // ExOS's file system on XN: a library file system whose only protection is the kernel's XN
-// checks. One directory block (the XN root, found by name and key) of DirectoryEntries entries
+// checks. One directory block (the XN root, opened by name and key: every call then names the
+// XnRoot capability that gives, RootHandle) of DirectoryEntries entries
 // { name[52], inode block, size, unused }; an inode block per file { size, 0, data block[16] };
 // data blocks hold the bytes. Two templates describe it to XN (their owns UDFs read the inode
 // words of the directory and the pointer words of an inode). The directory's last 64 bytes hold
@@ -20,16 +21,19 @@ namespace ExoSharp.LibOS.ExOS
         public const uint Magic = 0x53465845;           // "EXFS"
         private const int HeaderOffset = 4032;
 
-        private readonly ulong _directory;
+        private readonly ulong _directory, _root;
         private readonly uint _inodeType, _directoryType;
         private ulong _nextFree;
 
         public ulong Directory => _directory;
         public uint InodeType => _inodeType;
+        /// <summary>The XnRoot capability (with Write) every XN call of this file system names.</summary>
+        public ulong RootHandle => _root;
 
-        private FileSystem(ulong directory, uint inodeType, uint directoryType)
+        private FileSystem(ulong directory, ulong root, uint inodeType, uint directoryType)
         {
             _directory = directory;
+            _root = root;
             _inodeType = inodeType;
             _directoryType = directoryType;
         }
@@ -42,16 +46,17 @@ namespace ExoSharp.LibOS.ExOS
             byte* text = stackalloc byte[16];
             int length = name.Length < 16 ? name.Length : 16;
             for (int i = 0; i < length; i++) text[i] = (byte)name[i];
-            long root = SystemCall.XnRootOpen(text, length, key);
+            ulong block = ulong.MaxValue;
+            long root = SystemCall.XnRootOpen(text, length, key, &block);
             if (root >= 0)
             {
-                error = SystemCall.XnFetch((ulong)root);
+                error = SystemCall.XnFetch((ulong)root, block);
                 if (error < 0) return null;
                 uint* header = stackalloc uint[3];
-                error = SystemCall.XnRead((ulong)root, HeaderOffset, (byte*)header, 12);
+                error = SystemCall.XnRead((ulong)root, block, HeaderOffset, (byte*)header, 12);
                 if (error < 0) return null;
                 if (header[0] != Magic) { error = (long)Error.BadArgument; return null; }
-                return new FileSystem((ulong)root, header[1], header[2]);
+                return new FileSystem(block, (ulong)root, header[1], header[2]);
             }
             if (root != (long)Error.NoSuchBlock) { error = root; return null; }
 
@@ -63,18 +68,18 @@ namespace ExoSharp.LibOS.ExOS
             long directoryType;
             fixed (ProgramInstruction* p = directory) directoryType = SystemCall.XnTemplate(p, directory.Length);
             if (directoryType < 0) { error = directoryType; return null; }
-            error = SystemCall.XnSync();                // a type is usable once its template is on disk
+            error = SystemCall.XnSync(0);               // a type is usable once its template is on disk
             if (error < 0) return null;
-            var fs = new FileSystem(0, (uint)inodeType, (uint)directoryType);
-            ulong block = fs.FreeBlock();
+            var fs = new FileSystem(0, 0, (uint)inodeType, (uint)directoryType);
+            block = fs.FreeBlock();
             root = SystemCall.XnRootCreate(text, length, key, block, (ulong)directoryType);
             if (root < 0) { error = root; return null; }
-            var created_ = new FileSystem((ulong)root, (uint)inodeType, (uint)directoryType);
+            var created_ = new FileSystem(block, (ulong)root, (uint)inodeType, (uint)directoryType);
             uint* fields = stackalloc uint[3];
             fields[0] = Magic;
             fields[1] = (uint)inodeType;
             fields[2] = (uint)directoryType;
-            error = Write((ulong)root, HeaderOffset, (byte*)fields, 12);
+            error = created_.Write(block, HeaderOffset, (byte*)fields, 12);
             if (error < 0) return null;
             created = true;
             return created_;
@@ -96,21 +101,21 @@ namespace ExoSharp.LibOS.ExOS
             return 0;
         }
 
-        private static long Write(ulong block, ulong offset, byte* bytes, ulong length)
+        private long Write(ulong block, ulong offset, byte* bytes, ulong length)
         {
-            var change = new XnChange { Block = block, Offset = offset, Bytes = (ulong)bytes, Length = length };
+            var change = new XnChange { Block = block, Offset = offset, Bytes = (ulong)bytes, Length = length, Root = _root };
             return SystemCall.XnWrite(&change);
         }
 
-        private static long Alloc(ulong parent, ulong offset, byte* bytes, ulong length, ulong block, uint type)
+        private long Alloc(ulong parent, ulong offset, byte* bytes, ulong length, ulong block, uint type)
         {
-            var change = new XnChange { Block = parent, Offset = offset, Bytes = (ulong)bytes, Length = length, First = block, Count = 1, Type = type };
+            var change = new XnChange { Block = parent, Offset = offset, Bytes = (ulong)bytes, Length = length, First = block, Count = 1, Type = type, Root = _root };
             return SystemCall.XnAlloc(&change);
         }
 
-        private static long Free(ulong parent, ulong offset, byte* bytes, ulong length, ulong block)
+        private long Free(ulong parent, ulong offset, byte* bytes, ulong length, ulong block)
         {
-            var change = new XnChange { Block = parent, Offset = offset, Bytes = (ulong)bytes, Length = length, First = block, Count = 1 };
+            var change = new XnChange { Block = parent, Offset = offset, Bytes = (ulong)bytes, Length = length, First = block, Count = 1, Root = _root };
             return SystemCall.XnFree(&change);
         }
 
@@ -120,7 +125,7 @@ namespace ExoSharp.LibOS.ExOS
             byte* entry = stackalloc byte[EntrySize];
             for (int e = 0; e < DirectoryEntries; e++)
             {
-                SystemCall.XnRead(_directory, (ulong)(e * EntrySize), entry, EntrySize);
+                SystemCall.XnRead(_root, _directory, (ulong)(e * EntrySize), entry, EntrySize);
                 inode = *(uint*)(entry + InodeWordOffset);
                 if (inode != 0 && NameIs(entry, name)) return e;
             }
@@ -145,7 +150,7 @@ namespace ExoSharp.LibOS.ExOS
             int slot = -1;
             for (int e = 0; e < DirectoryEntries && slot < 0; e++)
             {
-                SystemCall.XnRead(_directory, (ulong)(e * EntrySize) + InodeWordOffset, entry, 4);
+                SystemCall.XnRead(_root, _directory, (ulong)(e * EntrySize) + InodeWordOffset, entry, 4);
                 if (*(uint*)entry == 0) slot = e;
             }
             if (slot < 0) return (long)Error.TableFull;
@@ -174,10 +179,10 @@ namespace ExoSharp.LibOS.ExOS
         public long Read(string name, byte* into, int room)
         {
             if (Find(name, out uint inode) < 0) return (long)Error.NoSuchBlock;
-            long r = SystemCall.XnFetch(inode);
+            long r = SystemCall.XnFetch(_root, inode);
             if (r < 0) return r;
             uint* words = stackalloc uint[2 + MaxBlocks];
-            r = SystemCall.XnRead(inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
+            r = SystemCall.XnRead(_root, inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
             if (r < 0) return r;
             int size = (int)words[0];
             if (size > room) return (long)Error.BadLength;
@@ -190,9 +195,9 @@ namespace ExoSharp.LibOS.ExOS
                     for (int i = 0; i < chunk; i++) into[k * BlockSize + i] = 0;   // a hole: reads as zeros
                     continue;
                 }
-                r = SystemCall.XnFetch(data);
+                r = SystemCall.XnFetch(_root, data);
                 if (r < 0) return r;
-                r = SystemCall.XnRead(data, 0, into + k * BlockSize, (ulong)chunk);
+                r = SystemCall.XnRead(_root, data, 0, into + k * BlockSize, (ulong)chunk);
                 if (r < 0) return r;
             }
             return size;
@@ -203,10 +208,10 @@ namespace ExoSharp.LibOS.ExOS
         {
             int slot = Find(name, out uint inode);
             if (slot < 0) return (long)Error.NoSuchBlock;
-            long r = SystemCall.XnFetch(inode);
+            long r = SystemCall.XnFetch(_root, inode);
             if (r < 0) return r;
             uint* words = stackalloc uint[2 + MaxBlocks];
-            SystemCall.XnRead(inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
+            SystemCall.XnRead(_root, inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
             uint zero = 0;
             // The size goes first: any copy of the inode written from now on says "empty", so a
             // crash halfway through the frees leaves an empty file, not one with holes.
@@ -230,9 +235,9 @@ namespace ExoSharp.LibOS.ExOS
         public ulong DataBlock(string name, int k)
         {
             ulong inode = InodeOf(name);
-            if (inode == 0 || k < 0 || k >= MaxBlocks || SystemCall.XnFetch(inode) < 0) return 0;
+            if (inode == 0 || k < 0 || k >= MaxBlocks || SystemCall.XnFetch(_root, inode) < 0) return 0;
             uint pointer = 0;
-            SystemCall.XnRead(inode, (ulong)(PointerOffset + 4 * k), (byte*)&pointer, 4);
+            SystemCall.XnRead(_root, inode, (ulong)(PointerOffset + 4 * k), (byte*)&pointer, 4);
             return pointer;
         }
 
@@ -244,13 +249,13 @@ namespace ExoSharp.LibOS.ExOS
         public int Evict(string name)
         {
             ulong inode = InodeOf(name);
-            if (inode == 0 || SystemCall.XnFetch(inode) < 0) return 0;
+            if (inode == 0 || SystemCall.XnFetch(_root, inode) < 0) return 0;
             uint* words = stackalloc uint[2 + MaxBlocks];
-            SystemCall.XnRead(inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
+            SystemCall.XnRead(_root, inode, 0, (byte*)words, (ulong)(4 * (2 + MaxBlocks)));
             int dropped = 0;
             for (int k = 0; k < MaxBlocks; k++)
-                if (words[2 + k] != 0 && SystemCall.XnEvict(words[2 + k]) == 0) dropped++;
-            if (SystemCall.XnEvict(inode) == 0) dropped++;
+                if (words[2 + k] != 0 && SystemCall.XnEvict(_root, words[2 + k]) == 0) dropped++;
+            if (SystemCall.XnEvict(_root, inode) == 0) dropped++;
             return dropped;
         }
 
@@ -261,7 +266,7 @@ namespace ExoSharp.LibOS.ExOS
             byte* entry = stackalloc byte[EntrySize];
             for (int e = 0; e < DirectoryEntries; e++)
             {
-                SystemCall.XnRead(_directory, (ulong)(e * EntrySize), entry, EntrySize);
+                SystemCall.XnRead(_root, _directory, (ulong)(e * EntrySize), entry, EntrySize);
                 if (*(uint*)(entry + InodeWordOffset) == 0) continue;
                 int n = 0;
                 while (n < NameLength && entry[n] != 0) n++;

@@ -161,17 +161,18 @@ namespace ExoSharp.LibOS.ExOS
             Invoke(Syscall.XnTemplate, (ulong)program, (ulong)count, (ulong)report);
         public static long XnRootCreate(byte* name, long length, ulong key, ulong block, ulong type) =>
             Invoke(Syscall.XnRootCreate, (ulong)name, (ulong)length, key, block, type);
-        public static long XnRootOpen(byte* name, long length, ulong key) => Invoke(Syscall.XnRootOpen, (ulong)name, (ulong)length, key);
+        /// <summary>root's block goes to *block when block is not null.</summary>
+        public static long XnRootOpen(byte* name, long length, ulong key, ulong* block = null) => Invoke(Syscall.XnRootOpen, (ulong)name, (ulong)length, key, (ulong)block);
         public static long XnAlloc(XnChange* change) => Invoke(Syscall.XnAlloc, (ulong)change);
         public static long XnFree(XnChange* change) => Invoke(Syscall.XnFree, (ulong)change);
         public static long XnWrite(XnChange* change) => Invoke(Syscall.XnWrite, (ulong)change);
-        public static long XnRead(ulong block, ulong offset, byte* buffer, ulong length) => Invoke(Syscall.XnRead, block, offset, (ulong)buffer, length);
-        public static long XnFetch(ulong block) => Invoke(Syscall.XnFetch, block);
-        public static long XnSync() => Invoke(Syscall.XnSync);
+        public static long XnRead(ulong root, ulong block, ulong offset, byte* buffer, ulong length) => Invoke(Syscall.XnRead, root, block, offset, (ulong)buffer, length);
+        public static long XnFetch(ulong root, ulong block) => Invoke(Syscall.XnFetch, root, block);
+        public static long XnSync(ulong root) => Invoke(Syscall.XnSync, root);
         public static long XnInfo(XnInfo* info) => Invoke(Syscall.XnInfo, (ulong)info);
-        public static long XnMap(ulong block, ulong address) => Invoke(Syscall.XnMap, block, address);
-        public static long XnEvict(ulong block) => Invoke(Syscall.XnEvict, block);
-        public static long XnFetchRun(ulong first, ulong count) => Invoke(Syscall.XnFetchRun, first, count);
+        public static long XnMap(ulong root, ulong block, ulong address) => Invoke(Syscall.XnMap, root, block, address);
+        public static long XnEvict(ulong root, ulong block) => Invoke(Syscall.XnEvict, root, block);
+        public static long XnFetchRun(ulong root, ulong first, ulong count) => Invoke(Syscall.XnFetchRun, root, first, count);
         public static long XnMove(XnChange* from, XnChange* to) => Invoke(Syscall.XnMove, (ulong)from, (ulong)to);
         public static long PredicateWait(ProgramInstruction* program, long count, ulong* words, long wordCount, ProgramReport* report = null) =>
             Invoke(Syscall.PredicateWait, (ulong)program, (ulong)count, (ulong)words, (ulong)wordCount, (ulong)report);

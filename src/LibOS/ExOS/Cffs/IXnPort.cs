@@ -41,7 +41,7 @@ namespace ExoSharp.LibOS.ExOS.Cffs
         /// <summary>The block's type as XN's registry shows it (0: data).</summary>
         uint TypeOf(uint block);
         /// <summary>Changes when the caller becomes another environment (a forked child, which holds no
-        /// key): the file system drops the copies it made of blocks, read with the old authority.</summary>
+        /// root capability): the file system drops the copies it made of blocks, read with the old authority.</summary>
         ulong Epoch { get; }
         /// <summary>Seconds since 1970 (0 when there is no clock).</summary>
         ulong Now();
