@@ -21,6 +21,7 @@ namespace ExoSharp.Abi
         public uint MaxSteps;
         public uint MaxEmits;
         public uint ContextLength;
-        public uint Reserved;
+        /// <summary>FilterInstall: the new filter's id (what PacketSlot.FilterId and FilterMatch name it by).</summary>
+        public uint FilterId;
     }
 }

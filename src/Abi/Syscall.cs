@@ -90,10 +90,11 @@ namespace ExoSharp.Abi
         EnvSetName = 22,
 
         /// <summary>FilterInstall(program, count, report): verifies a packet filter (ProgramInstruction[count])
-        /// and installs it for the caller under the overlap rule; returns its id (> 0).</summary>
+        /// and installs it for the caller under the overlap rule; returns a Filter capability's
+        /// handle (the filter's id goes into the report).</summary>
         FilterInstall = 23,
 
-        /// <summary>FilterRemove(id): removes one of the caller's own filters.</summary>
+        /// <summary>FilterRemove(handle): removes the filter a Filter capability names, and that capability.</summary>
         FilterRemove = 24,
 
         /// <summary>FilterClassify(packet, length, match): runs the merged, compiled filters over a packet
@@ -122,13 +123,15 @@ namespace ExoSharp.Abi
         /// From, rsi, rdx, r10 = the words, r8 = FrameHandle, r9 = FrameFlags), rax = 0.</summary>
         IpcWaitRegisters = 32,
 
-        /// <summary>RingAttach(kind, address, slots): makes slots PacketRing slots of the caller's
-        /// memory at address (page aligned, mapped writable) its receive or transmit ring
+        /// <summary>RingAttach(handle, kind, address, slots): makes slots PacketRing slots of the
+        /// memory of the environment handle names (0: the caller) at address (page aligned,
+        /// mapped writable) its receive or transmit ring
         /// (PacketRing.Receive or Transmit), replacing the one it had; slots 0 detaches.
         /// The kernel holds the ring's frames until the ring goes.</summary>
         RingAttach = 33,
 
-        /// <summary>NetTransmit(): sends the frames waiting in the caller's transmit ring, from the
+        /// <summary>NetTransmit(handle): sends the frames waiting in the transmit ring of the
+        /// environment handle names (0: the caller), from the
         /// kernel's position on, until an empty slot; each slot gets its Status (0 sent, or an
         /// Error such as Spoofed) and is emptied. Returns how many slots it took.</summary>
         NetTransmit = 34,

@@ -50,8 +50,8 @@ namespace ExoSharp.Apps.Executive
                 Expect("install 513 instructions", SystemCall.FilterInstall(ok, ExecutiveLimits.MaxFilterProgram + 1), (long)Error.BadLength);
                 Expect("install with the report in read-only memory", SystemCall.FilterInstall(ok, 1, (ProgramReport*)ReadOnlyPage), (long)Error.BadAddress);
                 Expect("install with the report in kernel memory", SystemCall.FilterInstall(ok, 1, (ProgramReport*)Kernel), (long)Error.BadAddress);
-                Expect("remove filter 0", SystemCall.FilterRemove(0), (long)Error.NoSuchProgram);
-                Expect("remove filter -1", SystemCall.FilterRemove(-1), (long)Error.NoSuchProgram);
+                Expect("remove filter 0", SystemCall.FilterRemove(0), (long)Error.BadHandle);
+                Expect("remove filter -1", SystemCall.FilterRemove(-1), (long)Error.BadHandle);
                 Expect("classify from a null pointer", SystemCall.FilterClassify(null, 60), (long)Error.BadAddress);
                 Expect("classify 65536 bytes", SystemCall.FilterClassify((byte*)ok, ExecutiveLimits.MaxPacket + 1), (long)Error.BadLength);
                 Expect("classify with the match in read-only memory", SystemCall.FilterClassify((byte*)ok, 8, (FilterMatch*)ReadOnlyPage), (long)Error.BadAddress);

@@ -22,12 +22,13 @@ namespace ExoSharp.Apps.Executive
         public static int Main(string arguments)
         {
             int filters = 0;
-            long r;
+            long r, last = 0;
             while (true)
             {
                 ProgramInstruction[] program = UdpPort(1000 + (uint)filters);
                 fixed (ProgramInstruction* p = program) r = SystemCall.FilterInstall(p, program.Length);
                 if (r < 0) break;
+                last = r;
                 filters++;
             }
             System.Console.WriteLine("flood: " + filters.ToString() + " filters installed, then " + ExecutiveText.Result(r));
@@ -35,7 +36,7 @@ namespace ExoSharp.Apps.Executive
             // Make room for one more filter, then install and remove it.
             int limit = (int)Arguments.Number(arguments, 10_000_000);
             if (limit == 0) limit = 2000;
-            SystemCall.FilterRemove(filters);
+            SystemCall.FilterRemove(last);
             int cycles = 0;
             ProgramInstruction[] extra = UdpPort(53);
             while (cycles < limit)

@@ -20,13 +20,13 @@ namespace ExoSharp.Apps.Executive
             fixed (ProgramInstruction* p = program) return SystemCall.FilterInstall(p, program.Length, report);
         }
 
-        /// <summary>Installs and prints what happened; returns the id or the error.</summary>
+        /// <summary>Installs and prints what happened; returns the filter's capability handle or the error.</summary>
         private static long InstallAndSay(string who, string expression, ProgramInstruction[] program)
         {
             ProgramReport report;
             long r = Install(program, &report);
             string line = "filters: " + who + " '" + expression + "': ";
-            if (r > 0) line += "installed as filter " + r.ToString();
+            if (r > 0) line += "installed as filter " + report.FilterId.ToString();
             else if (r == (long)Error.Overlap)
                 line += "refused: Overlap with filter " + report.ConflictFilter.ToString() + " of env " + report.ConflictOwner.ToString();
             else if (r == (long)Error.ProgramRefused) line += "refused: " + ExecutiveText.Refusal(report);
@@ -105,7 +105,7 @@ namespace ExoSharp.Apps.Executive
             if (child == 0) return Dns(Process.Parent);
             long dns = child;
             s_dns = (ulong)SystemCall.EnvIdOf((ulong)child);
-            long dnsFilter = (long)Ipc.Receive(out _);
+            Ipc.Receive(out _);                 // dns's filter is in
             child = Process.Fork();
             if (child == 0) return Web(Process.Parent);
             long web = child;
@@ -114,8 +114,14 @@ namespace ExoSharp.Apps.Executive
 
             long icmp = InstallAndSay("filters", "icmp", BpfFilters.Icmp);
             InstallAndSay("filters", "every packet", BpfFilters.Everything);
-            Check("remove dns's filter " + dnsFilter.ToString(), SystemCall.FilterRemove(dnsFilter), (long)Error.NotOwner);
-            Check("remove filter 999", SystemCall.FilterRemove(999), (long)Error.NoSuchProgram);
+            // Removing takes a Filter capability in the caller's own table.
+            Check("remove with a forged handle 999", SystemCall.FilterRemove(999), (long)Error.BadHandle);
+            Check("remove with handle 0 (ourselves)", SystemCall.FilterRemove(0), (long)Error.BadHandle);
+            long frame = SystemCall.FrameAlloc();
+            Check("remove with a frame capability", SystemCall.FilterRemove(frame), (long)Error.BadHandle);
+            SystemCall.FrameFree((ulong)frame);
+            long copy = SystemCall.CapMint((ulong)icmp, 0, 0);
+            Check("a copy of the icmp filter's capability (CapMint)", copy > 0 ? 0 : copy, 0);
 
             ulong[] owners = { s_dns, s_web, s_web, me, 0, s_dns, 0, 0, 0, 0, 0, s_web };
             for (int i = 0; i < owners.Length; i++) Classify(i + 1, owners[i]);
@@ -132,8 +138,10 @@ namespace ExoSharp.Apps.Executive
             WaitUntilEnded(s_web);
             System.Console.WriteLine("filters: web has ended");
             Classify(2, 0);
-            Check("remove own icmp filter " + icmp.ToString(), SystemCall.FilterRemove(icmp), 0);
+            Check("remove the icmp filter through the copy", SystemCall.FilterRemove(copy), 0);
             Classify(4, 0);
+            Check("remove it again with the original capability (the filter is gone)", SystemCall.FilterRemove(icmp), (long)Error.NoSuchProgram);
+            Check("remove it with the copy again (the copy went with the filter)", SystemCall.FilterRemove(copy), (long)Error.BadHandle);
             System.Console.WriteLine(s_failures == 0 ? "filters: all verdicts as libpcap's" : "filters: " + s_failures.ToString() + " WRONG");
             return s_failures == 0 ? 0 : 1;
         }

@@ -30,9 +30,13 @@ namespace ExoSharp.Apps.Net
             System.Console.WriteLine("netattack: " + what + (ok ? " ok" : " WRONG"));
         }
 
+        /// <summary>The filter's id (what ring slots name it by), or the error.</summary>
         private static long Install(ProgramInstruction[] program)
         {
-            fixed (ProgramInstruction* p = program) return SystemCall.FilterInstall(p, program.Length);
+            long handle;
+            uint id;
+            fixed (ProgramInstruction* p = program) handle = SystemCall.FilterInstall(p, program.Length, out id);
+            return handle < 0 ? handle : id;
         }
 
         public static int Main(string arguments)
@@ -48,6 +52,13 @@ namespace ExoSharp.Apps.Net
             Expect("ring on a read-only page", SystemCall.RingAttach(PacketRing.Receive, ReadOnlyAt, 2), (long)Error.BadAddress);
             Expect("ring too large", SystemCall.RingAttach(PacketRing.Receive, RingAt, PacketRing.MaxSlots + 1), (long)Error.BadLength);
             Expect("NetTransmit without a transmit ring", SystemCall.NetTransmit(), (long)Error.BadArgument);
+            // Rings belong to an environment, named by a capability for it with Control.
+            long frame = SystemCall.FrameAlloc();
+            Expect("ring of a forged environment handle", SystemCall.RingAttach(PacketRing.Receive, RingAt, 4, 0x7777_0123), (long)Error.BadHandle);
+            Expect("ring of a frame capability", SystemCall.RingAttach(PacketRing.Receive, RingAt, 4, (ulong)frame), (long)Error.BadHandle);
+            Expect("NetTransmit of a forged environment handle", SystemCall.NetTransmit(0x7777_0123), (long)Error.BadHandle);
+            Expect("NetTransmit of a frame capability", SystemCall.NetTransmit((ulong)frame), (long)Error.BadHandle);
+            SystemCall.FrameFree((ulong)frame);
 
             // A ring whose page its owner frees: the kernel's reference keeps the frame out of
             // anyone else's hands until the ring goes.

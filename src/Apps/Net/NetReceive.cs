@@ -87,9 +87,13 @@ namespace ExoSharp.Apps.Net
             }
         }
 
+        /// <summary>The filter's id (what ring slots name it by), or the error.</summary>
         private static long Install(ProgramInstruction[] program)
         {
-            fixed (ProgramInstruction* p = program) return SystemCall.FilterInstall(p, program.Length);
+            long handle;
+            uint id;
+            fixed (ProgramInstruction* p = program) handle = SystemCall.FilterInstall(p, program.Length, out id);
+            return handle < 0 ? handle : id;
         }
 
         private static uint Fnv1a(byte* bytes, uint length)

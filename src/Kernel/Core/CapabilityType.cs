@@ -17,5 +17,7 @@ internal enum CapabilityType : byte
     Console = 6,
     /// <summary>An XN root (Object: its block << 32 | catalogue index); Rights Write: may change blocks under it.</summary>
     XnRoot = 7,
+    /// <summary>A packet filter (Object: its id, never reused); no rights bits: any holder may remove it.</summary>
+    Filter = 8,
     Retired = 255,
 }

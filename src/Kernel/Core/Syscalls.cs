@@ -198,7 +198,7 @@ internal static unsafe class Syscalls
     /// <summary>The environment an environment handle with the Control right names (0: the
     /// caller), or null with the error.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Environment Target(Environment env, ulong handle, out long error)
+    internal static Environment Target(Environment env, ulong handle, out long error)
     {
         error = 0;
         return handle == Capability.Self ? env : TargetOf(env, handle, out error);

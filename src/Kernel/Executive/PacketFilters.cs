@@ -1,5 +1,6 @@
-// Packet filters: one FilterSet for the machine, each filter owned by an environment. Install
-// verifies, applies the overlap rule and merges; only the owner removes; Classify runs the merged
+// Packet filters: one FilterSet for the machine, each filter owned by the environment that
+// installed it (packets go to it). Install verifies, applies the overlap rule and merges, and
+// gives a Filter capability; a holder of one removes the filter; Classify runs the merged
 // compiled filters over a packet from the caller (to test and measure the filters without the
 // card; received frames go through Claim into packet rings). An
 // ended owner's filters stop matching at once and leave the set at the next install or removal,
@@ -35,19 +36,23 @@ internal static unsafe class PacketFilters
         s_packet = (byte*)NativeMemory.Alloc(ExecutiveLimits.MaxPacket);
     }
 
-    /// <summary>FilterInstall(program, count, report).</summary>
+    /// <summary>FilterInstall(program, count, report): the new filter's capability handle (its
+    /// id in the report).</summary>
     public static long Install(Environment env, ulong program, ulong count, ulong report)
     {
         if (count > ExecutiveLimits.MaxFilterProgram) return (long)Error.BadLength;
         long error = ProgramArguments.Copy(env, program, count, report, out ReadOnlySpan<Instruction> code);
         if (error < 0) return error;
         if (!ExecutiveBudget.CanSpend) return (long)Error.NoMemory;
+        if (!env.Capabilities.Reserve(1)) return (long)Error.TableFull;
         ulong before = ExecutiveBudget.Begin();
         RemoveEnded();
         long result = InstallCopied(env, code, report);
         if (s_runner.Pending) s_runner.Step(CompilePerCall);
         ExecutiveBudget.End(before);
-        return result;
+        if (result <= 0) return result;
+        if (report != 0) ((ProgramReport*)report)->FilterId = (uint)result;
+        return (long)env.Capabilities.Insert(CapabilityType.Filter, (ulong)result, false);
     }
 
     private static long InstallCopied(Environment env, ReadOnlySpan<Instruction> code, ulong report)
@@ -75,15 +80,18 @@ internal static unsafe class PacketFilters
         }
     }
 
-    /// <summary>FilterRemove(id): only the owner may.</summary>
-    public static long Remove(Environment env, ulong id)
+    /// <summary>FilterRemove(handle): any holder of the filter's capability may; the caller's
+    /// capability goes with it (copies elsewhere then name no filter).</summary>
+    public static long Remove(Environment env, ulong handle)
     {
-        FilterEntry filter = id > uint.MaxValue ? null : s_set.Find((uint)id);
-        if (filter == null) return (long)Error.NoSuchProgram;
-        if (filter.Owner != env.Id) return (long)Error.NotOwner;
+        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Filter);
+        if (slot == null) return (long)Error.BadHandle;
+        FilterEntry filter = s_set.Find((uint)slot->Object);
+        if (filter == null || EnvTable.Find(filter.Owner) == null) return (long)Error.NoSuchProgram;
         if (!ExecutiveBudget.HasReserve) return (long)Error.NoMemory;
+        env.Capabilities.Remove(slot);
         ulong before = ExecutiveBudget.Begin();
-        s_set.Remove(env.Id, filter.Id);
+        s_set.Remove(filter.Owner, filter.Id);
         RemoveEnded();
         s_runner.Refresh(s_set);
         s_runner.Step(CompilePerCall);

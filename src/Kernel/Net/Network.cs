@@ -56,14 +56,19 @@ internal static unsafe class Network
     {
         switch (call)
         {
-            case Syscall.RingAttach: return Attach(env, a0, a1, a2);
-            case Syscall.NetTransmit: return Transmit(env);
+            case Syscall.RingAttach:
+            case Syscall.NetTransmit:
+            {
+                Environment target = Syscalls.Target(env, a0, out long error);   // its rings: Control over it
+                if (target == null) return error;
+                return call == Syscall.RingAttach ? Attach(target, a1, a2, a3) : Transmit(target);
+            }
             case Syscall.NetInfo: return Info(env, a0);
             default: return (long)Error.NoSuchCall;
         }
     }
 
-    /// <summary>RingAttach(kind, address, slots).</summary>
+    /// <summary>RingAttach(handle, kind, address, slots): env is the environment the handle names.</summary>
     public static long Attach(Environment env, ulong kind, ulong address, ulong slots)
     {
         if (kind != PacketRing.Receive && kind != PacketRing.Transmit) return (long)Error.BadArgument;
@@ -128,7 +133,8 @@ internal static unsafe class Network
         s_info.Delivered++;
     }
 
-    /// <summary>NetTransmit(): the number of slots taken from the caller's transmit ring.</summary>
+    /// <summary>NetTransmit(handle): the number of slots taken from env's transmit ring, each
+    /// checked against env's filters.</summary>
     public static long Transmit(Environment env)
     {
         if (!VirtioNet.Present) return (long)Error.NoDevice;

@@ -144,13 +144,22 @@ namespace ExoSharp.LibOS.ExOS
         // The executive: downloaded programs (docs/abi.md; report may be null).
         public static long FilterInstall(ProgramInstruction* program, long count, ProgramReport* report = null) =>
             Invoke(Syscall.FilterInstall, (ulong)program, (ulong)count, (ulong)report);
-        public static long FilterRemove(long id) => Invoke(Syscall.FilterRemove, (ulong)id);
+        /// <summary>FilterInstall, giving the new filter's id too (what ring slots name it by).</summary>
+        public static long FilterInstall(ProgramInstruction* program, long count, out uint id)
+        {
+            ProgramReport report;
+            long handle = FilterInstall(program, count, &report);
+            id = handle > 0 ? report.FilterId : 0;
+            return handle;
+        }
+        public static long FilterRemove(long handle) => Invoke(Syscall.FilterRemove, (ulong)handle);
         public static long FilterClassify(byte* packet, long length, FilterMatch* match = null) =>
             Invoke(Syscall.FilterClassify, (ulong)packet, (ulong)length, (ulong)match);
 
         // The network card (docs/abi.md, Abi.PacketRing).
-        public static long RingAttach(ulong kind, ulong address, ulong slots) => Invoke(Syscall.RingAttach, kind, address, slots);
-        public static long NetTransmit() => Invoke(Syscall.NetTransmit);
+        public static long RingAttach(ulong kind, ulong address, ulong slots, ulong environment = Capability.Self) =>
+            Invoke(Syscall.RingAttach, environment, kind, address, slots);
+        public static long NetTransmit(ulong environment = Capability.Self) => Invoke1(Syscall.NetTransmit, environment);
         public static long NetInfo(NetInfo* info) => Invoke(Syscall.NetInfo, (ulong)info);
 
         // The console's input (Abi.ConsoleRing; Console.cs puts a line discipline on it).
