@@ -452,20 +452,22 @@ def main():
     fresh.reset()
 
     # The zero-window peer: the guest probed and never gave up; the never-ACK peer: retransmissions backing off.
-    run_until(w, [good, zero], lambda: False, 5)
-    probes = [s[0] for s in zero.segments if s[5] == 0 and s[1] == (zero.rcv_nxt - 1) & 0xFFFFFFFF]
+    def probes_of(c):
+        return [s[0] for s in c.segments if s[5] == 0 and s[1] == (c.rcv_nxt - 1) & 0xFFFFFFFF]
+
+    def first_sends(c):
+        data = [s for s in c.segments if s[5] > 0]
+        return [s[0] for s in data if s[1] == data[0][1]] if data else []
+    run_until(w, [good, zero], lambda: len(probes_of(zero)) >= 5 and len(first_sends(mute)) >= 5, 30)
+    probes = probes_of(zero)
     gaps = [round((b - a) * 1000) for a, b in zip(probes, probes[1:])]
     check("the zero-window peer: %d window probes from the guest, gaps %s ms (backing off), the connection open after %.0f s"
           % (len(probes), gaps, time.time() - started),
-          zero.state == "ESTABLISHED" and len(probes) >= 3 and backing_off(gaps))
-    first = [s for s in mute.segments if s[5] > 0]
-    seqs = {}
-    for s in first:
-        seqs.setdefault(s[1], []).append(s[0])
-    times = seqs.get(first[0][1], []) if first else []
+          zero.state == "ESTABLISHED" and len(probes) >= 5 and backing_off(gaps))
+    times = first_sends(mute)
     gaps = [round((b - a) * 1000) for a, b in zip(times, times[1:])]
     check("the never-ACK peer: its first segment sent %d times, gaps %s ms (growing), the connection still open"
-          % (len(times), gaps), mute.state == "ESTABLISHED" and len(times) >= 3 and backing_off(gaps))
+          % (len(times), gaps), mute.state == "ESTABLISHED" and len(times) >= 5 and backing_off(gaps))
     zero.reset()
     mute.reset()
 
