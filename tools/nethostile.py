@@ -1,17 +1,11 @@
 #!/usr/bin/env python3
-# The host side of tests/Boot/net-hostile-stack.test: a hostile peer on the raw wire (QEMU's
-# dgram netdev: each frame a UDP datagram, ours to 127.0.0.1:GUEST, the guest's to us on HOST)
-# against inet's stack at 10.0.2.15. It keeps one good TCP connection to echo (port 7) alive
-# and checks it between the attacks: malformed frames at every layer, bad checksums, bad IP and
-# TCP options, overlapping fragments, a flood of fragment heads, out-of-window and blind
-# RSTs and ACKs, a peer that advertises a zero window for ever, a peer that never ACKs, and
-# 10,000 SYNs from spoofed sources; then a new connection to chargen, and the good connection
-# closed after a last echo. inet exits after its 4 connections (good, zero window, never ACK,
-# chargen); its own lines give its memory before and after. Every check prints its values and
-# "ok" or "WRONG". Its TCP is minimal (no options but MSS, go-back-N retransmission): the
-# guest's ring may drop frames during the flood.
-# Usage: tools/nethostile.py GUEST_PORT HOST_PORT
+# The host side of tests/Boot/net-hostile-stack.test: a hostile peer writing raw frames on
+# QEMU's dgram netdev (ours to 127.0.0.1:GUEST, the guest's to us on HOST) against inet at
+# 10.0.2.15, keeping one good echo connection alive and checked between the attacks (listed
+# in main and docs/network.md); then the guest's drop counters read from LOG. A minimal TCP
+# (MSS only, go-back-N). Prints "hostile: ... ok|WRONG". Usage: tools/nethostile.py GUEST HOST [LOG]
 import random
+import re
 import select
 import socket
 import struct
@@ -286,7 +280,6 @@ def run_until(wire, conns, cond, timeout):
 
 def guest_counters(log):
     """The guest's drop counters, from its last lines (inet prints them as it exits)."""
-    import re
     text, end = "", time.time() + 12
     while "inet: memory growth" not in text and time.time() < end:
         time.sleep(0.5)
