@@ -1,6 +1,6 @@
 // TCP's timed behaviour against a scripted peer, with the time of every frame: zero-window
 // probes (first after one RTO, then doubling up to RtoMax, never giving up while answered,
-// data flowing once the window opens), keep-alive (idle time, interval, count, then an abort
+// data flowing once the window opens; given up after MaxRetries unanswered), keep-alive (idle time, interval, count, then an abort
 // with a RST), Nagle's rule on and off, delayed ACKs (40 ms for one segment, at once for the
 // second or for out-of-order data), and a peer that never ACKs (backoff, then time-out).
 using ExoSharp.LibOS.Net;
@@ -56,6 +56,23 @@ namespace ExoSharp.Tests.Net
             p.Ack += 1460;
             p.Send(TcpSegment.Ack, window: 65535);
             Assert.Equal(540u, p.TakeTcp().Single().Tcp.Length);
+        }
+
+        [Fact]
+        public void UnansweredZeroWindowProbesAreGivenUp()
+        {
+            var p = new Peer(c => { c.MaxRetries = 4; c.RtoMax = 5_000; });
+            int h = p.Open();
+            p.SendFromS(h, 1460);
+            p.TakeTcp();
+            p.Ack += 1460;
+            p.Send(TcpSegment.Ack, window: 0);                         // then silence
+            p.SendFromS(h, 100);
+            var sent = p.Advance(120_000).Where(x => x.frame.IsTcp).ToList();
+            Assert.Equal(4, sent.Count(x => IsProbe(x.frame, p.Ack)));
+            Assert.True(sent.Last().frame.Has(TcpSegment.Rst), "the abort's RST: " + sent.Last().frame);
+            Assert.Equal(NetError.TimedOut, p.ReceiveAtS(h, new byte[4]));
+            Assert.Equal(1, p.S.Counters.TimedOut);
         }
 
         [Fact]

@@ -338,7 +338,7 @@ namespace ExoSharp.LibOS.Net
             }
             if (!s.Has(TcpSegment.Ack)) return;
             c.LastHeard = _now;
-            c.KeepAliveProbes = 0;
+            c.KeepAliveProbes = c.ProbesUnanswered = 0;
             if (c.State == TcpState.SynReceived)
             {
                 if (Seq.Le(s.AckNo, c.Iss) || Seq.Gt(s.AckNo, c.SndMax)) { ResetFor(ref s); return; }
