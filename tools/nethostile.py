@@ -94,6 +94,7 @@ class Wire:
         self.stray = {}              # counts of frames no connection took, by kind
         self.icmp = []               # ICMP messages from the guest (type, code, payload)
         self.sent = 0
+        self.asked = {}              # ARP requests from the guest, by the address asked for
 
     def frame(self, payload, etype=0x0800, dst=None):
         f = (dst or self.guest_mac) + HOST_MAC + struct.pack("!H", etype) + payload
@@ -127,6 +128,8 @@ class Wire:
             sender_mac, sender_ip, target_ip = f[22:28], socket.inet_ntoa(f[28:32]), socket.inet_ntoa(f[38:42])
             if sender_ip == GUEST_IP:
                 self.guest_mac = sender_mac
+            if op == 1:
+                self.asked[target_ip] = self.asked.get(target_ip, 0) + 1
             if op == 1 and target_ip != GUEST_IP:
                 reply = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + HOST_MAC + ip4(target_ip) + sender_mac + f[28:32]
                 self.frame(reply, 0x0806, sender_mac)
@@ -370,6 +373,19 @@ def main():
         w.poll(0.01)
     say("sent %d kinds of malformed frames, 10 of each" % len(bad))
     exercise("malformed frames")
+
+    # ARP requests from 2,000 senders: the guest's cache (32 entries) churns, the good peer's
+    # entry among them; the guest must ask for it again.
+    for k in range(2000):
+        mac = bytes([2, 0, 0, 0, k >> 8, k & 0xFF])
+        w.frame(struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + ip4("10.1.%d.%d" % (k >> 8, 1 + (k & 0xFF) % 250)) + b"\0" * 6 + ip4(g), 0x0806, BROADCAST)
+        if k % 100 == 99:
+            w.poll(0.01)
+    asked = w.asked.get("10.0.2.20", 0)
+    say("sent ARP requests from 2,000 senders")
+    exercise("an ARP flood")
+    check("the guest asked for the good peer's address again after the flood (%d times before it, %d after)"
+          % (asked, w.asked.get("10.0.2.20", 0) - asked), w.asked.get("10.0.2.20", 0) > asked)
 
     # 2. Fragments: a fragmented echo request is answered; overlapping ones are not; a flood of heads.
     def fragmented_ping(ident, overlap):
