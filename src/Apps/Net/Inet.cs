@@ -8,7 +8,9 @@
 // environment's loop (one environment owns the address, docs/network.md), up to HttpMax
 // connections at once, with the kernel's tables live at /kernel (KernelSite); client: after
 // the N, exchange 4 MiB (mib=M: M MiB) each way with the wire peer at ADDRESS (WireClient).
-// On exit it prints the stack's counters and its memory, which never grows after start.
+// On exit it prints the stack's counters and its memory (the stack's arena, the heap, the
+// frames its account pays for) at start and at end; grow=K fails the run (status 3) when heap
+// or frames grew by more than K KiB or the arena grew at all.
 using ExoSharp.Apps.Cheetah;
 using ExoSharp.Apps.Cheetah.Http;
 using ExoSharp.LibOS.Net;
@@ -27,11 +29,13 @@ namespace ExoSharp.Apps.Net
         {
             long limit = (long)Arguments.Number(arguments, 1_000_000);
             bool dhcp = Has(arguments, "dhcp"), bulk = Has(arguments, "bulk");
+            long grow = -1;                 // grow=K: at exit, fail unless heap and frames grew by at most K KiB
             uint peer = 0, mib = 4;
             for (int w = 0; WireClient.Word(arguments, w).Length > 0; w++)
             {
                 string word = WireClient.Word(arguments, w);
                 if (word.Length > 4 && Has(word.Substring(0, 4), "mib=")) mib = (uint)Arguments.Number(word.Substring(4), 1024);
+                if (word.Length > 5 && Has(word.Substring(0, 5), "grow=")) grow = (long)Arguments.Number(word.Substring(5), 1 << 20);
                 if (word.Length <= 7 || !Has(word.Substring(0, 7), "client=")) continue;
                 int at = 7;
                 peer = WireClient.ParseIpv4(word, ref at);
@@ -83,6 +87,7 @@ namespace ExoSharp.Apps.Net
                                      (http != null ? "; Cheetah on port 80 from " + Site : "") +
                                      "; stack memory " + (stack.MemoryUsed >> 10).ToString() + " KiB");
             ulong memoryAtStart = stack.MemoryUsed;
+            MemoryNow(out ulong heapAtStart, out ulong inUseAtStart, out ulong framesAtStart);
             int* handles = stackalloc int[MaxConnections];
             byte* kinds = stackalloc byte[MaxConnections];
             uint* position = stackalloc uint[MaxConnections];
@@ -169,9 +174,44 @@ namespace ExoSharp.Apps.Net
                                      ", SACK " + k2.RetransmitsSack.ToString() + ", partial " + k2.RetransmitsPartial.ToString() +
                                      "; bad checksums " + (k2.TcpBadChecksum + k2.IpBadChecksum + k2.UdpBadChecksum).ToString() +
                                      ", out of window " + k2.OutOfWindow.ToString() + ", transmit busy " + k2.TransmitBusy.ToString());
+            System.Console.WriteLine("inet: drops: SYNs over the backlog " + k2.SynBacklogDrops.ToString() + ", out of window " + k2.OutOfWindow.ToString() +
+                                     ", challenge ACKs " + k2.ChallengeAcks.ToString() + ", PAWS " + k2.PawsDrops.ToString() + ", bad TCP " + k2.TcpBad.ToString() +
+                                     ", TCP checksums " + k2.TcpBadChecksum.ToString() + ", bad IP headers " + k2.IpBadHeader.ToString() + ", IP checksums " + k2.IpBadChecksum.ToString() +
+                                     ", bad UDP " + k2.UdpBad.ToString() + ", UDP checksums " + k2.UdpBadChecksum.ToString() + ", bad ICMP " + k2.IcmpBad.ToString() +
+                                     ", bad ARP " + k2.ArpBad.ToString() + ", unknown types " + k2.DropUnknownType.ToString() + ", short " + k2.DropShort.ToString() +
+                                     ", fragment overlaps " + k2.FragmentOverlaps.ToString() + ", fragments too big " + k2.FragmentTooBig.ToString() +
+                                     ", fragment timeouts " + k2.FragmentTimeouts.ToString() + ", no fragment slot " + k2.FragmentNoSlot.ToString() +
+                                     "; reassembled " + k2.Reassembled.ToString() + ", window probes " + k2.WindowProbes.ToString() + ", resets in " + k2.ResetsIn.ToString());
             System.Console.WriteLine("inet: stack memory " + (memoryAtStart >> 10).ToString() + " KiB at start, " + (stack.MemoryUsed >> 10).ToString() +
                                      " KiB at end; control blocks in use " + stack.ConnectionsInUse.ToString() + " (the 3 listeners and TIME-WAIT)");
+            MemoryNow(out ulong heapAtEnd, out ulong inUseAtEnd, out ulong framesAtEnd);
+            System.Console.WriteLine("inet: memory at start and at end: heap mapped " + (heapAtStart >> 10).ToString() + " KiB, " + (heapAtEnd >> 10).ToString() +
+                                     " KiB; heap in use after a collection " + (inUseAtStart >> 10).ToString() + " KiB, " + (inUseAtEnd >> 10).ToString() +
+                                     " KiB; frames paid for " + framesAtStart.ToString() + ", " + framesAtEnd.ToString());
+            if (grow >= 0)
+            {
+                long heapGrowth = (long)heapAtEnd - (long)heapAtStart, inUseGrowth = (long)inUseAtEnd - (long)inUseAtStart;
+                long frameGrowth = (long)framesAtEnd - (long)framesAtStart, stackGrowth = (long)stack.MemoryUsed - (long)memoryAtStart;
+                long worst = heapGrowth > inUseGrowth ? heapGrowth : inUseGrowth;
+                if (frameGrowth * 4096 > worst) worst = frameGrowth * 4096;
+                bool ok = worst <= grow << 10 && stackGrowth == 0;
+                System.Console.WriteLine("inet: memory growth: heap mapped " + heapGrowth.ToString() + " bytes, heap in use " + inUseGrowth.ToString() +
+                                         " bytes, frames " + frameGrowth.ToString() + ", stack arena " + stackGrowth.ToString() + " bytes; bound " +
+                                         grow.ToString() + " KiB each, arena 0: " + (ok ? "ok" : "WRONG"));
+                if (!ok && failed == 0) failed = 3;
+            }
             return failed;
+        }
+
+        /// <summary>The program's memory now: heap mapped, heap in use after a full collection,
+        /// and the frames its account pays for (its own, its page and capability tables).</summary>
+        private static void MemoryNow(out ulong heapMapped, out ulong heapInUse, out ulong frames)
+        {
+            heapInUse = (ulong)System.GC.GetTotalMemory(true);
+            heapMapped = ExoSharp.LibOS.ExOS.Memory.HeapMapped;
+            ExoSharp.Abi.AccountInfo info;
+            ExoSharp.LibOS.ExOS.SystemCall.AccountInfo(&info);
+            frames = info.FramesUsed;
         }
 
         private static bool Has(string text, string word)

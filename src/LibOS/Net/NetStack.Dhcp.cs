@@ -83,7 +83,7 @@ namespace ExoSharp.LibOS.Net
                 byte code = d[i];
                 if (code == 255) break;
                 if (code == 0) { i++; continue; }
-                if (i + 1 >= length || i + 2 + d[i + 1] > length) break;
+                if (i + 1 >= length || i + 2 + d[i + 1] > length) return true;     // an option past the end: malformed, ignored
                 uint size = d[i + 1];
                 byte* v = d + i + 2;
                 if (code == 53 && size == 1) type = v[0];

@@ -20,6 +20,10 @@ namespace ExoSharp.LibOS.Net
         /// <summary>The control block behind a handle, for its state and numbers (read only).</summary>
         public TcpConnection Connection(int handle) => Handle(handle);
 
+        /// <summary>Control block i of the pool whatever its state (half-open and unaccepted ones
+        /// too), or null past the pool: for tests and diagnostics, read only.</summary>
+        public TcpConnection Block(int i) => (uint)i < (uint)_tcbs.Length ? _tcbs[i] : null;
+
         public TcpState TcpStateOf(int handle) => Handle(handle)?.State ?? TcpState.Free;
 
         /// <summary>Listens on port with at most backlog connections half-open or waiting for accept.</summary>

@@ -299,6 +299,14 @@ namespace ExoSharp.LibOS.Net
                 TcpOutput(c);
                 return;
             }
+            // Our SYN-ACK was lost and the SYN came again (it lies just before RCV.NXT, so the
+            // acceptability check below would answer it with a bare ACK): send the SYN-ACK again.
+            if (c.State == TcpState.SynReceived && s.Has(TcpSegment.Syn) && !rst && !s.Has(TcpSegment.Ack) && s.SeqNo == c.Irs)
+            {
+                c.SndNxt = c.Iss;
+                TcpOutput(c);
+                return;
+            }
             // Acceptability (RFC 9293 3.10.7.4, first check)
             uint window = c.Receive.Free, length = s.SequenceLength;
             bool acceptable = length == 0
@@ -327,18 +335,12 @@ namespace ExoSharp.LibOS.Net
             // SYN in a synchronized state (RFC 5961 section 4)
             if (s.Has(TcpSegment.Syn))
             {
-                if (c.State == TcpState.SynReceived && s.SeqNo == c.Irs)
-                {
-                    c.SndNxt = c.Iss;               // our SYN-ACK was lost: send it again
-                    TcpOutput(c);
-                    return;
-                }
                 ChallengeAck(c);
                 return;
             }
             if (!s.Has(TcpSegment.Ack)) return;
             c.LastHeard = _now;
-            c.KeepAliveProbes = 0;
+            c.KeepAliveProbes = c.ProbesUnanswered = 0;
             if (c.State == TcpState.SynReceived)
             {
                 if (Seq.Le(s.AckNo, c.Iss) || Seq.Gt(s.AckNo, c.SndMax)) { ResetFor(ref s); return; }

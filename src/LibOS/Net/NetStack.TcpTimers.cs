@@ -2,7 +2,8 @@
 // Karn's rule unless timestamps date the ACK, exponential backoff, a retry limit), NewReno
 // (RFC 5681 slow start and congestion avoidance, RFC 6582 fast retransmit and recovery with
 // partial ACKs), SACK-driven retransmission of holes during recovery (RFC 2018/6675 in a
-// simple form), delayed ACKs, zero-window probes, keep-alive and TIME-WAIT expiry.
+// simple form), delayed ACKs, zero-window probes (given up after MaxRetries unanswered),
+// keep-alive and TIME-WAIT expiry.
 // The scan over every control block runs only when something is due: _timerDue is at most the
 // earliest timer of any block (each site that arms a timer lowers it, the scan recomputes it),
 // and 0 after the link refused a frame (output to retry) or keep-alive was switched on.
@@ -52,6 +53,14 @@ namespace ExoSharp.LibOS.Net
             }
             if (c.PersistAt != 0 && _now >= c.PersistAt)
             {
+                // Probes go on for as long as the peer answers them (RFC 9293 3.8.6.1); a peer
+                // that stopped answering is given up like one that stopped acknowledging data.
+                if (c.SndWnd == 0 && ++c.ProbesUnanswered > Config.MaxRetries)
+                {
+                    Counters.TimedOut++;
+                    Abort(c, NetError.TimedOut);
+                    return;
+                }
                 Counters.WindowProbes++;
                 if (c.PersistBackoff < 30) c.PersistBackoff++;
                 c.PersistAt = 0;

@@ -60,6 +60,8 @@ namespace ExoSharp.LibOS.Net
         // Timers: absolute times, 0 when off
         public long RetransmitAt, DelayedAckAt, PersistAt, KeepAliveAt, TimeWaitAt, LastHeard;
         public int PersistBackoff, KeepAliveProbes;
+        /// <summary>Zero-window probes sent since the peer was last heard from.</summary>
+        public int ProbesUnanswered;
 
         // Congestion control (NewReno, RFC 5681 and 6582) and the SACK scoreboard (RFC 2018)
         public uint Cwnd, Ssthresh, Recover, HighRxt;
@@ -102,7 +104,7 @@ namespace ExoSharp.LibOS.Net
             RttTiming = false;
             Retries = 0;
             RetransmitAt = DelayedAckAt = PersistAt = KeepAliveAt = TimeWaitAt = LastHeard = 0;
-            PersistBackoff = KeepAliveProbes = 0;
+            PersistBackoff = KeepAliveProbes = ProbesUnanswered = 0;
             Cwnd = Ssthresh = Recover = HighRxt = 0;
             DupAcks = 0;
             InRecovery = false;
