@@ -17,8 +17,9 @@
 ;   caller, and reads only its arguments) goes to the same ExoSharpSyscall with only the
 ;   registers it reads and the caller's rip, rflags and rsp kept on the trap stack: no XSAVE,
 ;   no copy into the UserContext. The general registers come back as the general path gives
-;   them; the vector registers (xmm0-15, ymm0-15) come back zeroed (vzeroall, or xorps
-;   without AVX), which the ABI allows for every call, so no kernel value leaves in them.
+;   them; xmm0-15 come back zeroed (xorps, which the ABI allows for every call), so no kernel
+;   value leaves in them; the compiled kernel has no VEX code (tests/Unit/KernelImageTests),
+;   so the ymm upper halves, x87 and MXCSR are the caller's, untouched.
 ;   Switching environments from a light call would resume a stale context: exo_resume_user
 ;   and exo_idle stop the kernel (ud2) if one ever tried;
 ;   every other call builds the same TrapFrame (vector 256) and extended state in place in the
@@ -541,11 +542,6 @@ syscall_entry:
     mov r8, [rsp + TF_R8]
     USER_FLAGS_R11
     mov rsp, [saved_user_rsp]
-    jmp [light_exit]            ; .light_avx or .light_sse (exo_light_init)
-.light_avx:
-    vzeroall
-    o64 sysret
-.light_sse:
 %assign i 0
 %rep 16
     xorps xmm %+ i, xmm %+ i
@@ -998,8 +994,7 @@ exo_idle:
     ret
 
 ; exo_light_init(rdi = 1 when fastpath=off) (C#: Core/KernelStats.Initialize, System V, once at
-; boot, after boot.asm set exo_xsave_mask): with the fast paths off, entry_table's light rows go
-; the general way; the light exit zeroes the vector registers with vzeroall when XCR0 has AVX.
+; boot): with the fast paths off, entry_table's light rows go the general way.
 exo_light_init:
     test rdi, rdi
     jz .exit
@@ -1016,11 +1011,6 @@ exo_light_init:
     cmp ecx, ENTRY_CALLS
     jb .row
 .exit:
-    test byte [exo_xsave_mask], 4
-    jz .done
-    lea rax, [syscall_entry.light_avx]
-    mov [light_exit], rax
-.done:
     ret
 
 ; A light call tried to switch environments or idle: a kernel bug (entry_table lists a call
@@ -1067,7 +1057,6 @@ fast_table:
 %endif
 %assign i i+1
 %endrep
-light_exit: dq syscall_entry.light_sse
 ; syscall_entry's first jump, for calls below ENTRY_CALLS (nothing saved yet): EnvId's and
 ; PageMapOne's fast paths, the light calls (see .light), else the general path.
 entry_table:
