@@ -100,7 +100,9 @@ namespace ExoSharp.LibOS.ExOS
             if (frame->Vector == UpcallVector.Revoke)
             {
                 Collector.GiveBack();       // empty heap regions go first
-                if (s_revokeHandler != null) s_revokeHandler(frame->ErrorCode);
+                if (s_revokeHandler == null) return;
+                ExtendedState.Of(frame);    // the program's handler may use any register
+                s_revokeHandler(frame->ErrorCode);
                 return;
             }
             if (s_handler != null)
