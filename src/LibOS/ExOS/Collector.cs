@@ -7,7 +7,9 @@
 // frames keep nothing alive; the saved registers of the threads not running (Threads.AddRoots);
 // native ranges that ExOS parts register. A collection that runs on a stack ExOS does not know
 // (a program's own exception stack) is skipped and counted. Options (Startup): gc=off,
-// gc=stress, gc=verbose. Missing: precise stack maps, concurrent collection.
+// gc=stress (also a collection at every 64th object allocation and at every upcall),
+// gc=stress-all (the same, passed on to every program spawned), gc=verbose. Missing: precise
+// stack maps, concurrent collection.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -17,7 +19,7 @@ namespace ExoSharp.LibOS.ExOS
 {
     public static unsafe class Collector
     {
-        /// <summary>gc=stress: also a collection at every StressInterval-th object allocation.</summary>
+        /// <summary>gc=stress: also a collection at every StressInterval-th object allocation (and at every upcall).</summary>
         private const uint StressInterval = 64;
         private const int MaxRoots = 8;
         private const ulong PageSize = 4096;
@@ -64,11 +66,11 @@ namespace ExoSharp.LibOS.ExOS
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern void SpillAndCollect();
 
-        /// <summary>mode: null (on), "stress", "verbose" or "off". Precondition: modules initialised.</summary>
+        /// <summary>mode: null (on), "stress" or "stress-all", "verbose" or "off". Precondition: modules initialised.</summary>
         public static void Initialize(nint* modulesStart, nint* modulesEnd, string mode)
         {
             if (mode == "off") return;
-            bool stress = mode == "stress";
+            bool stress = mode == "stress" || mode == "stress-all";
             s_verbose = mode == "verbose";
             s_rootLow = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(MaxRoots * 8);
             s_rootHigh = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(MaxRoots * 8);
@@ -77,6 +79,21 @@ namespace ExoSharp.LibOS.ExOS
             s_enabled = true;
             GlobalHeap.SetCollector(&CollectHere, stress ? StressInterval : 0);
             GlobalHeap.SetGrowthPolicy(GrowthMinimum, GrowthPercent);
+            if (stress) Exceptions.CollectAtEveryUpcall();
+        }
+
+        /// <summary>Collections made at an upcall under gc=stress.</summary>
+        public static ulong UpcallCollections;
+
+        /// <summary>gc=stress: a collection as an upcall enters ExOS, before its handler runs (on the
+        /// exception stack, the interrupted code's registers in the frame). Not inside the heap, and
+        /// not at a write fault: after a fork it may be a copy-on-write fault, which must be served
+        /// before anything writes the image's data (a collection does).</summary>
+        internal static void AtUpcall(ExceptionFrame* frame)
+        {
+            if (!s_enabled || GlobalHeap.Busy || (frame->Vector == 14 && (frame->ErrorCode & 2) != 0)) return;
+            UpcallCollections++;
+            GlobalHeap.Collect();
         }
 
         /// <summary>Native memory [start, start + bytes) that may hold the only reference to an
