@@ -86,12 +86,14 @@ namespace ExoSharp.LibOS.ExOS
         public static ulong UpcallCollections;
 
         /// <summary>gc=stress: a collection as an upcall enters ExOS, before its handler runs (on the
-        /// exception stack, the interrupted code's registers in the frame). Not inside the heap, and
-        /// not at a write fault: after a fork it may be a copy-on-write fault, which must be served
-        /// before anything writes the image's data (a collection does).</summary>
+        /// exception stack, the interrupted code's registers in the frame). Not inside the heap; not
+        /// at a write fault (after a fork it may be a copy-on-write fault, which must be served
+        /// before anything writes the image's data, as a collection does); not when the upcall
+        /// interrupted a handler (one copying a page, say, whose scratch mapping the collection's
+        /// own copy-on-write faults would reuse).</summary>
         internal static void AtUpcall(ExceptionFrame* frame)
         {
-            if (!s_enabled || GlobalHeap.Busy || (frame->Vector == 14 && (frame->ErrorCode & 2) != 0)) return;
+            if (!s_enabled || GlobalHeap.Busy || (frame->Vector == 14 && (frame->ErrorCode & 2) != 0) || Layout.OnExceptionStack(frame->Registers.Rsp)) return;
             UpcallCollections++;
             GlobalHeap.Collect();
         }

@@ -46,7 +46,7 @@ namespace ExoSharp.LibOS.ExOS
             return status;
         }
 
-        /// <summary>ExOS's own options, words before the program's name: gc=off (no collector),
+        /// <summary>ExOS's own options, words before the program's name: gc=on (the default), gc=off (no collector),
         /// gc=stress (a collection every 64 object allocations and at every upcall too),
         /// gc=stress-all (the same, inherited by spawned programs), gc=verbose (a line per
         /// collection); console=parent (wait at start for the parent to pass the console
