@@ -89,8 +89,8 @@ namespace ExoSharp.LibOS.ExOS
         /// exception stack, the interrupted code's registers in the frame). Not inside the heap; not
         /// at a write fault (after a fork it may be a copy-on-write fault, which must be served
         /// before anything writes the image's data, as a collection does); not when the upcall
-        /// interrupted a handler (one copying a page, say, whose scratch mapping the collection's
-        /// own copy-on-write faults would reuse).</summary>
+        /// interrupted a handler (one sharing or copying pages for a fork: a collection there
+        /// writes pages in transition).</summary>
         internal static void AtUpcall(ExceptionFrame* frame)
         {
             if (!s_enabled || GlobalHeap.Busy || (frame->Vector == 14 && (frame->ErrorCode & 2) != 0) || Layout.OnExceptionStack(frame->Registers.Rsp)) return;
