@@ -161,7 +161,7 @@ namespace ExoSharp.LibOS.ExOS
         {
             if (low == currentLow) return;
             ulong stopped = interrupted > low && interrupted <= high ? interrupted : saved > low && saved <= high ? saved : 0;
-            if (stopped != 0) low = stopped - RedZone > low ? stopped - RedZone : low;
+            if (stopped != 0) low = stopped - RedZone > low ? (stopped - RedZone) & ~7UL : low;
             AddMapped(low, high, currentLow);
         }
 
