@@ -17,7 +17,8 @@
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
 # the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
-# GC_STRESS=1 appends gc=stress to the kernel command line.
+# GC_STRESS=1 appends gc=stress to the kernel command line and runs the programs under ExOS's
+# gc=stress-all (below).
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,15 @@ programs="${*:-hello}"
 # GC_STRESS=1 (e.g. GC_STRESS=1 make test): every boot gets gc=stress, a collection at every
 # trigger point, every 4th system call and every 16th object allocation (docs/gc.md). A test's own gc= option comes
 # first on the command line and wins.
+# User programs too: the programs' image is given from a directory named gc=stress-all (a
+# link to it), which ExOS's first environment reads as gc=stress-all (a collection at every 64th
+# object allocation and at every upcall, passed on to every program it spawns; a program's own
+# gc= option wins): neither the kernel's name for the program nor the module count changes.
+apps=out/apps.elf
 [ "${GC_STRESS:-0}" = 1 ] && append="${append:+$append }gc=stress"
+if [ "${GC_STRESS:-0}" = 1 ]; then
+    mkdir -p "out/gc=stress-all" && ln -sf ../apps.elf "out/gc=stress-all/apps.elf" && apps="out/gc=stress-all/apps.elf"
+fi
 
 modules="$kernel"
 IFS=',' read -ra list <<< "$programs"
@@ -51,7 +60,7 @@ IFS=',' read -ra list <<< "$programs"
 [ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
 for p in "${list[@]}"; do
     p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
-    [ -n "$p" ] && modules="$modules,out/apps.elf $p"
+    [ -n "$p" ] && modules="$modules,$apps $p"
 done
 # --file HOST[=NAME]: a data module "HOST file NAME" (NAME: HOST's base name), which no one
 # runs: ExOS's BootModules.FindFile gives it to a program (the Linux library OS's binaries).

@@ -1,6 +1,6 @@
 // System call numbers: the one list, compiled into the kernel and into every user program.
 // Convention: rax = number, arguments in rdi, rsi, rdx, r10, r8; result in rax (a value >= 0,
-// or a negative Error). rcx and r11 are clobbered, xmm0-15 (ymm0-15) may come back zeroed;
+// or a negative Error). rcx and r11 are clobbered, xmm0-15 (low halves) may come back zeroed;
 // every other register is preserved.
 // "handle" arguments name a capability in the caller's table (Capability.cs); handle 0 is
 // always the caller itself. docs/abi.md describes each call; tests/Unit checks that it

@@ -19,6 +19,7 @@ namespace ExoSharp.Apps.State
         [RuntimeImport("xstate_run")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern ulong Run(byte* load, byte* store, ulong mode, ulong argument, ulong avx, ulong* arm);
         [RuntimeImport("xstate_syscall")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void CallProbe(byte* load, byte* store, ulong avx, ulong number, ulong argument, ulong* words);
         [RuntimeImport("xstate_clobber")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Clobber(ulong avx);
+        [RuntimeImport("xstate_clobber_sse")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void ClobberSse();
         [RuntimeImport("xstate_store")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Store(byte* record, ulong avx);
         [RuntimeImport("xstate_load")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void Load(byte* record, ulong avx);
         [RuntimeImport("xstate_set_tf")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void SetTrapFlag();
@@ -94,21 +95,37 @@ namespace ExoSharp.Apps.State
             return ok;
         }
 
+        private static bool s_likeCompiledCode;
+
+        /// <summary>A handler that uses x87 or AVX itself asks for the whole area first (ExOS's
+        /// entry saved only the SSE component); one that changes only what compiled C# may
+        /// (xmm0-15, MXCSR) need not.</summary>
+        private static void ClobberAll(ExceptionFrame* frame)
+        {
+            if (s_likeCompiledCode)
+            {
+                ClobberSse();
+                return;
+            }
+            ExtendedState.Of(frame);
+            Clobber(s_avx);
+        }
+
         private static void FaultHandler(ExceptionFrame* frame)
         {
-            Clobber(s_avx);
-            if (frame->Vector != 14 || frame->FaultAddress != FaultAddress)
+            ClobberAll(frame);
+            if (frame->Vector != 14 || (frame->FaultAddress != FaultAddress && frame->FaultAddress != FaultAddress + 4096))
             {
                 System.Console.WriteLine("xstate: unexpected exception " + frame->Vector.ToString() + " at rip 0x" + frame->Registers.Rip.ToString("x"));
                 SystemCall.Exit(1);
             }
-            Memory.AllocatePage(FaultAddress);
+            Memory.AllocatePage(frame->FaultAddress);
             s_upcalls++;
         }
 
         private static void SliceHandler(ExceptionFrame* frame)
         {
-            Clobber(s_avx);
+            ClobberAll(frame);
             if (frame->Vector == UpcallVector.SliceEnd)
             {
                 s_words[0]++;
@@ -121,6 +138,7 @@ namespace ExoSharp.Apps.State
             FaultHandler(frame);
         }
 
+        /// <summary>ExOS completes the area before a revocation handler runs: it may use any register.</summary>
         private static void GiveBack(ulong frames)
         {
             Clobber(s_avx);
@@ -133,6 +151,7 @@ namespace ExoSharp.Apps.State
         /// land inside the handler, on the exception stack all threads share.</summary>
         private static void ThreadFault(ExceptionFrame* frame)
         {
+            ExtendedState.Of(frame);
             Clobber(s_avx);
             if (frame->Vector != 14)
             {
@@ -189,6 +208,7 @@ namespace ExoSharp.Apps.State
             }
             if (frame->Vector == 6 && !s_tracing)
             {
+                ExtendedState.Of(frame);
                 Clobber(s_avx);
                 frame->Registers.Rip += 2;
                 s_tracing = true;
@@ -208,7 +228,7 @@ namespace ExoSharp.Apps.State
             s_traceSeen = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(64 * 8);
             Exceptions.SetHandler(&TraceHandler);
             bool ok = Round(7, ModeUd2, 0, "ud2 handled with the resume path single-stepped");
-            int expected = xsave ? 23 : 22;    // start.asm's ENTRY: (or,) xrstor, 5 pushes, 15 loads, iretq
+            int expected = xsave ? 25 : 24;    // start.asm's ENTRY: (mov,) xrstor, 5 pushes, 2 for the low mark, 15 loads, iretq
             System.Console.WriteLine("xstate: trace: " + s_traceHits.ToString() + " #DB upcalls at " + s_traceSeenCount.ToString() +
                                      " distinct instructions of the resume path (" + expected.ToString() + " from the handler's return to iretq), " +
                                      s_traceOther.ToString() + " elsewhere; the ud2 upcall came " + s_upcalls.ToString() + " time(s)");
@@ -350,8 +370,9 @@ namespace ExoSharp.Apps.State
         }
 
         /// <summary>A light call (EnvIdOf, no extended state saved) and a general one (EnvSetName,
-        /// refused): the general registers come back as they were from both; the vector registers
-        /// come back zeroed from the light one (no kernel value in them) and intact from the other.</summary>
+        /// refused): the general registers come back as they were from both; xmm0-15 come back
+        /// zeroed from the light one (no kernel value in them) with the ymm upper halves kept, and
+        /// intact from the other.</summary>
         private static bool LightCall()
         {
             byte* load = stackalloc byte[RecordSize];
@@ -364,15 +385,16 @@ namespace ExoSharp.Apps.State
                 Fill(load, 41 + general);
                 ulong number = general == 0 ? (ulong)Syscall.EnvIdOf : (ulong)Syscall.EnvSetName;
                 CallProbe(load, store, s_avx, number, Capability.Self, words);
-                int same = 0, zeroed = 0;
+                int same = 0, zeroed = 0, uppers = 0;
                 for (int i = 0; i < kept.Length; i++) if (words[i] == kept[i]) same++;
                 if (words[7] == Capability.Self) same++;
-                int width = s_avx != 0 ? 32 : 16;
                 for (int r = 0; r < 16; r++)
                 {
-                    bool zero = true;
-                    for (int j = 0; j < width; j++) zero &= store[r * 32 + j] == 0;
+                    bool zero = true, upper = true;
+                    for (int j = 0; j < 16; j++) zero &= store[r * 32 + j] == 0;
+                    for (int j = 16; j < 32 && s_avx != 0; j++) upper &= store[r * 32 + j] == load[r * 32 + j];
                     if (zero) zeroed++;
+                    if (upper) uppers++;
                 }
                 long result = (long)words[8];
                 bool x87 = *(long*)(load + 512) == *(long*)(store + 512) && *(uint*)(load + 520) == *(uint*)(store + 520);
@@ -380,8 +402,9 @@ namespace ExoSharp.Apps.State
                 {
                     bool right = result == (long)SystemCall.EnvId();
                     System.Console.WriteLine("xstate: light: EnvIdOf(Self) = " + result.ToString() + (right ? " (its id)" : " WRONG") + ", general registers kept " + same.ToString() +
-                                             " of 8, " + Registers + " zeroed " + zeroed.ToString() + " of 16, st0 and MXCSR " + (x87 ? "kept" : "CHANGED MISMATCH"));
-                    ok &= right && same == 8 && zeroed == 16 && x87;
+                                             " of 8, xmm0-15 zeroed " + zeroed.ToString() + " of 16, " + (s_avx != 0 ? "ymm upper halves kept " + uppers.ToString() + " of 16, " : "") +
+                                             "st0 and MXCSR " + (x87 ? "kept" : "CHANGED MISMATCH"));
+                    ok &= right && same == 8 && zeroed == 16 && uppers == 16 && x87;
                 }
                 else
                 {
@@ -399,14 +422,17 @@ namespace ExoSharp.Apps.State
             s_avx = Avx();
             s_words = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(16 * 8);
             s_words = (ulong*)(((ulong)s_words + 15) & ~15UL);     // words 2 and 3: a 16-byte pair (xstate.asm's mode 2)
-            System.Console.WriteLine("xstate: " + (s_avx != 0 ? "AVX" : "no AVX") + ", ExOS saves " + ExtendedState.Size.ToString() + " bytes per upcall with " +
-                                     (ExtendedState.Mask != 0 ? "XSAVE, XCR0 = 0x" + ExtendedState.Mask.ToString("x") : "FXSAVE"));
+            System.Console.WriteLine("xstate: " + (s_avx != 0 ? "AVX" : "no AVX") + ", ExOS's save area " + ExtendedState.Size.ToString() + " bytes, " +
+                                     (ExtendedState.Mask != 0 ? "XSAVE, XCR0 = 0x" + ExtendedState.Mask.ToString("x") + ": SSE at every upcall, the rest when a handler asks" : "FXSAVE: everything at every upcall"));
             bool ok = true;
             switch (arguments)
             {
                 case "fault":
                     Exceptions.SetHandler(&FaultHandler);
                     ok = Round(1, ModeFault, FaultAddress, "page fault handled in C#") && s_upcalls == 1;
+                    s_likeCompiledCode = true;
+                    ok = ok && Round(11, ModeFault, FaultAddress + 4096, "page fault, the handler changing only xmm0-15 and MXCSR (no ExtendedState.Of)") && s_upcalls == 2;
+                    s_likeCompiledCode = false;
                     break;
                 case "slice":
                     Exceptions.SetHandler(&SliceHandler);

@@ -20,6 +20,8 @@
 ;   rbx rbp rsi rdx r8 r9 r10 rdi rax in the words and the vector registers, st0 and MXCSR
 ;   in the second record: what a system call gives back.
 ; - xstate_clobber(rdi = avx): garbage in every vector register, x87 reset, MXCSR default.
+; - xstate_clobber_sse(): what compiled C# (x86-64-v2, legacy SSE encodings) may change: garbage
+;   in xmm0-15 (the ymm upper halves stay), MXCSR default; x87 untouched.
 ; - xstate_store(rdi = record, rsi = avx): stores the registers as they are now.
 ; - xstate_load(rdi = record, rsi = avx): loads them from the record.
 ; - xstate_set_tf(): sets rflags.TF: every following instruction traps (#DB) once done.
@@ -31,7 +33,7 @@ bits 64
 default rel
 section .text
 global xstate_avx, xstate_run, xstate_clobber, xstate_store, xstate_set_tf, xstate_xrstor, xstate_xsave
-global xstate_xrstor_instruction, xstate_xrstor_refused, xstate_load, xstate_syscall
+global xstate_xrstor_instruction, xstate_xrstor_refused, xstate_load, xstate_syscall, xstate_clobber_sse
 
 SYS_YIELD equ 4                 ; ExoSharp.Abi.Syscall.Yield
 
@@ -234,6 +236,20 @@ xstate_syscall:
     pop r12
     pop rbp
     pop rbx
+    ret
+
+xstate_clobber_sse:
+    mov rax, 0xBADC0FFEE0DDF00D
+    movq xmm0, rax
+    punpcklqdq xmm0, xmm0
+%assign i 1
+%rep 15
+    movdqa xmm %+ i, xmm0
+%assign i i + 1
+%endrep
+    push 0x1F80
+    ldmxcsr [rsp]
+    pop rax
     ret
 
 xstate_store:

@@ -18,8 +18,8 @@
 ;   registers it reads and the caller's rip, rflags and rsp kept on the trap stack: no XSAVE,
 ;   no copy into the UserContext. The general registers come back as the general path gives
 ;   them; xmm0-15 come back zeroed (xorps, which the ABI allows for every call), so no kernel
-;   value leaves in them; the compiled kernel has no VEX code (tests/Unit/KernelImageTests),
-;   so the ymm upper halves, x87 and MXCSR are the caller's, untouched.
+;   value leaves in them; the compiled kernel has no VEX code (build/Native.props, checked by
+;   tests/Unit/UserRuntimeTests), so the ymm upper halves, x87 and MXCSR are the caller's.
 ;   Switching environments from a light call would resume a stale context: exo_resume_user
 ;   and exo_idle stop the kernel (ud2) if one ever tried;
 ;   every other call builds the same TrapFrame (vector 256) and extended state in place in the

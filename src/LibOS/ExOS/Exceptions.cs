@@ -20,6 +20,14 @@ namespace ExoSharp.LibOS.ExOS
     {
         private static delegate*<ExceptionFrame*, void> s_handler;
         private static delegate*<ulong, void> s_revokeHandler;
+        private static bool s_collectAtUpcalls;
+
+        /// <summary>gc=stress: every upcall goes through Dispatch, which collects first (Collector.AtUpcall).</summary>
+        internal static void CollectAtEveryUpcall()
+        {
+            s_collectAtUpcalls = true;
+            *TargetCell() = DispatchAddress();
+        }
 
         /// <summary>Who answers the kernel's requests to give frames back (Revoke upcalls);
         /// without one, they are ignored and the kernel takes the frames at the deadline.</summary>
@@ -87,7 +95,7 @@ namespace ExoSharp.LibOS.ExOS
             }
             s_handler = handler;
             // start.asm calls a plain code address itself; anything else goes through Dispatch.
-            *TargetCell() = handler != null && ((ulong)handler & 2) == 0 ? (ulong)handler : DispatchAddress();
+            *TargetCell() = handler != null && ((ulong)handler & 2) == 0 && !s_collectAtUpcalls ? (ulong)handler : DispatchAddress();
             return SystemCall.SetExceptionHandler(Capability.Self, EntryAddress(), Layout.ExceptionStackTop);
         }
 
@@ -97,10 +105,13 @@ namespace ExoSharp.LibOS.ExOS
         [RuntimeExport("ExoSharpException")]
         public static void Dispatch(ExceptionFrame* frame)
         {
+            if (s_collectAtUpcalls) Collector.AtUpcall(frame);
             if (frame->Vector == UpcallVector.Revoke)
             {
                 Collector.GiveBack();       // empty heap regions go first
-                if (s_revokeHandler != null) s_revokeHandler(frame->ErrorCode);
+                if (s_revokeHandler == null) return;
+                ExtendedState.Of(frame);    // the program's handler may use any register
+                s_revokeHandler(frame->ErrorCode);
                 return;
             }
             if (s_handler != null)

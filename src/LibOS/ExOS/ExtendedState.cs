@@ -1,8 +1,10 @@
 // The x87/SSE/AVX registers of interrupted code: exo_exception_entry (start.asm) saves them in
 // a save area below every upcall's ExceptionFrame and loads them back when the handler returns,
 // so a handler may read or replace them (Threads.cs does). The area is XSAVE's standard form
-// for the features XCR0 enables (FXSAVE's 512 bytes without XSAVE), 64-byte aligned.
-// Missing: AVX-512 (the kernel does not enable it).
+// for the features XCR0 enables (FXSAVE's 512 bytes without XSAVE), 64-byte aligned. With XSAVE
+// the entry saves only the SSE component (what compiled C#, x86-64-v2 without VEX, can change);
+// Of completes the area (x87, AVX) first, so a handler that uses x87 or AVX registers itself
+// (assembly, intrinsics) must call Of before it does. Missing: AVX-512 (the kernel does not enable it).
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using ExoSharp.Abi;
@@ -33,8 +35,20 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>Whether the upper halves of the ymm registers are saved (AVX on).</summary>
         public static bool HasAvx => (ReadMask() & 4) != 0;
 
-        /// <summary>The save area of the upcall whose frame this is (only while its handler runs).</summary>
-        public static byte* Of(ExceptionFrame* frame) => (byte*)frame - ReadReserve();
+        [RuntimeImport("exo_xstate_complete")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void Complete(byte* area);
+
+        /// <summary>The save area of the upcall whose frame this is, complete: every component the
+        /// entry left in the registers is saved now, and the resume path restores all of them.
+        /// Precondition: the upcall is live (its handler runs) and nothing since its entry changed
+        /// x87 or AVX state (compiled C# does not).</summary>
+        public static byte* Of(ExceptionFrame* frame)
+        {
+            byte* area = (byte*)frame - ReadReserve();
+            Complete(area);
+            return area;
+        }
 
         /// <summary>The state a new thread starts with: x87 and MXCSR defaults, every register
         /// zero (XSAVE header all zero: every component in its initial state).</summary>

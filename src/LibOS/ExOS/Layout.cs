@@ -29,7 +29,8 @@ namespace ExoSharp.LibOS.ExOS
 
         /// <summary>The exception stack: ExceptionStackPages pages below ExceptionStackTop;
         /// the first upcall's frame goes in its top page (ExceptionStackPage), nested ones and
-        /// each one's saved extended state (ExtendedState.cs) below.</summary>
+        /// each one's saved extended state (ExtendedState.cs) below. Its last word holds the low
+        /// mark of the live upcall frames (start.asm, which has this address as an equ too).</summary>
         public const ulong ExceptionStackTop = 0x7000_0000;
         public const int ExceptionStackPages = 4;
         public const ulong ExceptionStackBase = ExceptionStackTop - ExceptionStackPages * 4096;

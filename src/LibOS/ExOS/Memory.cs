@@ -39,6 +39,10 @@ namespace ExoSharp.LibOS.ExOS
         public static ulong HeapMapped => s_heapMapped;
         private static ulong s_heapMapped, s_heapPeak;
 
+        /// <summary>Heap regions mapped now (each MoreCore grant, until ReleaseRegion gives it back).</summary>
+        public static int HeapRegions => s_heapRegions;
+        private static int s_heapRegions;
+
         /// <summary>The most heap ever mapped at once (a benchmark's peak memory).</summary>
         public static ulong HeapPeak => s_heapPeak;
 
@@ -80,6 +84,7 @@ namespace ExoSharp.LibOS.ExOS
             }
             else s_heapBreak += bytes;
             s_heapMapped += bytes;
+            s_heapRegions++;
             if (s_heapMapped > s_heapPeak) s_heapPeak = s_heapMapped;
             *granted = (nuint)bytes;
             return (void*)at;
@@ -118,6 +123,7 @@ namespace ExoSharp.LibOS.ExOS
                 if (info.Flags != 0) SystemCall.FrameFree(info.FrameHandle);
             }
             s_heapMapped -= end - first;
+            s_heapRegions--;
             if (s_holeStart != null && s_holeBytes != null && s_holes < MaxHoles)
             {
                 s_holeStart[s_holes] = first;

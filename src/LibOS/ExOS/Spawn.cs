@@ -12,9 +12,16 @@ namespace ExoSharp.LibOS.ExOS
     {
         private const ulong PageSize = 4096;
 
-        /// <summary>The child's handle, or a negative Abi.Error. arguments: "name args...".</summary>
+        /// <summary>The child's handle, or a negative Abi.Error. arguments: "name args..." (ExOS's
+        /// options first; the inherited gc= option, Startup.InheritedOption, is added when they
+        /// have none).</summary>
         public static long Image(byte* image, ulong size, string arguments)
         {
+            if (Startup.InheritedOption != null)
+            {
+                Startup.WithoutOptions(arguments, out string gcMode);
+                if (gcMode == null) arguments = Startup.InheritedOption + " " + arguments;
+            }
             var elf = new ElfImage(image, size);
             if (elf.Validate() != null) return (long)Error.BadArgument;
             ulong argumentAddress = UserLayout.StackTop - UserLayout.MaxArguments - 16;

@@ -33,6 +33,8 @@ namespace ExoSharp.LibOS.ExOS
             StartupCodeHelpers.InitializeModules(modulesStart, modulesEnd);
             Exceptions.InstallDefault();
             string commandLine = WithoutOptions(new string(arguments, 0, length), out string gcMode, out bool consoleFromParent);
+            if (gcMode == null && BootModules.Count > 0 && InStressDirectory(BootModules.CommandLine(0))) gcMode = StressAll;
+            if (gcMode == StressAll) InheritedOption = "gc=" + StressAll;
             Collector.Initialize(modulesStart, modulesEnd, gcMode);
             if (consoleFromParent) Console.ReceiveFromParent();
             int space = commandLine.IndexOf(' ');
@@ -44,8 +46,9 @@ namespace ExoSharp.LibOS.ExOS
             return status;
         }
 
-        /// <summary>ExOS's own options, words before the program's name: gc=off (no collector),
-        /// gc=stress (a collection every 64 object allocations too), gc=verbose (a line per
+        /// <summary>ExOS's own options, words before the program's name: gc=on (the default), gc=off (no collector),
+        /// gc=stress (a collection every 64 object allocations and at every upcall too),
+        /// gc=stress-all (the same, inherited by spawned programs), gc=verbose (a line per
         /// collection); console=parent (wait at start for the parent to pass the console
         /// capability, Console.GiveTo). Returns the command line without them; gcMode: the last
         /// gc= value, or null.</summary>
@@ -65,6 +68,25 @@ namespace ExoSharp.LibOS.ExOS
                 commandLine = space < 0 ? "" : commandLine.Substring(space + 1);
             }
             return commandLine;
+        }
+
+        /// <summary>gc=stress-all: gc=stress, passed on to every program spawned (Spawn.Image) that
+        /// has no gc= option of its own. The first environment takes it also from the path of its
+        /// own boot module: a directory named gc=stress-all (GC_STRESS=1 tools/run.sh), which
+        /// changes neither the kernel's name for it nor the number of modules.</summary>
+        public const string StressAll = "stress-all";
+
+        /// <summary>The option every program this one spawns gets unless it has a gc= of its own; or null.</summary>
+        public static string InheritedOption { get; private set; }
+
+        private static bool InStressDirectory(string moduleLine)
+        {
+            const string marker = "/gc=" + StressAll + "/";
+            int space = moduleLine.IndexOf(' ');
+            int end = space < 0 ? moduleLine.Length : space;
+            for (int i = 0; i + marker.Length <= end; i++)
+                if (moduleLine.Substring(i, marker.Length) == marker) return true;
+            return false;
         }
 
         /// <summary>The option that makes a spawned program wait for the console capability.</summary>

@@ -6,7 +6,8 @@
 // robin). A thread interrupted inside an upcall handler (on the exception stack, which all
 // threads share) runs on until it leaves it. Threads.Yield gives up the rest of the slice
 // voluntarily. A thread inside the heap (GlobalHeap.Busy) keeps the processor too; the saved
-// registers are roots of the collector. Missing: blocking primitives (locks, join), thread-local data.
+// registers of the threads not running are roots of the collector (AddRoots), and their stacks
+// are scanned from the saved rsp (SavedRsp). Missing: blocking primitives (locks, join), thread-local data.
 using ExoSharp.Abi;
 
 namespace ExoSharp.LibOS.ExOS
@@ -44,11 +45,9 @@ namespace ExoSharp.LibOS.ExOS
         public static long Initialize(delegate*<ExceptionFrame*, void> otherExceptions = null)
         {
             s_threads = (Thread*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(MaxThreads * sizeof(Thread)));
-            Collector.AddRoot(s_threads, (ulong)(MaxThreads * sizeof(Thread)));     // the others' registers
             s_threads[0].State = NewState();
             s_inHandler = (Thread*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(Thread));
             s_inHandler->State = NewState();
-            Collector.AddRoot(s_inHandler, (ulong)sizeof(Thread));
             s_threads[0].Alive = true;
             s_count = 1;
             s_alive = 1;
@@ -86,6 +85,21 @@ namespace ExoSharp.LibOS.ExOS
         /// <summary>Whether thread index has been created and has not finished: a finished
         /// thread's stack holds only stale words, which the collector need not scan.</summary>
         public static bool IsAlive(int index) => s_threads != null && index >= 0 && index < s_count && s_threads[index].Alive;
+
+        /// <summary>The rsp thread index stopped at, when it is alive and not the one running; else 0.</summary>
+        public static ulong SavedRsp(int index) => IsAlive(index) && index != s_current ? s_threads[index].Registers.Rsp : 0;
+
+        /// <summary>For the collector: the saved registers of every live thread not running, and of
+        /// the one a slice end caught inside a handler until it resumes. The running thread's
+        /// record is stale (its registers are live on its stack and in upcall frames): skipped.</summary>
+        internal static void AddRoots()
+        {
+            if (s_threads == null) return;
+            for (int i = 0; i < s_count; i++)
+                if (s_threads[i].Alive && i != s_current)
+                    Internal.Runtime.GarbageCollector.AddRoots((ulong*)&s_threads[i].Registers, (ulong*)(&s_threads[i].Registers + 1));
+            if (s_inHandlerSaved) Internal.Runtime.GarbageCollector.AddRoots((ulong*)&s_inHandler->Registers, (ulong*)(&s_inHandler->Registers + 1));
+        }
 
         private static byte* NewState()
         {

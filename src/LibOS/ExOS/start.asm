@@ -21,21 +21,34 @@
 ; - exo_exception_entry (exo_exception_entry_fx where the CPU has no XSAVE): where the kernel
 ;   sends CPU exceptions and slice and revocation upcalls (Exceptions.Entry names it), with
 ;   rdi = rsp = an ExoSharp.Abi.ExceptionFrame on the exception stack (64-byte aligned, as the
-;   kernel places it). It saves the interrupted code's x87/SSE/AVX state first (XSAVE of every
-;   feature XCR0 enables, or FXSAVE) in a save area just below the frame (64-byte aligned;
-;   ExtendedState.cs finds it from the frame), then calls the handler in exo_exception_target
-;   (a plain code address, never a fat function pointer: Exceptions.cs keeps it;
-;   ExoSharpException when there is none), but a Revoke upcall always goes to
-;   ExoSharpException(frame). It then resumes the interrupted code from the frame and the save
-;   area (a handler may change both) without entering the kernel: the extended state
-;   restored, an iretq frame (rip, cs, rflags, rsp, ss) pushed below the save area, every
-;   general register loaded from the frame, and iretq, which sets rip, rflags and rsp
-;   at once. The frame carries its own return path: no global word is written, so an upcall
-;   may land at any instruction of the path (it nests below rsp and returns here), and
-;   nested upcalls and several threads are safe.
+;   kernel places it). It saves the interrupted code's x87/SSE/AVX state first in a save area
+;   below the frame (64-byte aligned; ExtendedState.cs finds it from the frame): with XSAVE only
+;   what compiled C# can change, the SSE component (xmm0-15, MXCSR); the x87 and AVX components
+;   stay in the registers (compiled C# never touches them: x86-64-v2, no VEX) until
+;   exo_xstate_complete saves them too (ExtendedState.Of, before anyone reads or replaces the
+;   area). The word after the area says which components the resume path restores. FXSAVE saves
+;   everything at once. It records the area as the lowest live address of the exception stack
+;   (exo_upcall_low_cell), then calls the handler in exo_exception_target (a plain code address,
+;   never a fat function pointer: Exceptions.cs keeps it; ExoSharpException when there is
+;   none), but a Revoke upcall always goes to ExoSharpException(frame). It then resumes the
+;   interrupted code from the frame and the save area (a handler may change both) without
+;   entering the kernel: the extended state restored, an iretq frame (rip, cs, rflags, rsp, ss)
+;   pushed below the save area, the low mark set to the rsp it resumes (live frames are at or
+;   above it; off the exception stack there are none), every general register loaded from the
+;   frame, and iretq, which sets rip, rflags and rsp at once. The frame carries its own return
+;   path: no global word is read to resume, so an upcall may land at any instruction of the path
+;   (it nests below rsp and returns here), and nested upcalls and several threads are safe.
 ; - exo_xstate_init() (from _start, before any C#): the mask (0: FXSAVE only), the save
 ;   area's size and its distance below a frame; exo_xstate_mask(), exo_xstate_size() and
 ;   exo_xstate_reserve() read them back (C#: ExtendedState.cs).
+; - exo_xstate_complete(rdi = a live upcall's save area): saves the components the entry left
+;   in the registers (nothing after the first call, nor with FXSAVE) and makes the resume path
+;   restore every component. Precondition: no code since the entry changed x87 or AVX state.
+; - exo_upcall_low_cell() -> rax: the address of the word the entry and resume paths keep the
+;   lowest live address of the exception stack in (the collector's bound; docs/runtime.md): the
+;   exception stack's last word, above the kernel's first frame. Not a global variable: the
+;   image's pages are copy-on-write after a fork, and a write there from the entry would fault
+;   inside the entry, before the fault's handler could copy the page.
 
 bits 64
 default rel
@@ -44,14 +57,18 @@ extern ExoSharpUserMain, ExoSharpException, __start___modules, __stop___modules
 extern __image_start, __image_end
 global _start, exo_syscall, exo_syscall1, exo_exception_entry, exo_exception_entry_address, exo_fork
 global exo_exception_target_cell, exo_exception_dispatch_address, exo_ipc, exo_xstate_mask, exo_xstate_size
-global exo_xstate_reserve
+global exo_xstate_reserve, exo_xstate_complete, exo_upcall_low_cell
 global exo_exception_entry_fx, exo_exception_entry_resume, exo_exception_entry_iretq
 global exo_exception_entry_fx_resume, exo_exception_entry_fx_iretq
 
 SYS_EXIT     equ 1
 UPCALL_REVOKE equ 0x102         ; ExoSharp.Abi.UpcallVector.Revoke: always through ExoSharpException
-XSAVE_RESERVE equ 832           ; x87 + SSE + AVX (all the kernel enables), 64-byte multiple
+XSAVE_AREA   equ 832            ; the largest area: x87 + SSE + AVX (all the kernel enables)
+XSAVE_RESERVE equ 896           ; the area, then 64 bytes: the restore mask's word at XSAVE_AREA
+XSAVE_EAGER  equ 2              ; what the entry saves: the SSE component (xmm0-15, MXCSR)
 FXSAVE_RESERVE equ 512
+EXCEPTION_STACK_TOP equ 0x70000000 ; ExOS's Layout.ExceptionStackTop (tests/Unit checks they agree)
+UPCALL_LOW   equ EXCEPTION_STACK_TOP - 8    ; the low mark's word (exo_upcall_low_cell)
 USER_CS      equ 0x2B           ; the kernel's ring-3 selectors (Kernel/Boot/boot.asm's GDT),
 USER_SS      equ 0x23           ; what iretq loads back
 ; ExceptionFrame: Vector, ErrorCode, FaultAddress, then Registers: r15 r14 r13 r12 r11 r10 r9
@@ -179,7 +196,7 @@ exo_xstate_init:
     mov eax, 0x0D
     xor ecx, ecx
     cpuid
-    cmp ebx, XSAVE_RESERVE
+    cmp ebx, XSAVE_AREA
     ja .fx                      ; more than the area holds (the kernel enables less)
     mov [xstate_mask], r8
     mov [xstate_size], rbx
@@ -208,17 +225,21 @@ exo_xstate_size:
 ; Two copies of the entry and resume path, one per way of saving (Exceptions.Entry gives the
 ; kernel the one exo_xstate_init chose), so that neither tests which at every upcall. The
 ; save area is a constant distance below the frame (both 64-byte aligned), so the frame is
-; found from rsp alone. XSAVE writes no header byte but XSTATE_BV's bits for XCR0's features,
-; and XRSTOR refuses any other bit there or anything in the next 16 bytes (XCOMP_BV and one
-; reserved word): the stack below a frame holds anything, so those three words are cleared.
+; found from rsp alone. XSAVE writes no header byte but XSTATE_BV's bits for the components it
+; saves, and XRSTOR refuses any bit there that XCR0 lacks or anything in the next 16 bytes
+; (XCOMP_BV and one reserved word): the stack below a frame holds anything, so those three
+; words are cleared. The XSAVE copy saves XSAVE_EAGER and writes it as the restore mask
+; (exo_xstate_complete widens both); XRSTOR leaves the components outside its mask as they are.
 %macro ENTRY 4                  ; name, save instruction, restore instruction, reserve
 %1:
     sub rsp, %4                 ; the save area; the frame is at rsp + %4
+    mov [abs UPCALL_LOW], rsp   ; this upcall's area: the lowest live address
 %ifidn %2, xsave64
     mov qword [rsp + 512], 0
     mov qword [rsp + 520], 0
     mov qword [rsp + 528], 0
-    or eax, -1                  ; XSAVE's mask: every feature XCR0 enables (none above bit 31)
+    mov eax, XSAVE_EAGER        ; XSAVE's mask (EDX:EAX; XCR0 has nothing above bit 31)
+    mov [rsp + XSAVE_AREA], eax ; the restore mask
 %endif
     %2 [rsp]
     cmp qword [rdi], UPCALL_REVOKE
@@ -226,11 +247,13 @@ exo_xstate_size:
     call [exo_exception_target] ; handler(rdi = frame); rsp = the save area
 %1_resume:                      ; rsp = the save area, the frame above it
 %ifidn %3, xrstor64
-    or eax, -1
+    mov eax, [rsp + XSAVE_AREA]
 %endif
     %3 [rsp]
     push USER_SS                ; an iretq frame below the save area
     push qword [rsp + 8 + %4 + REG(17)]     ; rsp
+    mov rax, [rsp]
+    mov [abs UPCALL_LOW], rax   ; live frames are at or above the rsp resumed
     push qword [rsp + 16 + %4 + REG(16)]    ; rflags
     push USER_CS
     push qword [rsp + 32 + %4 + REG(15)]    ; rip
@@ -258,6 +281,27 @@ exo_xstate_size:
 
     ENTRY exo_exception_entry, xsave64, xrstor64, XSAVE_RESERVE
     ENTRY exo_exception_entry_fx, fxsave64, fxrstor64, FXSAVE_RESERVE
+
+; exo_xstate_complete(rdi = area): XSAVE of the components the entry left in the registers
+; (XCR0 less SSE; with AVX it also writes MXCSR, unchanged since), then every component is
+; restored. XSTATE_BV's SSE bit stays as the entry's XSAVE wrote it.
+exo_xstate_complete:
+    mov rax, [xstate_mask]
+    test rax, rax
+    jz .done                    ; FXSAVE saved everything
+    cmp [rdi + XSAVE_AREA], eax
+    je .done                    ; already complete
+    and eax, ~XSAVE_EAGER
+    xor edx, edx
+    xsave64 [rdi]
+    mov rax, [xstate_mask]
+    mov [rdi + XSAVE_AREA], eax
+.done:
+    ret
+
+exo_upcall_low_cell:
+    mov eax, UPCALL_LOW
+    ret
 
 section .data
 align 8
