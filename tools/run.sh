@@ -16,7 +16,9 @@
 # --disk: a virtio-blk disk backed by the raw image file IMAGE.
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
 # PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
-# the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
+# the kernel's own image goes first as a module (which the kernel skips). The console's
+# output goes through tools/symbolize.py, which names the addresses in kill lines and panics.
+# Extra QEMU flags: $QEMUFLAGS.
 # GC_STRESS=1 appends gc=stress to the kernel command line.
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
 set -uo pipefail
@@ -98,14 +100,19 @@ esac
 # shellcheck disable=SC2206
 qemu+=(${QEMUFLAGS:-})
 
-if [ "$timeout" != 0 ] && [ "$stdin" = 1 ]; then
-    timeout --foreground -k 2 "$timeout" "${qemu[@]}"
-elif [ "$timeout" != 0 ]; then
-    timeout --foreground -k 2 "$timeout" "${qemu[@]}" </dev/null
+# The kernel prints code and type addresses raw: tools/symbolize.py names them on the way out
+# (into FILE after the run, for --serial FILE).
+names=(tools/symbolize.py "$kernel" out/apps.elf)
+guest() { if [ "$timeout" != 0 ]; then timeout --foreground -k 2 "$timeout" "${qemu[@]}"; else "${qemu[@]}"; fi; }
+if [ "$timeout" != 0 ] && [ "$stdin" = 0 ]; then
+    guest </dev/null | "${names[@]}"
 else
-    "${qemu[@]}"
+    guest | "${names[@]}"
 fi
-rc=$?
+rc=${PIPESTATUS[0]}
+if [ "$serial" != stdio ] && [ -f "${serial#file:}" ]; then
+    "${names[@]}" <"${serial#file:}" >"${serial#file:}.named" && mv "${serial#file:}.named" "${serial#file:}"
+fi
 if [ $rc -eq 124 ]; then
     echo "run: timed out after ${timeout}s" >&2
     exit 124

@@ -14,9 +14,8 @@ namespace ExoSharp.Abi
         /// <summary>Exit(status): ends the calling environment; does not return.</summary>
         Exit = 1,
 
-        /// <summary>Abort(typeAddress, message, length, trace, frames): ends the caller as killed
-        /// by an unhandled exception; message is UTF-16; trace holds frames (at most 16) return
-        /// addresses, named in the kill line; does not return.</summary>
+        /// <summary>Abort(reason, length): ends the caller as killed, with reason (text, at most
+        /// UserLayout.MaxConsoleWrite bytes) in the kill line; does not return.</summary>
         Abort = 2,
 
         /// <summary>EnvId(): the caller's environment id.</summary>

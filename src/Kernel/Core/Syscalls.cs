@@ -42,7 +42,7 @@ internal static unsafe class Syscalls
         {
             case Syscall.ConsoleWrite: return ConsoleWrite(env, frame->Rdi, frame->Rsi);
             case Syscall.Exit: Exit(env, (long)frame->Rdi); return 0;
-            case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8); return 0;
+            case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi); return 0;
             case Syscall.EnvId: return (long)env.Id;
             case Syscall.ForeignSyscalls: return ForeignSyscalls(env, frame->Rdi, frame->Rsi);
             case Syscall.Yield: return Yield(env, frame, frame->Rdi);
@@ -232,8 +232,6 @@ internal static unsafe class Syscalls
         return (long)length;
     }
 
-    private const ulong MaxAbortTrace = 16;
-
     private static void Exit(Environment env, long status)
     {
         if (status < 0 || status > int.MaxValue) status = int.MaxValue;
@@ -243,29 +241,17 @@ internal static unsafe class Syscalls
         Scheduler.RunNext();
     }
 
-    /// <summary>An unhandled exception in the program: print its type, message and the
-    /// methods of its trace (return addresses, at most MaxAbortTrace), kill it.</summary>
-    private static void Abort(Environment env, ulong typeAddress, ulong message, ulong length, ulong trace, ulong frames)
+    /// <summary>The program ends itself as killed, with its own account of why (ExOS: an
+    /// unhandled exception's type, message and trace) in the kill line.</summary>
+    private static void Abort(Environment env, ulong reason, ulong length)
     {
         env.WriteLinePrefix();
-        Console.Write("killed: unhandled exception ");
-        if (!Symbols.WriteTypeName(env.Symbols, typeAddress)) Console.Write("(unknown type)");
-        if (length > 1024) length = 1024;
-        if (UserMemory.CanAccess(env.Space, message, length * 2, false))
-        {
-            Console.Write(": ");
-            char* text = (char*)message;
-            for (ulong i = 0; i < length; i++) Console.Write(text[i]);
-        }
+        Console.Write("killed: ");
+        if (length <= (ulong)UserLayout.MaxConsoleWrite && UserMemory.CanAccess(env.Space, reason, length, false))
+            Console.WriteBytes((byte*)reason, (long)length);
+        else
+            Console.Write("Abort with an unreadable reason");
         Console.Write('\n');
-        if (frames > MaxAbortTrace) frames = MaxAbortTrace;
-        if (frames != 0 && UserMemory.CanAccess(env.Space, trace, frames * 8, false))
-            for (ulong i = 0; i < frames; i++)
-            {
-                Console.Write("    at ");
-                Symbols.WriteLocation(env.Symbols, ((ulong*)trace)[i]);
-                Console.Write('\n');
-            }
         EnvTable.Destroy(env, EnvTable.StatusKilled);
         Scheduler.RunNext();
     }
@@ -302,7 +288,7 @@ internal static unsafe class Syscalls
             if (account == null) return Accounts.Refusal(env.Account);
         }
         else if (!account.MayTakeEnvs(1)) return Accounts.Refusal(account);
-        Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols, account);
+        Environment child = EnvTable.Create(env.Name, env.Id, account);
         bool spent = child == null && (!account.MayTakeEnvs(1) || !account.MayTakeFrames(1));
         if (account != env.Account) Accounts.Unpin(account);
         if (child == null) return spent ? Accounts.Refusal(account) : (long)Error.TableFull;

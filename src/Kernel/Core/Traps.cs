@@ -1,7 +1,8 @@
 // Every interrupt and exception lands here (from isr_common in stubs.asm), interrupts off.
 // A CPU exception in user mode goes to the environment's exception handler
 // (ExceptionUpcall) or, without one, kills it with a line naming the exception, the address,
-// the reason and the C# method at the faulting RIP; in kernel mode it is a panic.
+// the reason and the faulting RIP (the host's tools/symbolize.py names its C# method); in
+// kernel mode it is a panic.
 // Hardware interrupts: the timer tick runs the subsystems' tick work and ends the running slice;
 // device lines go to their drivers (X64.InterruptLines), from user mode or from the idle loop.
 using System.Runtime;
@@ -78,17 +79,13 @@ internal static unsafe class Traps
             Console.Write(DescribeProtectionFault(env, frame));
             if (frame->ErrorCode != 0) Console.Format(", error code {x}", frame->ErrorCode);
         }
-        Console.Write(" at rip ");
-        Symbols.WriteLocation(env.Symbols, frame->Rip);
-        Console.Write('\n');
+        Console.Format(" at rip {x}\n", frame->Rip);
     }
 
     private static void KillForTime(Environment env, TrapFrame* frame)
     {
         env.WriteLinePrefix();
-        Console.Format("killed: used up its CPU time limit ({} s, kernel option cpulimit) at rip ", TimeLimit.Ticks / Pit.Hz);
-        Symbols.WriteLocation(env.Symbols, frame->Rip);
-        Console.Write('\n');
+        Console.Format("killed: used up its CPU time limit ({} s, kernel option cpulimit) at rip {x}\n", TimeLimit.Ticks / Pit.Hz, frame->Rip);
         EnvTable.Destroy(env, EnvTable.StatusKilled);
         Scheduler.RunNext();
     }

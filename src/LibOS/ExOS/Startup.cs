@@ -1,8 +1,8 @@
 // A user program's life: ExoSharpUserMain (called by start.asm) initialises static fields,
 // takes ExOS's options off the command line (gc=...) and installs the collector, then runs the
 // program named by the next word (ExoSharpAppMain, provided by the program). Also the platform hooks the corelib calls: ExoSharpWrite (System.Console) and
-// ExoSharpUnhandledException (Abort system call with the exception's trace: the kernel names
-// the type and the methods and kills us);
+// ExoSharpUnhandledException (the Abort system call with the exception's type, message and
+// trace as text: the kernel prints it in our kill line);
 // the heap's supply is in Memory.cs.
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -14,7 +14,8 @@ namespace ExoSharp.LibOS.ExOS
 {
     public static unsafe class Startup
     {
-        private const int AbortTraceLimit = 16;
+        // The kill line's parts: 1024 message chars and 16 trace lines fit the text (1,500 bytes).
+        private const int AbortTextLimit = 2048, AbortMessageLimit = 1024, AbortTraceLimit = 16;
         private static ulong s_imageStart, s_imageEnd;
 
         /// <summary>The program image's pages (code, data, bss), for fork.</summary>
@@ -81,23 +82,46 @@ namespace ExoSharp.LibOS.ExOS
         [RuntimeExport("ExoSharpWrite")]
         public static void Write(byte* bytes, int length) => SystemCall.ConsoleWrite(bytes, length);
 
+        /// <summary>Nothing caught the exception: end as killed, with its type's address, its
+        /// message and its trace's return addresses (innermost first) in the kill line, which the
+        /// host's tools/symbolize.py names. Allocates nothing (a null exception: out of memory).</summary>
         [RuntimeExport("ExoSharpUnhandledException")]
         public static void UnhandledException(object exception)
         {
+            byte* text = stackalloc byte[AbortTextLimit];
+            int length = Append(text, 0, "unhandled exception ");
             if (exception == null)
             {
-                const string message = "out of memory";
-                fixed (char* p = message)
-                    SystemCall.Invoke(Syscall.Abort, 0, (ulong)p, (ulong)message.Length);
+                length = Append(text, length, "(unknown type): out of memory");
+                SystemCall.Invoke(Syscall.Abort, (ulong)text, (ulong)length);
             }
-            ulong type = *(ulong*)Unsafe.As<object, nint>(ref exception);
-            string text = ((System.Exception)exception).Message;
-            int count = ExceptionTrace.Count;
-            if (count > AbortTraceLimit) count = AbortTraceLimit;
-            ulong* trace = stackalloc ulong[AbortTraceLimit];
-            for (int i = 0; i < count; i++) trace[i] = ExceptionTrace.Frame(i);
-            fixed (char* p = text)
-                SystemCall.Invoke(Syscall.Abort, type, (ulong)p, (ulong)text.Length, (ulong)trace, (ulong)count);
+            length = Append(text, AppendHex(text, length, *(ulong*)Unsafe.As<object, nint>(ref exception)), ": ");
+            length = Append(text, length, ((System.Exception)exception).Message, AbortMessageLimit);
+            for (int i = 0; i < ExceptionTrace.Count && i < AbortTraceLimit; i++)
+                length = AppendHex(text, Append(text, length, "\n    at "), ExceptionTrace.Frame(i));
+            SystemCall.Invoke(Syscall.Abort, (ulong)text, (ulong)length);
+        }
+
+        /// <summary>Writes s's first chars (at most limit; ASCII, others as '?') at text + at;
+        /// returns the new length. Precondition: they fit.</summary>
+        private static int Append(byte* text, int at, string s, int limit = int.MaxValue)
+        {
+            for (int i = 0; s != null && i < s.Length && i < limit; i++) text[at++] = s[i] < 128 ? (byte)s[i] : (byte)'?';
+            return at;
+        }
+
+        /// <summary>Writes "0x" and value in lowercase hex at text + at; returns the new length.</summary>
+        private static int AppendHex(byte* text, int at, ulong value)
+        {
+            at = Append(text, at, "0x");
+            int digits = 1;
+            while (digits < 16 && (value >> (digits * 4)) != 0) digits++;
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                int nibble = (int)((value >> (i * 4)) & 0xF);
+                text[at++] = (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+            }
+            return at;
         }
     }
 }
