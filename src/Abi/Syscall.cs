@@ -49,10 +49,6 @@ namespace ExoSharp.Abi
         /// <summary>FrameFree(handle): drops a frame capability and every mapping made with it.</summary>
         FrameFree = 11,
 
-        /// <summary>PageMap(envHandle, entries, count): installs count PageMapEntry mappings in
-        /// that environment, all or none; returns count.</summary>
-        PageMap = 12,
-
         /// <summary>PageUnmap(envHandle, address, pages): removes mappings (unmapped pages are skipped).</summary>
         PageUnmap = 13,
 

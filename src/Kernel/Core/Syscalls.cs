@@ -4,7 +4,6 @@
 // Abi.Error, never a kernel fault. Calls that end or switch environments do not return.
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
@@ -54,7 +53,6 @@ internal static unsafe class Syscalls
             case Syscall.EnvDestroy: return EnvDestroy(env, frame->Rdi);
             case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, frame->Rdi);
             case Syscall.FrameFree: return Mappings.FreeFrame(env, frame->Rdi);
-            case Syscall.PageMap: return PageMap(env, frame->Rdi, frame->Rsi, frame->Rdx);
             case Syscall.PageMapRange: return PageMapRange(env, frame);
             case Syscall.PageMapOne: return PageMapOne(env, frame);
             case Syscall.PageShare: return PageShare(env, frame);
@@ -371,24 +369,6 @@ internal static unsafe class Syscalls
         if (target == env) Scheduler.RunNext();
         return 0;
     }
-
-    private static long PageMap(Environment env, ulong handle, ulong entries, ulong count)
-    {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
-        if (count == 0) return 0;
-        if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
-        ulong bytes = count * (ulong)sizeof(PageMapEntry);
-        if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
-        // Copy first: the caller's memory may change under us (it is its own to change).
-        // One buffer of the largest batch, kept: interrupts are off, so one call at a time.
-        if (s_pageMapBuffer == null)
-            s_pageMapBuffer = (PageMapEntry*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(PageMapEntry)));
-        System.Buffer.MemoryCopy((void*)entries, s_pageMapBuffer, (long)bytes, (long)bytes);
-        return Mappings.Map(env, target, s_pageMapBuffer, (int)count);
-    }
-
-    private static PageMapEntry* s_pageMapBuffer;
 
     /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
     private static long PageMapRange(Environment env, TrapFrame* frame)
