@@ -15,9 +15,9 @@
 # --http PORT: with --net user:..., host 127.0.0.1:PORT also forwarded (TCP) to the guest's port 80 (Cheetah).
 # --disk: a virtio-blk disk backed by the raw image file IMAGE.
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
-# PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
-# the kernel's own image goes first as a module (which the kernel skips). The console's
-# output goes through tools/symbolize.py, which names the addresses in kill lines and panics.
+# PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf.
+# The console's output goes through tools/symbolize.py, which names the addresses the kernel
+# prints raw in kill lines and panics.
 # Extra QEMU flags: $QEMUFLAGS.
 # GC_STRESS=1 appends gc=stress to the kernel command line.
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
@@ -47,13 +47,13 @@ programs="${*:-hello}"
 # first on the command line and wins.
 [ "${GC_STRESS:-0}" = 1 ] && append="${append:+$append }gc=stress"
 
-modules="$kernel"
+modules=""
 IFS=',' read -ra list <<< "$programs"
 # The kernel starts only the first program; with several, ExOS's init spawns them in turn.
 [ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
 for p in "${list[@]}"; do
     p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
-    [ -n "$p" ] && modules="$modules,out/apps.elf $p"
+    [ -n "$p" ] && modules="${modules:+$modules,}out/apps.elf $p"
 done
 # --file HOST[=NAME]: a data module "HOST file NAME" (NAME: HOST's base name), which no one
 # runs: ExOS's BootModules.FindFile gives it to a program (the Linux library OS's binaries).
@@ -62,7 +62,7 @@ for f in "${extra[@]}"; do
     [ -z "$f" ] && continue
     host="${f%%=*}"; name="${f#*=}"; [ "$name" = "$f" ] && name="$(basename "$host")"
     [ -f "$host" ] || { echo "run.sh: no file $host" >&2; exit 2; }
-    modules="$modules,$host file $name"
+    modules="${modules:+$modules,}$host file $name"
 done
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M

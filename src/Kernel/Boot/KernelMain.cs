@@ -68,7 +68,7 @@ internal static unsafe class KernelMain
         string selfTest = boot.Option("selftest");
         if (selfTest != null) ExoSharp.Tests.Kernel.SelfTest.Run(selfTest);
         Accounts.OpenMachine(Memory.Frames.FreeCount);
-        BootSequence.Start(boot, symbols->KernelEntry);
+        BootSequence.Start(boot);
         KernelStats.EndBoot();
         Scheduler.RunNext();
     }
