@@ -43,26 +43,12 @@ internal static unsafe class Syscalls
             case Syscall.Exit: Exit(env, (long)frame->Rdi); return 0;
             case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi); return 0;
             case Syscall.EnvId: return (long)env.Id;
-            case Syscall.ForeignSyscalls: return ForeignSyscalls(env, frame->Rdi, frame->Rsi);
             case Syscall.Yield: return Yield(env, frame, frame->Rdi);
             case Syscall.EnvCreate: return EnvCreate(env, frame);
             case Syscall.EnvIdOf: return EnvIdOf(env, frame->Rdi);
-            case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, frame->Rdi, frame->Rsi);
-            case Syscall.EnvSetRegisters: return EnvSetRegisters(env, frame->Rdi, frame->Rsi);
-            case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.EnvDestroy: return EnvDestroy(env, frame->Rdi);
             case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, frame->Rdi);
             case Syscall.FrameFree: return Mappings.FreeFrame(env, frame->Rdi);
-            case Syscall.PageMapRange: return PageMapRange(env, frame);
-            case Syscall.PageMapOne: return PageMapOne(env, frame);
-            case Syscall.PageShare: return PageShare(env, frame);
-            case Syscall.PageUnmap: return PageUnmap(env, frame->Rdi, frame->Rsi, frame->Rdx);
             case Syscall.PageQuery: return PageQuery(env, frame->Rdi, frame->Rsi);
-            case Syscall.SetExceptionHandler: return SetExceptionHandler(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.SliceAlloc: return SliceAlloc(env, frame->Rdi, frame->Rsi);
-            case Syscall.SetSliceHandlers: return SetSliceHandlers(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.Revoke: return Revoke(env, frame->Rdi, frame->Rsi);
-            case Syscall.EnvSetName: return EnvSetName(env, frame->Rdi, frame->Rsi, frame->Rdx);
             case Syscall.MachineStatus: return PowerOff.SetStatus(env, frame->Rdi, frame->Rsi);
             case Syscall.CapDrop: return Authority.Drop(env, frame->Rdi);
             case Syscall.CapMint: return Authority.Mint(env, frame->Rdi, frame->Rsi, frame->Rdx);
@@ -74,7 +60,65 @@ internal static unsafe class Syscalls
             case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
             case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
             case Syscall.AccountInfo: return AccountQuery(env, frame->Rdi);
+            case Syscall.ForeignSyscalls:
+            case Syscall.EnvSetStatus:
+            case Syscall.EnvSetRegisters:
+            case Syscall.EnvSetExtendedState:
+            case Syscall.EnvDestroy:
+            case Syscall.EnvSetName:
+            case Syscall.PageMapRange:
+            case Syscall.PageMapOne:
+            case Syscall.PageShare:
+            case Syscall.PageUnmap:
+            case Syscall.SetExceptionHandler:
+            case Syscall.SliceAlloc:
+            case Syscall.SetSliceHandlers:
+            case Syscall.Revoke:
+                return TargetedCall(env, frame);
             default: return SubsystemCall(env, frame);
+        }
+    }
+
+    /// <summary>The calls that act on the environment an environment handle in rdi names
+    /// (Capability.Self: the caller; any other needs the Control right): the handle is checked
+    /// here, before any other argument, and each case passes the rest on.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long TargetedCall(Environment env, TrapFrame* frame)
+    {
+        Environment target = env;
+        if (frame->Rdi != Capability.Self)
+        {
+            CapabilitySlot* slot = env.Capabilities.Lookup(frame->Rdi, CapabilityType.Environment);
+            if (slot == null) return (long)Error.BadHandle;
+            if ((slot->Rights & CapabilityRights.Control) == 0) return (long)Error.NoRights;
+            target = EnvTable.Find(slot->Object);
+            if (target == null) return (long)Error.NoSuchEnv;
+        }
+        ulong a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10;
+        switch ((Syscall)frame->Rax)
+        {
+            case Syscall.ForeignSyscalls: return ForeignSyscall.Set(target, a1);
+            case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, target, a1);
+            case Syscall.EnvSetRegisters: return EnvSetRegisters(env, target, a1);
+            case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, target, a1, a2);
+            case Syscall.EnvDestroy: return EnvDestroy(env, target);
+            case Syscall.EnvSetName: return EnvSetName(env, target, a1, a2);
+            case Syscall.PageMapRange: return PageMapRange(env, target, a1, a2, a3, frame->R8);
+            case Syscall.PageMapOne: return Mappings.MapOne(env, target, a1, a2, a3);
+            case Syscall.PageShare: return Mappings.Share(env, target, a1, a2, a3);
+            case Syscall.PageUnmap: return Mappings.Unmap(target, a1, a2);
+            case Syscall.SliceAlloc: return SliceAlloc(env, target, frame->Rdi, a1);
+            case Syscall.Revoke: return Revocation.Request(target, a1);
+            case Syscall.SetExceptionHandler:
+                UpcallCache.Invalidate();
+                target.ExceptionEntry = a1;
+                target.ExceptionStackTop = a2;
+                return 0;
+            case Syscall.SetSliceHandlers:
+                target.PrologueEntry = a1;
+                target.EpilogueEntry = a2;
+                return 0;
+            default: return (long)Error.NoSuchCall;     // never: Dispatch sends only the calls above
         }
     }
 
@@ -82,13 +126,6 @@ internal static unsafe class Syscalls
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long SubsystemCall(Environment env, TrapFrame* frame) =>
         Subsystems.Call(env, frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long ForeignSyscalls(Environment env, ulong handle, ulong limit)
-    {
-        Environment target = Target(env, handle, out long error);
-        return target == null ? error : ForeignSyscall.Set(target, limit);
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long Yield(Environment env, TrapFrame* frame, ulong handle)
@@ -118,71 +155,20 @@ internal static unsafe class Syscalls
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long PageMapOne(Environment env, TrapFrame* frame)
-    {
-        Environment target = Target(env, frame->Rdi, out long error);
-        return target == null ? error : Mappings.MapOne(env, target, frame->Rsi, frame->Rdx, frame->R10);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long PageShare(Environment env, TrapFrame* frame)
-    {
-        Environment target = Target(env, frame->Rdi, out long error);
-        return target == null ? error : Mappings.Share(env, target, frame->Rsi, frame->Rdx, frame->R10);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long PageUnmap(Environment env, ulong handle, ulong address, ulong pages)
-    {
-        Environment target = Target(env, handle, out long error);
-        return target == null ? error : Mappings.Unmap(target, address, pages);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static long PageQuery(Environment env, ulong address, ulong info)
     {
         if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
         return Mappings.Query(env, address, (PageInfo*)info);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long SetExceptionHandler(Environment env, ulong handle, ulong entry, ulong stackTop)
+    /// <summary>SliceAlloc: the slot's capability comes from handle's (the caller's own for Capability.Self).</summary>
+    private static long SliceAlloc(Environment env, Environment target, ulong handle, ulong slotNumber)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
-        UpcallCache.Invalidate();
-        target.ExceptionEntry = entry;
-        target.ExceptionStackTop = stackTop;
-        return 0;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long SliceAlloc(Environment env, ulong handle, ulong slotNumber)
-    {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
         long slot = Scheduler.Allocate(target, slotNumber);
         if (slot < 0) return slot;
         CapabilitySlot* giver = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(handle, CapabilityType.Environment);
         return (long)Authority.GrantSlot(target, (int)slot, giver);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long SetSliceHandlers(Environment env, ulong handle, ulong prologue, ulong epilogue)
-    {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
-        target.PrologueEntry = prologue;
-        target.EpilogueEntry = epilogue;
-        return 0;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long Revoke(Environment env, ulong handle, ulong pages)
-    {
-        Environment target = Target(env, handle, out long error);
-        return target == null ? error : Revocation.Request(target, pages);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -192,35 +178,6 @@ internal static unsafe class Syscalls
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long IpcReplyRegisters(Environment env, TrapFrame* frame) =>
         Ipc.ReplyRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
-
-    /// <summary>The environment an environment handle with the Control right names (0: the
-    /// caller), or null with the error.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Environment Target(Environment env, ulong handle, out long error)
-    {
-        error = 0;
-        return handle == Capability.Self ? env : TargetOf(env, handle, out error);
-    }
-
-    /// <summary>Target for a handle other than Capability.Self.</summary>
-    private static Environment TargetOf(Environment env, ulong handle, out long error)
-    {
-        error = 0;
-        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
-        if (slot == null)
-        {
-            error = (long)Error.BadHandle;
-            return null;
-        }
-        if ((slot->Rights & CapabilityRights.Control) == 0)
-        {
-            error = (long)Error.NoRights;
-            return null;
-        }
-        Environment target = EnvTable.Find(slot->Object);
-        if (target == null) error = (long)Error.NoSuchEnv;
-        return target;
-    }
 
     private static long ConsoleWrite(Environment env, ulong bytes, ulong length)
     {
@@ -301,10 +258,8 @@ internal static unsafe class Syscalls
         return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
     }
 
-    private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)
+    private static long EnvSetName(Environment env, Environment target, ulong text, ulong length)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (length == 0 || length > 32) return (long)Error.BadLength;
         if (!UserMemory.CanAccess(env.Space, text, length, false)) return (long)Error.BadAddress;
         byte* bytes = (byte*)text;
@@ -314,10 +269,8 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long EnvSetStatus(Environment env, TrapFrame* frame, ulong handle, ulong status)
+    private static long EnvSetStatus(Environment env, TrapFrame* frame, Environment target, ulong status)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
         target.Runnable = status == (ulong)EnvStatus.Runnable;
         EnvTable.Publish(target);
@@ -329,10 +282,8 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long EnvSetRegisters(Environment env, ulong handle, ulong registers)
+    private static long EnvSetRegisters(Environment env, Environment target, ulong registers)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (target == env) return (long)Error.BadArgument;
         if (!UserMemory.CanAccess(env.Space, registers, (ulong)sizeof(Registers), false)) return (long)Error.BadAddress;
         Registers r = *(Registers*)registers;
@@ -347,10 +298,8 @@ internal static unsafe class Syscalls
 
     /// <summary>The area is copied in first, then checked, so the kernel's XRSTOR of the
     /// context never meets a header that would fault in ring 0.</summary>
-    private static long EnvSetExtendedState(Environment env, ulong handle, ulong area, ulong length)
+    private static long EnvSetExtendedState(Environment env, Environment target, ulong area, ulong length)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (length != ExtendedState.Size) return (long)Error.BadLength;
         byte* copy = stackalloc byte[UserContext.XStateArea];
         if (!UserMemory.CopyFrom(env, area, copy, length)) return (long)Error.BadAddress;
@@ -359,10 +308,8 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long EnvDestroy(Environment env, ulong handle)
+    private static long EnvDestroy(Environment env, Environment target)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         target.WriteLinePrefix();
         Console.Format("destroyed by env {}\n", env.Id);
         EnvTable.Destroy(target, EnvTable.StatusKilled);
@@ -371,11 +318,8 @@ internal static unsafe class Syscalls
     }
 
     /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
-    private static long PageMapRange(Environment env, TrapFrame* frame)
+    private static long PageMapRange(Environment env, Environment target, ulong address, ulong count, ulong handles, ulong flags)
     {
-        ulong handle = frame->Rdi, address = frame->Rsi, count = frame->Rdx, handles = frame->R10, flags = frame->R8;
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (count == 0) return 0;
         if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
         if (!UserMemory.CanAccess(env.Space, handles, count * 8, false)) return (long)Error.BadAddress;
