@@ -216,7 +216,7 @@ internal static unsafe class Mappings
     /// <summary>Gives env a read-only capability for a pinned frame and maps it at address.</summary>
     public static bool MapPinnedFrame(Environment env, ulong address, ulong frame)
     {
-        if (!env.Capabilities.Reserve(1) || !env.Space.Prepare(address) || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
+        if (!env.Capabilities.Reserve(1) || env.Space.PrepareLeaf(address) == null || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
         env.Capabilities.Insert(CapabilityType.Frame, frame, false);
         return env.Space.Set(address, AddressSpace.Entry(frame, 0));    // cannot fail: prepared and reserved
     }
