@@ -52,7 +52,7 @@ internal static unsafe class KernelMain
         Net.Network.Initialize(Abi.Capability.MaxEnvironments);
         if (Devices.VirtioBlock.Initialize())
             Console.Format("kernel: disk: virtio-blk, {} blocks of 4 KiB\n", Devices.VirtioBlock.Blocks);
-        ulong mountStart = KernelStats.Stamp();
+        ulong mountStart = Cpu.ReadTsc();
         Xn.XnService.Initialize();
         KernelStats.NoteMount(mountStart);
         string cpuLimit = boot.Option("cpulimit");

@@ -34,9 +34,7 @@ internal static unsafe class KernelStats
         s_block->FastPathsOff = fastPathsOff ? 1UL : 0;
     }
 
-    /// <summary>Times XN's mount (within the boot's stretch): call before and after it.</summary>
-    public static ulong Stamp() => Cpu.ReadTsc();
-
+    /// <summary>Times XN's mount (within the boot's stretch): start is the TSC before it.</summary>
     public static void NoteMount(ulong start) => s_mount = Cpu.ReadTsc() - start;
 
     /// <summary>Boot is over (the first environment is about to run): the longest stretch
