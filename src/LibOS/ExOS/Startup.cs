@@ -14,8 +14,8 @@ namespace ExoSharp.LibOS.ExOS
 {
     public static unsafe class Startup
     {
-        // The kill line's parts: 1024 message chars and 16 trace lines fit the text (1,500 bytes).
-        private const int AbortTextLimit = 2048, AbortMessageLimit = 1024, AbortTraceLimit = 16;
+        // The kill line's parts: 1024 message chars and 16 trace lines fit AbortText (1,500 bytes).
+        private const int AbortMessageLimit = 1024, AbortTraceLimit = 16;
         private static ulong s_imageStart, s_imageEnd;
 
         /// <summary>The program image's pages (code, data, bss), for fork.</summary>
@@ -88,40 +88,23 @@ namespace ExoSharp.LibOS.ExOS
         [RuntimeExport("ExoSharpUnhandledException")]
         public static void UnhandledException(object exception)
         {
-            byte* text = stackalloc byte[AbortTextLimit];
-            int length = Append(text, 0, "unhandled exception ");
+            byte* buffer = stackalloc byte[AbortText.Capacity];
+            var text = new AbortText(buffer);
+            text.Append("unhandled exception ");
             if (exception == null)
             {
-                length = Append(text, length, "(unknown type): out of memory");
-                SystemCall.Invoke(Syscall.Abort, (ulong)text, (ulong)length);
+                text.Append("(unknown type): out of memory");
+                text.Abort();
             }
-            length = Append(text, AppendHex(text, length, *(ulong*)Unsafe.As<object, nint>(ref exception)), ": ");
-            length = Append(text, length, ((System.Exception)exception).Message, AbortMessageLimit);
+            text.AppendHex(*(ulong*)Unsafe.As<object, nint>(ref exception));
+            text.Append(": ");
+            text.Append(((System.Exception)exception).Message, AbortMessageLimit);
             for (int i = 0; i < ExceptionTrace.Count && i < AbortTraceLimit; i++)
-                length = AppendHex(text, Append(text, length, "\n    at "), ExceptionTrace.Frame(i));
-            SystemCall.Invoke(Syscall.Abort, (ulong)text, (ulong)length);
-        }
-
-        /// <summary>Writes s's first chars (at most limit; ASCII, others as '?') at text + at;
-        /// returns the new length. Precondition: they fit.</summary>
-        private static int Append(byte* text, int at, string s, int limit = int.MaxValue)
-        {
-            for (int i = 0; s != null && i < s.Length && i < limit; i++) text[at++] = s[i] < 128 ? (byte)s[i] : (byte)'?';
-            return at;
-        }
-
-        /// <summary>Writes "0x" and value in lowercase hex at text + at; returns the new length.</summary>
-        private static int AppendHex(byte* text, int at, ulong value)
-        {
-            at = Append(text, at, "0x");
-            int digits = 1;
-            while (digits < 16 && (value >> (digits * 4)) != 0) digits++;
-            for (int i = digits - 1; i >= 0; i--)
             {
-                int nibble = (int)((value >> (i * 4)) & 0xF);
-                text[at++] = (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+                text.Append("\n    at ");
+                text.AppendHex(ExceptionTrace.Frame(i));
             }
-            return at;
+            text.Abort();
         }
     }
 }
