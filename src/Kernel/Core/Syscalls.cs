@@ -196,16 +196,14 @@ internal static unsafe class Syscalls
         Scheduler.RunNext();
     }
 
-    /// <summary>The program ends itself as killed, with its own account of why (ExOS: an
-    /// unhandled exception's type, message and trace) in the kill line.</summary>
+    /// <summary>The program ends itself as killed, with its own account of why in the kill
+    /// line (ExOS: an unhandled exception's type, message and trace, or a fault's), written as
+    /// ConsoleWrite writes (at most MaxConsoleWrite bytes).</summary>
     private static void Abort(Environment env, ulong reason, ulong length)
     {
         env.WriteLinePrefix();
         Console.Write("killed: ");
-        if (length <= (ulong)UserLayout.MaxConsoleWrite && UserMemory.CanAccess(env.Space, reason, length, false))
-            Console.WriteBytes((byte*)reason, (long)length);
-        else
-            Console.Write("Abort with an unreadable reason");
+        if (ConsoleWrite(env, reason, length) < 0) Console.Write("Abort with an unreadable reason");
         Console.Write('\n');
         EnvTable.Destroy(env, EnvTable.StatusKilled);
         Scheduler.RunNext();
