@@ -13,6 +13,7 @@ have grub-mkrescue || need+=(grub-common)
 have xorriso || need+=(xorriso)
 have mformat || need+=(mtools)
 have gdb || need+=(gdb)
+have python3 || need+=(python3)             # tools/symbolize.py (every boot's console), tests
 have gcc || need+=(gcc libc6-dev)          # the executive's libpcap helper, the bench peer
 have cpio || need+=(cpio)                  # the bench peer's initramfs
 have wrk || need+=(wrk)                    # make bench's HTTP load (tools/httpbench.sh)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes a GRUB-bootable ISO (BIOS, multiboot) of out/kernel.elf with the kernel's image as
-# its symbol module and out/apps.elf once per program, serial console at 115200.
+# Makes a GRUB-bootable ISO (BIOS, multiboot) of out/kernel.elf with out/apps.elf as a module
+# once per program, serial console at 115200.
 # usage: tools/mkiso.sh OUTPUT.iso PROGRAMS [KERNEL-CMDLINE]  (PROGRAMS as for tools/run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,6 @@ cp out/kernel.elf out/apps.elf "$root/boot/"
     echo "set timeout=0"
     echo "menuentry \"ExoSharp\" {"
     echo "    multiboot /boot/kernel.elf $cmdline"
-    echo "    module /boot/kernel.elf /boot/kernel.elf"
     IFS=',' read -ra list <<< "$programs"
     [ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
     for p in "${list[@]}"; do

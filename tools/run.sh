@@ -15,8 +15,10 @@
 # --http PORT: with --net user:..., host 127.0.0.1:PORT also forwarded (TCP) to the guest's port 80 (Cheetah).
 # --disk: a virtio-blk disk backed by the raw image file IMAGE.
 # --gdb: halt at reset with the gdb stub on 127.0.0.1:1234 (tools/debug.sh attaches gdb).
-# PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf;
-# the kernel's own image goes first as the symbol module. Extra QEMU flags: $QEMUFLAGS.
+# PROGRAMS is a comma-separated list, each "name [args]", run in order from out/apps.elf.
+# The console's output goes through tools/symbolize.py, which names the addresses the kernel
+# prints raw in kill lines and panics.
+# Extra QEMU flags: $QEMUFLAGS.
 # GC_STRESS=1 appends gc=stress to the kernel command line and runs the programs under ExOS's
 # gc=stress-all (below).
 # Exit status: the guest's (isa-debug-exit: QEMU exits 2s+1 for status s), 124 on timeout.
@@ -54,13 +56,13 @@ if [ "${GC_STRESS:-0}" = 1 ]; then
     mkdir -p "out/gc=stress-all" && ln -sf ../apps.elf "out/gc=stress-all/apps.elf" && apps="out/gc=stress-all/apps.elf"
 fi
 
-modules="$kernel"
+modules=""
 IFS=',' read -ra list <<< "$programs"
 # The kernel starts only the first program; with several, ExOS's init spawns them in turn.
 [ ${#list[@]} -gt 1 ] && list=("init" "${list[@]}")
 for p in "${list[@]}"; do
     p="$(echo "$p" | sed 's/^ *//; s/ *$//')"
-    [ -n "$p" ] && modules="$modules,$apps $p"
+    [ -n "$p" ] && modules="${modules:+$modules,}$apps $p"
 done
 # --file HOST[=NAME]: a data module "HOST file NAME" (NAME: HOST's base name), which no one
 # runs: ExOS's BootModules.FindFile gives it to a program (the Linux library OS's binaries).
@@ -69,7 +71,7 @@ for f in "${extra[@]}"; do
     [ -z "$f" ] && continue
     host="${f%%=*}"; name="${f#*=}"; [ "$name" = "$f" ] && name="$(basename "$host")"
     [ -f "$host" ] || { echo "run.sh: no file $host" >&2; exit 2; }
-    modules="$modules,$host file $name"
+    modules="${modules:+$modules,}$host file $name"
 done
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M
@@ -107,14 +109,19 @@ esac
 # shellcheck disable=SC2206
 qemu+=(${QEMUFLAGS:-})
 
-if [ "$timeout" != 0 ] && [ "$stdin" = 1 ]; then
-    timeout --foreground -k 2 "$timeout" "${qemu[@]}"
-elif [ "$timeout" != 0 ]; then
-    timeout --foreground -k 2 "$timeout" "${qemu[@]}" </dev/null
+# The kernel prints code and type addresses raw: tools/symbolize.py names them on the way out
+# (into FILE after the run, for --serial FILE).
+names=(tools/symbolize.py "$kernel" out/apps.elf)
+guest() { if [ "$timeout" != 0 ]; then timeout --foreground -k 2 "$timeout" "${qemu[@]}"; else "${qemu[@]}"; fi; }
+if [ "$timeout" != 0 ] && [ "$stdin" = 0 ]; then
+    guest </dev/null | "${names[@]}"
 else
-    "${qemu[@]}"
+    guest | "${names[@]}"
 fi
-rc=$?
+rc=${PIPESTATUS[0]}
+if [ "$serial" != stdio ] && [ -f "${serial#file:}" ]; then
+    "${names[@]}" <"${serial#file:}" >"${serial#file:}.named" && mv "${serial#file:}.named" "${serial#file:}"
+fi
 if [ $rc -eq 124 ]; then
     echo "run: timed out after ${timeout}s" >&2
     exit 124

@@ -1,4 +1,4 @@
-// Flags of a PageMapEntry and of PageInfo. A mapping is always readable by its environment;
+// Flags of a mapping (PageMapOne, PageMapRange) and of PageInfo. A mapping is always readable by its environment;
 // Writable needs a frame capability with the write right. Available bits are the library
 // OS's own (ExOS uses one to mark copy-on-write pages) and are kept in the page table.
 namespace ExoSharp.Abi

@@ -15,9 +15,8 @@ namespace ExoSharp.Abi
         /// <summary>Exit(status): ends the calling environment; does not return.</summary>
         Exit = 1,
 
-        /// <summary>Abort(typeAddress, message, length, trace, frames): ends the caller as killed
-        /// by an unhandled exception; message is UTF-16; trace holds frames (at most 16) return
-        /// addresses, named in the kill line; does not return.</summary>
+        /// <summary>Abort(reason, length): ends the caller as killed, with reason (text, at most
+        /// UserLayout.MaxConsoleWrite bytes) in the kill line; does not return.</summary>
         Abort = 2,
 
         /// <summary>EnvId(): the caller's environment id.</summary>
@@ -50,10 +49,6 @@ namespace ExoSharp.Abi
 
         /// <summary>FrameFree(handle): drops a frame capability and every mapping made with it.</summary>
         FrameFree = 11,
-
-        /// <summary>PageMap(envHandle, entries, count): installs count PageMapEntry mappings in
-        /// that environment, all or none; returns count.</summary>
-        PageMap = 12,
 
         /// <summary>PageUnmap(envHandle, address, pages): removes mappings (unmapped pages are skipped).</summary>
         PageUnmap = 13,

@@ -1,6 +1,6 @@
-// A read-only view of an ELF64 x86-64 file in memory: header checks, program headers for a
-// loader (the kernel's for the first program, ExOS's Spawn for the rest), the symbol table
-// for the kernel's Symbols. Compiled into both the kernel and ExOS. Every offset read from
+// A read-only view of an ELF64 x86-64 file in memory: header checks and program headers for a
+// loader (the kernel's for the first program, ExOS's Spawn for the rest). Compiled into both
+// the kernel and ExOS. Every offset read from
 // the file is bounds-checked against its length; a malformed file is refused, not trusted.
 namespace ExoSharp.Shared
 {
@@ -8,7 +8,6 @@ namespace ExoSharp.Shared
     {
         public const uint PtLoad = 1;
         public const uint PfExecute = 1, PfWrite = 2;
-        private const uint ShtSymtab = 2;
 
         public readonly byte* Data;
         public readonly ulong Length;
@@ -33,9 +32,7 @@ namespace ExoSharp.Shared
 
         public ulong Entry => *(ulong*)(Data + 24);
         private ulong ProgramHeaderOffset => *(ulong*)(Data + 32);
-        private ulong SectionHeaderOffset => *(ulong*)(Data + 40);
         public int ProgramHeaderCount => *(ushort*)(Data + 56);
-        private int SectionHeaderCount => *(ushort*)(Data + 60);
 
         public bool Within(ulong offset, ulong size) => offset <= Length && size <= Length - offset;
 
@@ -45,30 +42,5 @@ namespace ExoSharp.Shared
         public ulong SegmentAddress(int i) => *(ulong*)(Data + ProgramHeaderOffset + (ulong)i * 56 + 16);
         public ulong SegmentFileSize(int i) => *(ulong*)(Data + ProgramHeaderOffset + (ulong)i * 56 + 32);
         public ulong SegmentMemorySize(int i) => *(ulong*)(Data + ProgramHeaderOffset + (ulong)i * 56 + 40);
-
-        /// <summary>Finds the symbol table and its string table; false if absent or malformed.</summary>
-        public bool FindSymbolTable(out byte* symbols, out ulong count, out byte* strings, out ulong stringsLength)
-        {
-            symbols = null; strings = null; count = 0; stringsLength = 0;
-            if (Validate() != null || *(ushort*)(Data + 58) != 64) return false;
-            if (!Within(SectionHeaderOffset, (ulong)SectionHeaderCount * 64)) return false;
-            for (int i = 0; i < SectionHeaderCount; i++)
-            {
-                byte* section = Data + SectionHeaderOffset + (ulong)i * 64;
-                if (*(uint*)(section + 4) != ShtSymtab) continue;
-                ulong offset = *(ulong*)(section + 24), size = *(ulong*)(section + 32);
-                uint link = *(uint*)(section + 40);
-                if (!Within(offset, size) || link >= (uint)SectionHeaderCount) return false;
-                byte* stringSection = Data + SectionHeaderOffset + (ulong)link * 64;
-                ulong stringOffset = *(ulong*)(stringSection + 24), stringSize = *(ulong*)(stringSection + 32);
-                if (!Within(stringOffset, stringSize)) return false;
-                symbols = Data + offset;
-                count = size / 24;
-                strings = Data + stringOffset;
-                stringsLength = stringSize;
-                return true;
-            }
-            return false;
-        }
     }
 }

@@ -51,7 +51,7 @@ internal static unsafe class AsmContract
             Off(k, &k->Since), Off(k, &k->Longest), Off(k, &k->LongestCause), Off(k, &k->Cause),
             (ulong)Syscall.Yield, CapabilityRights.Yield, Off(f, &f->Hold), Off(f, &f->InEpilogue), Off(k, &k->YieldFast),
             Off(k, &k->LightCalls), Off(t, &t->R11), Off(t, &t->Rcx), (ulong)Syscall.ConsoleWrite, (ulong)Syscall.EnvIdOf,
-            (ulong)Syscall.FrameAlloc, (ulong)Syscall.FrameFree, (ulong)Syscall.PageMap, (ulong)Syscall.PageUnmap, (ulong)Syscall.PageQuery,
+            (ulong)Syscall.FrameAlloc, (ulong)Syscall.FrameFree, (ulong)Syscall.PageUnmap, (ulong)Syscall.PageQuery,
             (ulong)Syscall.FilterClassify, (ulong)Syscall.NetTransmit, (ulong)Syscall.NetInfo, (ulong)Syscall.CapMint,
             (ulong)Syscall.PageMapRange, (ulong)Syscall.AccountInfo, (ulong)Syscall.PageShare,
         };

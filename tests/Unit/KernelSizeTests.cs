@@ -13,7 +13,7 @@ public sealed class KernelSizeTests
     public const int Budget = 10_000;
 
     /// <summary>Raw lines today, rounded up: lower it whenever the kernel shrinks; the goal is Budget.</summary>
-    public const int RawCeiling = 12_200;
+    public const int RawCeiling = 11_820;
 
     private static readonly string[] s_included = { "src/Kernel", "src/Xn", "src/Executive" };
     private static readonly string[] s_excluded = { "src/Kernel/Devices/" };

@@ -93,8 +93,6 @@ namespace ExoSharp.Apps.Hostile
             Expect("map at the windows' last page", SystemCall.PageMap(Capability.Self, UserLayout.WindowsEnd - 4096, (ulong)frame, 0), Error.BadAddress);
             Expect("map at an address that wraps", SystemCall.PageMap(Capability.Self, 0xFFFF_FFFF_FFFF_F000, (ulong)frame, 0), Error.BadAddress);
             Expect("map with an unknown flag", SystemCall.PageMap(Capability.Self, Scratch, (ulong)frame, 1UL << 7), Error.BadArgument);
-            Expect("map a batch too large", SystemCall.PageMap(Capability.Self, (PageMapEntry*)Scratch, 100000), Error.BadLength);
-            Expect("map from a batch in kernel memory", SystemCall.PageMap(Capability.Self, (PageMapEntry*)0xFFFF_FFFF_8010_0000, 1), Error.BadAddress);
             Expect("query into kernel memory", SystemCall.PageQuery(Scratch, (PageInfo*)0xFFFF_FFFF_8010_0000), Error.BadAddress);
             long unborn = SystemCall.EnvCreate();     // never made runnable: the child never runs this
             Check("an environment to aim at", unborn > 0);

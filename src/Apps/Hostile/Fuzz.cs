@@ -92,7 +92,7 @@ namespace ExoSharp.Apps.Hostile
         }
 
         private static bool ChangesMappings(ulong number) =>
-            number == (ulong)Syscall.PageMap || number == (ulong)Syscall.PageMapOne || number == (ulong)Syscall.PageUnmap;
+            number == (ulong)Syscall.PageMapRange || number == (ulong)Syscall.PageMapOne || number == (ulong)Syscall.PageUnmap;
 
         /// <summary>A child environment made by EnvCreate runs at once in its empty space, faults and
         /// is killed: an unstarted one would outlive a killed fuzzing child (nobody else could end it).</summary>
@@ -114,7 +114,7 @@ namespace ExoSharp.Apps.Hostile
                 mapped[i] = 0x5000_0000 + (ulong)i * 4096;
                 Memory.AllocatePage(mapped[i]);
                 // Random contents: a pointer argument then names a random structure (an XnChange,
-                // a PageMapEntry batch, a program, a ring...), small numbers more often than not.
+                // a page range's handles, a program, a ring...), small numbers more often than not.
                 for (int w = 0; w < 512; w++) ((ulong*)mapped[i])[w] = Next() % 4 == 0 ? Next() : Next() % 64;
             }
             ulong* handles = stackalloc ulong[HandleCount];

@@ -41,7 +41,6 @@ internal static unsafe class KernelMain
         if (symbols->TrapStackTop > rows && symbols->TrapStackTop - 65536 < rowsEnd)
             Panic.Halt("the trap stack overlaps the EnvFast rows (stubs.asm's .bss layout)");
         EnvTable.Initialize(symbols->EnvRecordsCell);
-        FindKernelSymbols(boot, symbols->KernelEntry);
         Console.Format("kernel: {} KiB free memory, {} boot modules\n", Memory.Frames.FreeCount * 4, (ulong)boot.Modules.Length);
         Pic.Initialize();
         ConsoleInput.Initialize();
@@ -53,7 +52,7 @@ internal static unsafe class KernelMain
         Net.Network.Initialize(Abi.Capability.MaxEnvironments);
         if (Devices.VirtioBlock.Initialize())
             Console.Format("kernel: disk: virtio-blk, {} blocks of 4 KiB\n", Devices.VirtioBlock.Blocks);
-        ulong mountStart = KernelStats.Stamp();
+        ulong mountStart = Cpu.ReadTsc();
         Xn.XnService.Initialize();
         KernelStats.NoteMount(mountStart);
         string cpuLimit = boot.Option("cpulimit");
@@ -69,7 +68,7 @@ internal static unsafe class KernelMain
         string selfTest = boot.Option("selftest");
         if (selfTest != null) ExoSharp.Tests.Kernel.SelfTest.Run(selfTest);
         Accounts.OpenMachine(Memory.Frames.FreeCount);
-        BootSequence.Start(boot, symbols->KernelEntry);
+        BootSequence.Start(boot);
         KernelStats.EndBoot();
         Scheduler.RunNext();
     }
@@ -82,14 +81,8 @@ internal static unsafe class KernelMain
         return value;
     }
 
-    private static void FindKernelSymbols(BootInfo boot, ulong kernelEntry)
-    {
-        foreach (BootModule module in boot.Modules)
-            if (module.Image.Validate() == null && module.Image.Entry == kernelEntry) Symbols.Kernel = Symbols.From(module.Image);
-    }
-
     /// <summary>A throw the kernel does not catch is a panic: print the exception's type,
-    /// message and stack trace.</summary>
+    /// message and stack trace, as addresses (tools/symbolize.py names them).</summary>
     [RuntimeExport("ExoSharpUnhandledException")]
     public static void UnhandledException(object exception)
     {
@@ -100,15 +93,10 @@ internal static unsafe class KernelMain
         }
         else
         {
-            if (!Symbols.WriteTypeName(Symbols.Kernel, *(ulong*)Unsafe.As<object, nint>(ref exception))) Console.Write("(unknown type)");
-            Console.Write(": ");
+            Console.Format("{x}: ", *(ulong*)Unsafe.As<object, nint>(ref exception));
             Console.WriteLine(((System.Exception)exception).Message);
             for (int i = 0; i < Internal.Runtime.ExceptionTrace.Count && i < 16; i++)
-            {
-                Console.Write("    at ");
-                Symbols.WriteLocation(Symbols.Kernel, Internal.Runtime.ExceptionTrace.Frame(i));
-                Console.Write('\n');
-            }
+                Console.Format("    at {x}\n", Internal.Runtime.ExceptionTrace.Frame(i));
         }
         Panic.Halt("unhandled exception in the kernel");
     }

@@ -65,11 +65,8 @@ internal sealed unsafe class AddressSpace
         return entry == null ? 0 : *entry;
     }
 
-    /// <summary>Makes sure the tables down to the leaf exist; false when out of frames.</summary>
-    public bool Prepare(ulong virtualAddress) => Walk(virtualAddress, true) != null;
-
-    /// <summary>Prepare that also gives the leaf entry's address (null when out of frames),
-    /// for SetLeaf: one walk per page. The pointer stays valid while the space lives (its
+    /// <summary>Makes sure the tables down to the leaf exist and gives the leaf entry's address
+    /// (null when out of frames), for SetLeaf: one walk per page. The pointer stays valid while the space lives (its
     /// tables are freed only by Destroy).</summary>
     public ulong* PrepareLeaf(ulong virtualAddress) => Walk(virtualAddress, true);
 
@@ -231,35 +228,22 @@ internal sealed unsafe class AddressSpace
         return true;
     }
 
-    /// <summary>Calls visit(page, frame) for every present user leaf entry (the self-check;
-    /// a full walk of the tables, so never on a path a program can time); returns how many.</summary>
-    public int Audit(delegate*<ulong, ulong, void> visit)
+    /// <summary>Calls visit(page, frame) for every present user leaf entry outside the kernel's
+    /// windows (the self-check; a walk of all the tables, so never on a path a program can
+    /// time); returns how many.</summary>
+    public int Audit(delegate*<ulong, ulong, void> visit) =>
+        Audit(0, UserLayout.WindowsStart, visit) + Audit(UserLayout.WindowsEnd, 1UL << 47, visit);
+
+    private int Audit(ulong va, ulong end, delegate*<ulong, ulong, void> visit)
     {
-        int present = 0;
-        for (int i = 0; i < 256; i++)
+        int present = 0, visits = int.MaxValue;
+        for (; ; va += PageSize)
         {
-            if ((_pml4[i] & Present) == 0 || IsWindowSlot(i)) continue;
-            ulong* pdpt = Table(_pml4[i]);
-            for (int j = 0; j < 512; j++)
-            {
-                if ((pdpt[j] & Present) == 0) continue;
-                ulong* pd = Table(pdpt[j]);
-                for (int k = 0; k < 512; k++)
-                {
-                    if ((pd[k] & Present) == 0) continue;
-                    ulong* pt = Table(pd[k]);
-                    for (int l = 0; l < 512; l++)
-                    {
-                        if ((pt[l] & Present) == 0) continue;
-                        ulong va = ((ulong)i << 39) | ((ulong)j << 30) | ((ulong)k << 21) | ((ulong)l << 12);
-                        if (va >= UserLayout.WindowsStart && va < UserLayout.WindowsEnd) continue;   // the kernel's windows
-                        present++;
-                        visit(va, (pt[l] & AddressMask) / PageSize);
-                    }
-                }
-            }
+            va = NextPresent(va, end, ref visits, out ulong* leaf);
+            if (leaf == null) return present;
+            present++;
+            visit(va, (*leaf & AddressMask) / PageSize);
         }
-        return present;
     }
 
     /// <summary>Slots whose tables are not this space's to free or scan (shared, recursive).</summary>

@@ -1,4 +1,4 @@
-// A file the boot loader loaded for us (a program, or the kernel's own image for symbols):
+// A file the boot loader loaded for us (a program, or data a program reads):
 // where it is in physical memory and its command line ("path args...").
 using ExoSharp.Shared;
 

@@ -1,13 +1,11 @@
-// Starts the first program among the boot modules (the kernel's own image module only
-// provides symbols) and shows it every program module, read-only, with a BootDirectory at
-// UserLayout.BootModules: spawning the others is the library OS's business, not the
-// kernel's. The first environment also gets the machine capability (BootDirectory.Machine),
-// with which it sets the status the machine powers off with (PowerOff) when no environment is
-// left or none can ever run again, and the console capability (BootDirectory.Console), with
-// which it receives the console's input (ConsoleInput).
+// Starts the first program among the boot modules and shows it every module, read-only,
+// with a BootDirectory at UserLayout.BootModules: spawning the others is the library OS's
+// business, not the kernel's. The first environment also gets the machine capability
+// (BootDirectory.Machine), with which it sets the status the machine powers off with
+// (PowerOff) when no environment is left or none can ever run again, and the console
+// capability (BootDirectory.Console), with which it receives the console's input (ConsoleInput).
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
-using ExoSharp.Shared;
 
 namespace ExoSharp.Kernel.Core;
 
@@ -16,16 +14,10 @@ internal static unsafe class BootSequence
     private static ulong s_firstId;
 
     /// <summary>Starts the first program. Precondition: frames, tables and the scheduler work.</summary>
-    public static void Start(BootInfo boot, ulong kernelEntry)
+    public static void Start(BootInfo boot)
     {
-        BootModule[] programs = new BootModule[boot.Modules.Length];
-        int count = 0;
-        foreach (BootModule module in boot.Modules)
-        {
-            ElfImage image = module.Image;
-            if (image.Validate() == null && image.Entry == kernelEntry) continue;
-            programs[count++] = module;
-        }
+        BootModule[] programs = boot.Modules;
+        int count = programs.Length;
         if (count == 0) return;
         Environment first = ProgramLoader.Start(programs[0]);
         if (first == null) return;

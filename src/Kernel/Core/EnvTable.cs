@@ -49,17 +49,17 @@ internal static unsafe class EnvTable
 
     /// <summary>A new, not yet runnable environment paid for by account (its slot, space and
     /// tables), or null when the table, the account or memory is full.</summary>
-    public static Environment Create(string name, ulong parentId, Symbols symbols, Account account)
+    public static Environment Create(string name, ulong parentId, Account account)
     {
         if (!account.MayTakeEnvs(1)) return null;
         Account caller = Accounts.Charging;
         Accounts.Charging = account;
-        Environment env = CreateCharged(name, parentId, symbols, account);
+        Environment env = CreateCharged(name, parentId, account);
         Accounts.Charging = caller;
         return env;
     }
 
-    private static Environment CreateCharged(string name, ulong parentId, Symbols symbols, Account account)
+    private static Environment CreateCharged(string name, ulong parentId, Account account)
     {
         // Round robin over the indices, so that ids grow 1, 2, 3... before any is reused.
         for (int n = 1; n < s_table.Length; n++)
@@ -77,7 +77,7 @@ internal static unsafe class EnvTable
                 return null;
             }
             ulong id = (s_generation[i] << Capability.EnvIndexBits) | (uint)i;
-            var env = new Environment(id, i, parentId, name, space, symbols, account);
+            var env = new Environment(id, i, parentId, name, space, account);
             if (!env.Capabilities.Ok)
             {
                 *env.Fast = default;

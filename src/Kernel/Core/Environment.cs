@@ -14,7 +14,6 @@ internal sealed unsafe class Environment
     public string Name;
     public readonly AddressSpace Space;
     public readonly CapabilityTable Capabilities;
-    public readonly Symbols Symbols;
 
     /// <summary>Pays for its frames, its tables and its slot (Accounts).</summary>
     public readonly Account Account;
@@ -91,7 +90,7 @@ internal sealed unsafe class Environment
         Fast->Hold = hold;
     }
 
-    public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Symbols symbols, Account account)
+    public Environment(ulong id, int index, ulong parentId, string name, AddressSpace space, Account account)
     {
         Account = account;
         Id = id;
@@ -99,7 +98,6 @@ internal sealed unsafe class Environment
         ParentId = parentId;
         Name = name;
         Space = space;
-        Symbols = symbols;
         Capabilities = new CapabilityTable(id, index);
         Context = UserContext.Allocate();
         Fast = EnvFast.At(index);

@@ -80,9 +80,7 @@ internal static unsafe class ExceptionUpcall
         env.WriteLinePrefix();
         Console.Write("killed: ");
         Console.Write(vector == UpcallVector.SliceStart ? "slice start upcall" : vector == UpcallVector.SliceEnd ? "slice end upcall" : ExceptionNames.Of(vector));
-        Console.Write(" at rip ");
-        Symbols.WriteLocation(env.Symbols, frame->Rip);
-        Console.Write(", and ");
+        Console.Format(" at rip {x}, and ", frame->Rip);
         Console.Write(what);
         Console.WriteHex(address);
         Console.WriteLine(why);

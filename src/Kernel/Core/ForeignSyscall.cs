@@ -28,9 +28,7 @@ internal static unsafe class ForeignSyscall
         if (outcome == ExceptionUpcall.Outcome.NoHandler)
         {
             env.WriteLinePrefix();
-            Console.Format("killed: foreign system call {} with no exception handler at rip ", frame->Rax);
-            Symbols.WriteLocation(env.Symbols, frame->Rip);
-            Console.Write('\n');
+            Console.Format("killed: foreign system call {} with no exception handler at rip {x}\n", frame->Rax, frame->Rip);
         }
         EnvTable.Destroy(env, EnvTable.StatusKilled);
         Scheduler.RunNext();

@@ -40,9 +40,7 @@ internal static unsafe class KernelStats
 
     [RuntimeImport("exo_light_init")] [MethodImpl(MethodImplOptions.InternalCall)] private static extern void LightInit(ulong fastPathsOff);
 
-    /// <summary>Times XN's mount (within the boot's stretch): call before and after it.</summary>
-    public static ulong Stamp() => Cpu.ReadTsc();
-
+    /// <summary>Times XN's mount (within the boot's stretch): start is the TSC before it.</summary>
     public static void NoteMount(ulong start) => s_mount = Cpu.ReadTsc() - start;
 
     /// <summary>Boot is over (the first environment is about to run): the longest stretch

@@ -43,72 +43,17 @@ internal static unsafe class Mappings
         return 0;
     }
 
-    /// <summary>Per-entry results of Map's checking pass, reused by its installing pass
-    /// (MaxPageMapBatch each; interrupts off, so one Map at a time).</summary>
+    /// <summary>Per-page results of MapRange's and Share's checking pass, reused by their
+    /// installing pass (MaxPageMapBatch each; interrupts off, so one call at a time).</summary>
     private static CapabilitySlot** s_slots;
     private static ulong** s_leaves;
     private static ulong* s_entries;      // MapRange's leaf entries, built by the checking pass
     private static ulong* s_noLeaves;     // zeroes: the current entries of a run with no leaf table yet
     private const int FlushAllAbove = 32;
 
-    /// <summary>Installs count mappings in target, all or none. Entries are in kernel memory;
-    /// count is at most Capability.MaxPageMapBatch. One page walk and one capability lookup
-    /// per entry: the checking pass keeps the slot and the leaf entry's address.</summary>
-    public static long Map(Environment caller, Environment target, PageMapEntry* entries, int count)
-    {
-        if (count == 1) return MapOne(caller, target, entries->Address, entries->FrameHandle, entries->Flags);
-        EnsureBuffers();
-        int newCapabilities = 0;
-        ulong* table = null;        // the last leaf table walked to, and the 2 MiB it maps
-        ulong tableRegion = 0;
-        for (int i = 0; i < count; i++)
-        {
-            PageMapEntry* e = entries + i;
-            if ((e->Address & (AddressSpace.PageSize - 1)) != 0 || (e->Flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
-            if (!AddressSpace.IsUserPage(e->Address)) return (long)Error.BadAddress;
-            CapabilitySlot* slot = caller.Capabilities.Lookup(e->FrameHandle, CapabilityType.Frame);
-            if (slot == null) return (long)Error.BadHandle;
-            if ((e->Flags & PageFlags.Writable) != 0 && !slot->Writable) return (long)Error.NoRights;
-            ulong* leaf;
-            if (table != null && e->Address >> 21 == tableRegion)
-            {
-                leaf = table + ((e->Address >> 12) & 511);      // same leaf table: no walk
-            }
-            else
-            {
-                leaf = target.Space.PrepareLeaf(e->Address);
-                if (leaf == null) return (long)Error.NoMemory;
-                table = leaf - ((e->Address >> 12) & 511);
-                tableRegion = e->Address >> 21;
-            }
-            s_slots[i] = slot;
-            s_leaves[i] = leaf;
-            if (target != caller)
-            {
-                newCapabilities++;
-                // each entry may need a reference: refused up front, never halfway
-                if (!FrameTable.CanRetain(slot->Object, count)) return (long)Error.TableFull;
-            }
-        }
-        if (!target.Capabilities.Reserve(newCapabilities)) return (long)Error.TableFull;
-        if (!target.Space.Reserve(count)) return (long)Error.NoMemory;
-        // Past FlushAllAbove pages one CR3 reload beats an invlpg each (Linux's ceiling is 33).
-        bool active = target.Space.IsActive, flushAll = active && count > FlushAllAbove;
-        for (int i = 0; i < count; i++)
-        {
-            PageMapEntry* e = entries + i;
-            CapabilitySlot* slot = s_slots[i];
-            // Grant inserts into target's table, never the caller's: the caller's slots stay put.
-            if (target != caller) slot = Grant(target, slot, (e->Flags & PageFlags.Writable) != 0);
-            target.Space.SetLeaf(s_leaves[i], e->Address, AddressSpace.Entry(slot->Object, e->Flags), active && !flushAll);
-        }
-        if (flushAll) target.Space.Activate();        // reloading CR3 drops every user TLB entry
-        return count;
-    }
-
     /// <summary>PageMapRange: count consecutive pages from address, page i to the frame that
     /// handles[i] (the caller's memory, checked readable) names, all with one flags word; all
-    /// or none. The same checks and errors as Map, with one range check, one pass over the
+    /// or none. The same checks and errors as MapOne, with one range check, one pass over the
     /// handles (each read once, the entries built and compared with the current ones there),
     /// one leaf walk per 2 MiB, the upcall cache told once for the range, and the reverse map
     /// touched only when a page's frame changes. Precondition: 0 < count <= MaxPageMapBatch.</summary>
@@ -235,8 +180,8 @@ internal static unsafe class Mappings
         s_noLeaves = (ulong*)NativeMemory.AllocZeroed((nuint)(Capability.MaxPageMapBatch * sizeof(ulong)));
     }
 
-    /// <summary>Map of one entry (PageMapOne, and Map's count of 1): the same checks in the
-    /// same order, one walk, no buffers.</summary>
+    /// <summary>PageMapOne: one page at address to the frame frameHandle names, in target;
+    /// one walk, no buffers.</summary>
     public static long MapOne(Environment caller, Environment target, ulong address, ulong frameHandle, ulong flags)
     {
         if ((address & (AddressSpace.PageSize - 1)) != 0 || (flags & ~PageFlags.Allowed) != 0) return (long)Error.BadArgument;
@@ -271,7 +216,7 @@ internal static unsafe class Mappings
     /// <summary>Gives env a read-only capability for a pinned frame and maps it at address.</summary>
     public static bool MapPinnedFrame(Environment env, ulong address, ulong frame)
     {
-        if (!env.Capabilities.Reserve(1) || !env.Space.Prepare(address) || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
+        if (!env.Capabilities.Reserve(1) || env.Space.PrepareLeaf(address) == null || !env.Space.Reserve(1) || !FrameTable.Retain(frame)) return false;
         env.Capabilities.Insert(CapabilityType.Frame, frame, false);
         return env.Space.Set(address, AddressSpace.Entry(frame, 0));    // cannot fail: prepared and reserved
     }

@@ -1,5 +1,6 @@
-// The kernel's last words: prints "kernel: PANIC: <reason>" (plus registers, the C# method at
-// the faulting RIP and its callers by the frame-pointer chain, when a trap caused it) and powers off with status 127. Never returns.
+// The kernel's last words: prints "kernel: PANIC: <reason>" (plus registers, the faulting RIP
+// and its callers by the frame-pointer chain, when a trap caused it; tools/symbolize.py names
+// them on the host) and powers off with status 127. Never returns.
 // Must not allocate: the heap may be what broke.
 using ExoSharp.Kernel.X64;
 
@@ -24,9 +25,7 @@ internal static unsafe class Panic
         Console.WriteLine(reason);
         if (frame != null)
         {
-            Console.Write("kernel: at ");
-            Symbols.WriteLocation(Symbols.Kernel, frame->Rip);
-            Console.Write('\n');
+            Console.Format("kernel: at {x}\n", frame->Rip);
             WriteRegisters(frame);
             WriteCallers(frame->Rbp, frame->Rsp);
         }
@@ -51,9 +50,7 @@ internal static unsafe class Panic
         {
             ulong returnAddress = ((ulong*)rbp)[1];
             if (returnAddress < 0xFFFF_FFFF_8000_0000UL) return;        // not kernel code
-            Console.Write("kernel:   called from ");
-            Symbols.WriteLocation(Symbols.Kernel, returnAddress);
-            Console.Write('\n');
+            Console.Format("kernel:   called from {x}\n", returnAddress);
             ulong next = ((ulong*)rbp)[0];
             if (next <= rbp) return;
             rbp = next;

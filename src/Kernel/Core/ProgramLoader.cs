@@ -27,7 +27,7 @@ internal static unsafe class ProgramLoader
 
     private static Environment Start(ElfImage image, string name, string arguments)
     {
-        Environment env = EnvTable.Create(name, 0, Symbols.From(image), Accounts.Root);
+        Environment env = EnvTable.Create(name, 0, Accounts.Root);
         if (env == null)
         {
             Console.Write("kernel: program ");

@@ -4,7 +4,6 @@
 // Abi.Error, never a kernel fault. Calls that end or switch environments do not return.
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ExoSharp.Abi;
 using ExoSharp.Kernel.X64;
 
@@ -42,29 +41,14 @@ internal static unsafe class Syscalls
         {
             case Syscall.ConsoleWrite: return ConsoleWrite(env, frame->Rdi, frame->Rsi);
             case Syscall.Exit: Exit(env, (long)frame->Rdi); return 0;
-            case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8); return 0;
+            case Syscall.Abort: Abort(env, frame->Rdi, frame->Rsi); return 0;
             case Syscall.EnvId: return (long)env.Id;
-            case Syscall.ForeignSyscalls: return ForeignSyscalls(env, frame->Rdi, frame->Rsi);
             case Syscall.Yield: return Yield(env, frame, frame->Rdi);
             case Syscall.EnvCreate: return EnvCreate(env, frame);
             case Syscall.EnvIdOf: return EnvIdOf(env, frame->Rdi);
-            case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, frame->Rdi, frame->Rsi);
-            case Syscall.EnvSetRegisters: return EnvSetRegisters(env, frame->Rdi, frame->Rsi);
-            case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.EnvDestroy: return EnvDestroy(env, frame->Rdi);
             case Syscall.FrameAlloc: return Mappings.AllocateFrame(env, frame->Rdi);
             case Syscall.FrameFree: return Mappings.FreeFrame(env, frame->Rdi);
-            case Syscall.PageMap: return PageMap(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.PageMapRange: return PageMapRange(env, frame);
-            case Syscall.PageMapOne: return PageMapOne(env, frame);
-            case Syscall.PageShare: return PageShare(env, frame);
-            case Syscall.PageUnmap: return PageUnmap(env, frame->Rdi, frame->Rsi, frame->Rdx);
             case Syscall.PageQuery: return PageQuery(env, frame->Rdi, frame->Rsi);
-            case Syscall.SetExceptionHandler: return SetExceptionHandler(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.SliceAlloc: return SliceAlloc(env, frame->Rdi, frame->Rsi);
-            case Syscall.SetSliceHandlers: return SetSliceHandlers(env, frame->Rdi, frame->Rsi, frame->Rdx);
-            case Syscall.Revoke: return Revoke(env, frame->Rdi, frame->Rsi);
-            case Syscall.EnvSetName: return EnvSetName(env, frame->Rdi, frame->Rsi, frame->Rdx);
             case Syscall.MachineStatus: return PowerOff.SetStatus(env, frame->Rdi, frame->Rsi);
             case Syscall.CapDrop: return Authority.Drop(env, frame->Rdi);
             case Syscall.CapMint: return Authority.Mint(env, frame->Rdi, frame->Rsi, frame->Rdx);
@@ -76,21 +60,79 @@ internal static unsafe class Syscalls
             case Syscall.IpcReplyRegisters: return IpcReplyRegisters(env, frame);
             case Syscall.IpcWaitRegisters: return Ipc.WaitRegisters(env, frame);
             case Syscall.AccountInfo: return AccountQuery(env, frame->Rdi);
+            case Syscall.ForeignSyscalls:
+            case Syscall.EnvSetStatus:
+            case Syscall.EnvSetRegisters:
+            case Syscall.EnvSetExtendedState:
+            case Syscall.EnvDestroy:
+            case Syscall.EnvSetName:
+            case Syscall.PageMapRange:
+            case Syscall.PageMapOne:
+            case Syscall.PageShare:
+            case Syscall.PageUnmap:
+            case Syscall.SetExceptionHandler:
+            case Syscall.SliceAlloc:
+            case Syscall.SetSliceHandlers:
+            case Syscall.Revoke:
+                return TargetedCall(env, frame);
             default: return SubsystemCall(env, frame);
         }
+    }
+
+    /// <summary>The calls that act on the environment an environment handle in rdi names
+    /// (Capability.Self: the caller; any other needs the Control right): the handle is checked
+    /// here, before any other argument, and each case passes the rest on.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long TargetedCall(Environment env, TrapFrame* frame)
+    {
+        Environment target = Target(env, frame->Rdi, out long error);
+        if (target == null) return error;
+        ulong a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10;
+        switch ((Syscall)frame->Rax)
+        {
+            case Syscall.ForeignSyscalls: return ForeignSyscall.Set(target, a1);
+            case Syscall.EnvSetStatus: return EnvSetStatus(env, frame, target, a1);
+            case Syscall.EnvSetRegisters: return EnvSetRegisters(env, target, a1);
+            case Syscall.EnvSetExtendedState: return EnvSetExtendedState(env, target, a1, a2);
+            case Syscall.EnvDestroy: return EnvDestroy(env, target);
+            case Syscall.EnvSetName: return EnvSetName(env, target, a1, a2);
+            case Syscall.PageMapRange: return PageMapRange(env, target, a1, a2, a3, frame->R8);
+            case Syscall.PageMapOne: return Mappings.MapOne(env, target, a1, a2, a3);
+            case Syscall.PageShare: return Mappings.Share(env, target, a1, a2, a3);
+            case Syscall.PageUnmap: return Mappings.Unmap(target, a1, a2);
+            case Syscall.SliceAlloc: return SliceAlloc(env, target, frame->Rdi, a1);
+            case Syscall.Revoke: return Revocation.Request(target, a1);
+            case Syscall.SetExceptionHandler:
+                UpcallCache.Invalidate();
+                target.ExceptionEntry = a1;
+                target.ExceptionStackTop = a2;
+                return 0;
+            case Syscall.SetSliceHandlers:
+                target.PrologueEntry = a1;
+                target.EpilogueEntry = a2;
+                return 0;
+            default: return (long)Error.NoSuchCall;     // never: Dispatch sends only the calls above
+        }
+    }
+
+    /// <summary>The environment an environment handle names (Capability.Self: the caller; any
+    /// other needs the Control right), or null with the error (also the network's rings').</summary>
+    internal static Environment Target(Environment env, ulong handle, out long error)
+    {
+        error = 0;
+        if (handle == Capability.Self) return env;
+        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
+        Environment target = slot == null ? null : EnvTable.Find(slot->Object);
+        if (slot == null) error = (long)Error.BadHandle;
+        else if ((slot->Rights & CapabilityRights.Control) == 0) error = (long)Error.NoRights;
+        else if (target == null) error = (long)Error.NoSuchEnv;
+        return error == 0 ? target : null;
     }
 
     /// <summary>The executive's, the network's and XN's calls.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long SubsystemCall(Environment env, TrapFrame* frame) =>
         Subsystems.Call(env, frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long ForeignSyscalls(Environment env, ulong handle, ulong limit)
-    {
-        Environment target = Target(env, handle, out long error);
-        return target == null ? error : ForeignSyscall.Set(target, limit);
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long Yield(Environment env, TrapFrame* frame, ulong handle)
@@ -120,71 +162,20 @@ internal static unsafe class Syscalls
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long PageMapOne(Environment env, TrapFrame* frame)
-    {
-        Environment target = Target(env, frame->Rdi, out long error);
-        return target == null ? error : Mappings.MapOne(env, target, frame->Rsi, frame->Rdx, frame->R10);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long PageShare(Environment env, TrapFrame* frame)
-    {
-        Environment target = Target(env, frame->Rdi, out long error);
-        return target == null ? error : Mappings.Share(env, target, frame->Rsi, frame->Rdx, frame->R10);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long PageUnmap(Environment env, ulong handle, ulong address, ulong pages)
-    {
-        Environment target = Target(env, handle, out long error);
-        return target == null ? error : Mappings.Unmap(target, address, pages);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static long PageQuery(Environment env, ulong address, ulong info)
     {
         if (!UserMemory.CanAccess(env.Space, info, (ulong)sizeof(PageInfo), true)) return (long)Error.BadAddress;
         return Mappings.Query(env, address, (PageInfo*)info);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long SetExceptionHandler(Environment env, ulong handle, ulong entry, ulong stackTop)
+    /// <summary>SliceAlloc: the slot's capability comes from handle's (the caller's own for Capability.Self).</summary>
+    private static long SliceAlloc(Environment env, Environment target, ulong handle, ulong slotNumber)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
-        UpcallCache.Invalidate();
-        target.ExceptionEntry = entry;
-        target.ExceptionStackTop = stackTop;
-        return 0;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long SliceAlloc(Environment env, ulong handle, ulong slotNumber)
-    {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (!target.Capabilities.Reserve(1)) return (long)Error.TableFull;
         long slot = Scheduler.Allocate(target, slotNumber);
         if (slot < 0) return slot;
         CapabilitySlot* giver = handle == Capability.Self ? env.Capabilities.SelfSlot : env.Capabilities.Lookup(handle, CapabilityType.Environment);
         return (long)Authority.GrantSlot(target, (int)slot, giver);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long SetSliceHandlers(Environment env, ulong handle, ulong prologue, ulong epilogue)
-    {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
-        target.PrologueEntry = prologue;
-        target.EpilogueEntry = epilogue;
-        return 0;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long Revoke(Environment env, ulong handle, ulong pages)
-    {
-        Environment target = Target(env, handle, out long error);
-        return target == null ? error : Revocation.Request(target, pages);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -195,35 +186,6 @@ internal static unsafe class Syscalls
     private static long IpcReplyRegisters(Environment env, TrapFrame* frame) =>
         Ipc.ReplyRegisters(env, frame, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8);
 
-    /// <summary>The environment an environment handle with the Control right names (0: the
-    /// caller), or null with the error.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Environment Target(Environment env, ulong handle, out long error)
-    {
-        error = 0;
-        return handle == Capability.Self ? env : TargetOf(env, handle, out error);
-    }
-
-    /// <summary>Target for a handle other than Capability.Self.</summary>
-    private static Environment TargetOf(Environment env, ulong handle, out long error)
-    {
-        error = 0;
-        CapabilitySlot* slot = env.Capabilities.Lookup(handle, CapabilityType.Environment);
-        if (slot == null)
-        {
-            error = (long)Error.BadHandle;
-            return null;
-        }
-        if ((slot->Rights & CapabilityRights.Control) == 0)
-        {
-            error = (long)Error.NoRights;
-            return null;
-        }
-        Environment target = EnvTable.Find(slot->Object);
-        if (target == null) error = (long)Error.NoSuchEnv;
-        return target;
-    }
-
     private static long ConsoleWrite(Environment env, ulong bytes, ulong length)
     {
         if (length > (ulong)UserLayout.MaxConsoleWrite) return (long)Error.BadLength;
@@ -231,8 +193,6 @@ internal static unsafe class Syscalls
         Console.WriteBytes((byte*)bytes, (long)length);
         return (long)length;
     }
-
-    private const ulong MaxAbortTrace = 16;
 
     private static void Exit(Environment env, long status)
     {
@@ -243,29 +203,15 @@ internal static unsafe class Syscalls
         Scheduler.RunNext();
     }
 
-    /// <summary>An unhandled exception in the program: print its type, message and the
-    /// methods of its trace (return addresses, at most MaxAbortTrace), kill it.</summary>
-    private static void Abort(Environment env, ulong typeAddress, ulong message, ulong length, ulong trace, ulong frames)
+    /// <summary>The program ends itself as killed, with its own account of why in the kill
+    /// line (ExOS: an unhandled exception's type, message and trace, or a fault's), written as
+    /// ConsoleWrite writes (at most MaxConsoleWrite bytes).</summary>
+    private static void Abort(Environment env, ulong reason, ulong length)
     {
         env.WriteLinePrefix();
-        Console.Write("killed: unhandled exception ");
-        if (!Symbols.WriteTypeName(env.Symbols, typeAddress)) Console.Write("(unknown type)");
-        if (length > 1024) length = 1024;
-        if (UserMemory.CanAccess(env.Space, message, length * 2, false))
-        {
-            Console.Write(": ");
-            char* text = (char*)message;
-            for (ulong i = 0; i < length; i++) Console.Write(text[i]);
-        }
+        Console.Write("killed: ");
+        if (ConsoleWrite(env, reason, length) < 0) Console.Write("Abort with an unreadable reason");
         Console.Write('\n');
-        if (frames > MaxAbortTrace) frames = MaxAbortTrace;
-        if (frames != 0 && UserMemory.CanAccess(env.Space, trace, frames * 8, false))
-            for (ulong i = 0; i < frames; i++)
-            {
-                Console.Write("    at ");
-                Symbols.WriteLocation(env.Symbols, ((ulong*)trace)[i]);
-                Console.Write('\n');
-            }
         EnvTable.Destroy(env, EnvTable.StatusKilled);
         Scheduler.RunNext();
     }
@@ -302,7 +248,7 @@ internal static unsafe class Syscalls
             if (account == null) return Accounts.Refusal(env.Account);
         }
         else if (!account.MayTakeEnvs(1)) return Accounts.Refusal(account);
-        Environment child = EnvTable.Create(env.Name, env.Id, env.Symbols, account);
+        Environment child = EnvTable.Create(env.Name, env.Id, account);
         bool spent = child == null && (!account.MayTakeEnvs(1) || !account.MayTakeFrames(1));
         if (account != env.Account) Accounts.Unpin(account);
         if (child == null) return spent ? Accounts.Refusal(account) : (long)Error.TableFull;
@@ -317,10 +263,8 @@ internal static unsafe class Syscalls
         return (long)env.Capabilities.Insert(CapabilityType.Environment, child.Id, true);
     }
 
-    private static long EnvSetName(Environment env, ulong handle, ulong text, ulong length)
+    private static long EnvSetName(Environment env, Environment target, ulong text, ulong length)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (length == 0 || length > 32) return (long)Error.BadLength;
         if (!UserMemory.CanAccess(env.Space, text, length, false)) return (long)Error.BadAddress;
         byte* bytes = (byte*)text;
@@ -330,10 +274,8 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long EnvSetStatus(Environment env, TrapFrame* frame, ulong handle, ulong status)
+    private static long EnvSetStatus(Environment env, TrapFrame* frame, Environment target, ulong status)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (status != (ulong)EnvStatus.Runnable && status != (ulong)EnvStatus.NotRunnable) return (long)Error.BadArgument;
         target.Runnable = status == (ulong)EnvStatus.Runnable;
         EnvTable.Publish(target);
@@ -345,10 +287,8 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long EnvSetRegisters(Environment env, ulong handle, ulong registers)
+    private static long EnvSetRegisters(Environment env, Environment target, ulong registers)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (target == env) return (long)Error.BadArgument;
         if (!UserMemory.CanAccess(env.Space, registers, (ulong)sizeof(Registers), false)) return (long)Error.BadAddress;
         Registers r = *(Registers*)registers;
@@ -363,10 +303,8 @@ internal static unsafe class Syscalls
 
     /// <summary>The area is copied in first, then checked, so the kernel's XRSTOR of the
     /// context never meets a header that would fault in ring 0.</summary>
-    private static long EnvSetExtendedState(Environment env, ulong handle, ulong area, ulong length)
+    private static long EnvSetExtendedState(Environment env, Environment target, ulong area, ulong length)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (length != ExtendedState.Size) return (long)Error.BadLength;
         byte* copy = stackalloc byte[UserContext.XStateArea];
         if (!UserMemory.CopyFrom(env, area, copy, length)) return (long)Error.BadAddress;
@@ -375,10 +313,8 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long EnvDestroy(Environment env, ulong handle)
+    private static long EnvDestroy(Environment env, Environment target)
     {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         target.WriteLinePrefix();
         Console.Format("destroyed by env {}\n", env.Id);
         EnvTable.Destroy(target, EnvTable.StatusKilled);
@@ -386,30 +322,9 @@ internal static unsafe class Syscalls
         return 0;
     }
 
-    private static long PageMap(Environment env, ulong handle, ulong entries, ulong count)
-    {
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
-        if (count == 0) return 0;
-        if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
-        ulong bytes = count * (ulong)sizeof(PageMapEntry);
-        if (!UserMemory.CanAccess(env.Space, entries, bytes, false)) return (long)Error.BadAddress;
-        // Copy first: the caller's memory may change under us (it is its own to change).
-        // One buffer of the largest batch, kept: interrupts are off, so one call at a time.
-        if (s_pageMapBuffer == null)
-            s_pageMapBuffer = (PageMapEntry*)NativeMemory.Alloc((nuint)(Capability.MaxPageMapBatch * (ulong)sizeof(PageMapEntry)));
-        System.Buffer.MemoryCopy((void*)entries, s_pageMapBuffer, (long)bytes, (long)bytes);
-        return Mappings.Map(env, target, s_pageMapBuffer, (int)count);
-    }
-
-    private static PageMapEntry* s_pageMapBuffer;
-
     /// <summary>PageMapRange(env, address, count, handles, flags).</summary>
-    private static long PageMapRange(Environment env, TrapFrame* frame)
+    private static long PageMapRange(Environment env, Environment target, ulong address, ulong count, ulong handles, ulong flags)
     {
-        ulong handle = frame->Rdi, address = frame->Rsi, count = frame->Rdx, handles = frame->R10, flags = frame->R8;
-        Environment target = Target(env, handle, out long error);
-        if (target == null) return error;
         if (count == 0) return 0;
         if (count > Capability.MaxPageMapBatch) return (long)Error.BadLength;
         if (!UserMemory.CanAccess(env.Space, handles, count * 8, false)) return (long)Error.BadAddress;

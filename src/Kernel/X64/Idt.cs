@@ -2,6 +2,7 @@
 // (exceptions 0-31, PIC interrupts 32-47); every gate is a ring-0 interrupt gate, so
 // `int N` from user mode is a #GP. Double faults run on IST1.
 using System.Runtime.InteropServices;
+using ExoSharp.Abi;
 
 namespace ExoSharp.Kernel.X64;
 

@@ -5,8 +5,10 @@
 // resumes the faulting code by itself with every register as the handler left the frame.
 // Every program starts with ExOS's default handler (Startup.cs): faults in compiled code
 // that .NET turns into exceptions (null dereference, division by zero) become managed
-// exceptions (RaiseManaged); any other fault removes the handler and resumes, so the fault
-// repeats and the kernel kills the program with its own line (stack overflow included).
+// exceptions (RaiseManaged); any other fault ends the program through Abort with ExOS's own
+// account of it (FaultReport: the access, the address, the privileged instruction, stack
+// overflow included); other upcalls nobody handles remove the handler and repeat, and the
+// kernel kills the program with its line.
 // A program's own handler replaces the default and sees every fault first; ExOS's own
 // handlers (fork, threads) call RaiseManaged for the faults they do not handle.
 using System.Runtime;
@@ -55,10 +57,12 @@ namespace ExoSharp.LibOS.ExOS
             return HardwareFaults.Redirect(frame->Vector, frame->FaultAddress, ref frame->Registers.Rip, ref frame->Registers.Rsp, ref frame->Registers.Rdi);
         }
 
-        /// <summary>A fault nobody handles: drop the handler and resume, so the fault repeats
-        /// and the kernel kills the program naming the fault and the method.</summary>
+        /// <summary>A fault nobody handles: a CPU exception ends the program with ExOS's own
+        /// account of it (FaultReport); for any other upcall, drop the handler and resume, so it
+        /// repeats and the kernel kills the program with its line.</summary>
         public static void Unhandled(ExceptionFrame* frame)
         {
+            if (frame->Vector < 32) FaultReport.Abort(frame);
             s_handler = null;
             *TargetCell() = DispatchAddress();      // never 0: start.asm calls through it
             SystemCall.SetExceptionHandler(Capability.Self, 0, 0);

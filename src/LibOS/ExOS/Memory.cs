@@ -94,7 +94,7 @@ namespace ExoSharp.LibOS.ExOS
         /// (what was mapped stays, unused) when frames run out.</summary>
         private static bool MapFresh(ulong at, ulong pages)
         {
-            PageMapEntry* batch = stackalloc PageMapEntry[16];
+            ulong* batch = stackalloc ulong[16];
             for (ulong done = 0; done < pages;)
             {
                 ulong count = pages - done < 16 ? pages - done : 16;
@@ -102,9 +102,9 @@ namespace ExoSharp.LibOS.ExOS
                 {
                     long frame = SystemCall.FrameAlloc();
                     if (frame < 0) return false;
-                    batch[i] = new PageMapEntry { Address = at + (done + i) * PageSize, FrameHandle = (ulong)frame, Flags = PageFlags.Writable };
+                    batch[i] = (ulong)frame;
                 }
-                if (SystemCall.PageMap(Capability.Self, batch, count) < 0) return false;
+                if (SystemCall.PageMapRange(Capability.Self, at + done * PageSize, count, batch, PageFlags.Writable) < 0) return false;
                 done += count;
             }
             return true;

@@ -1,8 +1,8 @@
 // A user program's life: ExoSharpUserMain (called by start.asm) initialises static fields,
 // takes ExOS's options off the command line (gc=...) and installs the collector, then runs the
 // program named by the next word (ExoSharpAppMain, provided by the program). Also the platform hooks the corelib calls: ExoSharpWrite (System.Console) and
-// ExoSharpUnhandledException (Abort system call with the exception's trace: the kernel names
-// the type and the methods and kills us);
+// ExoSharpUnhandledException (the Abort system call with the exception's type, message and
+// trace as text: the kernel prints it in our kill line);
 // the heap's supply is in Memory.cs.
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -14,7 +14,8 @@ namespace ExoSharp.LibOS.ExOS
 {
     public static unsafe class Startup
     {
-        private const int AbortTraceLimit = 16;
+        // The kill line's parts: 1024 message chars and 16 trace lines fit AbortText (1,500 bytes).
+        private const int AbortMessageLimit = 1024, AbortTraceLimit = 16;
         private static ulong s_imageStart, s_imageEnd;
 
         /// <summary>The program image's pages (code, data, bss), for fork.</summary>
@@ -103,23 +104,29 @@ namespace ExoSharp.LibOS.ExOS
         [RuntimeExport("ExoSharpWrite")]
         public static void Write(byte* bytes, int length) => SystemCall.ConsoleWrite(bytes, length);
 
+        /// <summary>Nothing caught the exception: end as killed, with its type's address, its
+        /// message and its trace's return addresses (innermost first) in the kill line, which the
+        /// host's tools/symbolize.py names. Allocates nothing (a null exception: out of memory).</summary>
         [RuntimeExport("ExoSharpUnhandledException")]
         public static void UnhandledException(object exception)
         {
+            byte* buffer = stackalloc byte[AbortText.Capacity];
+            var text = new AbortText(buffer);
+            text.Append("unhandled exception ");
             if (exception == null)
             {
-                const string message = "out of memory";
-                fixed (char* p = message)
-                    SystemCall.Invoke(Syscall.Abort, 0, (ulong)p, (ulong)message.Length);
+                text.Append("(unknown type): out of memory");
+                text.Abort();
             }
-            ulong type = *(ulong*)Unsafe.As<object, nint>(ref exception);
-            string text = ((System.Exception)exception).Message;
-            int count = ExceptionTrace.Count;
-            if (count > AbortTraceLimit) count = AbortTraceLimit;
-            ulong* trace = stackalloc ulong[AbortTraceLimit];
-            for (int i = 0; i < count; i++) trace[i] = ExceptionTrace.Frame(i);
-            fixed (char* p = text)
-                SystemCall.Invoke(Syscall.Abort, type, (ulong)p, (ulong)text.Length, (ulong)trace, (ulong)count);
+            text.AppendHex(*(ulong*)Unsafe.As<object, nint>(ref exception));
+            text.Append(": ");
+            text.Append(((System.Exception)exception).Message, AbortMessageLimit);
+            for (int i = 0; i < ExceptionTrace.Count && i < AbortTraceLimit; i++)
+            {
+                text.Append("\n    at ");
+                text.AppendHex(ExceptionTrace.Frame(i));
+            }
+            text.Abort();
         }
     }
 }

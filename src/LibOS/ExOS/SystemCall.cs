@@ -80,7 +80,6 @@ namespace ExoSharp.LibOS.ExOS
             while ((r = Invoke1(Syscall.CapDrop, handle)) == 1) { }
             return r;
         }
-        public static long PageMap(ulong envHandle, PageMapEntry* entries, ulong count) => Invoke(Syscall.PageMap, envHandle, (ulong)entries, count);
         public static long PageMapRange(ulong envHandle, ulong address, ulong count, ulong* handles, ulong flags) =>
             Invoke(Syscall.PageMapRange, envHandle, address, count, (ulong)handles, flags);
 
