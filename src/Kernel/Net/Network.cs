@@ -51,21 +51,13 @@ internal static unsafe class Network
         Console.Write(digits[b & 15]);
     }
 
-    /// <summary>The network's system calls (registered with Subsystems).</summary>
+    /// <summary>The network's system calls (registered with Subsystems: only these three come).</summary>
     private static long Call(Environment env, TrapFrame* frame, Syscall call, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4)
     {
-        switch (call)
-        {
-            case Syscall.RingAttach:
-            case Syscall.NetTransmit:
-            {
-                Environment target = Syscalls.Target(env, a0, out long error);   // its rings: Control over it
-                if (target == null) return error;
-                return call == Syscall.RingAttach ? Attach(target, a1, a2, a3) : Transmit(target);
-            }
-            case Syscall.NetInfo: return Info(env, a0);
-            default: return (long)Error.NoSuchCall;
-        }
+        if (call == Syscall.NetInfo) return Info(env, a0);
+        Environment target = Syscalls.Target(env, a0, out long error);   // its rings: Control over it
+        if (target == null) return error;
+        return call == Syscall.RingAttach ? Attach(target, a1, a2, a3) : Transmit(target);
     }
 
     /// <summary>RingAttach(handle, kind, address, slots): env is the environment the handle names.</summary>
@@ -95,7 +87,7 @@ internal static unsafe class Network
             }
             ring = new KernelRing(frames, (uint)slots);
         }
-        if (table[env.Index] != null) table[env.Index].Release();
+        table[env.Index]?.Release();
         table[env.Index] = ring;
         return 0;
     }
@@ -156,14 +148,11 @@ internal static unsafe class Network
                 System.Buffer.MemoryCopy(ring.Data(ring.Next), buffer, PacketRing.MaxFrame, length);
                 status = AntiSpoofing.Check(env.Id, buffer, length, VirtioNet.Mac);
             }
-            if (status == 0)
+            if (status != 0) s_info.Refused++;
+            else
             {
                 VirtioNet.Send(length);
                 s_info.Sent++;
-            }
-            else
-            {
-                s_info.Refused++;
             }
             slot->Status = (int)status;
             Volatile.Write(ref slot->Length, 0);
@@ -189,9 +178,8 @@ internal static unsafe class Network
     public static void Forget(Environment env)
     {
         if (s_receive == null) return;
-        if (s_receive[env.Index] != null) s_receive[env.Index].Release();
-        if (s_transmit[env.Index] != null) s_transmit[env.Index].Release();
-        s_receive[env.Index] = null;
-        s_transmit[env.Index] = null;
+        s_receive[env.Index]?.Release();
+        s_transmit[env.Index]?.Release();
+        s_receive[env.Index] = s_transmit[env.Index] = null;
     }
 }
