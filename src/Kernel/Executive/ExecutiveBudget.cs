@@ -1,10 +1,10 @@
 // What the executive may take from the kernel heap. With the collector (Core/Collector.cs) the
 // garbage of installs, removals and compilations is reclaimed, so the budget limits live memory:
-// the heap bytes in use beyond the live bytes at the executive's first operation, collected
-// first (so the figure is live bytes) before an operation is refused; new programs then get NoMemory instead
-// of a loop of installs exhausting the heap. With gc=off: the heap growth of each operation is
-// charged, as before the collector. Missing: per-environment accounting (one environment can
-// spend the budget for all), and the charge covers every live kernel allocation, not only the executive's.
+// heap bytes in use beyond those at the executive's first operation, collected first (so the
+// figure is live bytes) before an operation is refused, so a loop of installs gets NoMemory
+// instead of exhausting the heap. With gc=off:
+// each operation's heap growth is charged. Missing: per-environment accounting (one environment
+// can spend the budget for all); every live kernel allocation is charged, not only the executive's.
 using Internal.Runtime;
 using ExoSharp.Kernel.Core;
 
@@ -29,19 +29,16 @@ internal static class ExecutiveBudget
     /// <summary>Precondition: KiB > 0.</summary>
     public static void Configure(ulong kib) => s_budget = (long)kib << 10;
 
-    /// <summary>With the collector: heap bytes in use beyond the live bytes at the first
-    /// operation (exact right after a collection, an upper bound otherwise). Without: the sum
-    /// of operations' growth.</summary>
+    /// <summary>With the collector: heap bytes in use beyond those in use at the first operation
+    /// (not collected then: that call's stretch with interrupts off would hold a collection and
+    /// its own work; the garbage of that moment loosens the budget by at most Collector's
+    /// growth trigger). Without: the sum of operations' growth.</summary>
     public static long Spent
     {
         get
         {
             if (!Collector.Enabled) return s_spent;
-            if (s_baseline < 0)
-            {
-                GlobalHeap.Collect();
-                s_baseline = (long)GlobalHeap.InUseBytes;
-            }
+            if (s_baseline < 0) s_baseline = (long)GlobalHeap.InUseBytes;
             return (long)GlobalHeap.InUseBytes - s_baseline;
         }
     }
