@@ -2,7 +2,8 @@
 // PageMapOne (each error, remaps the fast path takes, new pages and other environments it
 // leaves to C#), of register IPC (calls and replies in registers, each error) and of exception
 // upcalls (page faults read and write, a divide error, a fault inside the handler; before the
-// program forks, so no copy-on-write fault reaches its handler) and of directed yields. Each
+// program forks, so no copy-on-write fault reaches its handler), of directed yields and of
+// the light calls (results and errors; fastpath=off sends them through the general entry). Each
 // result is printed and folded into one digest; tests/Boot/fastpath-on.test and
 // fastpath-off.test (fastpath=off) expect the same lines, and the kernel's counters show
 // which paths ran.
@@ -149,6 +150,22 @@ namespace ExoSharp.Apps.Hostile
             Mapped("fresh page", Fresh, otherInfo.Frame);
             Case("unmap the fresh page", SystemCall.PageUnmap(Capability.Self, Fresh, 1));
             Mapped("fresh page", Fresh, otherInfo.Frame);
+
+            // The light calls (entered without the general save): results and errors.
+            Case("light: EnvIdOf ourselves is our id", SystemCall.EnvIdOf(Capability.Self) == (long)Process.Id ? 1 : 0);
+            Case("light: EnvIdOf a forged handle", SystemCall.EnvIdOf(0x0777_0123));
+            Case("light: FrameFree a stale handle", SystemCall.FrameFree((ulong)stale));
+            Case("light: PageQuery into kernel memory", SystemCall.PageQuery(Page, (PageInfo*)0xFFFF_8000_0000_0000));
+            Case("light: ConsoleWrite too long", SystemCall.ConsoleWrite((byte*)Page, UserLayout.MaxConsoleWrite + 1));
+            Case("light: CapMint a forged handle", SystemCall.CapMint(0x0777_0123, 0));
+            Case("light: AccountInfo into kernel memory", SystemCall.AccountInfo((AccountInfo*)0xFFFF_8000_0000_0000));
+            Case("light: PageMapRange with an unknown flag", SystemCall.PageMapRange(Capability.Self, Fresh, 1, &handle, 1UL << 4));
+            Case("light: PageMapRange one page", SystemCall.PageMapRange(Capability.Self, Fresh, 1, &handle, 0));
+            Mapped("fresh page", Fresh, frame);
+            Case("light: PageUnmap with a bad environment handle", SystemCall.PageUnmap(0x0003_0042, Fresh, 1));
+            Case("light: PageUnmap it", SystemCall.PageUnmap(Capability.Self, Fresh, 1));
+            Case("light: NetInfo into kernel memory", SystemCall.NetInfo((NetInfo*)0xFFFF_8000_0000_0000));
+            Case("light: FilterClassify a packet of 65536 bytes", SystemCall.FilterClassify((byte*)Page, 65536));
 
             // A read-only capability: a child gives our frame back to us without write access.
             long child = Process.Fork();
