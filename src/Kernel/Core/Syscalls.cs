@@ -117,6 +117,7 @@ internal static unsafe class Syscalls
 
     /// <summary>The environment an environment handle names (Capability.Self: the caller; any
     /// other needs the Control right), or null with the error (also the network's rings').</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Environment Target(Environment env, ulong handle, out long error)
     {
         error = 0;
