@@ -53,7 +53,7 @@ internal static unsafe class AsmContract
             Off(k, &k->LightCalls), Off(t, &t->R11), Off(t, &t->Rcx), (ulong)Syscall.ConsoleWrite, (ulong)Syscall.EnvIdOf,
             (ulong)Syscall.FrameAlloc, (ulong)Syscall.FrameFree, (ulong)Syscall.PageUnmap, (ulong)Syscall.PageQuery,
             (ulong)Syscall.FilterClassify, (ulong)Syscall.NetTransmit, (ulong)Syscall.NetInfo, (ulong)Syscall.CapMint,
-            (ulong)Syscall.PageMapRange, (ulong)Syscall.AccountInfo, (ulong)Syscall.PageShare,
+            (ulong)Syscall.PageMapRange, (ulong)Syscall.AccountInfo, (ulong)Syscall.PageShare, (ulong)Syscall.XnRead, (ulong)Syscall.XnInfo,
         };
         for (int i = 0; i < expected.Length; i++)
         {

@@ -206,10 +206,12 @@ SYS_CAP_MINT      equ 51
 SYS_PAGE_MAP_RANGE equ 53
 SYS_ACCOUNT_INFO  equ 58
 SYS_PAGE_SHARE    equ 59
+SYS_XN_READ       equ 42
+SYS_XN_INFO       equ 45
 %define IS_LIGHT(n) (n == SYS_CONSOLE_WRITE || n == SYS_ENV_ID_OF || n == SYS_FRAME_ALLOC || n == SYS_FRAME_FREE || \
     n == SYS_PAGE_UNMAP || n == SYS_PAGE_QUERY || n == SYS_FILTER_CLASSIFY || \
     n == SYS_NET_TRANSMIT || n == SYS_NET_INFO || n == SYS_CAP_MINT || n == SYS_PAGE_MAP_RANGE || n == SYS_ACCOUNT_INFO || \
-    n == SYS_PAGE_SHARE)
+    n == SYS_PAGE_SHARE || n == SYS_XN_READ || n == SYS_XN_INFO)
 ; UserContext.SanitizeFlags without DF (the ABI's handler entry state).
 UPCALL_FOREIGN_SYSCALL equ 0x103  ; ExoSharp.Abi.UpcallVector.ForeignSyscall
 UPCALL_FLAGS_KEEP equ 0x408D5   ; and TF clear: the handler is not single-stepped
@@ -1038,7 +1040,7 @@ exo_asm_contract:
     dq SYS_YIELD, RIGHT_YIELD, EF_HOLD, EF_EPILOGUE, KS_YIELD
     dq KS_LIGHT, TF_R11, TF_RCX, SYS_CONSOLE_WRITE, SYS_ENV_ID_OF, SYS_FRAME_ALLOC, SYS_FRAME_FREE
     dq SYS_PAGE_UNMAP, SYS_PAGE_QUERY, SYS_FILTER_CLASSIFY, SYS_NET_TRANSMIT, SYS_NET_INFO, SYS_CAP_MINT
-    dq SYS_PAGE_MAP_RANGE, SYS_ACCOUNT_INFO, SYS_PAGE_SHARE
+    dq SYS_PAGE_MAP_RANGE, SYS_ACCOUNT_INFO, SYS_PAGE_SHARE, SYS_XN_READ, SYS_XN_INFO
     dq -1                       ; the end
 ; syscall_entry's jump for calls below FAST_CALLS, after the general save: a call's fast path
 ; (each one checks fastpath=off itself and goes on to C# for any case it does not take), else C#.
