@@ -18,7 +18,7 @@ internal static unsafe class Collector
     private const uint StressInterval = 16;
 
     private static ulong s_bootStack, s_bootStackTop, s_trapStack, s_trapStackTop;
-    private static bool s_enabled, s_stress, s_verbose;
+    private static bool s_enabled, s_verbose;     // gc=stress: PendingWork.GcStress (read at every system call)
     private static ulong s_skipped, s_systemCalls;
 
     public static bool Enabled => s_enabled;
@@ -34,8 +34,8 @@ internal static unsafe class Collector
     public static void Initialize(BootSymbols* symbols, string mode)
     {
         if (mode == "off") return;
-        s_stress = PendingWork.GcStress = mode == "stress";
-        s_verbose = s_stress || mode == "verbose";
+        PendingWork.GcStress = mode == "stress";
+        s_verbose = PendingWork.GcStress || mode == "verbose";
         s_bootStack = symbols->BootStack;
         s_bootStackTop = symbols->BootStackTop;
         s_trapStack = symbols->TrapStack;
@@ -43,7 +43,7 @@ internal static unsafe class Collector
         int words = (int)((s_bootStackTop - s_bootStack + s_trapStackTop - s_trapStack) / 8);
         GarbageCollector.Initialize((nint*)symbols->ModulesStart, (nint*)symbols->ModulesEnd, words);
         s_enabled = true;
-        GlobalHeap.SetCollector(&CollectHere, s_stress ? StressInterval : 0);
+        GlobalHeap.SetCollector(&CollectHere, PendingWork.GcStress ? StressInterval : 0);
         GlobalHeap.Collect();
         if (s_verbose)
             Console.Format("kernel: gc on ({} frozen objects)\n", (ulong)GarbageCollector.FrozenObjects);
@@ -56,7 +56,7 @@ internal static unsafe class Collector
     public static void AfterExecutiveCall()
     {
         if (!s_enabled) return;
-        if (s_stress || GlobalHeap.InUseBytes >= GarbageCollector.LastLiveBytes + GrowthTrigger) GlobalHeap.Collect();
+        if (PendingWork.GcStress || GlobalHeap.InUseBytes >= GarbageCollector.LastLiveBytes + GrowthTrigger) GlobalHeap.Collect();
     }
 
     /// <summary>gc=stress, at every 4th system call's entry into C# (every one makes IPC-heavy
@@ -80,7 +80,7 @@ internal static unsafe class Collector
             s_skipped++;   // an unknown stack: its frames could not be scanned
             return;
         }
-        if (GarbageCollector.BadReferences != 0 && s_stress) Panic.Halt("gc: a reference to something that is not an object");
+        if (GarbageCollector.BadReferences != 0 && PendingWork.GcStress) Panic.Halt("gc: a reference to something that is not an object");
         if (!s_verbose || !Console.AtLineStart) return;   // never inside someone's line
         Console.Format("kernel: gc #{}: live {} KiB, freed {} KiB, heap {} KiB\n", (ulong)GarbageCollector.Collections,
                        (ulong)GarbageCollector.LastLiveBytes / 1024, (ulong)GarbageCollector.LastFreedBytes / 1024, (ulong)GlobalHeap.TotalBytes / 1024);
